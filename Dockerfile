@@ -1,0 +1,14 @@
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_ENV=production
+RUN apt-get update && apt-get install -y --no-install-recommends gettext fonts-dejavu-core curl \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY requirements.lock .
+RUN pip install --no-cache-dir -r requirements.lock
+COPY . .
+RUN DJANGO_SECRET_KEY=build-only-build-only-build-only-build-only-build-only-x \
+    DJANGO_ALLOWED_HOSTS=build python manage.py collectstatic --noinput
+RUN useradd --create-home app && mkdir -p /app/media && chown app /app/media
+USER app
+EXPOSE 8000
+CMD ["gunicorn", "pdplatform.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,0 +1,56 @@
+# Two commands: `make run` (a working site with demo data) and `make test` (the whole suite).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test migrate seed messages check-messages lint worker beat vendor clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock
+	test -x $(PY) || python3 -m venv $(VENV)
+	($(VENV)/bin/pip install -q uv && $(VENV)/bin/uv pip install -q -p $(PY) -r requirements.lock) \
+	  || $(VENV)/bin/pip install -q -r requirements.lock
+	touch $@
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: seed
+	@echo "pdplatform: http://$(HOST):$(PORT)/  (demo logins above)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+# Re-extract translatable strings into locale/{ru,uk}; compile with `compilemessages` after translating.
+messages: install
+	$(PY) manage.py makemessages -l ru -l uk --no-location --ignore=.venv --ignore=static --ignore=bench
+	$(PY) manage.py makemessages -d djangojs -l ru -l uk --no-location --ignore=.venv --ignore=static/vendor --ignore=staticfiles
+
+compilemessages: install
+	$(PY) manage.py compilemessages --ignore=.venv
+
+worker: install
+	$(VENV)/bin/celery -A pdplatform worker -l info -Q default,heavy
+
+beat: install
+	$(VENV)/bin/celery -A pdplatform beat -l info
+
+vendor:
+	rm -rf /tmp/pdp-vendor && mkdir -p /tmp/pdp-vendor && cd /tmp/pdp-vendor && npm pack bootstrap@5.3 htmx.org@2
+	cd /tmp/pdp-vendor && for f in *.tgz; do mkdir -p "$${f%.tgz}" && tar xzf "$$f" -C "$${f%.tgz}"; done
+	cp /tmp/pdp-vendor/bootstrap-*/package/dist/css/bootstrap.min.css static/vendor/bootstrap/
+	cp /tmp/pdp-vendor/bootstrap-*/package/dist/js/bootstrap.bundle.min.js static/vendor/bootstrap/
+	cp /tmp/pdp-vendor/htmx.org-*/package/dist/htmx.min.js static/vendor/htmx/
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,109 @@
+"""Demo people and places for `manage.py seed_demo` (idempotent: keyed on emails and names)."""
+
+import random
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+
+from .models import Level, Municipality, Position, School, Subject, User
+from .roles import Role
+
+DEMO_PASSWORD = "demo-pass-2026"
+
+MUNICIPALITY = "Северный городской округ"
+SCHOOLS = [
+    "Гимназия № 1",
+    "Средняя школа № 7",
+    "Лицей «Интеллект»",
+    "Основная школа села Озёрное",
+    "Средняя школа № 12 с углублённым изучением английского языка",
+]
+SUBJECTS = [
+    ("math", "Математика"),
+    ("russian", "Русский язык и литература"),
+    ("ukrainian", "Українська мова та література"),
+    ("english", "Английский язык"),
+    ("history", "История"),
+    ("physics", "Физика"),
+    ("chemistry", "Химия"),
+    ("biology", "Биология"),
+    ("geography", "География"),
+    ("informatics", "Информатика"),
+    ("primary", "Начальные классы"),
+    ("pe", "Физическая культура"),
+    ("arts", "Изобразительное искусство"),
+    ("music", "Музыка"),
+]
+FIRST_F = ["Анна", "Мария", "Елена", "Ольга", "Наталья", "Ирина", "Светлана", "Татьяна", "Оксана", "Юлия", "Дарья", "Галина"]
+FIRST_M = ["Алексей", "Дмитрий", "Сергей", "Андрей", "Игорь", "Николай", "Павел", "Олег", "Виктор", "Тарас"]
+LAST = ["Иванов", "Смирнов", "Кузнецов", "Попов", "Соколов", "Лебедев", "Козлов", "Новиков", "Морозов", "Волков",
+        "Шевченко", "Коваленко", "Бондаренко", "Ткаченко", "Кравченко", "Мельник", "Павленко", "Федоров", "Орлов", "Зайцев"]
+PATR_F = ["Александровна", "Сергеевна", "Викторовна", "Ивановна", "Петровна", "Николаевна"]
+PATR_M = ["Александрович", "Сергеевич", "Викторович", "Иванович", "Петрович", "Николаевич"]
+
+
+def _name(rng: random.Random) -> str:
+    last = rng.choice(LAST)
+    if rng.random() < 0.75:
+        if not last.endswith(("ко", "ук", "ник", "нко", "ьник", "к")) and last[-2:] in {"ов", "ев", "ин"}:
+            last += "а"
+        return f"{last} {rng.choice(FIRST_F)} {rng.choice(PATR_F)}"
+    return f"{last} {rng.choice(FIRST_M)} {rng.choice(PATR_M)}"
+
+
+def _user(email: str, full_name: str, roles: list[str], **fields) -> User:
+    user, created = User.objects.get_or_create(email=email, defaults={"full_name": full_name, **fields})
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    user.groups.add(*Group.objects.filter(name__in=roles))
+    return user
+
+
+def seed() -> dict:
+    rng = random.Random(2026)
+    for role in Role.values:
+        Group.objects.get_or_create(name=role)
+    municipality, _ = Municipality.objects.get_or_create(name=MUNICIPALITY)
+    schools = [School.objects.get_or_create(municipality=municipality, name=name)[0] for name in SCHOOLS]
+    subjects = [Subject.objects.get_or_create(code=code, defaults={"name": name})[0] for code, name in SUBJECTS]
+    levels = list(Level.objects.all())
+
+    admin = _user("admin@demo.pdplatform.local", "Администратор платформы", [], is_staff=True, is_superuser=True)
+    methodologists = [
+        _user(f"methodologist{i}@demo.pdplatform.local", name, [Role.METHODOLOGIST], is_staff=True,
+              municipality=municipality, position=Position.METHODOLOGIST, years_of_experience=15 + i)
+        for i, name in enumerate(["Соколова Марина Игоревна", "Петренко Олена Василівна", "Grant Helen"], start=1)
+    ]
+    curators = [
+        _user(f"curator{i}@demo.pdplatform.local", name, [Role.CURATOR], is_staff=True,
+              municipality=municipality, position=Position.METHODOLOGIST, years_of_experience=10 + i)
+        for i, name in enumerate(["Лебедева Ирина Сергеевна", "Коваль Андрій Петрович"], start=1)
+    ]
+    school_admins = [
+        _user(f"schooladmin{i}@demo.pdplatform.local", _name(rng), [Role.SCHOOL_ADMIN],
+              school=school, municipality=municipality, position=Position.DEPUTY_HEAD, years_of_experience=20)
+        for i, school in enumerate(schools, start=1)
+    ]
+    municipal_admin = _user("municipal@demo.pdplatform.local", "Орлова Вера Николаевна", [Role.MUNICIPAL_ADMIN],
+                            municipality=municipality, position=Position.METHODOLOGIST, years_of_experience=25)
+    teachers = []
+    for i in range(1, 61):
+        school = schools[(i - 1) % len(schools)]
+        years = rng.choice([0, 1, 2]) if i % 5 == 0 else rng.randint(3, 35)
+        teacher = _user(
+            f"teacher{i}@demo.pdplatform.local", _name(rng), [Role.TEACHER],
+            school=school, municipality=municipality,
+            position=Position.SENIOR_TEACHER if years > 15 and i % 3 == 0 else Position.TEACHER,
+            years_of_experience=years, preferred_language="uk" if i % 7 == 0 else "",
+        )
+        if not teacher.subjects.exists():
+            teacher.subjects.set(rng.sample(subjects, k=rng.choice([1, 1, 2])))
+            teacher.school_levels.set(rng.sample(levels, k=rng.choice([1, 2])))
+        teachers.append(teacher)
+    return {
+        "municipality": municipality, "schools": schools, "subjects": subjects, "admin": admin,
+        "methodologists": methodologists, "curators": curators, "school_admins": school_admins,
+        "municipal_admin": municipal_admin, "teachers": teachers,
+    }

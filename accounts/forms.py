@@ -1,0 +1,76 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Level, Municipality, Position, School, Subject, User
+from .roles import Role
+from .services import user_assign_role
+
+LANGUAGE_FIELD_CHOICES = [("", _("Same as my browser"))] + User.LANGUAGE_CHOICES
+
+
+class SignupExtraForm(forms.Form):
+    """Extra sign-up fields; allauth's SignupForm inherits from it and calls signup()."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    preferred_language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_FIELD_CHOICES, required=False)
+
+    def signup(self, request, user: User) -> None:
+        user.full_name = self.cleaned_data["full_name"].strip()
+        user.preferred_language = self.cleaned_data.get("preferred_language") or ""
+        user.save(update_fields=["full_name", "preferred_language"])
+        user_assign_role(user=user, role=Role.TEACHER)
+
+
+class ProfileForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    preferred_language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_FIELD_CHOICES, required=False)
+    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.all())
+    school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.select_related("municipality"))
+    subjects = forms.ModelMultipleChoiceField(
+        label=_("Subjects you teach"),
+        queryset=Subject.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    school_levels = forms.ModelMultipleChoiceField(
+        label=_("School levels"), queryset=Level.objects.all(), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    position = forms.ChoiceField(label=_("Position"), choices=[("", "—")] + Position.choices)
+    years_of_experience = forms.IntegerField(label=_("Years of teaching experience"), min_value=0, max_value=70)
+
+    def __init__(self, *args, municipality_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if municipality_id:
+            self.fields["school"].queryset = School.objects.filter(municipality_id=municipality_id)
+        for name, field in self.fields.items():
+            if isinstance(field.widget, forms.CheckboxSelectMultiple):
+                continue
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+        self.fields["municipality"].widget.attrs.update(
+            {"hx-get": "/accounts/schools/", "hx-target": "#id_school", "hx-trigger": "change"}
+        )
+
+    def clean(self):
+        data = super().clean()
+        municipality, school = data.get("municipality"), data.get("school")
+        if municipality and school is None and self.data.get("school"):
+            # The school exists but was filtered out: it belongs to another municipality.
+            if School.objects.filter(pk=self.data.get("school")).exists():
+                self.add_error("school", _("This school is not in the chosen municipality."))
+        if municipality and school and school.municipality_id != municipality.pk:
+            self.add_error("school", _("This school is not in the chosen municipality."))
+        return data
+
+    @classmethod
+    def initial_for(cls, user: User) -> dict:
+        return {
+            "full_name": user.full_name,
+            "preferred_language": user.preferred_language,
+            "municipality": user.municipality_id,
+            "school": user.school_id,
+            "subjects": list(user.subjects.all()),
+            "school_levels": list(user.school_levels.all()),
+            "position": user.position,
+            "years_of_experience": user.years_of_experience,
+        }

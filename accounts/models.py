@@ -1,0 +1,173 @@
+"""Who uses the platform and where they work: users, municipalities, schools, subjects."""
+
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+
+class Municipality(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class School(models.Model):
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="schools", verbose_name=_("municipality")
+    )
+    name = models.CharField(_("name"), max_length=255)
+
+    class Meta:
+        ordering = ["municipality__name", "name"]
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="school_unique_name_per_municipality")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Subject(models.Model):
+    """A school subject a teacher teaches and a course may target (mathematics, history...)."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("subject")
+        verbose_name_plural = _("subjects")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SchoolLevel(models.TextChoices):
+    PRIMARY = "primary", _("Primary school (grades 1-4)")
+    LOWER_SECONDARY = "lower_secondary", _("Lower secondary (grades 5-9)")
+    UPPER_SECONDARY = "upper_secondary", _("Upper secondary (grades 10-11)")
+
+
+class Level(models.Model):
+    """School levels as rows so that users and courses can be filtered by them on any database."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True, choices=SchoolLevel.choices)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("school level")
+        verbose_name_plural = _("school levels")
+
+    def __str__(self) -> str:
+        return str(SchoolLevel(self.code).label)
+
+
+class Position(models.TextChoices):
+    TEACHER = "teacher", _("Teacher")
+    SENIOR_TEACHER = "senior_teacher", _("Senior teacher")
+    DEPUTY_HEAD = "deputy_head", _("Deputy head")
+    HEAD = "head", _("Head of school")
+    METHODOLOGIST = "methodologist", _("Methodologist")
+    OTHER = "other", _("Other")
+
+
+class UserManager(DjangoUserManager):
+    """Email is the login; there is no username."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractUser):
+    LANGUAGE_CHOICES = [("en", "English"), ("ru", "Русский"), ("uk", "Українська")]
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField(_("email address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=5, blank=True, choices=LANGUAGE_CHOICES
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("municipality"),
+    )
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, null=True, blank=True, related_name="staff", verbose_name=_("school")
+    )
+    subjects = models.ManyToManyField(Subject, blank=True, related_name="teachers", verbose_name=_("subjects taught"))
+    school_levels = models.ManyToManyField(Level, blank=True, related_name="teachers", verbose_name=_("school levels"))
+    position = models.CharField(_("position"), max_length=30, blank=True, choices=Position.choices)
+    years_of_experience = models.PositiveSmallIntegerField(_("years of teaching experience"), null=True, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["full_name", "email"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
+            models.CheckConstraint(
+                condition=models.Q(preferred_language__in=["", "en", "ru", "uk"]), name="user_language_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(years_of_experience__isnull=True) | models.Q(years_of_experience__lte=70),
+                name="user_experience_plausible",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return (self.full_name.split()[0] if self.full_name else self.email.split("@")[0])
+
+    @property
+    def profile_complete(self) -> bool:
+        return bool(self.full_name and self.school_id and self.position and self.years_of_experience is not None)
+
+    @property
+    def is_young_teacher(self) -> bool:
+        return self.years_of_experience is not None and self.years_of_experience < 3

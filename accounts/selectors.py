@@ -1,0 +1,68 @@
+"""Scoped reads of people and places. Every later app builds its selectors on these."""
+
+from django.db.models import QuerySet
+
+from .models import Municipality, School, User
+from .roles import Role
+
+
+def user_role_codes(user) -> frozenset[str]:
+    """The user's role codes, read once per user object (cached on it for the request)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_role_codes", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._role_codes = cached
+    return cached
+
+
+def user_has_role(user, role: str) -> bool:
+    if getattr(user, "is_superuser", False):
+        return True
+    return role in user_role_codes(user)
+
+
+def municipalities_visible_to(user) -> QuerySet[Municipality]:
+    if not getattr(user, "is_authenticated", False):
+        return Municipality.objects.none()
+    if user.is_superuser:
+        return Municipality.objects.all()
+    if Role.MUNICIPAL_ADMIN in user_role_codes(user) and user.municipality_id:
+        return Municipality.objects.filter(pk=user.municipality_id)
+    if Role.SCHOOL_ADMIN in user_role_codes(user) and user.school_id:
+        return Municipality.objects.filter(schools__pk=user.school_id)
+    return Municipality.objects.none()
+
+
+def schools_visible_to(user) -> QuerySet[School]:
+    """Schools whose people and reports the user administers: one school, one municipality, or all."""
+    if not getattr(user, "is_authenticated", False):
+        return School.objects.none()
+    qs = School.objects.select_related("municipality")
+    if user.is_superuser:
+        return qs
+    roles = user_role_codes(user)
+    if Role.MUNICIPAL_ADMIN in roles and user.municipality_id:
+        return qs.filter(municipality_id=user.municipality_id)
+    if Role.SCHOOL_ADMIN in roles and user.school_id:
+        return qs.filter(pk=user.school_id)
+    return qs.none()
+
+
+def teachers_visible_to(user) -> QuerySet[User]:
+    """Teachers of the schools the user administers (a teacher sees only themself)."""
+    base = User.objects.filter(is_active=True, groups__name=Role.TEACHER).select_related("school")
+    if not getattr(user, "is_authenticated", False):
+        return base.none()
+    if user.is_superuser:
+        return base
+    roles = user_role_codes(user)
+    if Role.MUNICIPAL_ADMIN in roles or Role.SCHOOL_ADMIN in roles:
+        return base.filter(school__in=schools_visible_to(user))
+    return base.filter(pk=user.pk)
+
+
+def school_list_for_municipality(*, municipality_id) -> QuerySet[School]:
+    """Public list used by the profile form: which schools belong to a municipality."""
+    return School.objects.filter(municipality_id=municipality_id).order_by("name")

@@ -1,0 +1,65 @@
+"""Writes on people: every rule about a profile or a role is enforced here."""
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import Level, Municipality, School, Subject, User
+from .roles import Role
+
+
+class AccountError(ValidationError):
+    """A rule about accounts was broken; the message is shown to the user as is."""
+
+
+def user_assign_role(*, user: User, role: str) -> None:
+    if role not in Role.values:
+        raise AccountError(_("Unknown role."))
+    group, _created = Group.objects.get_or_create(name=role)
+    user.groups.add(group)
+    user._role_codes = None
+
+
+def user_remove_role(*, user: User, role: str) -> None:
+    user.groups.remove(*Group.objects.filter(name=role))
+    user._role_codes = None
+
+
+@transaction.atomic
+def user_update_profile(
+    *,
+    user: User,
+    full_name: str,
+    preferred_language: str,
+    municipality: Municipality | None,
+    school: School | None,
+    subjects: list[Subject],
+    school_levels: list[Level],
+    position: str,
+    years_of_experience: int | None,
+) -> User:
+    """A school always belongs to the chosen municipality; the user's municipality follows the school."""
+    if school is not None and municipality is not None and school.municipality_id != municipality.pk:
+        raise AccountError(_("This school is not in the chosen municipality."))
+    if preferred_language not in {"", "en", "ru", "uk"}:
+        raise AccountError(_("Unknown language."))
+    user.full_name = full_name.strip()
+    user.preferred_language = preferred_language
+    user.school = school
+    user.municipality = school.municipality if school is not None else municipality
+    user.position = position
+    user.years_of_experience = years_of_experience
+    user.full_clean(exclude=["password"])
+    user.save()
+    user.subjects.set(subjects)
+    user.school_levels.set(school_levels)
+    return user
+
+
+def user_set_language(*, user: User, language: str) -> None:
+    if language not in {"en", "ru", "uk"}:
+        raise AccountError(_("Unknown language."))
+    if user.preferred_language != language:
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])

@@ -1,0 +1,27 @@
+"""Fill the database with a realistic demo: safe to run again (everything is keyed, nothing doubles)."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts import demo as accounts_demo
+
+
+class Command(BaseCommand):
+    help = "Create demo data for every feature and print the demo logins (idempotent)."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            people = accounts_demo.seed()
+        self.stdout.write(self.style.SUCCESS("Demo data is ready."))
+        self.stdout.write(f"Every demo account's password: {accounts_demo.DEMO_PASSWORD}")
+        rows = [
+            ("superuser", people["admin"].email),
+            ("methodologist", people["methodologists"][0].email),
+            ("curator", people["curators"][0].email),
+            ("school administrator", people["school_admins"][0].email),
+            ("municipal administrator", people["municipal_admin"].email),
+            ("teacher", people["teachers"][0].email),
+            ("young teacher (<3 years)", next(t.email for t in people["teachers"] if t.is_young_teacher)),
+        ]
+        for role, email in rows:
+            self.stdout.write(f"  {role:<26} {email}")

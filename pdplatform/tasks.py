@@ -1,0 +1,14 @@
+import socket
+
+from celery import shared_task
+from django.utils import timezone
+
+from .models import WorkerHeartbeat
+
+
+@shared_task(name="pdplatform.tasks.heartbeat")
+def heartbeat(note: str | None = None) -> str:
+    """Idempotent: the same note writes one row however often the task runs."""
+    note = note or timezone.now().strftime("beat-%Y%m%d%H%M")
+    WorkerHeartbeat.objects.get_or_create(note=note, defaults={"worker": socket.gethostname()})
+    return note

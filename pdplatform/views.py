@@ -1,0 +1,88 @@
+"""Pages that compose several apps (home, cabinet) and the platform's own endpoints."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from accounts.roles import Role
+from accounts.selectors import user_has_role
+from accounts.services import AccountError, user_set_language
+
+
+def home(request):
+    return render(request, "home.html")
+
+
+@login_required
+def cabinet(request):
+    """"My learning": later issues add cohorts, deadlines, nominations, surveys, events here."""
+    user = request.user
+    if user_has_role(user, Role.TEACHER) and not user.is_superuser and not user.profile_complete:
+        return redirect("profile_edit")
+    return render(request, "cabinet.html", {"profile_user": user})
+
+
+@require_POST
+def set_language(request):
+    """The switcher sets the session language and, for a signed-in user, their saved preference."""
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated:
+        try:
+            user_set_language(user=request.user, language=language)
+        except AccountError:
+            next_url = request.POST.get("next", "/")
+            if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+                next_url = "/"
+            return HttpResponseRedirect(next_url)
+    return django_set_language(request)
+
+
+@never_cache
+def healthz(request):
+    """200 when the database answers and the broker accepts a connection; 503 otherwise."""
+    checks: dict[str, str] = {}
+    healthy = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
+        checks["database"] = f"error: {exc.__class__.__name__}"
+        healthy = False
+    if settings.CELERY_BROKER_URL:
+        from pdplatform.celery import app
+
+        try:
+            with app.connection_for_write() as conn:
+                conn.ensure_connection(max_retries=1, timeout=2)
+            checks["broker"] = "ok"
+        except Exception as exc:  # noqa: BLE001
+            checks["broker"] = f"error: {exc.__class__.__name__}"
+            healthy = False
+    else:
+        checks["broker"] = "eager"
+    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_500(request):
+    return render(request, "500.html", status=500)
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "403.html", {"reason": _("Your session has expired. Please reload the page.")}, status=403)

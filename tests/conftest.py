@@ -1,0 +1,110 @@
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from pdplatform.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _tests_defaults(settings, tmp_path):
+    """Tasks run eagerly in the test process unless a test asks for a real worker; files go to tmp."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+
+
+def on_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def requires_postgres(reason: str = "needs PostgreSQL (CI runs it)"):
+    return pytest.mark.skipif(not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"), reason=reason)
+
+
+requires_broker = pytest.mark.skipif(
+    not os.environ.get("CELERY_BROKER_URL"), reason="needs a Redis broker in CELERY_BROKER_URL (CI runs it)"
+)
+
+
+class WorkerProcess:
+    """A real `celery worker` subprocess on the test database, stopped or killed by the test."""
+
+    def __init__(self, name: str, queues: str = "default,heavy", concurrency: int = 1):
+        self.name = name
+        self.queues = queues
+        self.concurrency = concurrency
+        self.proc: subprocess.Popen | None = None
+        self.log = ROOT / f".worker-{name}.log"
+
+    def start(self) -> "WorkerProcess":
+        db = connection.settings_dict
+        env = dict(os.environ)
+        env["DATABASE_URL"] = (
+            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+        )
+        env["DATABASE_CONN_MAX_AGE"] = "0"
+        celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
+        self.proc = subprocess.Popen(
+            [celery, "-A", "pdplatform", "worker", "-l", "info", "-Q", self.queues, "-n", f"{self.name}@%h",
+             f"--concurrency={self.concurrency}", "--without-heartbeat", "--without-gossip", "--without-mingle"],
+            cwd=ROOT, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            replies = celery_app.control.ping(timeout=0.5) or []
+            if any(any(key.startswith(f"{self.name}@") for key in reply) for reply in replies):
+                return self
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"worker exited: {self.log.read_text()[-2000:]}")
+        raise RuntimeError("worker did not answer ping within 60 s")
+
+    def stop(self, sig: int | None = None) -> None:
+        if self.proc and self.proc.poll() is None:
+            if sig is None:
+                self.proc.terminate()
+            else:
+                self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+@pytest.fixture
+def real_worker(transactional_db):
+    """Start real workers on demand; tasks are sent to Redis (not run eagerly) while the test runs."""
+    workers: list[WorkerProcess] = []
+    celery_app.conf.task_always_eager = False
+
+    def start(name: str = "test", **kwargs) -> WorkerProcess:
+        worker = WorkerProcess(name, **kwargs).start()
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
+    celery_app.conf.task_always_eager = True
+
+
+def wait_for(predicate, timeout: float = 60.0, interval: float = 0.2):
+    """Poll a condition that a worker process makes true; fails the test on timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout} s")
