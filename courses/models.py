@@ -1,1 +1,199 @@
-"""Filled by this app's issue."""
+"""Competency framework and in-service courses: what methodologists author and teachers browse."""
+
+from django.conf import settings
+from django.core.validators import FileExtensionValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Level as SchoolLevelRow
+from accounts.models import Subject
+
+
+class CompetencyArea(models.Model):
+    """A top branch of the framework (digital competence, assessment, inclusive education...)."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("competency area")
+        verbose_name_plural = _("competency areas")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Competency(models.Model):
+    area = models.ForeignKey(
+        CompetencyArea, on_delete=models.PROTECT, related_name="competencies", verbose_name=_("area")
+    )
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("competency")
+        verbose_name_plural = _("competencies")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Course(models.Model):
+    class Format(models.TextChoices):
+        DISTANCE = "distance", _("Distance")
+        BLENDED = "blended", _("Blended")
+        IN_PERSON = "in_person", _("In person")
+
+    class Level(models.TextChoices):
+        INTRODUCTORY = "introductory", _("Introductory")
+        BASIC = "basic", _("Basic")
+        ADVANCED = "advanced", _("Advanced")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+
+    title = models.CharField(_("title"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=255, unique=True, allow_unicode=False)
+    summary = models.CharField(_("summary"), max_length=500)
+    description = models.TextField(_("full description"), blank=True)
+    subjects = models.ManyToManyField(Subject, blank=True, related_name="courses", verbose_name=_("subject areas"))
+    school_levels = models.ManyToManyField(
+        SchoolLevelRow, blank=True, related_name="courses", verbose_name=_("target school levels")
+    )
+    target_audience = models.CharField(_("target audience"), max_length=255, blank=True)
+    format = models.CharField(_("format"), max_length=20, choices=Format.choices, default=Format.DISTANCE)
+    hours = models.PositiveSmallIntegerField(_("academic hours"), validators=[MinValueValidator(1)])
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.BASIC)
+    competencies = models.ManyToManyField(
+        Competency, blank=True, related_name="courses", verbose_name=_("competencies addressed")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="authored_courses", verbose_name=_("authors")
+    )
+    cover = models.ImageField(
+        _("cover image"),
+        upload_to="courses/covers/",
+        blank=True,
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
+    )
+    previous_version = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="next_versions",
+        verbose_name=_("previous version"),
+    )
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(hours__gte=1), name="course_hours_positive"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["draft", "published", "archived"]), name="course_status_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Module(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules", verbose_name=_("course"))
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["course", "position", "id"]
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Lesson(models.Model):
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Text")
+        VIDEO = "video", _("Video recording")
+        MATERIAL = "material", _("Downloadable material")
+        WEBINAR = "webinar", _("Live webinar")
+        ROUND_TABLE = "round_table", _("Round table")
+        MASTER_CLASS = "master_class", _("Master class")
+        PRACTICUM = "practicum", _("Practicum")
+
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons", verbose_name=_("module"))
+    title = models.CharField(_("title"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TEXT)
+    body = models.TextField(_("text"), blank=True, help_text=_("Markdown."))
+    video_url = models.URLField(_("video URL"), blank=True)
+    video_file = models.FileField(
+        _("video file"), upload_to="courses/videos/", blank=True, validators=[FileExtensionValidator(["mp4", "webm"])]
+    )
+    material = models.FileField(_("material"), upload_to="courses/materials/", blank=True)
+    hours = models.DecimalField(_("academic hours"), max_digits=5, decimal_places=1, default=1)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_required = models.BooleanField(_("required for completion"), default=True)
+
+    class Meta:
+        ordering = ["module", "position", "id"]
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(hours__gte=0), name="lesson_hours_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(video_url="")
+                | models.Q(video_url__startswith="http://")
+                | models.Q(video_url__startswith="https://"),
+                name="lesson_video_url_http",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Assignment(models.Model):
+    class Submission(models.TextChoices):
+        TEXT = "text", _("Text")
+        FILE = "file", _("File")
+        TEXT_AND_FILE = "text_and_file", _("Text and file")
+
+    module = models.ForeignKey(
+        Module, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("module")
+    )
+    title = models.CharField(_("title"), max_length=255)
+    instructions = models.TextField(_("instructions"), help_text=_("Markdown."))
+    submission_kind = models.CharField(
+        _("what is submitted"), max_length=20, choices=Submission.choices, default=Submission.TEXT
+    )
+    max_score = models.PositiveSmallIntegerField(_("maximum score"), default=10, validators=[MinValueValidator(1)])
+    review_requires_comment = models.BooleanField(_("review must carry a comment"), default=True)
+    due_days = models.PositiveSmallIntegerField(
+        _("due, days after the cohort starts"), null=True, blank=True
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["module", "position", "id"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [models.CheckConstraint(condition=models.Q(max_score__gte=1), name="assignment_max_score_positive")]
+
+    def __str__(self) -> str:
+        return self.title

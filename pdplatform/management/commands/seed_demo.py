@@ -4,6 +4,14 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts import demo as accounts_demo
+from cohorts import demo as cohorts_demo
+from communities import demo as communities_demo
+from courses import demo as courses_demo
+from mentoring import demo as mentoring_demo
+from surveys import demo as surveys_demo
+
+# Order follows the dependencies: each app's seed may use what the ones before it made.
+APP_SEEDS = [courses_demo, cohorts_demo, surveys_demo, communities_demo, mentoring_demo]
 
 
 class Command(BaseCommand):
@@ -12,6 +20,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             people = accounts_demo.seed()
+            for app_demo in APP_SEEDS:
+                app_demo.seed(people)
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(f"Every demo account's password: {accounts_demo.DEMO_PASSWORD}")
         rows = [
