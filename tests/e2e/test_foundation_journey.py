@@ -1,0 +1,79 @@
+"""A new teacher: sign up → open the verification link from the mail → log in → fill the profile → cabinet."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from accounts.models import User
+from tests.factories import SchoolFactory, SubjectFactory
+
+TEXTS = {
+    "en": {"signup": "Sign Up", "login": "Sign In", "confirm": "Confirm", "save": "Save profile", "cabinet": "My learning"},
+    "ru": {"signup": "Регистрация", "login": "Войти", "confirm": "Подтвердить", "save": "Сохранить профиль",
+           "cabinet": "Моё обучение"},
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_new_teacher_signs_up_verifies_logs_in_and_fills_profile(page, live_server, shot, lang):
+    school = SchoolFactory(name="Gymnasium No. 1")
+    SchoolFactory(name="Other town school")
+    SubjectFactory(code="math", name="Mathematics")
+    email = f"anna.{lang}@example.org"
+    page.set_extra_http_headers({"Accept-Language": lang})
+
+    page.goto(f"{live_server.url}/accounts/signup/")
+    assert page.locator("html").get_attribute("lang") == lang
+    page.fill("input[name=email]", email)
+    page.fill("input[name=full_name]", "Anna Ivanova")
+    page.fill("input[name=password1]", "Str0ng-enough-pass")
+    page.fill("input[name=password2]", "Str0ng-enough-pass")
+    shot(f"foundation-signup-{lang}")
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_load_state("networkidle")
+    assert User.objects.filter(email=email).exists()
+
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[0].body).group(0)
+    page.goto(link)
+    shot(f"foundation-confirm-{lang}")
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state("networkidle")
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", "Str0ng-enough-pass")
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_load_state("networkidle")
+
+    # A teacher with an empty profile lands on the profile form.
+    assert "/accounts/profile/" in page.url
+    page.select_option("select[name=municipality]", str(school.municipality_id))
+    page.wait_for_function("document.querySelectorAll('#id_school option').length == 2")
+    page.select_option("select[name=school]", str(school.pk))
+    page.locator("input[name=subjects]").first.check()
+    page.select_option("select[name=position]", "teacher")
+    page.fill("input[name=years_of_experience]", "2")
+    shot(f"foundation-profile-{lang}")
+    page.get_by_role("button", name=TEXTS[lang]["save"]).click()
+    page.wait_for_load_state("networkidle")
+
+    assert page.url.endswith("/cabinet/")
+    assert page.locator("h1").inner_text() == TEXTS[lang]["cabinet"]
+    shot(f"foundation-cabinet-{lang}")
+    user = User.objects.get(email=email)
+    assert user.school == school and user.years_of_experience == 2
+
+
+def test_cabinet_on_a_phone(page, live_server, login_as, shot):
+    from tests.factories import TeacherFactory
+
+    teacher = TeacherFactory(full_name="Olena Petrenko")
+    page.set_viewport_size({"width": 390, "height": 844})
+    login_as(teacher)
+    page.goto(f"{live_server.url}/cabinet/")
+    assert page.locator(".navbar-toggler").is_visible()
+    page.locator(".navbar-toggler").click()
+    assert page.locator("#user-menu").is_visible()
+    shot("foundation-cabinet-phone")
