@@ -58,10 +58,11 @@ def healthz(request):
         checks["database"] = f"error: {exc.__class__.__name__}"
         healthy = False
     if settings.CELERY_BROKER_URL:
-        from pdplatform.celery import app
+        from kombu import Connection
 
         try:
-            with app.connection_for_write() as conn:
+            # A fresh connection, not the pool: the check must see the broker as it is now.
+            with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
                 conn.ensure_connection(max_retries=1, timeout=2)
             checks["broker"] = "ok"
         except Exception as exc:  # noqa: BLE001
