@@ -2,8 +2,26 @@
 
 from .cohort import Cohort, LiveSession, SeatQuota
 from .enrollment import BulkOperation, Enrollment, EnrollmentEvent, Nomination
+from .learning import (
+    Announcement,
+    AnnouncementRead,
+    Attendance,
+    LessonProgress,
+    Question,
+    Review,
+    Submission,
+    SubmissionVersion,
+)
 
 __all__ = [
+    "Announcement",
+    "AnnouncementRead",
+    "Attendance",
+    "LessonProgress",
+    "Question",
+    "Review",
+    "Submission",
+    "SubmissionVersion",
     "BulkOperation",
     "Cohort",
     "Enrollment",

@@ -1,0 +1,234 @@
+"""The learning flow inside a cohort: lesson marks, submissions and reviews, questions,
+announcements with read confirmation, and attendance of live sessions."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .cohort import Cohort, LiveSession
+from .enrollment import Enrollment
+
+
+class LessonProgress(models.Model):
+    """A teacher marked a lesson as done."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="lesson_marks", verbose_name=_("enrollment")
+    )
+    lesson = models.ForeignKey("courses.Lesson", on_delete=models.CASCADE, related_name="+", verbose_name=_("lesson"))
+    done_at = models.DateTimeField(_("done at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lesson mark")
+        verbose_name_plural = _("lesson marks")
+        constraints = [models.UniqueConstraint(fields=["enrollment", "lesson"], name="lessonprogress_once")]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id}: {self.lesson_id}"
+
+
+def submission_upload_to(instance, filename: str) -> str:
+    # The user's filename is never trusted: only the checked extension is kept.
+    import uuid
+
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"cohorts/submissions/{uuid.uuid4().hex}.{ext[:8]}"
+
+
+class Submission(models.Model):
+    """One teacher's work on one assignment in a cohort; its versions keep the history."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("Waiting for review")
+        REVISE = "revise", _("Needs revision")
+        ACCEPTED = "accepted", _("Accepted")
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="submissions", verbose_name=_("enrollment")
+    )
+    assignment = models.ForeignKey(
+        "courses.Assignment", on_delete=models.CASCADE, related_name="+", verbose_name=_("assignment")
+    )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.SUBMITTED)
+    submitted_at = models.DateTimeField(_("last submitted at"), db_index=True)
+    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("last reviewed at"), null=True, blank=True)
+    review_seen_at = models.DateTimeField(_("review seen by the teacher at"), null=True, blank=True)
+    version_count = models.PositiveSmallIntegerField(_("versions"), default=0)
+    similar_to = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("near-identical to"),
+    )
+    similarity = models.FloatField(_("similarity"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["submitted_at", "id"]
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        constraints = [
+            models.UniqueConstraint(fields=["enrollment", "assignment"], name="submission_one_per_assignment"),
+            models.CheckConstraint(
+                condition=Q(state__in=["submitted", "revise", "accepted"]), name="submission_state_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} — {self.enrollment.teacher_id}"
+
+
+class SubmissionVersion(models.Model):
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="versions", verbose_name=_("submission")
+    )
+    number = models.PositiveSmallIntegerField(_("version"))
+    text = models.TextField(_("answer"), blank=True)
+    file = models.FileField(_("file"), upload_to=submission_upload_to, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["submission", "number"]
+        verbose_name = _("submission version")
+        verbose_name_plural = _("submission versions")
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "number"], name="submissionversion_unique_number"),
+            models.CheckConstraint(condition=~Q(text="") | ~Q(file=""), name="submissionversion_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.number}"
+
+
+class Review(models.Model):
+    class Decision(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        REVISE = "revise", _("Revise")
+
+    version = models.OneToOneField(
+        SubmissionVersion, on_delete=models.CASCADE, related_name="review", verbose_name=_("version")
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("reviewer")
+    )
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
+    score = models.PositiveSmallIntegerField(_("score"))
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("reviewed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [
+            models.CheckConstraint(condition=Q(decision__in=["accepted", "revise"]), name="review_decision_known"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_decision_display()
+
+
+class Question(models.Model):
+    """A teacher's question to the cohort's curators; the first answer's delay is recorded."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="questions", verbose_name=_("enrollment")
+    )
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="questions", verbose_name=_("cohort"))
+    lesson = models.ForeignKey(
+        "courses.Lesson", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("lesson")
+    )
+    text = models.TextField(_("question"))
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True, db_index=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    first_response_seconds = models.PositiveIntegerField(_("first response, seconds"), null=True, blank=True)
+    answer_seen_at = models.DateTimeField(_("answer seen at"), null=True, blank=True)
+    is_faq = models.BooleanField(_("published as FAQ"), default=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        constraints = [
+            models.CheckConstraint(condition=~Q(is_faq=True) | ~Q(answer=""), name="question_faq_is_answered"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Announcement(models.Model):
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="announcements", verbose_name=_("cohort")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("author")
+    )
+    title = models.CharField(_("title"), max_length=255)
+    body = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("published at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AnnouncementRead(models.Model):
+    announcement = models.ForeignKey(
+        Announcement, on_delete=models.CASCADE, related_name="reads", verbose_name=_("announcement")
+    )
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="announcement_reads", verbose_name=_("enrollment")
+    )
+    read_at = models.DateTimeField(_("read at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("read confirmation")
+        verbose_name_plural = _("read confirmations")
+        constraints = [models.UniqueConstraint(fields=["announcement", "enrollment"], name="announcementread_once")]
+
+    def __str__(self) -> str:
+        return f"{self.announcement_id}: {self.enrollment_id}"
+
+
+class Attendance(models.Model):
+    class Method(models.TextChoices):
+        CURATOR = "curator", _("Marked by a curator")
+        CHECKIN = "checkin", _("Self check-in")
+
+    session = models.ForeignKey(
+        LiveSession, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("session")
+    )
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("enrollment")
+    )
+    method = models.CharField(_("how"), max_length=20, choices=Method.choices)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("marked at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [models.UniqueConstraint(fields=["session", "enrollment"], name="attendance_once")]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}: {self.enrollment_id}"
