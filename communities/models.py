@@ -44,6 +44,10 @@ class Community(models.Model):
     subject = models.ForeignKey(
         Subject, on_delete=models.SET_NULL, null=True, blank=True, related_name="communities", verbose_name=_("subject")
     )
+    # The per-cohort discussion space (kind=cohort): created and kept in step by services.cohort_community_sync.
+    cohort = models.OneToOneField(
+        "cohorts.Cohort", on_delete=models.CASCADE, null=True, blank=True, related_name="+", editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
