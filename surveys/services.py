@@ -1,0 +1,336 @@
+"""Writes on surveys: drafts, submitting a response, scoring profiles, copying a survey to a new version."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.models import Course
+
+from . import links
+from .models import Answer, Choice, CompetencyScore, Draft, Participation, Question, Response, Section, Survey
+
+# Placement: overall score (0–100) → the course level a listener is placed at, for splitting groups.
+PLACEMENT_LEVELS = [(40, Course.Level.INTRODUCTORY), (70, Course.Level.BASIC), (101, Course.Level.ADVANCED)]
+
+
+class SurveyError(ValidationError):
+    """A rule about surveys was broken; the message is shown to the user as is."""
+
+
+def round_half_up(value: float | Decimal) -> int:
+    return int(Decimal(str(value)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def survey_is_open(survey: Survey, now=None) -> bool:
+    now = now or timezone.now()
+    if not survey.is_published:
+        return False
+    if survey.opens_at and now < survey.opens_at:
+        return False
+    return not (survey.closes_at and now >= survey.closes_at)
+
+
+def survey_has_responses(survey: Survey) -> bool:
+    return survey.participations.exists() or survey.responses.exists()
+
+
+def _cohort_id(cohort) -> int | None:
+    return getattr(cohort, "pk", cohort)
+
+
+# --- answers ------------------------------------------------------------------------------------
+
+
+def _as_int(raw) -> int | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
+        return int(raw.strip())
+    return None
+
+
+def _is_blank(raw) -> bool:
+    return raw is None or raw == "" or raw == [] or (isinstance(raw, str) and not raw.strip())
+
+
+def clean_answers(*, survey: Survey, questions: list[Question], raw: dict) -> list[Answer]:
+    """Turn {question_id: value} into unsaved Answer rows, or raise SurveyError listing every problem.
+
+    Values: Likert and number → int; single choice → a choice id; multiple choice → a list of choice ids;
+    free text → a string. Keys may be ints or strings ("12" or "q12").
+    """
+    by_id = {q.pk: q for q in questions}
+    normalized: dict[int, object] = {}
+    errors: list[str] = []
+    for key, value in (raw or {}).items():
+        qid = _as_int(str(key).removeprefix("q"))
+        if qid is None or qid not in by_id:
+            errors.append(_("An answer was given to a question that is not in this survey."))
+            continue
+        normalized[qid] = value
+    answers: list[Answer] = []
+    for question in questions:
+        value = normalized.get(question.pk)
+        label = question.text
+        if _is_blank(value):
+            if question.is_required:
+                errors.append(_("“%(q)s”: an answer is required.") % {"q": label})
+            continue
+        kind = question.kind
+        if kind == Question.Kind.LIKERT:
+            number = _as_int(value)
+            if number is None or not 1 <= number <= 5:
+                errors.append(_("“%(q)s”: choose a value from 1 to 5.") % {"q": label})
+                continue
+            answers.append(Answer(question=question, value=number))
+        elif kind == Question.Kind.NUMBER:
+            number = _as_int(value)
+            if number is None:
+                errors.append(_("“%(q)s”: enter a whole number.") % {"q": label})
+                continue
+            low, high = question.min_value, question.max_value
+            if (low is not None and number < low) or (high is not None and number > high):
+                errors.append(
+                    _("“%(q)s”: enter a number from %(low)s to %(high)s.")
+                    % {"q": label, "low": "−∞" if low is None else low, "high": "∞" if high is None else high}
+                )
+                continue
+            answers.append(Answer(question=question, value=number))
+        elif kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
+            values = value if isinstance(value, list | tuple) else [value]
+            if kind == Question.Kind.SINGLE and len(values) != 1:
+                errors.append(_("“%(q)s”: choose exactly one option.") % {"q": label})
+                continue
+            own = {c.pk: c for c in question.choices.all()}
+            ids = [_as_int(v) for v in values]
+            if any(i is None or i not in own for i in ids):
+                errors.append(_("“%(q)s”: choose one of the options offered.") % {"q": label})
+                continue
+            for choice_id in dict.fromkeys(ids):
+                answers.append(Answer(question=question, choice=own[choice_id]))
+        else:
+            text = str(value).strip()
+            if len(text) > 5000:
+                errors.append(_("“%(q)s”: the answer is too long (at most 5000 characters).") % {"q": label})
+                continue
+            answers.append(Answer(question=question, text=text))
+    if errors:
+        raise SurveyError(errors)
+    return answers
+
+
+# --- scoring ------------------------------------------------------------------------------------
+
+
+def _answer_points(question: Question, answers: list[Answer]) -> float | None:
+    """0–100 for one question's answers, or None when the question does not score."""
+    if question.kind == Question.Kind.LIKERT:
+        return (answers[0].value - 1) * 25.0
+    if question.kind == Question.Kind.SINGLE:
+        return float(answers[0].choice.points)
+    if question.kind == Question.Kind.MULTIPLE:
+        return float(min(100, sum(a.choice.points for a in answers)))
+    if question.kind == Question.Kind.NUMBER and question.min_value is not None and question.max_value is not None:
+        span = question.max_value - question.min_value
+        return 100.0 if span == 0 else (answers[0].value - question.min_value) * 100.0 / span
+    return None
+
+
+def score_answers(answers: list[Answer]) -> tuple[dict[int, int], int | None]:
+    """Weighted mean per competency (0–100, half rounded up), and the overall weighted mean.
+
+    Unanswered optional questions do not count; a competency with no scored answer gets no score.
+    """
+    grouped: dict[int, list[Answer]] = {}
+    questions: dict[int, Question] = {}
+    for answer in answers:
+        grouped.setdefault(answer.question.pk, []).append(answer)
+        questions[answer.question.pk] = answer.question
+    per_comp: dict[int, list[tuple[float, int]]] = {}
+    overall: list[tuple[float, int]] = []
+    for qid, rows in grouped.items():
+        question = questions[qid]
+        points = _answer_points(question, rows)
+        if points is None:
+            continue
+        overall.append((points, question.weight))
+        if question.competency_id:
+            per_comp.setdefault(question.competency_id, []).append((points, question.weight))
+
+    def mean(items):
+        total = sum(w for _p, w in items)
+        return round_half_up(sum(p * w for p, w in items) / total) if total else None
+
+    return {cid: mean(items) for cid, items in per_comp.items()}, mean(overall)
+
+
+def placement_level(score: int | None) -> str:
+    if score is None:
+        return ""
+    for upper, level in PLACEMENT_LEVELS:
+        if score < upper:
+            return level
+    return PLACEMENT_LEVELS[-1][1]
+
+
+# --- drafts and submitting ----------------------------------------------------------------------
+
+
+def survey_needs_cohort(survey: Survey) -> bool:
+    return survey.kind in (Survey.Kind.FEEDBACK, Survey.Kind.PLACEMENT) or survey.audience == Survey.Audience.COHORT
+
+
+def _check_can_respond(*, survey: Survey, user, cohort=None):
+    """Open, meant for this person (and cohort), not answered yet. Returns the enrollment, if any."""
+    enrollment = None
+    if survey_needs_cohort(survey):
+        cohort_id = _cohort_id(cohort)
+        if not cohort_id or not survey.cohorts.filter(pk=cohort_id).exists():
+            raise SurveyError(_("Choose the cohort this survey is about."))
+        enrollment = links.enrollment_for(user=user, cohort_id=cohort_id)
+        if enrollment is None:
+            raise SurveyError(_("This survey is for the listeners of the cohort."))
+    elif cohort is not None:
+        raise SurveyError(_("This survey is not about a cohort."))
+    elif survey.audience == Survey.Audience.SCHOOL and user.school_id != survey.school_id:
+        raise SurveyError(_("This survey is for the teachers of another school."))
+    if not survey_is_open(survey):
+        if survey.closes_at and timezone.now() >= survey.closes_at:
+            raise SurveyError(_("This survey closed on %(date)s; responses are no longer accepted.")
+                              % {"date": timezone.localtime(survey.closes_at).strftime("%d.%m.%Y")})
+        raise SurveyError(_("This survey is not open for responses."))
+    if Participation.objects.filter(survey=survey, user=user, cohort_id=_cohort_id(cohort)).exists():
+        raise SurveyError(_("You have already responded to this survey."))
+    return enrollment
+
+
+@transaction.atomic
+def draft_save(*, survey: Survey, user, data: dict, page: int = 1, cohort=None) -> Draft:
+    """Autosave: keeps the unfinished answers with the person until they submit (then it is deleted).
+
+    Merges into what was saved before, so each page of the form adds its own answers.
+    """
+    _check_can_respond(survey=survey, user=user, cohort=cohort)
+    question_ids = {str(pk) for pk in survey.questions.values_list("pk", flat=True)}
+    clean = {
+        str(k).removeprefix("q"): v for k, v in (data or {}).items() if str(k).removeprefix("q") in question_ids
+    }
+    draft = Draft.objects.select_for_update().filter(survey=survey, user=user, cohort_id=_cohort_id(cohort)).first()
+    if draft is None:
+        draft = Draft(survey=survey, user=user, cohort_id=_cohort_id(cohort))
+    draft.data = {**draft.data, **clean}
+    draft.page = max(1, int(page))
+    draft.save()
+    return draft
+
+
+def survey_questions(survey: Survey) -> list[Question]:
+    return list(
+        Question.objects.filter(survey=survey)
+        .select_related("section", "competency")
+        .prefetch_related("choices")
+        .order_by("section__position", "section_id", "position", "id")
+    )
+
+
+@dataclass
+class SubmitResult:
+    participation: Participation
+    response: Response
+    scores: dict[int, int]
+    level: str
+
+
+@transaction.atomic
+def response_submit(*, survey: Survey, user, answers: dict, cohort=None) -> SubmitResult:
+    """One response per person per survey (DB constraint); all answers valid or nothing is stored.
+
+    Anonymous surveys store the response with no respondent and no time, apart from the participation,
+    so reminders reach only non-respondents and no answer can be joined back to a person.
+    """
+    enrollment = _check_can_respond(survey=survey, user=user, cohort=cohort)
+    cohort_id = _cohort_id(cohort)
+    questions = survey_questions(survey)
+    rows = clean_answers(survey=survey, questions=questions, raw=answers)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            participation = Participation.objects.create(
+                survey=survey, user=user, cohort_id=cohort_id, submitted_on=timezone.localdate(now)
+            )
+    except IntegrityError as exc:
+        raise SurveyError(_("You have already responded to this survey.")) from exc
+    if survey.is_anonymous:
+        response = Response.objects.create(survey=survey, cohort_id=cohort_id)
+    else:
+        response = Response.objects.create(survey=survey, cohort_id=cohort_id, respondent=user, submitted_at=now)
+    for row in rows:
+        row.response = response
+    Answer.objects.bulk_create(rows)
+    scores, overall = score_answers(rows)
+    level = ""
+    if survey.kind == Survey.Kind.DIAGNOSTIC and scores:
+        CompetencyScore.objects.bulk_create(
+            CompetencyScore(
+                response=response, user=user, competency_id=cid, score=score,
+                is_deficit=score < survey.deficit_threshold, measured_at=now,
+            )
+            for cid, score in scores.items()
+        )
+    if survey.kind == Survey.Kind.PLACEMENT:
+        level = placement_level(overall)
+        participation.level = level
+        participation.save(update_fields=["level"])
+        if enrollment is not None:
+            links.record_placement(enrollment=enrollment, score=overall, level=level)
+    if survey.kind == Survey.Kind.FEEDBACK and enrollment is not None:
+        links.record_feedback(enrollment=enrollment)
+    Draft.objects.filter(survey=survey, user=user, cohort_id=cohort_id).delete()
+    return SubmitResult(participation=participation, response=response, scores=scores, level=level)
+
+
+# --- builder --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def survey_copy_as_new_version(*, survey: Survey) -> Survey:
+    """A survey with responses keeps its questions; changes go into a copy (unpublished, version + 1)."""
+    sections = list(survey.sections.prefetch_related("questions__choices").order_by("position", "id"))
+    authors = list(survey.authors.all())
+    copy = Survey.objects.get(pk=survey.pk)
+    copy.pk = None
+    copy.id = None
+    copy._state.adding = True
+    copy.version = (
+        max(survey.version, *Survey.objects.filter(previous_version=survey).values_list("version", flat=True))
+        + 1
+    )
+    copy.previous_version = survey
+    copy.is_published = False
+    copy.save()
+    copy.authors.set(authors)
+    copy.cohorts.set(survey.cohorts.all())
+    for section in sections:
+        new_section = Section.objects.create(
+            survey=copy, title=section.title, description=section.description, position=section.position
+        )
+        for question in section.questions.all():
+            choices = list(question.choices.all())
+            question.pk = None
+            question.id = None
+            question._state.adding = True
+            question.survey = copy
+            question.section = new_section
+            question.save()
+            Choice.objects.bulk_create(
+                Choice(question=question, text=c.text, position=c.position, points=c.points) for c in choices
+            )
+    return copy
