@@ -12,8 +12,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_create_school_levels'),
-        ('cohorts', '0002_learning_flow'),
-        ('courses', '0002_search_vector_and_history'),
+        ('cohorts', '0001_initial'),
+        ('courses', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
