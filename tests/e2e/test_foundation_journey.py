@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 
 from accounts.models import User
+from tests.e2e.conftest import SHOTS
 from tests.factories import SchoolFactory, SubjectFactory
 
 TEXTS = {
@@ -16,12 +17,18 @@ TEXTS = {
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
-def test_new_teacher_signs_up_verifies_logs_in_and_fills_profile(page, live_server, shot, lang):
+def test_new_teacher_signs_up_verifies_logs_in_and_fills_profile(browser, live_server, lang):
+    context = browser.new_context(locale=lang, viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+
+    def shot(name):
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
     school = SchoolFactory(name="Gymnasium No. 1")
     SchoolFactory(name="Other town school")
     SubjectFactory(code="math", name="Mathematics")
     email = f"anna.{lang}@example.org"
-    page.set_extra_http_headers({"Accept-Language": lang})
 
     page.goto(f"{live_server.url}/accounts/signup/")
     assert page.locator("html").get_attribute("lang") == lang
@@ -64,6 +71,7 @@ def test_new_teacher_signs_up_verifies_logs_in_and_fills_profile(page, live_serv
     shot(f"foundation-cabinet-{lang}")
     user = User.objects.get(email=email)
     assert user.school == school and user.years_of_experience == 2
+    context.close()
 
 
 def test_cabinet_on_a_phone(page, live_server, login_as, shot):

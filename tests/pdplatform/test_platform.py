@@ -91,7 +91,7 @@ def test_api_schema_and_docs(client):
 
 def test_production_settings_pass_deploy_check():
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_ENV": "production",
         "DJANGO_SECRET_KEY": "p" * 20 + uuid.uuid4().hex + uuid.uuid4().hex,
         "DJANGO_ALLOWED_HOSTS": "pdplatform.example.org",
