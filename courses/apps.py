@@ -1,7 +1,23 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# What the methodologist group may do in the admin; object scope (own courses) is in admin.py.
+METHODOLOGIST_PERMISSIONS = [
+    "courses.view_competencyarea", "courses.add_competencyarea", "courses.change_competencyarea",
+    "courses.view_competency", "courses.add_competency", "courses.change_competency",
+    "courses.view_course", "courses.add_course", "courses.change_course",
+    "courses.view_module", "courses.add_module", "courses.change_module", "courses.delete_module",
+    "courses.view_lesson", "courses.add_lesson", "courses.change_lesson", "courses.delete_lesson",
+    "courses.view_assignment", "courses.add_assignment", "courses.change_assignment", "courses.delete_assignment",
+    "accounts.view_subject",
+]
+
 
 class CoursesConfig(AppConfig):
     name = "courses"
     verbose_name = _("Courses and competencies")
+
+    def ready(self) -> None:
+        from accounts.roles import Role, register_role_permissions
+
+        register_role_permissions(Role.METHODOLOGIST, METHODOLOGIST_PERMISSIONS)

@@ -1,12 +1,21 @@
 """Competency framework and in-service courses: what methodologists author and teachers browse."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from accounts.models import Level as SchoolLevelRow
 from accounts.models import Subject
+
+from .validators import (
+    http_url_validator,
+    validate_cover_upload,
+    validate_material_upload,
+    validate_video_upload,
+)
 
 
 class CompetencyArea(models.Model):
@@ -16,6 +25,8 @@ class CompetencyArea(models.Model):
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "code"]
@@ -33,6 +44,8 @@ class Competency(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["code"]
@@ -82,7 +95,7 @@ class Course(models.Model):
         _("cover image"),
         upload_to="courses/covers/",
         blank=True,
-        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"]), validate_cover_upload],
     )
     previous_version = models.ForeignKey(
         "self",
@@ -96,11 +109,17 @@ class Course(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # Title, summary, description and lesson titles, Russian and English stemming; kept current by
+    # services.course_refresh_search_vectors (PostgreSQL only; NULL on SQLite). GIN index: migration 0002.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["-updated_at"]
         verbose_name = _("course")
         verbose_name_plural = _("courses")
+        indexes = [models.Index(fields=["status", "-published_at"], name="course_status_published")]
         constraints = [
             models.CheckConstraint(condition=models.Q(hours__gte=1), name="course_hours_positive"),
             models.CheckConstraint(
@@ -111,12 +130,19 @@ class Course(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("courses:detail", kwargs={"slug": self.slug})
+
 
 class Module(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules", verbose_name=_("course"))
     title = models.CharField(_("title"), max_length=255)
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["course", "position", "id"]
@@ -141,14 +167,26 @@ class Lesson(models.Model):
     title = models.CharField(_("title"), max_length=255)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TEXT)
     body = models.TextField(_("text"), blank=True, help_text=_("Markdown."))
-    video_url = models.URLField(_("video URL"), blank=True)
-    video_file = models.FileField(
-        _("video file"), upload_to="courses/videos/", blank=True, validators=[FileExtensionValidator(["mp4", "webm"])]
+    video_url = models.URLField(
+        _("video URL"),
+        blank=True,
+        validators=[http_url_validator],
+        help_text=_("An http(s) link; YouTube, Vimeo and RuTube links are shown embedded."),
     )
-    material = models.FileField(_("material"), upload_to="courses/materials/", blank=True)
+    video_file = models.FileField(
+        _("video file"),
+        upload_to="courses/videos/",
+        blank=True,
+        validators=[FileExtensionValidator(["mp4", "webm"]), validate_video_upload],
+    )
+    material = models.FileField(
+        _("material"), upload_to="courses/materials/", blank=True, validators=[validate_material_upload]
+    )
     hours = models.DecimalField(_("academic hours"), max_digits=5, decimal_places=1, default=1)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_required = models.BooleanField(_("required for completion"), default=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["module", "position", "id"]
@@ -166,6 +204,38 @@ class Lesson(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def embed_url(self) -> str:
+        """The player address for a known video host, or "" (then the page shows a plain link)."""
+        return video_embed_url(self.video_url)
+
+
+def video_embed_url(url: str) -> str:
+    from urllib.parse import parse_qs, urlparse
+
+    if not url or not url.startswith(("http://", "https://")):
+        return ""
+    parts = urlparse(url)
+    host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
+    path = parts.path.strip("/")
+    video_id = ""
+    if host == "youtube.com":
+        if path == "watch":
+            video_id = parse_qs(parts.query).get("v", [""])[0]
+        elif path.startswith(("embed/", "shorts/", "live/")):
+            video_id = path.split("/", 1)[1]
+        if video_id.replace("-", "").replace("_", "").isalnum():
+            return f"https://www.youtube-nocookie.com/embed/{video_id}"
+    elif host == "youtu.be" and path.replace("-", "").replace("_", "").isalnum():
+        return f"https://www.youtube-nocookie.com/embed/{path}"
+    elif host == "vimeo.com" and path.isdigit():
+        return f"https://player.vimeo.com/video/{path}"
+    elif host == "rutube.ru" and path.startswith("video/"):
+        video_id = path.split("/")[1]
+        if video_id.isalnum():
+            return f"https://rutube.ru/play/embed/{video_id}"
+    return ""
 
 
 class Assignment(models.Model):
@@ -188,6 +258,8 @@ class Assignment(models.Model):
         _("due, days after the cohort starts"), null=True, blank=True
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["module", "position", "id"]

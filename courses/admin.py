@@ -1,0 +1,305 @@
+"""The methodologists' authoring tool: courses with ordered modules, lessons and assignments.
+
+A methodologist sees and edits only the courses they author (superusers: all); status changes
+go through the publish / archive / duplicate actions, which call the services.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect, JsonResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.models import User
+from accounts.roles import Role
+
+from . import services
+from .models import Assignment, Competency, CompetencyArea, Course, Lesson, Module
+from .selectors import courses_editable_by
+
+
+def _author_candidates():
+    return User.objects.filter(Q(groups__name=Role.METHODOLOGIST) | Q(is_superuser=True), is_active=True).distinct()
+
+
+class AuthorAutocompleteWidget(AutocompleteSelectMultiple):
+    """Select2 autocomplete over methodologists only, served by CourseAdmin (no access to the user list)."""
+
+    def get_url(self):
+        return reverse("admin:courses_course_author_autocomplete")
+
+
+# --- Competency framework -----------------------------------------------------------------
+
+
+class CompetencyInline(admin.TabularInline):
+    model = Competency
+    extra = 0
+    fields = ["code", "name", "description"]
+
+
+@admin.register(CompetencyArea)
+class CompetencyAreaAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "position", "competency_count"]
+    list_display_links = ["code", "name"]
+    list_editable = ["position"]
+    search_fields = ["code", "name"]
+    inlines = [CompetencyInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_competencies=Count("competencies"))
+
+    @admin.display(description=_("competencies"), ordering="n_competencies")
+    def competency_count(self, obj):
+        return obj.n_competencies
+
+
+@admin.register(Competency)
+class CompetencyAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "area"]
+    list_filter = ["area"]
+    search_fields = ["code", "name", "description"]
+    list_select_related = ["area"]
+    autocomplete_fields = ["area"]
+
+
+# --- Courses -------------------------------------------------------------------------------
+
+
+class AuthorScopedMixin:
+    """Object-level rule shared by course, module, lesson and assignment admins."""
+
+    def course_of(self, obj):
+        raise NotImplementedError
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or services.user_can_edit_course(request.user, self.course_of(obj))
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or services.user_can_edit_course(request.user, self.course_of(obj))
+
+    def has_view_permission(self, request, obj=None):
+        if not super().has_view_permission(request, obj):
+            return False
+        return obj is None or services.user_can_edit_course(request.user, self.course_of(obj))
+
+
+class ModuleInline(admin.TabularInline):
+    model = Module
+    extra = 1
+    fields = ["position", "title", "description", "structure"]
+    readonly_fields = ["structure"]
+    ordering = ["position", "id"]
+    show_change_link = True
+    verbose_name_plural = _("modules (open a module to add its lessons and assignments)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("lessons", "assignments")
+
+    @admin.display(description=_("lessons and assignments"))
+    def structure(self, obj):
+        if not obj.pk:
+            return _("Save the course, then open the module to add lessons.")
+        items = [(lesson.get_kind_display(), lesson.title) for lesson in obj.lessons.all()]
+        items += [(_("Assignment"), a.title) for a in obj.assignments.all()]
+        if not items:
+            return _("No lessons yet")
+        return format_html(
+            "<ul class='course-structure'>{}</ul>",
+            format_html_join("", "<li><small>{}</small> · {}</li>", items),
+        )
+
+
+@admin.register(Course)
+class CourseAdmin(AuthorScopedMixin, SimpleHistoryAdmin):
+    list_display = ["title", "status", "format", "level", "hours", "version", "author_names", "updated_at"]
+    list_filter = ["status", "format", "level", "subjects", "competencies__area", "updated_at"]
+    search_fields = ["title", "slug", "summary"]
+    date_hierarchy = "updated_at"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["competencies", "subjects"]
+    filter_horizontal = ["school_levels"]
+    readonly_fields = ["status", "version", "previous_version", "published_at", "updated_at", "preview"]
+    inlines = [ModuleInline]
+    actions = ["publish", "archive", "duplicate"]
+    save_on_top = True
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "summary", "description", "cover", "preview")}),
+        (
+            _("Audience and format"),
+            {"fields": ("subjects", "school_levels", "target_audience", "format", "hours", "level")},
+        ),
+        (_("Competencies and authors"), {"fields": ("competencies", "authors")}),
+        (_("Status"), {"fields": ("status", "published_at", "version", "previous_version", "updated_at")}),
+    )
+
+    def course_of(self, obj):
+        return obj
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).defer("search_vector").prefetch_related("authors")
+        return qs if request.user.is_superuser else qs.filter(pk__in=courses_editable_by(request.user).values("pk"))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "authors":
+            kwargs["widget"] = AuthorAutocompleteWidget(db_field, self.admin_site)
+            kwargs["queryset"] = _author_candidates()
+            kwargs.setdefault("help_text", _("Methodologists who may edit this course. You are added automatically."))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_urls(self):
+        return [
+            path(
+                "author-autocomplete/",
+                self.admin_site.admin_view(self.author_autocomplete),
+                name="courses_course_author_autocomplete",
+            ),
+            *super().get_urls(),
+        ]
+
+    def author_autocomplete(self, request):
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        term = request.GET.get("term", "").strip()[:100]
+        qs = _author_candidates()
+        if term:
+            qs = qs.filter(Q(full_name__icontains=term) | Q(email__icontains=term))
+        results = [{"id": str(u.pk), "text": f"{u.full_name or u.email} <{u.email}>"} for u in qs.order_by("full_name")[:20]]
+        return JsonResponse({"results": results, "pagination": {"more": False}})
+
+    @admin.display(description=_("authors"))
+    def author_names(self, obj):
+        return ", ".join(a.full_name or a.email for a in obj.authors.all())
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj):
+        if not obj or not obj.pk:
+            return _("Save the course to preview it.")
+        return format_html(
+            '<a class="button" href="{}?preview=1" target="_blank" rel="noopener">{}</a>',
+            obj.get_absolute_url(),
+            _("Preview as a teacher"),
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        course = form.instance
+        if not request.user.is_superuser and not course.authors.filter(pk=request.user.pk).exists():
+            course.authors.add(request.user)
+        services.course_structure_changed(course_ids=[course.pk])
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        taken = {getattr(f.instance, "position", 0) for f in formset.forms if f.instance.pk}
+        next_position = max(taken | {0})
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for instance in instances:
+            if hasattr(instance, "position") and not instance.position:
+                next_position += 1
+                instance.position = next_position
+            instance.save()
+        formset.save_m2m()
+
+    def _run(self, request, queryset, service, done_message):
+        done = 0
+        for course in queryset:
+            try:
+                service(user=request.user, course=course)
+                done += 1
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        if done:
+            self.message_user(request, done_message(done), messages.SUCCESS)
+
+    @admin.action(description=_("Publish selected courses"), permissions=["change"])
+    def publish(self, request, queryset):
+        self._run(
+            request, queryset, services.course_publish,
+            lambda n: ngettext("%(n)d course published.", "%(n)d courses published.", n) % {"n": n},
+        )
+
+    @admin.action(description=_("Archive selected courses"), permissions=["change"])
+    def archive(self, request, queryset):
+        self._run(
+            request, queryset, services.course_archive,
+            lambda n: ngettext("%(n)d course archived.", "%(n)d courses archived.", n) % {"n": n},
+        )
+
+    @admin.action(description=_("Duplicate as a new version (draft)"), permissions=["add"])
+    def duplicate(self, request, queryset):
+        self._run(
+            request, queryset, services.course_duplicate_as_new_version,
+            lambda n: ngettext(
+                "%(n)d new draft version created; the old version is unchanged.",
+                "%(n)d new draft versions created; the old versions are unchanged.",
+                n,
+            ) % {"n": n},
+        )
+
+
+class LessonInline(admin.StackedInline):
+    model = Lesson
+    extra = 1
+    ordering = ["position", "id"]
+    fields = [("position", "title", "kind"), ("hours", "is_required"), "body", "video_url", "video_file", "material"]
+
+
+class AssignmentInline(admin.StackedInline):
+    model = Assignment
+    extra = 0
+    ordering = ["position", "id"]
+    fields = [
+        ("position", "title"), "instructions", ("submission_kind", "max_score"),
+        ("review_requires_comment", "due_days"),
+    ]
+
+
+@admin.register(Module)
+class ModuleAdmin(AuthorScopedMixin, SimpleHistoryAdmin):
+    list_display = ["title", "course", "position", "lesson_count"]
+    list_filter = ["course__status"]
+    search_fields = ["title", "course__title"]
+    list_select_related = ["course"]
+    autocomplete_fields = ["course"]
+    inlines = [LessonInline, AssignmentInline]
+    save_on_top = True
+
+    def course_of(self, obj):
+        return obj.course
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).annotate(n_lessons=Count("lessons"))
+        return qs if request.user.is_superuser else qs.filter(course__in=courses_editable_by(request.user))
+
+    @admin.display(description=_("lessons"), ordering="n_lessons")
+    def lesson_count(self, obj):
+        return obj.n_lessons
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "course":
+            kwargs["queryset"] = courses_editable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_formset(self, request, form, formset, change):
+        CourseAdmin.save_formset(self, request, form, formset, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.course_structure_changed(course_ids=[form.instance.course_id])
+
+    def response_change(self, request, obj):
+        if "_continue" not in request.POST and "_addanother" not in request.POST and "_saveasnew" not in request.POST:
+            # Back to the course after saving a module: that is where the methodologist came from.
+            self.message_user(request, _("Module “%(title)s” saved.") % {"title": obj.title}, messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:courses_course_change", args=[obj.course_id]))
+        return super().response_change(request, obj)

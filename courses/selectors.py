@@ -1,0 +1,240 @@
+"""Reads of courses scoped to the acting user, with eager loading done once here."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.apps import apps
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+
+from accounts.models import Subject
+
+from . import hooks
+from .models import Assignment, Competency, CompetencyArea, Course, Lesson, Module
+from .search import apply_search, on_postgres
+
+
+def courses_visible_to(user) -> QuerySet[Course]:
+    """Published courses for everyone; drafts and archived ones also for their authors; all for superusers."""
+    qs = Course.objects.all()
+    if getattr(user, "is_superuser", False):
+        return qs
+    visible = Q(status=Course.Status.PUBLISHED)
+    if getattr(user, "is_authenticated", False):
+        visible |= Q(pk__in=Course.authors.through.objects.filter(user_id=user.pk).values("course_id"))
+    return qs.filter(visible)
+
+
+def courses_editable_by(user) -> QuerySet[Course]:
+    """What a user may change: superusers everything, methodologists the courses they author."""
+    if not getattr(user, "is_authenticated", False):
+        return Course.objects.none()
+    if user.is_superuser:
+        return Course.objects.all()
+    return Course.objects.filter(pk__in=Course.authors.through.objects.filter(user_id=user.pk).values("course_id"))
+
+
+# --- "has an open cohort": filled by the cohorts app ---------------------------------------
+
+
+def open_cohorts_model():
+    """cohorts.Cohort when the cohorts app defines it, else None (the filter is then inert)."""
+    try:
+        return apps.get_model("cohorts", "Cohort")
+    except LookupError:
+        return None
+
+
+def open_cohort_exists(course_ref) -> Exists | None:
+    """An Exists() over open cohorts of the course: the cohorts app's registered filter if any,
+    else a guess from cohorts.Cohort's fields, else None (the filter is then ignored)."""
+    builder = hooks.open_cohort_filter()
+    if builder is not None:
+        return builder(course_ref)
+    model = open_cohorts_model()
+    if model is None:
+        return None
+    field_names = {f.name for f in model._meta.get_fields()}
+    if "course" not in field_names:
+        return None
+    qs = model.objects.filter(course=course_ref)
+    status = getattr(getattr(model, "Status", None), "OPEN", None)
+    if "status" in field_names and status is not None:
+        qs = qs.filter(status=status)
+    elif "is_open" in field_names:
+        qs = qs.filter(is_open=True)
+    else:
+        return None
+    return Exists(qs)
+
+
+def open_cohort_filter_available() -> bool:
+    return open_cohort_exists(OuterRef("pk")) is not None
+
+
+# --- Catalogue ----------------------------------------------------------------------------
+
+
+@dataclass
+class CatalogueFilters:
+    q: str = ""
+    subjects: list[str] = field(default_factory=list)
+    formats: list[str] = field(default_factory=list)
+    levels: list[str] = field(default_factory=list)
+    competencies: list[str] = field(default_factory=list)
+    hours_min: int | None = None
+    hours_max: int | None = None
+    open_cohort: bool = False
+    sort: str = ""
+
+    SORTS = ("relevance", "newest", "hours", "-hours", "title")
+
+    @classmethod
+    def from_query(cls, data) -> "CatalogueFilters":
+        """Parse GET parameters; a value that does not parse or is not known is dropped, never an error."""
+
+        def many(name: str) -> list[str]:
+            values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+            out = []
+            for value in values:
+                for part in str(value or "").split(","):
+                    part = part.strip()[:50]
+                    if part and part not in out:
+                        out.append(part)
+            return out[:20]
+
+        def number(name: str) -> int | None:
+            value = str(data.get(name) or "").strip()
+            if value.isdigit() and len(value) <= 5:
+                return int(value)
+            return None
+
+        sort = str(data.get("sort") or "").strip()
+        return cls(
+            q=" ".join(str(data.get("q") or "").split())[:200],
+            subjects=many("subject"),
+            formats=[v for v in many("format") if v in Course.Format.values],
+            levels=[v for v in many("level") if v in Course.Level.values],
+            competencies=many("competency"),
+            hours_min=number("hours_min"),
+            hours_max=number("hours_max"),
+            open_cohort=str(data.get("open") or "").lower() in {"1", "true", "on", "yes"},
+            sort=sort if sort in cls.SORTS else "",
+        )
+
+    @property
+    def effective_sort(self) -> str:
+        if self.sort == "relevance" and not self.q:
+            return "newest"
+        return self.sort or ("relevance" if self.q else "newest")
+
+    @property
+    def active(self) -> bool:
+        return bool(
+            self.q or self.subjects or self.formats or self.levels or self.competencies
+            or self.hours_min is not None or self.hours_max is not None or self.open_cohort
+        )
+
+
+def _card_queryset(qs: QuerySet[Course]) -> QuerySet[Course]:
+    return qs.prefetch_related(
+        Prefetch("subjects", queryset=Subject.objects.only("id", "code", "name")),
+        Prefetch("competencies", queryset=Competency.objects.only("id", "code", "name", "area_id")),
+    ).defer("description", "search_vector")
+
+
+def course_catalogue(*, user, filters: CatalogueFilters, base: QuerySet[Course] | None = None) -> QuerySet[Course]:
+    """Published courses (or `base`) matching the filters, sorted; one query per page plus two prefetches."""
+    qs = Course.objects.filter(status=Course.Status.PUBLISHED) if base is None else base
+    if filters.subjects:
+        qs = qs.filter(
+            Exists(Course.subjects.through.objects.filter(course_id=OuterRef("pk"), subject__code__in=filters.subjects))
+        )
+    if filters.formats:
+        qs = qs.filter(format__in=filters.formats)
+    if filters.levels:
+        qs = qs.filter(level__in=filters.levels)
+    if filters.competencies:
+        # A competency code or a whole area code.
+        through = Course.competencies.through.objects.filter(course_id=OuterRef("pk")).filter(
+            Q(competency__code__in=filters.competencies) | Q(competency__area__code__in=filters.competencies)
+        )
+        qs = qs.filter(Exists(through))
+    if filters.hours_min is not None:
+        qs = qs.filter(hours__gte=filters.hours_min)
+    if filters.hours_max is not None:
+        qs = qs.filter(hours__lte=filters.hours_max)
+    if filters.open_cohort:
+        exists = open_cohort_exists(OuterRef("pk"))
+        if exists is not None:
+            qs = qs.filter(exists)
+    qs = apply_search(qs, filters.q)
+    sort = filters.effective_sort
+    if sort == "relevance" and on_postgres():
+        qs = qs.order_by("-rank", "-published_at", "-pk")
+    elif sort == "hours":
+        qs = qs.order_by("hours", "title", "pk")
+    elif sort == "-hours":
+        qs = qs.order_by("-hours", "title", "pk")
+    elif sort == "title":
+        qs = qs.order_by("title", "pk")
+    else:
+        qs = qs.order_by("-published_at", "-pk")
+    return _card_queryset(qs)
+
+
+def catalogue_facets() -> dict:
+    """Choices for the sidebar: subjects and competency areas that published courses use (3 queries)."""
+    published = Course.objects.filter(status=Course.Status.PUBLISHED)
+    subjects = list(
+        Subject.objects.filter(courses__in=published).annotate(n=Count("courses", distinct=True)).order_by("name")
+    )
+    areas = list(
+        CompetencyArea.objects.prefetch_related(
+            Prefetch("competencies", queryset=Competency.objects.order_by("code"))
+        ).order_by("position", "code")
+    )
+    return {"subjects": subjects, "areas": areas}
+
+
+def course_detail_for_user(*, user, slug: str) -> Course:
+    """The course page: the course with its structure, competencies and authors in a fixed number of queries.
+
+    Raises Course.DoesNotExist when the user may not see it (drafts are visible to their authors only).
+    """
+    return course_detail_queryset(courses_visible_to(user)).get(slug=slug)
+
+
+def course_detail_queryset(qs: QuerySet[Course]) -> QuerySet[Course]:
+    lessons = Lesson.objects.order_by("position", "id").defer("body")
+    assignments = Assignment.objects.order_by("position", "id")
+    modules = (
+        Module.objects.order_by("position", "id")
+        .annotate(lesson_hours=Sum("lessons__hours"))
+        .prefetch_related(Prefetch("lessons", queryset=lessons), Prefetch("assignments", queryset=assignments))
+    )
+    return (
+        qs.select_related("previous_version")
+        .prefetch_related(
+            Prefetch("modules", queryset=modules),
+            Prefetch("competencies", queryset=Competency.objects.select_related("area")),
+            "subjects",
+            "school_levels",
+            "authors",
+        )
+        .defer("search_vector")
+    )
+
+
+def course_total_lesson_hours(course: Course) -> Decimal:
+    return sum((m.lesson_hours or Decimal(0) for m in course.modules.all()), Decimal(0))
+
+
+def competency_list() -> QuerySet[Competency]:
+    return Competency.objects.select_related("area").order_by("area__position", "code")
+
+
+def course_list_for_api(*, user, filters: CatalogueFilters) -> QuerySet[Course]:
+    """The API list: what the user may see (published, plus their own drafts), filtered like the catalogue."""
+    return course_catalogue(user=user, filters=filters, base=courses_visible_to(user)).prefetch_related(
+        "authors"
+    )

@@ -1,0 +1,277 @@
+"""Writes with rules for courses and the competency framework. Views, API, admin, commands and
+tests all call these functions, so every path enforces the same rules."""
+
+import csv
+import io
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+from accounts.selectors import user_has_role
+
+from .models import Assignment, Competency, CompetencyArea, Course, Lesson, Module
+from .search import refresh_search_vectors
+
+
+class CourseError(ValidationError):
+    """A course rule was broken; the message is shown to the user as is."""
+
+
+COURSE_FIELDS = (
+    "title", "slug", "summary", "description", "target_audience", "format", "hours", "level", "cover",
+)
+
+
+def user_can_author(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and (
+        user.is_superuser or user_has_role(user, Role.METHODOLOGIST)
+    )
+
+
+def user_can_edit_course(user, course: Course) -> bool:
+    """Superusers edit every course; a methodologist only the courses they author."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    if not user_has_role(user, Role.METHODOLOGIST) or course.pk is None:
+        return False
+    return course.authors.filter(pk=user.pk).exists()
+
+
+def _check_can_edit(user, course: Course) -> None:
+    if user is not None and not user_can_edit_course(user, course):
+        raise CourseError(_("You can edit only the courses you author."), code="not_author")
+
+
+def _save(course: Course) -> None:
+    try:
+        course.full_clean()
+    except ValidationError as exc:
+        raise CourseError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
+    try:
+        with transaction.atomic():
+            course.save()
+    except IntegrityError as exc:
+        # A concurrent writer took the slug between the check and the insert.
+        raise CourseError({"slug": [_("A course with this slug already exists.")]}, code="slug_taken") from exc
+
+
+@transaction.atomic
+def course_create(
+    *,
+    user,
+    title: str,
+    summary: str,
+    hours: int,
+    slug: str = "",
+    competencies: Iterable[Competency] = (),
+    subjects: Iterable = (),
+    school_levels: Iterable = (),
+    authors: Iterable = (),
+    **fields,
+) -> Course:
+    """A new course starts as a draft; the acting methodologist becomes one of its authors."""
+    if user is not None and not user_can_author(user):
+        raise CourseError(_("Only methodologists can create courses."), code="not_methodologist")
+    unknown = set(fields) - set(COURSE_FIELDS)
+    if unknown:
+        raise CourseError(_("Unknown course fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    course = Course(title=title, summary=summary, hours=hours, slug=slug or slugify(title)[:255], **fields)
+    course.status = Course.Status.DRAFT
+    _save(course)
+    course.competencies.set(competencies)
+    course.subjects.set(subjects)
+    course.school_levels.set(school_levels)
+    author_ids = {a.pk for a in authors}
+    if user is not None and not user.is_superuser:
+        author_ids.add(user.pk)
+    course.authors.set(author_ids)
+    refresh_search_vectors([course.pk])
+    return course
+
+
+@transaction.atomic
+def course_update(*, user, course: Course, m2m: dict | None = None, **fields) -> Course:
+    """Change a course's fields (and optionally its competencies/subjects/levels/authors)."""
+    _check_can_edit(user, course)
+    unknown = set(fields) - set(COURSE_FIELDS)
+    if unknown:
+        raise CourseError(_("Unknown course fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    for name, value in fields.items():
+        setattr(course, name, value)
+    _save(course)
+    for name, values in (m2m or {}).items():
+        if name not in {"competencies", "subjects", "school_levels", "authors"}:
+            raise CourseError(_("Unknown course fields: %(fields)s") % {"fields": name})
+        if name == "authors" and not list(values):
+            raise CourseError({"authors": [_("A course needs at least one author.")]})
+        getattr(course, name).set(values)
+    refresh_search_vectors([course.pk])
+    return course
+
+
+def course_structure_changed(*, course_ids: Iterable[int]) -> None:
+    """Call after modules or lessons were saved outside the course services (admin inlines)."""
+    refresh_search_vectors(list(course_ids))
+
+
+@transaction.atomic
+def course_publish(*, user, course: Course) -> Course:
+    """Publishing needs at least one module with a lesson: an empty course is not a course."""
+    _check_can_edit(user, course)
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    if course.status == Course.Status.PUBLISHED:
+        return course
+    if not Lesson.objects.filter(module__course=course).exists():
+        raise CourseError(
+            _("“%(title)s” has no lessons yet: add a module with at least one lesson before publishing.")
+            % {"title": course.title},
+            code="empty_course",
+        )
+    course.status = Course.Status.PUBLISHED
+    course.published_at = timezone.now()
+    course.save(update_fields=["status", "published_at", "updated_at"])
+    return course
+
+
+@transaction.atomic
+def course_archive(*, user, course: Course) -> Course:
+    """An archived course leaves the catalogue; its cohorts and history stay."""
+    _check_can_edit(user, course)
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    if course.status != Course.Status.ARCHIVED:
+        course.status = Course.Status.ARCHIVED
+        course.save(update_fields=["status", "updated_at"])
+    return course
+
+
+def _free_slug(base: str) -> str:
+    base = base[:240]
+    taken = set(Course.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    n = 2
+    while f"{base}-v{n}" in taken:
+        n += 1
+    return f"{base}-v{n}"
+
+
+@transaction.atomic
+def course_duplicate_as_new_version(*, user, course: Course) -> Course:
+    """Copy a course with its modules, lessons and assignments into a new draft version.
+
+    The old version, its status and its cohorts stay untouched: cohorts point at the course they
+    were opened for, and the copy has new rows throughout.
+    """
+    _check_can_edit(user, course)
+    source = Course.objects.prefetch_related(
+        "competencies", "subjects", "school_levels", "authors", "modules__lessons", "modules__assignments"
+    ).get(pk=course.pk)
+    root_slug = source.slug
+    if source.version > 1 and root_slug.endswith(f"-v{source.version}"):
+        root_slug = root_slug[: -len(f"-v{source.version}")]
+    latest = Course.objects.filter(slug__startswith=root_slug).order_by("-version").values_list("version", flat=True)
+    copy = Course.objects.get(pk=source.pk)
+    copy.pk = None
+    copy.id = None
+    copy._state.adding = True
+    copy.slug = _free_slug(root_slug)
+    copy.version = max([source.version, *latest[:1]]) + 1
+    copy.previous_version = source
+    copy.status = Course.Status.DRAFT
+    copy.published_at = None
+    copy.search_vector = None
+    copy.save()
+    copy.competencies.set(source.competencies.all())
+    copy.subjects.set(source.subjects.all())
+    copy.school_levels.set(source.school_levels.all())
+    authors = {a.pk for a in source.authors.all()}
+    if user is not None and not user.is_superuser:
+        authors.add(user.pk)
+    copy.authors.set(authors)
+    lessons, assignments = [], []
+    for module in source.modules.all():
+        new_module = Module.objects.create(
+            course=copy, title=module.title, description=module.description, position=module.position
+        )
+        for lesson in module.lessons.all():
+            lesson.pk = None
+            lesson.id = None
+            lesson.module = new_module
+            lessons.append(lesson)
+        for assignment in module.assignments.all():
+            assignment.pk = None
+            assignment.id = None
+            assignment.module = new_module
+            assignments.append(assignment)
+    Lesson.objects.bulk_create(lessons)
+    Assignment.objects.bulk_create(assignments)
+    refresh_search_vectors([copy.pk])
+    return copy
+
+
+# --- Competency framework ------------------------------------------------------------------
+
+CSV_COLUMNS = ("area_code", "area_name", "code", "name", "description")
+
+
+@transaction.atomic
+def competency_import_csv(*, file) -> dict[str, int]:
+    """Create or update areas and competencies from a CSV (columns: CSV_COLUMNS; UTF-8, ',' or ';').
+
+    All rows are checked first; one bad row rejects the whole file so nothing is half-imported.
+    """
+    raw = file.read()
+    text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
+    try:
+        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    missing = [c for c in ("area_code", "area_name", "code", "name") if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ValidationError(
+            _("The CSV file lacks the columns: %(columns)s.") % {"columns": ", ".join(missing)}, code="csv_columns"
+        )
+    rows, errors, seen = [], [], set()
+    for line, row in enumerate(reader, start=2):
+        row = {k: (v or "").strip() for k, v in row.items() if k}
+        for column in ("area_code", "code", "name", "area_name"):
+            if not row.get(column):
+                errors.append(_("Line %(line)s: “%(column)s” is empty.") % {"line": line, "column": column})
+        if len(row.get("code", "")) > 20 or len(row.get("area_code", "")) > 20:
+            errors.append(_("Line %(line)s: codes are at most 20 characters.") % {"line": line})
+        if row.get("code") in seen:
+            errors.append(_("Line %(line)s: the code %(code)s appears twice.") % {"line": line, "code": row["code"]})
+        seen.add(row.get("code"))
+        rows.append(row)
+    if errors:
+        raise ValidationError(errors, code="csv_rows")
+    counts = {"areas": 0, "competencies": 0, "created": 0, "updated": 0}
+    areas: dict[str, CompetencyArea] = {}
+    for row in rows:
+        area = areas.get(row["area_code"])
+        if area is None:
+            area, _created = CompetencyArea.objects.update_or_create(
+                code=row["area_code"],
+                defaults={"name": row["area_name"][:200], "description": row.get("area_description", "")},
+                create_defaults={
+                    "name": row["area_name"][:200],
+                    "description": row.get("area_description", ""),
+                    "position": len(areas) + 1,
+                },
+            )
+            areas[row["area_code"]] = area
+            counts["areas"] += 1
+        _competency, created = Competency.objects.update_or_create(
+            code=row["code"],
+            defaults={"area": area, "name": row["name"][:200], "description": row.get("description", "")},
+        )
+        counts["competencies"] += 1
+        counts["created" if created else "updated"] += 1
+    return counts
