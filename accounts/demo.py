@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from .models import Level, Municipality, Position, School, Subject, User
 from .roles import Role
 
-DEMO_PASSWORD = "demo-pass-2026"
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - published demo logins
 
 MUNICIPALITY = "Северный городской округ"
 SCHOOLS = [

@@ -42,7 +42,7 @@ class ProfileForm(forms.Form):
         super().__init__(*args, **kwargs)
         if municipality_id:
             self.fields["school"].queryset = School.objects.filter(municipality_id=municipality_id)
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             if isinstance(field.widget, forms.CheckboxSelectMultiple):
                 continue
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"

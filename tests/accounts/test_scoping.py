@@ -2,8 +2,13 @@ import pytest
 from django.db import IntegrityError
 
 from accounts.models import User
-from accounts.selectors import municipalities_visible_to, schools_visible_to, teachers_visible_to, user_has_role
 from accounts.roles import Role
+from accounts.selectors import (
+    municipalities_visible_to,
+    schools_visible_to,
+    teachers_visible_to,
+    user_has_role,
+)
 from tests.factories import (
     MunicipalAdminFactory,
     MunicipalityFactory,

@@ -9,7 +9,7 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # else live_server teardown fails
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-SHOTS = Path(os.environ.get("E2E_SCREENSHOTS", "/tmp/shots"))
+SHOTS = Path(os.environ.get("E2E_SCREENSHOTS", "/tmp/shots"))  # noqa: S108 - screenshots to look at
 
 HAVE_CHROMIUM = os.path.exists(CHROMIUM) or bool(shutil.which("chromium"))
 
