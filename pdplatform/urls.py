@@ -20,6 +20,7 @@ urlpatterns = [
     path("mentoring/", include("mentoring.urls")),
     # Each app adds its API routes here: path("api/v1/", include("<app>.api_urls")),
     path("api/v1/", include("courses.api_urls")),
+    path("api/v1/", include("surveys.api_urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class SurveysConfig(AppConfig):
     name = "surveys"
     verbose_name = _("Surveys")
+
+    def ready(self) -> None:
+        from accounts.roles import Role, register_role_permissions
+
+        builder = [
+            f"surveys.{action}_{model}"
+            for model in ("survey", "section", "question", "choice", "courserecommendationrule")
+            for action in ("add", "change", "delete", "view")
+        ]
+        register_role_permissions(Role.METHODOLOGIST, [*builder, "surveys.view_participation"])

@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "surveys"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.survey_list, name="list"),
+    path("<int:pk>/fill/", views.survey_fill, name="fill"),
+    path("<int:pk>/autosave/", views.survey_autosave, name="autosave"),
+    path("<int:pk>/thanks/", views.survey_thanks, name="thanks"),
+    path("profile/", views.my_profile, name="profile"),
+    path("<int:pk>/results/", views.survey_results, name="results"),
+    path("<int:pk>/export/<str:what>.<str:fmt>", views.survey_export, name="export"),
+    path("heatmap/", views.heatmap, name="heatmap"),
+]

@@ -1,0 +1,146 @@
+"""API: my pending surveys, a survey's questions, submitting a response, results (for those allowed)."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response as ApiResponse
+from rest_framework.views import APIView
+
+from . import selectors, services
+
+
+class ChoiceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+
+
+class QuestionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    text = serializers.CharField()
+    help_text = serializers.CharField()
+    is_required = serializers.BooleanField()
+    min_value = serializers.IntegerField(allow_null=True)
+    max_value = serializers.IntegerField(allow_null=True)
+    labels = serializers.SerializerMethodField()
+    choices = ChoiceSerializer(many=True)
+
+    def get_labels(self, obj) -> list[str]:
+        return [label for _v, label in obj.likert_labels()] if obj.kind == "likert" else []
+
+
+class SectionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    questions = QuestionSerializer(many=True)
+
+
+class SurveySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    kind = serializers.CharField()
+    is_anonymous = serializers.BooleanField()
+    closes_at = serializers.DateTimeField(allow_null=True)
+
+
+class PendingSerializer(serializers.Serializer):
+    survey = SurveySerializer()
+    cohort_id = serializers.SerializerMethodField()
+    cohort_title = serializers.SerializerMethodField()
+
+    def get_cohort_id(self, obj) -> int | None:
+        return obj.cohort.pk if obj.cohort else None
+
+    def get_cohort_title(self, obj) -> str:
+        return obj.cohort.title if obj.cohort else ""
+
+
+class SubmitSerializer(serializers.Serializer):
+    cohort = serializers.IntegerField(required=False, allow_null=True)
+    answers = serializers.DictField(
+        child=serializers.JSONField(),
+        help_text="{question id: value}; Likert/number: int, single choice: choice id, "
+        "multiple choice: list of choice ids, free text: string.",
+    )
+
+
+class PendingSurveysView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=PendingSerializer(many=True), summary="Surveys waiting for me")
+    def get(self, request):
+        return ApiResponse(PendingSerializer(selectors.surveys_pending_for(request.user), many=True).data)
+
+
+class SurveyQuestionsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=SectionSerializer(many=True), summary="A survey's sections and questions")
+    def get(self, request, pk: int):
+        survey = selectors.survey_for_filling(user=request.user, survey_id=pk)
+        return ApiResponse(SectionSerializer(selectors.survey_sections(survey), many=True).data)
+
+
+class SubmitResponseView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=SubmitSerializer,
+        responses={201: inline_serializer("SubmitResult", {"level": serializers.CharField(),
+                                                             "scores": serializers.DictField()}),
+                   400: inline_serializer("SubmitErrors", {"errors": serializers.ListField()})},
+        summary="Submit my response",
+    )
+    def post(self, request, pk: int):
+        survey = selectors.survey_for_filling(user=request.user, survey_id=pk)
+        data = SubmitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        cohort = None
+        if data.validated_data.get("cohort"):
+            cohort = get_object_or_404(
+                selectors.cohorts_for_filling(user=request.user, survey=survey), pk=data.validated_data["cohort"]
+            )
+        try:
+            result = services.response_submit(
+                survey=survey, user=request.user, cohort=cohort, answers=data.validated_data["answers"]
+            )
+        except services.SurveyError as error:
+            return ApiResponse({"errors": error.messages}, status=status.HTTP_400_BAD_REQUEST)
+        scores = {str(k): v for k, v in result.scores.items()} if survey.kind == "diagnostic" else {}
+        return ApiResponse({"level": result.level, "scores": scores}, status=status.HTTP_201_CREATED)
+
+
+class SurveyResultsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("cohort", int), OpenApiParameter("date_from", str),
+                    OpenApiParameter("date_to", str)],
+        responses=inline_serializer("SurveyResults", {
+            "responses": serializers.IntegerField(), "hidden": serializers.BooleanField(),
+            "likert": serializers.ListField(), "choices": serializers.ListField(),
+        }),
+        summary="Results of a survey (authors, the course's methodologists, the cohort's curators)",
+    )
+    def get(self, request, pk: int):
+        from .views import _results_context
+
+        scope, form, flt, _compare = _results_context(request._request, pk)
+        if form.is_bound and not form.is_valid():
+            return ApiResponse({"errors": form.errors}, status=status.HTTP_400_BAD_REQUEST)
+        results = selectors.survey_results(survey=scope.survey, flt=flt, with_texts=False)
+        return ApiResponse({
+            "responses": results.responses,
+            "hidden": results.hidden,
+            "likert": [
+                {"question": r.question.pk, "text": r.question.text, "n": r.n, "mean": r.mean,
+                 "percents": r.percents, "counts": r.counts}
+                for r in results.likert
+            ],
+            "choices": [
+                {"question": r.question.pk, "text": r.question.text, "n": r.n,
+                 "options": [{"text": t, "count": c, "percent": p} for t, c, p in r.options]}
+                for r in results.choices
+            ],
+        })

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("surveys/pending/", api.PendingSurveysView.as_view(), name="api-surveys-pending"),
+    path("surveys/<int:pk>/questions/", api.SurveyQuestionsView.as_view(), name="api-survey-questions"),
+    path("surveys/<int:pk>/responses/", api.SubmitResponseView.as_view(), name="api-survey-submit"),
+    path("surveys/<int:pk>/results/", api.SurveyResultsView.as_view(), name="api-survey-results"),
+]

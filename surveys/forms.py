@@ -1,0 +1,87 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Question
+
+
+def field_for(question: Question, *, required: bool) -> forms.Field:
+    common = {"label": question.text, "help_text": question.help_text, "required": required}
+    if question.kind == Question.Kind.LIKERT:
+        return forms.TypedChoiceField(
+            choices=[(v, f"{v} — {label}") for v, label in question.likert_labels()],
+            coerce=int, widget=forms.RadioSelect(attrs={"class": "btn-check"}), **common,
+        )
+    if question.kind == Question.Kind.SINGLE:
+        return forms.TypedChoiceField(
+            choices=[(c.pk, c.text) for c in question.choices.all()], coerce=int,
+            widget=forms.RadioSelect(attrs={"class": "form-check-input"}), **common,
+        )
+    if question.kind == Question.Kind.MULTIPLE:
+        return forms.TypedMultipleChoiceField(
+            choices=[(c.pk, c.text) for c in question.choices.all()], coerce=int,
+            widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}), **common,
+        )
+    if question.kind == Question.Kind.NUMBER:
+        return forms.IntegerField(
+            min_value=question.min_value, max_value=question.max_value,
+            widget=forms.NumberInput(attrs={"class": "form-control w-auto"}), **common,
+        )
+    return forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}), max_length=5000, **common
+    )
+
+
+class SectionForm(forms.Form):
+    """One page of a survey: the questions of one section, named q<id>."""
+
+    def __init__(self, *args, questions, enforce_required: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        for question in self.questions:
+            self.fields[f"q{question.pk}"] = field_for(question, required=enforce_required and question.is_required)
+
+    def answers(self) -> dict:
+        """{question id: value} for what was filled on this page (blank answers are dropped)."""
+        out = {}
+        for question in self.questions:
+            value = self.cleaned_data.get(f"q{question.pk}")
+            if value in (None, "", []):
+                out[str(question.pk)] = None
+            else:
+                out[str(question.pk)] = value
+        return out
+
+
+def raw_page_data(data, questions) -> dict:
+    """The page's raw values as posted, for autosave (validated only when the response is submitted)."""
+    out = {}
+    for question in questions:
+        key = f"q{question.pk}"
+        if question.kind == Question.Kind.MULTIPLE:
+            out[str(question.pk)] = data.getlist(key)
+        elif key in data:
+            out[str(question.pk)] = data.get(key)
+    return out
+
+
+class ResultsFilterForm(forms.Form):
+    cohort = forms.TypedChoiceField(label=_("Cohort"), required=False, coerce=int, empty_value=None)
+    compare = forms.TypedChoiceField(label=_("Compare with cohort"), required=False, coerce=int, empty_value=None)
+    date_from = forms.DateField(label=_("Cohorts starting from"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, cohorts, everything: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        options = [(c.pk, f"{c.title} ({c.starts_on:%d.%m.%Y})") for c in cohorts]
+        first = [("", _("All cohorts"))] if everything else []
+        self.fields["cohort"].choices = first + options
+        self.fields["compare"].choices = [("", "—")] + options
+        for name, f in self.fields.items():
+            f.widget.attrs["class"] = "form-select form-select-sm" if name in ("cohort", "compare") else "form-control form-control-sm"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            raise forms.ValidationError(_("The end of the period is before its start."))
+        return data

@@ -1,0 +1,489 @@
+"""Reads on surveys, scoped to the acting user: pending surveys, results, profiles, heat maps.
+
+Every aggregate is one GROUP BY query with conditional counts; Python only rounds the few numbers per row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.roles import Role
+from accounts.selectors import teachers_visible_to, user_has_role
+from courses.models import Competency, Course
+
+from . import links
+from .models import (
+    Answer,
+    CompetencyScore,
+    CourseRecommendationRule,
+    Participation,
+    Question,
+    Response,
+    Survey,
+)
+from .services import round_half_up
+
+K_ANONYMITY = 5  # a breakdown over fewer responses than this is hidden
+
+
+# --- pending surveys and filling -------------------------------------------------------------------
+
+
+@dataclass
+class PendingSurvey:
+    survey: Survey
+    cohort: object | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.survey.pk}:{self.cohort.pk if self.cohort else ''}"
+
+
+def _open_surveys() -> QuerySet[Survey]:
+    now = timezone.now()
+    return Survey.objects.filter(is_published=True).filter(
+        Q(opens_at__isnull=True) | Q(opens_at__lte=now), Q(closes_at__isnull=True) | Q(closes_at__gt=now)
+    )
+
+
+def surveys_pending_for(user) -> list[PendingSurvey]:
+    """Open surveys meant for the user that they have not answered yet (three queries, any data size)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    open_qs = _open_surveys()
+    pending: list[PendingSurvey] = []
+    if user_has_role(user, Role.TEACHER):
+        audience = Q(audience=Survey.Audience.ALL_TEACHERS)
+        if user.school_id:
+            audience |= Q(audience=Survey.Audience.SCHOOL, school_id=user.school_id)
+        answered = Participation.objects.filter(survey=OuterRef("pk"), user=user, cohort__isnull=True)
+        plain = (
+            open_qs.filter(audience)
+            .exclude(kind__in=[Survey.Kind.FEEDBACK, Survey.Kind.PLACEMENT])
+            .exclude(Exists(answered))
+            .order_by("closes_at", "pk")
+        )
+        pending += [PendingSurvey(survey=s) for s in plain]
+    through = Survey.cohorts.through
+    answered_in_cohort = Participation.objects.filter(
+        survey=OuterRef("survey_id"), cohort=OuterRef("cohort_id"), user=user
+    )
+    pairs = (
+        through.objects.filter(
+            survey__in=open_qs, cohort__in=links.enrollments_of(user).values("cohort_id")
+        )
+        .exclude(Exists(answered_in_cohort))
+        .select_related("survey", "cohort")
+        .order_by("survey__closes_at", "survey_id", "cohort_id")
+    )
+    pending += [PendingSurvey(survey=p.survey, cohort=p.cohort) for p in pairs]
+    return pending
+
+
+def survey_for_filling(*, user, survey_id: int) -> Survey:
+    """A published survey the user may open (whether they may still respond is the service's rule)."""
+    survey = Survey.objects.filter(pk=survey_id, is_published=True).first()
+    if survey is None:
+        raise Http404
+    if survey.audience == Survey.Audience.SCHOOL and survey.school_id != user.school_id and not user.is_superuser:
+        raise Http404
+    return survey
+
+
+def cohorts_for_filling(*, user, survey: Survey):
+    """The survey's cohorts where the user has a seat."""
+    return survey.cohorts.filter(pk__in=links.enrollments_of(user).values("cohort_id")).order_by("-starts_on")
+
+
+def survey_sections(survey: Survey):
+    """Sections with their questions and choices, in order (three queries)."""
+    return list(
+        survey.sections.order_by("position", "id").prefetch_related(
+            Prefetch("questions", queryset=Question.objects.order_by("position", "id").prefetch_related("choices"))
+        )
+    )
+
+
+def surveys_answered_by(user) -> QuerySet[Participation]:
+    return Participation.objects.filter(user=user).select_related("survey", "cohort").order_by("-submitted_on")
+
+
+# --- who may see results ---------------------------------------------------------------------------
+
+
+@dataclass
+class ResultsScope:
+    survey: Survey
+    everything: bool
+    cohorts: list = field(default_factory=list)
+
+
+def surveys_with_results_for(user) -> QuerySet[Survey]:
+    """Surveys whose results the user may open: authors, the course's methodologists, cohorts' curators."""
+    if not getattr(user, "is_authenticated", False):
+        return Survey.objects.none()
+    qs = Survey.objects.select_related("course")
+    if user.is_superuser:
+        return qs
+    return qs.filter(
+        Q(authors=user)
+        | Q(course__authors=user)
+        | Q(cohorts__in=links.cohorts_curated_by(user))
+        | Q(cohorts__in=links.cohorts_of_authored_courses(user))
+    ).distinct()
+
+
+def results_scope_for(*, user, survey_id: int) -> ResultsScope:
+    survey = surveys_with_results_for(user).filter(pk=survey_id).first()
+    if survey is None:
+        raise Http404
+    cohorts = survey.cohorts.select_related("course").order_by("-starts_on", "title")
+    if user.is_superuser or survey.authors.filter(pk=user.pk).exists() or (
+        survey.course_id and survey.course.authors.filter(pk=user.pk).exists()
+    ):
+        return ResultsScope(survey=survey, everything=True, cohorts=list(cohorts))
+    allowed = cohorts.filter(
+        Q(pk__in=links.cohorts_curated_by(user).values("pk"))
+        | Q(pk__in=links.cohorts_of_authored_courses(user).values("pk"))
+    )
+    return ResultsScope(survey=survey, everything=False, cohorts=list(allowed))
+
+
+# --- results aggregation ---------------------------------------------------------------------------
+
+
+@dataclass
+class ResultFilter:
+    cohort_ids: list[int] | None = None  # None: all responses of the survey
+    course_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def responses(self, survey: Survey) -> QuerySet[Response]:
+        qs = Response.objects.filter(survey=survey)
+        if self.cohort_ids is not None:
+            qs = qs.filter(cohort_id__in=self.cohort_ids)
+        if self.course_id:
+            qs = qs.filter(cohort__course_id=self.course_id)
+        if self.date_from:
+            qs = qs.filter(cohort__starts_on__gte=self.date_from)
+        if self.date_to:
+            qs = qs.filter(cohort__starts_on__lte=self.date_to)
+        return qs
+
+    def answers(self, survey: Survey) -> QuerySet[Answer]:
+        qs = Answer.objects.filter(response__survey=survey)
+        if self.cohort_ids is not None:
+            qs = qs.filter(response__cohort_id__in=self.cohort_ids)
+        if self.course_id:
+            qs = qs.filter(response__cohort__course_id=self.course_id)
+        if self.date_from:
+            qs = qs.filter(response__cohort__starts_on__gte=self.date_from)
+        if self.date_to:
+            qs = qs.filter(response__cohort__starts_on__lte=self.date_to)
+        return qs
+
+
+def percentages(counts: list[int], n: int) -> list[int]:
+    """Each share in whole percent, halves rounded up (so a row may add up to 99 or 101)."""
+    return [round_half_up(100 * c / n) if n else 0 for c in counts]
+
+
+@dataclass
+class LikertRow:
+    question: Question
+    n: int
+    mean: float | None
+    counts: list[int]
+    percents: list[int]
+
+    @property
+    def segments(self):
+        """(value, label, count, percent, exact width) for the stacked bar."""
+        labels = self.question.likert_labels()
+        return [
+            (value, label, self.counts[i], self.percents[i], (100 * self.counts[i] / self.n) if self.n else 0)
+            for i, (value, label) in enumerate(labels)
+        ]
+
+
+@dataclass
+class ChoiceRow:
+    question: Question
+    n: int
+    options: list[tuple[str, int, int]]  # text, count, percent of respondents who answered the question
+
+
+@dataclass
+class SurveyResults:
+    survey: Survey
+    responses: int
+    hidden: bool
+    likert: list[LikertRow]
+    choices: list[ChoiceRow]
+    numbers: list[tuple[Question, int, float | None]]
+    texts: list[tuple[Question, list[str]]]
+
+
+def survey_results(*, survey: Survey, flt: ResultFilter, with_texts: bool = True) -> SurveyResults:
+    """Distribution, mean and n per question over the filtered responses, aggregated in the database.
+
+    Five queries whatever the number of answers; with fewer than K_ANONYMITY responses nothing is broken down.
+    """
+    responses = flt.responses(survey).count()
+    questions = list(
+        Question.objects.filter(survey=survey).select_related("section").prefetch_related("choices")
+        .order_by("section__position", "section_id", "position", "id")
+    )
+    if responses < K_ANONYMITY:
+        return SurveyResults(survey, responses, True, [], [], [], [])
+    answers = flt.answers(survey)
+    value_rows = {
+        row["question_id"]: row
+        for row in answers.filter(value__isnull=False)
+        .values("question_id")
+        .annotate(
+            n=Count("pk"),
+            mean=Avg("value"),
+            c1=Count("pk", filter=Q(value=1)),
+            c2=Count("pk", filter=Q(value=2)),
+            c3=Count("pk", filter=Q(value=3)),
+            c4=Count("pk", filter=Q(value=4)),
+            c5=Count("pk", filter=Q(value=5)),
+        )
+        .order_by()
+    }
+    choice_rows: dict[int, dict[int, int]] = {}
+    choice_n: dict[int, int] = {}
+    for row in (
+        answers.filter(choice__isnull=False).values("question_id", "choice_id").annotate(n=Count("pk")).order_by()
+    ):
+        choice_rows.setdefault(row["question_id"], {})[row["choice_id"]] = row["n"]
+    for row in (
+        answers.filter(choice__isnull=False)
+        .values("question_id")
+        .annotate(n=Count("response_id", distinct=True))
+        .order_by()
+    ):
+        choice_n[row["question_id"]] = row["n"]
+    texts: dict[int, list[str]] = {}
+    if with_texts:
+        # Ordered by the text itself: never in the order people answered.
+        for qid, text in answers.exclude(text="").order_by("question_id", "text").values_list("question_id", "text"):
+            texts.setdefault(qid, []).append(text)
+    likert, choices, numbers, text_rows = [], [], [], []
+    for question in questions:
+        row = value_rows.get(question.pk)
+        if question.kind == Question.Kind.LIKERT:
+            n = row["n"] if row else 0
+            counts = [row[f"c{i}"] if row else 0 for i in range(1, 6)]
+            mean = round(float(row["mean"]), 2) if row and row["mean"] is not None else None
+            likert.append(LikertRow(question, n, mean, counts, percentages(counts, n)))
+        elif question.kind == Question.Kind.NUMBER:
+            numbers.append((question, row["n"] if row else 0, round(float(row["mean"]), 2) if row else None))
+        elif question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
+            n = choice_n.get(question.pk, 0)
+            by_choice = choice_rows.get(question.pk, {})
+            options = []
+            for choice in question.choices.all():
+                count = by_choice.get(choice.pk, 0)
+                options.append((choice.text, count, percentages([count], n)[0]))
+            choices.append(ChoiceRow(question, n, options))
+        else:
+            text_rows.append((question, texts.get(question.pk, [])))
+    return SurveyResults(survey, responses, False, likert, choices, numbers, text_rows)
+
+
+def responses_per_cohort(*, survey: Survey, cohort_ids: list[int] | None) -> dict[int, int]:
+    qs = Response.objects.filter(survey=survey, cohort__isnull=False)
+    if cohort_ids is not None:
+        qs = qs.filter(cohort_id__in=cohort_ids)
+    return {row["cohort_id"]: row["n"] for row in qs.values("cohort_id").annotate(n=Count("pk")).order_by()}
+
+
+def raw_answers(*, survey: Survey, flt: ResultFilter):
+    """Raw answers for export, streamed in chunks. No respondent for anonymous surveys, in an order that
+    follows no one's time of answering."""
+    fields = ["response_id", "question_id", "value", "choice__text", "text", "response__cohort__title"]
+    if not survey.is_anonymous:
+        fields += ["response__respondent__email", "response__respondent__full_name", "response__submitted_at"]
+    return (
+        flt.answers(survey)
+        .order_by("response_id", "question__section__position", "question__position", "question_id")
+        .values_list(*fields)
+        .iterator(chunk_size=2000)
+    )
+
+
+# --- deficit profiles and recommendations ----------------------------------------------------------
+
+
+@dataclass
+class ProfileRow:
+    competency: Competency
+    score: int
+    is_deficit: bool
+    before: int | None = None
+
+    @property
+    def growth(self) -> int | None:
+        return None if self.before is None else self.score - self.before
+
+
+@dataclass
+class Profile:
+    rows: list[ProfileRow]
+    threshold: int
+    measured_at: object = None
+    before_at: object = None
+
+    @property
+    def deficits(self) -> list[ProfileRow]:
+        return [r for r in self.rows if r.is_deficit]
+
+
+def profile_for(user) -> Profile | None:
+    """The latest diagnostic profile of the user, with the previous measurement of each competency."""
+    latest = list(
+        Response.objects.filter(respondent=user, survey__kind=Survey.Kind.DIAGNOSTIC)
+        .select_related("survey")
+        .order_by("-submitted_at")[:2]
+    )
+    if not latest:
+        return None
+    scores = list(
+        CompetencyScore.objects.filter(response__in=[r.pk for r in latest])
+        .select_related("competency__area")
+        .order_by("competency__area__position", "competency__code")
+    )
+    current = latest[0]
+    before = {s.competency_id: s.score for s in scores if s.response_id != current.pk}
+    rows = [
+        ProfileRow(s.competency, s.score, s.is_deficit, before.get(s.competency_id))
+        for s in scores
+        if s.response_id == current.pk
+    ]
+    return Profile(
+        rows=rows,
+        threshold=current.survey.deficit_threshold,
+        measured_at=current.submitted_at,
+        before_at=latest[1].submitted_at if len(latest) > 1 else None,
+    )
+
+
+@dataclass
+class Recommendation:
+    course: Course
+    competencies: list[Competency]
+    pinned: bool
+    cohorts: list = field(default_factory=list)
+
+
+def recommendations_for(*, profile: Profile | None, limit: int = 6) -> list[Recommendation]:
+    """Published courses addressing the deficits: pinned ones first, then those with an open cohort with
+    free seats, then those covering more deficits. Excluded (competency, course) pairs never count."""
+    if profile is None or not profile.deficits:
+        return []
+    deficit = {r.competency.pk: r.competency for r in profile.deficits}
+    through = Course.competencies.through
+    pairs = set(
+        through.objects.filter(competency_id__in=deficit, course__in=links.published_courses()).values_list(
+            "course_id", "competency_id"
+        )
+    )
+    pinned: set[int] = set()
+    for course_id, competency_id, mode in CourseRecommendationRule.objects.filter(
+        competency_id__in=deficit, course__in=links.published_courses()
+    ).values_list("course_id", "competency_id", "mode"):
+        if mode == CourseRecommendationRule.Mode.EXCLUDE:
+            pairs.discard((course_id, competency_id))
+        else:
+            pairs.add((course_id, competency_id))
+            pinned.add(course_id)
+    covered: dict[int, list[int]] = {}
+    for course_id, competency_id in pairs:
+        covered.setdefault(course_id, []).append(competency_id)
+    pinned &= set(covered)
+    if not covered:
+        return []
+    courses = {c.pk: c for c in Course.objects.filter(pk__in=covered)}
+    cohorts = links.open_cohorts_with_free_seats(covered)
+    recs = [
+        Recommendation(
+            course=courses[cid],
+            competencies=sorted((deficit[x] for x in comps), key=lambda c: c.code),
+            pinned=cid in pinned,
+            cohorts=cohorts.get(cid, []),
+        )
+        for cid, comps in covered.items()
+    ]
+    recs.sort(key=lambda r: (not r.pinned, not r.cohorts, -len(r.competencies), r.course.title))
+    return recs[:limit]
+
+
+# --- heat maps for administrators -----------------------------------------------------------------
+
+
+def _latest_scores(teachers: QuerySet) -> QuerySet[CompetencyScore]:
+    newest = CompetencyScore.objects.filter(user=OuterRef("user"), competency=OuterRef("competency")).order_by(
+        "-measured_at", "-pk"
+    )
+    return CompetencyScore.objects.filter(user__in=teachers, pk=Subquery(newest.values("pk")[:1]))
+
+
+def can_see_heatmap(user) -> bool:
+    return user.is_superuser or user_has_role(user, Role.SCHOOL_ADMIN) or user_has_role(user, Role.MUNICIPAL_ADMIN)
+
+
+def competency_counts_for(viewer):
+    """Per competency: teachers measured, deficits, mean score — over the teachers the viewer administers."""
+    teachers = teachers_visible_to(viewer)
+    return list(
+        _latest_scores(teachers)
+        .values("competency_id", "competency__code", "competency__name")
+        .annotate(teachers=Count("user", distinct=True), deficits=Count("pk", filter=Q(is_deficit=True)),
+                  mean=Avg("score"))
+        .order_by("competency__code")
+    )
+
+
+def heatmap_teachers(viewer, teachers_page):
+    """Rows of (teacher, [score or None per competency]) for one page of teachers; two queries."""
+    competencies = list(
+        Competency.objects.filter(scores__user__in=teachers_visible_to(viewer)).distinct().order_by("code")
+    )
+    ids = [t.pk for t in teachers_page]
+    cells = {
+        (s["user_id"], s["competency_id"]): (s["score"], s["is_deficit"])
+        for s in _latest_scores(teachers_visible_to(viewer).filter(pk__in=ids)).values(
+            "user_id", "competency_id", "score", "is_deficit"
+        )
+    }
+    rows = [(t, [cells.get((t.pk, c.pk)) for c in competencies]) for t in teachers_page]
+    return competencies, rows
+
+
+def heatmap_schools(viewer):
+    """Rows of (school name, teachers measured, [(mean, deficits) per competency]) across schools."""
+    teachers = teachers_visible_to(viewer)
+    data = list(
+        _latest_scores(teachers)
+        .values("user__school_id", "user__school__name", "competency_id")
+        .annotate(mean=Avg("score"), deficits=Count("pk", filter=Q(is_deficit=True)), n=Count("pk"))
+        .order_by("user__school__name")
+    )
+    competencies = list(Competency.objects.filter(pk__in={d["competency_id"] for d in data}).order_by("code"))
+    by_school: dict[int, dict] = {}
+    for d in data:
+        school = by_school.setdefault(d["user__school_id"], {"name": d["user__school__name"], "cells": {}})
+        school["cells"][d["competency_id"]] = (round_half_up(d["mean"]), d["deficits"], d["n"])
+    rows = [
+        (s["name"], [s["cells"].get(c.pk) for c in competencies])
+        for s in sorted(by_school.values(), key=lambda s: s["name"] or "")
+    ]
+    return competencies, rows

@@ -1,0 +1,17 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def heat(score) -> str:
+    """A heat-map colour class for a 0–100 score: heat-0 (red) … heat-4 (green)."""
+    if score is None:
+        return ""
+    return f"heat-{min(4, max(0, int(score) // 20))}"
+
+
+@register.filter
+def pct(value) -> str:
+    """An exact share as a CSS width (dot decimal whatever the language)."""
+    return f"{float(value):.3f}%"

@@ -1,0 +1,236 @@
+"""Pages: my surveys, filling in (pages, autosave, thank-you), my profile, results, exports, heat maps."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Role
+from accounts.selectors import teachers_visible_to, user_has_role
+from pdplatform.pagination import paginate
+
+from . import charts, exports, selectors, services
+from .forms import ResultsFilterForm, SectionForm, raw_page_data
+from .models import Draft, Survey
+
+
+def _cohort_from(request, survey: Survey):
+    """The cohort named in ?cohort= among those the user sits in (404 otherwise); None if not a cohort survey."""
+    if not services.survey_needs_cohort(survey):
+        return None
+    raw = request.GET.get("cohort") or request.POST.get("cohort")
+    cohorts = selectors.cohorts_for_filling(user=request.user, survey=survey)
+    try:
+        cohort = cohorts.filter(pk=int(raw)).first() if raw else None
+    except ValueError:
+        cohort = None
+    if cohort is None:
+        raise Http404
+    return cohort
+
+
+@login_required
+def survey_list(request):
+    return render(request, "surveys/list.html", {
+        "pending": selectors.surveys_pending_for(request.user),
+        "answered": selectors.surveys_answered_by(request.user)[:50],
+        "results": selectors.surveys_with_results_for(request.user)[:50],
+    })
+
+
+def _fill_url(survey, cohort, page=None) -> str:
+    url = reverse("surveys:fill", args=[survey.pk])
+    params = []
+    if cohort is not None:
+        params.append(f"cohort={cohort.pk}")
+    if page:
+        params.append(f"page={page}")
+    return url + ("?" + "&".join(params) if params else "")
+
+
+@login_required
+def survey_fill(request, pk: int):
+    survey = selectors.survey_for_filling(user=request.user, survey_id=pk)
+    cohort = _cohort_from(request, survey)
+    try:
+        services._check_can_respond(survey=survey, user=request.user, cohort=cohort)
+    except services.SurveyError as error:
+        for message in error.messages:
+            messages.warning(request, message)
+        return redirect("surveys:list")
+    sections = [s for s in selectors.survey_sections(survey) if s.questions.all()]
+    if not sections:
+        raise Http404
+    draft = Draft.objects.filter(survey=survey, user=request.user, cohort=cohort).first()
+    try:
+        page = int(request.GET.get("page") or request.POST.get("page") or (draft.page if draft else 1))
+    except ValueError:
+        page = 1
+    page = min(max(page, 1), len(sections))
+    section = sections[page - 1]
+    questions = list(section.questions.all())
+    saved = draft.data if draft else {}
+    initial = {f"q{q.pk}": saved.get(str(q.pk)) for q in questions if saved.get(str(q.pk)) not in (None, "", [])}
+    going_back = request.method == "POST" and "back" in request.POST
+    form = SectionForm(
+        request.POST if request.method == "POST" else None, questions=questions,
+        enforce_required=not going_back, initial=initial,
+    )
+    if request.method == "POST":
+        if going_back:
+            services.draft_save(survey=survey, user=request.user, cohort=cohort,
+                                data=raw_page_data(request.POST, questions), page=page - 1)
+            return redirect(_fill_url(survey, cohort, page - 1))
+        if form.is_valid():
+            last = page == len(sections)
+            draft = services.draft_save(survey=survey, user=request.user, cohort=cohort,
+                                        data=form.answers(), page=page if last else page + 1)
+            if not last:
+                return redirect(_fill_url(survey, cohort, page + 1))
+            try:
+                result = services.response_submit(survey=survey, user=request.user, cohort=cohort, answers=draft.data)
+            except services.SurveyError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+                return redirect(_fill_url(survey, cohort, 1))
+            request.session["survey_level"] = result.level
+            return redirect("surveys:thanks", pk=survey.pk)
+    answered = sum(1 for v in saved.values() if v not in (None, "", []))
+    total_questions = sum(len(s.questions.all()) for s in sections)
+    return render(request, "surveys/fill.html", {
+        "survey": survey, "cohort": cohort, "form": form, "section": section, "page": page,
+        "pages": len(sections), "is_last": page == len(sections),
+        "progress": round(100 * (page - 1) / len(sections)),
+        "answered": answered, "total_questions": total_questions,
+        "autosave_url": reverse("surveys:autosave", args=[survey.pk]),
+    })
+
+
+@login_required
+@require_POST
+def survey_autosave(request, pk: int):
+    """htmx: save the page as typed; answers are validated only on submit."""
+    survey = selectors.survey_for_filling(user=request.user, survey_id=pk)
+    cohort = _cohort_from(request, survey)
+    try:
+        page = int(request.POST.get("page") or 1)
+    except ValueError:
+        page = 1
+    questions = [q for s in selectors.survey_sections(survey) for q in s.questions.all()]
+    try:
+        services.draft_save(survey=survey, user=request.user, cohort=cohort,
+                            data=raw_page_data(request.POST, questions), page=page)
+    except services.SurveyError as error:
+        return HttpResponse(" ".join(error.messages), status=400)
+    return HttpResponse(_("Draft saved at %(time)s") % {"time": timezone.localtime().strftime("%H:%M")})
+
+
+@login_required
+def survey_thanks(request, pk: int):
+    survey = selectors.survey_for_filling(user=request.user, survey_id=pk)
+    level = request.session.pop("survey_level", "")
+    profile = selectors.profile_for(request.user) if survey.kind == Survey.Kind.DIAGNOSTIC else None
+    return render(request, "surveys/thanks.html", {"survey": survey, "level": level, "profile": profile})
+
+
+def _enrol_url(cohort) -> str:
+    try:
+        return reverse("cohorts:enrol", args=[cohort.pk])
+    except NoReverseMatch:
+        return reverse("courses:detail", args=[cohort.course.slug]) + f"#cohort-{cohort.pk}"
+
+
+@login_required
+def my_profile(request):
+    profile = selectors.profile_for(request.user)
+    recommendations = selectors.recommendations_for(profile=profile)
+    for rec in recommendations:
+        for cohort in rec.cohorts:
+            cohort.course = rec.course
+            cohort.enrol_url = _enrol_url(cohort)
+    return render(request, "surveys/profile.html", {
+        "profile": profile, "recommendations": recommendations,
+        "chart": charts.profile_chart(profile) if profile else None,
+    })
+
+
+def _results_context(request, pk: int):
+    scope = selectors.results_scope_for(user=request.user, survey_id=pk)
+    form = ResultsFilterForm(request.GET or None, cohorts=scope.cohorts, everything=scope.everything)
+    allowed_ids = [c.pk for c in scope.cohorts]
+    flt = selectors.ResultFilter(cohort_ids=None if scope.everything else allowed_ids)
+    compare = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data["cohort"]:
+            flt.cohort_ids = [data["cohort"]]
+        flt.date_from, flt.date_to = data["date_from"], data["date_to"]
+        if data["compare"]:
+            compare = data["compare"]
+    elif not scope.everything and allowed_ids:
+        flt.cohort_ids = allowed_ids
+    return scope, form, flt, compare
+
+
+@login_required
+def survey_results(request, pk: int):
+    scope, form, flt, compare = _results_context(request, pk)
+    results = selectors.survey_results(survey=scope.survey, flt=flt)
+    other = None
+    if compare:
+        other = selectors.survey_results(
+            survey=scope.survey, flt=selectors.ResultFilter(cohort_ids=[compare]), with_texts=False
+        )
+    cohort_names = {c.pk: c.title for c in scope.cohorts}
+    per_cohort = selectors.responses_per_cohort(survey=scope.survey, cohort_ids=[c.pk for c in scope.cohorts])
+    return render(request, "surveys/results.html", {
+        "survey": scope.survey, "scope": scope, "form": form, "results": results, "other": other,
+        "compare_name": cohort_names.get(compare, ""),
+        "current_name": cohort_names.get(flt.cohort_ids[0], "") if flt.cohort_ids and len(flt.cohort_ids) == 1 else "",
+        "per_cohort": [(c, per_cohort.get(c.pk, 0)) for c in scope.cohorts],
+        "k": selectors.K_ANONYMITY, "query": request.GET.urlencode(),
+    })
+
+
+@login_required
+def survey_export(request, pk: int, what: str, fmt: str):
+    scope, form, flt, _compare = _results_context(request, pk)
+    survey = scope.survey
+    name = f"survey-{survey.pk}-{what}"
+    if what == "distribution":
+        results = selectors.survey_results(survey=survey, flt=flt, with_texts=False)
+        if results.hidden:
+            raise PermissionDenied(_("Fewer than %(k)s responses: the breakdown is hidden.") % {"k": 5})
+        rows = exports.distribution_rows(results)
+    elif what == "raw":
+        if flt.responses(survey).count() < selectors.K_ANONYMITY:
+            raise PermissionDenied
+        rows = exports.raw_rows(survey, flt)
+    else:
+        raise Http404
+    if fmt == "csv":
+        return exports.csv_response(rows, name)
+    if fmt == "xlsx":
+        return exports.xlsx_response(rows, name, title=what)
+    raise Http404
+
+
+@login_required
+def heatmap(request):
+    user = request.user
+    if not selectors.can_see_heatmap(user):
+        raise PermissionDenied
+    counts = selectors.competency_counts_for(user)
+    across_schools = user.is_superuser or user_has_role(user, Role.MUNICIPAL_ADMIN)
+    context = {"counts": counts, "across_schools": across_schools}
+    if across_schools:
+        context["competencies"], context["school_rows"] = selectors.heatmap_schools(user)
+    page = paginate(request, teachers_visible_to(user).order_by("school__name", "full_name", "pk"), per_page=30)
+    context["competencies_t"], context["teacher_rows"] = selectors.heatmap_teachers(user, page.object_list)
+    context["page_obj"] = page
+    return render(request, "surveys/heatmap.html", context)
