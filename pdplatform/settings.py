@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "csp",
     "pdplatform",
     "accounts",
+    "notifications",
     "courses",
     "cohorts",
     "surveys",
@@ -103,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pdplatform.context_processors.navigation",
+                "notifications.context_processors.unread_count",
             ],
         },
     },
@@ -190,6 +192,8 @@ if EMAIL_URL:
     vars().update(dj_email_url.parse(EMAIL_URL))
 else:
     EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Only for EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (tests count a worker's mail there).
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / "tmp" / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "pdplatform <noreply@pdplatform.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -198,21 +202,43 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", CELERY_BROKER_URL or None) or None
+# Reliability (tasks are idempotent, so running one twice is harmless; losing one is not):
+# ack after the task ran; a task whose worker process died is rejected and redelivered; each
+# process reserves one message at a time, so a long task does not hold others hostage.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis redelivers an unacknowledged message after the visibility timeout, so it must be longer
+# than the longest task (the hard time limit below) and the longest retry countdown (10 min).
+CELERY_TASK_TIME_LIMIT = int(env("CELERY_TASK_TIME_LIMIT", "1800"))
+CELERY_TASK_SOFT_TIME_LIMIT = int(env("CELERY_TASK_SOFT_TIME_LIMIT", str(CELERY_TASK_TIME_LIMIT - 60)))
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600"))}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a Redis restart or outage: keep reconnecting, never exit
+# A late-ack task running when the broker connection drops cannot be acked any more; it is
+# cancelled and redelivered instead of finishing and running again (Celery 6 default).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Certificates and exports go to "heavy" so reminders and mail on "default" never wait behind
+# them; run workers with `-Q default,heavy` (Makefile, docker-compose.yml). Globs (fnmatch) on task names.
 CELERY_TASK_ROUTES = {
-    "cohorts.tasks.certificate_*": {"queue": "heavy"},
-    "*.tasks.export_*": {"queue": "heavy"},
+    "cohorts.tasks.certificate*": {"queue": "heavy"},
+    "cohorts.tasks.*certificates*": {"queue": "heavy"},
+    "*.tasks.export*": {"queue": "heavy"},
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "healthcheck-heartbeat": {
         "task": "pdplatform.tasks.heartbeat",
         "schedule": crontab(minute="*/30"),
+    },
+    "notifications-daily-digest": {
+        "task": "notifications.tasks.send_digests",
+        "schedule": crontab(hour=int(env("NOTIFICATIONS_DIGEST_HOUR", "7")), minute=0),
+    },
+    "notifications-recover-pending": {
+        "task": "notifications.tasks.recover_pending",
+        "schedule": crontab(minute="*/5"),
     },
 }
 
@@ -272,6 +298,8 @@ LOGGING = {
 
 # --- Product settings -----------------------------------------------------------------------
 PAGE_SIZE = int(env("PAGE_SIZE", "20"))
+# Reminders and mails still pending after this long were cut off by a crash: the sweep sends them.
+NOTIFICATIONS_RECOVER_AFTER_MINUTES = int(env("NOTIFICATIONS_RECOVER_AFTER_MINUTES", "10"))
 SPECTACULAR_SETTINGS.update(
     {"SWAGGER_UI_DIST": "SIDECAR", "SWAGGER_UI_FAVICON_HREF": "SIDECAR", "REDOC_DIST": "SIDECAR"}
 )

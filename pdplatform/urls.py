@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("notifications/", include("notifications.urls")),
     path("courses/", include("courses.urls")),
     path("learn/", include("cohorts.urls")),
     path("surveys/", include("surveys.urls")),

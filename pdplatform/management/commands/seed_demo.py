@@ -8,10 +8,11 @@ from cohorts import demo as cohorts_demo
 from communities import demo as communities_demo
 from courses import demo as courses_demo
 from mentoring import demo as mentoring_demo
+from notifications import demo as notifications_demo
 from surveys import demo as surveys_demo
 
 # Order follows the dependencies: each app's seed may use what the ones before it made.
-APP_SEEDS = [courses_demo, cohorts_demo, surveys_demo, communities_demo, mentoring_demo]
+APP_SEEDS = [notifications_demo, courses_demo, cohorts_demo, surveys_demo, communities_demo, mentoring_demo]
 
 
 class Command(BaseCommand):
