@@ -1,0 +1,431 @@
+"""Reads in mentoring, always scoped to the acting user, with eager loading done here once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from accounts.models import School, User
+from accounts.roles import Role
+from accounts.selectors import schools_visible_to, user_has_role, user_role_codes
+from courses.models import Competency
+
+from .models import (
+    DEFAULT_MENTOR_CAPACITY,
+    LIKERT_ITEMS,
+    MENTOR_MIN_EXPERIENCE,
+    OPEN_STATES,
+    DevelopmentPlan,
+    Feedback,
+    GoalState,
+    Meeting,
+    MeetingStatus,
+    MentoringPair,
+    MentorProfile,
+    PairGoal,
+    PairState,
+    PlanGoal,
+    PlanState,
+)
+
+# --- pairs --------------------------------------------------------------------------------------
+
+
+def _admin_scope_q(user, prefix: str) -> Q | None:
+    """Rows whose teacher (at `prefix`) is in a school the user administers; None when they administer none."""
+    roles = user_role_codes(user)
+    if Role.MUNICIPAL_ADMIN in roles and user.municipality_id:
+        return Q(**{f"{prefix}__school__municipality_id": user.municipality_id})
+    if Role.SCHOOL_ADMIN in roles and user.school_id:
+        return Q(**{f"{prefix}__school_id": user.school_id})
+    return None
+
+
+def pairs_visible_to(user) -> QuerySet[MentoringPair]:
+    """The pair itself, the school admin of the mentee's school and the municipal admin (read-only)."""
+    qs = MentoringPair.objects.select_related("mentor__school", "mentee__school")
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    condition = Q(mentor=user) | Q(mentee=user)
+    scope = _admin_scope_q(user, "mentee")
+    if scope is not None:
+        condition |= scope
+    return qs.filter(condition)
+
+
+def pair_get_for(*, user, pair_id) -> MentoringPair:
+    """Raises MentoringPair.DoesNotExist (→ 404) for a pair the user may not see."""
+    return pairs_visible_to(user).get(pk=pair_id)
+
+
+def pair_access(user, pair: MentoringPair) -> dict[str, bool]:
+    """What the user may do on a pair they can see."""
+    member = user.pk in (pair.mentor_id, pair.mentee_id)
+    school_admin = user.is_superuser or (
+        user_has_role(user, Role.SCHOOL_ADMIN) and user.school_id is not None and user.school_id == pair.mentee.school_id
+    )
+    return {
+        "member": member,
+        "is_mentor": user.pk == pair.mentor_id,
+        "is_mentee": user.pk == pair.mentee_id,
+        "manage": school_admin,
+        "write": member and pair.state == PairState.ACTIVE,
+        "can_accept": pair.state == PairState.PROPOSED
+        and (
+            (user.pk == pair.mentor_id and pair.mentor_accepted_at is None)
+            or (user.pk == pair.mentee_id and pair.mentee_accepted_at is None)
+        ),
+        "can_stop": pair.state in OPEN_STATES and (member or school_admin),
+        "can_complete": pair.state == PairState.ACTIVE and (user.pk == pair.mentor_id or school_admin),
+        "can_message": member and pair.state in OPEN_STATES,
+    }
+
+
+def pair_list_for(*, user, state: str | None = None) -> QuerySet[MentoringPair]:
+    qs = pairs_visible_to(user)
+    if state in PairState.values:
+        qs = qs.filter(state=state)
+    return qs.order_by(
+        Case(When(state=PairState.PROPOSED, then=0), When(state=PairState.ACTIVE, then=1), default=2),
+        "-created_at",
+        "-id",
+    )
+
+
+def pair_workspace(pair: MentoringPair) -> dict:
+    """Everything the workspace page shows, in a fixed number of queries."""
+    return {
+        "goals": list(pair.goals.select_related("competency").order_by("due_date", "id")),
+        "meetings": list(pair.meetings.select_related("logged_by").order_by("-date", "-id")[:100]),
+        "messages": list(pair.messages.select_related("author").order_by("-created_at", "-id")[:100])[::-1],
+        "feedback": [_with_scores(f) for f in pair.feedback.order_by("-period")],
+        "focus": list(pair.focus_competencies.all()),
+    }
+
+
+def _with_scores(feedback: Feedback) -> Feedback:
+    feedback.scores = [(label, getattr(feedback, name)) for name, label in LIKERT_ITEMS]
+    return feedback
+
+
+def competency_choices() -> QuerySet[Competency]:
+    return Competency.objects.select_related("area").order_by("code")
+
+
+# --- matching ----------------------------------------------------------------------------------
+
+
+def _open_pairs_as_mentor():
+    return (
+        MentoringPair.objects.filter(mentor=OuterRef("pk"), state__in=OPEN_STATES)
+        .order_by()
+        .values("mentor")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+
+
+def young_teachers_without_mentor(*, user) -> QuerySet[User]:
+    """Young teachers (< 3 years) of the schools the user administers who have no open pair as mentee."""
+    schools = schools_visible_to(user)
+    return (
+        User.objects.filter(
+            is_active=True,
+            groups__name=Role.TEACHER,
+            school__in=schools,
+            years_of_experience__lt=3,
+        )
+        .exclude(Exists(MentoringPair.objects.filter(mentee=OuterRef("pk"), state__in=OPEN_STATES)))
+        .select_related("school")
+        .prefetch_related("subjects")
+        .order_by("school__name", "full_name", "pk")
+        .distinct()
+    )
+
+
+def young_teacher_get_for(*, user, mentee_id) -> User:
+    return young_teachers_without_mentor(user=user).get(pk=mentee_id)
+
+
+def mentor_suggestions(*, mentee: User, limit: int = 20) -> QuerySet[User]:
+    """Ranked mentors for a mentee, computed in one query.
+
+    Tier 0: same subject, same school; 1: same subject, another school of the municipality;
+    2: same school, other subject; 3: the rest of the municipality. Inside a tier, fewer current
+    mentees rank higher, then more experience. Mentors at capacity are left out.
+    """
+    if mentee.municipality_id is None:
+        return User.objects.none()
+    subject_ids = list(mentee.subjects.values_list("pk", flat=True))
+    same_subject = Exists(User.subjects.through.objects.filter(user_id=OuterRef("pk"), subject_id__in=subject_ids))
+    capacity = Subquery(MentorProfile.objects.filter(user=OuterRef("pk")).values("capacity")[:1])
+    return (
+        User.objects.filter(
+            is_active=True,
+            groups__name=Role.TEACHER,
+            municipality_id=mentee.municipality_id,
+            years_of_experience__gte=MENTOR_MIN_EXPERIENCE,
+        )
+        .exclude(pk=mentee.pk)
+        .exclude(Exists(MentoringPair.objects.filter(mentor=OuterRef("pk"), mentee=mentee, state__in=OPEN_STATES)))
+        .annotate(
+            same_subject=same_subject,
+            same_school=Case(When(school_id=mentee.school_id, then=Value(True)), default=Value(False)),
+            current_mentees=Coalesce(Subquery(_open_pairs_as_mentor(), output_field=IntegerField()), 0),
+            mentor_capacity=Coalesce(capacity, Value(DEFAULT_MENTOR_CAPACITY)),
+        )
+        .filter(current_mentees__lt=F("mentor_capacity"))
+        .annotate(
+            tier=Case(
+                When(same_subject=True, same_school=True, then=Value(0)),
+                When(same_subject=True, then=Value(1)),
+                When(same_school=True, then=Value(2)),
+                default=Value(3),
+                output_field=IntegerField(),
+            )
+        )
+        .select_related("school")
+        .prefetch_related("subjects")
+        .order_by("tier", "current_mentees", "-years_of_experience", "full_name", "pk")
+        .distinct()[:limit]
+    )
+
+
+def pairs_due_feedback(*, today: dt.date | None = None, pair_ids: list[int] | None = None) -> list[MentoringPair]:
+    """Active pairs whose mentee owes feedback for the current period (batched, in SQL where it can)."""
+    from .services import feedback_period
+
+    today = today or timezone.localdate()
+    qs = MentoringPair.objects.filter(state=PairState.ACTIVE, start_date__isnull=False, start_date__lte=today)
+    if pair_ids is not None:
+        qs = qs.filter(pk__in=pair_ids)
+    due: list[MentoringPair] = []
+    batch: list[tuple[MentoringPair, int]] = []
+
+    def flush():
+        if not batch:
+            return
+        done = set(
+            Feedback.objects.filter(pair_id__in=[p.pk for p, _n in batch]).values_list("pair_id", "period")
+        )
+        due.extend(p for p, n in batch if (p.pk, n) not in done)
+        batch.clear()
+
+    for pair in qs.select_related("mentor", "mentee").order_by("pk").iterator(chunk_size=500):
+        period = feedback_period(pair, today)
+        if period is not None:
+            batch.append((pair, period))
+        if len(batch) >= 500:
+            flush()
+    flush()
+    return due
+
+
+# --- development plans ------------------------------------------------------------------------
+
+
+def plans_visible_to(user) -> QuerySet[DevelopmentPlan]:
+    """A teacher's own plans; the school admin sees their school's, the municipal admin the municipality's."""
+    qs = DevelopmentPlan.objects.select_related("teacher__school", "competency")
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    condition = Q(teacher=user)
+    scope = _admin_scope_q(user, "teacher")
+    if scope is not None:
+        condition |= scope
+    return qs.filter(condition)
+
+
+def plan_list_for(*, user) -> QuerySet[DevelopmentPlan]:
+    return plans_visible_to(user).annotate(
+        goals_total=Count("goals", distinct=True),
+        goals_done=Count("goals", filter=Q(goals__state=GoalState.DONE), distinct=True),
+    ).order_by("teacher__full_name", "-period_start", "-id")
+
+
+def plan_get_for(*, user, plan_id) -> DevelopmentPlan:
+    return plans_visible_to(user).get(pk=plan_id)
+
+
+def plan_goals(plan: DevelopmentPlan) -> list[PlanGoal]:
+    return list(plan.goals.select_related("course").order_by("due_date", "id"))
+
+
+def deficit_competencies_for(teacher: User) -> list[Competency]:
+    """Competencies from the teacher's deficit profile, strongest deficit first (empty without surveys)."""
+    try:
+        from surveys import selectors as survey_selectors
+    except ImportError:
+        return []
+    reader = getattr(survey_selectors, "deficit_competencies_for", None)
+    if reader is None:
+        return []
+    try:
+        return list(reader(teacher=teacher))
+    except Exception:  # noqa: BLE001 - a neighbour's reader failing must not break the plan form
+        return []
+
+
+def cabinet_mentoring(user) -> dict:
+    """The cabinet block: the active plan with its goal progress, and the user's open pairs."""
+    if not getattr(user, "is_authenticated", False):
+        return {"plan": None, "pairs": []}
+    plan = (
+        DevelopmentPlan.objects.filter(teacher=user, state=PlanState.ACTIVE)
+        .annotate(
+            goals_total=Count("goals"),
+            goals_done=Count("goals", filter=Q(goals__state=GoalState.DONE)),
+        )
+        .first()
+    )
+    if plan is not None:
+        plan.percent = round(100 * plan.goals_done / plan.goals_total) if plan.goals_total else 0
+        plan.next_goals = list(
+            plan.goals.exclude(state__in=[GoalState.DONE, GoalState.DROPPED]).order_by("due_date", "id")[:3]
+        )
+    pairs = list(
+        MentoringPair.objects.filter(Q(mentor=user) | Q(mentee=user), state__in=OPEN_STATES)
+        .select_related("mentor", "mentee")
+        .order_by("-created_at")[:5]
+    )
+    return {"plan": plan, "pairs": pairs}
+
+
+# --- reports ------------------------------------------------------------------------------------
+
+
+def report_coverage_by_school(*, user) -> QuerySet[School]:
+    """Per school: young teachers with and without a mentor, active pairs, goals done, meetings held,
+    average feedback — all aggregated in SQL, one row per school."""
+    young = User.objects.filter(
+        school=OuterRef("pk"), is_active=True, groups__name=Role.TEACHER, years_of_experience__lt=3
+    )
+    mentored = Exists(MentoringPair.objects.filter(mentee=OuterRef("pk"), state=PairState.ACTIVE))
+    young_total = Subquery(
+        young.order_by().values("school").annotate(n=Count("pk", distinct=True)).values("n")[:1],
+        output_field=IntegerField(),
+    )
+    young_mentored = Subquery(
+        young.filter(mentored).order_by().values("school").annotate(n=Count("pk", distinct=True)).values("n")[:1],
+        output_field=IntegerField(),
+    )
+    active_pairs = MentoringPair.objects.filter(mentee__school=OuterRef("pk"), state=PairState.ACTIVE)
+    goals_done = PairGoal.objects.filter(pair__mentee__school=OuterRef("pk"), state=GoalState.DONE)
+    meetings_held = Meeting.objects.filter(pair__mentee__school=OuterRef("pk"), status=MeetingStatus.HELD)
+    feedback = Feedback.objects.filter(pair__mentee__school=OuterRef("pk"))
+    feedback_avg = Subquery(
+        feedback.order_by()
+        .values("pair__mentee__school")
+        .annotate(a=Avg((F("availability") + F("usefulness") + F("advice") + F("confidence")) / 4.0))
+        .values("a")[:1]
+    )
+    return (
+        schools_visible_to(user)
+        .annotate(
+            young_total=Coalesce(young_total, 0),
+            young_mentored=Coalesce(young_mentored, 0),
+            active_pairs=Subquery(
+                active_pairs.order_by().values("mentee__school").annotate(n=Count("pk")).values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            goals_done=Subquery(
+                goals_done.order_by().values("pair__mentee__school").annotate(n=Count("pk")).values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            meetings_held=Subquery(
+                meetings_held.order_by().values("pair__mentee__school").annotate(n=Count("pk")).values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            feedback_avg=feedback_avg,
+        )
+        .annotate(
+            young_unmentored=F("young_total") - F("young_mentored"),
+            active_pairs_n=Coalesce(F("active_pairs"), 0),
+            goals_done_n=Coalesce(F("goals_done"), 0),
+            meetings_held_n=Coalesce(F("meetings_held"), 0),
+        )
+        .order_by("municipality__name", "name")
+    )
+
+
+def report_meetings_per_month(*, user, months: int = 12) -> list[dict]:
+    since = (timezone.localdate().replace(day=1) - dt.timedelta(days=31 * (months - 1))).replace(day=1)
+    return list(
+        Meeting.objects.filter(
+            pair__mentee__school__in=schools_visible_to(user), status=MeetingStatus.HELD, date__gte=since
+        )
+        .annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(meetings=Count("pk"))
+        .order_by("month")
+    )
+
+
+def report_feedback_averages(*, user) -> dict:
+    """Average of each Likert item over all feedback in the user's schools (None without feedback)."""
+    qs = Feedback.objects.filter(pair__mentee__school__in=schools_visible_to(user))
+    result = qs.aggregate(count=Count("pk"), **{name: Avg(name) for name, _label in LIKERT_ITEMS})
+    return {
+        "count": result["count"],
+        "items": [(label, result[name]) for name, label in LIKERT_ITEMS],
+    }
+
+
+def report_goals(*, user) -> dict:
+    scope = schools_visible_to(user)
+    pair_goals = PairGoal.objects.filter(pair__mentee__school__in=scope).aggregate(
+        total=Count("pk"), done=Count("pk", filter=Q(state=GoalState.DONE))
+    )
+    plan_goals = PlanGoal.objects.filter(plan__teacher__school__in=scope).aggregate(
+        total=Count("pk"), done=Count("pk", filter=Q(state=GoalState.DONE))
+    )
+    return {"pair": pair_goals, "plan": plan_goals}
+
+
+def mentoring_summary(*, user) -> dict:
+    """Figures for municipal monitoring (pdplatform composes them with other apps')."""
+    rows = list(report_coverage_by_school(user=user).values("young_total", "young_mentored", "active_pairs_n"))
+    young = sum(r["young_total"] for r in rows)
+    mentored = sum(r["young_mentored"] for r in rows)
+    return {
+        "young_teachers": young,
+        "young_mentored": mentored,
+        "coverage_percent": round(100 * mentored / young) if young else None,
+        "active_pairs": sum(r["active_pairs_n"] for r in rows),
+    }
+
+
+def can_see_reports(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and (
+        user.is_superuser
+        or user_has_role(user, Role.SCHOOL_ADMIN)
+        or user_has_role(user, Role.MUNICIPAL_ADMIN)
+    )
+
+
+def can_match(user) -> bool:
+    """Only school administrators (and superusers) set up pairs; the municipal admin only reads."""
+    return bool(getattr(user, "is_authenticated", False)) and (
+        user.is_superuser or (user_has_role(user, Role.SCHOOL_ADMIN) and user.school_id is not None)
+    )
+
