@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class MentoringConfig(AppConfig):
     name = "mentoring"
     verbose_name = _("Mentoring and development plans")
+
+    def ready(self) -> None:
+        from notifications.kinds import register_kind
+
+        register_kind("mentoring_feedback", _("Reminder to give feedback on your mentoring"))

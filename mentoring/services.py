@@ -14,14 +14,16 @@ import nh3
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import user_has_role
 from courses.models import Competency, Course
+from notifications import services as notifications
 
 from .models import (
     DEFAULT_MENTOR_CAPACITY,
@@ -45,6 +47,9 @@ from .models import (
 )
 
 logger = logging.getLogger(__name__)
+
+KIND_PAIR = "mentoring"  # registered by notifications.kinds
+KIND_FEEDBACK = "mentoring_feedback"  # registered in MentoringConfig.ready()
 
 MESSAGE_MAX_LENGTH = 5000
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "code", "pre", "blockquote"}
@@ -149,12 +154,14 @@ def pair_create(
         pair.focus_competencies.set(focus_competencies)
     _notify(
         [mentor, mentee],
-        kind="mentoring.pair_proposed",
-        subject=_("You are invited to a mentoring pair"),
-        body=_("%(mentor)s (mentor) and %(mentee)s (mentee): please open the pair and accept it.")
-        % {"mentor": mentor, "mentee": mentee},
-        url=reverse("mentoring:pair_detail", args=[pair.pk]),
-        key=f"mentoring:pair:{pair.pk}:proposed",
+        kind=KIND_PAIR,
+        title=gettext_lazy("You are invited to a mentoring pair"),
+        body=format_lazy(
+            gettext_lazy("{mentor} (mentor) and {mentee} (mentee): please open the pair and accept it."),
+            mentor=mentor, mentee=mentee,
+        ),
+        url=pair.get_absolute_url(),
+        dedupe_key=f"mentoring-pair-{pair.pk}-proposed",
     )
     return pair
 
@@ -316,11 +323,10 @@ def message_send(*, actor: User, pair: MentoringPair, body: str) -> Message:
     other = pair.mentee if actor.pk == pair.mentor_id else pair.mentor
     _notify(
         [other],
-        kind="mentoring.message",
-        subject=_("New message from %(author)s") % {"author": actor},
+        kind=KIND_PAIR,
+        title=format_lazy(gettext_lazy("New message from {author}"), author=actor),
         body=body[:200],
-        url=reverse("mentoring:pair_detail", args=[pair.pk]) + "#messages",
-        key=None,
+        url=pair.get_absolute_url() + "#messages",
     )
     return message
 
@@ -371,33 +377,34 @@ def feedback_remind_due(*, today: dt.date | None = None, pair_ids: list[int] | N
         period = feedback_period(pair, today)
         if _notify(
             [pair.mentee],
-            kind="mentoring.feedback_due",
-            subject=_("How is your mentoring going?"),
-            body=_("Please rate your mentoring with %(mentor)s: it takes two minutes.") % {"mentor": pair.mentor},
-            url=reverse("mentoring:pair_detail", args=[pair.pk]) + "#feedback",
-            key=f"mentoring:pair:{pair.pk}:feedback:{period}",
+            kind=KIND_FEEDBACK,
+            title=gettext_lazy("How is your mentoring going?"),
+            body=format_lazy(
+                gettext_lazy("Please rate your mentoring with {mentor}: it takes two minutes."), mentor=pair.mentor
+            ),
+            url=pair.get_absolute_url() + "#feedback",
+            obj=pair,
+            step=f"feedback-{period}",
         ):
             sent += 1
     return sent
 
 
-def _notify(users, *, kind: str, subject: str, body: str, url: str, key: str | None) -> bool:
-    """Send through the platform's notifications module (once-only when a key is given).
-
-    Until that module exists the call is a no-op, so mentoring works on its own.
-    """
-    try:
-        from notifications import services as notifications
-    except ImportError:
-        return False
+def _notify(
+    users, *, kind: str, title, body, url: str, dedupe_key: str | None = None, obj=None, step: str | None = None
+) -> bool:
+    """Through the platform's notifications module: a reminder step (obj + step) goes out once in the
+    life of the platform; titles are lazy so each person reads them in their own language."""
     sent_any = False
     for user in users:
-        if key is not None and hasattr(notifications, "reminder_send_once"):
+        if obj is not None and step is not None:
             sent = notifications.reminder_send_once(
-                user=user, key=f"{key}:{user.pk}", kind=kind, subject=subject, body=body, url=url
+                recipient=user, kind=kind, obj=obj, step=step, title=title, body=body, url=url
             )
         else:
-            sent = notifications.notification_send(user=user, kind=kind, subject=subject, body=body, url=url)
+            sent = notifications.notification_send(
+                recipient=user, kind=kind, title=title, body=body, url=url, dedupe_key=dedupe_key
+            )
         sent_any = sent_any or bool(sent)
     return sent_any
 

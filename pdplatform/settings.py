@@ -240,6 +240,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.tasks.recover_pending",
         "schedule": crontab(minute="*/5"),
     },
+    "mentoring-feedback-reminders": {
+        "task": "mentoring.tasks.feedback_reminders",
+        "schedule": crontab(hour=8, minute=30),
+    },
 }
 
 # --- API -----------------------------------------------------------------------------------
