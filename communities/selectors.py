@@ -1,0 +1,424 @@
+"""Reads scoped to the acting user. A closed community's content is readable by its active members only.
+
+Two scopes: *listed* communities (what the catalogue shows: every open or closed club, so that a
+teacher can ask to join; cohort spaces only to their members) and *readable* communities (whose
+topics, posts, materials, events, members and files the user may see).
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from .models import (
+    Attachment,
+    Community,
+    CommunityKind,
+    Event,
+    Material,
+    MaterialComment,
+    MemberRole,
+    Membership,
+    MemberState,
+    Post,
+    Reaction,
+    Registration,
+    Report,
+    Topic,
+    TopicFollow,
+    TopicRead,
+)
+
+POSTS_PER_PAGE = 20
+
+
+def _authenticated(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def active_community_ids(user) -> QuerySet:
+    return Membership.objects.filter(user=user, state=MemberState.ACTIVE).values("community_id")
+
+
+def moderated_community_ids(user) -> QuerySet:
+    return Membership.objects.filter(user=user, state=MemberState.ACTIVE, role=MemberRole.MODERATOR).values(
+        "community_id"
+    )
+
+
+def communities_readable_by(user) -> QuerySet[Community]:
+    if not _authenticated(user):
+        return Community.objects.none()
+    if user.is_superuser:
+        return Community.objects.all()
+    return Community.objects.filter(Q(is_closed=False) | Q(pk__in=active_community_ids(user)))
+
+
+def communities_listed_for(user) -> QuerySet[Community]:
+    """The catalogue: open and closed communities, cohort spaces only for their members."""
+    if not _authenticated(user):
+        return Community.objects.none()
+    qs = Community.objects.select_related("subject")
+    if user.is_superuser:
+        return qs
+    return qs.filter(~Q(kind=CommunityKind.COHORT) | Q(pk__in=active_community_ids(user)))
+
+
+def community_catalogue_for(user, *, kind: str = "", query: str = "") -> QuerySet[Community]:
+    my_membership = Membership.objects.filter(user=user)
+    qs = (
+        communities_listed_for(user)
+        .annotate(
+            member_count=Count("memberships", filter=Q(memberships__state=MemberState.ACTIVE), distinct=True),
+            my_state=Subquery(my_membership.filter(community=OuterRef("pk")).values("state")[:1]),
+        )
+        .order_by("name")
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    if query:
+        qs = qs.filter(Q(name__icontains=query) | Q(description__icontains=query))
+    return qs
+
+
+def membership_of(user, community: Community) -> Membership | None:
+    if not _authenticated(user):
+        return None
+    return Membership.objects.filter(user=user, community=community).first()
+
+
+@dataclass
+class Access:
+    """What the user may do in one community (computed once per request from one membership row)."""
+
+    community: Community
+    membership: Membership | None
+    is_superuser: bool = False
+
+    @property
+    def is_member(self) -> bool:
+        return self.is_superuser or (self.membership is not None and self.membership.state == MemberState.ACTIVE)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.membership is not None and self.membership.state == MemberState.PENDING
+
+    @property
+    def can_read(self) -> bool:
+        return self.is_member or not self.community.is_closed
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.is_superuser or (
+            self.membership is not None
+            and self.membership.state == MemberState.ACTIVE
+            and self.membership.role == MemberRole.MODERATOR
+        )
+
+
+def access_for(user, community: Community, membership: Membership | None = ...) -> Access:  # type: ignore[assignment]
+    if membership is ...:
+        membership = membership_of(user, community)
+    return Access(community=community, membership=membership, is_superuser=bool(getattr(user, "is_superuser", False)))
+
+
+def community_get_for(user, *, slug: str) -> Community:
+    """404 (DoesNotExist) for what the user may not even see listed."""
+    return communities_listed_for(user).get(slug=slug)
+
+
+def community_members(community: Community) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(community=community, state=MemberState.ACTIVE)
+        .select_related("user", "user__school")
+        .order_by("-role", "user__full_name", "user__email")
+    )
+
+
+def community_pending_requests(community: Community) -> QuerySet[Membership]:
+    return Membership.objects.filter(community=community, state=MemberState.PENDING).select_related("user")
+
+
+# --- Topics and posts --------------------------------------------------------------------------
+
+
+def topics_visible_to(user) -> QuerySet[Topic]:
+    qs = Topic.objects.filter(community__in=communities_readable_by(user))
+    if not _authenticated(user) or user.is_superuser:
+        return qs
+    return qs.filter(Q(is_hidden=False) | Q(community_id__in=moderated_community_ids(user)))
+
+
+def posts_visible_to(user) -> QuerySet[Post]:
+    qs = Post.objects.filter(topic__in=topics_visible_to(user))
+    if not _authenticated(user) or user.is_superuser:
+        return qs
+    return qs.filter(Q(is_hidden=False) | Q(topic__community_id__in=moderated_community_ids(user)))
+
+
+def topic_list_for(user, *, community: Community, access: Access) -> QuerySet[Topic]:
+    """Topics of a community with their author and the user's unread count, in one query."""
+    qs = Topic.objects.filter(community=community).select_related("author")
+    if not access.is_moderator:
+        qs = qs.filter(is_hidden=False)
+    last_read = TopicRead.objects.filter(topic=OuterRef("pk"), user=user).values("last_read_number")[:1]
+    return qs.annotate(
+        last_read=Subquery(last_read),
+        unread=ExpressionWrapper(F("post_count") - Coalesce(Subquery(last_read), 0), output_field=IntegerField()),
+    ).order_by("-is_pinned", "-last_post_at", "-pk")
+
+
+def topic_get_for(user, *, pk: int) -> Topic:
+    return topics_visible_to(user).select_related("community", "author", "solution").get(pk=pk)
+
+
+def page_count(post_count: int, per_page: int = POSTS_PER_PAGE) -> int:
+    return max(1, (post_count + per_page - 1) // per_page)
+
+
+def page_of_number(number: int, per_page: int = POSTS_PER_PAGE) -> int:
+    return max(1, (number - 1) // per_page + 1)
+
+
+def topic_posts_page(user, *, topic: Topic, page: int, per_page: int = POSTS_PER_PAGE) -> list[Post]:
+    """One page of a topic by post number range (an index range scan, no OFFSET): constant queries."""
+    first = (page - 1) * per_page + 1
+    return list(
+        Post.objects.filter(topic=topic, number__gte=first, number__lt=first + per_page)
+        .select_related("author", "author__school", "reply_to", "reply_to__author")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
+        .annotate(found_useful=Exists(Reaction.objects.filter(post=OuterRef("pk"), user=user)))
+        .order_by("number")
+    )
+
+
+def topic_read_number(user, topic: Topic) -> int:
+    return TopicRead.objects.filter(topic=topic, user=user).values_list("last_read_number", flat=True).first() or 0
+
+
+def topic_follow_level(user, topic: Topic) -> str | None:
+    return TopicFollow.objects.filter(topic=topic, user=user).values_list("level", flat=True).first()
+
+
+def post_get_for(user, *, pk: int) -> Post:
+    return posts_visible_to(user).select_related("topic", "topic__community", "author").get(pk=pk)
+
+
+def reports_open_for(community: Community) -> QuerySet[Report]:
+    return (
+        Report.objects.filter(post__topic__community=community, resolved_at__isnull=True)
+        .select_related("post", "post__topic", "post__author", "reporter")
+        .order_by("created_at")
+    )
+
+
+# --- Similar topics and search -------------------------------------------------------------------
+
+_WORD = re.compile(r"\w{3,}", re.UNICODE)
+
+
+def _on_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def topic_suggestions(user, *, community: Community, title: str, limit: int = 5) -> list[Topic]:
+    """Existing topics like the title being typed: trigram + full text on PostgreSQL, words on SQLite."""
+    title = title.strip()[:200]
+    if len(title) < 4:
+        return []
+    qs = topics_visible_to(user).filter(community=community, is_hidden=False)
+    if _on_postgres():
+        from django.contrib.postgres.search import (
+            SearchQuery,
+            SearchRank,
+            SearchVector,
+            TrigramWordSimilarity,
+        )
+
+        words = _WORD.findall(title)
+        query = SearchQuery(" or ".join(words), search_type="websearch", config="simple") if words else None
+        qs = qs.annotate(similarity=TrigramWordSimilarity(title, "title"))
+        condition = Q(similarity__gte=0.35)
+        if query is not None:
+            qs = qs.annotate(rank=SearchRank(SearchVector("title", config="simple"), query))
+            condition |= Q(rank__gt=0.05)
+        else:
+            qs = qs.annotate(rank=Value(0.0))
+        qs = qs.filter(condition).order_by("-similarity", "-rank", "-last_post_at")
+    else:
+        words = _WORD.findall(title.lower())[:8]
+        if not words:
+            return []
+        condition = Q()
+        for word in words:
+            condition |= Q(title__icontains=word)
+        qs = qs.filter(condition).order_by("-last_post_at")
+    return list(qs.select_related("community")[:limit])
+
+
+HL_START, HL_STOP = "\u2063\u2064", "\u2064\u2063"  # invisible sentinels, turned into <mark> after escaping
+
+
+def _highlight(text: str) -> str:
+    """Escape everything, then mark the sentinel-wrapped matches: the snippet can never carry markup."""
+    return mark_safe(  # noqa: S308 - the text is escaped first; only our own <mark> tags are added
+        escape(text).replace(HL_START, "<mark>").replace(HL_STOP, "</mark>")
+    )
+
+
+def _plain_snippet(body: str, words: list[str], width: int = 220) -> str:
+    lower = body.lower()
+    positions = [lower.find(w) for w in words if lower.find(w) >= 0]
+    start = max(0, min(positions) - 60) if positions else 0
+    snippet = body[start : start + width]
+    for word in sorted(set(words), key=len, reverse=True):
+        snippet = re.sub(re.escape(word), lambda m: f"{HL_START}{m.group(0)}{HL_STOP}", snippet, flags=re.IGNORECASE)
+    return ("…" if start else "") + snippet + ("…" if start + width < len(body) else "")
+
+
+def post_search(user, *, query: str, limit: int = 20) -> list[Post]:
+    """Posts the user may read matching the query, best first, each with a highlighted `snippet`."""
+    query = query.strip()[:200]
+    words = [w.lower() for w in _WORD.findall(query)][:10]
+    if not words:
+        return []
+    qs = posts_visible_to(user).filter(is_hidden=False, topic__is_hidden=False)
+    qs = qs.select_related("topic", "topic__community", "author")
+    if _on_postgres():
+        from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+
+        search_query = SearchQuery(query, search_type="websearch", config="simple")
+        vector = SearchVector("topic__title", weight="A", config="simple") + SearchVector(
+            "body", weight="B", config="simple"
+        )
+        results = list(
+            qs.annotate(rank=SearchRank(vector, search_query))
+            .filter(rank__gt=0)
+            .annotate(
+                headline=SearchHeadline(
+                    "body",
+                    search_query,
+                    config="simple",
+                    start_sel=HL_START,
+                    stop_sel=HL_STOP,
+                    max_words=35,
+                    min_words=15,
+                )
+            )
+            .order_by("-rank", "-created_at")[:limit]
+        )
+        for post in results:
+            post.snippet = _highlight(post.headline)
+            post.page = page_of_number(post.number)
+        return results
+    condition = Q()
+    for word in words:
+        condition &= Q(body__icontains=word) | Q(topic__title__icontains=word)
+    results = list(qs.filter(condition).order_by("-created_at")[:limit])
+    for post in results:
+        post.snippet = _highlight(_plain_snippet(post.body, words))
+        post.page = page_of_number(post.number)
+    return results
+
+
+# --- Materials ------------------------------------------------------------------------------------
+
+MATERIAL_SORTS = {
+    "useful": ("-rating_sum", "-rating_count", "-created_at"),
+    "newest": ("-created_at",),
+}
+
+
+def materials_for(user, *, community: Community, sort: str = "useful") -> QuerySet[Material]:
+    order = MATERIAL_SORTS.get(sort, MATERIAL_SORTS["useful"])
+    return (
+        Material.objects.filter(community=community, community__in=communities_readable_by(user))
+        .select_related("author", "subject")
+        .prefetch_related("tags", Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
+        .annotate(comment_count=Count("comments", distinct=True))
+        .order_by(*order)
+    )
+
+
+def material_get_for(user, *, pk: int) -> Material:
+    return (
+        Material.objects.filter(community__in=communities_readable_by(user))
+        .select_related("community", "author", "subject")
+        .prefetch_related("tags", "attachments")
+        .get(pk=pk)
+    )
+
+
+def material_comments(material: Material) -> QuerySet[MaterialComment]:
+    return material.comments.select_related("author").order_by("created_at")
+
+
+def material_rating_of(user, material: Material) -> int | None:
+    return material.ratings.filter(user=user).values_list("score", flat=True).first()
+
+
+# --- Events ----------------------------------------------------------------------------------------
+
+
+def events_visible_to(user) -> QuerySet[Event]:
+    return Event.objects.filter(community__in=communities_readable_by(user)).select_related("community")
+
+
+def events_for_community(user, *, community: Community, past: bool = False) -> QuerySet[Event]:
+    now = timezone.now()
+    qs = events_visible_to(user).filter(community=community)
+    qs = qs.annotate(registered=Exists(Registration.objects.filter(event=OuterRef("pk"), user=user)))
+    return qs.filter(ends_at__lt=now).order_by("-starts_at") if past else qs.filter(ends_at__gte=now)
+
+
+def event_get_for(user, *, pk: int) -> Event:
+    return events_visible_to(user).select_related("created_by").get(pk=pk)
+
+
+def event_is_registered(user, event: Event) -> bool:
+    return Registration.objects.filter(event=event, user=user).exists()
+
+
+def events_upcoming_for(user, limit: int = 5) -> list[Event]:
+    """The cabinet: upcoming events of the user's communities and the ones they registered for."""
+    if not _authenticated(user):
+        return []
+    mine = Registration.objects.filter(event=OuterRef("pk"), user=user)
+    return list(
+        events_visible_to(user)
+        .filter(Q(community_id__in=active_community_ids(user)) | Q(Exists(mine)), ends_at__gte=timezone.now())
+        .annotate(registered=Exists(mine))
+        .order_by("starts_at")[:limit]
+    )
+
+
+def events_for_feed(community: Community) -> QuerySet[Event]:
+    since = timezone.now() - timezone.timedelta(days=180)
+    return Event.objects.filter(community=community, ends_at__gte=since).order_by("starts_at")
+
+
+# --- Attachments ----------------------------------------------------------------------------------
+
+
+def attachment_get_for(user, *, pk: int) -> Attachment:
+    """A file is readable exactly when its post or material is."""
+    return Attachment.objects.filter(
+        Q(post__in=posts_visible_to(user)) | Q(material__community__in=communities_readable_by(user))
+    ).get(pk=pk)

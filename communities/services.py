@@ -1,0 +1,761 @@
+"""Writes on communities. Each function states the rule it enforces; views, API, admin and tasks call these.
+
+Rules: only active members write in a community (a closed one is joined by a moderator's approval);
+nobody posts in a locked or hidden topic except moderators; posts are numbered under the topic's row
+lock; event registration honours the limit under the event's row lock; user text is stored as typed
+and rendered once, sanitized, at write time; uploads are checked by content.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+
+from . import selectors
+from .files import UploadRefused, clean_display_name, inspect_upload
+from .markup import mentioned_handles, render_markdown
+from .models import (
+    Attachment,
+    Community,
+    CommunityKind,
+    Event,
+    FollowLevel,
+    Material,
+    MaterialComment,
+    MaterialRating,
+    MemberRole,
+    Membership,
+    MemberState,
+    Post,
+    Reaction,
+    Registration,
+    Report,
+    Tag,
+    Topic,
+    TopicFollow,
+    TopicRead,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTACHMENTS = 5
+
+
+class CommunityError(ValidationError):
+    """A community rule was broken; the message is shown to the user as is."""
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+
+def _access(user, community: Community) -> selectors.Access:
+    return selectors.access_for(user, community)
+
+
+def _require_member(user, community: Community) -> selectors.Access:
+    access = _access(user, community)
+    if not access.is_member:
+        if community.is_closed:
+            raise CommunityError(_("Only members of this closed community can do this. Ask to join first."))
+        raise CommunityError(_("Join the community first."))
+    return access
+
+
+def _require_moderator(user, community: Community) -> selectors.Access:
+    access = _access(user, community)
+    if not access.is_moderator:
+        raise CommunityError(_("Only the community's moderators can do this."))
+    return access
+
+
+def _clean_text(text: str, *, field: str, max_length: int) -> str:
+    text = (text or "").replace("\x00", "").strip()
+    if not text:
+        raise CommunityError(_("%(field)s cannot be empty.") % {"field": field})
+    if len(text) > max_length:
+        raise CommunityError(
+            _("%(field)s is too long (at most %(max)d characters).") % {"field": field, "max": max_length}
+        )
+    return text
+
+
+def _attach_files(*, files: Sequence, user, post: Post | None = None, material: Material | None = None) -> None:
+    if len(files) > MAX_ATTACHMENTS:
+        raise CommunityError(_("At most %(count)d files can be attached.") % {"count": MAX_ATTACHMENTS})
+    checked = []
+    for upload in files:
+        try:
+            content_type, extension, is_image = inspect_upload(upload)
+        except UploadRefused as exc:
+            raise CommunityError(exc.messages[0]) from exc
+        checked.append((upload, content_type, extension, is_image))
+    for upload, content_type, extension, is_image in checked:
+        attachment = Attachment(
+            post=post,
+            material=material,
+            uploaded_by=user,
+            original_name=clean_display_name(upload.name),
+            content_type=content_type,
+            extension=extension,
+            size=upload.size,
+            is_image=is_image,
+        )
+        attachment.file.save("upload", upload, save=False)
+        attachment.save()
+
+
+def _notify(*, recipient, kind: str, title: str, body: str = "", url: str = "", dedupe_key: str | None = None):
+    """Through the platform's notifications module (preferences: immediate, daily digest, off)."""
+    try:
+        from notifications.services import notification_send
+    except ImportError:  # the module ships with another issue; until then nothing is sent
+        logger.info("notifications module missing; %s to %s not sent", kind, recipient.pk)
+        return
+    notification_send(recipient=recipient, kind=kind, title=title, body=body, url=url, dedupe_key=dedupe_key)
+
+
+# --- communities and membership ------------------------------------------------------------------
+
+
+@transaction.atomic
+def community_create(
+    *,
+    name: str,
+    kind: str = CommunityKind.SUBJECT_CLUB,
+    is_closed: bool = False,
+    description: str = "",
+    rules: str = "",
+    subject=None,
+    slug: str = "",
+    moderators: Iterable[User] = (),
+) -> Community:
+    """A community with its first moderators; a cohort space is always closed (see cohort_community_sync)."""
+    name = _clean_text(name, field=_("Name"), max_length=200)
+    candidate = _unique_slug(slug or name)
+    community = Community(
+        name=name, slug=candidate, kind=kind, is_closed=is_closed or kind == CommunityKind.COHORT,
+        description=description, rules=rules, subject=subject,
+    )
+    community.full_clean()
+    community.save()
+    for user in moderators:
+        Membership.objects.update_or_create(
+            community=community, user=user, defaults={"role": MemberRole.MODERATOR, "state": MemberState.ACTIVE}
+        )
+    return community
+
+
+@transaction.atomic
+def membership_join(*, community: Community, user, message: str = "") -> Membership:
+    """Open: a member at once. Closed: a request that a moderator approves. Cohort spaces follow the cohort."""
+    if community.kind == CommunityKind.COHORT:
+        raise CommunityError(_("Members of a cohort's community are the cohort's teachers and curators."))
+    existing = Membership.objects.select_for_update().filter(community=community, user=user).first()
+    if existing is not None:
+        return existing
+    state = MemberState.PENDING if community.is_closed else MemberState.ACTIVE
+    membership = Membership.objects.create(
+        community=community, user=user, state=state, request_message=(message or "").strip()[:500]
+    )
+    if state == MemberState.PENDING:
+        url = reverse("communities:members", args=[community.slug])
+        for moderator in Membership.objects.filter(
+            community=community, role=MemberRole.MODERATOR, state=MemberState.ACTIVE
+        ).select_related("user"):
+            transaction.on_commit(
+                lambda m=moderator.user: _notify(
+                    recipient=m,
+                    kind="community_post",
+                    title=_("%(user)s asks to join %(community)s") % {"user": user, "community": community},
+                    url=url,
+                    dedupe_key=f"community-join:{membership.pk}:{m.pk}",
+                )
+            )
+    return membership
+
+
+@transaction.atomic
+def membership_decide(*, membership: Membership, by, approve: bool) -> Membership | None:
+    """A moderator approves (the person becomes a member) or rejects (the request is removed) a join request."""
+    _require_moderator(by, membership.community)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.state != MemberState.PENDING:
+        raise CommunityError(_("This request has already been decided."))
+    if not approve:
+        membership.delete()
+        return None
+    membership.state = MemberState.ACTIVE
+    membership.save(update_fields=["state"])
+    transaction.on_commit(
+        lambda: _notify(
+            recipient=membership.user,
+            kind="community_post",
+            title=_("You are now a member of %(community)s") % {"community": membership.community},
+            url=reverse("communities:detail", args=[membership.community.slug]),
+            dedupe_key=f"community-approved:{membership.pk}",
+        )
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_leave(*, community: Community, user) -> None:
+    """Anyone may leave, except the last moderator and cohort members (they follow the cohort)."""
+    membership = Membership.objects.select_for_update().filter(community=community, user=user).first()
+    if membership is None:
+        return
+    if membership.from_cohort:
+        raise CommunityError(_("You are in this community because of your cohort."))
+    if membership.role == MemberRole.MODERATOR:
+        others = Membership.objects.filter(community=community, role=MemberRole.MODERATOR).exclude(pk=membership.pk)
+        if not others.exists():
+            raise CommunityError(_("You are the last moderator; appoint another one before leaving."))
+    membership.delete()
+
+
+@transaction.atomic
+def membership_set_role(*, membership: Membership, by, role: str) -> Membership:
+    _require_moderator(by, membership.community)
+    if role not in MemberRole.values:
+        raise CommunityError(_("Unknown role."))
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.state != MemberState.ACTIVE:
+        raise CommunityError(_("Approve the request first."))
+    if role == MemberRole.MEMBER and membership.role == MemberRole.MODERATOR:
+        others = Membership.objects.filter(community=membership.community, role=MemberRole.MODERATOR).exclude(
+            pk=membership.pk
+        )
+        if not others.exists():
+            raise CommunityError(_("A community needs at least one moderator."))
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+def membership_set_following(*, community: Community, user, level: str, watch_new_topics: bool) -> Membership:
+    """The community-wide level applies to topics the member has not set a level for."""
+    if level not in FollowLevel.values:
+        raise CommunityError(_("Unknown following level."))
+    access = _require_member(user, community)
+    membership = access.membership
+    if membership is None:  # a superuser who is not a member
+        raise CommunityError(_("Join the community first."))
+    membership.level = level
+    membership.watch_new_topics = bool(watch_new_topics)
+    membership.save(update_fields=["level", "watch_new_topics"])
+    return membership
+
+
+# --- topics and posts ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def topic_create(*, community: Community, author, title: str, body: str, files: Sequence = ()) -> Topic:
+    """Members open topics; the first post carries the question. The author tracks the topic."""
+    _require_member(author, community)
+    title = _clean_text(title, field=_("Title"), max_length=200)
+    now = timezone.now()
+    topic = Topic.objects.create(community=community, title=title, author=author, last_post_at=now)
+    post = _post_add(topic=topic, author=author, body=body, files=files, reply_to=None)
+    transaction.on_commit(lambda: _queue_post_notifications(post.pk))
+    return topic
+
+
+def _post_add(*, topic: Topic, author, body: str, files: Sequence, reply_to: Post | None) -> Post:
+    body = _clean_text(body, field=_("Text"), max_length=20_000)
+    topic = Topic.objects.select_for_update().get(pk=topic.pk)
+    number = topic.post_count + 1
+    post = Post.objects.create(
+        topic=topic, number=number, author=author, body=body, body_html=render_markdown(body), reply_to=reply_to
+    )
+    if files:
+        _attach_files(files=files, user=author, post=post)
+    Topic.objects.filter(pk=topic.pk).update(post_count=number, last_post_at=post.created_at)
+    TopicRead.objects.update_or_create(topic=topic, user=author, defaults={"last_read_number": number})
+    TopicFollow.objects.get_or_create(topic=topic, user=author, defaults={"level": FollowLevel.TRACKING})
+    return post
+
+
+@transaction.atomic
+def post_create(*, topic: Topic, author, body: str, reply_to: Post | None = None, files: Sequence = ()) -> Post:
+    """A reply. Members only; not in a locked or hidden topic (moderators excepted)."""
+    access = _require_member(author, topic.community)
+    locked = Topic.objects.select_for_update().values("is_locked", "is_hidden").get(pk=topic.pk)
+    if (locked["is_locked"] or locked["is_hidden"]) and not access.is_moderator:
+        raise CommunityError(_("This topic is closed for new replies."))
+    if reply_to is not None and reply_to.topic_id != topic.pk:
+        raise CommunityError(_("You can only reply to a post in the same topic."))
+    post = _post_add(topic=topic, author=author, body=body, files=files, reply_to=reply_to)
+    transaction.on_commit(lambda: _queue_post_notifications(post.pk))
+    return post
+
+
+def _queue_post_notifications(post_id: int) -> None:
+    from .tasks import post_notify
+
+    post_notify.delay(post_id)
+
+
+@transaction.atomic
+def post_edit(*, post: Post, by, body: str) -> Post:
+    """Authors edit their own posts (moderators any); the post shows an "edited" mark."""
+    access = _access(by, post.topic.community)
+    if post.author_id != by.pk and not access.is_moderator:
+        raise CommunityError(_("You can edit only your own posts."))
+    if not access.is_member:
+        raise CommunityError(_("Only members of this community can do this."))
+    if post.topic.is_locked and not access.is_moderator:
+        raise CommunityError(_("This topic is closed for new replies."))
+    body = _clean_text(body, field=_("Text"), max_length=20_000)
+    if body == post.body:
+        return post
+    post.body = body
+    post.body_html = render_markdown(body)
+    post.edited_at = timezone.now()
+    post.save(update_fields=["body", "body_html", "edited_at"])
+    return post
+
+
+@transaction.atomic
+def post_toggle_useful(*, post: Post, user) -> bool:
+    """A member marks someone else's post as useful (or takes the mark back). Returns the new state."""
+    _require_member(user, post.topic.community)
+    if post.author_id == user.pk:
+        raise CommunityError(_("You cannot mark your own post as useful."))
+    deleted, _details = Reaction.objects.filter(post=post, user=user).delete()
+    if deleted:
+        Post.objects.filter(pk=post.pk).update(useful_count=F("useful_count") - 1)
+        return False
+    try:
+        with transaction.atomic():
+            Reaction.objects.create(post=post, user=user)
+    except IntegrityError:
+        return True
+    Post.objects.filter(pk=post.pk).update(useful_count=F("useful_count") + 1)
+    return True
+
+
+@transaction.atomic
+def topic_mark_solution(*, topic: Topic, post: Post | None, by) -> Topic:
+    """The topic's author or a moderator marks a reply as the solution (None clears it)."""
+    access = _access(by, topic.community)
+    if topic.author_id != by.pk and not access.is_moderator:
+        raise CommunityError(_("Only the author of the topic or a moderator can mark the solution."))
+    if post is not None:
+        if post.topic_id != topic.pk:
+            raise CommunityError(_("The solution must be a reply in this topic."))
+        if post.number == 1:
+            raise CommunityError(_("The question itself cannot be its solution."))
+        if post.is_hidden:
+            raise CommunityError(_("A hidden post cannot be the solution."))
+    topic.solution = post
+    topic.save(update_fields=["solution"])
+    return topic
+
+
+@transaction.atomic
+def topic_moderate(*, topic: Topic, by, pinned: bool | None = None, locked: bool | None = None,
+                   hidden: bool | None = None) -> Topic:
+    _require_moderator(by, topic.community)
+    fields = []
+    for name, value in (("is_pinned", pinned), ("is_locked", locked), ("is_hidden", hidden)):
+        if value is not None:
+            setattr(topic, name, bool(value))
+            fields.append(name)
+    if fields:
+        topic.save(update_fields=fields)
+    return topic
+
+
+@transaction.atomic
+def post_set_hidden(*, post: Post, by, hidden: bool) -> Post:
+    _require_moderator(by, post.topic.community)
+    if post.number == 1 and hidden:
+        raise CommunityError(_("Hide the whole topic instead of its first post."))
+    post.is_hidden = hidden
+    post.save(update_fields=["is_hidden"])
+    if hidden and post.topic.solution_id == post.pk:
+        Topic.objects.filter(pk=post.topic_id).update(solution=None)
+    return post
+
+
+@transaction.atomic
+def post_report(*, post: Post, reporter, reason: str) -> Report:
+    """A member reports a post to the moderators with a reason; one open report per person and post."""
+    _require_member(reporter, post.topic.community)
+    reason = _clean_text(reason, field=_("Reason"), max_length=1000)
+    if Report.objects.filter(post=post, reporter=reporter, resolved_at__isnull=True).exists():
+        raise CommunityError(_("You have already reported this post; the moderators will look at it."))
+    report = Report.objects.create(post=post, reporter=reporter, reason=reason)
+    community = post.topic.community
+    url = reverse("communities:reports", args=[community.slug])
+    moderators = [
+        m.user
+        for m in Membership.objects.filter(
+            community=community, role=MemberRole.MODERATOR, state=MemberState.ACTIVE
+        ).select_related("user")
+    ]
+    for moderator in moderators:
+        transaction.on_commit(
+            lambda m=moderator: _notify(
+                recipient=m,
+                kind="community_post",
+                title=_("A post in “%(topic)s” was reported") % {"topic": post.topic.title},
+                body=reason,
+                url=url,
+                dedupe_key=f"community-report:{report.pk}:{m.pk}",
+            )
+        )
+    return report
+
+
+@transaction.atomic
+def report_resolve(*, report: Report, by) -> Report:
+    _require_moderator(by, report.post.topic.community)
+    if report.resolved_at is None:
+        report.resolved_at = timezone.now()
+        report.resolved_by = by
+        report.save(update_fields=["resolved_at", "resolved_by"])
+    return report
+
+
+def topic_mark_read(*, topic: Topic, user, number: int) -> None:
+    """Moves the read marker forward only (reading page 1 again does not make later posts unread)."""
+    number = min(max(number, 0), topic.post_count)
+    updated = TopicRead.objects.filter(topic=topic, user=user, last_read_number__lt=number).update(
+        last_read_number=number
+    )
+    if not updated:
+        try:
+            with transaction.atomic():
+                TopicRead.objects.get_or_create(topic=topic, user=user, defaults={"last_read_number": number})
+        except IntegrityError:
+            pass
+
+
+def topic_set_following(*, topic: Topic, user, level: str) -> TopicFollow:
+    if level not in FollowLevel.values:
+        raise CommunityError(_("Unknown following level."))
+    access = _access(user, topic.community)
+    if not access.can_read:
+        raise CommunityError(_("Only members of this closed community can do this. Ask to join first."))
+    follow, _created = TopicFollow.objects.update_or_create(topic=topic, user=user, defaults={"level": level})
+    return follow
+
+
+# --- notifications for a new post -------------------------------------------------------------------
+
+
+def post_send_notifications(*, post: Post) -> int:
+    """Followers hear of a new post once each, by the strongest reason; muted topics stay silent.
+
+    watching (topic, or community level) → every post; mentioned members → "mention" (unless muted);
+    the author of the post replied to → a reply notice (unless muted); a new topic → members who watch
+    new topics. Only people who may read the community are notified. Returns how many were sent.
+    """
+    topic = post.topic
+    community = topic.community
+    if post.is_hidden or topic.is_hidden:
+        return 0
+    readers = {
+        m.user_id: m
+        for m in Membership.objects.filter(community=community, state=MemberState.ACTIVE).select_related("user")
+    }
+    topic_levels = dict(TopicFollow.objects.filter(topic=topic).values_list("user_id", "level"))
+
+    def level_of(user_id: int) -> str:
+        if user_id in topic_levels:
+            return topic_levels[user_id]
+        membership = readers.get(user_id)
+        return membership.level if membership else FollowLevel.NORMAL
+
+    def may_read(user_id: int) -> bool:
+        return user_id in readers or (not community.is_closed and user_id in topic_levels)
+
+    reasons: dict[int, str] = {}
+    by_handle: dict[str, list[int]] = {}
+    for user_id, membership in readers.items():
+        by_handle.setdefault(membership.user.email.split("@")[0].lower(), []).append(user_id)
+    for handle in mentioned_handles(post.body):
+        for user_id in by_handle.get(handle, []):
+            reasons.setdefault(user_id, "mention")
+    if post.reply_to_id and post.reply_to and post.reply_to.author_id:
+        reasons.setdefault(post.reply_to.author_id, "reply")
+    for user_id, level in topic_levels.items():
+        if level == FollowLevel.WATCHING:
+            reasons.setdefault(user_id, "watching")
+    for user_id, membership in readers.items():
+        if user_id not in topic_levels and membership.level == FollowLevel.WATCHING:
+            reasons.setdefault(user_id, "watching")
+        if post.number == 1 and membership.watch_new_topics:
+            reasons.setdefault(user_id, "new_topic")
+
+    users = {u.pk: u for u in User.objects.filter(pk__in=[uid for uid in reasons if uid != post.author_id], is_active=True)}
+    url = reverse("communities:topic", args=[topic.pk]) + f"?page={selectors.page_of_number(post.number)}#post-{post.number}"
+    author = str(post.author)
+    sent = 0
+    for user_id, reason in reasons.items():
+        if user_id == post.author_id or user_id not in users or not may_read(user_id):
+            continue
+        if level_of(user_id) == FollowLevel.MUTED:
+            continue
+        if reason == "mention":
+            kind, title = "mention", _("%(author)s mentioned you in “%(topic)s”") % {"author": author, "topic": topic.title}
+        elif reason == "reply":
+            kind, title = "community_post", _("%(author)s replied to you in “%(topic)s”") % {
+                "author": author, "topic": topic.title}
+        elif reason == "new_topic":
+            kind, title = "community_post", _("New topic in %(community)s: “%(topic)s”") % {
+                "community": community.name, "topic": topic.title}
+        else:
+            kind, title = "community_post", _("New post in “%(topic)s”") % {"topic": topic.title}
+        _notify(
+            recipient=users[user_id],
+            kind=kind,
+            title=title,
+            body=post.body[:500],
+            url=url,
+            dedupe_key=f"community-post:{post.pk}:{user_id}",
+        )
+        sent += 1
+    return sent
+
+
+# --- materials ---------------------------------------------------------------------------------
+
+
+def _tags_from(text: str) -> list[Tag]:
+    names = []
+    for raw in (text or "").replace(";", ",").split(","):
+        name = " ".join(raw.split())[:50].lower()
+        if name and name not in names:
+            names.append(name)
+    return [Tag.objects.get_or_create(name=name)[0] for name in names[:10]]
+
+
+@transaction.atomic
+def material_create(
+    *,
+    community: Community,
+    author,
+    title: str,
+    description: str,
+    kind: str = "lesson_plan",
+    subject=None,
+    grade_from: int | None = None,
+    grade_to: int | None = None,
+    tags: str = "",
+    files: Sequence = (),
+) -> Material:
+    """Members share developments with at least a description; grades within 1-11, from ≤ to."""
+    _require_member(author, community)
+    title = _clean_text(title, field=_("Title"), max_length=200)
+    description = _clean_text(description, field=_("Description"), max_length=20_000)
+    for grade in (grade_from, grade_to):
+        if grade is not None and not 1 <= grade <= 11:
+            raise CommunityError(_("Grades go from 1 to 11."))
+    if grade_from is not None and grade_to is not None and grade_from > grade_to:
+        raise CommunityError(_("“From grade” must not be above “to grade”."))
+    material = Material.objects.create(
+        community=community, author=author, title=title, kind=kind, description=description,
+        description_html=render_markdown(description), subject=subject, grade_from=grade_from, grade_to=grade_to,
+    )
+    material.tags.set(_tags_from(tags))
+    if files:
+        _attach_files(files=files, user=author, material=material)
+    return material
+
+
+@transaction.atomic
+def material_rate(*, material: Material, user, score: int) -> Material:
+    """One rating 1-5 per member (changing it replaces it); authors do not rate their own work."""
+    _require_member(user, material.community)
+    if material.author_id == user.pk:
+        raise CommunityError(_("You cannot rate your own material."))
+    if not isinstance(score, int) or not 1 <= score <= 5:
+        raise CommunityError(_("A rating is from 1 to 5."))
+    material = Material.objects.select_for_update().get(pk=material.pk)
+    existing = MaterialRating.objects.filter(material=material, user=user).first()
+    if existing:
+        material.rating_sum += score - existing.score
+        existing.score = score
+        existing.save(update_fields=["score"])
+    else:
+        MaterialRating.objects.create(material=material, user=user, score=score)
+        material.rating_sum += score
+        material.rating_count += 1
+    material.save(update_fields=["rating_sum", "rating_count"])
+    return material
+
+
+@transaction.atomic
+def material_comment_add(*, material: Material, author, body: str) -> MaterialComment:
+    _require_member(author, material.community)
+    body = _clean_text(body, field=_("Comment"), max_length=5000)
+    return MaterialComment.objects.create(material=material, author=author, body=body, body_html=render_markdown(body))
+
+
+# --- events --------------------------------------------------------------------------------------
+
+
+def _event_check(*, starts_at, ends_at, time_zone: str, capacity: int | None) -> None:
+    from .models import validate_time_zone
+
+    if starts_at is None or ends_at is None or timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
+        raise CommunityError(_("Give the start and the end with a time zone."))
+    if ends_at <= starts_at:
+        raise CommunityError(_("An event must end after it starts."))
+    validate_time_zone(time_zone)
+    if capacity is not None and capacity < 1:
+        raise CommunityError(_("The number of places must be at least 1 (leave it empty for no limit)."))
+
+
+@transaction.atomic
+def event_create(*, community: Community, by, title: str, starts_at, ends_at, time_zone: str, kind: str = "webinar",
+                 description: str = "", place: str = "", online_url: str = "", capacity: int | None = None) -> Event:
+    """Moderators announce events of their community."""
+    _require_moderator(by, community)
+    title = _clean_text(title, field=_("Title"), max_length=200)
+    _event_check(starts_at=starts_at, ends_at=ends_at, time_zone=time_zone, capacity=capacity)
+    event = Event(
+        community=community, created_by=by, title=title, kind=kind, description=description,
+        description_html=render_markdown(description) if description.strip() else "",
+        starts_at=starts_at, ends_at=ends_at, time_zone=time_zone, place=place, online_url=online_url,
+        capacity=capacity,
+    )
+    event.full_clean()
+    event.save()
+    return event
+
+
+@transaction.atomic
+def event_update(*, event: Event, by, **fields) -> Event:
+    """Moderators change an event (e.g. add the recording); a limit below the registrations is refused."""
+    _require_moderator(by, event.community)
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    allowed = {"title", "kind", "description", "starts_at", "ends_at", "time_zone", "place", "online_url",
+               "capacity", "recording_url"}
+    for name, value in fields.items():
+        if name not in allowed:
+            raise CommunityError(_("Unknown field."))
+        setattr(event, name, value)
+    _event_check(starts_at=event.starts_at, ends_at=event.ends_at, time_zone=event.time_zone, capacity=event.capacity)
+    if event.capacity is not None and event.capacity < event.registered_count:
+        raise CommunityError(
+            _("%(count)d people are already registered; the limit cannot be lower.") % {"count": event.registered_count}
+        )
+    event.description_html = render_markdown(event.description) if event.description.strip() else ""
+    event.sequence += 1
+    event.full_clean()
+    event.save()
+    return event
+
+
+@transaction.atomic
+def event_register(*, event: Event, user) -> Registration:
+    """Readers of the community register while places are left (checked under the event's row lock)."""
+    if not selectors.access_for(user, event.community).can_read:
+        raise CommunityError(_("Only members of this closed community can do this. Ask to join first."))
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    existing = Registration.objects.filter(event=event, user=user).first()
+    if existing:
+        return existing
+    if event.ends_at <= timezone.now():
+        raise CommunityError(_("This event is over."))
+    if event.capacity is not None and event.registered_count >= event.capacity:
+        raise CommunityError(_("No places are left for this event."))
+    registration = Registration.objects.create(event=event, user=user)
+    Event.objects.filter(pk=event.pk).update(registered_count=F("registered_count") + 1)
+    return registration
+
+
+@transaction.atomic
+def event_unregister(*, event: Event, user) -> None:
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    deleted, _details = Registration.objects.filter(event=event, user=user).delete()
+    if deleted:
+        Event.objects.filter(pk=event.pk).update(registered_count=F("registered_count") - 1)
+
+
+# --- the cohort's community ----------------------------------------------------------------------
+
+
+def _cohort_member_ids(cohort) -> tuple[set[int], set[int]]:
+    """(enrolled teachers, curators) of a cohort, through the cohort's own relations."""
+    enrollment_model = cohort.enrollments.model
+    teachers = set(
+        cohort.enrollments.filter(state__in=enrollment_model.SEAT_STATES).values_list("teacher_id", flat=True)
+    )
+    curators = set(cohort.curators.values_list("pk", flat=True))
+    return teachers, curators
+
+
+def _unique_slug(base: str) -> str:
+    base = slugify(base)[:60] or "community"
+    candidate, n = base, 1
+    while Community.objects.filter(slug=candidate).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def _cohort_community_get_or_create(cohort) -> Community:
+    community = Community.objects.filter(cohort=cohort).first()
+    if community is not None:
+        return community
+    try:
+        with transaction.atomic():
+            return Community.objects.create(
+                name=str(cohort.title)[:200], kind=CommunityKind.COHORT, is_closed=True, cohort=cohort,
+                slug=_unique_slug(f"cohort-{cohort.pk}"),
+                description=_("The discussion space of the cohort “%(cohort)s”.") % {"cohort": cohort.title},
+            )
+    except IntegrityError:  # created concurrently
+        return Community.objects.get(cohort=cohort)
+
+
+def community_for_cohort(cohort) -> Community:
+    """The cohort's discussion space, created on first use with its members (closed; curators moderate)."""
+    community = Community.objects.filter(cohort=cohort).first()
+    if community is None:
+        cohort_community_sync(cohort=cohort)
+        community = Community.objects.get(cohort=cohort)
+    return community
+
+
+@transaction.atomic
+def cohort_community_sync(*, cohort) -> dict[str, int]:
+    """Members follow the cohort: enrolled teachers (and completed ones) are members, curators moderate;
+    people who left the cohort leave the community. Hand-added members are left alone. Idempotent."""
+    community = _cohort_community_get_or_create(cohort)
+    teachers, curators = _cohort_member_ids(cohort)
+    wanted = {uid: MemberRole.MODERATOR for uid in curators}
+    for uid in teachers:
+        wanted.setdefault(uid, MemberRole.MEMBER)
+    current = {m.user_id: m for m in Membership.objects.select_for_update().filter(community=community)}
+    added = removed = 0
+    new_rows = []
+    for uid, role in wanted.items():
+        membership = current.get(uid)
+        if membership is None:
+            new_rows.append(Membership(community=community, user_id=uid, role=role, state=MemberState.ACTIVE,
+                                       from_cohort=True))
+            added += 1
+        elif membership.from_cohort and (membership.role != role or membership.state != MemberState.ACTIVE):
+            membership.role, membership.state = role, MemberState.ACTIVE
+            membership.save(update_fields=["role", "state"])
+    Membership.objects.bulk_create(new_rows, ignore_conflicts=True)
+    gone = [m.pk for uid, m in current.items() if m.from_cohort and uid not in wanted]
+    if gone:
+        removed = Membership.objects.filter(pk__in=gone).delete()[0]
+    return {"added": added, "removed": removed}

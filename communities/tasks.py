@@ -1,0 +1,34 @@
+"""Thin, idempotent tasks: load ids, call a service."""
+
+from celery import shared_task
+
+from . import services
+from .models import Post
+
+
+@shared_task(ignore_result=True)
+def post_notify(post_id: int) -> int:
+    """Notifications for a new post; the notifications module's dedupe key makes a second run send nothing."""
+    post = (
+        Post.objects.select_related("topic", "topic__community", "author", "reply_to")
+        .filter(pk=post_id)
+        .first()
+    )
+    if post is None:
+        return 0
+    return services.post_send_notifications(post=post)
+
+
+@shared_task(ignore_result=True)
+def cohort_communities_sync(batch_size: int = 200) -> int:
+    """Periodic: every cohort's community follows its enrolments and curators (created on first run)."""
+    from django.apps import apps
+
+    cohort_model = apps.get_model("cohorts", "Cohort")
+    done = 0
+    ids = list(cohort_model.objects.exclude(status__in=[cohort_model.Status.DRAFT, cohort_model.Status.ARCHIVED]).values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        for cohort in cohort_model.objects.filter(pk__in=ids[start : start + batch_size]):
+            services.cohort_community_sync(cohort=cohort)
+            done += 1
+    return done

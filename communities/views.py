@@ -1,0 +1,590 @@
+"""Pages of communities. Thin: objects come through selectors (404 for what the user may not see),
+writes go through services (their CommunityError message is shown as is)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from pdplatform.pagination import paginate
+
+from . import ical, selectors, services
+from .forms import (
+    CommentForm,
+    EventForm,
+    FollowForm,
+    JoinForm,
+    MaterialForm,
+    PostEditForm,
+    PostForm,
+    RatingForm,
+    RecordingForm,
+    ReportForm,
+    SearchForm,
+    TopicFollowForm,
+    TopicForm,
+)
+from .markup import quote_markdown, render_markdown
+from .models import Community, CommunityKind, FollowLevel, Membership, Post
+from .services import CommunityError
+
+
+def _get_or_404(fn, **kwargs):
+    try:
+        return fn(**kwargs)
+    except ObjectDoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _community(request, slug: str, *, readable: bool = True):
+    community = _get_or_404(selectors.community_get_for, user=request.user, slug=slug)
+    access = selectors.access_for(request.user, community)
+    if readable and not access.can_read:
+        raise Http404
+    return community, access
+
+
+def _int(value, default: int = 1) -> int:
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return default
+
+
+def _error(request, exc: CommunityError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+# --- catalogue and a community -------------------------------------------------------------------
+
+
+@login_required
+def community_list(request):
+    kind = request.GET.get("kind", "")
+    if kind not in CommunityKind.values:
+        kind = ""
+    query = request.GET.get("q", "").strip()[:100]
+    page = paginate(request, selectors.community_catalogue_for(request.user, kind=kind, query=query))
+    return render(request, "communities/list.html", {
+        "page": page, "kinds": CommunityKind.choices, "kind": kind, "query": query,
+        "upcoming": selectors.events_upcoming_for(request.user),
+    })
+
+
+@login_required
+def community_detail(request, slug):
+    community, access = _community(request, slug, readable=False)
+    context = {"community": community, "access": access, "tab": "topics"}
+    if access.can_read:
+        context["page"] = paginate(request, selectors.topic_list_for(request.user, community=community, access=access))
+        context["events"] = list(selectors.events_for_community(request.user, community=community)[:3])
+        context["follow_form"] = FollowForm(initial={
+            "level": access.membership.level if access.membership else FollowLevel.TRACKING,
+            "watch_new_topics": access.membership.watch_new_topics if access.membership else False,
+        })
+        if access.is_moderator:
+            context["pending_count"] = selectors.community_pending_requests(community).count()
+            context["report_count"] = selectors.reports_open_for(community).count()
+    else:
+        context["join_form"] = JoinForm()
+    return render(request, "communities/detail.html", context)
+
+
+@login_required
+@require_POST
+def community_join(request, slug):
+    community, access = _community(request, slug, readable=False)
+    form = JoinForm(request.POST)
+    message = form.cleaned_data["message"] if form.is_valid() else ""
+    try:
+        membership = services.membership_join(community=community, user=request.user, message=message)
+    except CommunityError as exc:
+        _error(request, exc)
+    else:
+        if membership.state == "pending":
+            messages.info(request, _("Your request has been sent to the moderators."))
+        else:
+            messages.success(request, _("Welcome to the community!"))
+    return redirect("communities:detail", slug=community.slug)
+
+
+@login_required
+@require_POST
+def community_leave(request, slug):
+    community, access = _community(request, slug, readable=False)
+    try:
+        services.membership_leave(community=community, user=request.user)
+    except CommunityError as exc:
+        _error(request, exc)
+    else:
+        messages.info(request, _("You have left the community."))
+    return redirect("communities:detail", slug=community.slug)
+
+
+@login_required
+@require_POST
+def community_follow(request, slug):
+    community, access = _community(request, slug)
+    form = FollowForm(request.POST)
+    if form.is_valid():
+        try:
+            services.membership_set_following(community=community, user=request.user, **form.cleaned_data)
+            messages.success(request, _("Your notification settings are saved."))
+        except CommunityError as exc:
+            _error(request, exc)
+    return redirect("communities:detail", slug=community.slug)
+
+
+@login_required
+def community_members(request, slug):
+    community, access = _community(request, slug)
+    context = {
+        "community": community, "access": access, "tab": "members",
+        "page": paginate(request, selectors.community_members(community), per_page=50),
+        "pending": list(selectors.community_pending_requests(community)) if access.is_moderator else [],
+    }
+    return render(request, "communities/members.html", context)
+
+
+@login_required
+@require_POST
+def membership_decide(request, slug, pk):
+    community, access = _community(request, slug)
+    membership = _get_or_404(Membership.objects.filter(community=community).get, pk=pk)
+    action = request.POST.get("action")
+    try:
+        if action in {"approve", "reject"}:
+            services.membership_decide(membership=membership, by=request.user, approve=action == "approve")
+        elif action in {"moderator", "member"}:
+            services.membership_set_role(membership=membership, by=request.user, role=action)
+        else:
+            return HttpResponseBadRequest()
+    except CommunityError as exc:
+        _error(request, exc)
+    return redirect("communities:members", slug=community.slug)
+
+
+@login_required
+def community_reports(request, slug):
+    community, access = _community(request, slug)
+    if not access.is_moderator:
+        raise Http404
+    return render(request, "communities/reports.html", {
+        "community": community, "access": access, "tab": "reports",
+        "reports": selectors.reports_open_for(community)[:100],
+    })
+
+
+@login_required
+@require_POST
+def report_resolve(request, slug, pk):
+    community, access = _community(request, slug)
+    report = _get_or_404(selectors.reports_open_for(community).get, pk=pk)
+    try:
+        services.report_resolve(report=report, by=request.user)
+    except CommunityError as exc:
+        _error(request, exc)
+    return redirect("communities:reports", slug=community.slug)
+
+
+# --- topics --------------------------------------------------------------------------------------
+
+
+@login_required
+def topic_create(request, slug):
+    community, access = _community(request, slug)
+    form = TopicForm(request.POST or None, request.FILES or None)
+    form.fields["title"].widget.attrs.update({
+        "hx-get": reverse("communities:suggestions", args=[community.slug]),
+        "hx-trigger": "input changed delay:400ms", "hx-target": "#similar-topics", "autocomplete": "off",
+    })
+    if request.method == "POST" and form.is_valid():
+        try:
+            topic = services.topic_create(
+                community=community, author=request.user, title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"], files=form.cleaned_data["files"],
+            )
+        except CommunityError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("communities:topic", pk=topic.pk)
+    return render(request, "communities/topic_form.html", {"community": community, "access": access, "form": form})
+
+
+@login_required
+@require_GET
+def topic_suggestions(request, slug):
+    community, access = _community(request, slug)
+    topics = selectors.topic_suggestions(request.user, community=community, title=request.GET.get("title", ""))
+    return render(request, "communities/_suggestions.html", {"topics": topics})
+
+
+@login_required
+def topic_detail(request, pk):
+    topic = _get_or_404(selectors.topic_get_for, user=request.user, pk=pk)
+    community = topic.community
+    access = selectors.access_for(request.user, community)
+    pages = selectors.page_count(topic.post_count)
+    page_number = min(_int(request.GET.get("page")), pages)
+    posts = selectors.topic_posts_page(request.user, topic=topic, page=page_number)
+    last_read = selectors.topic_read_number(request.user, topic)
+    if posts:
+        services.topic_mark_read(topic=topic, user=request.user, number=posts[-1].number)
+    initial = {}
+    quote_id = request.GET.get("quote")
+    if quote_id:
+        quoted = selectors.posts_visible_to(request.user).filter(topic=topic, pk=_int(quote_id, 0)).select_related(
+            "author").first()
+        if quoted and not quoted.is_hidden:
+            initial = {"body": quote_markdown(str(quoted.author), quoted.body), "reply_to": quoted.pk}
+    can_reply = access.is_member and ((not topic.is_locked and not topic.is_hidden) or access.is_moderator)
+    return render(request, "communities/topic.html", {
+        "community": community, "topic": topic, "access": access, "posts": posts,
+        "page_number": page_number, "pages": range(1, pages + 1), "page_count": pages,
+        "last_read": last_read, "form": PostForm(initial=initial) if can_reply else None, "can_reply": can_reply,
+        "follow_level": selectors.topic_follow_level(request.user, topic) or (
+            access.membership.level if access.membership else FollowLevel.NORMAL),
+        "follow_choices": FollowLevel.choices,
+        "can_mark_solution": topic.author_id == request.user.pk or access.is_moderator,
+        "solution_url": _post_url(topic.solution) if topic.solution_id else "",
+    })
+
+
+@login_required
+def topic_first_unread(request, pk):
+    topic = _get_or_404(selectors.topic_get_for, user=request.user, pk=pk)
+    number = min(selectors.topic_read_number(request.user, topic) + 1, max(topic.post_count, 1))
+    url = reverse("communities:topic", args=[topic.pk])
+    return redirect(f"{url}?page={selectors.page_of_number(number)}#post-{number}")
+
+
+@login_required
+@require_POST
+def topic_reply(request, pk):
+    topic = _get_or_404(selectors.topic_get_for, user=request.user, pk=pk)
+    form = PostForm(request.POST, request.FILES)
+    if form.is_valid():
+        reply_to = None
+        if form.cleaned_data.get("reply_to"):
+            reply_to = selectors.posts_visible_to(request.user).filter(
+                topic=topic, pk=form.cleaned_data["reply_to"]).first()
+        try:
+            post = services.post_create(topic=topic, author=request.user, body=form.cleaned_data["body"],
+                                        reply_to=reply_to, files=form.cleaned_data["files"])
+        except CommunityError as exc:
+            _error(request, exc)
+        else:
+            url = reverse("communities:topic", args=[topic.pk])
+            return redirect(f"{url}?page={selectors.page_of_number(post.number)}#post-{post.number}")
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return redirect("communities:topic", pk=topic.pk)
+
+
+@login_required
+@require_POST
+def topic_moderate(request, pk):
+    topic = _get_or_404(selectors.topic_get_for, user=request.user, pk=pk)
+    action = request.POST.get("action", "")
+    flags = {"pin": {"pinned": True}, "unpin": {"pinned": False}, "lock": {"locked": True},
+             "unlock": {"locked": False}, "hide": {"hidden": True}, "unhide": {"hidden": False}}
+    if action not in flags:
+        return HttpResponseBadRequest()
+    try:
+        services.topic_moderate(topic=topic, by=request.user, **flags[action])
+    except CommunityError as exc:
+        _error(request, exc)
+    return redirect("communities:topic", pk=topic.pk)
+
+
+@login_required
+@require_POST
+def topic_follow(request, pk):
+    topic = _get_or_404(selectors.topic_get_for, user=request.user, pk=pk)
+    form = TopicFollowForm(request.POST)
+    if form.is_valid():
+        try:
+            services.topic_set_following(topic=topic, user=request.user, level=form.cleaned_data["level"])
+            messages.success(request, _("Your notification settings are saved."))
+        except CommunityError as exc:
+            _error(request, exc)
+    return redirect("communities:topic", pk=topic.pk)
+
+
+@login_required
+@require_POST
+def topic_solution(request, pk):
+    topic = _get_or_404(selectors.topic_get_for, user=request.user, pk=pk)
+    post = None
+    if request.POST.get("post"):
+        post = selectors.posts_visible_to(request.user).filter(topic=topic, pk=_int(request.POST["post"], 0)).first()
+        if post is None:
+            raise Http404
+    try:
+        services.topic_mark_solution(topic=topic, post=post, by=request.user)
+    except CommunityError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("The solution is marked.") if post else _("The solution mark is removed."))
+    url = reverse("communities:topic", args=[topic.pk])
+    number = post.number if post else 1
+    return redirect(f"{url}?page={selectors.page_of_number(number)}#post-{number}")
+
+
+# --- posts ---------------------------------------------------------------------------------------
+
+
+def _post_url(post: Post) -> str:
+    url = reverse("communities:topic", args=[post.topic_id])
+    return f"{url}?page={selectors.page_of_number(post.number)}#post-{post.number}"
+
+
+@login_required
+def post_edit(request, pk):
+    post = _get_or_404(selectors.post_get_for, user=request.user, pk=pk)
+    form = PostEditForm(request.POST or None, initial={"body": post.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.post_edit(post=post, by=request.user, body=form.cleaned_data["body"])
+        except CommunityError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect(_post_url(post))
+    return render(request, "communities/post_edit.html", {"post": post, "form": form, "community": post.topic.community})
+
+
+@login_required
+@require_POST
+def post_useful(request, pk):
+    post = _get_or_404(selectors.post_get_for, user=request.user, pk=pk)
+    try:
+        services.post_toggle_useful(post=post, user=request.user)
+    except CommunityError as exc:
+        if request.htmx:
+            return HttpResponse(" ".join(exc.messages), status=400)
+        _error(request, exc)
+    if request.htmx:
+        post.refresh_from_db(fields=["useful_count"])
+        post.found_useful = selectors.posts_visible_to(request.user).filter(
+            pk=post.pk, reactions__user=request.user).exists()
+        return render(request, "communities/_useful.html", {"post": post})
+    return redirect(_post_url(post))
+
+
+@login_required
+@require_POST
+def post_hide(request, pk):
+    post = _get_or_404(selectors.post_get_for, user=request.user, pk=pk)
+    try:
+        services.post_set_hidden(post=post, by=request.user, hidden=request.POST.get("hidden") == "1")
+    except CommunityError as exc:
+        _error(request, exc)
+    return redirect(_post_url(post))
+
+
+@login_required
+def post_report(request, pk):
+    post = _get_or_404(selectors.post_get_for, user=request.user, pk=pk)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.post_report(post=post, reporter=request.user, reason=form.cleaned_data["reason"])
+        except CommunityError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Thank you. The moderators will look at this post."))
+            return redirect(_post_url(post))
+    return render(request, "communities/post_report.html", {"post": post, "form": form,
+                                                            "community": post.topic.community})
+
+
+@login_required
+@require_POST
+def markdown_preview(request):
+    """htmx live preview: exactly the HTML a post would get (rendered and sanitized)."""
+    text = request.POST.get("body") or request.POST.get("description") or ""
+    return render(request, "communities/_preview.html", {"html": render_markdown(text[:20_000])})
+
+
+@login_required
+def search(request):
+    form = SearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    results = selectors.post_search(request.user, query=query) if query else []
+    return render(request, "communities/search.html", {"form": form, "query": query, "results": results})
+
+
+@login_required
+def attachment_download(request, pk):
+    """Files go out only through here, after the same visibility check as their post or material."""
+    attachment = _get_or_404(selectors.attachment_get_for, user=request.user, pk=pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    inline = attachment.is_image or attachment.content_type == "application/pdf"
+    response = FileResponse(handle, content_type=attachment.content_type, as_attachment=not inline,
+                            filename=attachment.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+# --- materials -----------------------------------------------------------------------------------
+
+
+@login_required
+def material_list(request, slug):
+    community, access = _community(request, slug)
+    sort = request.GET.get("sort", "useful")
+    if sort not in selectors.MATERIAL_SORTS:
+        sort = "useful"
+    page = paginate(request, selectors.materials_for(request.user, community=community, sort=sort))
+    return render(request, "communities/materials.html", {"community": community, "access": access,
+                                                          "page": page, "sort": sort, "tab": "materials"})
+
+
+@login_required
+def material_create(request, slug):
+    community, access = _community(request, slug)
+    form = MaterialForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            material = services.material_create(community=community, author=request.user, **form.cleaned_data)
+        except CommunityError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("communities:material", pk=material.pk)
+    return render(request, "communities/material_form.html", {"community": community, "access": access,
+                                                              "form": form, "tab": "materials"})
+
+
+@login_required
+def material_detail(request, pk):
+    material = _get_or_404(selectors.material_get_for, user=request.user, pk=pk)
+    access = selectors.access_for(request.user, material.community)
+    if request.method == "POST":
+        try:
+            if "score" in request.POST:
+                rating = RatingForm(request.POST)
+                if not rating.is_valid():
+                    raise CommunityError(_("A rating is from 1 to 5."))
+                services.material_rate(material=material, user=request.user, score=rating.cleaned_data["score"])
+                messages.success(request, _("Thank you for your rating."))
+            else:
+                comment = CommentForm(request.POST)
+                if not comment.is_valid():
+                    raise CommunityError(_("Comment cannot be empty."))
+                services.material_comment_add(material=material, author=request.user, body=comment.cleaned_data["body"])
+        except CommunityError as exc:
+            _error(request, exc)
+        return redirect("communities:material", pk=material.pk)
+    return render(request, "communities/material.html", {
+        "material": material, "community": material.community, "access": access, "tab": "materials",
+        "comments": selectors.material_comments(material), "my_rating": selectors.material_rating_of(
+            request.user, material), "comment_form": CommentForm(), "scores": range(1, 6),
+    })
+
+
+# --- events --------------------------------------------------------------------------------------
+
+
+@login_required
+def event_list(request, slug):
+    community, access = _community(request, slug)
+    return render(request, "communities/events.html", {
+        "community": community, "access": access, "tab": "events",
+        "upcoming": selectors.events_for_community(request.user, community=community),
+        "past": selectors.events_for_community(request.user, community=community, past=True)[:20],
+        "feed_url": request.build_absolute_uri(reverse("communities:feed", args=[feed_token(request.user, community)])),
+    })
+
+
+@login_required
+def event_create(request, slug):
+    community, access = _community(request, slug)
+    if not access.is_moderator:
+        raise Http404
+    form = EventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.event_create(community=community, by=request.user, **form.cleaned_data)
+        except CommunityError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("communities:event", pk=event.pk)
+    return render(request, "communities/event_form.html", {"community": community, "access": access, "form": form,
+                                                           "tab": "events"})
+
+
+@login_required
+def event_detail(request, pk):
+    event = _get_or_404(selectors.event_get_for, user=request.user, pk=pk)
+    access = selectors.access_for(request.user, event.community)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "register":
+                services.event_register(event=event, user=request.user)
+                messages.success(request, _("You are registered."))
+            elif action == "unregister":
+                services.event_unregister(event=event, user=request.user)
+                messages.info(request, _("Your registration is cancelled."))
+            elif action == "recording":
+                form = RecordingForm(request.POST)
+                if not form.is_valid():
+                    raise CommunityError(_("Enter a valid link to the recording."))
+                services.event_update(event=event, by=request.user, recording_url=form.cleaned_data["recording_url"])
+                messages.success(request, _("The recording is added."))
+            else:
+                return HttpResponseBadRequest()
+        except CommunityError as exc:
+            _error(request, exc)
+        return redirect("communities:event", pk=event.pk)
+    return render(request, "communities/event.html", {
+        "event": event, "community": event.community, "access": access, "tab": "events",
+        "registered": selectors.event_is_registered(request.user, event), "recording_form": RecordingForm(),
+    })
+
+
+@login_required
+def event_ics(request, pk):
+    event = _get_or_404(selectors.event_get_for, user=request.user, pk=pk)
+    response = HttpResponse(ical.calendar([event], name=event.title, base_url=request.build_absolute_uri("/")),
+                            content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="event-{event.pk}.ics"'
+    return response
+
+
+FEED_SALT = "communities.feed"
+
+
+def feed_token(user, community: Community) -> str:
+    """A per-person feed address: calendar apps cannot log in, so the address itself is the key."""
+    return signing.dumps({"u": user.pk, "c": community.pk}, salt=FEED_SALT, compress=True)
+
+
+def community_feed(request, token):
+    """The subscribable feed; it stops working when the person may no longer read the community."""
+    try:
+        data = signing.loads(token, salt=FEED_SALT)
+    except signing.BadSignature as exc:
+        raise Http404 from exc
+    from accounts.models import User
+
+    user = User.objects.filter(pk=data.get("u"), is_active=True).first()
+    if user is None:
+        raise Http404
+    community = selectors.communities_readable_by(user).filter(pk=data.get("c")).first()
+    if community is None:
+        raise Http404
+    body = ical.calendar(selectors.events_for_feed(community), name=community.name,
+                         base_url=request.build_absolute_uri("/"))
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
