@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/v1/", include("courses.api_urls")),
     path("api/v1/", include("mentoring.api_urls")),
     path("api/v1/", include("surveys.api_urls")),
+    path("api/v1/", include("communities.api_urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
