@@ -310,8 +310,7 @@ def survey_copy_as_new_version(*, survey: Survey) -> Survey:
     copy.id = None
     copy._state.adding = True
     copy.version = (
-        max(survey.version, *Survey.objects.filter(previous_version=survey).values_list("version", flat=True))
-        + 1
+        max([survey.version, *Survey.objects.filter(previous_version=survey).values_list("version", flat=True)]) + 1
     )
     copy.previous_version = survey
     copy.is_published = False
