@@ -11,15 +11,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from notifications.services import notification_send
 
 from . import selectors
 from .files import UploadRefused, clean_display_name, inspect_upload
@@ -114,14 +116,17 @@ def _attach_files(*, files: Sequence, user, post: Post | None = None, material: 
         attachment.save()
 
 
-def _notify(*, recipient, kind: str, title: str, body: str = "", url: str = "", dedupe_key: str | None = None):
-    """Through the platform's notifications module (preferences: immediate, daily digest, off)."""
-    try:
-        from notifications.services import notification_send
-    except ImportError:  # the module ships with another issue; until then nothing is sent
-        logger.info("notifications module missing; %s to %s not sent", kind, recipient.pk)
-        return
+def _notify(*, recipient, kind: str, title, body: str = "", url: str = "", dedupe_key: str | None = None):
+    """Through the platform's notifications module (preferences: immediately, daily digest, off).
+    `title` may be a function: it is then called in the recipient's language."""
+    if callable(title):
+        with _in_language_of(recipient):
+            title = title()
     notification_send(recipient=recipient, kind=kind, title=title, body=body, url=url, dedupe_key=dedupe_key)
+
+
+def _in_language_of(user):
+    return translation.override(getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE)
 
 
 # --- communities and membership ------------------------------------------------------------------
@@ -137,7 +142,7 @@ def community_create(
     rules: str = "",
     subject=None,
     slug: str = "",
-    moderators: Iterable[User] = (),
+    moderators: Iterable = (),
 ) -> Community:
     """A community with its first moderators; a cohort space is always closed (see cohort_community_sync)."""
     name = _clean_text(name, field=_("Name"), max_length=200)
@@ -176,7 +181,7 @@ def membership_join(*, community: Community, user, message: str = "") -> Members
                 lambda m=moderator.user: _notify(
                     recipient=m,
                     kind="community_post",
-                    title=_("%(user)s asks to join %(community)s") % {"user": user, "community": community},
+                    title=lambda: _("%(user)s asks to join %(community)s") % {"user": user, "community": community},
                     url=url,
                     dedupe_key=f"community-join:{membership.pk}:{m.pk}",
                 )
@@ -200,7 +205,7 @@ def membership_decide(*, membership: Membership, by, approve: bool) -> Membershi
         lambda: _notify(
             recipient=membership.user,
             kind="community_post",
-            title=_("You are now a member of %(community)s") % {"community": membership.community},
+            title=lambda: _("You are now a member of %(community)s") % {"community": membership.community},
             url=reverse("communities:detail", args=[membership.community.slug]),
             dedupe_key=f"community-approved:{membership.pk}",
         )
@@ -410,7 +415,7 @@ def post_report(*, post: Post, reporter, reason: str) -> Report:
             lambda m=moderator: _notify(
                 recipient=m,
                 kind="community_post",
-                title=_("A post in “%(topic)s” was reported") % {"topic": post.topic.title},
+                title=lambda: _("A post in “%(topic)s” was reported") % {"topic": post.topic.title},
                 body=reason,
                 url=url,
                 dedupe_key=f"community-report:{report.pk}:{m.pk}",
@@ -500,7 +505,7 @@ def post_send_notifications(*, post: Post) -> int:
         if post.number == 1 and membership.watch_new_topics:
             reasons.setdefault(user_id, "new_topic")
 
-    users = {u.pk: u for u in User.objects.filter(pk__in=[uid for uid in reasons if uid != post.author_id], is_active=True)}
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=[uid for uid in reasons if uid != post.author_id], is_active=True)}
     url = reverse("communities:topic", args=[topic.pk]) + f"?page={selectors.page_of_number(post.number)}#post-{post.number}"
     author = str(post.author)
     sent = 0
@@ -509,16 +514,18 @@ def post_send_notifications(*, post: Post) -> int:
             continue
         if level_of(user_id) == FollowLevel.MUTED:
             continue
-        if reason == "mention":
-            kind, title = "mention", _("%(author)s mentioned you in “%(topic)s”") % {"author": author, "topic": topic.title}
-        elif reason == "reply":
-            kind, title = "community_post", _("%(author)s replied to you in “%(topic)s”") % {
-                "author": author, "topic": topic.title}
-        elif reason == "new_topic":
-            kind, title = "community_post", _("New topic in %(community)s: “%(topic)s”") % {
-                "community": community.name, "topic": topic.title}
-        else:
-            kind, title = "community_post", _("New post in “%(topic)s”") % {"topic": topic.title}
+        with _in_language_of(users[user_id]):
+            if reason == "mention":
+                kind, title = "mention", _("%(author)s mentioned you in “%(topic)s”") % {
+                    "author": author, "topic": topic.title}
+            elif reason == "reply":
+                kind, title = "community_post", _("%(author)s replied to you in “%(topic)s”") % {
+                    "author": author, "topic": topic.title}
+            elif reason == "new_topic":
+                kind, title = "community_post", _("New topic in %(community)s: “%(topic)s”") % {
+                    "community": community.name, "topic": topic.title}
+            else:
+                kind, title = "community_post", _("New post in “%(topic)s”") % {"topic": topic.title}
         _notify(
             recipient=users[user_id],
             kind=kind,
