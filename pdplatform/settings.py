@@ -244,6 +244,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "mentoring.tasks.feedback_reminders",
         "schedule": crontab(hour=8, minute=30),
     },
+    "communities-cohort-sync": {
+        "task": "communities.tasks.cohort_communities_sync",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # --- API -----------------------------------------------------------------------------------
