@@ -1,4 +1,29 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "cohorts"
-urlpatterns: list = []
+urlpatterns = [
+    path("cohort/<int:cohort_id>/enrol/", views.enrol, name="enrol"),
+    path("my/<int:enrollment_id>/", views.player, name="player"),
+    path("my/<int:enrollment_id>/lesson/<int:lesson_id>/", views.lesson, name="lesson"),
+    path("my/<int:enrollment_id>/assignment/<int:assignment_id>/", views.assignment, name="assignment"),
+    path("my/<int:enrollment_id>/questions/", views.questions, name="questions"),
+    path("my/<int:enrollment_id>/announcement/<int:announcement_id>/read/", views.announcement_read, name="announcement_read"),
+    path("my/<int:enrollment_id>/session/<int:session_id>/check-in/", views.check_in, name="check_in"),
+    path("my/<int:enrollment_id>/withdraw/", views.withdraw, name="withdraw"),
+    path("my/<int:enrollment_id>/offer/", views.offer, name="offer"),
+    path("my/<int:enrollment_id>/nomination/", views.nomination_respond, name="nomination_respond"),
+    path("nominations/", views.nominations, name="nominations"),
+    path("nominations/cohort/<int:cohort_id>/", views.nominate, name="nominate"),
+    path("bulk/<int:operation_id>/", views.bulk, name="bulk"),
+    path("curate/", views.curate, name="curate"),
+    path("curate/<int:cohort_id>/", views.curate_cohort, name="curate_cohort"),
+    path("curate/<int:cohort_id>/announcement/<int:announcement_id>/", views.announcement_detail, name="announcement_detail"),
+    path("curate/<int:cohort_id>/session/<int:session_id>/attendance/", views.attendance, name="attendance"),
+    path("curate/<int:cohort_id>/enrollment/<int:enrollment_id>/move/", views.move, name="move"),
+    path("reviews/", views.review_queue, name="review_queue"),
+    path("reviews/<int:submission_id>/", views.review, name="review"),
+    path("questions/", views.question_queue, name="question_queue"),
+    path("questions/<int:question_id>/", views.question_answer, name="question_answer"),
+]

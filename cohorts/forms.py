@@ -1,0 +1,98 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Review
+
+
+class ConsentForm(forms.Form):
+    consent = forms.BooleanField(
+        label=_("I want to take this course and agree to the cohort's schedule and completion rules."),
+        required=True,
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class OptionalReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional)"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class SubmissionForm(forms.Form):
+    text = forms.CharField(label=_("Your answer"), required=False, widget=forms.Textarea(attrs={"rows": 8}))
+    file = forms.FileField(label=_("File"), required=False)
+
+    def __init__(self, *args, assignment=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if assignment is not None and assignment.submission_kind == "text":
+            del self.fields["file"]
+        if assignment is not None and assignment.submission_kind == "file":
+            del self.fields["text"]
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=Review.Decision.choices, widget=forms.RadioSelect)
+    score = forms.IntegerField(label=_("Score"), min_value=0)
+    comment = forms.CharField(label=_("Comment for the teacher"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, *args, assignment=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if assignment is not None:
+            self.fields["score"].max_value = assignment.max_score
+            self.fields["score"].widget.attrs["max"] = assignment.max_score
+            self.fields["score"].help_text = _("0 to %(max)s") % {"max": assignment.max_score}
+            if assignment.review_requires_comment:
+                self.fields["comment"].required = True
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(label=_("Your question"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 5}))
+    publish_faq = forms.BooleanField(label=_("Publish as FAQ of the cohort"), required=False)
+
+
+class AnnouncementForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=255)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class CheckInForm(forms.Form):
+    code = forms.CharField(label=_("Check-in code"), max_length=12)
+
+
+class NominateForm(forms.Form):
+    teachers = forms.ModelMultipleChoiceField(
+        label=_("Teachers"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, teachers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["teachers"].queryset = teachers
+
+
+class MoveForm(forms.Form):
+    to_cohort = forms.ModelChoiceField(label=_("Move to cohort"), queryset=None)
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+    def __init__(self, *args, cohorts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_cohort"].queryset = cohorts
+
+
+class AttendanceForm(forms.Form):
+    present = forms.MultipleChoiceField(label=_("Present"), required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, roster=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].choices = [(str(e.pk), str(e.teacher)) for e in roster]
+
+
+class SplitForm(forms.Form):
+    groups = forms.IntegerField(label=_("Number of groups (N)"), min_value=2, max_value=50)
+    max_size = forms.IntegerField(label=_("At most teachers per group (K)"), min_value=1, max_value=1000)

@@ -1,0 +1,385 @@
+"""Reads scoped to the acting user, with eager loading done once here.
+
+A teacher sees only their own enrollments and what hangs off them; a curator sees the cohorts they
+curate (methodologists: the cohorts of the courses they author); a school administrator sees the
+nominations of their own school's teachers.
+"""
+
+import statistics
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from accounts.roles import Role
+from accounts.selectors import schools_visible_to, user_has_role
+
+from .models import (
+    Announcement,
+    AnnouncementRead,
+    BulkOperation,
+    Cohort,
+    Enrollment,
+    LessonProgress,
+    LiveSession,
+    Question,
+    Submission,
+)
+
+S = Enrollment.State
+LEARNING_STATES = (S.ENROLLED, S.COMPLETED, S.NOT_COMPLETED)
+
+
+# --- cohorts --------------------------------------------------------------------------------
+
+
+def cohorts_open_qs(*, now=None) -> QuerySet[Cohort]:
+    now = now or timezone.now()
+    return Cohort.objects.filter(
+        status__in=[Cohort.Status.OPEN, Cohort.Status.RUNNING],
+        enrollment_opens_at__lte=now,
+        enrollment_closes_at__gte=now,
+    )
+
+
+def cohorts_with_seats(qs: QuerySet[Cohort], *, now=None) -> QuerySet[Cohort]:
+    now = now or timezone.now()
+    return qs.annotate(
+        seats_taken=Count(
+            "enrollments",
+            filter=Q(enrollments__state__in=Enrollment.SEAT_STATES)
+            | Q(enrollments__state=S.WAITLISTED, enrollments__offer_expires_at__gt=now),
+        ),
+        seats_left_raw=F("capacity") - F("seats_taken"),
+    )
+
+
+def open_cohorts_for_course(course, user) -> list[Cohort]:
+    """Open cohorts of a course that this user may join, with seats left and the user's own enrollment."""
+    qs = cohorts_with_seats(cohorts_open_qs().filter(course=course)).order_by("starts_on", "pk")
+    if getattr(user, "is_authenticated", False):
+        qs = qs.annotate(
+            my_state=Subquery(Enrollment.objects.filter(cohort=OuterRef("pk"), teacher=user).values("state")[:1]),
+            my_enrollment_id=Subquery(Enrollment.objects.filter(cohort=OuterRef("pk"), teacher=user).values("pk")[:1]),
+        )
+        school_id = user.school_id
+        municipality_id = user.municipality_id
+        restricted = Q(restricted_to_municipalities__isnull=False) | Q(restricted_to_schools__isnull=False)
+        allowed = Q(restricted_to_schools=school_id) | Q(restricted_to_municipalities=municipality_id)
+        qs = qs.filter(~restricted | allowed).distinct() if school_id or municipality_id else qs.exclude(restricted).distinct()
+    else:
+        qs = qs.exclude(Q(restricted_to_municipalities__isnull=False) | Q(restricted_to_schools__isnull=False)).distinct()
+    cohorts = list(qs)
+    for cohort in cohorts:
+        cohort.seats_left = max(0, cohort.seats_left_raw)
+    return cohorts
+
+
+def course_page_context(request, course) -> dict:
+    """The course page's hook (courses.hooks): open cohorts with seats left and the enrol button."""
+    return {"open_cohorts": open_cohorts_for_course(course, request.user)}
+
+
+def open_cohort_exists(course_ref) -> Exists:
+    return Exists(cohorts_open_qs().filter(course=course_ref))
+
+
+def cohorts_managed_by(user) -> QuerySet[Cohort]:
+    """Cohorts a curator curates, or whose course a methodologist authors; everything for superusers."""
+    if not getattr(user, "is_authenticated", False):
+        return Cohort.objects.none()
+    qs = Cohort.objects.select_related("course")
+    if user.is_superuser:
+        return qs
+    curated = Cohort.curators.through.objects.filter(user_id=user.pk).values("cohort_id")
+    authored = Cohort.objects.filter(course__authors=user).values("pk")
+    return qs.filter(Q(pk__in=curated) | Q(pk__in=authored))
+
+
+def cohort_list_for_curator(*, user) -> QuerySet[Cohort]:
+    return cohorts_with_seats(cohorts_managed_by(user)).annotate(
+        waitlisted=Count("enrollments", filter=Q(enrollments__state=S.WAITLISTED), distinct=True),
+    ).order_by("-starts_on", "pk")
+
+
+def cohorts_open_for_nomination(*, user) -> QuerySet[Cohort]:
+    if not user_has_role(user, Role.SCHOOL_ADMIN):
+        return Cohort.objects.none()
+    now = timezone.now()
+    qs = Cohort.objects.filter(
+        status__in=[Cohort.Status.OPEN, Cohort.Status.RUNNING], enrollment_closes_at__gte=now
+    ).select_related("course")
+    if not user.is_superuser:
+        restricted = Q(restricted_to_municipalities__isnull=False) | Q(restricted_to_schools__isnull=False)
+        allowed = Q(restricted_to_schools=user.school_id) | Q(restricted_to_municipalities=user.municipality_id)
+        qs = qs.filter(~restricted | allowed).distinct()
+    return cohorts_with_seats(qs).order_by("starts_on", "pk")
+
+
+# --- a teacher's own enrollments ------------------------------------------------------------
+
+
+def enrollments_of(user) -> QuerySet[Enrollment]:
+    if not getattr(user, "is_authenticated", False):
+        return Enrollment.objects.none()
+    return Enrollment.objects.filter(teacher=user).select_related("cohort__course")
+
+
+def enrollment_for_teacher(*, user, enrollment_id: int) -> Enrollment:
+    """The teacher's own enrollment or DoesNotExist (→ 404)."""
+    return enrollments_of(user).get(pk=enrollment_id)
+
+
+def enrollment_for_learning(*, user, enrollment_id: int) -> Enrollment:
+    return enrollments_of(user).filter(state__in=LEARNING_STATES).get(pk=enrollment_id)
+
+
+@dataclass
+class PlayerData:
+    modules: list
+    done_ids: set
+    submissions: dict
+    progress_percent: int
+    lessons_total: int
+    lessons_done: int
+    deadlines: dict
+    sessions: list
+    announcements: list
+    faq: list
+
+
+def player_data(enrollment: Enrollment) -> PlayerData:
+    """Everything the course player shows, in a fixed number of queries."""
+    from courses.models import Assignment, Lesson, Module
+
+    cohort = enrollment.cohort
+    modules = list(
+        Module.objects.filter(course_id=cohort.course_id)
+        .order_by("position", "pk")
+        .prefetch_related(
+            Prefetch("lessons", queryset=Lesson.objects.order_by("position", "pk")),
+            Prefetch("assignments", queryset=Assignment.objects.order_by("position", "pk")),
+        )
+    )
+    done_ids = set(LessonProgress.objects.filter(enrollment=enrollment).values_list("lesson_id", flat=True))
+    submissions = {s.assignment_id: s for s in Submission.objects.filter(enrollment=enrollment)}
+    lessons = [lesson for module in modules for lesson in module.lessons.all()]
+    deadlines = {}
+    for module in modules:
+        for assignment in module.assignments.all():
+            if assignment.due_days is not None:
+                deadlines[assignment.pk] = cohort.starts_on + timedelta(days=assignment.due_days)
+    total = len(lessons)
+    done = len([lesson for lesson in lessons if lesson.pk in done_ids])
+    sessions = list(cohort.sessions.order_by("starts_at", "pk"))
+    read = AnnouncementRead.objects.filter(enrollment=enrollment, announcement=OuterRef("pk"))
+    announcements = list(cohort.announcements.annotate(is_read=Exists(read)).order_by("-created_at", "-pk")[:10])
+    faq = list(cohort.questions.filter(is_faq=True).order_by("-answered_at")[:20])
+    return PlayerData(
+        modules=modules,
+        done_ids=done_ids,
+        submissions=submissions,
+        progress_percent=int(100 * done / total) if total else 0,
+        lessons_total=total,
+        lessons_done=done,
+        deadlines=deadlines,
+        sessions=sessions,
+        announcements=announcements,
+        faq=faq,
+    )
+
+
+def submission_for_teacher(*, enrollment: Enrollment, assignment_id: int) -> Submission | None:
+    return (
+        Submission.objects.filter(enrollment=enrollment, assignment_id=assignment_id)
+        .prefetch_related("versions__review__reviewer")
+        .first()
+    )
+
+
+def questions_of_enrollment(enrollment: Enrollment) -> QuerySet[Question]:
+    return Question.objects.filter(enrollment=enrollment).select_related("lesson", "answered_by").order_by("-created_at")
+
+
+# --- the cabinet ----------------------------------------------------------------------------
+
+
+@dataclass
+class Cabinet:
+    enrollments: list
+    waiting: list
+    nominations: list
+    offers: list
+    deadlines: list
+    sessions: list
+    new_reviews: list
+    answered_questions: list
+    unread_announcements: list
+
+
+def cabinet_for_teacher(user) -> Cabinet:
+    """The teacher's cabinet in a constant number of queries, however many cohorts they are in."""
+    from courses.models import Assignment, Lesson
+
+    now = timezone.now()
+    all_mine = list(
+        enrollments_of(user)
+        .exclude(state=S.WITHDRAWN)
+        .select_related("nomination__nominated_by")
+        .annotate(
+            lessons_total=Subquery(
+                Lesson.objects.filter(module__course_id=OuterRef("cohort__course_id"))
+                .values("module__course_id")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
+            lessons_done=Count("lesson_marks", distinct=True),
+        )
+        .order_by("cohort__starts_on", "pk")
+    )
+    learning = [e for e in all_mine if e.state in (S.ENROLLED, S.COMPLETED)]
+    for enrollment in learning:
+        total = enrollment.lessons_total or 0
+        enrollment.progress_percent = int(100 * enrollment.lessons_done / total) if total else 0
+    active_ids = [e.pk for e in learning if e.state == S.ENROLLED]
+    by_course = {e.cohort.course_id: e for e in learning if e.state == S.ENROLLED}
+    deadlines = []
+    if by_course:
+        submitted = Submission.objects.filter(enrollment_id__in=active_ids, state=Submission.State.ACCEPTED)
+        accepted = set(submitted.values_list("enrollment_id", "assignment_id"))
+        due_assignments = Assignment.objects.filter(module__course_id__in=by_course, due_days__isnull=False)
+        for assignment in due_assignments.select_related("module").order_by("pk"):
+            enrollment = by_course[assignment.module.course_id]
+            if (enrollment.pk, assignment.pk) in accepted:
+                continue
+            due = enrollment.cohort.starts_on + timedelta(days=assignment.due_days)
+            if due >= timezone.localdate():
+                deadlines.append({"assignment": assignment, "enrollment": enrollment, "due": due})
+        deadlines.sort(key=lambda d: d["due"])
+    sessions = list(
+        LiveSession.objects.filter(cohort__enrollments__in=active_ids, starts_at__gte=now - timedelta(hours=2))
+        .select_related("cohort")
+        .order_by("starts_at")[:5]
+    )
+    new_reviews = list(
+        Submission.objects.filter(enrollment__teacher=user, reviewed_at__isnull=False, review_seen_at__isnull=True)
+        .select_related("assignment", "enrollment__cohort")
+        .order_by("-reviewed_at")[:10]
+    )
+    answered = list(
+        Question.objects.filter(enrollment__teacher=user, answered_at__isnull=False, answer_seen_at__isnull=True)
+        .select_related("cohort")
+        .order_by("-answered_at")[:10]
+    )
+    read = AnnouncementRead.objects.filter(announcement=OuterRef("pk"), enrollment__teacher=user)
+    unread = list(
+        Announcement.objects.filter(cohort__enrollments__in=active_ids)
+        .exclude(Exists(read))
+        .select_related("cohort")
+        .distinct()
+        .order_by("-created_at")[:10]
+    )
+    by_cohort = {e.cohort_id: e for e in learning}
+    for announcement in unread:
+        announcement.enrollment = by_cohort.get(announcement.cohort_id)
+    return Cabinet(
+        enrollments=learning,
+        waiting=[e for e in all_mine if e.state in (S.APPLIED, S.WAITLISTED)],
+        nominations=[e for e in all_mine if e.state == S.NOMINATED],
+        offers=[e for e in all_mine if e.state == S.WAITLISTED and e.offer_expires_at and e.offer_expires_at > now],
+        deadlines=deadlines[:8],
+        sessions=sessions,
+        new_reviews=new_reviews,
+        answered_questions=answered,
+        unread_announcements=unread,
+    )
+
+
+# --- curators -------------------------------------------------------------------------------
+
+
+def review_queue(*, user) -> QuerySet[Submission]:
+    """Work waiting for review in the cohorts the user manages, oldest first."""
+    return (
+        Submission.objects.filter(
+            state=Submission.State.SUBMITTED, enrollment__cohort__in=cohorts_managed_by(user).values("pk")
+        )
+        .select_related("assignment", "enrollment__teacher", "enrollment__cohort", "similar_to__enrollment__teacher")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def submission_for_reviewer(*, user, submission_id: int) -> Submission:
+    return (
+        Submission.objects.filter(enrollment__cohort__in=cohorts_managed_by(user).values("pk"))
+        .select_related("assignment", "enrollment__teacher", "enrollment__cohort", "similar_to__enrollment__teacher")
+        .prefetch_related("versions__review__reviewer")
+        .get(pk=submission_id)
+    )
+
+
+def questions_for_curator(*, user, unanswered_only: bool = True) -> QuerySet[Question]:
+    qs = Question.objects.filter(cohort__in=cohorts_managed_by(user).values("pk")).select_related(
+        "enrollment__teacher", "cohort", "lesson"
+    )
+    if unanswered_only:
+        return qs.filter(answered_at__isnull=True).order_by("created_at", "pk")
+    return qs.order_by("-created_at", "-pk")
+
+
+def response_stats(cohort_ids) -> dict[int, dict]:
+    """Median and 90th percentile first-response time (hours) per cohort."""
+    values: dict[int, list[int]] = {}
+    rows = Question.objects.filter(cohort_id__in=cohort_ids, first_response_seconds__isnull=False).values_list(
+        "cohort_id", "first_response_seconds"
+    )
+    for cohort_id, seconds in rows.iterator(chunk_size=2000):
+        values.setdefault(cohort_id, []).append(seconds)
+    stats = {}
+    for cohort_id, secs in values.items():
+        secs.sort()
+        p90 = secs[min(len(secs) - 1, max(0, int(round(0.9 * len(secs) + 0.5)) - 1))]
+        stats[cohort_id] = {
+            "count": len(secs),
+            "median_hours": round(statistics.median(secs) / 3600, 1),
+            "p90_hours": round(p90 / 3600, 1),
+        }
+    return stats
+
+
+def cohort_roster(cohort: Cohort) -> QuerySet[Enrollment]:
+    return (
+        cohort.enrollments.select_related("teacher__school")
+        .annotate(
+            lessons_done=Count("lesson_marks", distinct=True),
+            attended=Count("attendance", distinct=True),
+        )
+        .order_by("state", "waitlisted_at", "teacher__full_name", "pk")
+    )
+
+
+def announcement_unread_by(announcement: Announcement) -> QuerySet[Enrollment]:
+    read = AnnouncementRead.objects.filter(announcement=announcement, enrollment=OuterRef("pk"))
+    return (
+        announcement.cohort.enrollments.filter(state=S.ENROLLED)
+        .exclude(Exists(read))
+        .select_related("teacher")
+        .order_by("teacher__full_name", "pk")
+    )
+
+
+def nominations_for_school_admin(*, user) -> QuerySet[Enrollment]:
+    schools = schools_visible_to(user).values("pk")
+    return (
+        Enrollment.objects.filter(nomination__isnull=False, teacher__school__in=schools)
+        .select_related("teacher", "cohort__course", "nomination__nominated_by")
+        .order_by("-nomination__created_at", "-pk")
+    )
+
+
+def bulk_operation_for(*, user, operation_id: int) -> BulkOperation:
+    qs = BulkOperation.objects.select_related("cohort")
+    if not user.is_superuser:
+        qs = qs.filter(created_by=user)
+    return qs.get(pk=operation_id)

@@ -1,0 +1,453 @@
+"""Enrollment with consent: enrol, nominate/accept/decline, waitlist offers, withdraw, move, split.
+
+Seats are counted while the cohort row is locked (`select_for_update`), so concurrent requests
+can never exceed the capacity. Every change of an enrollment's state writes an EnrollmentEvent.
+"""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role
+from accounts.selectors import teachers_visible_to, user_has_role
+
+from ..models import BulkOperation, Cohort, Enrollment, EnrollmentEvent, Nomination, Question
+from .errors import CohortError
+from .notify import notify
+
+S = Enrollment.State
+
+
+def _transition(enrollment: Enrollment, to_state: str, *, actor=None, reason: str = "", **fields) -> Enrollment:
+    """Change the state, stamp the matching time, and keep the audit record."""
+    now = timezone.now()
+    from_state = enrollment.state if enrollment.pk else ""
+    enrollment.state = to_state
+    if to_state != S.WAITLISTED:
+        enrollment.offer_expires_at = None
+    if to_state == S.ENROLLED:
+        enrollment.enrolled_at = now
+    elif to_state == S.WAITLISTED and not fields.get("keep_queue_place"):
+        enrollment.waitlisted_at = now
+    elif to_state == S.WITHDRAWN:
+        enrollment.withdrawn_at = now
+    elif to_state == S.COMPLETED:
+        enrollment.completed_at = now
+    if to_state != S.COMPLETED:
+        enrollment.completed_at = None
+    fields.pop("keep_queue_place", None)
+    for name, value in fields.items():
+        setattr(enrollment, name, value)
+    enrollment.save()
+    EnrollmentEvent.objects.create(
+        enrollment=enrollment, actor=actor, from_state=from_state, to_state=to_state, reason=reason[:500]
+    )
+    return enrollment
+
+
+def _lock_cohort(cohort_id: int) -> Cohort:
+    return Cohort.objects.select_for_update().get(pk=cohort_id)
+
+
+def _seat_holders(cohort: Cohort, now):
+    return cohort.enrollments.filter(
+        Q(state__in=Enrollment.SEAT_STATES) | Q(state=S.WAITLISTED, offer_expires_at__gt=now)
+    )
+
+
+def _quota_covers(holders, quota):
+    if quota.school_id:
+        return holders.filter(teacher__school_id=quota.school_id)
+    return holders.filter(Q(teacher__municipality_id=quota.municipality_id) | Q(teacher__school__municipality_id=quota.municipality_id))
+
+
+def seats_free_for(cohort: Cohort, teacher, *, now=None, exclude_enrollment_id=None) -> int:
+    """Seats this teacher could take now: capacity minus taken minus other holders' unused quotas."""
+    now = now or timezone.now()
+    holders = _seat_holders(cohort, now)
+    if exclude_enrollment_id:
+        holders = holders.exclude(pk=exclude_enrollment_id)
+    free = cohort.capacity - holders.count()
+    for quota in cohort.quotas.filter(release_at__gt=now).select_related("school"):
+        if quota.covers(teacher):
+            continue
+        used = _quota_covers(holders, quota).count()
+        free -= max(0, quota.seats - used)
+    return max(0, free)
+
+
+def _check_eligible(cohort: Cohort, teacher) -> None:
+    municipalities = list(cohort.restricted_to_municipalities.values_list("pk", flat=True))
+    schools = list(cohort.restricted_to_schools.values_list("pk", flat=True))
+    if not municipalities and not schools:
+        return
+    teacher_municipality = teacher.municipality_id or (teacher.school.municipality_id if teacher.school_id else None)
+    if teacher.school_id in schools or (teacher_municipality and teacher_municipality in municipalities):
+        return
+    raise CohortError(_("This cohort is only for teachers of certain municipalities or schools."))
+
+
+def _check_window(cohort: Cohort) -> None:
+    now = timezone.now()
+    if cohort.status in (Cohort.Status.FINISHED, Cohort.Status.ARCHIVED):
+        raise CohortError(_("This cohort is finished; enrollment is closed."))
+    if cohort.status == Cohort.Status.DRAFT:
+        raise CohortError(_("This cohort is not open for enrollment."))
+    if now < cohort.enrollment_opens_at:
+        raise CohortError(_("Enrollment has not opened yet."))
+    if now > cohort.enrollment_closes_at:
+        raise CohortError(_("Enrollment is closed."))
+
+
+def _place(enrollment: Enrollment, cohort: Cohort, *, actor, reason: str = "") -> Enrollment:
+    """Give a seat if one is free for this teacher, else put them on the waitlist (first come, first served)."""
+    # Those already waiting come first: free seats they can take are offered to them before.
+    seats_offer_freed(cohort=cohort, actor=actor)
+    if seats_free_for(cohort, enrollment.teacher, exclude_enrollment_id=enrollment.pk) > 0:
+        return _transition(enrollment, S.ENROLLED, actor=actor, reason=reason)
+    return _transition(enrollment, S.WAITLISTED, actor=actor, reason=reason or _("No free seat"))
+
+
+def _player_url(enrollment: Enrollment) -> str:
+    return reverse("cohorts:player", args=[enrollment.pk])
+
+
+@transaction.atomic
+def enrollment_enrol(*, cohort: Cohort, teacher, actor=None) -> Enrollment:
+    """The teacher's own request: a seat if one is free (never past the capacity), else the waitlist."""
+    cohort = _lock_cohort(cohort.pk)
+    _check_window(cohort)
+    if not user_has_role(teacher, Role.TEACHER):
+        raise CohortError(_("Only teachers can enrol in a cohort."))
+    _check_eligible(cohort, teacher)
+    enrollment = Enrollment.objects.select_for_update().filter(cohort=cohort, teacher=teacher).first()
+    if enrollment is None:
+        enrollment = Enrollment(cohort=cohort, teacher=teacher)
+    elif enrollment.state == S.NOMINATED:
+        return _accept_nomination(enrollment, cohort, actor=actor or teacher)
+    elif enrollment.state != S.WITHDRAWN:
+        raise CohortError(_("You are already in this cohort."))
+    _transition(enrollment, S.APPLIED, actor=actor or teacher, reason=_("Enrolled themself"))
+    return _place(enrollment, cohort, actor=actor or teacher)
+
+
+@transaction.atomic
+def enrollment_withdraw(*, enrollment: Enrollment, actor, reason: str = "") -> Enrollment:
+    """Leaving is the teacher's right until the cohort's withdrawal date; a freed seat goes to the waitlist."""
+    cohort = _lock_cohort(enrollment.cohort_id)
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if enrollment.state not in (S.APPLIED, S.ENROLLED, S.WAITLISTED):
+        raise CohortError(_("This enrollment cannot be withdrawn now."))
+    if timezone.localdate() > cohort.last_withdrawal_day:
+        raise CohortError(_("The last day to withdraw from this cohort has passed."))
+    held_seat = enrollment.state == S.ENROLLED or enrollment.offer_expires_at is not None
+    _transition(enrollment, S.WITHDRAWN, actor=actor, reason=reason or _("Withdrew"))
+    if held_seat:
+        seats_offer_freed(cohort=cohort, actor=actor)
+    return enrollment
+
+
+def seats_offer_freed(*, cohort: Cohort, actor=None) -> list[Enrollment]:
+    """Offer free seats to the waitlist in order (first come, first served within quotas). Caller holds the lock."""
+    now = timezone.now()
+    offered = []
+    if cohort.status in (Cohort.Status.FINISHED, Cohort.Status.ARCHIVED):
+        return offered
+    queue = (
+        cohort.enrollments.filter(state=S.WAITLISTED, offer_expires_at__isnull=True)
+        .select_related("teacher__school")
+        .order_by("waitlisted_at", "id")
+    )
+    for candidate in queue[:200]:
+        if cohort.capacity - _seat_holders(cohort, now).count() <= 0:
+            break
+        if seats_free_for(cohort, candidate.teacher, now=now) <= 0:
+            continue
+        candidate.offer_expires_at = now + timedelta(hours=cohort.offer_hours)
+        candidate.save(update_fields=["offer_expires_at", "updated_at"])
+        EnrollmentEvent.objects.create(
+            enrollment=candidate,
+            actor=actor,
+            from_state=S.WAITLISTED,
+            to_state=S.WAITLISTED,
+            reason=_("A seat is offered until %(time)s") % {"time": candidate.offer_expires_at.isoformat(timespec="minutes")},
+        )
+        notify(
+            recipient=candidate.teacher,
+            kind="cohorts.waitlist_offer",
+            title=_("A seat is free for you in “%(cohort)s”") % {"cohort": cohort.title},
+            body=_("Confirm within %(hours)s hours, or the seat goes to the next teacher.") % {"hours": cohort.offer_hours},
+            url=_player_url(candidate),
+            dedupe_key=f"cohorts.offer.{candidate.pk}.{candidate.offer_expires_at.timestamp():.0f}",
+        )
+        offered.append(candidate)
+    return offered
+
+
+@transaction.atomic
+def enrollment_accept_offer(*, enrollment: Enrollment, teacher) -> Enrollment:
+    cohort = _lock_cohort(enrollment.cohort_id)
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if enrollment.teacher_id != teacher.pk:
+        raise CohortError(_("This offer is not yours."))
+    if enrollment.state != S.WAITLISTED or not enrollment.offer_expires_at or enrollment.offer_expires_at <= timezone.now():
+        raise CohortError(_("There is no open seat offer for you in this cohort."))
+    del cohort
+    return _transition(enrollment, S.ENROLLED, actor=teacher, reason=_("Accepted the seat offer"))
+
+
+@transaction.atomic
+def enrollment_decline_offer(*, enrollment: Enrollment, teacher) -> Enrollment:
+    cohort = _lock_cohort(enrollment.cohort_id)
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if enrollment.teacher_id != teacher.pk or enrollment.state != S.WAITLISTED or not enrollment.offer_expires_at:
+        raise CohortError(_("There is no open seat offer for you in this cohort."))
+    _transition(enrollment, S.WITHDRAWN, actor=teacher, reason=_("Declined the seat offer"))
+    seats_offer_freed(cohort=cohort, actor=teacher)
+    return enrollment
+
+
+def enrollment_expire_offers(*, now=None, batch: int = 500) -> int:
+    """Periodic sweep: an offer not taken in time passes to the next teacher; released quotas are offered too."""
+    now = now or timezone.now()
+    expired = 0
+    due = list(
+        Enrollment.objects.filter(state=S.WAITLISTED, offer_expires_at__lte=now).values_list("pk", "cohort_id")[:batch]
+    )
+    for enrollment_id, cohort_id in due:
+        with transaction.atomic():
+            cohort = _lock_cohort(cohort_id)
+            enrollment = Enrollment.objects.select_for_update().get(pk=enrollment_id)
+            if enrollment.state != S.WAITLISTED or not enrollment.offer_expires_at or enrollment.offer_expires_at > now:
+                continue  # taken or already handled by a concurrent sweep
+            _transition(enrollment, S.WITHDRAWN, reason=_("The seat offer expired"))
+            seats_offer_freed(cohort=cohort)
+            expired += 1
+    # Seats freed by released quotas or raised capacity reach the waitlist too.
+    waiting = (
+        Cohort.objects.filter(
+            status__in=[Cohort.Status.OPEN, Cohort.Status.RUNNING],
+            enrollments__state=S.WAITLISTED,
+            enrollments__offer_expires_at__isnull=True,
+        )
+        .values_list("pk", flat=True)
+        .distinct()[:batch]
+    )
+    for cohort_id in list(waiting):
+        with transaction.atomic():
+            seats_offer_freed(cohort=_lock_cohort(cohort_id))
+    return expired
+
+
+# --- nominations --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def nomination_create(*, cohort: Cohort, teacher, nominated_by) -> Enrollment:
+    """A school administrator proposes one of their own school's teachers; nothing happens without the teacher's yes."""
+    cohort = _lock_cohort(cohort.pk)
+    if not (user_has_role(nominated_by, Role.SCHOOL_ADMIN) and teachers_visible_to(nominated_by).filter(pk=teacher.pk).exists()):
+        raise CohortError(_("You can nominate only teachers of your own school."))
+    if cohort.status not in (Cohort.Status.OPEN, Cohort.Status.RUNNING) or timezone.now() > cohort.enrollment_closes_at:
+        raise CohortError(_("This cohort is not accepting nominations."))
+    _check_eligible(cohort, teacher)
+    enrollment = Enrollment.objects.select_for_update().filter(cohort=cohort, teacher=teacher).first()
+    if enrollment is None:
+        enrollment = Enrollment(cohort=cohort, teacher=teacher)
+    elif enrollment.state != S.WITHDRAWN:
+        raise CohortError(_("%(teacher)s is already in this cohort.") % {"teacher": teacher})
+    _transition(enrollment, S.NOMINATED, actor=nominated_by, reason=_("Nominated by the school"))
+    Nomination.objects.update_or_create(
+        enrollment=enrollment,
+        defaults={
+            "nominated_by": nominated_by,
+            "decision": Nomination.Decision.PENDING,
+            "decided_at": None,
+            "reason": "",
+            "created_at": timezone.now(),
+        },
+    )
+    notify(
+        recipient=teacher,
+        kind="cohorts.nomination",
+        title=_("Your school nominated you for “%(cohort)s”") % {"cohort": cohort.title},
+        body=_("Accept or decline the nomination in your cabinet."),
+        url=reverse("cabinet"),
+        dedupe_key=f"cohorts.nomination.{enrollment.pk}.{enrollment.events.count()}",
+    )
+    return enrollment
+
+
+def _accept_nomination(enrollment: Enrollment, cohort: Cohort, *, actor) -> Enrollment:
+    _check_window(cohort)
+    Nomination.objects.filter(enrollment=enrollment).update(
+        decision=Nomination.Decision.ACCEPTED, decided_at=timezone.now()
+    )
+    _transition(enrollment, S.APPLIED, actor=actor, reason=_("Accepted the nomination"))
+    return _place(enrollment, cohort, actor=actor)
+
+
+@transaction.atomic
+def nomination_accept(*, enrollment: Enrollment, teacher) -> Enrollment:
+    cohort = _lock_cohort(enrollment.cohort_id)
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if enrollment.teacher_id != teacher.pk or enrollment.state != S.NOMINATED:
+        raise CohortError(_("There is no pending nomination for you in this cohort."))
+    return _accept_nomination(enrollment, cohort, actor=teacher)
+
+
+@transaction.atomic
+def nomination_decline(*, enrollment: Enrollment, teacher, reason: str) -> Enrollment:
+    reason = (reason or "").strip()
+    if not reason:
+        raise CohortError(_("Please say why you decline."))
+    _lock_cohort(enrollment.cohort_id)
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if enrollment.teacher_id != teacher.pk or enrollment.state != S.NOMINATED:
+        raise CohortError(_("There is no pending nomination for you in this cohort."))
+    Nomination.objects.filter(enrollment=enrollment).update(
+        decision=Nomination.Decision.DECLINED, decided_at=timezone.now(), reason=reason[:500]
+    )
+    return _transition(enrollment, S.WITHDRAWN, actor=teacher, reason=_("Declined the nomination: %(reason)s") % {"reason": reason})
+
+
+# --- curators' moves ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def enrollment_move(*, enrollment: Enrollment, to_cohort: Cohort, actor, reason: str = "") -> Enrollment:
+    """Move a teacher to another cohort of the same course; the old seat goes to that cohort's waitlist."""
+    first, second = sorted([enrollment.cohort_id, to_cohort.pk])
+    locked = {first: _lock_cohort(first), second: _lock_cohort(second)}
+    source, target = locked[enrollment.cohort_id], locked[to_cohort.pk]
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if source.pk == target.pk:
+        raise CohortError(_("The teacher is already in this cohort."))
+    if source.course_id != target.course_id:
+        raise CohortError(_("A teacher can be moved only between cohorts of the same course."))
+    if target.status in (Cohort.Status.FINISHED, Cohort.Status.ARCHIVED, Cohort.Status.DRAFT):
+        raise CohortError(_("The target cohort is not running."))
+    if enrollment.state not in (S.APPLIED, S.ENROLLED, S.WAITLISTED, S.NOMINATED):
+        raise CohortError(_("Only a current enrollment can be moved."))
+    moved = Enrollment.objects.select_for_update().filter(cohort=target, teacher_id=enrollment.teacher_id).first()
+    if moved is None:
+        moved = Enrollment(cohort=target, teacher_id=enrollment.teacher_id, placement_score=enrollment.placement_score)
+    elif moved.state != S.WITHDRAWN:
+        raise CohortError(_("The teacher is already in the target cohort."))
+    held_seat = enrollment.state == S.ENROLLED or enrollment.offer_expires_at is not None
+    note = reason or _("Moved by a curator")
+    _transition(enrollment, S.WITHDRAWN, actor=actor, reason=_("Moved to “%(cohort)s”: %(why)s") % {"cohort": target.title, "why": note})
+    _transition(moved, S.APPLIED, actor=actor, reason=_("Moved from “%(cohort)s”: %(why)s") % {"cohort": source.title, "why": note})
+    if seats_free_for(target, moved.teacher, exclude_enrollment_id=moved.pk) > 0:
+        _transition(moved, S.ENROLLED, actor=actor, reason=note)
+    else:
+        _transition(moved, S.WAITLISTED, actor=actor, reason=_("No free seat"))
+    if held_seat:
+        seats_offer_freed(cohort=source, actor=actor)
+    return moved
+
+
+def cohort_split_plan(*, cohort: Cohort, groups: int, max_size: int) -> list[list[int]]:
+    """Enrolled teachers ordered by placement score (best first; unscored evenly after), cut into N groups."""
+    if groups < 2:
+        raise CohortError(_("Split into at least two groups."))
+    ids = list(
+        cohort.enrollments.filter(state=S.ENROLLED)
+        .order_by("-placement_score", "id")
+        .values_list("pk", flat=True)
+    )
+    if len(ids) > groups * max_size:
+        raise CohortError(
+            _("%(n)s teachers do not fit into %(g)s groups of at most %(k)s.") % {"n": len(ids), "g": groups, "k": max_size}
+        )
+    size, extra = divmod(len(ids), groups)
+    plan, start = [], 0
+    for index in range(groups):
+        end = start + size + (1 if index < extra else 0)
+        plan.append(ids[start:end])
+        start = end
+    return plan
+
+
+def cohort_split(*, cohort: Cohort, groups: int, max_size: int, actor, chunk_done=None) -> list[Cohort]:
+    """Large intake → N groups of at most K by level, each its own cohort with its curator.
+
+    The groups are created first; the moves run chunk by chunk and report progress through `chunk_done`.
+    """
+    with transaction.atomic():
+        cohort = _lock_cohort(cohort.pk)
+        plan = cohort_split_plan(cohort=cohort, groups=groups, max_size=max_size)
+        # Seats of the split cohort are closed at once so no one enrols into it meanwhile.
+        cohort.capacity = 0
+        cohort.save(update_fields=["capacity"])
+    has_scores = cohort.enrollments.filter(state=S.ENROLLED, placement_score__isnull=False).exists()
+    curators = list(cohort.curators.order_by("pk"))
+    levels = [Cohort.Level.ADVANCED, Cohort.Level.BASIC, Cohort.Level.INTRODUCTORY]
+    created = []
+    for index, member_ids in enumerate(plan):
+        level = levels[min(len(levels) - 1, index * len(levels) // groups)] if has_scores else cohort.level
+        group = Cohort.objects.create(
+            course=cohort.course,
+            title=_("%(title)s — group %(n)s") % {"title": cohort.title, "n": index + 1},
+            starts_on=cohort.starts_on,
+            ends_on=cohort.ends_on,
+            enrollment_opens_at=cohort.enrollment_opens_at,
+            enrollment_closes_at=cohort.enrollment_closes_at,
+            withdrawal_deadline=cohort.withdrawal_deadline,
+            capacity=max_size,
+            level=level,
+            status=cohort.status,
+            response_target_hours=cohort.response_target_hours,
+            offer_hours=cohort.offer_hours,
+            parent=cohort,
+            require_lessons=cohort.require_lessons,
+            require_assignments=cohort.require_assignments,
+            min_attendance_percent=cohort.min_attendance_percent,
+            require_feedback=cohort.require_feedback,
+        )
+        if curators:
+            group.curators.add(curators[index % len(curators)])
+        for start in range(0, len(member_ids), 200):
+            chunk = member_ids[start : start + 200]
+            with transaction.atomic():
+                # The enrollment row moves with its progress, submissions and questions.
+                Enrollment.objects.filter(pk__in=chunk, cohort=cohort).update(cohort=group, updated_at=timezone.now())
+                Question.objects.filter(enrollment_id__in=chunk).update(cohort=group)
+                EnrollmentEvent.objects.bulk_create(
+                    EnrollmentEvent(
+                        enrollment_id=pk,
+                        actor=actor,
+                        from_state=S.ENROLLED,
+                        to_state=S.ENROLLED,
+                        reason=_("Placed in “%(group)s” when “%(cohort)s” was split")
+                        % {"group": group.title, "cohort": cohort.title},
+                    )
+                    for pk in chunk
+                )
+            if chunk_done:
+                chunk_done(len(chunk))
+        created.append(group)
+    return created
+
+
+def bulk_operation_start(*, kind: str, cohort: Cohort, actor, ids: list[int] | None = None, **params) -> BulkOperation:
+    """Record the job, then queue it after commit: the page polls the record for progress."""
+    from ..tasks import bulk_operation_run
+
+    ids = [int(i) for i in (ids or [])]
+    if kind == BulkOperation.Kind.SPLIT:
+        total = cohort.enrollments.filter(state=S.ENROLLED).count()
+        cohort_split_plan(cohort=cohort, groups=int(params["groups"]), max_size=int(params["max_size"]))
+    else:
+        if not ids:
+            raise CohortError(_("Choose at least one teacher."))
+        total = len(ids)
+    op = BulkOperation.objects.create(
+        kind=kind, cohort=cohort, created_by=actor, payload={"ids": ids, **params}, total=total
+    )
+    transaction.on_commit(lambda: bulk_operation_run.delay(op.pk))
+    return op

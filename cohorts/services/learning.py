@@ -1,0 +1,407 @@
+"""The learning flow: lesson marks, submissions and reviews, questions, announcements,
+attendance, and completion (evaluated right after each event that can change it)."""
+
+import difflib
+from datetime import timedelta
+
+import filetype
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import (
+    Announcement,
+    AnnouncementRead,
+    Attendance,
+    Cohort,
+    Enrollment,
+    LessonProgress,
+    LiveSession,
+    Question,
+    Review,
+    Submission,
+    SubmissionVersion,
+)
+from .enrollment import _transition
+from .errors import CohortError
+from .notify import notify
+
+S = Enrollment.State
+
+# Types are read from the file's content, not its name. Plain text has no signature: see _check_file.
+ALLOWED_FILE_TYPES = {"pdf", "docx", "doc", "odt", "xlsx", "xls", "ods", "pptx", "ppt", "odp", "rtf", "jpg", "png", "zip"}
+SIMILARITY_THRESHOLD = 0.9
+
+
+def max_upload_bytes() -> int:
+    return int(getattr(settings, "COHORTS_SUBMISSION_MAX_BYTES", 10 * 1024 * 1024))
+
+
+def _require_learning(enrollment: Enrollment) -> None:
+    if enrollment.state not in (S.ENROLLED, S.COMPLETED):
+        raise CohortError(_("You are not learning in this cohort."))
+
+
+def _in_course(cohort: Cohort, *, lesson=None, assignment=None) -> None:
+    module = lesson.module if lesson is not None else assignment.module
+    if module.course_id != cohort.course_id:
+        raise CohortError(_("This is not part of the cohort's course."))
+
+
+@transaction.atomic
+def lesson_mark_done(*, enrollment: Enrollment, lesson, done: bool = True) -> None:
+    _require_learning(enrollment)
+    _in_course(enrollment.cohort, lesson=lesson)
+    if done:
+        LessonProgress.objects.get_or_create(enrollment=enrollment, lesson=lesson)
+        enrollment_evaluate_completion(enrollment=enrollment)
+    else:
+        LessonProgress.objects.filter(enrollment=enrollment, lesson=lesson).delete()
+
+
+def _check_file(upload) -> str:
+    """Returns the checked extension; raises when the file is too large or of a forbidden type."""
+    if upload.size > max_upload_bytes():
+        raise CohortError(
+            _("The file is too large (at most %(mb)s MB).") % {"mb": max_upload_bytes() // (1024 * 1024)}
+        )
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is not None:
+        if kind.extension not in ALLOWED_FILE_TYPES:
+            raise CohortError(_("Files of this type are not accepted (%(type)s).") % {"type": kind.mime})
+        return kind.extension
+    name = (upload.name or "").lower()
+    if name.endswith((".txt", ".md", ".csv")) and b"\x00" not in head:
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if len(head) < 8192:  # a cut multi-byte character at the end of a full block is fine
+                raise CohortError(_("Files of this type are not accepted.")) from exc
+        return name.rsplit(".", 1)[-1]
+    raise CohortError(_("Files of this type are not accepted."))
+
+
+def _flag_similar(submission: Submission, text: str) -> None:
+    """Near-identical answers to the same assignment in the same cohort are flagged to the reviewer."""
+    text = " ".join(text.split()).lower()
+    if len(text) < 40:
+        return
+    others = (
+        SubmissionVersion.objects.filter(
+            submission__assignment_id=submission.assignment_id,
+            submission__enrollment__cohort_id=submission.enrollment.cohort_id,
+        )
+        .exclude(submission=submission)
+        .exclude(text="")
+        .order_by("-created_at")
+        .values_list("submission_id", "text")[:300]
+    )
+    best_id, best = None, 0.0
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(text)
+    for other_id, other_text in others:
+        matcher.set_seq1(" ".join(other_text.split()).lower())
+        if matcher.real_quick_ratio() < SIMILARITY_THRESHOLD or matcher.quick_ratio() < SIMILARITY_THRESHOLD:
+            continue
+        ratio = matcher.ratio()
+        if ratio > best:
+            best_id, best = other_id, ratio
+    if best_id is not None and best >= SIMILARITY_THRESHOLD:
+        submission.similar_to_id, submission.similarity = best_id, round(best, 3)
+        Submission.objects.filter(pk=best_id, similar_to__isnull=True).update(
+            similar_to_id=submission.pk, similarity=round(best, 3)
+        )
+    else:
+        submission.similar_to_id, submission.similarity = None, None
+
+
+@transaction.atomic
+def submission_submit(*, enrollment: Enrollment, assignment, text: str = "", upload=None) -> Submission:
+    """A first version, or a new one after a "revise" decision; never after acceptance or while in review."""
+    _require_learning(enrollment)
+    _in_course(enrollment.cohort, assignment=assignment)
+    text = (text or "").strip()
+    kind = assignment.submission_kind
+    if kind in ("text", "text_and_file") and not text:
+        raise CohortError(_("Please write your answer."))
+    if kind in ("file", "text_and_file") and upload is None:
+        raise CohortError(_("Please attach a file."))
+    if kind == "text" and upload is not None:
+        raise CohortError(_("This assignment takes a text answer only."))
+    if upload is not None:
+        _check_file(upload)
+    submission = Submission.objects.select_for_update().filter(enrollment=enrollment, assignment=assignment).first()
+    if submission is not None:
+        if submission.state == Submission.State.ACCEPTED:
+            raise CohortError(_("This work is already accepted; it cannot be changed."))
+        if submission.state == Submission.State.SUBMITTED:
+            raise CohortError(_("Your work is waiting for review; you can submit again after a “revise” decision."))
+    else:
+        submission = Submission(enrollment=enrollment, assignment=assignment)
+    submission.state = Submission.State.SUBMITTED
+    submission.submitted_at = timezone.now()
+    submission.version_count += 1
+    submission.save()
+    version = SubmissionVersion(submission=submission, number=submission.version_count, text=text)
+    if upload is not None:
+        version.file_name = (upload.name or "file")[-200:].replace("/", "_")
+        version.file.save(upload.name or "file", upload, save=False)
+    version.save()
+    _flag_similar(submission, text)
+    submission.save(update_fields=["similar_to", "similarity"])
+    return submission
+
+
+@transaction.atomic
+def review_submit(*, submission: Submission, reviewer, decision: str, score: int | None, comment: str = "") -> Review:
+    """A review carries a decision, a score within the maximum, and a comment unless the assignment waives it."""
+    submission = Submission.objects.select_for_update().select_related("assignment", "enrollment__cohort").get(pk=submission.pk)
+    comment = (comment or "").strip()
+    if submission.state != Submission.State.SUBMITTED:
+        raise CohortError(_("This work has already been reviewed."))
+    if decision not in Review.Decision.values:
+        raise CohortError(_("Choose accepted or revise."))
+    if submission.assignment.review_requires_comment and not comment:
+        raise CohortError(_("A review needs a comment for the teacher."))
+    if score is None or not 0 <= score <= submission.assignment.max_score:
+        raise CohortError(_("The score must be between 0 and %(max)s.") % {"max": submission.assignment.max_score})
+    version = submission.versions.order_by("-number").first()
+    review = Review.objects.create(version=version, reviewer=reviewer, decision=decision, score=score, comment=comment)
+    submission.state = decision
+    submission.score = score
+    submission.reviewed_at = review.created_at
+    submission.review_seen_at = None
+    submission.save(update_fields=["state", "score", "reviewed_at", "review_seen_at"])
+    enrollment = submission.enrollment
+    notify(
+        recipient=enrollment.teacher,
+        kind="cohorts.review",
+        title=_("Your work “%(assignment)s” is reviewed: %(decision)s")
+        % {"assignment": submission.assignment.title, "decision": review.get_decision_display()},
+        body=comment[:500],
+        url=reverse("cohorts:assignment", args=[enrollment.pk, submission.assignment_id]),
+        dedupe_key=f"cohorts.review.{review.pk}",
+    )
+    if decision == Review.Decision.ACCEPTED:
+        enrollment_evaluate_completion(enrollment=enrollment)
+    return review
+
+
+def review_mark_seen(*, submission: Submission) -> None:
+    if submission.reviewed_at and not submission.review_seen_at:
+        Submission.objects.filter(pk=submission.pk, review_seen_at__isnull=True).update(review_seen_at=timezone.now())
+
+
+# --- questions ------------------------------------------------------------------------------
+
+
+def question_ask(*, enrollment: Enrollment, text: str, lesson=None) -> Question:
+    _require_learning(enrollment)
+    text = (text or "").strip()
+    if not text:
+        raise CohortError(_("Please write your question."))
+    if lesson is not None:
+        _in_course(enrollment.cohort, lesson=lesson)
+    return Question.objects.create(enrollment=enrollment, cohort_id=enrollment.cohort_id, lesson=lesson, text=text[:5000])
+
+
+@transaction.atomic
+def question_answer(*, question: Question, curator, answer: str) -> Question:
+    """The first answer fixes the first-response time; later answers only edit the text."""
+    question = Question.objects.select_for_update().select_related("enrollment__teacher").get(pk=question.pk)
+    answer = (answer or "").strip()
+    if not answer:
+        raise CohortError(_("Please write the answer."))
+    question.answer = answer
+    question.answered_by = curator
+    question.answer_seen_at = None
+    if question.answered_at is None:
+        question.answered_at = timezone.now()
+        question.first_response_seconds = max(0, int((question.answered_at - question.created_at).total_seconds()))
+    question.save()
+    notify(
+        recipient=question.enrollment.teacher,
+        kind="cohorts.question_answered",
+        title=_("Your question has an answer"),
+        body=answer[:500],
+        url=reverse("cohorts:questions", args=[question.enrollment_id]),
+        dedupe_key=f"cohorts.answer.{question.pk}",
+    )
+    return question
+
+
+def question_publish_faq(*, question: Question, published: bool = True) -> Question:
+    if published and not question.answer:
+        raise CohortError(_("Only an answered question can be published as FAQ."))
+    question.is_faq = published
+    question.save(update_fields=["is_faq"])
+    return question
+
+
+def question_mark_seen(*, enrollment: Enrollment) -> None:
+    Question.objects.filter(enrollment=enrollment, answered_at__isnull=False, answer_seen_at__isnull=True).update(
+        answer_seen_at=timezone.now()
+    )
+
+
+# --- announcements --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def announcement_publish(*, cohort: Cohort, author, title: str, body: str) -> Announcement:
+    title, body = (title or "").strip(), (body or "").strip()
+    if not title or not body:
+        raise CohortError(_("An announcement needs a title and a text."))
+    announcement = Announcement.objects.create(cohort=cohort, author=author, title=title[:255], body=body)
+    from ..tasks import announcement_notify
+
+    transaction.on_commit(lambda: announcement_notify.delay(announcement.pk))
+    return announcement
+
+
+def announcement_notify_all(*, announcement_id: int) -> int:
+    """Fan-out to every learner of the cohort; dedupe keys make a re-run harmless."""
+    announcement = Announcement.objects.select_related("cohort").filter(pk=announcement_id).first()
+    if announcement is None:
+        return 0
+    count = 0
+    learners = Enrollment.objects.filter(cohort_id=announcement.cohort_id, state=S.ENROLLED).select_related("teacher")
+    for enrollment in learners.iterator(chunk_size=500):
+        notify(
+            recipient=enrollment.teacher,
+            kind="cohorts.announcement",
+            title=announcement.title,
+            body=announcement.body[:500],
+            url=reverse("cohorts:player", args=[enrollment.pk]),
+            dedupe_key=f"cohorts.announcement.{announcement.pk}.{enrollment.pk}",
+        )
+        count += 1
+    return count
+
+
+def announcement_confirm_read(*, announcement: Announcement, enrollment: Enrollment) -> None:
+    if announcement.cohort_id != enrollment.cohort_id:
+        raise CohortError(_("This announcement is not for your cohort."))
+    AnnouncementRead.objects.get_or_create(announcement=announcement, enrollment=enrollment)
+
+
+# --- attendance -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attendance_mark(*, session: LiveSession, enrollment_ids: list[int], curator) -> int:
+    """The curator's list of who was there replaces the marks they made before (self check-ins stay)."""
+    valid = set(
+        Enrollment.objects.filter(cohort_id=session.cohort_id, pk__in=enrollment_ids, state__in=Enrollment.SEAT_STATES).values_list(
+            "pk", flat=True
+        )
+    )
+    session.attendance.filter(method=Attendance.Method.CURATOR).exclude(enrollment_id__in=valid).delete()
+    existing = set(session.attendance.values_list("enrollment_id", flat=True))
+    Attendance.objects.bulk_create(
+        Attendance(session=session, enrollment_id=pk, method=Attendance.Method.CURATOR, marked_by=curator)
+        for pk in valid - existing
+    )
+    for enrollment in Enrollment.objects.filter(pk__in=valid - existing, state=S.ENROLLED):
+        enrollment_evaluate_completion(enrollment=enrollment)
+    return len(valid)
+
+
+def attendance_check_in(*, session: LiveSession, enrollment: Enrollment, code: str) -> Attendance:
+    _require_learning(enrollment)
+    if session.cohort_id != enrollment.cohort_id:
+        raise CohortError(_("This session is not in your cohort."))
+    now = timezone.now()
+    opens = session.starts_at - timedelta(minutes=15)
+    closes = session.starts_at + timedelta(minutes=session.duration_minutes + 30)
+    if not opens <= now <= closes:
+        raise CohortError(_("Check-in is open only during the session."))
+    if not session.checkin_code or (code or "").strip().upper() != session.checkin_code.strip().upper():
+        raise CohortError(_("The check-in code is wrong."))
+    attendance, _created = Attendance.objects.get_or_create(
+        session=session, enrollment=enrollment, defaults={"method": Attendance.Method.CHECKIN}
+    )
+    enrollment_evaluate_completion(enrollment=enrollment)
+    return attendance
+
+
+# --- completion -----------------------------------------------------------------------------
+
+
+def completion_status(enrollment: Enrollment) -> dict[str, bool | None]:
+    """Each of the cohort's rules: True met, False not yet, None not required."""
+    from courses.models import Assignment, Lesson
+
+    cohort = enrollment.cohort
+    result: dict[str, bool | None] = {"lessons": None, "assignments": None, "attendance": None, "feedback": None}
+    if cohort.require_lessons:
+        required = Lesson.objects.filter(module__course_id=cohort.course_id, is_required=True)
+        done = LessonProgress.objects.filter(enrollment=enrollment, lesson__in=required).count()
+        result["lessons"] = done >= required.count()
+    if cohort.require_assignments:
+        total = Assignment.objects.filter(module__course_id=cohort.course_id).count()
+        accepted = Submission.objects.filter(enrollment=enrollment, state=Submission.State.ACCEPTED).count()
+        result["assignments"] = accepted >= total
+    if cohort.min_attendance_percent:
+        sessions = cohort.sessions.filter(starts_at__lte=timezone.now()).count()
+        attended = Attendance.objects.filter(enrollment=enrollment).count()
+        result["attendance"] = sessions == 0 or attended * 100 >= cohort.min_attendance_percent * sessions
+    if cohort.require_feedback:
+        result["feedback"] = enrollment.feedback_at is not None
+    return result
+
+
+def enrollment_evaluate_completion(*, enrollment: Enrollment) -> bool:
+    """Called after each event that can change it (lesson done, work accepted, attendance, feedback)."""
+    enrollment.refresh_from_db(fields=["state", "feedback_at"])
+    if enrollment.state != S.ENROLLED:
+        return False
+    if all(value is not False for value in completion_status(enrollment).values()):
+        enrollment_complete(enrollment=enrollment)
+        return True
+    return False
+
+
+@transaction.atomic
+def enrollment_complete(*, enrollment: Enrollment, actor=None) -> Enrollment:
+    """The enrollment is completed; this is where the certificate is issued once that module exists."""
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if enrollment.state == S.COMPLETED:
+        return enrollment
+    if enrollment.state != S.ENROLLED:
+        raise CohortError(_("Only an active enrollment can be completed."))
+    _transition(enrollment, S.COMPLETED, actor=actor, reason=_("Completion rules met"))
+    # Certificates: call the certificate service here (e.g. certificate_issue(enrollment=enrollment)).
+    return enrollment
+
+
+def enrollment_record_feedback(*, enrollment_id: int) -> Enrollment | None:
+    """Called by the surveys app when the teacher filled the cohort's feedback survey."""
+    enrollment = Enrollment.objects.filter(pk=enrollment_id).first()
+    if enrollment is None:
+        return None
+    if enrollment.feedback_at is None:
+        Enrollment.objects.filter(pk=enrollment_id, feedback_at__isnull=True).update(feedback_at=timezone.now())
+    enrollment_evaluate_completion(enrollment=enrollment)
+    return enrollment
+
+
+@transaction.atomic
+def cohort_close(*, cohort: Cohort, actor) -> int:
+    """At the end: evaluate everyone; whoever still misses a rule is "not completed"."""
+    cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
+    count = 0
+    for enrollment in cohort.enrollments.filter(state=S.ENROLLED):
+        if not enrollment_evaluate_completion(enrollment=enrollment):
+            _transition(enrollment, S.NOT_COMPLETED, actor=actor, reason=_("The cohort ended before the rules were met"))
+            count += 1
+    for enrollment in cohort.enrollments.filter(state__in=[S.WAITLISTED, S.APPLIED, S.NOMINATED]):
+        _transition(enrollment, S.WITHDRAWN, actor=actor, reason=_("The cohort ended"))
+    cohort.status = Cohort.Status.FINISHED
+    cohort.save(update_fields=["status"])
+    return count
+

@@ -1,0 +1,92 @@
+"""Thin, idempotent tasks: load ids, call a service. Bulk operations run in chunks and report progress."""
+
+import logging
+
+from celery import shared_task
+from django.core.exceptions import ValidationError
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+
+from .models import BulkOperation, Cohort, Enrollment
+from .services import (
+    cohort_split,
+    enrollment_enrol,
+    enrollment_expire_offers,
+    enrollment_move,
+    nomination_create,
+)
+from .services.learning import announcement_notify_all
+
+logger = logging.getLogger(__name__)
+CHUNK = 50
+
+
+@shared_task
+def expire_offers() -> int:
+    """Periodic: expired seat offers pass to the next waitlisted teacher."""
+    return enrollment_expire_offers()
+
+
+@shared_task
+def announcement_notify(announcement_id: int) -> int:
+    return announcement_notify_all(announcement_id=announcement_id)
+
+
+def _progress(operation_id: int, *, done: int = 0, failed: int = 0, message: str | None = None) -> None:
+    BulkOperation.objects.filter(pk=operation_id).update(done=F("done") + done, failed=F("failed") + failed)
+    if message:
+        op = BulkOperation.objects.get(pk=operation_id)
+        op.messages = (op.messages + [message])[-100:]
+        op.save(update_fields=["messages"])
+
+
+@shared_task
+def bulk_operation_run(operation_id: int) -> None:
+    """Runs a bulk operation chunk by chunk; a re-run skips the items already handled (services refuse twice)."""
+    op = BulkOperation.objects.select_related("cohort", "created_by").filter(pk=operation_id).first()
+    if op is None or op.state == BulkOperation.State.DONE:
+        return
+    BulkOperation.objects.filter(pk=op.pk).update(state=BulkOperation.State.RUNNING)
+    try:
+        if op.kind == BulkOperation.Kind.SPLIT:
+            cohort_split(
+                cohort=op.cohort,
+                groups=int(op.payload["groups"]),
+                max_size=int(op.payload["max_size"]),
+                actor=op.created_by,
+                chunk_done=lambda n: _progress(op.pk, done=n),
+            )
+        else:
+            ids = list(op.payload.get("ids", []))
+            for start in range(0, len(ids), CHUNK):
+                _run_chunk(op, ids[start : start + CHUNK])
+    except ValidationError as exc:
+        BulkOperation.objects.filter(pk=op.pk).update(
+            state=BulkOperation.State.FAILED, messages=[" ".join(exc.messages)], finished_at=timezone.now()
+        )
+        return
+    BulkOperation.objects.filter(pk=op.pk).update(state=BulkOperation.State.DONE, finished_at=timezone.now())
+
+
+def _run_chunk(op: BulkOperation, ids: list[int]) -> None:
+    done = failed = 0
+    for item_id in ids:
+        try:
+            if op.kind == BulkOperation.Kind.NOMINATE:
+                nomination_create(cohort=op.cohort, teacher=User.objects.get(pk=item_id), nominated_by=op.created_by)
+            elif op.kind == BulkOperation.Kind.ENROL:
+                enrollment_enrol(cohort=op.cohort, teacher=User.objects.get(pk=item_id), actor=op.created_by)
+            elif op.kind == BulkOperation.Kind.MOVE:
+                enrollment_move(
+                    enrollment=Enrollment.objects.get(pk=item_id, cohort=op.cohort),
+                    to_cohort=Cohort.objects.get(pk=op.payload["to_cohort"]),
+                    actor=op.created_by,
+                )
+            done += 1
+        except (ValidationError, User.DoesNotExist, Enrollment.DoesNotExist) as exc:
+            failed += 1
+            message = " ".join(getattr(exc, "messages", [str(exc)]))
+            _progress(op.pk, message=f"{item_id}: {message}")
+    _progress(op.pk, done=done, failed=failed)
