@@ -15,3 +15,11 @@ def heat(score) -> str:
 def pct(value) -> str:
     """An exact share as a CSS width (dot decimal whatever the language)."""
     return f"{float(value):.3f}%"
+
+
+@register.simple_tag
+def surveys_pending(user):
+    """For the cabinet include: the surveys waiting for this user."""
+    from surveys.selectors import surveys_pending_for
+
+    return surveys_pending_for(user)
