@@ -1,0 +1,208 @@
+"""Pages: filling in with pages, autosave and thank-you; profile; results; exports; heat map; cabinet."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from surveys import services
+from surveys.models import Draft, Participation, Response
+from tests.factories import SchoolAdminFactory, TeacherFactory
+
+from .factories import (
+    CohortFactory,
+    CompetencyFactory,
+    CourseFactory,
+    EnrollmentFactory,
+    QuestionFactory,
+    SectionFactory,
+    SurveyFactory,
+    diagnostic_survey,
+    feedback_survey,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_page_survey():
+    survey = SurveyFactory(title="Two pages", what_next="We will publish the totals in May.")
+    p1, p2 = SectionFactory(survey=survey, position=1), SectionFactory(survey=survey, position=2)
+    return survey, QuestionFactory(section=p1, survey=survey), QuestionFactory(section=p2, survey=survey)
+
+
+def test_fill_two_pages_then_thanks(client, two_page_survey):
+    survey, q1, q2 = two_page_survey
+    teacher = TeacherFactory()
+    client.force_login(teacher)
+    url = reverse("surveys:fill", args=[survey.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and b"Page 1 of 2" in page.content
+    assert client.post(url, {"page": 1, f"q{q1.pk}": "4"}).url == f"{url}?page=2"
+    assert Draft.objects.get().data == {str(q1.pk): 4}
+    page2 = client.get(f"{url}?page=2")
+    assert b"Page 2 of 2" in page2.content and b'width: 50%' in page2.content
+    done = client.post(url, {"page": 2, f"q{q2.pk}": "5"})
+    assert done.url == reverse("surveys:thanks", args=[survey.pk])
+    assert b"We will publish the totals in May." in client.get(done.url).content
+    assert sorted(Response.objects.get().answers.values_list("value", flat=True)) == [4, 5]
+    assert not Draft.objects.exists()
+
+
+def test_missing_required_answer_shows_the_page_again(client, two_page_survey):
+    survey, q1, _q2 = two_page_survey
+    client.force_login(TeacherFactory())
+    response = client.post(reverse("surveys:fill", args=[survey.pk]), {"page": 1})
+    assert response.status_code == 200 and b"This field is required" in response.content
+    assert not Participation.objects.exists()
+
+
+def test_autosave_keeps_raw_answers_and_resumes_on_that_page(client, two_page_survey):
+    survey, q1, _q2 = two_page_survey
+    teacher = TeacherFactory()
+    client.force_login(teacher)
+    response = client.post(reverse("surveys:autosave", args=[survey.pk]), {"page": 1, f"q{q1.pk}": "3"},
+                           HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and b"Draft saved" in response.content
+    assert Draft.objects.get(user=teacher).data == {str(q1.pk): "3"}
+    page = client.get(reverse("surveys:fill", args=[survey.pk]))
+    assert b'value="3" class="btn-check"' in page.content and b"checked" in page.content
+
+
+def test_second_visit_after_responding_redirects_with_a_message(client, two_page_survey):
+    survey, q1, q2 = two_page_survey
+    teacher = TeacherFactory()
+    services.response_submit(survey=survey, user=teacher, answers={q1.pk: 1, q2.pk: 1})
+    client.force_login(teacher)
+    response = client.get(reverse("surveys:fill", args=[survey.pk]), follow=True)
+    assert b"You have already responded to this survey." in response.content
+
+
+def test_feedback_survey_needs_my_cohort(client):
+    enrollment = EnrollmentFactory()
+    other = CohortFactory()
+    survey, _questions = feedback_survey(cohorts=[enrollment.cohort, other])
+    client.force_login(enrollment.teacher)
+    url = reverse("surveys:fill", args=[survey.pk])
+    assert client.get(url).status_code == 404
+    assert client.get(f"{url}?cohort={other.pk}").status_code == 404
+    ok = client.get(f"{url}?cohort={enrollment.cohort.pk}")
+    assert ok.status_code == 200 and b"This survey is anonymous" in ok.content
+
+
+def test_diagnostic_to_profile_with_chart_and_recommendation(client):
+    comp = CompetencyFactory(name="Formative assessment")
+    survey, (q,) = diagnostic_survey(competencies=[comp], per_competency=1)
+    course = CourseFactory(title="Assessment for learning", competencies=[comp])
+    cohort = CohortFactory(course=course, title="Spring stream")
+    teacher = TeacherFactory()
+    client.force_login(teacher)
+    client.post(reverse("surveys:fill", args=[survey.pk]), {"page": 1, f"q{q.pk}": "2"})
+    page = client.get(reverse("surveys:profile"))
+    body = page.content.decode()
+    assert "<svg" in body and "Formative assessment" in body and "Assessment for learning" in body
+    assert "Spring stream" in body and f"#cohort-{cohort.pk}" in body or "/enrol" in body
+
+
+def test_cabinet_lists_pending_surveys(client):
+    teacher = TeacherFactory(full_name="T", position="teacher", years_of_experience=3)
+    SurveyFactory(title="Tell us about your year")
+    client.force_login(teacher)
+    body = client.get(reverse("cabinet")).content.decode()
+    assert "Tell us about your year" in body
+
+
+def _filled_feedback(n=6, anonymous=True, curators=None):
+    cohort = CohortFactory(curators=curators or [])
+    survey, questions = feedback_survey(cohorts=[cohort], anonymous=anonymous)
+    people = []
+    for i in range(n):
+        e = EnrollmentFactory(cohort=cohort)
+        people.append(e.teacher)
+        services.response_submit(survey=survey, user=e.teacher, cohort=cohort,
+                                 answers={questions[0].pk: 1 + i % 5, questions[1].pk: 5, questions[2].pk: f"=cmd{i}"})
+    return survey, cohort, questions, people
+
+
+def test_results_page_table_and_stacked_bars(client):
+    curator = TeacherFactory(roles=["curator"])
+    survey, cohort, questions, _ = _filled_feedback(curators=[curator])
+    client.force_login(curator)
+    body = client.get(reverse("surveys:results", args=[survey.pk])).content.decode()
+    assert "6 responses" in body and 'class="stacked"' in body
+    assert '<td class="text-end pct">33%</td>' in body  # 2 of 6 answered 1
+
+
+def test_csv_export_has_bom_and_no_respondent_columns_when_anonymous(client):
+    curator = TeacherFactory(roles=["curator"])
+    survey, _cohort, questions, people = _filled_feedback(curators=[curator])
+    client.force_login(curator)
+    response = client.get(reverse("surveys:export", args=[survey.pk, "raw", "csv"]))
+    content = b"".join(response.streaming_content).decode("utf-8")
+    assert content.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(content[1:])))
+    assert rows[0] == ["Response", "Question", "Value", "Choice", "Text", "Cohort"]
+    assert len(rows) == 1 + 6 * 3
+    assert all(p.email not in content for p in people)
+    assert "'=cmd0" in content  # formula-looking text is neutralised
+    dist = client.get(reverse("surveys:export", args=[survey.pk, "distribution", "csv"]))
+    lines = b"".join(dist.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[1].split(",")[1:6] == ["33", "17", "17", "17", "17"]
+
+
+def test_xlsx_exports_open_in_openpyxl(client):
+    curator = TeacherFactory(roles=["curator"])
+    survey, *_ = _filled_feedback(curators=[curator], anonymous=False)
+    client.force_login(curator)
+    response = client.get(reverse("surveys:export", args=[survey.pk, "raw", "xlsx"]))
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    rows = list(book.active.values)
+    assert rows[0][-3:] == ("Email", "Name", "Submitted at") and len(rows) == 19
+
+
+def test_heatmap_for_school_admin(client):
+    admin = SchoolAdminFactory()
+    comp = CompetencyFactory(name="Digital tools")
+    survey, (q,) = diagnostic_survey(competencies=[comp], per_competency=1)
+    mine = TeacherFactory(school=admin.school, full_name="Maria Mine")
+    theirs = TeacherFactory(full_name="Olga Other")
+    services.response_submit(survey=survey, user=mine, answers={q.pk: 2})
+    services.response_submit(survey=survey, user=theirs, answers={q.pk: 5})
+    client.force_login(admin)
+    body = client.get(reverse("surveys:heatmap")).content.decode()
+    assert "Maria Mine" in body and "Olga Other" not in body and "heat-1" in body
+
+
+@pytest.mark.parametrize("teachers", [3, 12])
+def test_heatmap_query_count_is_constant(client, django_assert_max_num_queries, teachers):
+    admin = SchoolAdminFactory()
+    comps = [CompetencyFactory() for _ in range(3)]
+    survey, questions = diagnostic_survey(competencies=comps, per_competency=1)
+    for _ in range(teachers):
+        services.response_submit(survey=survey, user=TeacherFactory(school=admin.school),
+                                 answers={q.pk: 3 for q in questions})
+    client.force_login(admin)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("surveys:heatmap")).status_code == 200
+
+
+@pytest.mark.parametrize("respondents", [6, 25])
+def test_results_page_query_count_is_constant(client, django_assert_max_num_queries, respondents):
+    curator = TeacherFactory(roles=["curator"])
+    survey, *_ = _filled_feedback(n=respondents, curators=[curator])
+    client.force_login(curator)
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("surveys:results", args=[survey.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("surveys", [2, 10])
+def test_survey_list_query_count_is_constant(client, django_assert_max_num_queries, surveys):
+    teacher = TeacherFactory()
+    for _ in range(surveys):
+        SurveyFactory()
+        feedback_survey(cohorts=[EnrollmentFactory(teacher=teacher).cohort])
+    client.force_login(teacher)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("surveys:list")).status_code == 200
