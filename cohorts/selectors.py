@@ -168,8 +168,11 @@ def player_data(enrollment: Enrollment) -> PlayerData:
     deadlines = {}
     for module in modules:
         for assignment in module.assignments.all():
+            assignment.deadline = None
+            assignment.my_submission = submissions.get(assignment.pk)
             if assignment.due_days is not None:
-                deadlines[assignment.pk] = cohort.starts_on + timedelta(days=assignment.due_days)
+                assignment.deadline = cohort.starts_on + timedelta(days=assignment.due_days)
+                deadlines[assignment.pk] = assignment.deadline
     total = len(lessons)
     done = len([lesson for lesson in lessons if lesson.pk in done_ids])
     sessions = list(cohort.sessions.order_by("starts_at", "pk"))

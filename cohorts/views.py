@@ -445,7 +445,10 @@ def move(request, cohort_id: int, enrollment_id: int):
 @staff_of_cohorts
 def review_queue(request):
     page = paginate(request, selectors.review_queue(user=request.user))
-    return render(request, "cohorts/review_queue.html", {"page": page, "now": timezone.now()})
+    now = timezone.now()
+    for submission in page:
+        submission.waiting_hours = (now - submission.submitted_at).total_seconds() / 3600
+    return render(request, "cohorts/review_queue.html", {"page": page, "now": now})
 
 
 @staff_of_cohorts

@@ -232,6 +232,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "pdplatform.tasks.heartbeat",
         "schedule": crontab(minute="*/30"),
     },
+    "cohorts-expire-offers": {
+        "task": "cohorts.tasks.expire_offers",
+        "schedule": crontab(minute="*/10"),
+    },
     "notifications-daily-digest": {
         "task": "notifications.tasks.send_digests",
         "schedule": crontab(hour=int(env("NOTIFICATIONS_DIGEST_HOUR", "7")), minute=0),

@@ -26,7 +26,9 @@ def cabinet(request):
     user = request.user
     if user_has_role(user, Role.TEACHER) and not user.is_superuser and not user.profile_complete:
         return redirect("profile_edit")
-    return render(request, "cabinet.html", {"profile_user": user})
+    from cohorts.selectors import cabinet_for_teacher
+
+    return render(request, "cabinet.html", {"profile_user": user, "learning": cabinet_for_teacher(user)})
 
 
 @require_POST

@@ -11,13 +11,14 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.roles import Role
 from accounts.selectors import teachers_visible_to, user_has_role
 
 from ..models import BulkOperation, Cohort, Enrollment, EnrollmentEvent, Nomination, Question
 from .errors import CohortError
-from .notify import notify
+from .notify import lazy_format, notify
 
 S = Enrollment.State
 
@@ -178,9 +179,9 @@ def seats_offer_freed(*, cohort: Cohort, actor=None) -> list[Enrollment]:
         )
         notify(
             recipient=candidate.teacher,
-            kind="cohorts.waitlist_offer",
-            title=_("A seat is free for you in “%(cohort)s”") % {"cohort": cohort.title},
-            body=_("Confirm within %(hours)s hours, or the seat goes to the next teacher.") % {"hours": cohort.offer_hours},
+            kind="waitlist_offer",
+            title=lazy_format(_lazy("A seat is free for you in “%(cohort)s”"), cohort=cohort.title),
+            body=lazy_format(_lazy("Confirm within %(hours)s hours, or the seat goes to the next teacher."), hours=cohort.offer_hours),
             url=_player_url(candidate),
             dedupe_key=f"cohorts.offer.{candidate.pk}.{candidate.offer_expires_at.timestamp():.0f}",
         )
@@ -273,9 +274,9 @@ def nomination_create(*, cohort: Cohort, teacher, nominated_by) -> Enrollment:
     )
     notify(
         recipient=teacher,
-        kind="cohorts.nomination",
-        title=_("Your school nominated you for “%(cohort)s”") % {"cohort": cohort.title},
-        body=_("Accept or decline the nomination in your cabinet."),
+        kind="nomination",
+        title=lazy_format(_lazy("Your school nominated you for “%(cohort)s”"), cohort=cohort.title),
+        body=_lazy("Accept or decline the nomination in your cabinet."),
         url=reverse("cabinet"),
         dedupe_key=f"cohorts.nomination.{enrollment.pk}.{enrollment.events.count()}",
     )

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from ..models import (
     Announcement,
@@ -26,7 +27,7 @@ from ..models import (
 )
 from .enrollment import _transition
 from .errors import CohortError
-from .notify import notify
+from .notify import lazy_format, notify
 
 S = Enrollment.State
 
@@ -179,9 +180,8 @@ def review_submit(*, submission: Submission, reviewer, decision: str, score: int
     enrollment = submission.enrollment
     notify(
         recipient=enrollment.teacher,
-        kind="cohorts.review",
-        title=_("Your work “%(assignment)s” is reviewed: %(decision)s")
-        % {"assignment": submission.assignment.title, "decision": review.get_decision_display()},
+        kind="review_done",
+        title=lazy_format(_lazy("Your work “%(assignment)s” is reviewed: %(decision)s"), assignment=submission.assignment.title, decision=Review.Decision(decision).label),
         body=comment[:500],
         url=reverse("cohorts:assignment", args=[enrollment.pk, submission.assignment_id]),
         dedupe_key=f"cohorts.review.{review.pk}",
@@ -225,8 +225,8 @@ def question_answer(*, question: Question, curator, answer: str) -> Question:
     question.save()
     notify(
         recipient=question.enrollment.teacher,
-        kind="cohorts.question_answered",
-        title=_("Your question has an answer"),
+        kind="question_answered",
+        title=_lazy("Your question has an answer"),
         body=answer[:500],
         url=reverse("cohorts:questions", args=[question.enrollment_id]),
         dedupe_key=f"cohorts.answer.{question.pk}",
@@ -273,7 +273,7 @@ def announcement_notify_all(*, announcement_id: int) -> int:
     for enrollment in learners.iterator(chunk_size=500):
         notify(
             recipient=enrollment.teacher,
-            kind="cohorts.announcement",
+            kind="announcement",
             title=announcement.title,
             body=announcement.body[:500],
             url=reverse("cohorts:player", args=[enrollment.pk]),

@@ -19,3 +19,10 @@ def notify(*, recipient, kind: str, title: str, body: str = "", url: str = "", d
         notification_send(recipient=recipient, kind=kind, title=title, body=body, url=url, dedupe_key=dedupe_key)
 
     transaction.on_commit(send)
+
+
+def lazy_format(message, **params):
+    """A translatable message with parameters, rendered later in the recipient's language."""
+    from django.utils.functional import lazy
+
+    return lazy(lambda: str(message) % params if params else str(message), str)()
