@@ -37,6 +37,7 @@ def catalogue(request):
         "query_without_sort": urlencode([(k, v) for k, v in kept if k != "sort"]),
         "open_filter_available": selectors.open_cohort_filter_available(),
     }
+    context["chips"] = _active_chips(kept, filters, context["facets"])
     return render(request, "courses/catalogue.html", context)
 
 
@@ -49,9 +50,36 @@ def course_detail(request, slug: str):
     context = {
         "course": course,
         "modules": course.modules.all(),
+        "lesson_count": sum(len(m.lessons.all()) for m in course.modules.all()),
+        "assignment_count": sum(len(m.assignments.all()) for m in course.modules.all()),
         "total_lesson_hours": selectors.course_total_lesson_hours(course),
         "can_edit": can_edit and not request.GET.get("preview"),
         "is_preview": bool(request.GET.get("preview")) and can_edit,
         **hooks.course_page_context(request, course),
     }
     return render(request, "courses/course_detail.html", context)
+
+
+def _active_chips(kept: list[tuple[str, str]], filters, facets) -> list[tuple[str, str]]:
+    """(label, link without this filter) for each filter in effect, so one tap removes it."""
+    subject_names = {s.code: s.name for s in facets["subjects"]}
+    competency_names = {a.code: a.name for a in facets["areas"]}
+    for area in facets["areas"]:
+        competency_names.update({c.code: f"{c.code} {c.name}" for c in area.competencies.all()})
+    labels = {
+        "q": lambda v: f"“{filters.q}”",
+        "subject": lambda v: subject_names.get(v),
+        "format": lambda v: dict(Course.Format.choices).get(v),
+        "level": lambda v: dict(Course.Level.choices).get(v),
+        "competency": lambda v: competency_names.get(v),
+        "hours_min": lambda v: _("from %(n)s h") % {"n": filters.hours_min} if filters.hours_min is not None else None,
+        "hours_max": lambda v: _("to %(n)s h") % {"n": filters.hours_max} if filters.hours_max is not None else None,
+        "open": lambda v: _("Has an open cohort") if filters.open_cohort else None,
+    }
+    chips = []
+    for key, value in kept:
+        label = labels[key](value) if key in labels else None
+        if label:
+            rest = [(k, v) for k, v in kept if (k, v) != (key, value)]
+            chips.append((label, "?" + urlencode(rest)))
+    return chips
