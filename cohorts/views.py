@@ -174,7 +174,7 @@ def assignment(request, enrollment_id: int, assignment_id: int):
                 upload=form.cleaned_data.get("file"),
             )
         except CohortError as exc:
-            form.add_error(None, exc)
+            _error(request, exc)
         else:
             messages.success(request, _("Your work is submitted. A curator will review it."))
             return redirect("cohorts:assignment", enrollment.pk, item.pk)
