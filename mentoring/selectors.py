@@ -115,7 +115,7 @@ def pair_workspace(pair: MentoringPair) -> dict:
     return {
         "goals": list(pair.goals.select_related("competency").order_by("due_date", "id")),
         "meetings": list(pair.meetings.select_related("logged_by").order_by("-date", "-id")[:100]),
-        "messages": list(pair.messages.select_related("author").order_by("-created_at", "-id")[:100])[::-1],
+        "pair_messages": list(pair.messages.select_related("author").order_by("-created_at", "-id")[:100])[::-1],
         "feedback": [_with_scores(f) for f in pair.feedback.order_by("-period")],
         "focus": list(pair.focus_competencies.all()),
     }

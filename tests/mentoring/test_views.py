@@ -1,0 +1,223 @@
+"""Pages: the whole journey through the forms, clear messages on bad input, constant queries per page."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from mentoring.models import DevelopmentPlan, Feedback, Meeting, MentoringPair, PairGoal, PairState
+from tests.factories import (
+    MunicipalAdminFactory,
+    SchoolAdminFactory,
+    SchoolFactory,
+    SubjectFactory,
+    TeacherFactory,
+)
+
+from .factories import (
+    ActivePairFactory,
+    CompetencyFactory,
+    MeetingFactory,
+    MentorFactory,
+    PairGoalFactory,
+    PlanFactory,
+    PlanGoalFactory,
+    YoungTeacherFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _messages(response):
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+def test_journey_propose_accept_meet_and_complete_a_goal(client):
+    school = SchoolFactory()
+    admin = SchoolAdminFactory(school=school)
+    math = SubjectFactory(code="math")
+    mentee = YoungTeacherFactory(school=school, full_name="Young Anna")
+    mentee.subjects.set([math])
+    mentor = MentorFactory(school=school, full_name="Senior Boris")
+    mentor.subjects.set([math])
+    competency = CompetencyFactory()
+
+    client.force_login(admin)
+    page = client.get(reverse("mentoring:matching"))
+    assert "Young Anna" in page.content.decode()
+    page = client.get(reverse("mentoring:suggestions", args=[mentee.pk]))
+    assert [m.pk for m in page.context["suggestions"]] == [mentor.pk]
+    response = client.post(reverse("mentoring:pair_propose", args=[mentee.pk]), {"mentor": mentor.pk}, follow=True)
+    pair = MentoringPair.objects.get()
+    assert response.redirect_chain[-1][0] == reverse("mentoring:pair_detail", args=[pair.pk])
+    assert pair.state == PairState.PROPOSED and pair.created_by == admin
+
+    for person in (mentor, mentee):
+        client.force_login(person)
+        client.post(reverse("mentoring:pair_accept", args=[pair.pk]))
+    pair.refresh_from_db()
+    assert pair.state == PairState.ACTIVE
+
+    client.force_login(mentor)
+    today = timezone.localdate()
+    client.post(reverse("mentoring:goal_create", args=[pair.pk]),
+                {"title": "Differentiated tasks", "competency": competency.pk, "due_date": today})
+    client.post(reverse("mentoring:meeting_create", args=[pair.pk]),
+                {"date": today, "kind": "lesson_observation", "status": "held", "notes": "Good pace",
+                 "next_steps": "Try exit tickets"})
+    client.post(reverse("mentoring:message_create", args=[pair.pk]), {"body": "See you *Thursday*"})
+    goal = PairGoal.objects.get()
+    client.force_login(mentee)
+    client.post(reverse("mentoring:goal_set_state", args=[pair.pk, goal.pk]), {"state": "done"})
+    goal.refresh_from_db()
+    assert goal.state == "done"
+    assert Meeting.objects.get().notes == "Good pace"
+    page = client.get(reverse("mentoring:pair_detail", args=[pair.pk])).content.decode()
+    assert "<em>Thursday</em>" in page and "Try exit tickets" in page
+
+
+def test_bad_input_through_pages_shows_a_message_and_changes_nothing(client):
+    pair = ActivePairFactory()
+    client.force_login(pair.mentor)
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    response = client.post(reverse("mentoring:meeting_create", args=[pair.pk]),
+                           {"date": tomorrow, "kind": "consultation", "status": "held"}, follow=True)
+    assert _messages(response) == ["A meeting dated in the future cannot be marked as held."]
+    response = client.post(reverse("mentoring:goal_create", args=[pair.pk]),
+                           {"title": "x", "competency": 987654, "due_date": tomorrow}, follow=True)
+    assert "Select a valid choice" in _messages(response)[0]
+    assert Meeting.objects.count() == 0 and PairGoal.objects.count() == 0
+
+
+def test_proposing_a_mentor_at_capacity_or_oneself_is_refused(client):
+    school = SchoolFactory()
+    admin = SchoolAdminFactory(school=school)
+    mentee = YoungTeacherFactory(school=school)
+    busy = MentorFactory(school=school)
+    for _i in range(2):
+        ActivePairFactory(mentor=busy, mentee=YoungTeacherFactory(school=school))
+    client.force_login(admin)
+    for mentor_id in (busy.pk, mentee.pk, 0):
+        response = client.post(reverse("mentoring:pair_propose", args=[mentee.pk]), {"mentor": mentor_id}, follow=True)
+        assert _messages(response) == ["This mentor cannot be proposed (at capacity or not available)."]
+    assert not MentoringPair.objects.filter(mentee=mentee).exists()
+
+
+def test_feedback_form_for_the_mentee_when_due(client):
+    pair = ActivePairFactory(start_date=timezone.localdate() - dt.timedelta(weeks=4), feedback_every_weeks=4)
+    client.force_login(pair.mentor)
+    assert client.get(reverse("mentoring:pair_detail", args=[pair.pk])).context["feedback_form"] is None
+    client.force_login(pair.mentee)
+    assert client.get(reverse("mentoring:pair_detail", args=[pair.pk])).context["feedback_form"] is not None
+    client.post(reverse("mentoring:feedback_create", args=[pair.pk]),
+                {"availability": 5, "usefulness": 4, "advice": 3, "confidence": 4, "comment": "Helpful"})
+    assert Feedback.objects.get().advice == 3
+    assert client.get(reverse("mentoring:pair_detail", args=[pair.pk])).context["feedback_form"] is None
+
+
+def test_plan_create_and_cabinet_progress(client):
+    teacher = TeacherFactory(school=SchoolFactory())
+    teacher.subjects.set([SubjectFactory()])
+    client.force_login(teacher)
+    assert "No development plan yet." in client.get(reverse("cabinet")).content.decode()
+    today = timezone.localdate()
+    response = client.post(reverse("mentoring:plan_create"), {
+        "topic": "Formative assessment", "competency": CompetencyFactory().pk, "period_start": today,
+        "period_end": today + dt.timedelta(days=700), "presentation_kind": "open_lesson",
+    })
+    plan = DevelopmentPlan.objects.get()
+    assert response.url == reverse("mentoring:plan_detail", args=[plan.pk])
+    PlanGoalFactory(plan=plan, state="done", completed_at=timezone.now())
+    PlanGoalFactory(plan=plan, title="Next step")
+    page = client.get(reverse("cabinet")).content.decode()
+    assert "Formative assessment" in page and "1 of 2 goals" in page and "Next step" in page
+    response = client.post(reverse("mentoring:plan_create"), {
+        "topic": "Second", "period_start": today, "period_end": today - dt.timedelta(days=1),
+        "presentation_kind": "open_lesson",
+    })
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == ["The period must end after it starts."]
+    assert DevelopmentPlan.objects.count() == 1
+
+
+def _fill(school, n):
+    for _i in range(n):
+        pair = ActivePairFactory(mentee=YoungTeacherFactory(school=school),
+                                 mentor=MentorFactory(school=school))
+        PairGoalFactory(pair=pair, state="done", completed_at=timezone.now())
+        MeetingFactory(pair=pair)
+        Feedback.objects.create(pair=pair, period=1, availability=4, usefulness=4, advice=4, confidence=4)
+        YoungTeacherFactory(school=school).subjects.set([SubjectFactory()])
+        PlanGoalFactory(plan=PlanFactory(teacher=TeacherFactory(school=school)))
+
+
+@pytest.mark.parametrize("name", ["home", "matching", "plan_list", "reports", "pair_detail", "suggestions"])
+def test_pages_run_constant_queries(client, django_assert_max_num_queries, name):
+    school = SchoolFactory()
+    admin = SchoolAdminFactory(school=school)
+    client.force_login(admin)
+    limits = {}
+    for size in (1, 6):
+        _fill(school, size if size == 1 else 5)
+        pair = MentoringPair.objects.filter(mentee__school=school).first()
+        for _i in range(size):
+            PairGoalFactory(pair=pair)
+            MeetingFactory(pair=pair)
+        args = [pair.pk] if name == "pair_detail" else [_lonely(school).pk] if name == "suggestions" else []
+        url = reverse(f"mentoring:{name}", args=args)
+        with django_assert_max_num_queries(16) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200
+        limits[size] = len(ctx.captured_queries)
+    assert limits[1] == limits[6]
+
+
+def _lonely(school):
+    teacher = YoungTeacherFactory(school=school)
+    teacher.subjects.set([SubjectFactory()])
+    return teacher
+
+
+def test_report_figures_and_exports(client):
+    school = SchoolFactory(name="=HYPERLINK(\"http://x\")")
+    other = SchoolFactory(municipality=school.municipality, name="Lyceum")
+    _fill(school, 2)
+    YoungTeacherFactory(school=other)
+    client.force_login(MunicipalAdminFactory(municipality=school.municipality))
+    page = client.get(reverse("mentoring:reports"))
+    rows = {s.name: s for s in page.context["schools"]}
+    assert (rows[school.name].young_total, rows[school.name].young_mentored, rows[school.name].young_unmentored) == (4, 2, 2)
+    assert (rows[school.name].goals_done_n, rows[school.name].meetings_held_n) == (2, 2)
+    assert rows[school.name].feedback_avg == 4
+    assert (rows["Lyceum"].young_total, rows["Lyceum"].young_mentored) == (1, 0)
+    assert page.context["goals"]["pair"] == {"total": 2, "done": 2}
+    assert page.context["feedback"]["count"] == 2
+
+    response = client.get(reverse("mentoring:report_export", args=["csv"]))
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")
+    table = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    assert table[0][1] == "School"
+    assert table[1][1:] == ["'" + school.name, "4", "2", "2", "2", "2", "2", "4.0"]  # formula neutralised
+    assert table[2][1:6] == ["Lyceum", "1", "0", "1", "0"]
+
+    response = client.get(reverse("mentoring:report_export", args=["xlsx"]))
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook.worksheets[0]
+    assert sheet.cell(row=2, column=2).value == "'" + school.name
+    assert sheet.cell(row=2, column=3).value == 4
+    assert workbook.worksheets[1].cell(row=2, column=2).value == 2
+    assert client.get(reverse("mentoring:report_export", args=["pdf"])).status_code == 404
+
+
+def test_school_admin_report_is_scoped_to_their_school(client):
+    school = SchoolFactory()
+    _fill(SchoolFactory(municipality=school.municipality), 1)
+    client.force_login(SchoolAdminFactory(school=school))
+    page = client.get(reverse("mentoring:reports"))
+    assert [s.pk for s in page.context["schools"]] == [school.pk]
+    assert page.context["goals"]["pair"]["total"] == 0
