@@ -6,6 +6,7 @@ queued work completes. Mails are counted in a directory the worker processes wri
 """
 
 import os
+import shutil
 import socket
 import subprocess
 import tempfile
@@ -13,6 +14,7 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
+import kombu.pools
 import pytest
 import redis
 from django.contrib.contenttypes.models import ContentType
@@ -33,8 +35,7 @@ pytestmark = [requires_postgres(), requires_broker, pytest.mark.celery_worker]
 
 def _reset_broker_pools() -> None:
     """The test process's broker connections follow CELERY_BROKER_URL again (after a change or a restart)."""
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+    kombu.pools.reset()  # close every pooled broker connection and forget the pools
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
@@ -170,6 +171,7 @@ def private_redis(monkeypatch):
         server.stop()
         monkeypatch.undo()
         _reset_broker_pools()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_redis_restart_while_tasks_are_queued_worker_reconnects_and_work_completes(
