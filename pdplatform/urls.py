@@ -21,6 +21,7 @@ urlpatterns = [
     path("mentoring/", include("mentoring.urls")),
     # Each app adds its API routes here: path("api/v1/", include("<app>.api_urls")),
     path("api/v1/", include("courses.api_urls")),
+    path("api/v1/", include("cohorts.api_urls")),
     path("api/v1/", include("mentoring.api_urls")),
     path("api/v1/", include("surveys.api_urls")),
     path("api/v1/", include("communities.api_urls")),

@@ -1,0 +1,187 @@
+"""REST API: open cohorts of a course, enrol / withdraw, my enrollments, my submissions.
+
+Everything a teacher reads is their own (selectors scope by user); others' ids give 404.
+"""
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from . import selectors, services
+from .models import Cohort, Enrollment, Review, Submission, SubmissionVersion
+
+
+def _api_error(exc: DjangoValidationError):
+    return ApiValidationError({"detail": " ".join(exc.messages)})
+
+
+class CohortSerializer(serializers.ModelSerializer):
+    course_slug = serializers.CharField(source="course.slug", read_only=True)
+    seats_left = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Cohort
+        fields = [
+            "id", "title", "course", "course_slug", "level", "status", "starts_on", "ends_on",
+            "enrollment_opens_at", "enrollment_closes_at", "withdrawal_deadline", "capacity", "seats_left",
+        ]
+        read_only_fields = fields
+
+    def get_seats_left(self, obj) -> int | None:
+        raw = getattr(obj, "seats_left_raw", None)
+        return None if raw is None else max(0, raw)
+
+
+class EnrollmentSerializer(serializers.ModelSerializer):
+    cohort = CohortSerializer(read_only=True)
+
+    class Meta:
+        model = Enrollment
+        fields = ["id", "cohort", "state", "created_at", "enrolled_at", "offer_expires_at", "completed_at", "withdrawn_at"]
+        read_only_fields = fields
+
+
+class CohortEnrolSerializer(serializers.Serializer):
+    consent = serializers.BooleanField(help_text="The teacher's own consent; must be true.")
+
+    def validate_consent(self, value):
+        if not value:
+            raise serializers.ValidationError("Consent is required to enrol.")
+        return value
+
+
+class EnrollmentWithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class CohortReviewSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Review
+        fields = ["decision", "score", "comment", "created_at"]
+        read_only_fields = fields
+
+
+class SubmissionVersionSerializer(serializers.ModelSerializer):
+    review = CohortReviewSerializer(read_only=True, allow_null=True)
+    file = serializers.FileField(read_only=True)
+
+    class Meta:
+        model = SubmissionVersion
+        fields = ["number", "text", "file", "file_name", "created_at", "review"]
+        read_only_fields = fields
+
+
+class SubmissionSerializer(serializers.ModelSerializer):
+    versions = SubmissionVersionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Submission
+        fields = ["id", "enrollment", "assignment", "state", "score", "submitted_at", "reviewed_at", "versions"]
+        read_only_fields = fields
+
+
+class SubmissionCreateSerializer(serializers.Serializer):
+    enrollment = serializers.IntegerField()
+    assignment = serializers.IntegerField()
+    text = serializers.CharField(required=False, allow_blank=True)
+    file = serializers.FileField(required=False)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Open cohorts of a course",
+        parameters=[OpenApiParameter("course", str, description="Course id or slug", required=True)],
+    ),
+    retrieve=extend_schema(summary="One open cohort"),
+)
+class CohortViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = CohortSerializer
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+
+    def get_queryset(self):
+        qs = selectors.cohorts_with_seats(selectors.cohorts_open_qs()).select_related("course").order_by("starts_on", "pk")
+        course = self.request.query_params.get("course")
+        if self.action == "list":
+            if not course:
+                raise ApiValidationError({"course": "Give a course id or slug."})
+            qs = qs.filter(course_id=int(course)) if course.isdigit() else qs.filter(course__slug=course)
+        return qs
+
+    @extend_schema(summary="Enrol in this cohort (own consent required)", request=CohortEnrolSerializer, responses={201: EnrollmentSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def enrol(self, request, pk=None):
+        cohort = self.get_object()
+        serializer = CohortEnrolSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            enrollment = services.enrollment_enrol(cohort=cohort, teacher=request.user)
+        except DjangoValidationError as exc:
+            raise _api_error(exc) from None
+        enrollment = selectors.enrollments_of(request.user).get(pk=enrollment.pk)
+        return Response(EnrollmentSerializer(enrollment).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(list=extend_schema(summary="My enrollments"), retrieve=extend_schema(summary="One of my enrollments"))
+class EnrollmentViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = EnrollmentSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_queryset(self):
+        return selectors.enrollments_of(self.request.user).order_by("-created_at", "-pk")
+
+    @extend_schema(summary="Withdraw (until the cohort's withdrawal date)", request=EnrollmentWithdrawSerializer, responses=EnrollmentSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        enrollment = self.get_object()
+        serializer = EnrollmentWithdrawSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.enrollment_withdraw(enrollment=enrollment, actor=request.user, reason=serializer.validated_data.get("reason", ""))
+        except DjangoValidationError as exc:
+            raise _api_error(exc) from None
+        return Response(EnrollmentSerializer(self.get_queryset().get(pk=enrollment.pk)).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="My submissions with versions and reviews"),
+    retrieve=extend_schema(summary="One of my submissions"),
+    create=extend_schema(summary="Submit work (text and/or file)", request={"multipart/form-data": SubmissionCreateSerializer, "application/json": SubmissionCreateSerializer}, responses={201: SubmissionSerializer}),
+)
+class SubmissionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = SubmissionSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False) or not self.request.user.is_authenticated:
+            return Submission.objects.none()
+        return (
+            Submission.objects.filter(enrollment__teacher=self.request.user)
+            .prefetch_related("versions__review")
+            .order_by("-submitted_at", "-pk")
+        )
+
+    def create(self, request, *args, **kwargs):
+        from courses.models import Assignment
+
+        serializer = SubmissionCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            enrollment = selectors.enrollment_for_learning(user=request.user, enrollment_id=data["enrollment"])
+            assignment = Assignment.objects.get(pk=data["assignment"], module__course_id=enrollment.cohort.course_id)
+        except ObjectDoesNotExist:
+            raise NotFound from None
+        try:
+            submission = services.submission_submit(
+                enrollment=enrollment, assignment=assignment, text=data.get("text", ""), upload=data.get("file")
+            )
+        except DjangoValidationError as exc:
+            raise _api_error(exc) from None
+        return Response(SubmissionSerializer(self.get_queryset().get(pk=submission.pk)).data, status=status.HTTP_201_CREATED)
