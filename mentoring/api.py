@@ -99,10 +99,11 @@ class MeetingSerializer(serializers.ModelSerializer):
 
 class PlanGoalSerializer(serializers.ModelSerializer):
     course = serializers.IntegerField(source="course_id", required=False, allow_null=True)
+    cohort = serializers.IntegerField(source="cohort_id", required=False, allow_null=True)
 
     class Meta:
         model = PlanGoal
-        fields = ["id", "title", "due_date", "state", "course", "event_link", "completed_at"]
+        fields = ["id", "title", "due_date", "state", "course", "cohort", "event_link", "completed_at"]
         read_only_fields = ["id", "state", "completed_at"]
 
 
@@ -267,7 +268,8 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         values = data.validated_data
         goal = _call(
             services.plan_goal_create, actor=request.user, plan=plan, title=values["title"],
-            due_date=values["due_date"], course_id=values.get("course_id"), event_link=values.get("event_link", ""),
+            due_date=values["due_date"], course_id=values.get("course_id"), cohort_id=values.get("cohort_id"),
+            event_link=values.get("event_link", ""),
         )
         return Response(PlanGoalSerializer(goal).data, status=status.HTTP_201_CREATED)
 

@@ -98,7 +98,14 @@ class PlanGoalForm(forms.Form):
         label=_("Course"), queryset=Course.objects.filter(status=Course.Status.PUBLISHED).order_by("title"),
         required=False,
     )
+    cohort = forms.TypedChoiceField(label=_("Cohort"), coerce=int, required=False, empty_value=None, choices=())
     event_link = forms.CharField(
         label=_("Community event"), max_length=500, required=False,
         help_text=_("Name or address of a community event (round table, master class...)."),
     )
+
+    def __init__(self, *args, cohorts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].choices = [("", "---------")] + [
+            (c.pk, f"{c.course} — {c.title} ({c.starts_on:%d.%m.%Y})") for c in cohorts
+        ]

@@ -327,6 +327,14 @@ class PlanGoal(models.Model):
         related_name="development_plan_goals",
         verbose_name=_("course"),
     )
+    cohort = models.ForeignKey(
+        "cohorts.Cohort",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="development_plan_goals",
+        verbose_name=_("cohort"),
+    )
     event_link = models.CharField(
         _("community event"),
         max_length=500,

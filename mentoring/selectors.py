@@ -24,7 +24,10 @@ from django.utils import timezone
 from accounts.models import School, User
 from accounts.roles import Role
 from accounts.selectors import schools_visible_to, user_has_role, user_role_codes
+from cohorts import selectors as cohort_selectors
+from cohorts.models import Cohort
 from courses.models import Competency
+from surveys import selectors as survey_selectors
 
 from .models import (
     DEFAULT_MENTOR_CAPACITY,
@@ -268,22 +271,26 @@ def plan_get_for(*, user, plan_id) -> DevelopmentPlan:
 
 
 def plan_goals(plan: DevelopmentPlan) -> list[PlanGoal]:
-    return list(plan.goals.select_related("course").order_by("due_date", "id"))
+    return list(plan.goals.select_related("course", "cohort__course").order_by("due_date", "id"))
 
 
 def deficit_competencies_for(teacher: User) -> list[Competency]:
-    """Competencies from the teacher's deficit profile, strongest deficit first (empty without surveys)."""
-    try:
-        from surveys import selectors as survey_selectors
-    except ImportError:
+    """Competencies from the teacher's latest diagnostic deficit profile, weakest first (surveys owns it)."""
+    profile = survey_selectors.profile_for(teacher)
+    if profile is None:
         return []
-    reader = getattr(survey_selectors, "deficit_competencies_for", None)
-    if reader is None:
-        return []
-    try:
-        return list(reader(teacher=teacher))
-    except Exception:  # noqa: BLE001 - a neighbour's reader failing must not break the plan form
-        return []
+    return [row.competency for row in sorted(profile.deficits, key=lambda r: (r.score, r.competency.code))]
+
+
+def cohorts_for_plan(teacher: User) -> QuerySet:
+    """Cohorts a plan goal may name: those the teacher is enrolled in and those open for enrolment."""
+    enrolled = cohort_selectors.enrollments_of(teacher).values("cohort_id")
+    open_ids = cohort_selectors.cohorts_open_qs().values("pk")
+    return (
+        Cohort.objects.filter(Q(pk__in=enrolled) | Q(pk__in=open_ids))
+        .select_related("course")
+        .order_by("starts_on", "pk")
+    )
 
 
 def cabinet_mentoring(user) -> dict:

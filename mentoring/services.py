@@ -11,7 +11,7 @@ import logging
 
 import markdown
 import nh3
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -476,8 +476,11 @@ def plan_goal_create(
     title: str,
     due_date: dt.date,
     course_id=None,
+    cohort_id=None,
     event_link: str = "",
 ) -> PlanGoal:
+    """A plan goal may name a published course, a cohort the teacher is in (or may join), and a
+    community event by name or address (mentoring does not depend on communities)."""
     if plan.teacher_id != actor.pk:
         raise MentoringError(_("Only the plan's owner can change it."))
     title = (title or "").strip()
@@ -491,8 +494,19 @@ def plan_goal_create(
             course = Course.objects.get(pk=int(course_id), status=Course.Status.PUBLISHED)
         except (Course.DoesNotExist, TypeError, ValueError) as exc:
             raise MentoringError(_("Unknown course.")) from exc
+    cohort = None
+    if cohort_id not in (None, ""):
+        from .selectors import cohorts_for_plan
+
+        try:
+            cohort = cohorts_for_plan(actor).get(pk=int(cohort_id))
+        except (ObjectDoesNotExist, TypeError, ValueError) as exc:
+            raise MentoringError(_("Unknown cohort.")) from exc
+        if course is None:
+            course = cohort.course
     return PlanGoal.objects.create(
-        plan=plan, title=title[:255], due_date=due_date, course=course, event_link=(event_link or "").strip()[:500]
+        plan=plan, title=title[:255], due_date=due_date, course=course, cohort=cohort,
+        event_link=(event_link or "").strip()[:500],
     )
 
 

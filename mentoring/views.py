@@ -306,7 +306,7 @@ def plan_detail(request, pk: int):
             "percent": round(100 * done / len(goals)) if goals else 0,
             "done": done,
             "is_owner": plan.teacher_id == request.user.pk,
-            "goal_form": PlanGoalForm(),
+            "goal_form": PlanGoalForm(cohorts=selectors.cohorts_for_plan(request.user)) if plan.teacher_id == request.user.pk else None,
         },
     )
 
@@ -315,7 +315,7 @@ def plan_detail(request, pk: int):
 @require_POST
 def plan_goal_create(request, pk: int):
     plan = _get_or_404(selectors.plan_get_for, user=request.user, plan_id=pk)
-    form = PlanGoalForm(request.POST)
+    form = PlanGoalForm(request.POST, cohorts=selectors.cohorts_for_plan(request.user))
     if form.is_valid():
         course = form.cleaned_data["course"]
         _run(
@@ -326,6 +326,7 @@ def plan_goal_create(request, pk: int):
             title=form.cleaned_data["title"],
             due_date=form.cleaned_data["due_date"],
             course_id=course.pk if course else None,
+            cohort_id=form.cleaned_data["cohort"],
             event_link=form.cleaned_data["event_link"],
         )
     else:

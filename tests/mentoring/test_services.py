@@ -322,3 +322,48 @@ def test_plan_bad_input_changes_nothing():
         services.plan_create(actor=teacher, topic="y", period_start=today, period_end=today + dt.timedelta(days=9),
                              presentation_kind="open_lesson")
     assert DevelopmentPlan.objects.filter(teacher=teacher).count() == 1
+
+
+def test_plan_goal_links_a_cohort_the_teacher_may_join_and_its_course():
+    from cohorts.models import Cohort
+    from tests.cohorts.factories import CohortFactory
+
+    teacher = TeacherFactory()
+    plan = PlanFactory(teacher=teacher)
+    cohort = CohortFactory()
+    draft = CohortFactory(status=Cohort.Status.DRAFT)
+    today = timezone.localdate()
+    goal = services.plan_goal_create(actor=teacher, plan=plan, title="Join", due_date=today, cohort_id=cohort.pk)
+    assert goal.cohort == cohort and goal.course == cohort.course
+    for bad in (draft.pk, 10**9, "x"):
+        with pytest.raises(MentoringError, match="Unknown cohort"):
+            services.plan_goal_create(actor=teacher, plan=plan, title="x", due_date=today, cohort_id=bad)
+    assert PlanGoal.objects.count() == 1
+
+
+def test_plan_topic_offers_the_deficit_profile_first(client):
+    from mentoring.selectors import deficit_competencies_for
+    from surveys.models import CompetencyScore, Response
+    from tests.surveys.factories import diagnostic_survey
+
+    teacher = TeacherFactory()
+    assert deficit_competencies_for(teacher) == []
+    weak, weaker, strong = CompetencyFactory(), CompetencyFactory(), CompetencyFactory()
+    survey, _questions = diagnostic_survey(competencies=[weak, weaker, strong])
+    response = Response.objects.create(survey=survey, respondent=teacher, submitted_at=timezone.now())
+    for competency, score in [(weak, 50), (weaker, 20), (strong, 90)]:
+        CompetencyScore.objects.create(response=response, user=teacher, competency=competency, score=score,
+                                       is_deficit=score < 60, measured_at=timezone.now())
+    assert deficit_competencies_for(teacher) == [weaker, weak]
+
+    client.force_login(teacher)
+    page = client.get("/mentoring/plans/new/")
+    choices = page.context["form"].fields["competency"].choices
+    assert choices[1][0] == "From my deficit profile"
+    assert [pk for pk, _label in choices[1][1]] == [weaker.pk, weak.pk]
+    today = timezone.localdate()
+    client.post("/mentoring/plans/new/", {"topic": "Assessment", "competency": weaker.pk, "period_start": today,
+                                          "period_end": today + dt.timedelta(days=700),
+                                          "presentation_kind": "open_lesson"})
+    plan = DevelopmentPlan.objects.get(teacher=teacher)
+    assert plan.competency == weaker and plan.from_deficit_profile is True
