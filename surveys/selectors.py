@@ -29,6 +29,7 @@ from .models import (
 from .services import round_half_up
 
 K_ANONYMITY = 5  # a breakdown over fewer responses than this is hidden
+TEXTS_SHOWN = 200  # free-text answers listed per question on the page (exports carry all of them)
 
 
 # --- pending surveys and filling -------------------------------------------------------------------
@@ -227,13 +228,13 @@ class SurveyResults:
     likert: list[LikertRow]
     choices: list[ChoiceRow]
     numbers: list[tuple[Question, int, float | None]]
-    texts: list[tuple[Question, list[str]]]
+    texts: list[tuple[Question, list[str], int]]
 
 
 def survey_results(*, survey: Survey, flt: ResultFilter, with_texts: bool = True) -> SurveyResults:
     """Distribution, mean and n per question over the filtered responses, aggregated in the database.
 
-    Five queries whatever the number of answers; with fewer than K_ANONYMITY responses nothing is broken down.
+    A fixed number of queries whatever the number of answers (one more per free-text question); with fewer than K_ANONYMITY responses nothing is broken down.
     """
     responses = flt.responses(survey).count()
     questions = list(
@@ -272,10 +273,19 @@ def survey_results(*, survey: Survey, flt: ResultFilter, with_texts: bool = True
     ):
         choice_n[row["question_id"]] = row["n"]
     texts: dict[int, list[str]] = {}
+    text_totals: dict[int, int] = {}
     if with_texts:
-        # Ordered by the text itself: never in the order people answered.
-        for qid, text in answers.exclude(text="").order_by("question_id", "text").values_list("question_id", "text"):
-            texts.setdefault(qid, []).append(text)
+        text_totals = dict(
+            answers.exclude(text="").values("question_id").annotate(n=Count("pk")).values_list("question_id", "n")
+            .order_by()
+        )
+        for question in questions:
+            if question.kind == Question.Kind.TEXT and text_totals.get(question.pk):
+                # Ordered by the text itself (never in the order people answered); the export has them all.
+                texts[question.pk] = list(
+                    answers.filter(question=question).exclude(text="").order_by("text")
+                    .values_list("text", flat=True)[:TEXTS_SHOWN]
+                )
     likert, choices, numbers, text_rows = [], [], [], []
     for question in questions:
         row = value_rows.get(question.pk)
@@ -295,7 +305,7 @@ def survey_results(*, survey: Survey, flt: ResultFilter, with_texts: bool = True
                 options.append((choice.text, count, percentages([count], n)[0]))
             choices.append(ChoiceRow(question, n, options))
         else:
-            text_rows.append((question, texts.get(question.pk, [])))
+            text_rows.append((question, texts.get(question.pk, []), text_totals.get(question.pk, 0)))
     return SurveyResults(survey, responses, False, likert, choices, numbers, text_rows)
 
 
