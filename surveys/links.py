@@ -7,9 +7,10 @@ place to switch over when they do.
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
+from django.db.models import QuerySet
 
+from cohorts import selectors as cohort_selectors
+from cohorts import services as cohort_services
 from cohorts.models import Cohort, Enrollment
 from courses.models import Course
 
@@ -44,22 +45,19 @@ def cohorts_of_authored_courses(user) -> QuerySet[Cohort]:
     return Cohort.objects.filter(course__authors=user)
 
 
+def cohorts_managed_by(user) -> QuerySet[Cohort]:
+    """Curated cohorts and cohorts of courses the user authors (cohorts' own scoping)."""
+    return cohort_selectors.cohorts_managed_by(user)
+
+
 def open_cohorts_with_free_seats(course_ids) -> dict[int, list[Cohort]]:
-    """Cohorts open for enrolment now with a free seat, per course, soonest first."""
-    now = timezone.now()
-    cohorts = (
-        Cohort.objects.filter(
-            course_id__in=list(course_ids),
-            status__in=[Cohort.Status.OPEN, Cohort.Status.RUNNING],
-            enrollment_opens_at__lte=now,
-            enrollment_closes_at__gte=now,
-        )
-        .annotate(taken=Count("enrollments", filter=Q(enrollments__state__in=Enrollment.SEAT_STATES)))
-        .order_by("starts_on", "id")
-    )
+    """Cohorts open for enrolment now with a free seat, per course, soonest first (cohorts' selectors)."""
+    cohorts = cohort_selectors.cohorts_with_seats(
+        cohort_selectors.cohorts_open_qs().filter(course_id__in=list(course_ids))
+    ).order_by("starts_on", "id")
     found: dict[int, list[Cohort]] = {}
     for cohort in cohorts:
-        cohort.free_seats = max(0, cohort.capacity - cohort.taken)
+        cohort.free_seats = max(0, cohort.seats_left_raw)
         if cohort.free_seats:
             found.setdefault(cohort.course_id, []).append(cohort)
     return found
@@ -67,19 +65,15 @@ def open_cohorts_with_free_seats(course_ids) -> dict[int, list[Cohort]]:
 
 def record_feedback(*, enrollment: Enrollment) -> None:
     """Tell cohorts that the feedback survey is filled (it may count toward completion)."""
-    try:
-        from cohorts.services import enrollment_record_feedback  # noqa: PLC0415
-    except ImportError:
-        return
-    enrollment_record_feedback(enrollment_id=enrollment.pk)
+    cohort_services.enrollment_record_feedback(enrollment_id=enrollment.pk)
 
 
 def record_placement(*, enrollment: Enrollment, score: int | None, level: str) -> None:
-    """Tell cohorts the placement result, for splitting a cohort into groups by level."""
-    try:
-        from cohorts import services as cohort_services  # noqa: PLC0415
-    except ImportError:
-        return
+    """Tell cohorts the placement result, for splitting a cohort into groups by level.
+
+    cohorts has no such service yet (its split orders by Enrollment.placement_score); when it adds one
+    under either name below, it is called.
+    """
     for name in ("enrollment_record_placement", "enrollment_set_placement"):
         service = getattr(cohort_services, name, None)
         if service is not None:
