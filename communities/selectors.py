@@ -209,8 +209,9 @@ def topic_posts_page(user, *, topic: Topic, page: int, per_page: int = POSTS_PER
     )
 
 
-def topic_read_number(user, topic: Topic) -> int:
-    return TopicRead.objects.filter(topic=topic, user=user).values_list("last_read_number", flat=True).first() or 0
+def topic_read_number(user, topic: Topic) -> int | None:
+    """The user's read marker in the topic; None when they never opened it."""
+    return TopicRead.objects.filter(topic=topic, user=user).values_list("last_read_number", flat=True).first()
 
 
 def topic_follow_level(user, topic: Topic) -> str | None:

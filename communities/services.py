@@ -434,18 +434,22 @@ def report_resolve(*, report: Report, by) -> Report:
     return report
 
 
-def topic_mark_read(*, topic: Topic, user, number: int) -> None:
-    """Moves the read marker forward only (reading page 1 again does not make later posts unread)."""
+def topic_mark_read(*, topic: Topic, user, number: int, current: int | None = -1) -> None:
+    """Moves the read marker forward only (reading page 1 again does not make later posts unread).
+    `current` is the marker the caller already read (None: no marker yet; -1: unknown, look it up)."""
     number = min(max(number, 0), topic.post_count)
-    updated = TopicRead.objects.filter(topic=topic, user=user, last_read_number__lt=number).update(
-        last_read_number=number
-    )
-    if not updated:
+    if current == -1:
+        current = TopicRead.objects.filter(topic=topic, user=user).values_list("last_read_number", flat=True).first()
+    if current is None:
         try:
             with transaction.atomic():
-                TopicRead.objects.get_or_create(topic=topic, user=user, defaults={"last_read_number": number})
-        except IntegrityError:
+                TopicRead.objects.create(topic=topic, user=user, last_read_number=number)
+            return
+        except IntegrityError:  # created meanwhile by another request: fall through to the update
             pass
+    elif current >= number:
+        return
+    TopicRead.objects.filter(topic=topic, user=user, last_read_number__lt=number).update(last_read_number=number)
 
 
 def topic_set_following(*, topic: Topic, user, level: str) -> TopicFollow:

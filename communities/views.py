@@ -234,7 +234,8 @@ def topic_detail(request, pk):
     posts = selectors.topic_posts_page(request.user, topic=topic, page=page_number)
     last_read = selectors.topic_read_number(request.user, topic)
     if posts:
-        services.topic_mark_read(topic=topic, user=request.user, number=posts[-1].number)
+        services.topic_mark_read(topic=topic, user=request.user, number=posts[-1].number, current=last_read)
+    last_read = last_read or 0
     initial = {}
     quote_id = request.GET.get("quote")
     if quote_id:
@@ -258,7 +259,7 @@ def topic_detail(request, pk):
 @login_required
 def topic_first_unread(request, pk):
     topic = _get_or_404(selectors.topic_get_for, user=request.user, pk=pk)
-    number = min(selectors.topic_read_number(request.user, topic) + 1, max(topic.post_count, 1))
+    number = min((selectors.topic_read_number(request.user, topic) or 0) + 1, max(topic.post_count, 1))
     url = reverse("communities:topic", args=[topic.pk])
     return redirect(f"{url}?page={selectors.page_of_number(number)}#post-{number}")
 
