@@ -92,32 +92,36 @@ class CatalogueFilters:
     def from_query(cls, data) -> "CatalogueFilters":
         """Parse GET parameters; a value that does not parse or is not known is dropped, never an error."""
 
+        def clean(value) -> str:
+            # Control characters (NUL above all) can never match and PostgreSQL refuses them.
+            return "".join(ch for ch in str(value or "") if ch.isprintable())
+
         def many(name: str) -> list[str]:
             values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
             out = []
             for value in values:
-                for part in str(value or "").split(","):
+                for part in clean(value).split(","):
                     part = part.strip()[:50]
                     if part and part not in out:
                         out.append(part)
             return out[:20]
 
         def number(name: str) -> int | None:
-            value = str(data.get(name) or "").strip()
+            value = clean(data.get(name)).strip()
             if value.isdigit() and len(value) <= 5:
                 return int(value)
             return None
 
-        sort = str(data.get("sort") or "").strip()
+        sort = clean(data.get("sort")).strip()
         return cls(
-            q=" ".join(str(data.get("q") or "").split())[:200],
+            q=" ".join(clean(data.get("q")).split())[:200],
             subjects=many("subject"),
             formats=[v for v in many("format") if v in Course.Format.values],
             levels=[v for v in many("level") if v in Course.Level.values],
             competencies=many("competency"),
             hours_min=number("hours_min"),
             hours_max=number("hours_max"),
-            open_cohort=str(data.get("open") or "").lower() in {"1", "true", "on", "yes"},
+            open_cohort=clean(data.get("open")).lower() in {"1", "true", "on", "yes"},
             sort=sort if sort in cls.SORTS else "",
         )
 
