@@ -163,7 +163,7 @@ def test_recommendations_address_deficits_pinned_first_excluded_never_open_cohor
     teacher = TeacherFactory()
     survey, (q1, q2, q3) = diagnostic_survey(competencies=[weak, weaker, strong], per_competency=1)
     services.response_submit(survey=survey, user=teacher, answers={q1.pk: 2, q2.pk: 1, q3.pk: 5})
-    no_cohort = CourseFactory(title="A no cohort", competencies=[weak, weaker])
+    CourseFactory(title="A no cohort", competencies=[weak, weaker])
     with_cohort = CourseFactory(title="B open cohort", competencies=[weak])
     CohortFactory(course=with_cohort)
     full = CourseFactory(title="C full cohort", competencies=[weaker])
