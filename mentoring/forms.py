@@ -21,6 +21,15 @@ class PairProposeForm(forms.Form):
     end_date = forms.DateField(label=_("Planned end date"), required=False, widget=DATE)
 
 
+class FocusForm(forms.Form):
+    competencies = forms.TypedMultipleChoiceField(label=_("Focus competencies"), coerce=int, required=False,
+                                                  choices=())
+
+    def __init__(self, *args, competencies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["competencies"].choices = [(c.pk, str(c)) for c in competencies]
+
+
 class StopForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -222,6 +222,24 @@ def pair_complete(*, actor: User, pair: MentoringPair) -> MentoringPair:
     return pair
 
 
+@transaction.atomic
+def pair_set_focus(*, actor: User, pair: MentoringPair, competency_ids: list) -> MentoringPair:
+    """The pair itself or the mentee's school administrator chooses the focus competencies of an open pair."""
+    if not (_is_member(actor, pair) or user_manages_school_of(actor, pair.mentee)):
+        raise MentoringError(_("You cannot change this pair."))
+    if pair.state not in OPEN_STATES:
+        raise MentoringError(_("This pair has already ended."))
+    try:
+        ids = {int(i) for i in competency_ids}
+    except (TypeError, ValueError) as exc:
+        raise MentoringError(_("Unknown competency.")) from exc
+    competencies = list(Competency.objects.filter(pk__in=ids))
+    if len(competencies) != len(ids):
+        raise MentoringError(_("Unknown competency."))
+    pair.focus_competencies.set(competencies)
+    return pair
+
+
 def mentor_set_capacity(*, actor: User, mentor: User, capacity: int) -> MentorProfile:
     if not user_manages_school_of(actor, mentor):
         raise MentoringError(_("Only the school administrator can change a mentor's capacity."))

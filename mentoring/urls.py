@@ -12,6 +12,7 @@ urlpatterns = [
     path("pairs/<int:pk>/accept/", views.pair_accept, name="pair_accept"),
     path("pairs/<int:pk>/stop/", views.pair_stop, name="pair_stop"),
     path("pairs/<int:pk>/complete/", views.pair_complete, name="pair_complete"),
+    path("pairs/<int:pk>/focus/", views.pair_focus, name="pair_focus"),
     path("pairs/<int:pk>/goals/", views.goal_create, name="goal_create"),
     path("pairs/<int:pk>/goals/<int:goal_id>/state/", views.goal_set_state, name="goal_set_state"),
     path("pairs/<int:pk>/meetings/", views.meeting_create, name="meeting_create"),

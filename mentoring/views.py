@@ -14,6 +14,7 @@ from pdplatform.pagination import paginate
 from . import exports, selectors, services
 from .forms import (
     FeedbackForm,
+    FocusForm,
     GoalStateForm,
     MeetingForm,
     MessageForm,
@@ -137,6 +138,8 @@ def pair_detail(request, pk: int):
             "message_form": MessageForm(),
             "feedback_form": FeedbackForm() if feedback_due else None,
             "stop_form": StopForm(),
+            "focus_form": FocusForm(competencies=competencies, initial={"competencies": [c.pk for c in workspace["focus"]]})
+            if pair.is_open and (access["member"] or access["manage"]) else None,
             "likert_items": LIKERT_ITEMS,
         },
     )
@@ -173,6 +176,19 @@ def pair_stop(request, pk: int):
         _run(request, services.pair_stop, _("The pair is stopped."), pair=pair, reason=form.cleaned_data["reason"])
     else:
         messages.error(request, _("Please give a reason for stopping the pair."))
+    return redirect("mentoring:pair_detail", pk=pair.pk)
+
+
+@login_required
+@require_POST
+def pair_focus(request, pk: int):
+    pair = _pair_action(request, pk)
+    form = FocusForm(request.POST, competencies=list(selectors.competency_choices()))
+    if form.is_valid():
+        _run(request, services.pair_set_focus, _("The focus competencies are saved."), pair=pair,
+             competency_ids=form.cleaned_data["competencies"])
+    else:
+        messages.error(request, _form_errors(form))
     return redirect("mentoring:pair_detail", pk=pair.pk)
 
 

@@ -221,3 +221,22 @@ def test_school_admin_report_is_scoped_to_their_school(client):
     page = client.get(reverse("mentoring:reports"))
     assert [s.pk for s in page.context["schools"]] == [school.pk]
     assert page.context["goals"]["pair"]["total"] == 0
+
+
+def test_focus_competencies_are_chosen_by_the_pair_or_the_school_admin(client):
+    pair = ActivePairFactory()
+    first, second = CompetencyFactory(), CompetencyFactory()
+    url = reverse("mentoring:pair_focus", args=[pair.pk])
+    client.force_login(MunicipalAdminFactory(municipality=pair.mentee.school.municipality))
+    client.post(url, {"competencies": [first.pk]})
+    assert list(pair.focus_competencies.all()) == []
+    client.force_login(SchoolAdminFactory(school=pair.mentee.school))
+    client.post(url, {"competencies": [first.pk, second.pk]})
+    assert set(pair.focus_competencies.all()) == {first, second}
+    client.force_login(pair.mentee)
+    response = client.post(url, {"competencies": [first.pk, 999999]}, follow=True)
+    assert "Select a valid choice" in _messages(response)[-1]
+    assert set(pair.focus_competencies.all()) == {first, second}
+    # The goal form then offers the focus competencies only.
+    page = client.get(reverse("mentoring:pair_detail", args=[pair.pk]))
+    assert [pk for pk, _label in page.context["goal_form"].fields["competency"].choices][1:] == [first.pk, second.pk]
