@@ -206,3 +206,18 @@ def test_survey_list_query_count_is_constant(client, django_assert_max_num_queri
     client.force_login(teacher)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("surveys:list")).status_code == 200
+
+
+@pytest.mark.parametrize("competencies", [2, 8])
+def test_profile_page_query_count_is_constant(client, django_assert_max_num_queries, competencies):
+    comps = [CompetencyFactory() for _ in range(competencies)]
+    teacher = TeacherFactory()
+    for _round in range(2):
+        survey, questions = diagnostic_survey(competencies=comps, per_competency=1)
+        services.response_submit(survey=survey, user=teacher, answers={q.pk: 2 for q in questions})
+    for comp in comps:
+        CohortFactory(course=CourseFactory(competencies=[comp]))
+    client.force_login(teacher)
+    with django_assert_max_num_queries(14):
+        body = client.get(reverse("surveys:profile")).content.decode()
+    assert body.count('class="border rounded p-3 mb-2 recommendation"') == min(6, competencies)
