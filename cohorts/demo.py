@@ -1,5 +1,211 @@
-"""Demo data for this app; called by manage.py seed_demo with the people accounts.demo made."""
+"""Demo data: cohorts running, open (with a waitlist, nominations and a quota) and finished, with
+enrollments, lesson progress, submissions with reviews, questions, announcements and sessions.
+Idempotent: a cohort that already exists (course + title) is left as it is."""
+
+from datetime import timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from courses.models import Assignment, Course, Lesson
+
+from .models import (
+    Announcement,
+    AnnouncementRead,
+    Attendance,
+    Cohort,
+    Enrollment,
+    EnrollmentEvent,
+    LessonProgress,
+    LiveSession,
+    SeatQuota,
+)
+from .services import nomination_create, question_answer, question_ask, review_submit, submission_submit
+
+S = Enrollment.State
+PREFERRED = ["digital-literacy-teacher", "formative-assessment-practice", "inclusive-education-basics"]
+
+ANSWERS = [
+    "В своём классе я использую облачные документы для совместной работы над проектом: каждый ученик "
+    "отвечает за свой раздел, а я оставляю комментарии прямо в тексте.",
+    "Для опроса на уроке мы пользуемся интерактивными карточками; результаты сразу видны, и я понимаю, "
+    "кому нужна помощь, ещё до конца урока.",
+    "Я планирую начать с малого: одна цифровая рабочая тетрадь на тему, затем квиз в конце недели и "
+    "короткая рефлексия учеников в форме опроса.",
+]
+COMMENTS = [
+    ("accepted", 9, "Хороший, конкретный план. Добавьте, как вы будете проверять, что все ученики подключились."),
+    ("revise", 5, "Опишите подробнее шаги урока и критерии, по которым ученики поймут, что справились."),
+]
 
 
+def _courses() -> list[Course]:
+    with_content = Course.objects.filter(status=Course.Status.PUBLISHED, modules__lessons__isnull=False).distinct()
+    chosen = [c for slug in PREFERRED for c in with_content.filter(slug=slug)]
+    for course in with_content.order_by("pk"):
+        if len(chosen) >= 3:
+            break
+        if course not in chosen:
+            chosen.append(course)
+    return chosen
+
+
+def _place(cohort, teacher, state, *, when=None, reason="Demo"):
+    when = when or timezone.now()
+    enrollment, created = Enrollment.objects.get_or_create(
+        cohort=cohort,
+        teacher=teacher,
+        defaults={
+            "state": state,
+            "enrolled_at": when if state in (S.ENROLLED, S.COMPLETED, S.NOT_COMPLETED) else None,
+            "waitlisted_at": when if state == S.WAITLISTED else None,
+            "completed_at": when + timedelta(days=30) if state == S.COMPLETED else None,
+        },
+    )
+    if created:
+        EnrollmentEvent.objects.create(enrollment=enrollment, actor=teacher, from_state="", to_state=S.APPLIED, reason=reason)
+        EnrollmentEvent.objects.create(enrollment=enrollment, actor=teacher, from_state=S.APPLIED, to_state=state, reason=reason)
+    return enrollment
+
+
+def _cohort(course, title, **fields) -> tuple[Cohort, bool]:
+    existing = Cohort.objects.filter(course=course, title=title).first()
+    if existing:
+        return existing, False
+    return Cohort.objects.create(course=course, title=title, **fields), True
+
+
+@transaction.atomic
 def seed(people: dict) -> None:
-    """Filled by this app's issue."""
+    courses = _courses()
+    if not courses:
+        return
+    now = timezone.now()
+    today = timezone.localdate()
+    teachers = people["teachers"]
+    curators = people["curators"]
+    school_admins = people["school_admins"]
+
+    # 1. Running: teachers learn, submit, ask; curators review, answer, announce.
+    course = courses[0]
+    running, created = _cohort(
+        course,
+        "Весенний поток 2026",
+        starts_on=today - timedelta(days=14),
+        ends_on=today + timedelta(days=40),
+        enrollment_opens_at=now - timedelta(days=30),
+        enrollment_closes_at=now + timedelta(days=5),
+        withdrawal_deadline=today + timedelta(days=10),
+        capacity=25,
+        level=Cohort.Level.BASIC,
+        status=Cohort.Status.RUNNING,
+        min_attendance_percent=50,
+    )
+    if created:
+        running.curators.add(curators[0])
+        lessons = list(Lesson.objects.filter(module__course=course).order_by("module__position", "position", "pk"))
+        assignments = list(Assignment.objects.filter(module__course=course).order_by("module__position", "position", "pk"))
+        past = LiveSession.objects.create(
+            cohort=running, title="Вводный вебинар", starts_at=now - timedelta(days=10),
+            link="https://meet.example.org/pd-intro", recording_url="https://video.example.org/pd-intro", checkin_code="START",
+        )
+        LiveSession.objects.create(
+            cohort=running, title="Разбор практических работ", starts_at=now + timedelta(days=3),
+            link="https://meet.example.org/pd-review", checkin_code="PD42",
+        )
+        announcement = Announcement.objects.create(
+            cohort=running, author=curators[0], title="Добро пожаловать на курс!",
+            body="Начните с первого модуля. Вопросы задавайте на странице «Спросить куратора» — отвечаем в течение суток.",
+        )
+        Announcement.objects.create(
+            cohort=running, author=curators[0], title="Запись вводного вебинара",
+            body="Запись доступна в разделе «Живые занятия». Код отметки был: START.",
+        )
+        enrollments = [_place(running, t, S.ENROLLED, when=now - timedelta(days=20)) for t in teachers[:20]]
+        for index, enrollment in enumerate(enrollments):
+            for lesson in lessons[: (index * 3) % (len(lessons) + 1)]:
+                LessonProgress.objects.get_or_create(enrollment=enrollment, lesson=lesson)
+            if index % 2 == 0:
+                AnnouncementRead.objects.get_or_create(announcement=announcement, enrollment=enrollment)
+            if index % 3 != 2:
+                Attendance.objects.get_or_create(session=past, enrollment=enrollment, defaults={"method": "checkin"})
+        if assignments:
+            first = assignments[0]
+            pairs = [(0, 1), (1, 2), (2, 0), (1, 0), (2, 1), (0, 2), (0, 1)]  # the last one copies the first
+            for index, enrollment in enumerate(enrollments[: len(pairs)]):
+                a, b = pairs[index]
+                text = f"{ANSWERS[a]} {ANSWERS[b]}" + (" Спасибо!" if index == len(pairs) - 1 else "")
+                upload = None
+                if first.submission_kind != "text":
+                    upload = SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n% demo work\n")
+                submission = submission_submit(
+                    enrollment=enrollment, assignment=first, text=text if first.submission_kind != "file" else "", upload=upload
+                )
+                if index < 4:
+                    decision, score, comment = COMMENTS[index % 2]
+                    review_submit(submission=submission, reviewer=curators[0], decision=decision, score=min(score, first.max_score), comment=comment)
+        q1 = question_ask(enrollment=enrollments[0], text="Можно ли сдать практическую работу файлом, а не текстом?")
+        question_answer(question=q1, curator=curators[0], answer="Да, если задание допускает файл: PDF, DOCX или ODT до 10 МБ.")
+        q1.is_faq = True
+        q1.save(update_fields=["is_faq"])
+        q2 = question_ask(enrollment=enrollments[1], text="Где найти запись вводного вебинара?")
+        question_answer(question=q2, curator=curators[0], answer="В разделе «Живые занятия и записи» на странице курса.")
+        question_ask(enrollment=enrollments[2], text="Будет ли второй вебинар записан?")
+
+    # A second, later cohort of the same course (curators can move teachers there).
+    later, created = _cohort(
+        course,
+        "Осенний поток 2026",
+        starts_on=today + timedelta(days=60),
+        ends_on=today + timedelta(days=120),
+        enrollment_opens_at=now - timedelta(days=1),
+        enrollment_closes_at=now + timedelta(days=55),
+        capacity=30,
+        status=Cohort.Status.OPEN,
+    )
+    if created:
+        later.curators.add(curators[0])
+
+    # 2. Open for enrollment: full, with a waitlist, a school quota and pending nominations.
+    if len(courses) > 1:
+        open_cohort, created = _cohort(
+            courses[1],
+            "Поток для начинающих",
+            starts_on=today + timedelta(days=10),
+            ends_on=today + timedelta(days=50),
+            enrollment_opens_at=now - timedelta(days=3),
+            enrollment_closes_at=now + timedelta(days=9),
+            capacity=12,
+            level=Cohort.Level.INTRODUCTORY,
+            status=Cohort.Status.OPEN,
+        )
+        if created:
+            open_cohort.curators.add(curators[-1])
+            SeatQuota.objects.create(
+                cohort=open_cohort, school=people["schools"][-1], seats=2, release_at=now + timedelta(days=5)
+            )
+            for t in teachers[20:30]:
+                _place(open_cohort, t, S.ENROLLED, when=now - timedelta(days=2))
+            for t in teachers[30:33]:
+                _place(open_cohort, t, S.WAITLISTED, when=now - timedelta(days=1))
+            school_teachers = [t for t in teachers if t.school_id == school_admins[0].school_id]
+            for t in school_teachers[:2]:
+                nomination_create(cohort=open_cohort, teacher=t, nominated_by=school_admins[0])
+
+    # 3. Finished: most completed, some did not.
+    if len(courses) > 2:
+        finished, created = _cohort(
+            courses[2],
+            "Зимний поток 2025/26",
+            starts_on=today - timedelta(days=70),
+            ends_on=today - timedelta(days=10),
+            enrollment_opens_at=now - timedelta(days=90),
+            enrollment_closes_at=now - timedelta(days=70),
+            capacity=15,
+            status=Cohort.Status.FINISHED,
+        )
+        if created:
+            finished.curators.add(curators[-1])
+            for index, t in enumerate(teachers[:12]):
+                _place(finished, t, S.COMPLETED if index < 10 else S.NOT_COMPLETED, when=now - timedelta(days=72))
