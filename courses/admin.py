@@ -7,6 +7,7 @@ go through the publish / archive / duplicate actions, which call the services.
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
@@ -250,6 +251,7 @@ class CourseAdmin(AuthorScopedMixin, SimpleHistoryAdmin):
 class LessonInline(admin.StackedInline):
     model = Lesson
     extra = 1
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     ordering = ["position", "id"]
     fields = [("position", "title", "kind"), ("hours", "is_required"), "body", "video_url", "video_file", "material"]
 

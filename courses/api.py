@@ -1,11 +1,14 @@
 """REST API for courses and competencies: read for everyone, write for methodologists on their own courses."""
 
+from types import SimpleNamespace
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
 
 from accounts.models import Level, Subject
 
@@ -115,6 +118,12 @@ def _detail(exc: DjangoValidationError):
     return exc.message_dict if hasattr(exc, "error_dict") else exc.messages
 
 
+class CatalogueNegotiation(DefaultContentNegotiation):
+    """`?format=` is a catalogue filter here (distance/blended/in person), not DRF's renderer override."""
+
+    settings = SimpleNamespace(URL_FORMAT_OVERRIDE=None)
+
+
 class CoursePermission(permissions.BasePermission):
     message = "You can edit only the courses you author."
 
@@ -161,6 +170,7 @@ class CourseViewSet(
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
     permission_classes = [CoursePermission]
+    content_negotiation_class = CatalogueNegotiation
 
     def get_queryset(self):
         user = self.request.user
