@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import tempfile
 from collections.abc import Iterable, Iterator
 
@@ -64,13 +65,26 @@ def csv_response(rows: Iterable[list], filename: str) -> StreamingHttpResponse:
     return response
 
 
-def xlsx_response(rows: Iterable[list], filename: str, title: str) -> FileResponse:
+def write_file(rows: Iterable[list], handle, *, fmt: str, title: str) -> None:
+    """Write rows to an open binary file: XLSX (openpyxl write-only) or CSV (UTF-8 with BOM)."""
+    if fmt == "csv":
+        text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+        writer = csv.writer(text)
+        for row in rows:
+            writer.writerow(["" if v is None else v for v in row])
+        text.flush()
+        text.detach()
+        return
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31] or "data")
     for row in rows:
         sheet.append(row)
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
     workbook.save(handle)
+
+
+def xlsx_response(rows: Iterable[list], filename: str, title: str) -> FileResponse:
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+    write_file(rows, handle, fmt="xlsx", title=title)
     handle.seek(0)
     return FileResponse(
         handle, as_attachment=True, filename=f"{filename}.xlsx",

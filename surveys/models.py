@@ -380,3 +380,50 @@ class CourseRecommendationRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_mode_display()}: {self.course} ↔ {self.competency}"
+
+
+class ExportJob(models.Model):
+    """A large export built by a worker; the page polls its progress and then offers the file."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="export_jobs", verbose_name=_("survey"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="survey_exports",
+        verbose_name=_("requested by"),
+    )
+    what = models.CharField(_("what"), max_length=20, default="raw")
+    fmt = models.CharField(_("format"), max_length=10, default="xlsx")
+    params = models.JSONField(_("filter"), default=dict, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    total = models.PositiveIntegerField(_("rows to write"), default=0)
+    done = models.PositiveIntegerField(_("rows written"), default=0)
+    file = models.FileField(_("file"), upload_to="surveys/exports/", blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("results export")
+        verbose_name_plural = _("results exports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=["pending", "running", "done", "failed"]), name="exportjob_state_known"
+            ),
+            models.CheckConstraint(condition=Q(what__in=["raw", "distribution"]), name="exportjob_what_known"),
+            models.CheckConstraint(condition=Q(fmt__in=["csv", "xlsx"]), name="exportjob_fmt_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} {self.what}.{self.fmt} ({self.state})"
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        return min(99, int(100 * self.done / self.total)) if self.total else 0

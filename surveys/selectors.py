@@ -110,6 +110,16 @@ def survey_sections(survey: Survey):
     )
 
 
+def export_job_for(*, user, job_id):
+    """A results export is seen only by whoever asked for it."""
+    from .models import ExportJob
+
+    job = ExportJob.objects.filter(pk=job_id, requested_by=user).select_related("survey").first()
+    if job is None:
+        raise Http404
+    return job
+
+
 def surveys_answered_by(user) -> QuerySet[Participation]:
     return Participation.objects.filter(user=user).select_related("survey", "cohort").order_by("-submitted_on")
 
@@ -164,6 +174,21 @@ class ResultFilter:
     course_id: int | None = None
     date_from: date | None = None
     date_to: date | None = None
+
+    def to_params(self) -> dict:
+        return {
+            "cohort_ids": self.cohort_ids, "course_id": self.course_id,
+            "date_from": self.date_from.isoformat() if self.date_from else None,
+            "date_to": self.date_to.isoformat() if self.date_to else None,
+        }
+
+    @classmethod
+    def from_params(cls, params: dict) -> ResultFilter:
+        return cls(
+            cohort_ids=params.get("cohort_ids"), course_id=params.get("course_id"),
+            date_from=date.fromisoformat(params["date_from"]) if params.get("date_from") else None,
+            date_to=date.fromisoformat(params["date_to"]) if params.get("date_to") else None,
+        )
 
     def responses(self, survey: Survey) -> QuerySet[Response]:
         qs = Response.objects.filter(survey=survey)

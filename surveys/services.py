@@ -333,3 +333,60 @@ def survey_copy_as_new_version(*, survey: Survey) -> Survey:
                 Choice(question=question, text=c.text, position=c.position, points=c.points) for c in choices
             )
     return copy
+
+
+# --- large exports --------------------------------------------------------------------------------
+
+EXPORT_PROGRESS_EVERY = 5000
+
+
+def export_job_start(*, user, survey: Survey, flt, what: str = "raw", fmt: str = "xlsx"):
+    """Queue a large export for a worker (after commit); the caller shows its progress page."""
+    from . import tasks
+    from .models import ExportJob
+
+    if what not in ("raw", "distribution") or fmt not in ("csv", "xlsx"):
+        raise SurveyError(_("Unknown export."))
+    job = ExportJob.objects.create(
+        survey=survey, requested_by=user, what=what, fmt=fmt, params=flt.to_params(),
+        total=flt.answers(survey).count(),
+    )
+    transaction.on_commit(lambda: tasks.export_run.delay(str(job.pk)))
+    return job
+
+
+def export_job_run(*, job_id) -> None:
+    """Build the file; idempotent (a finished job is left alone, a re-delivered one is rebuilt)."""
+    import tempfile
+
+    from django.core.files import File
+    from django.db.models import F
+
+    from . import exports
+    from .models import ExportJob
+    from .selectors import ResultFilter
+
+    job = ExportJob.objects.select_related("survey").filter(pk=job_id).first()
+    if job is None or job.state == ExportJob.State.DONE:
+        return
+    ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.RUNNING, done=0)
+    flt = ResultFilter.from_params(job.params)
+
+    def progress(rows):
+        for count, row in enumerate(rows, start=1):
+            if count % EXPORT_PROGRESS_EVERY == 0:
+                ExportJob.objects.filter(pk=job.pk).update(done=F("done") + EXPORT_PROGRESS_EVERY)
+            yield row
+
+    try:
+        rows = progress(exports.raw_rows(job.survey, flt))
+        with tempfile.TemporaryFile() as handle:
+            exports.write_file(rows, handle, fmt=job.fmt, title=job.what)
+            handle.seek(0)
+            job.file.save(f"survey-{job.survey_id}-{job.what}-{job.pk}.{job.fmt}", File(handle), save=False)
+    except Exception:
+        ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.FAILED, finished_at=timezone.now())
+        raise
+    ExportJob.objects.filter(pk=job.pk).update(
+        file=job.file.name, state=ExportJob.State.DONE, done=F("total"), finished_at=timezone.now()
+    )

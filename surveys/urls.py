@@ -11,5 +11,7 @@ urlpatterns = [
     path("profile/", views.my_profile, name="profile"),
     path("<int:pk>/results/", views.survey_results, name="results"),
     path("<int:pk>/export/<str:what>.<str:fmt>", views.survey_export, name="export"),
+    path("exports/<uuid:job_id>/", views.export_job, name="export_job"),
+    path("exports/<uuid:job_id>/download/", views.export_download, name="export_download"),
     path("heatmap/", views.heatmap, name="heatmap"),
 ]

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -210,6 +210,10 @@ def survey_export(request, pk: int, what: str, fmt: str):
     elif what == "raw":
         if flt.responses(survey).count() < selectors.K_ANONYMITY:
             raise PermissionDenied
+        if fmt == "xlsx":
+            # A spreadsheet cannot be streamed: a worker builds it while the page shows progress.
+            job = services.export_job_start(user=request.user, survey=survey, flt=flt, what="raw", fmt="xlsx")
+            return redirect("surveys:export_job", job_id=job.pk)
         rows = exports.raw_rows(survey, flt)
     else:
         raise Http404
@@ -234,3 +238,20 @@ def heatmap(request):
     context["competencies_t"], context["teacher_rows"] = selectors.heatmap_teachers(user, page.object_list)
     context["page_obj"] = page
     return render(request, "surveys/heatmap.html", context)
+
+
+@login_required
+def export_job(request, job_id):
+    """Progress of a large export; htmx polls the fragment until the file is ready."""
+    job = selectors.export_job_for(user=request.user, job_id=job_id)
+    template = "surveys/_export_job.html" if request.htmx else "surveys/export_job.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+def export_download(request, job_id):
+    job = selectors.export_job_for(user=request.user, job_id=job_id)
+    if job.state != job.State.DONE or not job.file:
+        raise Http404
+    return FileResponse(job.file.open("rb"), as_attachment=True,
+                        filename=f"survey-{job.survey_id}-{job.what}.{job.fmt}")

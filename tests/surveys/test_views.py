@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from surveys import services
-from surveys.models import Draft, Participation, Response
+from surveys.models import Draft, ExportJob, Participation, Response
 from tests.factories import SchoolAdminFactory, TeacherFactory
 
 from .factories import (
@@ -152,14 +152,47 @@ def test_csv_export_has_bom_and_no_respondent_columns_when_anonymous(client):
     assert lines[1].split(",")[1:6] == ["33", "17", "17", "17", "17"]
 
 
-def test_xlsx_exports_open_in_openpyxl(client):
+def test_raw_xlsx_is_built_by_a_worker_with_progress_then_downloaded(client, django_capture_on_commit_callbacks):
     curator = TeacherFactory(roles=["curator"])
     survey, *_ = _filled_feedback(curators=[curator], anonymous=False)
     client.force_login(curator)
-    response = client.get(reverse("surveys:export", args=[survey.pk, "raw", "xlsx"]))
+    with django_capture_on_commit_callbacks(execute=True):
+        start = client.get(reverse("surveys:export", args=[survey.pk, "raw", "xlsx"]))
+    job = ExportJob.objects.get()
+    assert start.url == reverse("surveys:export_job", args=[job.pk])
+    assert (job.state, job.total, job.done, job.requested_by) == ("done", 18, 18, curator)
+    fragment = client.get(start.url, HTTP_HX_REQUEST="true").content.decode()
+    assert "100%" in fragment and "export-download" in fragment and "every 1s" not in fragment
+    response = client.get(reverse("surveys:export_download", args=[job.pk]))
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     rows = list(book.active.values)
     assert rows[0][-3:] == ("Email", "Name", "Submitted at") and len(rows) == 19
+    # Someone else cannot see the job or its file.
+    client.force_login(TeacherFactory(roles=["curator"]))
+    assert client.get(start.url).status_code == 404
+    assert client.get(reverse("surveys:export_download", args=[job.pk])).status_code == 404
+
+
+def test_export_job_pending_page_polls(client):
+    curator = TeacherFactory(roles=["curator"])
+    survey, *_ = _filled_feedback(curators=[curator])
+    job = ExportJob.objects.create(survey=survey, requested_by=curator, total=10)
+    client.force_login(curator)
+    body = client.get(reverse("surveys:export_job", args=[job.pk])).content.decode()
+    assert 'hx-trigger="every 1s"' in body and "0 of 10 answers" in body
+
+
+def test_export_job_run_is_idempotent():
+    curator = TeacherFactory(roles=["curator"])
+    survey, *_ = _filled_feedback(curators=[curator])
+    job = ExportJob.objects.create(survey=survey, requested_by=curator, total=18, fmt="csv")
+    services.export_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    name = job.file.name
+    assert job.state == "done" and job.file.read().decode("utf-8-sig").startswith("Response,Question")
+    services.export_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.file.name == name
 
 
 def test_heatmap_for_school_admin(client):

@@ -1,0 +1,10 @@
+"""Thin tasks: load an id, call a service."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def export_run(job_id: str) -> None:
+    services.export_job_run(job_id=job_id)
