@@ -315,5 +315,14 @@ NOTIFICATIONS_RECOVER_AFTER_MINUTES = int(env("NOTIFICATIONS_RECOVER_AFTER_MINUT
 SPECTACULAR_SETTINGS.update(
     {"SWAGGER_UI_DIST": "SIDECAR", "SWAGGER_UI_FAVICON_HREF": "SIDECAR", "REDOC_DIST": "SIDECAR"}
 )
+# Choice sets that share a field name ("state", "status") across apps get their own schema names.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "MentoringPairStateEnum": "mentoring.models.PairState",
+        "MentoringGoalStateEnum": "mentoring.models.GoalState",
+        "DevelopmentPlanStateEnum": "mentoring.models.PlanState",
+        "MeetingStatusEnum": "mentoring.models.MeetingStatus",
+    }
+)
 CSRF_FAILURE_VIEW = "pdplatform.views.csrf_failure"
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -20,6 +20,7 @@ urlpatterns = [
     path("communities/", include("communities.urls")),
     path("mentoring/", include("mentoring.urls")),
     # Each app adds its API routes here: path("api/v1/", include("<app>.api_urls")),
+    path("api/v1/", include("notifications.api_urls")),
     path("api/v1/", include("courses.api_urls")),
     path("api/v1/", include("cohorts.api_urls")),
     path("api/v1/", include("mentoring.api_urls")),
