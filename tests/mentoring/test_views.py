@@ -240,3 +240,13 @@ def test_focus_competencies_are_chosen_by_the_pair_or_the_school_admin(client):
     # The goal form then offers the focus competencies only.
     page = client.get(reverse("mentoring:pair_detail", args=[pair.pk]))
     assert [pk for pk, _label in page.context["goal_form"].fields["competency"].choices][1:] == [first.pk, second.pk]
+
+
+def test_summary_for_municipal_monitoring():
+    from mentoring.selectors import mentoring_summary
+
+    school = SchoolFactory()
+    _fill(school, 2)  # 4 young teachers, 2 of them with an active pair
+    summary = mentoring_summary(user=MunicipalAdminFactory(municipality=school.municipality))
+    assert summary == {"young_teachers": 4, "young_mentored": 2, "coverage_percent": 50, "active_pairs": 2}
+    assert mentoring_summary(user=TeacherFactory())["young_teachers"] == 0
