@@ -1,0 +1,68 @@
+from django.contrib import admin
+
+from .markup import render_markdown
+from .models import Community, Event, Material, Membership, Post, Report, Topic
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+    fields = ["user", "role", "state"]
+
+
+@admin.register(Community)
+class CommunityAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "is_closed", "subject"]
+    list_filter = ["kind", "is_closed"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["title", "community", "author", "post_count", "is_pinned", "is_locked", "is_hidden"]
+    list_filter = ["is_pinned", "is_locked", "is_hidden"]
+    search_fields = ["title"]
+    raw_id_fields = ["author", "solution"]
+    list_select_related = ["community", "author"]
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "author", "created_at", "is_hidden"]
+    raw_id_fields = ["topic", "author", "reply_to"]
+    readonly_fields = ["body", "body_html", "number", "edited_at"]  # text changes go through post_edit
+    list_select_related = ["topic", "author"]
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["post", "reporter", "created_at", "resolved_at"]
+    raw_id_fields = ["post", "reporter", "resolved_by"]
+
+
+@admin.register(Material)
+class MaterialAdmin(admin.ModelAdmin):
+    list_display = ["title", "community", "author", "rating_count", "created_at"]
+    raw_id_fields = ["author"]
+    readonly_fields = ["description_html", "rating_count", "rating_sum"]
+
+    def save_model(self, request, obj, form, change):
+        obj.description_html = render_markdown(obj.description)  # the page shows only the sanitized HTML
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["title", "community", "kind", "starts_at", "capacity", "registered_count"]
+    list_filter = ["kind"]
+    raw_id_fields = ["created_by"]
+    readonly_fields = ["description_html", "registered_count"]
+
+    def save_model(self, request, obj, form, change):
+        obj.description_html = render_markdown(obj.description) if obj.description.strip() else ""
+        if change:
+            obj.sequence += 1
+        super().save_model(request, obj, form, change)
