@@ -5,10 +5,23 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cohorts.services import announcement_publish, question_answer, question_ask, review_submit, submission_submit
+from cohorts.services import (
+    announcement_publish,
+    question_answer,
+    question_ask,
+    review_submit,
+    submission_submit,
+)
 from tests.factories import CuratorFactory, TeacherFactory
 
-from .factories import AssignmentFactory, CohortFactory, EnrollmentFactory, LessonFactory, LiveSessionFactory, ModuleFactory
+from .factories import (
+    AssignmentFactory,
+    CohortFactory,
+    EnrollmentFactory,
+    LessonFactory,
+    LiveSessionFactory,
+    ModuleFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
