@@ -76,7 +76,10 @@ def surveys_pending_for(user) -> list[PendingSurvey]:
     )
     pairs = (
         through.objects.filter(
-            survey__in=open_qs, cohort__in=links.enrollments_of(user).values("cohort_id")
+            survey__in=open_qs.filter(
+                Q(kind__in=[Survey.Kind.FEEDBACK, Survey.Kind.PLACEMENT]) | Q(audience=Survey.Audience.COHORT)
+            ),
+            cohort__in=links.enrollments_of(user).values("cohort_id"),
         )
         .exclude(Exists(answered_in_cohort))
         .select_related("survey", "cohort")
@@ -143,7 +146,6 @@ def surveys_with_results_for(user) -> QuerySet[Survey]:
         return qs
     return qs.filter(
         Q(authors=user)
-        | Q(course__authors=user)
         | Q(cohorts__in=links.cohorts_curated_by(user))
         | Q(cohorts__in=links.cohorts_of_authored_courses(user))
     ).distinct()
@@ -154,10 +156,9 @@ def results_scope_for(*, user, survey_id: int) -> ResultsScope:
     if survey is None:
         raise Http404
     cohorts = survey.cohorts.select_related("course").order_by("-starts_on", "title")
-    if user.is_superuser or survey.authors.filter(pk=user.pk).exists() or (
-        survey.course_id and survey.course.authors.filter(pk=user.pk).exists()
-    ):
+    if user.is_superuser or survey.authors.filter(pk=user.pk).exists():
         return ResultsScope(survey=survey, everything=True, cohorts=list(cohorts))
+    # Curators: their cohorts; the course's methodologists: the cohorts of the courses they author.
     allowed = cohorts.filter(
         Q(pk__in=links.cohorts_curated_by(user).values("pk"))
         | Q(pk__in=links.cohorts_of_authored_courses(user).values("pk"))

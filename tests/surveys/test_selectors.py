@@ -189,3 +189,9 @@ def test_no_deficit_no_recommendation():
     services.response_submit(survey=survey, user=teacher, answers={q.pk: 5})
     CourseFactory(competencies=[comp])
     assert selectors.recommendations_for(profile=selectors.profile_for(teacher)) == []
+
+
+def test_a_general_survey_with_stray_cohorts_is_pending_once_without_cohort():
+    enrollment = EnrollmentFactory()
+    survey = SurveyFactory(title="General", cohorts=[enrollment.cohort])
+    assert [(p.survey, p.cohort) for p in selectors.surveys_pending_for(enrollment.teacher)] == [(survey, None)]
