@@ -6,6 +6,7 @@ never through editing the state field, so the audit trail stays complete.
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
@@ -77,9 +78,10 @@ class CohortAdmin(admin.ModelAdmin):
         if db_field.name == "course" and not request.user.is_superuser:
             from courses.models import Course
 
-            kwargs["queryset"] = Course.objects.filter(authors=request.user) | Course.objects.filter(
-                cohorts__in=cohorts_managed_by(request.user)
-            ).distinct()
+            # Published courses, and the drafts the methodologist authors.
+            kwargs["queryset"] = Course.objects.filter(
+                Q(status=Course.Status.PUBLISHED) | Q(pk__in=Course.authors.through.objects.filter(user_id=request.user.pk).values("course_id"))
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_related(self, request, form, formsets, change):

@@ -147,6 +147,7 @@ class PlayerData:
     sessions: list
     announcements: list
     faq: list
+    next_lesson: object = None
 
 
 def player_data(enrollment: Enrollment) -> PlayerData:
@@ -190,6 +191,7 @@ def player_data(enrollment: Enrollment) -> PlayerData:
         sessions=sessions,
         announcements=announcements,
         faq=faq,
+        next_lesson=next((lesson for lesson in lessons if lesson.pk not in done_ids), None),
     )
 
 
