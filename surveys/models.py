@@ -266,10 +266,14 @@ class Answer(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers", verbose_name=_("response"))
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers", verbose_name=_("question"))
+    # RESTRICT: a question or choice that has answers cannot be deleted on its own (copy to a new version);
+    # deleting the whole survey still removes its answers through the responses.
+    question = models.ForeignKey(
+        Question, on_delete=models.RESTRICT, related_name="answers", verbose_name=_("question")
+    )
     value = models.IntegerField(_("value"), null=True, blank=True)
     choice = models.ForeignKey(
-        Choice, on_delete=models.CASCADE, null=True, blank=True, related_name="answers", verbose_name=_("choice")
+        Choice, on_delete=models.RESTRICT, null=True, blank=True, related_name="answers", verbose_name=_("choice")
     )
     text = models.TextField(_("text"), blank=True)
 

@@ -300,3 +300,18 @@ def test_copy_as_new_version_copies_structure_unpublished():
     assert list(new_q.choices.values_list("points", flat=True)) == [40]
     assert survey.questions.get() == q  # the original keeps its question
     assert services.survey_copy_as_new_version(survey=survey).version == 3
+
+
+def test_answered_question_or_choice_cannot_be_deleted_but_the_whole_survey_can():
+    from django.db.models import RestrictedError
+
+    survey = SurveyFactory()
+    section = SectionFactory(survey=survey)
+    q = QuestionFactory(section=section, survey=survey, kind=Question.Kind.SINGLE)
+    choice = ChoiceFactory(question=q)
+    services.response_submit(survey=survey, user=TeacherFactory(), answers={q.pk: choice.pk})
+    for obj in (choice, q, section):
+        with pytest.raises(RestrictedError):
+            obj.delete()
+    survey.delete()
+    assert not Answer.objects.exists()
