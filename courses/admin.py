@@ -4,6 +4,7 @@ A methodologist sees and edits only the courses they author (superusers: all); s
 go through the publish / archive / duplicate actions, which call the services.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -97,6 +98,10 @@ class AuthorScopedMixin:
 class ModuleInline(admin.TabularInline):
     model = Module
     extra = 1
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})},
+        models.PositiveSmallIntegerField: {"widget": forms.NumberInput(attrs={"style": "width: 4em"})},
+    }
     fields = ["position", "title", "description", "structure"]
     readonly_fields = ["structure"]
     ordering = ["position", "id"]
@@ -109,7 +114,7 @@ class ModuleInline(admin.TabularInline):
     @admin.display(description=_("lessons and assignments"))
     def structure(self, obj):
         if not obj.pk:
-            return _("Save the course, then open the module to add lessons.")
+            return _("Save, then open the module to add lessons.")
         items = [(lesson.get_kind_display(), lesson.title) for lesson in obj.lessons.all()]
         items += [(_("Assignment"), a.title) for a in obj.assignments.all()]
         if not items:
@@ -128,7 +133,7 @@ class CourseAdmin(AuthorScopedMixin, SimpleHistoryAdmin):
     date_hierarchy = "updated_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["competencies", "subjects"]
-    filter_horizontal = ["school_levels"]
+    save_as_continue = False
     readonly_fields = ["status", "version", "previous_version", "published_at", "updated_at", "preview"]
     inlines = [ModuleInline]
     actions = ["publish", "archive", "duplicate"]
@@ -140,8 +145,17 @@ class CourseAdmin(AuthorScopedMixin, SimpleHistoryAdmin):
             {"fields": ("subjects", "school_levels", "target_audience", "format", "hours", "level")},
         ),
         (_("Competencies and authors"), {"fields": ("competencies", "authors")}),
-        (_("Status"), {"fields": ("status", "published_at", "version", "previous_version", "updated_at")}),
+        (
+            _("Status"),
+            {
+                "fields": ("status", "published_at", "version", "previous_version", "updated_at"),
+                "description": _("Use the Publish / Archive / Duplicate actions in the course list to change it."),
+            },
+        ),
     )
+
+    class Media:
+        css = {"all": ["courses/admin.css"]}
 
     def course_of(self, obj):
         return obj
@@ -151,6 +165,8 @@ class CourseAdmin(AuthorScopedMixin, SimpleHistoryAdmin):
         return qs if request.user.is_superuser else qs.filter(pk__in=courses_editable_by(request.user).values("pk"))
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "school_levels":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
         if db_field.name == "authors":
             kwargs["widget"] = AuthorAutocompleteWidget(db_field, self.admin_site)
             kwargs["queryset"] = _author_candidates()
@@ -251,15 +267,23 @@ class CourseAdmin(AuthorScopedMixin, SimpleHistoryAdmin):
 class LessonInline(admin.StackedInline):
     model = Lesson
     extra = 1
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     ordering = ["position", "id"]
     fields = [("position", "title", "kind"), ("hours", "is_required"), "body", "video_url", "video_file", "material"]
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 4, "cols": 80})},
+        models.PositiveSmallIntegerField: {"widget": forms.NumberInput(attrs={"style": "width: 4em"})},
+    }
 
 
 class AssignmentInline(admin.StackedInline):
     model = Assignment
     extra = 0
     ordering = ["position", "id"]
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 4, "cols": 80})},
+        models.PositiveSmallIntegerField: {"widget": forms.NumberInput(attrs={"style": "width: 5em"})},
+    }
     fields = [
         ("position", "title"), "instructions", ("submission_kind", "max_score"),
         ("review_requires_comment", "due_days"),
