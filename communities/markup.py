@@ -26,6 +26,14 @@ LINK_REL = "nofollow ugc noopener"
 MAX_LENGTH = 50_000
 
 _HEADINGS = re.compile(r"<(/?)h([12])>")
+# Images only from this site's attachment view (or https): a relative src must not fire GETs at other pages.
+_IMAGE_SRC = re.compile(r"^(/communities/files/\d+/|https://)", re.IGNORECASE)
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute == "src" and not _IMAGE_SRC.match(value):
+        return None
+    return value
 
 
 def sanitize_html(html: str) -> str:
@@ -33,6 +41,7 @@ def sanitize_html(html: str) -> str:
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_attribute_filter,
         url_schemes=URL_SCHEMES,
         link_rel=LINK_REL,
         strip_comments=True,

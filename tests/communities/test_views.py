@@ -19,6 +19,9 @@ def test_sanitizer_corpus_and_link_rel():
     html = render_markdown("[site](https://example.org) and <a href='http://x.org' onclick='x()'>x</a>")
     assert html.count('rel="nofollow ugc noopener"') == 2 and "onclick" not in html
     assert render_markdown("# Big\n\n**b**") == "<h3>Big</h3>\n<p><strong>b</strong></p>"
+    # Images: attachments of this site (or https) only, never a same-site page that would receive a GET.
+    assert render_markdown("![a](/communities/files/3/) ![b](/communities/t/5/?page=9)") == (
+        '<p><img alt="a" src="/communities/files/3/"> <img alt="b"></p>')
 
 
 def test_xss_corpus_inert_everywhere(client, django_capture_on_commit_callbacks, settings):
