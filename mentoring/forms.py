@@ -30,6 +30,10 @@ class FocusForm(forms.Form):
         self.fields["competencies"].choices = [(c.pk, str(c)) for c in competencies]
 
 
+class CapacityForm(forms.Form):
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=0, max_value=10)
+
+
 class StopForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 

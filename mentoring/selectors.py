@@ -212,6 +212,26 @@ def mentor_suggestions(*, mentee: User, limit: int = 20) -> QuerySet[User]:
     )
 
 
+def mentors_of_school(*, user) -> QuerySet[User]:
+    """Experienced teachers of the schools the user administers, with their load and capacity."""
+    capacity = Subquery(MentorProfile.objects.filter(user=OuterRef("pk")).values("capacity")[:1])
+    return (
+        User.objects.filter(
+            is_active=True,
+            groups__name=Role.TEACHER,
+            school__in=schools_visible_to(user),
+            years_of_experience__gte=MENTOR_MIN_EXPERIENCE,
+        )
+        .annotate(
+            current_mentees=Coalesce(Subquery(_open_pairs_as_mentor(), output_field=IntegerField()), 0),
+            mentor_capacity=Coalesce(capacity, Value(DEFAULT_MENTOR_CAPACITY)),
+        )
+        .select_related("school")
+        .order_by("school__name", "full_name", "pk")
+        .distinct()
+    )
+
+
 def pairs_due_feedback(*, today: dt.date | None = None, pair_ids: list[int] | None = None) -> list[MentoringPair]:
     """Active pairs whose mentee owes feedback for the current period (batched, in SQL where it can)."""
     from .services import feedback_period

@@ -13,6 +13,7 @@ from pdplatform.pagination import paginate
 
 from . import exports, selectors, services
 from .forms import (
+    CapacityForm,
     FeedbackForm,
     FocusForm,
     GoalStateForm,
@@ -111,6 +112,29 @@ def pair_propose(request, mentee_id: int):
         return redirect("mentoring:suggestions", mentee_id=mentee.pk)
     messages.success(request, _("The pair is proposed. The mentor and the mentee now accept it."))
     return redirect("mentoring:pair_detail", pk=pair.pk)
+
+
+@login_required
+def mentors(request):
+    if not selectors.can_see_reports(request.user):
+        raise Http404
+    page = paginate(request, selectors.mentors_of_school(user=request.user))
+    return render(request, "mentoring/mentors.html", {"page": page, "can_match": selectors.can_match(request.user)})
+
+
+@login_required
+@require_POST
+def mentor_capacity(request, mentor_id: int):
+    if not selectors.can_match(request.user):
+        raise Http404
+    mentor = _get_or_404(selectors.mentors_of_school(user=request.user).get, pk=mentor_id)
+    form = CapacityForm(request.POST)
+    if form.is_valid():
+        _run(request, services.mentor_set_capacity, _("The capacity is saved."), mentor=mentor,
+             capacity=form.cleaned_data["capacity"])
+    else:
+        messages.error(request, _("Capacity must be between 0 and 10."))
+    return redirect("mentoring:mentors")
 
 
 # --- pair workspace ----------------------------------------------------------------------------

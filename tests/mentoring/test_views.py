@@ -250,3 +250,26 @@ def test_summary_for_municipal_monitoring():
     summary = mentoring_summary(user=MunicipalAdminFactory(municipality=school.municipality))
     assert summary == {"young_teachers": 4, "young_mentored": 2, "coverage_percent": 50, "active_pairs": 2}
     assert mentoring_summary(user=TeacherFactory())["young_teachers"] == 0
+
+
+def test_school_admin_sets_a_mentors_capacity(client, django_assert_max_num_queries):
+    school = SchoolFactory()
+    mentor = MentorFactory(school=school)
+    ActivePairFactory(mentor=mentor, mentee=YoungTeacherFactory(school=school))
+    url = reverse("mentoring:mentor_capacity", args=[mentor.pk])
+    for outsider in (MunicipalAdminFactory(municipality=school.municipality), SchoolAdminFactory(),
+                     TeacherFactory(school=school)):
+        client.force_login(outsider)
+        assert client.post(url, {"capacity": 5}).status_code == 404
+    assert not hasattr(mentor, "mentor_profile") or mentor.mentor_profile is None
+    client.force_login(SchoolAdminFactory(school=school))
+    client.post(url, {"capacity": 11})
+    client.post(url, {"capacity": 4})
+    mentor.refresh_from_db()
+    assert mentor.mentor_profile.capacity == 4
+    for _i in range(3):
+        MentorFactory(school=school)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("mentoring:mentors"))
+    rows = {m.pk: (m.current_mentees, m.mentor_capacity) for m in page.context["page"].object_list}
+    assert rows[mentor.pk] == (1, 4) and len(rows) == 5  # the teacher above has 5 years too
