@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .forms import SplitForm
+from .forms import MoveForm, SplitForm
 from .models import (
     Announcement,
     BulkOperation,
@@ -140,9 +140,41 @@ class EnrollmentAdmin(ManagedCohortsMixin, admin.ModelAdmin):
     list_select_related = ["teacher", "cohort"]
     readonly_fields = [f.name for f in Enrollment._meta.fields if f.name != "placement_score"]
     inlines = [EnrollmentEventInline]
+    actions = ["move_action"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.action(description=_("Move to another cohort of the same course"))
+    def move_action(self, request, queryset):
+        cohort_ids = set(queryset.values_list("cohort_id", flat=True))
+        if len(cohort_ids) != 1:
+            self.message_user(request, _("Choose teachers of one cohort at a time."), messages.WARNING)
+            return None
+        cohort = cohorts_managed_by(request.user).get(pk=cohort_ids.pop())
+        targets = cohorts_managed_by(request.user).filter(course_id=cohort.course_id).exclude(pk=cohort.pk)
+        form = MoveForm(request.POST if "to_cohort" in request.POST else None, cohorts=targets)
+        if form.is_valid():
+            try:
+                op = services.bulk_operation_start(
+                    kind="move",
+                    cohort=cohort,
+                    actor=request.user,
+                    ids=list(queryset.values_list("pk", flat=True)),
+                    to_cohort=form.cleaned_data["to_cohort"].pk,
+                )
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            else:
+                return redirect("cohorts:bulk", op.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Move %(n)s teachers from “%(cohort)s”") % {"n": queryset.count(), "cohort": cohort},
+            "form": form,
+            "selected": list(queryset.values_list("pk", flat=True)),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return render(request, "admin/cohorts/move.html", context)
 
 
 @admin.register(Nomination)

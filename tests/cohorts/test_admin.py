@@ -45,3 +45,19 @@ def test_split_action_runs_as_a_bulk_operation(client, django_capture_on_commit_
     assert (op.state, op.done, op.total) == ("done", 5, 5)
     assert [g.enrollments.count() for g in cohort.groups.order_by("pk")] == [3, 2]
     assert client.get(reverse("cohorts:bulk", args=[op.pk])).status_code == 200
+
+
+def test_move_action_moves_in_the_background(client, django_capture_on_commit_callbacks):
+    curator = CuratorFactory()
+    source = CohortFactory(curators=[curator])
+    target = CohortFactory(course=source.course, curators=[curator])
+    enrollments = EnrollmentFactory.create_batch(3, cohort=source)
+    client.force_login(curator)
+    url = reverse("admin:cohorts_enrollment_changelist")
+    ids = [e.pk for e in enrollments]
+    assert client.post(url, {"action": "move_action", "_selected_action": ids}).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"action": "move_action", "_selected_action": ids, "to_cohort": target.pk})
+    assert response.status_code == 302
+    assert target.enrollments.filter(state="enrolled").count() == 3
+    assert source.enrollments.filter(state="withdrawn").count() == 3
