@@ -65,6 +65,7 @@ def raw_page_data(data, questions) -> dict:
 
 
 class ResultsFilterForm(forms.Form):
+    course = forms.TypedChoiceField(label=_("Course"), required=False, coerce=int, empty_value=None)
     cohort = forms.TypedChoiceField(label=_("Cohort"), required=False, coerce=int, empty_value=None)
     compare = forms.TypedChoiceField(label=_("Compare with cohort"), required=False, coerce=int, empty_value=None)
     date_from = forms.DateField(label=_("Cohorts starting from"), required=False,
@@ -77,8 +78,10 @@ class ResultsFilterForm(forms.Form):
         first = [("", _("All cohorts"))] if everything else []
         self.fields["cohort"].choices = first + options
         self.fields["compare"].choices = [("", "—")] + options
+        courses = {c.course_id: c.course.title for c in cohorts}
+        self.fields["course"].choices = [("", _("All courses"))] + sorted(courses.items(), key=lambda kv: kv[1])
         for name, f in self.fields.items():
-            f.widget.attrs["class"] = "form-select form-select-sm" if name in ("cohort", "compare") else "form-control form-control-sm"
+            f.widget.attrs["class"] = "form-select form-select-sm" if name in ("course", "cohort", "compare") else "form-control form-control-sm"
 
     def clean(self):
         data = super().clean()

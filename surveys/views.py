@@ -169,6 +169,7 @@ def _results_context(request, pk: int):
         data = form.cleaned_data
         if data["cohort"]:
             flt.cohort_ids = [data["cohort"]]
+        flt.course_id = data["course"]
         flt.date_from, flt.date_to = data["date_from"], data["date_to"]
         if data["compare"]:
             compare = data["compare"]

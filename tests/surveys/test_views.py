@@ -254,3 +254,32 @@ def test_profile_page_query_count_is_constant(client, django_assert_max_num_quer
     with django_assert_max_num_queries(14):
         body = client.get(reverse("surveys:profile")).content.decode()
     assert body.count('class="border rounded p-3 mb-2 recommendation"') == min(6, competencies)
+
+
+def test_results_across_the_cohorts_of_a_course_over_a_period(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import MethodologistFactory
+
+    author = MethodologistFactory()
+    course, other_course = CourseFactory(title="Literacy"), CourseFactory(title="Other")
+    today = timezone.localdate()
+    old = CohortFactory(course=course, starts_on=today - timedelta(days=200), ends_on=today - timedelta(days=150))
+    new = CohortFactory(course=course)
+    elsewhere = CohortFactory(course=other_course)
+    survey, questions = feedback_survey(cohorts=[old, new, elsewhere], authors=[author], text=False)
+    for cohort, value in ((old, 1), (new, 5), (elsewhere, 3)):
+        for _ in range(5):
+            e = EnrollmentFactory(cohort=cohort)
+            services.response_submit(survey=survey, user=e.teacher, cohort=cohort,
+                                     answers={questions[0].pk: value, questions[1].pk: value})
+    client.force_login(author)
+    url = reverse("surveys:results", args=[survey.pk])
+    body = client.get(f"{url}?course={course.pk}").content.decode()
+    assert "10 responses" in body
+    recent = client.get(f"{url}?course={course.pk}&date_from={(today - timedelta(days=30)).isoformat()}")
+    assert "5 responses" in recent.content.decode()
+    assert "The end of the period is before its start." in client.get(
+        f"{url}?date_from=2026-05-01&date_to=2026-04-01").content.decode()
