@@ -172,7 +172,7 @@ class CourseRecommendationRuleAdmin(admin.ModelAdmin):
 class ParticipationAdmin(admin.ModelAdmin):
     """Who has taken part (for follow-up). What they answered is deliberately not reachable from here."""
 
-    list_display = ("survey", "user", "cohort", "submitted_on")
+    list_display = ("survey", "user", "cohort", "submitted_on", "level")
     list_filter = ("survey",)
     search_fields = ("user__email", "user__full_name")
     list_select_related = ("survey", "user", "cohort")
