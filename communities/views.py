@@ -197,7 +197,12 @@ def report_resolve(request, slug, pk):
 
 @login_required
 def topic_create(request, slug):
-    community, access = _community(request, slug)
+    community, access = _community(request, slug, readable=False)
+    if not access.is_member:
+        # The community itself is listed, so say plainly why (nothing of its content is shown).
+        messages.error(request, _("Only members of this closed community can do this. Ask to join first.")
+                       if community.is_closed else _("Join the community first."))
+        return redirect("communities:detail", slug=community.slug)
     form = TopicForm(request.POST or None, request.FILES or None)
     form.fields["title"].widget.attrs.update({
         "hx-get": reverse("communities:suggestions", args=[community.slug]),

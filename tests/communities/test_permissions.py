@@ -97,13 +97,15 @@ def test_writes_refused_and_nothing_changes(client, closed, outsider):
         client.post(reverse("communities:topic_solution", args=[topic.pk]), {"post": post.pk}),
         client.post(reverse("communities:topic_moderate", args=[topic.pk]), {"action": "lock"}),
         client.post(reverse("communities:post_hide", args=[post.pk]), {"hidden": "1"}),
-        client.post(reverse("communities:topic_create", args=["secret"]), {"title": "x", "body": "y"}),
         client.post(reverse("communities:event", args=[closed["event"].pk]), {"action": "register"}),
         client.post("/api/v1/community-posts/", {"topic": topic.pk, "body": "intrusion"}),
         client.post("/api/v1/community-topics/", {"community": "secret", "title": "t", "body": "b"}),
         client.post(f"/api/v1/community-events/{closed['event'].pk}/register/"),
     ]
     assert [r.status_code for r in responses] == [404] * len(responses)
+    refused = client.post(reverse("communities:topic_create", args=["secret"]), {"title": "x", "body": "y"}, follow=True)
+    assert "Only members of this closed community can do this. Ask to join first." in refused.content.decode()
+    assert b"Confidential" not in refused.content
     assert (Post.objects.count(), Topic.objects.count(), Registration.objects.count()) == before
     topic.refresh_from_db()
     assert not topic.is_locked and topic.solution_id is None
