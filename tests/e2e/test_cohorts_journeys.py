@@ -46,6 +46,10 @@ def test_teacher_enrols_learns_submits_and_reads_the_review(page, live_server, l
     page.wait_for_load_state("networkidle")
     shot("cohorts-05-submitted")
     assert Submission.objects.get().state == Submission.State.SUBMITTED
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    page.goto(f"{live_server.url}/learn/my/{enrollment.pk}/")
+    shot("cohorts-05b-player-phone")
+    page.set_viewport_size({"width": 1280, "height": 860})
 
     page.context.clear_cookies()
     login_as(curator)
