@@ -137,3 +137,26 @@ def test_pair_list_state_filter(client):
     assert client.get("/api/v1/mentoring/pairs/?state=active").json()["count"] == 1
     assert client.get("/api/v1/mentoring/pairs/?state=proposed").json()["count"] == 0
     assert pair.state == PairState.ACTIVE
+
+
+@pytest.mark.parametrize("endpoint", ["pairs", "goals", "meetings", "plans"])
+def test_api_lists_run_constant_queries(client, django_assert_max_num_queries, endpoint):
+    from .factories import MeetingFactory, PlanFactory, PlanGoalFactory
+
+    school = SchoolFactory()
+    admin = SchoolAdminFactory(school=school)
+    client.force_login(admin)
+    counts = []
+    for size in (1, 5):
+        for _i in range(size):
+            pair = ActivePairFactory(mentee=YoungTeacherFactory(school=school), mentor=MentorFactory(school=school))
+            pair.focus_competencies.set([CompetencyFactory()])
+            PairGoalFactory(pair=pair)
+            MeetingFactory(pair=pair)
+            PlanGoalFactory(plan=PlanFactory(teacher=TeacherFactory(school=school)))
+        with django_assert_max_num_queries(10) as ctx:
+            response = client.get(f"/api/v1/mentoring/{endpoint}/")
+        assert response.status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
+    assert response.json()["count"] == 6
