@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.apps import apps
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from accounts.models import Subject
@@ -186,18 +187,30 @@ def course_catalogue(*, user, filters: CatalogueFilters, base: QuerySet[Course] 
     return _card_queryset(qs)
 
 
+FACETS_CACHE_KEY = "courses:catalogue-facets:v1"
+FACETS_CACHE_SECONDS = 60
+
+
 def catalogue_facets() -> dict:
-    """Choices for the sidebar: subjects and competency areas that published courses use (3 queries)."""
-    published = Course.objects.filter(status=Course.Status.PUBLISHED)
-    subjects = list(
-        Subject.objects.filter(courses__in=published).annotate(n=Count("courses", distinct=True)).order_by("name")
-    )
-    areas = list(
-        CompetencyArea.objects.prefetch_related(
-            Prefetch("competencies", queryset=Competency.objects.order_by("code"))
-        ).order_by("position", "code")
-    )
-    return {"subjects": subjects, "areas": areas}
+    """Choices for the sidebar: subjects that published courses use (with counts) and the competency tree.
+
+    Three queries, cached for a minute in the shared cache (they change only when courses are published).
+    """
+    facets = cache.get(FACETS_CACHE_KEY)
+    if facets is None:
+        subjects = list(
+            Subject.objects.annotate(n=Count("courses", filter=Q(courses__status=Course.Status.PUBLISHED)))
+            .filter(n__gt=0)
+            .order_by("name")
+        )
+        areas = list(
+            CompetencyArea.objects.prefetch_related(
+                Prefetch("competencies", queryset=Competency.objects.order_by("code"))
+            ).order_by("position", "code")
+        )
+        facets = {"subjects": subjects, "areas": areas}
+        cache.set(FACETS_CACHE_KEY, facets, FACETS_CACHE_SECONDS)
+    return facets
 
 
 def course_detail_for_user(*, user, slug: str) -> Course:

@@ -5,6 +5,7 @@ import csv
 import io
 from collections.abc import Iterable
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -138,6 +139,7 @@ def course_publish(*, user, course: Course) -> Course:
     course.status = Course.Status.PUBLISHED
     course.published_at = timezone.now()
     course.save(update_fields=["status", "published_at", "updated_at"])
+    transaction.on_commit(_forget_facets)
     return course
 
 
@@ -149,7 +151,14 @@ def course_archive(*, user, course: Course) -> Course:
     if course.status != Course.Status.ARCHIVED:
         course.status = Course.Status.ARCHIVED
         course.save(update_fields=["status", "updated_at"])
+        transaction.on_commit(_forget_facets)
     return course
+
+
+def _forget_facets() -> None:
+    from .selectors import FACETS_CACHE_KEY
+
+    cache.delete(FACETS_CACHE_KEY)
 
 
 def _free_slug(base: str) -> str:
