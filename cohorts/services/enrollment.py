@@ -452,3 +452,15 @@ def bulk_operation_start(*, kind: str, cohort: Cohort, actor, ids: list[int] | N
     )
     transaction.on_commit(lambda: bulk_operation_run.delay(op.pk))
     return op
+
+
+LEVEL_SCORES = {Cohort.Level.INTRODUCTORY: 1, Cohort.Level.BASIC: 2, Cohort.Level.ADVANCED: 3}
+
+
+def enrollment_record_placement(*, enrollment_id: int, score=None, level: str = "") -> None:
+    """Called by the surveys app with a placement survey's result; the split orders groups by it."""
+    if score is None:
+        score = LEVEL_SCORES.get(level)
+    if score is None:
+        return
+    Enrollment.objects.filter(pk=enrollment_id).update(placement_score=score)

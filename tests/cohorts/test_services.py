@@ -320,3 +320,15 @@ def test_announcement_read_and_check_in():
     attendance_check_in(session=session, enrollment=enrollment, code="ab12")
     enrollment.refresh_from_db()
     assert enrollment.state == S.COMPLETED
+
+
+def test_placement_from_the_surveys_app_orders_the_split():
+    from cohorts.services import enrollment_record_placement
+
+    enrollment = EnrollmentFactory()
+    enrollment_record_placement(enrollment_id=enrollment.pk, score=None, level="advanced")
+    enrollment.refresh_from_db()
+    assert enrollment.placement_score == 3
+    enrollment_record_placement(enrollment_id=enrollment.pk, score=42, level="")
+    enrollment.refresh_from_db()
+    assert enrollment.placement_score == 42
