@@ -335,7 +335,21 @@ def cabinet_mentoring(user) -> dict:
         .select_related("mentor", "mentee")
         .order_by("-created_at")[:5]
     )
+    _mark_feedback_due(user, pairs)
     return {"plan": plan, "pairs": pairs}
+
+
+def _mark_feedback_due(user, pairs: list[MentoringPair]) -> None:
+    """pair.feedback_due: the user is the mentee and this period's feedback is missing (one query)."""
+    from .services import feedback_period
+
+    periods = {p.pk: feedback_period(p) for p in pairs if p.mentee_id == user.pk}
+    periods = {pk: n for pk, n in periods.items() if n is not None}
+    done = set(
+        Feedback.objects.filter(pair_id__in=list(periods)).values_list("pair_id", "period")
+    ) if periods else set()
+    for pair in pairs:
+        pair.feedback_due = pair.pk in periods and (pair.pk, periods[pair.pk]) not in done
 
 
 # --- reports ------------------------------------------------------------------------------------

@@ -273,3 +273,13 @@ def test_school_admin_sets_a_mentors_capacity(client, django_assert_max_num_quer
         page = client.get(reverse("mentoring:mentors"))
     rows = {m.pk: (m.current_mentees, m.mentor_capacity) for m in page.context["page"].object_list}
     assert rows[mentor.pk] == (1, 4) and len(rows) == 5  # the teacher above has 5 years too
+
+
+def test_cabinet_shows_when_the_mentees_feedback_is_due(client):
+    pair = ActivePairFactory(start_date=timezone.localdate() - dt.timedelta(weeks=4), feedback_every_weeks=4)
+    client.force_login(pair.mentee)
+    assert "Feedback is due" in client.get(reverse("cabinet")).content.decode()
+    Feedback.objects.create(pair=pair, period=1, availability=4, usefulness=4, advice=4, confidence=4)
+    assert "Feedback is due" not in client.get(reverse("cabinet")).content.decode()
+    client.force_login(pair.mentor)
+    assert "Feedback is due" not in client.get(reverse("cabinet")).content.decode()
