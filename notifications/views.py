@@ -1,15 +1,15 @@
 """Pages: the list (unread first), mark read, preferences, and the login-free unsubscribe link."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
-
-from pdplatform.pagination import paginate
 
 from .forms import PreferencesForm
 from .selectors import kind_label, notifications_for, preferences_for, unread_count_for
@@ -32,7 +32,9 @@ def _back_to_list(request):
 
 @login_required
 def notification_list(request):
-    page = paginate(request, notifications_for(user=request.user))
+    # Django's paginator directly (not pdplatform.pagination): this app sits below pdplatform.
+    paginator = Paginator(notifications_for(user=request.user), settings.PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     return render(request, "notifications/list.html", {"page": page})
 
 
