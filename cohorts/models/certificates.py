@@ -1,0 +1,180 @@
+"""Certificates: one per completed enrollment, a platform-wide number, an unguessable verification
+code, the facts as they were at issuance, and the PDF rendered once from a template."""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .cohort import Cohort
+from .enrollment import Enrollment
+
+# Where each piece goes on the page: {field: [x_mm, y_mm, font_size]} from the bottom-left corner.
+# Text is centred on x; for "qr" the third value is the code's side in millimetres.
+DEFAULT_LAYOUT = {
+    "title": [148.5, 165, 30],
+    "subtitle": [148.5, 152, 14],
+    "name": [148.5, 125, 26],
+    "course_intro": [148.5, 108, 12],
+    "course": [148.5, 97, 16],
+    "hours": [148.5, 85, 12],
+    "dates": [148.5, 77, 12],
+    "signatures": [148.5, 45, 11],
+    "number": [30, 18, 10],
+    "issued": [30, 12, 9],
+    "qr": [250, 12, 32],
+}
+LAYOUT_FIELDS = tuple(DEFAULT_LAYOUT)
+
+
+def default_layout() -> dict:
+    return {key: list(value) for key, value in DEFAULT_LAYOUT.items()}
+
+
+def background_upload_to(instance, filename: str) -> str:
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"cohorts/certificate_templates/{uuid.uuid4().hex}.{ext[:5]}"
+
+
+def certificate_upload_to(instance, filename: str) -> str:
+    # Not derived from the verification code: a listing of the storage must not reveal codes.
+    return f"cohorts/certificates/{uuid.uuid4().hex}.pdf"
+
+
+class CertificateTemplate(models.Model):
+    """A page design methodologists choose in the admin: background plus positioned fields."""
+
+    name = models.CharField(_("name"), max_length=200)
+    background = models.FileField(
+        _("background (image or PDF)"),
+        upload_to=background_upload_to,
+        blank=True,
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "pdf"])],
+        help_text=_("A4 landscape. Empty: a plain white page with a frame."),
+    )
+    layout = models.JSONField(
+        _("field positions"),
+        default=default_layout,
+        help_text=_("{field: [x_mm, y_mm, font_size]} from the bottom-left corner; text is centred on x."),
+    )
+    signatures = models.TextField(
+        _("signatures"), blank=True, help_text=_("One line per signature, e.g. “Director ________ I. Ivanova”.")
+    )
+    courses = models.ManyToManyField(
+        "courses.Course",
+        blank=True,
+        related_name="certificate_templates",
+        verbose_name=_("used for courses"),
+        help_text=_("Other courses use the default template."),
+    )
+    is_default = models.BooleanField(_("default template"), default=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("certificate template")
+        verbose_name_plural = _("certificate templates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="certificatetemplate_one_default"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CertificateCounter(models.Model):
+    """The last number handed out per year; incremented under its row lock (a short transaction)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("certificate counter")
+        verbose_name_plural = _("certificate counters")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class Certificate(models.Model):
+    enrollment = models.OneToOneField(
+        Enrollment, on_delete=models.PROTECT, related_name="certificate", verbose_name=_("enrollment")
+    )
+    number = models.CharField(_("number"), max_length=32, unique=True)
+    code = models.CharField(_("verification code"), max_length=64, unique=True)
+    issued_at = models.DateTimeField(_("issued at"))
+    holder_name = models.CharField(_("holder"), max_length=200)
+    course_title = models.CharField(_("course"), max_length=255)
+    hours = models.PositiveSmallIntegerField(_("academic hours"))
+    starts_on = models.DateField(_("course started on"))
+    ends_on = models.DateField(_("course ended on"))
+    language = models.CharField(_("language"), max_length=5)
+    template = models.ForeignKey(
+        CertificateTemplate,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("template"),
+    )
+    pdf = models.FileField(_("PDF"), upload_to=certificate_upload_to)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_reason = models.CharField(_("reason for revoking"), max_length=500, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+    reissue_count = models.PositiveSmallIntegerField(_("times re-issued"), default=0)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | ~Q(revoked_reason=""), name="certificate_revoked_has_reason"
+            ),
+            models.CheckConstraint(condition=~Q(pdf=""), name="certificate_has_pdf"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None
+
+
+class CertificateBatch(models.Model):
+    """Progress of "issue certificates for a cohort": the page polls it.
+
+    Done is counted from the certificates themselves (not incremented by tasks), so a task that runs
+    twice after a worker was killed can never push the count past the truth.
+    """
+
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="certificate_batches", verbose_name=_("cohort")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("started by")
+    )
+    total = models.PositiveIntegerField(_("completed enrollments"), default=0)
+    messages = models.JSONField(_("problems"), default=list, blank=True)
+    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("certificate issuance")
+        verbose_name_plural = _("certificate issuances")
+
+    def __str__(self) -> str:
+        return f"{self.cohort} ({self.total})"
