@@ -6,8 +6,8 @@ register = template.Library()
 @register.filter
 def heat(score) -> str:
     """A heat-map colour class for a 0–100 score: heat-0 (red) … heat-4 (green)."""
-    if score is None:
-        return ""
+    if score is None or score == "":
+        return ""  # no measurement in this cell
     return f"heat-{min(4, max(0, int(score) // 20))}"
 
 

@@ -283,3 +283,21 @@ def test_results_across_the_cohorts_of_a_course_over_a_period(client):
     assert "5 responses" in recent.content.decode()
     assert "The end of the period is before its start." in client.get(
         f"{url}?date_from=2026-05-01&date_to=2026-04-01").content.decode()
+
+
+def test_heatmap_with_gaps_and_across_schools(client):
+    from tests.factories import MunicipalAdminFactory
+
+    admin = SchoolAdminFactory()
+    a, b = CompetencyFactory(), CompetencyFactory()
+    only_a, (qa,) = diagnostic_survey(competencies=[a], per_competency=1)
+    only_b, (qb,) = diagnostic_survey(competencies=[b], per_competency=1)
+    services.response_submit(survey=only_a, user=TeacherFactory(school=admin.school), answers={qa.pk: 5})
+    services.response_submit(survey=only_b, user=TeacherFactory(school=admin.school), answers={qb.pk: 1})
+    TeacherFactory(school=admin.school)  # not measured at all
+    client.force_login(admin)
+    body = client.get(reverse("surveys:heatmap")).content.decode()
+    assert body.count('class="cell "') == 4 and "heat-4" in body and "heat-0" in body
+    client.force_login(MunicipalAdminFactory(municipality=admin.school.municipality))
+    body = client.get(reverse("surveys:heatmap")).content.decode()
+    assert 'id="heat-schools"' in body and admin.school.name in body
