@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def _tests_defaults(settings, tmp_path):
     """Tasks run eagerly in the test process unless a test asks for a real worker; files go to tmp."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Factories hash a password per user; a fast hasher keeps big fixtures quick (login still verifies it).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
