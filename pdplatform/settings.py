@@ -236,6 +236,16 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "cohorts.tasks.expire_offers",
         "schedule": crontab(minute="*/10"),
     },
+    "cohorts-deadline-reminders": {
+        "task": "notifications.tasks.reminder_sweep",
+        "schedule": crontab(minute=5),
+        "args": ["cohorts.reminders.deadline_soon"],
+    },
+    "cohorts-curator-escalation": {
+        "task": "notifications.tasks.reminder_sweep",
+        "schedule": crontab(minute="*/15"),
+        "args": ["cohorts.reminders.curator_escalation"],
+    },
     "notifications-daily-digest": {
         "task": "notifications.tasks.send_digests",
         "schedule": crontab(hour=int(env("NOTIFICATIONS_DIGEST_HOUR", "7")), minute=0),
