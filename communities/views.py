@@ -56,6 +56,17 @@ def _int(value, default: int = 1) -> int:
         return default
 
 
+def _page_window(current: int, total: int, around: int = 3) -> list[int | None]:
+    """1 … 7 8 [9] 10 11 … 100: a short pager even for a topic with a hundred pages (None = a gap)."""
+    wanted = {1, total, *range(current - around, current + around + 1)}
+    window: list[int | None] = []
+    for number in sorted(n for n in wanted if 1 <= n <= total):
+        if window and window[-1] is not None and number - window[-1] > 1:
+            window.append(None)
+        window.append(number)
+    return window
+
+
 def _error(request, exc: CommunityError) -> None:
     messages.error(request, " ".join(exc.messages))
 
@@ -251,7 +262,7 @@ def topic_detail(request, pk):
     can_reply = access.is_member and ((not topic.is_locked and not topic.is_hidden) or access.is_moderator)
     return render(request, "communities/topic.html", {
         "community": community, "topic": topic, "access": access, "posts": posts,
-        "page_number": page_number, "pages": range(1, pages + 1), "page_count": pages,
+        "page_number": page_number, "pages": _page_window(page_number, pages), "page_count": pages,
         "last_read": last_read, "form": PostForm(initial=initial) if can_reply else None, "can_reply": can_reply,
         "follow_level": selectors.topic_follow_level(request.user, topic) or (
             access.membership.level if access.membership else FollowLevel.NORMAL),
