@@ -223,6 +223,10 @@ class Participation(models.Model):
     def __str__(self) -> str:
         return f"{self.user} → {self.survey}"
 
+    @property
+    def level_label(self) -> str:
+        return str(Course.Level(self.level).label) if self.level in Course.Level.values else self.level
+
 
 class Response(models.Model):
     """What was answered. Anonymous: no respondent, no date, a random key — nothing to join on."""

@@ -335,6 +335,18 @@ def survey_results(*, survey: Survey, flt: ResultFilter, with_texts: bool = True
     return SurveyResults(survey, responses, False, likert, choices, numbers, text_rows)
 
 
+def placement_levels(*, survey: Survey, flt: ResultFilter) -> QuerySet[Participation]:
+    """Each listener's placement level in the cohorts in view (placement surveys are never anonymous)."""
+    if survey.kind != Survey.Kind.PLACEMENT:
+        return Participation.objects.none()
+    qs = Participation.objects.filter(survey=survey).select_related("user", "cohort")
+    if flt.cohort_ids is not None:
+        qs = qs.filter(cohort_id__in=flt.cohort_ids)
+    if flt.course_id:
+        qs = qs.filter(cohort__course_id=flt.course_id)
+    return qs.order_by("cohort__title", "level", "user__full_name")
+
+
 def responses_per_cohort(*, survey: Survey, cohort_ids: list[int] | None) -> dict[int, int]:
     qs = Response.objects.filter(survey=survey, cohort__isnull=False)
     if cohort_ids is not None:

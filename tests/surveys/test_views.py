@@ -301,3 +301,24 @@ def test_heatmap_with_gaps_and_across_schools(client):
     client.force_login(MunicipalAdminFactory(municipality=admin.school.municipality))
     body = client.get(reverse("surveys:heatmap")).content.decode()
     assert 'id="heat-schools"' in body and admin.school.name in body
+
+
+def test_placement_levels_are_listed_for_the_cohort_curator(client):
+    from tests.factories import CuratorFactory
+
+    curator = CuratorFactory()
+    cohort = CohortFactory(curators=[curator])
+    other = CohortFactory()
+    survey = SurveyFactory(kind="placement", audience="cohort", cohorts=[cohort, other])
+    q = QuestionFactory(section=SectionFactory(survey=survey), survey=survey)
+    for value, name in ((1, "Low Listener"), (3, "Mid Listener"), (5, "Top Listener")):
+        e = EnrollmentFactory(cohort=cohort, teacher=TeacherFactory(full_name=name))
+        services.response_submit(survey=survey, user=e.teacher, cohort=cohort, answers={q.pk: value})
+    e = EnrollmentFactory(cohort=other, teacher=TeacherFactory(full_name="Elsewhere Listener"))
+    services.response_submit(survey=survey, user=e.teacher, cohort=other, answers={q.pk: 5})
+    client.force_login(curator)
+    body = client.get(reverse("surveys:results", args=[survey.pk])).content.decode()
+    assert "<td>Low Listener</td><td>Introductory</td>" in body
+    assert "<td>Mid Listener</td><td>Basic</td>" in body
+    assert "<td>Top Listener</td><td>Advanced</td>" in body
+    assert "Elsewhere Listener" not in body
