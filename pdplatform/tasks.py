@@ -12,3 +12,12 @@ def heartbeat(note: str | None = None) -> str:
     note = note or timezone.now().strftime("beat-%Y%m%d%H%M")
     WorkerHeartbeat.objects.get_or_create(note=note, defaults={"worker": socket.gethostname()})
     return note
+
+
+@shared_task(name="pdplatform.tasks.export_report")
+def export_report(job_id: str) -> str | None:
+    """A large report export (routed to the "heavy" queue by CELERY_TASK_ROUTES "*.tasks.export*")."""
+    from pdplatform.reports.services import export_job_run
+
+    job = export_job_run(job_id=job_id)
+    return job.state if job else None

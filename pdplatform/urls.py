@@ -4,11 +4,14 @@ from django.urls import include, path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from cohorts import certificate_views
+
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("cabinet/", views.cabinet, name="cabinet"),
+    path("verify/<str:code>/", certificate_views.verify, name="certificate_verify"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/", include("accounts.urls")),
@@ -19,6 +22,7 @@ urlpatterns = [
     path("surveys/", include("surveys.urls")),
     path("communities/", include("communities.urls")),
     path("mentoring/", include("mentoring.urls")),
+    path("reports/", include("pdplatform.reports.urls")),
     # Each app adds its API routes here: path("api/v1/", include("<app>.api_urls")),
     path("api/v1/", include("notifications.api_urls")),
     path("api/v1/", include("courses.api_urls")),
@@ -26,6 +30,7 @@ urlpatterns = [
     path("api/v1/", include("mentoring.api_urls")),
     path("api/v1/", include("surveys.api_urls")),
     path("api/v1/", include("communities.api_urls")),
+    path("api/v1/", include("pdplatform.reports.api_urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("export.<str:fmt>", views.school_export, name="school_export"),
+    path("teachers/", views.teachers, name="teachers"),
+    path("teachers/export.<str:fmt>", views.teachers_export, name="teachers_export"),
+    path("cohorts/", views.cohorts, name="cohorts"),
+    path("cohorts/<int:cohort_id>/", views.cohort_report, name="cohort"),
+    path("cohorts/<int:cohort_id>/export.<str:fmt>", views.cohort_export, name="cohort_export"),
+    path("monitoring/", views.monitoring, name="monitoring"),
+    path("monitoring/export.xlsx", views.monitoring_export, name="monitoring_export"),
+    path("jobs/<uuid:job_id>/", views.job, name="job"),
+    path("jobs/<uuid:job_id>/download/", views.job_download, name="job_download"),
+]

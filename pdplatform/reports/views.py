@@ -1,0 +1,247 @@
+"""Report pages and exports. Thin: forms parse, selectors read (scoped), services export and log."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from cohorts.models import Cohort
+from pdplatform.models import ExportJob
+from pdplatform.pagination import paginate
+
+from . import charts, selectors, services
+from .exports import XLSX_CONTENT_TYPE, csv_response, xlsx_response
+
+
+def _query_without(request, *names) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def _export(request, spec, fmt: str):
+    """Stream a small export, or hand a large one to a worker and show its progress page."""
+    if fmt not in services.FORMATS:
+        raise Http404
+    if spec.count > services.async_threshold():
+        job = services.export_job_start(user=request.user, report=spec.report, fmt=fmt, params=spec.params)
+        return redirect("reports:job", job_id=job.pk)
+    services.export_log_record(user=request.user, report=spec.report, fmt=fmt, filters=spec.params, rows=spec.count)
+    if fmt == "csv":
+        return csv_response(spec.columns, spec.rows, spec.filename)
+    return xlsx_response(spec.sheets, spec.filename)
+
+
+def _bad_filter(request, message: str):
+    return render(request, "reports/error.html", {"message": message}, status=400)
+
+
+@login_required
+def home(request):
+    """The school report (teachers × cohorts) for school and municipal administrators."""
+    user = request.user
+    if not selectors.can_see_school_report(user):
+        if selectors.can_see_cohort_reports(user):
+            return redirect("reports:cohorts")
+        raise PermissionDenied
+    form = services.school_filter_form(user=user, data=request.GET)
+    page = None
+    if form.is_valid():
+        flt = selectors.EnrollmentFilters.from_form(form)
+        page = paginate(request, selectors.school_report_rows(user=user, flt=flt))
+        page.object_list = [selectors.enrollment_row_values(r) for r in page.object_list]
+    return render(
+        request,
+        "reports/school.html",
+        {
+            "form": form,
+            "page": page,
+            "columns": selectors.enrollment_columns(),
+            "query": _query_without(request, "page"),
+            "sort_query": _query_without(request, "page", "sort"),
+            "current_sort": request.GET.get("sort", ""),
+            "sorts": ["teacher", "school", "course", "cohort", "starts", "state", "progress", "score"],
+            "tabs": _tabs(user, "school"),
+            "threshold": services.async_threshold(),
+        },
+        status=200 if page is not None else 400,
+    )
+
+
+def _tabs(user, active: str) -> list[dict]:
+    tabs = []
+    if selectors.can_see_school_report(user):
+        tabs += [
+            {"key": "school", "url": reverse("reports:home"), "label": _("Teachers and cohorts")},
+            {"key": "teachers", "url": reverse("reports:teachers"), "label": _("Hours and three-year cycle")},
+        ]
+    if selectors.can_see_monitoring(user):
+        tabs.append({"key": "monitoring", "url": reverse("reports:monitoring"), "label": _("Municipal monitoring")})
+    if selectors.can_see_cohort_reports(user):
+        tabs.append({"key": "cohorts", "url": reverse("reports:cohorts"), "label": _("Cohort reports")})
+    for tab in tabs:
+        tab["active"] = tab["key"] == active
+    return tabs
+
+
+@login_required
+@require_GET
+def school_export(request, fmt: str):
+    try:
+        spec = services.school_export_spec(user=request.user, data=request.GET)
+    except services.ReportError as exc:
+        if exc.code == "forbidden":
+            raise PermissionDenied from None
+        return _bad_filter(request, " ".join(exc.messages))
+    return _export(request, spec, fmt)
+
+
+@login_required
+def teachers(request):
+    user = request.user
+    if not selectors.can_see_school_report(user):
+        raise PermissionDenied
+    form = services.teacher_filter_form(user=user, data=request.GET)
+    page = None
+    cycle = selectors.current_cycle()
+    if form.is_valid():
+        c = form.cleaned_data
+        qs = selectors.teacher_report(user=user, show=c.get("show") or "", subject=c.get("subject"),
+                                      school=c.get("school"), cycle=cycle)
+        page = paginate(request, qs)
+        for teacher in page.object_list:
+            teacher.behind = teacher.cycle_total < cycle.expected_now
+    return render(
+        request,
+        "reports/teachers.html",
+        {"form": form, "page": page, "cycle": cycle, "query": _query_without(request, "page"),
+         "tabs": _tabs(user, "teachers")},
+        status=200 if page is not None else 400,
+    )
+
+
+@login_required
+@require_GET
+def teachers_export(request, fmt: str):
+    try:
+        spec = services.teachers_export_spec(user=request.user, data=request.GET)
+    except services.ReportError as exc:
+        if exc.code == "forbidden":
+            raise PermissionDenied from None
+        return _bad_filter(request, " ".join(exc.messages))
+    return _export(request, spec, fmt)
+
+
+@login_required
+def cohorts(request):
+    if not selectors.can_see_cohort_reports(request.user):
+        raise PermissionDenied
+    page = paginate(request, selectors.cohorts_for_reports(request.user))
+    return render(request, "reports/cohorts.html", {"page": page, "tabs": _tabs(request.user, "cohorts")})
+
+
+@login_required
+def cohort_report(request, cohort_id: int):
+    try:
+        cohort = selectors.cohort_for_report(user=request.user, cohort_id=cohort_id)
+    except Cohort.DoesNotExist:
+        raise Http404 from None
+    page = paginate(request, selectors.cohort_report_rows(cohort), per_page=50)
+    page.object_list = [selectors.enrollment_row_values(r) for r in page.object_list]
+    return render(
+        request,
+        "reports/cohort.html",
+        {
+            "cohort": cohort,
+            "page": page,
+            "columns": selectors.enrollment_columns(),
+            "summary": selectors.cohort_school_summary(cohort),
+            "response": selectors.cohort_response_stats(cohort),
+            "reviews": selectors.review_time_stats(cohort),
+            "tabs": _tabs(request.user, "cohorts"),
+        },
+    )
+
+
+@login_required
+@require_GET
+def cohort_export(request, cohort_id: int, fmt: str):
+    try:
+        spec = services.cohort_export_spec(user=request.user, cohort_id=cohort_id)
+    except services.ReportError:
+        raise Http404 from None
+    return _export(request, spec, fmt)
+
+
+@login_required
+def monitoring(request):
+    user = request.user
+    if not selectors.can_see_monitoring(user):
+        raise PermissionDenied
+    from .forms import MonitoringForm
+
+    form = MonitoringForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return render(request, "reports/monitoring.html", {"form": form, "tabs": _tabs(user, "monitoring")},
+                      status=400)
+    data = selectors.monitoring(user=user, year=form.year_value())
+    chart_data = {
+        "share": charts.bar_chart([(r["name"], r["share_3y"] or 0) for r in data["by_school"]], max_value=100,
+                                  suffix="%", title=_("Teachers with a completed course in 3 years, %")),
+        "trained": charts.bar_chart([(r["name"], r["trained_year"]) for r in data["by_school"]],
+                                    title=_("Teachers trained this school year")),
+        "deficits": charts.pair_chart(
+            [(f'{r["competency__code"]} {r["competency__name"]}', r["found"], r["fixed"]) for r in data["deficits"]],
+            title=_("Deficits found vs addressed"), labels=(_("found"), _("addressed"))),
+        "young": charts.pair_chart(
+            [(r["name"], r["young_mentored"], r["young_unmentored"]) for r in data["mentoring"]],
+            title=_("Young teachers with and without a mentor"), labels=(_("with a mentor"), _("without"))),
+    }
+    return render(
+        request,
+        "reports/monitoring.html",
+        {"form": form, "data": data, "charts": chart_data, "tabs": _tabs(user, "monitoring"),
+         "query": request.GET.urlencode()},
+    )
+
+
+@login_required
+@require_GET
+def monitoring_export(request):
+    try:
+        spec = services.monitoring_export_spec(user=request.user, data=request.GET)
+    except services.ReportError as exc:
+        if exc.code == "forbidden":
+            raise PermissionDenied from None
+        return _bad_filter(request, " ".join(exc.messages))
+    return _export(request, spec, "xlsx")
+
+
+def _job_or_404(request, job_id) -> ExportJob:
+    try:
+        return services.export_job_for(user=request.user, job_id=job_id)
+    except ExportJob.DoesNotExist:
+        raise Http404(_("There is no such export of yours.")) from None
+
+
+@login_required
+def job(request, job_id):
+    job = _job_or_404(request, job_id)
+    template = "reports/_job_progress.html" if request.htmx else "reports/job.html"
+    return render(request, template, {"job": job, "tabs": _tabs(request.user, "")})
+
+
+@login_required
+def job_download(request, job_id):
+    job = _job_or_404(request, job_id)
+    if job.state != ExportJob.State.DONE or not job.file:
+        return render(request, "reports/error.html", {"message": _("The file is not ready yet.")}, status=409)
+    content_type = "text/csv; charset=utf-8" if job.fmt == "csv" else XLSX_CONTENT_TYPE
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=f"{job.report}-report.{job.fmt}",
+                        content_type=content_type)
