@@ -332,6 +332,7 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "MentoringGoalStateEnum": "mentoring.models.GoalState",
         "DevelopmentPlanStateEnum": "mentoring.models.PlanState",
         "MeetingStatusEnum": "mentoring.models.MeetingStatus",
+        "CourseStatusEnum": "courses.models.Course.Status",
     }
 )
 CSRF_FAILURE_VIEW = "pdplatform.views.csrf_failure"
