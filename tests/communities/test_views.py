@@ -198,3 +198,81 @@ def test_ics_folding_multibyte():
     folded = fold(line)
     assert all(len(part.encode()) <= 75 for part in folded.split("\r\n"))
     assert folded.replace("\r\n ", "") == line
+
+
+def test_moderator_approves_join_request_and_member_cannot(client):
+    closed = CommunityFactory(slug="mo", is_closed=True)
+    moderator = member(closed, role="moderator")
+    plain = member(closed)
+    applicant = member(CommunityFactory())
+    request = services.membership_join(community=closed, user=applicant, message="Прошу принять")
+    url = reverse("communities:membership_decide", args=["mo", request.pk])
+    client.force_login(plain)
+    client.post(url, {"action": "approve"}, follow=True)
+    request.refresh_from_db()
+    assert request.state == "pending"
+    client.force_login(moderator)
+    page = client.get(reverse("communities:members", args=["mo"])).content.decode()
+    assert "Прошу принять" in page
+    client.post(url, {"action": "approve"})
+    request.refresh_from_db()
+    assert request.state == "active"
+    assert client.post(url, {"action": "delete-everything"}).status_code == 400
+
+
+def test_report_through_the_page_reaches_the_moderators_queue(client):
+    club = CommunityFactory(slug="rep")
+    author, reader = member(club), member(club)
+    moderator = member(club, role="moderator")
+    topic = services.topic_create(community=club, author=author, title="T", body="spam link")
+    client.force_login(reader)
+    post = topic.posts.get()
+    client.post(reverse("communities:post_report", args=[post.pk]), {"reason": "Реклама"})
+    again = client.post(reverse("communities:post_report", args=[post.pk]), {"reason": "Снова"})
+    assert "already reported" in again.content.decode()
+    assert client.get(reverse("communities:reports", args=["rep"])).status_code == 404
+    client.force_login(moderator)
+    queue = client.get(reverse("communities:reports", args=["rep"])).content.decode()
+    assert "Реклама" in queue and "Снова" not in queue
+
+
+def test_material_shared_rated_and_sorted(client, django_assert_max_num_queries):
+    from communities.models import Material
+
+    club = CommunityFactory(slug="lib")
+    author, rater = member(club), member(club)
+    client.force_login(author)
+    response = client.post(reverse("communities:material_create", args=["lib"]), {
+        "title": "Урок дробей", "kind": "lesson_plan", "description": "План *урока*", "grade_from": "5",
+        "grade_to": "6", "tags": "дроби, 5 класс", "files": [SimpleUploadedFile("plan.png", PNG)],
+    })
+    material = Material.objects.get()
+    assert response["Location"] == reverse("communities:material", args=[material.pk])
+    bad = client.post(reverse("communities:material_create", args=["lib"]), {
+        "title": "x", "kind": "lesson_plan", "description": "d", "grade_from": "9", "grade_to": "5"})
+    assert bad.status_code == 200 and Material.objects.count() == 1
+    newer = services.material_create(community=club, author=author, title="Новый", description="d")
+    client.force_login(rater)
+    client.post(reverse("communities:material", args=[material.pk]), {"score": "5"})
+    client.post(reverse("communities:material", args=[material.pk]), {"body": "Спасибо!"})
+    material.refresh_from_db()
+    assert (material.rating_count, material.comments.count()) == (1, 1)
+    useful = client.get(reverse("communities:materials", args=["lib"])).content.decode()
+    newest = client.get(reverse("communities:materials", args=["lib"]), {"sort": "newest"}).content.decode()
+    assert useful.index("Урок дробей") < useful.index("Новый")
+    assert newest.index(newer.title) < newest.index("Урок дробей")
+
+
+def test_event_register_through_the_page(client):
+    club = CommunityFactory(slug="evp")
+    event = EventFactory(community=club, capacity=1, online_url="https://meet.example.org/x")
+    first, second = member(club), member(club)
+    client.force_login(first)
+    assert "https://meet.example.org/x" not in client.get(reverse("communities:event", args=[event.pk])).content.decode()
+    client.post(reverse("communities:event", args=[event.pk]), {"action": "register"})
+    assert "https://meet.example.org/x" in client.get(reverse("communities:event", args=[event.pk])).content.decode()
+    client.force_login(second)
+    response = client.post(reverse("communities:event", args=[event.pk]), {"action": "register"}, follow=True)
+    assert "No places are left for this event." in response.content.decode()
+    cabinet = client.get(reverse("communities:list")).content.decode()
+    assert event.title in cabinet
