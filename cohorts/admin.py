@@ -210,3 +210,8 @@ class SubmissionAdmin(ManagedCohortsMixin, admin.ModelAdmin):
     list_filter = ["state"]
     list_select_related = ["assignment", "enrollment__teacher", "enrollment__cohort"]
     readonly_fields = ["enrollment", "assignment", "state", "submitted_at", "score", "reviewed_at", "similar_to", "similarity"]
+
+
+from .certificate_admin import issue_certificates  # noqa: E402  (certificates: models and actions)
+
+CohortAdmin.actions = [*CohortAdmin.actions, issue_certificates]

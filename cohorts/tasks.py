@@ -90,3 +90,6 @@ def _run_chunk(op: BulkOperation, ids: list[int]) -> None:
             message = " ".join(getattr(exc, "messages", [str(exc)]))
             _progress(op.pk, message=f"{item_id}: {message}")
     _progress(op.pk, done=done, failed=failed)
+
+
+from .certificate_tasks import certificate_issue, certificates_issue_chunk, certificates_issue_for_cohort  # noqa: E402,F401,I001

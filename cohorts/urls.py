@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import certificate_views, views
 
 app_name = "cohorts"
 urlpatterns = [
@@ -26,4 +26,7 @@ urlpatterns = [
     path("reviews/<int:submission_id>/", views.review, name="review"),
     path("questions/", views.question_queue, name="question_queue"),
     path("questions/<int:question_id>/", views.question_answer, name="question_answer"),
+    path("certificates/<int:enrollment_id>/download/", certificate_views.download, name="certificate_download"),
+    path("certificates/cohort/<int:cohort_id>/school.zip", certificate_views.school_zip, name="certificate_school_zip"),
+    path("certificates/issue/<int:batch_id>/", certificate_views.batch, name="certificate_batch"),
 ]

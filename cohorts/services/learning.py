@@ -3,6 +3,7 @@ attendance, and completion (evaluated right after each event that can change it)
 
 import difflib
 from datetime import timedelta
+from functools import partial
 
 import filetype
 from django.conf import settings
@@ -368,14 +369,16 @@ def enrollment_evaluate_completion(*, enrollment: Enrollment) -> bool:
 
 @transaction.atomic
 def enrollment_complete(*, enrollment: Enrollment, actor=None) -> Enrollment:
-    """The enrollment is completed; this is where the certificate is issued once that module exists."""
+    """The enrollment is completed; its certificate is issued by a task queued on commit."""
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if enrollment.state == S.COMPLETED:
         return enrollment
     if enrollment.state != S.ENROLLED:
         raise CohortError(_("Only an active enrollment can be completed."))
     _transition(enrollment, S.COMPLETED, actor=actor, reason=_("Completion rules met"))
-    # Certificates: call the certificate service here (e.g. certificate_issue(enrollment=enrollment)).
+    from ..certificate_tasks import certificate_issue  # the certificate, once, by a worker after commit
+
+    transaction.on_commit(partial(certificate_issue.delay, enrollment.pk))
     return enrollment
 
 

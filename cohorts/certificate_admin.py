@@ -1,0 +1,133 @@
+"""Certificates in the admin: templates methodologists design and choose, revoke (with a reason) and
+re-issue actions, and the cohort action "issue certificates" that runs in the background."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role, register_role_permissions
+
+from .certificate_selectors import certificates_managed_by
+from .forms import ReasonForm
+from .models import Certificate, CertificateBatch, CertificateTemplate
+from .selectors import cohorts_managed_by
+from .services.certificates import certificate_batch_start, certificate_reissue, certificate_revoke
+
+# Methodologists design templates and revoke / re-issue; curators see what was issued in their cohorts.
+register_role_permissions(
+    Role.METHODOLOGIST,
+    [
+        "cohorts.view_certificate",
+        "cohorts.change_certificate",
+        "cohorts.view_certificatetemplate",
+        "cohorts.add_certificatetemplate",
+        "cohorts.change_certificatetemplate",
+        "cohorts.view_certificatebatch",
+    ],
+)
+register_role_permissions(Role.CURATOR, ["cohorts.view_certificate", "cohorts.view_certificatebatch"])
+
+
+@admin.register(CertificateTemplate)
+class CertificateTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_default", "background", "updated_at"]
+    filter_horizontal = ["courses"]
+    fields = ["name", "is_default", "background", "layout", "signatures", "courses"]
+
+
+@admin.register(Certificate)
+class CertificateAdmin(admin.ModelAdmin):
+    list_display = ["number", "holder_name", "course_title", "issued_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["number", "holder_name", "course_title"]
+    list_select_related = ["enrollment__cohort"]
+    readonly_fields = [f.name for f in Certificate._meta.fields]
+    exclude = ["code"]
+    actions = ["revoke_action", "reissue_action"]
+
+    def get_queryset(self, request):
+        if request.user.is_superuser:
+            return super().get_queryset(request)
+        managed = cohorts_managed_by(request.user).values("pk")
+        return super().get_queryset(request).filter(enrollment__cohort__in=managed)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _managed(self, request, queryset):
+        return certificates_managed_by(request.user).filter(pk__in=queryset.values("pk"))
+
+    @admin.action(description=_("Revoke (with a reason)"), permissions=["change"])
+    def revoke_action(self, request, queryset):
+        certificates = list(self._managed(request, queryset))
+        if not certificates:
+            self.message_user(request, _("Only the course's methodologists may revoke its certificates."), messages.ERROR)
+            return None
+        form = ReasonForm(request.POST if "reason" in request.POST else None)
+        if form.is_valid():
+            revoked = 0
+            for certificate in certificates:
+                try:
+                    certificate_revoke(certificate=certificate, actor=request.user, reason=form.cleaned_data["reason"])
+                    revoked += 1
+                except ValidationError as exc:
+                    self.message_user(request, f"{certificate.number}: {' '.join(exc.messages)}", messages.WARNING)
+            self.message_user(request, _("%(n)s certificates revoked.") % {"n": revoked})
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Revoke certificates"),
+            "form": form,
+            "certificates": certificates,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return render(request, "admin/cohorts/certificate_revoke.html", context)
+
+    @admin.action(description=_("Re-issue (new PDF, holder's current name)"), permissions=["change"])
+    def reissue_action(self, request, queryset):
+        certificates = list(self._managed(request, queryset))
+        if not certificates:
+            self.message_user(request, _("Only the course's methodologists may re-issue its certificates."), messages.ERROR)
+            return
+        done = 0
+        for certificate in certificates:
+            try:
+                certificate_reissue(certificate=certificate, actor=request.user)
+                done += 1
+            except ValidationError as exc:
+                self.message_user(request, f"{certificate.number}: {' '.join(exc.messages)}", messages.ERROR)
+        self.message_user(request, _("%(n)s certificates re-issued.") % {"n": done})
+
+
+@admin.register(CertificateBatch)
+class CertificateBatchAdmin(admin.ModelAdmin):
+    list_display = ["cohort", "total", "created_by", "created_at"]
+    readonly_fields = ["cohort", "total", "created_by", "messages", "created_at"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(cohort__in=cohorts_managed_by(request.user).values("pk"))
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.action(description=_("Issue certificates to everyone who completed"))
+def issue_certificates(modeladmin, request, queryset):
+    """Cohort action: one background issuance per cohort; the progress page polls it."""
+    cohorts = list(queryset)
+    if len(cohorts) != 1:
+        modeladmin.message_user(request, _("Choose exactly one cohort."), messages.WARNING)
+        return None
+    try:
+        batch = certificate_batch_start(cohort=cohorts[0], actor=request.user)
+    except ValidationError as exc:
+        modeladmin.message_user(request, " ".join(exc.messages), messages.ERROR)
+        return None
+    return redirect("cohorts:certificate_batch", batch.pk)

@@ -1,0 +1,63 @@
+"""Certificates in the API: the public verification by code, and a teacher's own certificates."""
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, serializers, viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import certificate_selectors as selectors
+from .models import Certificate
+
+
+class CertificateVerificationSerializer(serializers.ModelSerializer):
+    status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Certificate
+        fields = ["number", "status", "holder_name", "course_title", "hours", "starts_on", "ends_on", "issued_at", "revoked_at"]
+        read_only_fields = fields
+
+    def get_status(self, obj) -> str:
+        return "valid" if obj.revoked_at is None else "revoked"
+
+
+class MyCertificateSerializer(CertificateVerificationSerializer):
+    enrollment = serializers.IntegerField(source="enrollment_id", read_only=True)
+    download_url = serializers.SerializerMethodField()
+    verify_url = serializers.SerializerMethodField()
+
+    class Meta(CertificateVerificationSerializer.Meta):
+        fields = [*CertificateVerificationSerializer.Meta.fields, "enrollment", "download_url", "verify_url"]
+        read_only_fields = fields
+
+    def get_download_url(self, obj) -> str:
+        return reverse("cohorts:certificate_download", args=[obj.enrollment_id])
+
+    def get_verify_url(self, obj) -> str:
+        return reverse("certificate_verify", args=[obj.code])
+
+
+class CertificateVerifyView(APIView):
+    """Public: is this certificate genuine? Unknown or wrong-shaped codes give 404."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(responses=CertificateVerificationSerializer, operation_id="certificates_verify")
+    def get(self, request, code: str):
+        certificate = selectors.certificate_by_code(code)
+        if certificate is None:
+            raise NotFound("No certificate with this verification code was issued on this platform.")
+        return Response(CertificateVerificationSerializer(certificate).data)
+
+
+class MyCertificateViewSet(viewsets.ReadOnlyModelViewSet):
+    """The signed-in teacher's certificates."""
+
+    serializer_class = MyCertificateSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_queryset(self):
+        return selectors.certificates_of(self.request.user).order_by("-issued_at", "-pk")

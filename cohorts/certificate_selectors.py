@@ -1,0 +1,98 @@
+"""Reads of certificates, scoped to who asks: the holder, the school administrator of the holder's
+school, the course's methodologists; and the public verification by code."""
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from accounts.roles import Role
+from accounts.selectors import schools_visible_to, user_has_role
+
+from .models import Certificate, CertificateBatch, Enrollment
+
+# secrets.token_urlsafe(16): exactly 22 URL-safe characters. Anything else is not a code.
+CODE_RE = re.compile(r"^[A-Za-z0-9_-]{22}$")
+
+
+def certificate_by_code(code: str) -> Certificate | None:
+    """The public lookup: a wrong-shaped code never reaches the database."""
+    if not isinstance(code, str) or not CODE_RE.match(code):
+        return None
+    return Certificate.objects.filter(code=code).first()
+
+
+def certificates_of(user) -> QuerySet[Certificate]:
+    if not getattr(user, "is_authenticated", False):
+        return Certificate.objects.none()
+    return Certificate.objects.filter(enrollment__teacher=user).select_related("enrollment__cohort")
+
+
+def certificate_for_holder(*, user, enrollment_id: int) -> Certificate:
+    """The teacher's own certificate for one of their enrollments, or DoesNotExist (→ 404)."""
+    return certificates_of(user).get(enrollment_id=enrollment_id)
+
+
+def certificates_for_school_admin(*, user, cohort_id: int) -> QuerySet[Certificate]:
+    """Valid certificates of a cohort held by teachers of the schools the user administers."""
+    if not (user_has_role(user, Role.SCHOOL_ADMIN) or user_has_role(user, Role.MUNICIPAL_ADMIN)):
+        return Certificate.objects.none()
+    schools = schools_visible_to(user).values("pk")
+    return (
+        Certificate.objects.filter(
+            enrollment__cohort_id=cohort_id, enrollment__teacher__school__in=schools, revoked_at__isnull=True
+        )
+        .select_related("enrollment__teacher")
+        .order_by("holder_name", "pk")
+    )
+
+
+def certificates_managed_by(user) -> QuerySet[Certificate]:
+    """Methodologists revoke and re-issue certificates of the courses they author (superusers: all)."""
+    qs = Certificate.objects.select_related("enrollment__cohort__course", "enrollment__teacher")
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    if not user_has_role(user, Role.METHODOLOGIST):
+        return qs.none()
+    return qs.filter(enrollment__cohort__course__authors=user)
+
+
+@dataclass
+class BatchProgress:
+    batch: CertificateBatch
+    done: int
+    failed: int
+
+    @property
+    def total(self) -> int:
+        return self.batch.total
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else min(100, int(100 * (self.done + self.failed) / self.total))
+
+    @property
+    def state(self) -> str:
+        return "done" if self.done + self.failed >= self.total else "running"
+
+    @property
+    def messages(self) -> list[str]:
+        return [item.get("message", "") for item in self.batch.messages]
+
+
+def batch_progress(batch: CertificateBatch) -> BatchProgress:
+    """Done is counted from the certificates (exact even if a task ran twice), in one query."""
+    done = Certificate.objects.filter(
+        enrollment__cohort_id=batch.cohort_id, enrollment__state=Enrollment.State.COMPLETED
+    ).count()
+    failed = len(batch.messages)
+    return BatchProgress(batch=batch, done=min(done, batch.total), failed=failed)
+
+
+def batch_for(*, user, batch_id: int) -> CertificateBatch:
+    qs = CertificateBatch.objects.select_related("cohort")
+    if not user.is_superuser:
+        qs = qs.filter(created_by=user)
+    return qs.get(pk=batch_id)

@@ -1,0 +1,95 @@
+"""Certificate pages: the holder's download, a school administrator's ZIP of their teachers'
+certificates in a cohort (streamed), the bulk-issuance progress page, and the public verification."""
+
+import zipfile
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from . import certificate_selectors as selectors
+
+
+def _pdf_name(certificate) -> str:
+    return f"certificate-{certificate.number}.pdf"
+
+
+@login_required
+def download(request, enrollment_id: int):
+    """The holder downloads their stored PDF (never re-rendered)."""
+    try:
+        certificate = selectors.certificate_for_holder(user=request.user, enrollment_id=enrollment_id)
+    except ObjectDoesNotExist:
+        raise Http404(_("There is no certificate for this course yet. It is issued shortly after completion.")) from None
+    if certificate.revoked_at is not None:
+        return render(request, "cohorts/certificate_revoked.html", {"certificate": certificate}, status=410)
+    return FileResponse(
+        certificate.pdf.open("rb"), as_attachment=True, filename=_pdf_name(certificate), content_type="application/pdf"
+    )
+
+
+class _Sink:
+    """A write-only stream zipfile writes into; the response takes the bytes out as they come."""
+
+    def __init__(self):
+        self.chunks: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self.chunks.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def take(self) -> bytes:
+        data = b"".join(self.chunks)
+        self.chunks.clear()
+        return data
+
+
+def _zip_stream(certificates):
+    sink = _Sink()
+    with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_STORED) as archive:
+        for certificate in certificates.iterator(chunk_size=200):
+            name = f"{slugify(certificate.holder_name, allow_unicode=True) or certificate.pk}-{certificate.number}.pdf"
+            with certificate.pdf.open("rb") as source, archive.open(name, "w", force_zip64=True) as target:
+                while block := source.read(64 * 1024):
+                    target.write(block)
+                    yield sink.take()
+            yield sink.take()
+    yield sink.take()
+
+
+@login_required
+def school_zip(request, cohort_id: int):
+    """All valid certificates of a cohort held by the user's school's teachers; 404 if there are none."""
+    certificates = selectors.certificates_for_school_admin(user=request.user, cohort_id=cohort_id)
+    if not certificates.exists():
+        raise Http404(_("No certificates of your school's teachers in this cohort."))
+    response = StreamingHttpResponse(_zip_stream(certificates), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="certificates-cohort-{cohort_id}.zip"'
+    return response
+
+
+@login_required
+def batch(request, batch_id: int):
+    try:
+        found = selectors.batch_for(user=request.user, batch_id=batch_id)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+    progress = selectors.batch_progress(found)
+    template = "cohorts/_certificate_batch_progress.html" if request.htmx else "cohorts/certificate_batch.html"
+    return render(request, template, {"progress": progress, "batch": found})
+
+
+@never_cache
+def verify(request, code: str):
+    """Public: valid / revoked (with the date) / unknown (404 with a plain sentence). No login."""
+    certificate = selectors.certificate_by_code(code)
+    if certificate is None:
+        return render(request, "cohorts/certificate_unknown.html", status=404)
+    return render(request, "cohorts/certificate_verify.html", {"certificate": certificate})

@@ -1,0 +1,231 @@
+"""Certificates: issue once per completed enrollment, revoke with a reason, re-issue, issue in bulk.
+
+Once: the enrollment row is locked while the certificate is looked for and created, and the
+one-to-one column is unique, so a task that runs twice or two workers at once make one certificate
+(a loser returns the winner's). The PDF is rendered before the write and stored with it; it is
+regenerated only on re-issue, so the document never changes under its holder.
+"""
+
+import logging
+import secrets
+from functools import partial
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from ..certificate_pdf import BackgroundMissing, CertificateFacts, load_background, render_certificate
+from ..models import (
+    Certificate,
+    CertificateBatch,
+    CertificateCounter,
+    CertificateTemplate,
+    Cohort,
+    Enrollment,
+)
+from .errors import CohortError
+from .notify import lazy_format, notify
+
+logger = logging.getLogger(__name__)
+S = Enrollment.State
+CODE_BYTES = 16  # secrets.token_urlsafe(16): 22 characters, 128 bits
+
+
+class CertificateError(CohortError):
+    """A rule about certificates was broken; the message is shown as is."""
+
+
+def verify_url(code: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("certificate_verify", args=[code])
+
+
+def certificate_template_for(course) -> CertificateTemplate | None:
+    """The template chosen for the course, else the default one, else none (a plain built-in page)."""
+    chosen = CertificateTemplate.objects.filter(courses=course).order_by("-updated_at", "pk").first()
+    return chosen or CertificateTemplate.objects.filter(is_default=True).first()
+
+
+def _next_number(year: int) -> str:
+    """PD-<year>-<n>: the year's counter row is incremented under its lock in a short transaction.
+
+    A number taken by an attempt that then loses (a concurrent duplicate) or fails is not reused:
+    numbers are unique and increasing, with rare gaps, like a database sequence.
+    """
+    with transaction.atomic():
+        if not CertificateCounter.objects.filter(year=year).update(last=F("last") + 1):
+            try:
+                with transaction.atomic():
+                    CertificateCounter.objects.create(year=year, last=1)
+            except IntegrityError:
+                CertificateCounter.objects.filter(year=year).update(last=F("last") + 1)
+        last = CertificateCounter.objects.filter(year=year).values_list("last", flat=True).get()
+    return f"PD-{year}-{last:06d}"
+
+
+def _render(*, template, number: str, code: str, enrollment: Enrollment, now) -> tuple[bytes, dict]:
+    teacher = enrollment.teacher
+    course = enrollment.cohort.course
+    facts = {
+        "holder_name": teacher.full_name or teacher.email,
+        "course_title": course.title,
+        "hours": course.hours,
+        "starts_on": enrollment.cohort.starts_on,
+        "ends_on": enrollment.cohort.ends_on,
+        "language": teacher.preferred_language or settings.LANGUAGE_CODE,
+    }
+    try:
+        background = load_background(template)
+        pdf = render_certificate(
+            facts=CertificateFacts(
+                number=number, issued_on=timezone.localtime(now).date(), verify_url=verify_url(code), **facts
+            ),
+            layout=template.layout if template else None,
+            signatures=template.signatures if template else "",
+            background=background,
+        )
+    except BackgroundMissing as exc:
+        raise CertificateError(
+            _("The background file of the certificate template “%(template)s” is missing or unreadable; upload it again.")
+            % {"template": template}
+        ) from exc
+    return pdf, facts
+
+
+def _check_background(template) -> None:
+    try:
+        load_background(template)
+    except BackgroundMissing as exc:
+        raise CertificateError(
+            _("The background file of the certificate template “%(template)s” is missing or unreadable; upload it again.")
+            % {"template": template}
+        ) from exc
+
+
+def certificate_issue(*, enrollment_id: int) -> Certificate:
+    """Issue the certificate of a completed enrollment, once; return the existing one if there is one.
+
+    Refuses an enrollment that is not completed, and a template whose background file is missing
+    (nothing is created then).
+    """
+    existing = Certificate.objects.filter(enrollment_id=enrollment_id).first()
+    if existing is not None:
+        return existing
+    enrollment = Enrollment.objects.select_related("teacher", "cohort__course").get(pk=enrollment_id)
+    if enrollment.state != S.COMPLETED:
+        raise CertificateError(_("A certificate is issued only for a completed enrollment."))
+    template = certificate_template_for(enrollment.cohort.course)
+    _check_background(template)
+    now = timezone.now()
+    number = _next_number(timezone.localtime(now).year)
+    code = secrets.token_urlsafe(CODE_BYTES)
+    pdf, facts = _render(template=template, number=number, code=code, enrollment=enrollment, now=now)
+    with transaction.atomic():
+        locked = Enrollment.objects.select_for_update().get(pk=enrollment_id)
+        existing = Certificate.objects.filter(enrollment_id=enrollment_id).first()
+        if existing is not None:
+            return existing
+        if locked.state != S.COMPLETED:
+            raise CertificateError(_("A certificate is issued only for a completed enrollment."))
+        certificate = Certificate(
+            enrollment=locked, number=number, code=code, issued_at=now, template=template, **facts
+        )
+        certificate.pdf.save("certificate.pdf", ContentFile(pdf), save=False)
+        try:
+            with transaction.atomic():
+                certificate.save(force_insert=True)
+        except IntegrityError:
+            certificate.pdf.delete(save=False)
+            return Certificate.objects.get(enrollment_id=enrollment_id)
+        notify(
+            recipient=enrollment.teacher,
+            kind="certificate_issued",
+            title=lazy_format(_lazy("Your certificate for “%(course)s” is ready"), course=enrollment.cohort.course.title),
+            body=lazy_format(_lazy("Certificate No. %(number)s. Download it from your cabinet."), number=number),
+            url=reverse("cohorts:certificate_download", args=[enrollment_id]),
+            dedupe_key=f"certificate:{certificate.pk}",
+        )
+    return certificate
+
+
+def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certificate:
+    """Revoke with a reason (required); the verification page then says "revoked" with the date."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise CertificateError(_("Give a reason for revoking the certificate."))
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if certificate.revoked_at is not None:
+            raise CertificateError(_("This certificate is already revoked."))
+        certificate.revoked_at = timezone.now()
+        certificate.revoked_reason = reason[:500]
+        certificate.revoked_by = actor
+        certificate.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
+    return certificate
+
+
+def certificate_reissue(*, certificate: Certificate, actor=None) -> Certificate:
+    """Re-issue: the same number, the holder's current name, today's date, a new verification code
+    (the old printout no longer verifies), a new PDF; a revocation is lifted."""
+    enrollment = Enrollment.objects.select_related("teacher", "cohort__course").get(pk=certificate.enrollment_id)
+    if enrollment.state != S.COMPLETED:
+        raise CertificateError(_("A certificate is issued only for a completed enrollment."))
+    template = certificate_template_for(enrollment.cohort.course)
+    now = timezone.now()
+    code = secrets.token_urlsafe(CODE_BYTES)
+    pdf, facts = _render(template=template, number=certificate.number, code=code, enrollment=enrollment, now=now)
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        old_file = certificate.pdf.name
+        for field, value in facts.items():
+            setattr(certificate, field, value)
+        certificate.code = code
+        certificate.issued_at = now
+        certificate.template = template
+        certificate.revoked_at = None
+        certificate.revoked_reason = ""
+        certificate.revoked_by = None
+        certificate.reissue_count = F("reissue_count") + 1
+        certificate.pdf.save("certificate.pdf", ContentFile(pdf), save=False)
+        certificate.save()
+        storage = certificate.pdf.storage
+        transaction.on_commit(partial(storage.delete, old_file))
+    certificate.refresh_from_db()
+    return certificate
+
+
+# --- bulk ------------------------------------------------------------------------------------
+
+
+def certificate_batch_start(*, cohort: Cohort, actor) -> CertificateBatch:
+    """Issue certificates for every completed enrollment of the cohort in the background."""
+    total = cohort.enrollments.filter(state=S.COMPLETED).count()
+    if not total:
+        raise CertificateError(_("Nobody has completed this cohort yet."))
+    template = certificate_template_for(cohort.course)
+    _check_background(template)
+    batch = CertificateBatch.objects.create(cohort=cohort, created_by=actor, total=total)
+
+    def queue() -> None:
+        from ..certificate_tasks import certificates_issue_for_cohort
+
+        certificates_issue_for_cohort.delay(batch.pk)
+
+    transaction.on_commit(queue)
+    return batch
+
+
+def certificate_batch_note_failure(*, batch_id: int, enrollment_id: int, message: str) -> None:
+    """A problem with one enrollment, recorded once per enrollment (a re-run does not double it)."""
+    with transaction.atomic():
+        batch = CertificateBatch.objects.select_for_update().filter(pk=batch_id).first()
+        if batch is None:
+            return
+        if any(item.get("enrollment") == enrollment_id for item in batch.messages):
+            return
+        batch.messages = [*batch.messages, {"enrollment": enrollment_id, "message": message}][-200:]
+        batch.save(update_fields=["messages"])
