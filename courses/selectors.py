@@ -213,16 +213,18 @@ def catalogue_facets() -> dict:
     return facets
 
 
-def course_detail_for_user(*, user, slug: str) -> Course:
+def course_detail_for_user(*, user, slug: str, with_content: bool = False) -> Course:
     """The course page: the course with its structure, competencies and authors in a fixed number of queries.
 
     Raises Course.DoesNotExist when the user may not see it (drafts are visible to their authors only).
     """
-    return course_detail_queryset(courses_visible_to(user)).get(slug=slug)
+    return course_detail_queryset(courses_visible_to(user), with_content=with_content).get(slug=slug)
 
 
-def course_detail_queryset(qs: QuerySet[Course]) -> QuerySet[Course]:
-    lessons = Lesson.objects.order_by("position", "id").defer("body")
+def course_detail_queryset(qs: QuerySet[Course], with_content: bool = False) -> QuerySet[Course]:
+    lessons = Lesson.objects.order_by("position", "id")
+    if not with_content:
+        lessons = lessons.defer("body")
     assignments = Assignment.objects.order_by("position", "id")
     modules = (
         Module.objects.order_by("position", "id")

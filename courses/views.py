@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pdplatform.pagination import paginate
 
-from . import hooks, selectors, services
+from . import hooks, selectors
 from .models import Course
 
 CATALOGUE_PAGE_SIZE = 12
@@ -42,11 +42,15 @@ def catalogue(request):
 
 
 def course_detail(request, slug: str):
+    # Authors may look inside the lessons (preview); others see the programme, lessons open in a cohort.
+    wants_content = request.user.is_authenticated and (
+        request.user.is_superuser or selectors.courses_editable_by(request.user).filter(slug=slug).exists()
+    )
     try:
-        course = selectors.course_detail_for_user(user=request.user, slug=slug)
+        course = selectors.course_detail_for_user(user=request.user, slug=slug, with_content=wants_content)
     except Course.DoesNotExist:
         raise Http404 from None
-    can_edit = services.user_can_edit_course(request.user, course) if request.user.is_authenticated else False
+    can_edit = wants_content
     context = {
         "course": course,
         "modules": course.modules.all(),
@@ -55,6 +59,7 @@ def course_detail(request, slug: str):
         "total_lesson_hours": selectors.course_total_lesson_hours(course),
         "can_edit": can_edit and not request.GET.get("preview"),
         "is_preview": bool(request.GET.get("preview")) and can_edit,
+        "show_content": can_edit,
         **hooks.course_page_context(request, course),
     }
     return render(request, "courses/course_detail.html", context)

@@ -113,3 +113,26 @@ def test_admin_pages_render_for_a_methodologist(client):
         "/admin/autocomplete/?term=d&app_label=courses&model_name=course&field_name=competencies",
     ]:
         assert client.get(url).status_code == 200, url
+
+
+def test_cover_upload_of_the_wrong_type_is_refused_in_the_admin(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    author = MethodologistFactory()
+    course = course_with_structure(modules=0, slug="cov", authors=[author])
+    client.force_login(author)
+    response = client.post(
+        f"/admin/courses/course/{course.pk}/change/",
+        {
+            "title": course.title, "slug": course.slug, "summary": course.summary, "description": "",
+            "target_audience": "", "format": "distance", "hours": "5", "level": "basic",
+            "cover": SimpleUploadedFile("cover.jpg", b"#!/bin/sh\necho not an image\n", content_type="image/jpeg"),
+            "modules-TOTAL_FORMS": "0", "modules-INITIAL_FORMS": "0", "modules-MIN_NUM_FORMS": "0",
+            "modules-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 200
+    assert "cover" in response.context["adminform"].form.errors
+    course.refresh_from_db()
+    assert not course.cover
+    assert course.hours == 24

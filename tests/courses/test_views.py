@@ -256,3 +256,20 @@ def test_course_page_query_count_is_constant(client, django_assert_max_num_queri
         response = client.get("/courses/big/")
     assert response.status_code == 200
     assert response.context["lesson_count"] == modules * lessons
+
+
+def test_authors_preview_lesson_content_with_embedded_video(client):
+    author = MethodologistFactory()
+    course = CourseFactory(slug="pv", status=Course.Status.DRAFT, authors=[author])
+    LessonFactory(module=ModuleFactory(course=course), title="Watch", kind="video", body="Secret **notes**",
+                  video_url="https://youtu.be/abcDEF123")
+    client.force_login(author)
+    html = client.get("/courses/pv/?preview=1").content.decode()
+    assert 'src="https://www.youtube-nocookie.com/embed/abcDEF123"' in html
+    assert "<strong>notes</strong>" in html
+    Course.objects.filter(pk=course.pk).update(status=Course.Status.PUBLISHED)
+    client.force_login(TeacherFactory())
+    html = client.get("/courses/pv/").content.decode()
+    assert "Watch" in html
+    assert "Secret" not in html
+    assert "youtube-nocookie" not in html
