@@ -36,10 +36,10 @@ def utc(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def _event_lines(event, base_url: str, host: str) -> list[str]:
+def _event_lines(event, base_url: str, host: str, with_link: bool) -> list[str]:
     url = urljoin(base_url, reverse("communities:event", args=[event.pk]))
     description = event.description or ""
-    if event.online_url:
+    if event.online_url and with_link:
         description = f"{description}\n\n{event.online_url}".strip()
     if event.recording_url:
         description = f"{description}\n\n{event.recording_url}".strip()
@@ -55,18 +55,20 @@ def _event_lines(event, base_url: str, host: str) -> list[str]:
     ]
     if description:
         lines.append(f"DESCRIPTION:{escape_text(description)}")
-    location = event.place or event.online_url
+    location = event.place or (event.online_url if with_link else "")
     if location:
         lines.append(f"LOCATION:{escape_text(location)}")
     lines.append("END:VEVENT")
     return lines
 
 
-def calendar(events: Iterable, *, name: str, base_url: str) -> str:
+def calendar(events: Iterable, *, name: str, base_url: str, registered_ids: Iterable[int] = ()) -> str:
+    """The join link goes only into events the person registered for (as on the event page)."""
+    registered = set(registered_ids)
     host = base_url.split("//", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "pdplatform"
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
              f"X-WR-CALNAME:{escape_text(name)}"]
     for event in events:
-        lines.extend(_event_lines(event, base_url, host))
+        lines.extend(_event_lines(event, base_url, host, with_link=event.pk in registered))
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)

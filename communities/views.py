@@ -30,7 +30,7 @@ from .forms import (
     TopicForm,
 )
 from .markup import quote_markdown, render_markdown
-from .models import Community, CommunityKind, FollowLevel, Membership, Post
+from .models import Community, CommunityKind, FollowLevel, Membership, Post, Registration
 from .services import CommunityError
 
 
@@ -574,7 +574,9 @@ def event_detail(request, pk):
 @login_required
 def event_ics(request, pk):
     event = _get_or_404(selectors.event_get_for, user=request.user, pk=pk)
-    response = HttpResponse(ical.calendar([event], name=event.title, base_url=request.build_absolute_uri("/")),
+    registered = [event.pk] if selectors.event_is_registered(request.user, event) else []
+    response = HttpResponse(ical.calendar([event], name=event.title, base_url=request.build_absolute_uri("/"),
+                                          registered_ids=registered),
                             content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="event-{event.pk}.ics"'
     return response
@@ -602,6 +604,8 @@ def community_feed(request, token):
     community = selectors.communities_readable_by(user).filter(pk=data.get("c")).first()
     if community is None:
         raise Http404
-    body = ical.calendar(selectors.events_for_feed(community), name=community.name,
-                         base_url=request.build_absolute_uri("/"))
+    events = list(selectors.events_for_feed(community))
+    registered = Registration.objects.filter(user=user, event__in=events).values_list("event_id", flat=True)
+    body = ical.calendar(events, name=community.name, base_url=request.build_absolute_uri("/"),
+                         registered_ids=registered)
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")

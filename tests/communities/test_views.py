@@ -185,6 +185,10 @@ def test_event_form_time_zone_and_ics(client):
     assert ics["Content-Type"].startswith("text/calendar")
     assert "DTSTART:20300310T100000Z\r\n" in text and "SUMMARY:Round table\\; part 1\\, intro\r\n" in text
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+    services.event_update(event=event, by=moderator, online_url="https://meet.example.org/rt")
+    assert "meet.example.org" not in client.get(reverse("communities:event_ics", args=[event.pk])).content.decode()
+    services.event_register(event=event, user=moderator)
+    assert "meet.example.org/rt" in client.get(reverse("communities:event_ics", args=[event.pk])).content.decode()
     bad = client.post(reverse("communities:event_create", args=["ev"]), {
         "title": "x", "kind": "webinar", "starts_at": "2030-03-10T15:00", "ends_at": "2030-03-10T14:00",
         "time_zone": "Europe/Moscow"})
