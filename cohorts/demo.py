@@ -124,7 +124,7 @@ def seed(people: dict) -> None:
         )
         enrollments = [_place(running, t, S.ENROLLED, when=now - timedelta(days=20)) for t in teachers[:20]]
         for index, enrollment in enumerate(enrollments):
-            for lesson in lessons[: (index * 3) % (len(lessons) + 1)]:
+            for lesson in lessons[: ((index + 1) * 2) % (len(lessons) + 1)]:
                 LessonProgress.objects.get_or_create(enrollment=enrollment, lesson=lesson)
             if index % 2 == 0:
                 AnnouncementRead.objects.get_or_create(announcement=announcement, enrollment=enrollment)
@@ -207,5 +207,10 @@ def seed(people: dict) -> None:
         )
         if created:
             finished.curators.add(curators[-1])
+            finished_lessons = list(Lesson.objects.filter(module__course=courses[2]))
             for index, t in enumerate(teachers[:12]):
-                _place(finished, t, S.COMPLETED if index < 10 else S.NOT_COMPLETED, when=now - timedelta(days=72))
+                enrollment = _place(finished, t, S.COMPLETED if index < 10 else S.NOT_COMPLETED, when=now - timedelta(days=72))
+                done = finished_lessons if index < 10 else finished_lessons[: len(finished_lessons) // 2]
+                LessonProgress.objects.bulk_create(
+                    [LessonProgress(enrollment=enrollment, lesson=lesson) for lesson in done], ignore_conflicts=True
+                )
