@@ -332,3 +332,20 @@ def test_placement_from_the_surveys_app_orders_the_split():
     enrollment_record_placement(enrollment_id=enrollment.pk, score=42, level="")
     enrollment.refresh_from_db()
     assert enrollment.placement_score == 42
+
+
+def test_re_enrol_after_withdrawal_only_while_the_window_is_open():
+    cohort = CohortFactory()
+    enrollment = enrollment_enrol(cohort=cohort, teacher=TeacherFactory())
+    enrollment_withdraw(enrollment=enrollment, actor=enrollment.teacher)
+    cohort.enrollment_closes_at = timezone.now() - timedelta(minutes=1)
+    cohort.enrollment_opens_at = timezone.now() - timedelta(days=3)
+    cohort.save()
+    with pytest.raises(CohortError, match="Enrollment is closed"):
+        enrollment_enrol(cohort=cohort, teacher=enrollment.teacher)
+    enrollment.refresh_from_db()
+    assert enrollment.state == S.WITHDRAWN
+    cohort.enrollment_closes_at = timezone.now() + timedelta(days=1)
+    cohort.save()
+    assert enrollment_enrol(cohort=cohort, teacher=enrollment.teacher).state == S.ENROLLED
+    assert Enrollment.objects.filter(cohort=cohort).count() == 1
