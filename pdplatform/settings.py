@@ -246,6 +246,26 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute="*/15"),
         "args": ["cohorts.reminders.curator_escalation"],
     },
+    "cohorts-methodologist-escalation": {
+        "task": "notifications.tasks.reminder_sweep",
+        "schedule": crontab(minute="7-59/15"),
+        "args": ["cohorts.reminders.methodologist_escalation"],
+    },
+    "cohorts-announcement-unconfirmed": {
+        "task": "notifications.tasks.reminder_sweep",
+        "schedule": crontab(minute=20),
+        "args": ["cohorts.reminders.announcement_unconfirmed"],
+    },
+    "cohorts-announcement-unconfirmed-school-admins": {
+        "task": "notifications.tasks.reminder_sweep",
+        "schedule": crontab(minute=25),
+        "args": ["cohorts.reminders.announcement_unconfirmed_school_admins"],
+    },
+    "surveys-feedback-reminders": {
+        "task": "notifications.tasks.reminder_sweep",
+        "schedule": crontab(minute=35),
+        "args": ["surveys.reminders.feedback_survey_due"],
+    },
     "notifications-daily-digest": {
         "task": "notifications.tasks.send_digests",
         "schedule": crontab(hour=int(env("NOTIFICATIONS_DIGEST_HOUR", "7")), minute=0),

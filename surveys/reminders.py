@@ -1,0 +1,83 @@
+"""Feedback survey reminders (issue 4, item 5), run by notifications' reminder_sweep from beat.
+
+A teacher who completed a cohort (or whose cohort reached its end date) and has not filled that
+cohort's feedback survey is reminded once 1 day after, and once 4 days after; then no more (nor for
+anything that ended more than two weeks ago). `reminder_send_once` records each step under a unique
+constraint, so a beat that fires twice or two workers never send one twice.
+
+Two queries whatever the size: the open feedback surveys, then the due (enrollment, survey) pairs
+without a participation, read in chunks.
+"""
+
+from datetime import datetime, time, timedelta
+
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from notifications.reminders import Reminder, reminder_rule
+
+from . import links
+from .models import Participation, Survey
+
+STEPS = ((timedelta(days=4), "4d"), (timedelta(days=1), "1d"))
+GIVE_UP_AFTER = timedelta(days=14)
+
+
+def _open_feedback_surveys(now) -> dict[int, Survey]:
+    surveys = Survey.objects.filter(kind=Survey.Kind.FEEDBACK, is_published=True).filter(
+        Q(opens_at__isnull=True) | Q(opens_at__lte=now), Q(closes_at__isnull=True) | Q(closes_at__gt=now)
+    )
+    return {survey.pk: survey for survey in surveys}
+
+
+def _finished_at(enrollment, tz) -> datetime:
+    """When the teacher finished: completion, else the end of the cohort's last day."""
+    if enrollment.completed_at is not None:
+        return enrollment.completed_at
+    return datetime.combine(enrollment.cohort.ends_on + timedelta(days=1), time.min, tzinfo=tz)
+
+
+@reminder_rule(kind="feedback_reminder")
+def feedback_survey_due(now):
+    surveys = _open_feedback_surveys(now)
+    if not surveys:
+        return
+    tz = timezone.get_current_timezone()
+    today = timezone.localdate(now)
+    S = links.Enrollment.State
+    answered = Participation.objects.filter(
+        survey_id=OuterRef("survey_id"), user_id=OuterRef("teacher_id"), cohort_id=OuterRef("cohort_id")
+    )
+    due = (
+        links.Enrollment.objects.filter(cohort__surveys__in=list(surveys))
+        .filter(
+            Q(state=S.COMPLETED, completed_at__lte=now - timedelta(days=1), completed_at__gte=now - GIVE_UP_AFTER)
+            | Q(
+                state__in=[S.ENROLLED, S.NOT_COMPLETED],
+                cohort__ends_on__lt=today,
+                cohort__ends_on__gte=today - GIVE_UP_AFTER,
+            )
+        )
+        .annotate(survey_id=F("cohort__surveys__id"))
+        .exclude(Exists(answered))
+        .select_related("teacher", "cohort")
+        .order_by("pk", "survey_id")
+    )
+    for enrollment in due.iterator(chunk_size=500):
+        waited = now - _finished_at(enrollment, tz)
+        step = next((name for after, name in STEPS if waited >= after), None)
+        if step is None or waited > GIVE_UP_AFTER:
+            continue
+        survey = surveys[enrollment.survey_id]
+        yield Reminder(
+            recipient=enrollment.teacher,
+            obj=survey,
+            step=f"c{enrollment.cohort_id}-{step}",
+            title=format_lazy(_("Please tell us how the course went: {title}"), title=survey.title),
+            body=format_lazy(_("Your feedback on “{cohort}” takes a few minutes and helps the next teachers."),
+                             cohort=enrollment.cohort.title),
+            url=f"{reverse('surveys:fill', args=[survey.pk])}?cohort={enrollment.cohort_id}",
+        )
