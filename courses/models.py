@@ -113,7 +113,7 @@ class Course(models.Model):
     # services.course_refresh_search_vectors (PostgreSQL only; NULL on SQLite). GIN index: migration 0002.
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    history = HistoricalRecords(excluded_fields=["search_vector"], m2m_fields=[competencies, authors])
 
     class Meta:
         ordering = ["-updated_at"]

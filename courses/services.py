@@ -50,7 +50,9 @@ def _check_can_edit(user, course: Course) -> None:
         raise CourseError(_("You can edit only the courses you author."), code="not_author")
 
 
-def _save(course: Course) -> None:
+def _save(course: Course, user=None) -> None:
+    if user is not None:
+        course._history_user = user  # django-simple-history: who made the change (requests set it too)
     try:
         course.full_clean()
     except ValidationError as exc:
@@ -85,7 +87,7 @@ def course_create(
         raise CourseError(_("Unknown course fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     course = Course(title=title, summary=summary, hours=hours, slug=slug or slugify(title)[:255], **fields)
     course.status = Course.Status.DRAFT
-    _save(course)
+    _save(course, user)
     course.competencies.set(competencies)
     course.subjects.set(subjects)
     course.school_levels.set(school_levels)
@@ -107,7 +109,7 @@ def course_update(*, user, course: Course, m2m: dict | None = None, **fields) ->
     course = Course.objects.select_for_update().get(pk=course.pk)
     for name, value in fields.items():
         setattr(course, name, value)
-    _save(course)
+    _save(course, user)
     for name, values in (m2m or {}).items():
         if name not in {"competencies", "subjects", "school_levels", "authors"}:
             raise CourseError(_("Unknown course fields: %(fields)s") % {"fields": name})

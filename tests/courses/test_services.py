@@ -119,8 +119,13 @@ def test_changes_are_recorded_with_who_made_them():
     author = MethodologistFactory()
     course = services.course_create(user=author, title="History", summary="s", hours=5)
     services.course_update(user=author, course=course, title="History 2")
-    assert course.history.count() == 2
-    assert list(course.history.values_list("title", flat=True)) == ["History 2", "History"]
+    titles = list(course.history.values_list("title", flat=True))
+    assert list(dict.fromkeys(titles)) == ["History 2", "History"]
+    assert course.history.first().history_type == "~"
+    assert course.history.last().history_type == "+"
+    assert {h.history_user_id for h in course.history.all() if h.history_type == "~" and h.title == "History 2"} == {
+        author.pk
+    }
 
 
 @pytest.mark.parametrize("url", ["ftp://example.org/v.mp4", "javascript:alert(1)", "file:///etc/passwd"])
@@ -199,3 +204,14 @@ def test_competency_import_with_a_bad_row_imports_nothing(text):
         services.competency_import_csv(file=io.BytesIO(text.encode()))
     assert not Competency.objects.exists()
     assert not CompetencyArea.objects.exists()
+
+
+def test_author_and_competency_changes_are_recorded():
+    author = MethodologistFactory()
+    other = MethodologistFactory()
+    competency = CompetencyFactory()
+    course = services.course_create(user=author, title="Audit", summary="s", hours=5)
+    services.course_update(user=author, course=course, m2m={"authors": [author, other], "competencies": [competency]})
+    latest = course.history.first()
+    assert sorted(a.user_id for a in latest.authors.all()) == sorted([author.pk, other.pk])
+    assert [c.competency_id for c in latest.competencies.all()] == [competency.pk]
