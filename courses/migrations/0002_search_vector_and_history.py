@@ -9,6 +9,28 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+# Frozen copy of courses.search.REFRESH_SQL as of this migration.
+REFRESH_SQL = """
+UPDATE courses_course AS c SET search_vector =
+    setweight(to_tsvector('russian', coalesce(c.title, '')), 'A')
+ || setweight(to_tsvector('english', coalesce(c.title, '')), 'A')
+ || setweight(to_tsvector('russian', coalesce(c.summary, '')), 'B')
+ || setweight(to_tsvector('english', coalesce(c.summary, '')), 'B')
+ || setweight(to_tsvector('russian', coalesce(l.titles, '')), 'B')
+ || setweight(to_tsvector('english', coalesce(l.titles, '')), 'B')
+ || setweight(to_tsvector('russian', coalesce(c.description, '')), 'C')
+ || setweight(to_tsvector('english', coalesce(c.description, '')), 'C')
+FROM (
+    SELECT c2.id, string_agg(le.title, ' ' ORDER BY m.position, le.position) AS titles
+    FROM courses_course c2
+    LEFT JOIN courses_module m ON m.course_id = c2.id
+    LEFT JOIN courses_lesson le ON le.module_id = m.id
+    WHERE {where}
+    GROUP BY c2.id
+) AS l
+WHERE l.id = c.id
+"""
+
 GIN_SQL = "CREATE INDEX IF NOT EXISTS course_search_vector_gin ON courses_course USING gin (search_vector)"
 GIN_DROP = "DROP INDEX IF EXISTS course_search_vector_gin"
 
@@ -17,8 +39,6 @@ def create_gin_index(apps, schema_editor):
     """The full-text index exists on PostgreSQL only; SQLite searches with a plain fallback."""
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(GIN_SQL)
-        from courses.search import REFRESH_SQL
-
         schema_editor.execute(REFRESH_SQL.format(where="TRUE"))
 
 
