@@ -254,7 +254,7 @@ class SurveyResults:
     likert: list[LikertRow]
     choices: list[ChoiceRow]
     numbers: list[tuple[Question, int, float | None]]
-    texts: list[tuple[Question, list[str], int]]
+    texts: list[tuple[Question, list[tuple[str, int]], int]]
 
 
 def survey_results(*, survey: Survey, flt: ResultFilter, with_texts: bool = True) -> SurveyResults:
@@ -308,9 +308,10 @@ def survey_results(*, survey: Survey, flt: ResultFilter, with_texts: bool = True
         for question in questions:
             if question.kind == Question.Kind.TEXT and text_totals.get(question.pk):
                 # Ordered by the text itself (never in the order people answered); the export has them all.
+                # Identical answers are grouped with their count, most frequent first.
                 texts[question.pk] = list(
-                    answers.filter(question=question).exclude(text="").order_by("text")
-                    .values_list("text", flat=True)[:TEXTS_SHOWN]
+                    answers.filter(question=question).exclude(text="").values("text").annotate(n=Count("pk"))
+                    .order_by("-n", "text").values_list("text", "n")[:TEXTS_SHOWN]
                 )
     likert, choices, numbers, text_rows = [], [], [], []
     for question in questions:

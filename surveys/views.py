@@ -194,7 +194,7 @@ def survey_results(request, pk: int):
         "compare_name": cohort_names.get(compare, ""),
         "current_name": cohort_names.get(flt.cohort_ids[0], "") if flt.cohort_ids and len(flt.cohort_ids) == 1 else "",
         "per_cohort": [(c, per_cohort.get(c.pk, 0)) for c in scope.cohorts],
-        "k": selectors.K_ANONYMITY, "query": request.GET.urlencode(),
+        "k": selectors.K_ANONYMITY, "query": request.GET.urlencode(), "max_texts": selectors.TEXTS_SHOWN,
         "levels": selectors.placement_levels(survey=scope.survey, flt=flt)[:500],
     })
 

@@ -45,15 +45,16 @@ def test_percentages_round_half_up_per_cell():
 def test_likert_distribution_mean_and_n_are_aggregated_in_sql():
     cohort = CohortFactory()
     survey, (q1, q2, qt) = feedback_survey(cohorts=[cohort])
-    _answer_all(survey, cohort, [[5, 1, "More practice"], [5, 2, ""], [4, 3, "Slower"], [1, 3, ""], [5, 5, "Ok"],
-                                 [3, 4, ""]])
+    _answer_all(survey, cohort, [[5, 1, "More practice"], [5, 2, "Slower"], [4, 3, "Slower"], [1, 3, ""],
+                                 [5, 5, "Ok"], [3, 4, ""]])
     results = selectors.survey_results(survey=survey, flt=selectors.ResultFilter())
     assert results.responses == 6 and not results.hidden
     row1, row2 = results.likert
     assert (row1.question, row1.n, row1.counts, row1.percents, row1.mean) == (
         q1, 6, [1, 0, 1, 1, 3], [17, 0, 17, 17, 50], 3.83)
     assert (row2.counts, row2.percents, row2.mean) == ([1, 1, 2, 1, 1], [17, 17, 33, 17, 17], 3.0)
-    assert results.texts == [(qt, ["More practice", "Ok", "Slower"], 3)]  # sorted, not in answering order
+    # Grouped and counted, most frequent first, then alphabetical: never in the order people answered.
+    assert results.texts == [(qt, [("Slower", 2), ("More practice", 1), ("Ok", 1)], 4)]
 
 
 def test_aggregation_runs_a_constant_number_of_queries(django_assert_max_num_queries):
