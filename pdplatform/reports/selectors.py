@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db.models import (
     Avg,
     Case,
+    CharField,
     Count,
     Exists,
     ExpressionWrapper,
@@ -150,11 +151,12 @@ def enrollment_rows_qs(base: QuerySet[Enrollment]) -> QuerySet[Enrollment]:
     )
     certificate = certificate_model()
     if certificate is not None:
-        qs = qs.annotate(
-            certificate_number=Subquery(certificate.objects.filter(enrollment=OuterRef("pk")).values("number")[:1])
-        )
+        valid = certificate.objects.filter(enrollment=OuterRef("pk"))
+        if "revoked_at" in {f.name for f in certificate._meta.get_fields()}:
+            valid = valid.filter(revoked_at__isnull=True)
+        qs = qs.annotate(certificate_number=Subquery(valid.values("number")[:1], output_field=CharField()))
     else:
-        qs = qs.annotate(certificate_number=Value(None, output_field=IntegerField()))
+        qs = qs.annotate(certificate_number=Value(None, output_field=CharField()))
     return qs
 
 

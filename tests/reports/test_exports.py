@@ -110,3 +110,17 @@ def test_cohort_xlsx_has_every_school_and_a_summary(client, world):
     assert emails == {"anna@example.org", "boris@example.org", "olga@example.org"}
     summary = list(book.worksheets[1].iter_rows(min_row=2, values_only=True))
     assert summary == [("School A", 2, 2, 1, 1), ("School B", 1, 1, 0, 0)]
+
+
+def test_certificate_number_column(client, world):
+    from cohorts.models import Certificate
+
+    e = world["e_anna"]
+    Certificate.objects.create(
+        enrollment=e, number="2026-000042", code="abc", issued_at=e.completed_at, holder_name="Anna Ivanova",
+        course_title="Digital didactics", hours=36, starts_on=e.cohort.starts_on, ends_on=e.cohort.ends_on,
+        language="en", pdf="cohorts/certificates/x.pdf",
+    )
+    client.force_login(world["admin_a"])
+    rows = _csv(client.get("/reports/export.csv", {"state": "completed"}))
+    assert rows[1][16] == "2026-000042"
