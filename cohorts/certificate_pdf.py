@@ -103,13 +103,13 @@ def _left(c: canvas.Canvas, spot, text: str) -> None:
 
 def _qr(c: canvas.Canvas, spot, url: str) -> None:
     x, y, side = spot
-    code = qrcode.QRCode(border=0, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    # A fixed mask: choosing the "best" of eight costs more than the rest of the page; any mask scans.
+    code = qrcode.QRCode(border=0, error_correction=qrcode.constants.ERROR_CORRECT_M, mask_pattern=4)
     code.add_data(url)
     code.make(fit=True)
     matrix = code.get_matrix()
-    n = len(matrix)
-    cell = side * mm / n
-    c.setFillColorRGB(0, 0, 0)
+    cell = side * mm / len(matrix)
+    path = c.beginPath()
     for row_index, row in enumerate(matrix):
         top = y * mm + side * mm - (row_index + 1) * cell
         start = None
@@ -117,8 +117,10 @@ def _qr(c: canvas.Canvas, spot, url: str) -> None:
             if dark and start is None:
                 start = col_index
             elif not dark and start is not None:
-                c.rect(x * mm + start * cell, top, (col_index - start) * cell, cell, stroke=0, fill=1)
+                path.rect(x * mm + start * cell, top, (col_index - start) * cell, cell)
                 start = None
+    c.setFillColorRGB(0, 0, 0)
+    c.drawPath(path, stroke=0, fill=1)
 
 
 def _date(value: date) -> str:
