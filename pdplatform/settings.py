@@ -353,6 +353,7 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "DevelopmentPlanStateEnum": "mentoring.models.PlanState",
         "MeetingStatusEnum": "mentoring.models.MeetingStatus",
         "CourseStatusEnum": "courses.models.Course.Status",
+        "EnrollmentStateEnum": "cohorts.models.Enrollment.State",
     }
 )
 CSRF_FAILURE_VIEW = "pdplatform.views.csrf_failure"
