@@ -79,8 +79,14 @@ def csv_lines(columns: list[Column], rows: Iterable[list]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow([neutralise(c.header) for c in columns])
     kinds = [c.kind for c in columns]
+    batch: list[str] = []
     for row in rows:
-        yield writer.writerow([_plain(v, k) for v, k in zip(row, kinds, strict=False)])
+        batch.append(writer.writerow([_plain(v, k) for v, k in zip(row, kinds, strict=False)]))
+        if len(batch) >= 200:  # fewer, larger chunks for the WSGI server; still constant memory
+            yield "".join(batch)
+            batch = []
+    if batch:
+        yield "".join(batch)
 
 
 def csv_response(columns: list[Column], rows: Iterable[list], filename: str) -> StreamingHttpResponse:

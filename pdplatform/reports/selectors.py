@@ -35,6 +35,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import School, User
@@ -207,16 +208,29 @@ def enrollment_columns() -> list[Column]:
     ]
 
 
-STATE_LABELS = dict(S.choices)
 
 
 def _percent(part, whole):
     return round(100 * part / whole) if whole else None
 
 
+_TEXTS: dict[str, dict] = {}
+
+
+def _texts() -> dict:
+    """Translated words used on every row, looked up once per language (not once per row)."""
+    language = get_language() or ""
+    texts = _TEXTS.get(language)
+    if texts is None:
+        texts = {"yes": str(_("yes")), "no": str(_("no")), "states": {k: str(v) for k, v in S.choices}}
+        _TEXTS[language] = texts
+    return texts
+
+
 def enrollment_row_values(r: dict) -> list:
     """One export/API row from a `values()` dict: plain values, numbers as numbers, dates as dates."""
     completed = r["completed_at"]
+    texts = _texts()
     return [
         r["teacher__full_name"] or r["teacher__email"],
         r["teacher__email"],
@@ -226,13 +240,13 @@ def enrollment_row_values(r: dict) -> list:
         r["cohort__title"],
         r["cohort__starts_on"],
         r["cohort__ends_on"],
-        str(STATE_LABELS.get(r["state"], r["state"])),
+        texts["states"].get(r["state"], r["state"]),
         _percent(r["lessons_done"], r["lessons_total"]) or 0,
         r["accepted"],
         r["assignments_total"],
         round(r["avg_score"], 1) if r["avg_score"] is not None else None,
         _percent(r["attended"], r["sessions_held"]),
-        str(_("yes") if r["feedback_at"] else _("no")),
+        texts["yes"] if r["feedback_at"] else texts["no"],
         timezone.localtime(completed).date() if completed else None,
         "" if r["certificate_number"] is None else str(r["certificate_number"]),
     ]
@@ -543,7 +557,7 @@ def teacher_row_values(t: User, cycle: Cycle) -> list:
         t.cycle_total,
         cycle.required,
         cycle.expected_now,
-        str(_("yes") if t.cycle_total < cycle.expected_now else _("no")),
+        _texts()["yes"] if t.cycle_total < cycle.expected_now else _texts()["no"],
     ]
 
 
