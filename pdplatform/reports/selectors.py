@@ -422,6 +422,10 @@ class Cycle:
     elapsed_share: float = field(default=0.0)
 
     @property
+    def last_day(self) -> dt.date:
+        return self.end - dt.timedelta(days=1)
+
+    @property
     def expected_now(self) -> int:
         return round(self.required * self.elapsed_share)
 

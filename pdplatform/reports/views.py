@@ -38,6 +38,12 @@ def _export(request, spec, fmt: str):
     return xlsx_response(spec.sheets, spec.filename)
 
 
+def _cells(rows) -> list[list[tuple]]:
+    """(value, numeric?) pairs so the table aligns numbers right."""
+    numeric = [c.kind in ("int", "number", "percent") for c in selectors.enrollment_columns()]
+    return [list(zip(selectors.enrollment_row_values(r), numeric, strict=False)) for r in rows]
+
+
 def _bad_filter(request, message: str):
     return render(request, "reports/error.html", {"message": message}, status=400)
 
@@ -55,7 +61,7 @@ def home(request):
     if form.is_valid():
         flt = selectors.EnrollmentFilters.from_form(form)
         page = paginate(request, selectors.school_report_rows(user=user, flt=flt))
-        page.object_list = [selectors.enrollment_row_values(r) for r in page.object_list]
+        page.object_list = _cells(page.object_list)
     return render(
         request,
         "reports/school.html",
@@ -153,7 +159,7 @@ def cohort_report(request, cohort_id: int):
     except Cohort.DoesNotExist:
         raise Http404 from None
     page = paginate(request, selectors.cohort_report_rows(cohort), per_page=50)
-    page.object_list = [selectors.enrollment_row_values(r) for r in page.object_list]
+    page.object_list = _cells(page.object_list)
     return render(
         request,
         "reports/cohort.html",
