@@ -342,6 +342,16 @@ LOGGING = {
 PAGE_SIZE = int(env("PAGE_SIZE", "20"))
 # Reminders and mails still pending after this long were cut off by a crash: the sweep sends them.
 NOTIFICATIONS_RECOVER_AFTER_MINUTES = int(env("NOTIFICATIONS_RECOVER_AFTER_MINUTES", "10"))
+# Reports: exports above this many rows are built by a worker ("heavy" queue); the hours ledger's rules.
+REPORTS_EXPORT_ASYNC_ROWS = int(env("REPORTS_EXPORT_ASYNC_ROWS", "50000"))
+REPORTS_HOURS_LEDGER = {
+    "required_hours": int(env("REPORTS_CYCLE_REQUIRED_HOURS", "72")),
+    "cycle_years": 3,
+    "cycle_start": env("REPORTS_CYCLE_START", "2024-09-01"),
+    "event_hours": int(env("REPORTS_EVENT_HOURS", "2")),
+    "mentor_pair_hours": int(env("REPORTS_MENTOR_PAIR_HOURS", "18")),
+    "mentee_pair_hours": int(env("REPORTS_MENTEE_PAIR_HOURS", "18")),
+}
 SPECTACULAR_SETTINGS.update(
     {"SWAGGER_UI_DIST": "SIDECAR", "SWAGGER_UI_FAVICON_HREF": "SIDECAR", "REDOC_DIST": "SIDECAR"}
 )
