@@ -1,8 +1,10 @@
 """Demo people and places for `manage.py seed_demo` (idempotent: keyed on emails and names)."""
 
+import functools
 import random
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 
 from .models import Level, Municipality, Position, School, Subject, User
@@ -51,11 +53,17 @@ def _name(rng: random.Random) -> str:
     return f"{last} {rng.choice(FIRST_M)} {rng.choice(PATR_M)}"
 
 
+@functools.cache
+def _demo_password_hash() -> str:
+    """Hash the shared demo password once: hashing it per user would make seeding take minutes."""
+    return make_password(DEMO_PASSWORD)
+
+
 def _user(email: str, full_name: str, roles: list[str], **fields) -> User:
     user, created = User.objects.get_or_create(email=email, defaults={"full_name": full_name, **fields})
     if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save()
+        user.password = _demo_password_hash()
+        user.save(update_fields=["password"])
     EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
     user.groups.add(*Group.objects.filter(name__in=roles))
     return user

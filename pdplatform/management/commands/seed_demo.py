@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from accounts import demo as accounts_demo
 from cohorts import demo as cohorts_demo
@@ -19,7 +20,8 @@ class Command(BaseCommand):
     help = "Create demo data for every feature and print the demo logins (idempotent)."
 
     def handle(self, *args, **options):
-        with transaction.atomic():
+        # Demo people get no mail: notifications the demo triggers stay in the site only.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
             people = accounts_demo.seed()
             for app_demo in APP_SEEDS:
                 app_demo.seed(people)

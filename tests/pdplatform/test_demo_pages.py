@@ -1,0 +1,71 @@
+"""seed_demo builds a site where every role's main pages open, in each language, without a server error."""
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db import transaction
+from django.urls import reverse
+
+from accounts.models import User
+
+PAGES = {
+    "teacher1@demo.pdplatform.local": [
+        "home", "cabinet", "courses:catalogue", "communities:list", "surveys:list", "surveys:profile",
+        "mentoring:home", "mentoring:plan_list", "notifications:list", "notifications:preferences", "profile_edit",
+    ],
+    "curator1@demo.pdplatform.local": [
+        "cabinet", "cohorts:curate", "cohorts:review_queue", "cohorts:question_queue", "reports:home", "admin:index",
+    ],
+    "methodologist1@demo.pdplatform.local": ["cohorts:curate", "cohorts:review_queue", "reports:home", "admin:index"],
+    "schooladmin1@demo.pdplatform.local": [
+        "cabinet", "cohorts:nominations", "surveys:heatmap", "mentoring:home", "mentoring:matching",
+        "mentoring:reports", "reports:home", "reports:teachers",
+    ],
+    "municipal@demo.pdplatform.local": ["reports:home", "surveys:heatmap", "mentoring:home"],
+    "admin@demo.pdplatform.local": ["admin:index", "reports:home", "cohorts:curate"],
+}
+
+
+pytestmark = pytest.mark.django_db
+
+COUNTED = ["accounts.User", "courses.Course", "cohorts.Cohort", "cohorts.Enrollment", "surveys.Survey",
+           "communities.Community", "mentoring.MentoringPair"]
+
+
+def _counts() -> dict:
+    return {label: apps.get_model(label).objects.count() for label in COUNTED}
+
+
+@pytest.fixture(scope="module")
+def demo_db(django_db_setup, django_db_blocker):
+    """Seed once for the module inside an outer transaction that is rolled back at the end (like setUpTestData)."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            call_command("seed_demo", verbosity=0)
+            counts = _counts()
+            call_command("seed_demo", verbosity=0)  # idempotent: nothing doubles
+            assert _counts() == counts
+            assert all(counts.values()), counts
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.mark.parametrize("email", list(PAGES))
+@pytest.mark.parametrize("lang", ["en", "ru", "uk"])
+def test_each_roles_pages_open_in_each_language(demo_db, client, email, lang):
+    client.force_login(User.objects.get(email=email))
+    for name in PAGES[email]:
+        response = client.get(reverse(name), HTTP_ACCEPT_LANGUAGE=lang, follow=True)
+        assert response.status_code == 200, (email, name, response.status_code)
+        assert response.redirect_chain == [] or "/accounts/login/" not in response.redirect_chain[-1][0], name
+
+
+def test_course_pages_of_the_demo_open_for_anonymous_visitors(demo_db, client):
+    from courses.models import Course
+
+    for course in Course.objects.filter(status="published")[:5]:
+        assert client.get(reverse("courses:detail", args=[course.slug])).status_code == 200
