@@ -114,6 +114,7 @@ class MonitoringForm(forms.Form):
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
         self.fields["year"].choices = school_year_choices()
+        self.fields["year"].initial = school_year_of(timezone.localdate())
         self.fields["year"].error_messages["invalid_choice"] = _("Unknown value: %(value)s.")
 
     def year_value(self) -> int:
