@@ -38,10 +38,17 @@ def _export(request, spec, fmt: str):
     return xlsx_response(spec.sheets, spec.filename)
 
 
-def _cells(rows) -> list[list[tuple]]:
-    """(value, numeric?) pairs so the table aligns numbers right."""
+def _cells(rows, skip: frozenset = frozenset()) -> list[list[tuple]]:
+    """(value, numeric?) pairs so the table aligns numbers right; `skip` drops columns by index."""
     numeric = [c.kind in ("int", "number", "percent") for c in selectors.enrollment_columns()]
-    return [list(zip(selectors.enrollment_row_values(r), numeric, strict=False)) for r in rows]
+    return [
+        [cell for i, cell in enumerate(zip(selectors.enrollment_row_values(r), numeric, strict=False)) if i not in skip]
+        for r in rows
+    ]
+
+
+# On a cohort's own page the course, its hours, the cohort and its dates are the same on every row.
+COHORT_PAGE_SKIP = frozenset({3, 4, 5, 6, 7})
 
 
 def _bad_filter(request, message: str):
@@ -159,14 +166,14 @@ def cohort_report(request, cohort_id: int):
     except Cohort.DoesNotExist:
         raise Http404 from None
     page = paginate(request, selectors.cohort_report_rows(cohort), per_page=50)
-    page.object_list = _cells(page.object_list)
+    page.object_list = _cells(page.object_list, COHORT_PAGE_SKIP)
     return render(
         request,
         "reports/cohort.html",
         {
             "cohort": cohort,
             "page": page,
-            "columns": selectors.enrollment_columns(),
+            "columns": [c for i, c in enumerate(selectors.enrollment_columns()) if i not in COHORT_PAGE_SKIP],
             "summary": selectors.cohort_school_summary(cohort),
             "response": selectors.cohort_response_stats(cohort),
             "reviews": selectors.review_time_stats(cohort),
