@@ -24,65 +24,108 @@ from .models import Announcement, AnnouncementRead, Cohort, Enrollment, Question
 ACTIVE = (Cohort.Status.OPEN, Cohort.Status.RUNNING)
 
 
+def _chunks(iterable, size: int = 500):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 @reminder_rule(kind="deadline_reminder")
 def deadline_soon(now):
+    """Constant queries whatever the size: the running cohorts, their dated assignments, the learners
+    (one cursor), and per 500 learners their submissions."""
     from courses.models import Assignment
 
     today = timezone.localdate(now)
-    cohorts = Cohort.objects.filter(status__in=ACTIVE, starts_on__lte=today, ends_on__gte=today).only("pk", "course_id", "starts_on")
-    for cohort in cohorts.iterator(chunk_size=200):
-        for assignment in Assignment.objects.filter(module__course_id=cohort.course_id, due_days__isnull=False):
-            due = cohort.starts_on + timedelta(days=assignment.due_days)
-            days_left = (due - today).days
-            if not 0 <= days_left <= 3:
-                continue
-            step = f"c{cohort.pk}-{'1d' if days_left <= 1 else '3d'}"
-            submitted = Submission.objects.filter(enrollment=OuterRef("pk"), assignment=assignment)
-            learners = (
-                Enrollment.objects.filter(cohort=cohort, state=Enrollment.State.ENROLLED)
-                .exclude(Exists(submitted))
-                .select_related("teacher")
-            )
-            for enrollment in learners.iterator(chunk_size=500):
+    cohorts = list(
+        Cohort.objects.filter(status__in=ACTIVE, starts_on__lte=today, ends_on__gte=today).only("pk", "course_id", "starts_on")
+    )
+    if not cohorts:
+        return
+    by_course: dict[int, list] = {}
+    dated = Assignment.objects.filter(module__course_id__in={c.course_id for c in cohorts}, due_days__isnull=False)
+    for assignment in dated.select_related("module").order_by("pk"):
+        by_course.setdefault(assignment.module.course_id, []).append(assignment)
+    due: dict[int, list] = {}
+    for cohort in cohorts:
+        for assignment in by_course.get(cohort.course_id, []):
+            day = cohort.starts_on + timedelta(days=assignment.due_days)
+            days_left = (day - today).days
+            if 0 <= days_left <= 3:
+                due.setdefault(cohort.pk, []).append((assignment, day, f"c{cohort.pk}-{'1d' if days_left <= 1 else '3d'}"))
+    if not due:
+        return
+    assignment_ids = {assignment.pk for items in due.values() for assignment, _day, _step in items}
+    learners = (
+        Enrollment.objects.filter(cohort_id__in=list(due), state=Enrollment.State.ENROLLED)
+        .select_related("teacher")
+        .order_by("pk")
+    )
+    for chunk in _chunks(learners.iterator(chunk_size=500)):
+        submitted = set(
+            Submission.objects.filter(enrollment_id__in=[e.pk for e in chunk], assignment_id__in=assignment_ids)
+            .values_list("enrollment_id", "assignment_id")
+        )
+        for enrollment in chunk:
+            for assignment, day, step in due[enrollment.cohort_id]:
+                if (enrollment.pk, assignment.pk) in submitted:
+                    continue
                 yield Reminder(
                     recipient=enrollment.teacher,
                     obj=assignment,
                     step=step,
-                    title=format_lazy(_("Due {date}: {title}"), date=due.strftime("%d.%m"), title=assignment.title),
+                    title=format_lazy(_("Due {date}: {title}"), date=day.strftime("%d.%m"), title=assignment.title),
                     url=reverse("cohorts:assignment", args=[enrollment.pk, assignment.pk]),
                 )
 
 
 @reminder_rule(kind="curator_escalation")
 def curator_escalation(now):
-    cohorts = Cohort.objects.filter(status__in=ACTIVE).prefetch_related("curators")
-    for cohort in cohorts.iterator(chunk_size=200):
-        late = now - timedelta(hours=cohort.response_target_hours)
-        curators = list(cohort.curators.all())
-        if not curators:
-            continue
-        for question in Question.objects.filter(cohort=cohort, answered_at__isnull=True, created_at__lte=late)[:200]:
-            for curator in curators:
-                yield Reminder(
-                    recipient=curator,
-                    obj=question,
-                    step="late",
-                    title=format_lazy(_("A question in “{cohort}” waits for an answer"), cohort=cohort.title),
-                    body=question.text[:300],
-                    url=reverse("cohorts:question_answer", args=[question.pk]),
-                )
-        waiting = Submission.objects.filter(
-            enrollment__cohort=cohort, state=Submission.State.SUBMITTED, submitted_at__lte=late
-        ).select_related("assignment")[:200]
-        for submission in waiting:
-            for curator in curators:
-                yield Reminder(
-                    recipient=curator,
-                    obj=submission,
-                    step=f"late-v{submission.version_count}",
-                    title=format_lazy(_("A work in “{cohort}” waits for review: {title}"), cohort=cohort.title, title=submission.assignment.title),
-                    url=reverse("cohorts:review", args=[submission.pk]),
-                )
+    """Waiting longer than the cohort's response target: its curators are told. Four queries, any size."""
+    targets = set(Cohort.objects.filter(status__in=ACTIVE).values_list("response_target_hours", flat=True).distinct())
+    if not targets:
+        return
+    floor = now - timedelta(days=30)
+    questions = list(
+        Question.objects.filter(_older_than_target("created_at", "cohort__response_target_hours", targets, now, 1),
+                                answered_at__isnull=True, cohort__status__in=ACTIVE, created_at__gte=floor)
+        .select_related("cohort").order_by("pk")[:2000]
+    )
+    submissions = list(
+        Submission.objects.filter(_older_than_target("submitted_at", "enrollment__cohort__response_target_hours", targets, now, 1),
+                                  state=Submission.State.SUBMITTED, enrollment__cohort__status__in=ACTIVE,
+                                  submitted_at__gte=floor)
+        .select_related("assignment", "enrollment__cohort").order_by("pk")[:2000]
+    )
+    cohort_ids = {q.cohort_id for q in questions} | {s.enrollment.cohort_id for s in submissions}
+    curators: dict[int, list] = {}
+    for row in Cohort.curators.through.objects.filter(cohort_id__in=cohort_ids, user__is_active=True).select_related("user"):
+        curators.setdefault(row.cohort_id, []).append(row.user)
+    for question in questions:
+        for curator in curators.get(question.cohort_id, []):
+            yield Reminder(
+                recipient=curator,
+                obj=question,
+                step="late",
+                title=format_lazy(_("A question in “{cohort}” waits for an answer"), cohort=question.cohort.title),
+                body=question.text[:300],
+                url=reverse("cohorts:question_answer", args=[question.pk]),
+            )
+    for submission in submissions:
+        cohort = submission.enrollment.cohort
+        for curator in curators.get(cohort.pk, []):
+            yield Reminder(
+                recipient=curator,
+                obj=submission,
+                step=f"late-v{submission.version_count}",
+                title=format_lazy(_("A work in “{cohort}” waits for review: {title}"), cohort=cohort.title, title=submission.assignment.title),
+                url=reverse("cohorts:review", args=[submission.pk]),
+            )
 
 
 # --- escalation to methodologists, unconfirmed announcements (constant queries, whatever the data size) ---

@@ -85,3 +85,27 @@ def test_announcement_rules_select_in_constant_queries(n, django_assert_max_num_
         assert len(list(resolve_rule("cohorts.reminders.announcement_unconfirmed_school_admins")(now))) == n
     with django_assert_max_num_queries(4):
         list(resolve_rule("cohorts.reminders.methodologist_escalation")(now))
+
+
+@pytest.mark.parametrize("n", [2, 7])
+def test_deadline_and_curator_sweeps_select_in_constant_queries(n, django_assert_max_num_queries):
+    from tests.cohorts.factories import AssignmentFactory, ModuleFactory
+    from tests.factories import CuratorFactory
+
+    now = timezone.now()
+    today = timezone.localdate()
+    for _ in range(n):
+        module = ModuleFactory()
+        AssignmentFactory(module=module, due_days=10)
+        cohort = CohortFactory(course=module.course, status="running", starts_on=today - timedelta(days=8),
+                               ends_on=today + timedelta(days=30), curators=[CuratorFactory()])
+        EnrollmentFactory(cohort=cohort)
+        question = QuestionFactory(enrollment=EnrollmentFactory(cohort=cohort))
+        Question.objects.filter(pk=question.pk).update(created_at=now - timedelta(hours=30))
+    with django_assert_max_num_queries(4):
+        deadline = list(resolve_rule("cohorts.reminders.deadline_soon")(now))
+    assert len(deadline) == 2 * n  # both learners of each cohort (neither submitted)
+    assert {r.step.rsplit("-", 1)[1] for r in deadline} == {"3d"}  # due in 2 days
+    with django_assert_max_num_queries(4):
+        escalation = list(resolve_rule("cohorts.reminders.curator_escalation")(now))
+    assert len(escalation) == n
