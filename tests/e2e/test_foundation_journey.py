@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from accounts.models import User
 from tests.e2e.conftest import SHOTS
@@ -57,7 +58,7 @@ def test_new_teacher_signs_up_verifies_logs_in_and_fills_profile(browser, live_s
     # A teacher with an empty profile lands on the profile form.
     assert "/accounts/profile/" in page.url
     page.select_option("select[name=municipality]", str(school.municipality_id))
-    page.wait_for_function("document.querySelectorAll('#id_school option').length == 2")
+    expect(page.locator("#id_school option")).to_have_count(2)
     page.select_option("select[name=school]", str(school.pk))
     page.locator("input[name=subjects]").first.check()
     page.select_option("select[name=position]", "teacher")
