@@ -100,3 +100,19 @@ def test_someone_elses_export_job_is_a_404(client, world):
     assert client.get(f"/reports/jobs/{uuid.uuid4()}/download/").status_code == 404
     client.force_login(TeacherFactory())
     assert client.get(f"/reports/jobs/{job.pk}/download/").status_code == 404
+
+
+def test_export_log_is_visible_to_superusers_only(client, world):
+    from pdplatform.models import ExportLog
+    from tests.factories import UserFactory
+
+    client.force_login(world["admin_a"])
+    client.get("/reports/export.csv")
+    log = ExportLog.objects.get()
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+    page = client.get("/admin/pdplatform/exportlog/")
+    assert page.status_code == 200 and str(world["admin_a"]) in page.content.decode()
+    assert client.get(f"/admin/pdplatform/exportlog/{log.pk}/change/").status_code == 200
+    client.force_login(CuratorFactory())
+    assert client.get("/admin/pdplatform/exportlog/").status_code == 403
