@@ -42,7 +42,7 @@ class CertificateAdmin(admin.ModelAdmin):
     list_filter = ["revoked_at"]
     search_fields = ["number", "holder_name", "course_title"]
     list_select_related = ["enrollment__cohort"]
-    readonly_fields = [f.name for f in Certificate._meta.fields]
+    readonly_fields = [f.name for f in Certificate._meta.fields if f.name != "code"]
     exclude = ["code"]
     actions = ["revoke_action", "reissue_action"]
 

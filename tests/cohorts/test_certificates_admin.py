@@ -88,3 +88,12 @@ def test_verify_page_and_admin_list_in_constant_queries(client, n, django_assert
     client.force_login(methodologist)
     with django_assert_max_num_queries(12):
         assert client.get(reverse(CHANGELIST)).status_code == 200
+
+
+def test_change_page_and_template_form_open_without_showing_the_code(client):
+    methodologist, _cohort, (certificate, _second) = _course_with_certificates()
+    client.force_login(methodologist)
+    response = client.get(reverse("admin:cohorts_certificate_change", args=[certificate.pk]))
+    assert response.status_code == 200
+    assert certificate.code not in response.content.decode()
+    assert client.get(reverse("admin:cohorts_certificatetemplate_add")).status_code == 200
