@@ -99,7 +99,8 @@ def seed() -> dict:
     teachers = []
     for i in range(1, 61):
         school = schools[(i - 1) % len(schools)]
-        years = rng.choice([0, 1, 2]) if i % 5 == 0 else rng.randint(3, 35)
+        # Young teachers (under 3 years) spread over every school: every sixth teacher.
+        years = rng.choice([0, 1, 2]) if i % 6 == 0 else rng.randint(3, 35)
         teacher = _user(
             f"teacher{i}@demo.pdplatform.local", _name(rng), [Role.TEACHER],
             school=school, municipality=municipality,
