@@ -179,3 +179,11 @@ def test_monitoring_page_and_workbook(client, settings):
     assert len(book.worksheets) == 5
     rows = list(book.worksheets[0].iter_rows(min_row=2, values_only=True))
     assert rows == [("School A", 2, 1, 1, 50), ("School B", 1, 0, 0, 0)]
+
+
+def test_school_report_filtered_by_cohort_links_the_certificates_zip(client, world):
+    cohort = world["anna"].enrollments.get().cohort
+    client.force_login(world["admin_a"])
+    assert 'id="certificates-zip"' not in client.get("/reports/").content.decode()
+    html = client.get("/reports/", {"cohort": cohort.pk}).content.decode()
+    assert f'href="/learn/certificates/cohort/{cohort.pk}/school.zip"' in html
