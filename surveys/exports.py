@@ -11,29 +11,19 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from pdplatform.exports import XLSX_CONTENT_TYPE, csv_streaming_response, neutralise
+
 from .models import Question
 from .selectors import ResultFilter, SurveyResults, raw_answers
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _safe(value):
-    """Cells that a spreadsheet would run as a formula are prefixed with a quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def distribution_rows(results: SurveyResults) -> Iterator[list]:
     yield [_("Question"), "1, %", "2, %", "3, %", "4, %", "5, %", _("Mean"), "n"]
     for row in results.likert:
-        yield [_safe(row.question.text), *row.percents, row.mean, row.n]
+        yield [neutralise(row.question.text), *row.percents, row.mean, row.n]
     for row in results.choices:
         for text, count, percent in row.options:
-            yield [_safe(f"{row.question.text} — {text}"), percent, "", "", "", "", "", count]
+            yield [neutralise(f"{row.question.text} — {text}"), percent, "", "", "", "", "", count]
 
 
 def raw_rows(survey, flt: ResultFilter) -> Iterator[list]:
@@ -49,20 +39,11 @@ def raw_rows(survey, flt: ResultFilter) -> Iterator[list]:
         values = [number, questions.get(row[1], ""), *row[2:]]
         if not survey.is_anonymous and values[-1] is not None:
             values[-1] = values[-1].isoformat(timespec="seconds")
-        yield [_safe(v) for v in values]
+        yield [neutralise(v) for v in values]
 
 
 def csv_response(rows: Iterable[list], filename: str) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-
-    def stream():
-        yield "\ufeff"
-        for row in rows:
-            yield writer.writerow(["" if v is None else v for v in row])
-
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
+    return csv_streaming_response(rows, f"{filename}.csv")
 
 
 def write_file(rows: Iterable[list], handle, *, fmt: str, title: str) -> None:
@@ -71,14 +52,14 @@ def write_file(rows: Iterable[list], handle, *, fmt: str, title: str) -> None:
         text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
         writer = csv.writer(text)
         for row in rows:
-            writer.writerow(["" if v is None else v for v in row])
+            writer.writerow(["" if v is None else neutralise(v) for v in row])
         text.flush()
         text.detach()
         return
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31] or "data")
     for row in rows:
-        sheet.append(row)
+        sheet.append([neutralise(v) for v in row])
     workbook.save(handle)
 
 
@@ -88,5 +69,5 @@ def xlsx_response(rows: Iterable[list], filename: str, title: str) -> FileRespon
     handle.seek(0)
     return FileResponse(
         handle, as_attachment=True, filename=f"{filename}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX_CONTENT_TYPE,
     )

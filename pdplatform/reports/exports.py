@@ -22,15 +22,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from pdplatform.exports import XLSX_CONTENT_TYPE, Echo, neutralise
 
-
-def neutralise(value):
-    """A text cell that begins like a formula gets a leading apostrophe; numbers and dates stay as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+__all__ = ["XLSX_CONTENT_TYPE", "Column", "Sheet", "neutralise", "csv_response", "write_csv", "write_xlsx"]
 
 
 @dataclass(frozen=True)
@@ -70,13 +64,8 @@ def _xlsx_value(value):
     return neutralise(value) if isinstance(value, str) else value
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def csv_lines(columns: list[Column], rows: Iterable[list]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     yield "\ufeff" + writer.writerow([neutralise(c.header) for c in columns])
     kinds = [c.kind for c in columns]
     batch: list[str] = []

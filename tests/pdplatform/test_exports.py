@@ -1,0 +1,24 @@
+import csv
+import io
+
+import pytest
+
+from pdplatform.exports import csv_stream, neutralise
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+7", "-2", "@SUM(A1)", "\tx", "\rx"])
+def test_formula_like_text_is_neutralised(text):
+    assert neutralise(text) == "'" + text
+    assert neutralise(neutralise(text)) == "'" + text  # applying twice changes nothing more
+
+
+@pytest.mark.parametrize("value", ["Ivanova", "", 5, -3, 2.5, None])
+def test_other_values_are_left_alone(value):
+    assert neutralise(value) == value
+
+
+def test_csv_stream_has_a_bom_and_neutralises_headers_and_cells():
+    text = "".join(csv_stream([["=Header", "Name"], ["@cmd", None], ["Анна", 3]]))
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert rows == [["'=Header", "Name"], ["'@cmd", ""], ["Анна", "3"]]
