@@ -44,7 +44,8 @@ PATR_F = ["Александровна", "Сергеевна", "Викторов�
 PATR_M = ["Александрович", "Сергеевич", "Викторович", "Иванович", "Петрович", "Николаевич"]
 
 
-def _name(rng: random.Random) -> str:
+def person_name(rng: random.Random) -> str:
+    """A plausible full name; the demo and the scale data set share it."""
     last = rng.choice(LAST)
     if rng.random() < 0.75:
         if not last.endswith(("ко", "ук", "ник", "нко", "ьник", "к")) and last[-2:] in {"ов", "ев", "ин"}:
@@ -90,7 +91,7 @@ def seed() -> dict:
         for i, name in enumerate(["Лебедева Ирина Сергеевна", "Коваль Андрій Петрович"], start=1)
     ]
     school_admins = [
-        _user(f"schooladmin{i}@demo.pdplatform.local", _name(rng), [Role.SCHOOL_ADMIN],
+        _user(f"schooladmin{i}@demo.pdplatform.local", person_name(rng), [Role.SCHOOL_ADMIN],
               school=school, municipality=municipality, position=Position.DEPUTY_HEAD, years_of_experience=20)
         for i, school in enumerate(schools, start=1)
     ]
@@ -102,7 +103,7 @@ def seed() -> dict:
         # Young teachers (under 3 years) spread over every school: every sixth teacher.
         years = rng.choice([0, 1, 2]) if i % 6 == 0 else rng.randint(3, 35)
         teacher = _user(
-            f"teacher{i}@demo.pdplatform.local", _name(rng), [Role.TEACHER],
+            f"teacher{i}@demo.pdplatform.local", person_name(rng), [Role.TEACHER],
             school=school, municipality=municipality,
             position=Position.SENIOR_TEACHER if years > 15 and i % 3 == 0 else Position.TEACHER,
             years_of_experience=years, preferred_language="uk" if i % 7 == 0 else "",
