@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "pdplatform.middleware.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -87,6 +88,9 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
+
+# Server-Timing header with each response's SQL query count and time (bench/run turns it on).
+SERVER_TIMING = env_bool("SERVER_TIMING", False)
 
 ROOT_URLCONF = "pdplatform.urls"
 WSGI_APPLICATION = "pdplatform.wsgi.application"

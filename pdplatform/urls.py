@@ -13,6 +13,7 @@ urlpatterns = [
     path("cabinet/", views.cabinet, name="cabinet"),
     path("verify/<str:code>/", certificate_views.verify, name="certificate_verify"),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

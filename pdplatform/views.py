@@ -3,11 +3,11 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -44,6 +44,18 @@ def set_language(request):
                 next_url = "/"
             return HttpResponseRedirect(next_url)
     return django_set_language(request)
+
+
+ROBOTS_DISALLOW = ["/admin/", "/accounts/", "/cabinet/", "/learn/", "/reports/", "/notifications/", "/mentoring/",
+                  "/surveys/", "/communities/", "/api/", "/verify/"]
+
+
+@cache_control(public=True, max_age=86400)
+def robots_txt(request):
+    """Crawlers may index the public catalogue only. No database, no template: bench/run measures this
+    view as the ceiling of the stack (gunicorn + the whole middleware chain)."""
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW), "Allow: /courses/", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
 @never_cache
