@@ -2,19 +2,25 @@
 beside PostgreSQL's own `COPY (same query) TO STDOUT (FORMAT csv)` as the ceiling.
 
     DATABASE_URL=postgres://app:app@127.0.0.1:5432/app_bench .venv/bin/python manage.py migrate
-    DATABASE_URL=postgres://app:app@127.0.0.1:5432/app_bench .venv/bin/python bench/reports_export.py --rows 20000
-    (the bench data is created once per size and reused; --drop removes it)
+    DATABASE_URL=postgres://app:app@127.0.0.1:5432/app_bench .venv/bin/python bench/reports_export.py --rows 20000 --build
+    DATABASE_URL=postgres://app:app@127.0.0.1:5432/app_bench .venv/bin/python bench/reports_export.py --rows 20000 \
+        [--repeats 3] [--markdown FILE]
+    (the bench data is created once per size and reused; --build only creates it, --drop removes it)
 
-For each format: rows per second through the real view (middleware, scoping, streaming), the Python
-allocation peak while the response is consumed (tracemalloc, a separate pass), and the process's
-maximum resident memory. Then the ratio of each format's rate to COPY's. The XLSX workbook also
-carries the hours-ledger sheet (one row per teacher: here as many again), so its rate counts only the
-enrollment rows. Build the data in one run and measure in the next: the build itself inflates max RSS.
+One table row per way out: rows per second through the real view (middleware, scoping, streaming)
+from the median of --repeats whole exports, p50/p95/p99 of those exports, SQL queries per export,
+and the share of COPY's rate; one unmeasured request first warms the process (imports, templates).
+Under the table: the Python allocation peak while the response is consumed (tracemalloc, a
+separate pass) and the process's maximum resident memory. The XLSX workbook also carries the
+hours-ledger sheet (one row per teacher: here as many again), so its rate counts only the
+enrollment rows. Build the data in one run (--build) and measure in the next: the build itself
+inflates max RSS.
 """
 
 import argparse
 import os
 import resource
+import statistics
 import sys
 import time
 import tracemalloc
@@ -32,7 +38,9 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from table import markdown_table, percentiles  # noqa: E402
 
 from accounts.models import Municipality, School, User  # noqa: E402
 from accounts.roles import Role  # noqa: E402
@@ -97,12 +105,15 @@ def drop() -> None:
     print("bench data removed")
 
 
-def consume(client: Client, url: str) -> tuple[float, int]:
-    started = time.perf_counter()
-    response = client.get(url)
-    assert response.status_code == 200, response.status_code
-    size = sum(len(chunk) for chunk in response.streaming_content)
-    return time.perf_counter() - started, size
+def consume(client: Client, url: str) -> tuple[float, int, int]:
+    """One whole export through the view: seconds, bytes, SQL queries."""
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        response = client.get(url)
+        assert response.status_code == 200, response.status_code
+        size = sum(len(chunk) for chunk in response.streaming_content)
+        seconds = time.perf_counter() - started
+    return seconds, size, len(queries.captured_queries)
 
 
 def python_peak(client: Client, url: str) -> int:
@@ -135,38 +146,71 @@ def copy_ceiling(admin: User) -> tuple[float, int]:
         return time.perf_counter() - started, sink.size
 
 
+def row(name: str, times: list[float], rows: int, queries) -> dict:
+    return {"name": name, "rate": rows / statistics.median(times), **percentiles(times), "errors": 0,
+            "count": len(times), "queries": queries}
+
+
+def benchmark(rows_wanted: int = 20_000, repeats: int = 3) -> str:
+    """Measure COPY, CSV and XLSX; return the Markdown table with the memory figures under it."""
+    if connection.vendor != "postgresql":
+        sys.exit("Run on PostgreSQL: set DATABASE_URL=postgres://… (COPY is the ceiling measured here).")
+    settings.REPORTS_EXPORT_ASYNC_ROWS = 10**9  # measure the synchronous path
+    settings.ALLOWED_HOSTS = ["testserver"]
+    admin = build(rows_wanted)
+    client = Client()
+    client.force_login(admin)
+    assert client.get("/reports/").status_code == 200  # warm the process (imports, templates): not measured
+    rows = selectors.school_report_rows(user=admin, flt=selectors.EnrollmentFilters()).count()
+    print(f"rows: {rows:,}", flush=True)
+    copies = [copy_ceiling(admin) for _ in range(repeats)]
+    measured = [row("COPY (same query) TO STDOUT (FORMAT csv): PostgreSQL alone", [t for t, _ in copies], rows, 1)]
+    print(f"COPY … TO STDOUT (FORMAT csv): median {statistics.median(t for t, _ in copies):6.2f} s  "
+          f"{measured[0]['rate']:10,.0f} rows/s  {copies[0][1] / 1e6:6.1f} MB", flush=True)
+    memory = []
+    for fmt in ("csv", "xlsx"):
+        url = f"/reports/export.{fmt}?sort=teacher"
+        runs = [consume(client, url) for _ in range(repeats)]
+        peak = python_peak(client, url)
+        queries = sorted({q for _, _, q in runs})
+        name = ("CSV export via the view (streamed)" if fmt == "csv"
+                else "XLSX export via the view (write-only, + hours-ledger sheet)")
+        measured.append(row(name, [t for t, _, _ in runs], rows,
+                            f"{queries[0]}–{queries[-1]}" if len(queries) > 1 else str(queries[0])))
+        memory.append(f"{fmt.upper()} {runs[0][1] / 1e6:.1f} MB out, Python peak {peak / 1e6:.1f} MB")
+        print(f"{fmt.upper():4} export via the view: median {statistics.median(t for t, _, _ in runs):6.2f} s  "
+              f"{measured[-1]['rate']:10,.0f} rows/s  {memory[-1]}", flush=True)
+    max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    title = (f"School report export, {rows:,} enrollment rows ({repeats} runs each; "
+             "rate from the median run, percentiles of whole exports)")
+    table = markdown_table(title, measured, rate_label="rows/s", ceiling=measured[0]["rate"], ceiling_label="× COPY",
+                           name_label="export", queries_label="SQL/export")
+    notes = (f"Memory: {'; '.join(memory)} (tracemalloc, a separate pass); "
+             f"process max RSS {max_rss:.0f} MB (budget 150 MB).")
+    return table + "\n" + notes + "\n"
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=20_000)
-    parser.add_argument("--drop", action="store_true")
+    parser.add_argument("--repeats", type=int, default=3, help="whole exports per format")
+    parser.add_argument("--build", action="store_true", help="only create the bench data (if missing)")
+    parser.add_argument("--drop", action="store_true", help="remove the bench data")
+    parser.add_argument("--markdown", help="also append the table to this file")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Run on PostgreSQL: set DATABASE_URL=postgres://… (COPY is the ceiling measured here).")
     if args.drop:
         drop()
         return
-    settings.REPORTS_EXPORT_ASYNC_ROWS = 10**9  # measure the synchronous path
-    settings.ALLOWED_HOSTS = ["testserver"]
-    admin = build(args.rows)
-    client = Client()
-    client.force_login(admin)
-    rows = selectors.school_report_rows(user=admin, flt=selectors.EnrollmentFilters()).count()
-    print(f"rows: {rows:,}")
-    copy_s, copy_size = copy_ceiling(admin)
-    copy_rate = rows / copy_s
-    print(f"COPY … TO STDOUT (FORMAT csv): {copy_s:6.2f} s  {copy_rate:10,.0f} rows/s  {copy_size / 1e6:6.1f} MB")
-    for fmt in ("csv", "xlsx"):
-        url = f"/reports/export.{fmt}?sort=teacher"
-        seconds, size = consume(client, url)
-        peak = python_peak(client, url)
-        rate = rows / seconds
-        print(
-            f"{fmt.upper():4} export via the view: {seconds:6.2f} s  {rate:10,.0f} rows/s  {size / 1e6:6.1f} MB  "
-            f"python peak {peak / 1e6:5.1f} MB  ratio to COPY {rate / copy_rate:5.2f}"
-            + ("  (+ hours-ledger sheet)" if fmt == "xlsx" else "")
-        )
-    max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"process max RSS: {max_rss:.0f} MB (budget 150 MB)")
+    if args.build:
+        build(args.rows)
+        return
+    text = benchmark(args.rows, max(1, args.repeats))
+    print("\n" + text)
+    if args.markdown:
+        with open(args.markdown, "a") as handle:
+            handle.write(text + "\n")
 
 
 if __name__ == "__main__":

@@ -1,12 +1,16 @@
 """Benchmark: survey results over 100,000 answers — aggregation, the results page, and the exports.
 
-    DATABASE_URL=postgres://app:app@127.0.0.1:5432/app_bench .venv/bin/python bench/surveys_aggregate.py
-    (the database must be migrated; the bench data is created once and reused; --drop removes it)
+    DATABASE_URL=postgres://app:app@127.0.0.1:5432/app_bench .venv/bin/python bench/surveys_aggregate.py \
+        [--responses 10000] [--markdown FILE]
+    (the database must be migrated; the bench data is created once per size and reused; --drop removes it)
 
-Answers are bulk-inserted directly (the submit service is what the tests cover); then each measured
-step runs a few times and the best and median wall-clock times are printed.
+Answers are bulk-inserted directly (the submit service is what the tests cover), ten per response;
+then each measured step runs a few times and becomes a table row: runs per second from the median
+time, p50/p95/p99 of the runs (of one run, all three are that run), and the SQL queries of a run.
+One unmeasured request warms the process (imports, templates) before the HTTP steps.
 """
 
+import argparse
 import os
 import statistics
 import sys
@@ -27,6 +31,7 @@ from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from table import markdown_table, percentiles  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from cohorts.models import Cohort  # noqa: E402
@@ -34,18 +39,21 @@ from courses.models import Course  # noqa: E402
 from surveys import selectors  # noqa: E402
 from surveys.models import Answer, Question, Response, Section, Survey  # noqa: E402
 
-TITLE = "bench: 100k answers"
 RESPONSES = 10_000
 LIKERT = 9  # + 1 free-text question = 10 answers per response → 100,000 answers
 COHORTS = 8
 
 
-def build() -> Survey:
-    survey = Survey.objects.filter(title=TITLE).first()
+def title(responses: int) -> str:
+    return f"bench: {responses * (LIKERT + 1):,} answers"
+
+
+def build(responses: int = RESPONSES) -> Survey:
+    survey = Survey.objects.filter(title=title(responses)).first()
     if survey is not None:
         return survey
     rng = random.Random(5)
-    print(f"creating {RESPONSES * (LIKERT + 1):,} answers …", flush=True)
+    print(f"creating {responses * (LIKERT + 1):,} answers …", flush=True)
     started = time.perf_counter()
     course, _ = Course.objects.get_or_create(slug="bench-surveys", defaults={"title": "bench", "summary": "bench",
                                                                              "hours": 1})
@@ -57,7 +65,7 @@ def build() -> Survey:
                               enrollment_closes_at=now)
         for i in range(COHORTS)
     ]
-    survey = Survey.objects.create(title=TITLE, kind=Survey.Kind.FEEDBACK, is_anonymous=True, is_published=True,
+    survey = Survey.objects.create(title=title(responses), kind=Survey.Kind.FEEDBACK, is_anonymous=True, is_published=True,
                                    audience=Survey.Audience.COHORT, course=course)
     survey.cohorts.set(cohorts)
     section = Section.objects.create(survey=survey, title="bench")
@@ -66,7 +74,7 @@ def build() -> Survey:
     text_q = Question.objects.create(survey=survey, section=section, kind="text", text="Comment", position=99,
                                      is_required=False)
     batch_r, batch_a = [], []
-    for i in range(RESPONSES):
+    for i in range(responses):
         response = Response(survey=survey, cohort=cohorts[i % COHORTS])
         batch_r.append(response)
         mood = rng.choice([2, 3, 4, 4, 5])
@@ -87,7 +95,7 @@ def build() -> Survey:
     return survey
 
 
-def measure(label: str, fn, repeat: int = 5) -> None:
+def measure(label: str, fn, repeat: int = 5) -> dict:
     times = []
     queries = 0
     for _ in range(repeat):
@@ -97,30 +105,37 @@ def measure(label: str, fn, repeat: int = 5) -> None:
             fn()
             times.append(time.perf_counter() - started)
         queries = len(ctx.captured_queries)
-    print(f"{label:<48} best {min(times) * 1000:8.1f} ms   median {statistics.median(times) * 1000:8.1f} ms"
-          f"   {queries} queries")
+    median = statistics.median(times)
+    print(f"{label:<48} best {min(times) * 1000:8.1f} ms   median {median * 1000:8.1f} ms"
+          f"   {queries} queries", flush=True)
+    return {"name": label, "rate": 1 / median, **percentiles(times), "errors": 0, "count": repeat,
+            "queries": queries}
 
 
-def main() -> None:
-    if "--drop" in sys.argv:
-        Survey.objects.filter(title=TITLE).delete()
-        Cohort.objects.filter(title__startswith="bench cohort").delete()
-        print("bench data removed")
-        return
-    survey = build()
+def drop() -> None:
+    Survey.objects.filter(title__startswith="bench: ", title__endswith=" answers").delete()
+    Cohort.objects.filter(title__startswith="bench cohort").delete()
+    print("bench data removed")
+
+
+def benchmark(responses: int = RESPONSES) -> str:
+    """Build (once) and measure; return the Markdown table."""
+    survey = build(responses)
     answers = Answer.objects.filter(response__survey=survey).count()
     print(f"database: {connection.vendor}; answers: {answers:,}; responses: {survey.responses.count():,}")
     one_cohort = survey.cohorts.order_by("id").first()
+    rows = []
 
-    measure("aggregation, all cohorts (no free texts)",
-            lambda: selectors.survey_results(survey=survey, flt=selectors.ResultFilter(), with_texts=False))
-    measure("aggregation, all cohorts (with free texts)",
-            lambda: selectors.survey_results(survey=survey, flt=selectors.ResultFilter()))
-    measure("aggregation, one cohort",
-            lambda: selectors.survey_results(survey=survey, flt=selectors.ResultFilter(cohort_ids=[one_cohort.pk])))
-    measure("aggregation, course over a period",
-            lambda: selectors.survey_results(survey=survey, flt=selectors.ResultFilter(
-                course_id=survey.course_id, date_from=timezone.localdate() - timedelta(days=95))))
+    rows.append(measure("aggregation, all cohorts (no free texts)",
+                        lambda: selectors.survey_results(survey=survey, flt=selectors.ResultFilter(), with_texts=False)))
+    rows.append(measure("aggregation, all cohorts (with free texts)",
+                        lambda: selectors.survey_results(survey=survey, flt=selectors.ResultFilter())))
+    rows.append(measure("aggregation, one cohort",
+                        lambda: selectors.survey_results(survey=survey,
+                                                         flt=selectors.ResultFilter(cohort_ids=[one_cohort.pk]))))
+    rows.append(measure("aggregation, course over a period",
+                        lambda: selectors.survey_results(survey=survey, flt=selectors.ResultFilter(
+                            course_id=survey.course_id, date_from=timezone.localdate() - timedelta(days=95)))))
 
     admin = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
         "bench-admin@example.org", "bench-pass-123")
@@ -137,11 +152,14 @@ def main() -> None:
             return len(response.content)
         return run
 
-    measure("results page (HTTP, all cohorts)", get(f"{base}/results/"), repeat=3)
-    measure(f"results page (HTTP, cohort {one_cohort.pk})", get(f"{base}/results/?cohort={one_cohort.pk}"), repeat=3)
-    measure("export distribution CSV", get(f"{base}/export/distribution.csv"), repeat=3)
-    measure("export distribution XLSX", get(f"{base}/export/distribution.xlsx"), repeat=3)
-    measure("export raw answers CSV (100k rows, streamed)", get(f"{base}/export/raw.csv"), repeat=1)
+    get(f"{base}/results/?cohort={one_cohort.pk}")()  # warm the process (imports, templates): not measured
+    rows.append(measure("results page (HTTP, all cohorts)", get(f"{base}/results/"), repeat=3))
+    rows.append(measure("results page (HTTP, one cohort)", get(f"{base}/results/?cohort={one_cohort.pk}"),
+                        repeat=3))
+    rows.append(measure("export distribution CSV", get(f"{base}/export/distribution.csv"), repeat=3))
+    rows.append(measure("export distribution XLSX", get(f"{base}/export/distribution.xlsx"), repeat=3))
+    rows.append(measure(f"export raw answers CSV ({answers:,} rows, streamed)", get(f"{base}/export/raw.csv"),
+                        repeat=1))
     from surveys import services
     from surveys.models import ExportJob
 
@@ -153,7 +171,26 @@ def main() -> None:
         job.file.delete(save=False)
         job.delete()
 
-    measure("export raw answers XLSX (worker job, write-only)", xlsx_job, repeat=1)
+    rows.append(measure("export raw answers XLSX (worker job run here, write-only)", xlsx_job, repeat=1))
+    return markdown_table(f"Survey results over {answers:,} answers ({connection.vendor}): aggregation and exports "
+                          "(rate from the median run, percentiles of the runs)", rows, rate_label="runs/s",
+                          name_label="step", queries_label="SQL/run")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--responses", type=int, default=RESPONSES, help="ten answers each")
+    parser.add_argument("--drop", action="store_true", help="remove the bench data (every size)")
+    parser.add_argument("--markdown", help="also append the table to this file")
+    args = parser.parse_args()
+    if args.drop:
+        drop()
+        return
+    text = benchmark(max(1, args.responses))
+    print("\n" + text)
+    if args.markdown:
+        with open(args.markdown, "a") as handle:
+            handle.write(text + "\n")
 
 
 if __name__ == "__main__":
