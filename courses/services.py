@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from accounts.selectors import user_has_role
+from pdplatform.caching import public_pages_changed
 
 from .models import Assignment, Competency, CompetencyArea, Course, Lesson, Module
 from .search import refresh_search_vectors
@@ -117,12 +118,14 @@ def course_update(*, user, course: Course, m2m: dict | None = None, **fields) ->
             raise CourseError({"authors": [_("A course needs at least one author.")]})
         getattr(course, name).set(values)
     refresh_search_vectors([course.pk])
+    transaction.on_commit(public_pages_changed)
     return course
 
 
 def course_structure_changed(*, course_ids: Iterable[int]) -> None:
     """Call after modules or lessons were saved outside the course services (admin inlines)."""
     refresh_search_vectors(list(course_ids))
+    transaction.on_commit(public_pages_changed)
 
 
 @transaction.atomic
@@ -158,9 +161,11 @@ def course_archive(*, user, course: Course) -> Course:
 
 
 def _forget_facets() -> None:
+    """The catalogue changed: its facet lists and every cached public page must be built again."""
     from .selectors import FACETS_CACHE_KEY
 
     cache.delete(FACETS_CACHE_KEY)
+    public_pages_changed()
 
 
 def _free_slug(base: str) -> str:

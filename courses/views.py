@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from pdplatform.caching import cache_for_anonymous
 from pdplatform.pagination import paginate
 
 from . import hooks, selectors
@@ -20,6 +21,7 @@ SORT_LABELS = {
 }
 
 
+@cache_for_anonymous
 def catalogue(request):
     filters = selectors.CatalogueFilters.from_query(request.GET)
     page = paginate(request, selectors.course_catalogue(user=request.user, filters=filters), CATALOGUE_PAGE_SIZE)
@@ -41,6 +43,7 @@ def catalogue(request):
     return render(request, "courses/catalogue.html", context)
 
 
+@cache_for_anonymous
 def course_detail(request, slug: str):
     # Authors may look inside the lessons (preview); others see the programme, lessons open in a cohort.
     wants_content = request.user.is_authenticated and (

@@ -89,6 +89,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
 ]
 
+# Anonymous visitors' catalogue and course pages are served from the cache for this long (0: off).
+PUBLIC_PAGE_CACHE_SECONDS = int(env("PUBLIC_PAGE_CACHE_SECONDS", "60"))
+
 # Server-Timing header with each response's SQL query count and time (bench/run turns it on).
 SERVER_TIMING = env_bool("SERVER_TIMING", False)
 

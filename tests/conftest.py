@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 
 from pdplatform.celery import app as celery_app
@@ -21,6 +22,7 @@ def _tests_defaults(settings, tmp_path):
     # Factories hash a password per user; a fast hasher keeps big fixtures quick (login still verifies it).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()  # local-memory caches outlive a test: no cached page or facet list from the one before
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
     yield
