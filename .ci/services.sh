@@ -24,6 +24,7 @@ postgres_start() {
     fresh=1
   fi
   install -d -o postgres -g postgres -m 755 "$dir/pgrun"  # socket + log, writable by postgres
+  if runuser -u postgres -- "$PGBIN/pg_ctl" -D "$dir/pgdata" status >/dev/null 2>&1; then return 0; fi  # already up
   runuser -u postgres -- "$PGBIN/pg_ctl" -D "$dir/pgdata" -l "$dir/pgrun/pg.log" -w -o \
     "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir/pgrun $*" start >/dev/null
   if [ "$fresh" = 1 ]; then
@@ -39,6 +40,7 @@ postgres_stop() {
 # redis_start DIR PORT: an in-memory Redis (no persistence), waited for until it answers.
 redis_start() {
   mkdir -p "$1/redis"
+  if redis-cli -h 127.0.0.1 -p "$2" ping 2>/dev/null | grep -q PONG; then return 0; fi  # already up
   redis-server --bind 127.0.0.1 --port "$2" --daemonize yes --save '' --appendonly no \
     --dir "$1/redis" --pidfile "$1/redis/redis.pid" --logfile "$1/redis/redis.log"
   until redis-cli -h 127.0.0.1 -p "$2" ping 2>/dev/null | grep -q PONG; do sleep 0.2; done
