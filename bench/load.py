@@ -160,12 +160,14 @@ def trivial(user):
     user.page("trivial view (robots.txt)", "/robots.txt")
 
 
-def run(host: str, user_classes: list, users: int, seconds: float, spawn_rate: float) -> Environment:
+def run(host: str, user_classes: list, users: int, seconds: float, spawn_rate: float, warmup: float) -> Environment:
+    """Spawn the users, let them warm up (each gunicorn worker compiles templates on first use), measure."""
     env = Environment(user_classes=user_classes, host=host)
     env.events.request.add_listener(count_queries)
     runner = env.create_local_runner()
     runner.start(users, spawn_rate=spawn_rate)
     runner.spawning_greenlet.join()
+    gevent.sleep(warmup)
     env.stats.reset_all()
     QUERIES.clear()
     started = time.monotonic()
@@ -207,7 +209,10 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=100, help="simulated people in the journey phase (≤ 500)")
     parser.add_argument("--clients", type=int, default=8, help="closed-loop clients per page in the throughput phase")
     parser.add_argument("--seconds", type=float, default=20, help="measured seconds per page / for the journeys")
+    parser.add_argument("--warmup", type=float, default=3, help="unmeasured seconds before each measurement")
+    parser.add_argument("--pages", help="only the throughput pages whose names contain this text")
     parser.add_argument("--skip-throughput", action="store_true")
+    parser.add_argument("--skip-journeys", action="store_true")
     parser.add_argument("--markdown", help="also write the tables to this file")
     args = parser.parse_args()
     if urlsplit(args.host).hostname not in {"127.0.0.1", "localhost", "::1"}:
@@ -218,12 +223,15 @@ def main() -> None:
 
     if not args.skip_throughput:
         measured = []
-        ceiling_env = run(args.host, [solo(AnonymousVisitor, trivial, "trivial")], clients, args.seconds, clients)
+        ceiling_env = run(args.host, [solo(AnonymousVisitor, trivial, "trivial")], clients, args.seconds, clients,
+                          args.warmup)
         ceiling = next(r for r in rows(ceiling_env) if r["name"].startswith("trivial"))
         measured.append(ceiling)
         print(f"  trivial view: {ceiling['rate']:.0f} req/s", flush=True)
         for name, base, fn in SOLO_PAGES:
-            env = run(args.host, [solo(base, fn, name)], clients, args.seconds, clients)
+            if args.pages and args.pages not in name:
+                continue
+            env = run(args.host, [solo(base, fn, name)], clients, args.seconds, clients, args.warmup)
             for row in rows(env):
                 measured.append(row)
                 print(f"  {row['name']}: {row['rate']:.0f} req/s, p95 {row['p95']:.0f} ms, {row['errors']} errors",
@@ -231,9 +239,11 @@ def main() -> None:
         out.append(markdown_table(f"Throughput: each page alone, {clients} clients without think time, "
                                   f"{args.seconds:g} s", measured, ceiling=ceiling["rate"]))
 
-    env = run(args.host, [AnonymousVisitor, Teacher, Curator, SchoolAdmin], users, args.seconds,
-              max(1, users / 10))
-    out.append(markdown_table(f"Journeys: {users} simulated people with think time 1–5 s, {args.seconds:g} s", rows(env)))
+    if not args.skip_journeys:
+        env = run(args.host, [AnonymousVisitor, Teacher, Curator, SchoolAdmin], users, args.seconds,
+                  max(1, users / 10), args.warmup)
+        out.append(markdown_table(f"Journeys: {users} simulated people with think time 1–5 s, {args.seconds:g} s",
+                                  rows(env)))
     text = "\n".join(out)
     print("\n" + text)
     if args.markdown:
