@@ -82,11 +82,16 @@ def communities_listed_for(user) -> QuerySet[Community]:
 
 
 def community_catalogue_for(user, *, kind: str = "", query: str = "") -> QuerySet[Community]:
+    """Counted per listed row (a subquery), not by joining every membership: a page costs the same at any size."""
     my_membership = Membership.objects.filter(user=user)
+    active_members = (
+        Membership.objects.filter(community=OuterRef("pk"), state=MemberState.ACTIVE)
+        .order_by().values("community").annotate(n=Count("pk")).values("n")
+    )
     qs = (
         communities_listed_for(user)
         .annotate(
-            member_count=Count("memberships", filter=Q(memberships__state=MemberState.ACTIVE), distinct=True),
+            member_count=Coalesce(Subquery(active_members), 0),
             my_state=Subquery(my_membership.filter(community=OuterRef("pk")).values("state")[:1]),
         )
         .order_by("name")
