@@ -95,6 +95,9 @@ PUBLIC_PAGE_CACHE_SECONDS = int(env("PUBLIC_PAGE_CACHE_SECONDS", "60"))
 # Server-Timing header with each response's SQL query count and time (bench/run turns it on).
 SERVER_TIMING = env_bool("SERVER_TIMING", False)
 
+# Django's form rendering with <select> built in Python (one template per option was slow).
+FORM_RENDERER = "pdplatform.renderers.FastSelectRenderer"
+
 ROOT_URLCONF = "pdplatform.urls"
 WSGI_APPLICATION = "pdplatform.wsgi.application"
 ASGI_APPLICATION = "pdplatform.asgi.application"
@@ -133,6 +136,9 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions are read from the cache and written through to the database: no query per request to
+# find who is signed in, and nobody is signed out when the cache restarts.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Accounts --------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
