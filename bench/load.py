@@ -209,7 +209,8 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=100, help="simulated people in the journey phase (≤ 500)")
     parser.add_argument("--clients", type=int, default=8, help="closed-loop clients per page in the throughput phase")
     parser.add_argument("--seconds", type=float, default=20, help="measured seconds per page / for the journeys")
-    parser.add_argument("--warmup", type=float, default=3, help="unmeasured seconds before each measurement")
+    parser.add_argument("--warmup", type=float, default=10,
+                        help="unmeasured seconds before each measurement (steady state: warm caches, compiled templates)")
     parser.add_argument("--pages", help="only the throughput pages whose names contain this text")
     parser.add_argument("--skip-throughput", action="store_true")
     parser.add_argument("--skip-journeys", action="store_true")
