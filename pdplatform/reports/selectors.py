@@ -336,8 +336,11 @@ def school_report_rows(*, user, flt: EnrollmentFilters) -> QuerySet:
 def filter_choices(user) -> dict:
     """Courses and cohorts the user's teachers are or were in (for the filter selects)."""
     schools = report_schools(user).values("pk")
-    cohorts = Cohort.objects.filter(enrollments__teacher__school__in=schools).distinct().order_by("-starts_on", "title")
-    courses = Course.objects.filter(cohorts__enrollments__teacher__school__in=schools).distinct().order_by("title")
+    # Only what the options show: DISTINCT over whole rows (descriptions, search vectors) was most of the cost.
+    cohorts = (Cohort.objects.filter(enrollments__teacher__school__in=schools).distinct()
+               .only("pk", "title", "starts_on").order_by("-starts_on", "title"))
+    courses = (Course.objects.filter(cohorts__enrollments__teacher__school__in=schools).distinct()
+               .only("pk", "title").order_by("title"))
     return {"schools": report_schools(user), "courses": courses, "cohorts": cohorts}
 
 

@@ -7,6 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -38,11 +41,20 @@ def _export(request, spec, fmt: str):
     return xlsx_response(spec.sheets, spec.filename)
 
 
-def _cells(rows, skip: frozenset = frozenset()) -> list[list[tuple]]:
-    """(value, numeric?) pairs so the table aligns numbers right; `skip` drops columns by index."""
+def _cells(rows, skip: frozenset = frozenset()) -> list[str]:
+    """Each row as its <tr>, numbers aligned right; `skip` drops columns by index.
+
+    Built here rather than in the template: a page of 20 rows × 14 cells was 280 template loops with
+    their conditions, a third of the page's time. Values are localized and escaped as {{ value }} would.
+    """
     numeric = [c.kind in ("int", "number", "percent") for c in selectors.enrollment_columns()]
     return [
-        [cell for i, cell in enumerate(zip(selectors.enrollment_row_values(r), numeric, strict=False)) if i not in skip]
+        mark_safe("<tr>" + "".join(  # noqa: S308 - every value is escaped
+            ('<td class="text-end">' if is_number else "<td>")
+            + ("—" if value is None or value == "" else conditional_escape(localize(value))) + "</td>"
+            for i, (value, is_number) in enumerate(zip(selectors.enrollment_row_values(r), numeric, strict=False))
+            if i not in skip
+        ) + "</tr>")
         for r in rows
     ]
 
