@@ -248,6 +248,8 @@ def topic_detail(request, pk):
     pages = selectors.page_count(topic.post_count)
     page_number = min(_int(request.GET.get("page")), pages)
     posts = selectors.topic_posts_page(request.user, topic=topic, page=page_number)
+    for post in posts:
+        post.by_me = post.author_id == request.user.pk  # part of the post's cache key (its edit link)
     last_read = selectors.topic_read_number(request.user, topic)
     if posts:
         services.topic_mark_read(topic=topic, user=request.user, number=posts[-1].number, current=last_read)
