@@ -1,3 +1,5 @@
+import functools
+
 import markdown as md
 import nh3
 from django import template
@@ -14,5 +16,12 @@ ALLOWED_TAGS = {
 @register.filter
 def markdown_safe(text: str) -> str:
     """Author-written Markdown rendered to HTML, then sanitized with nh3 (no scripts, no styles)."""
-    html = md.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
-    return mark_safe(nh3.clean(html, tags=ALLOWED_TAGS, link_rel="noopener noreferrer nofollow"))  # noqa: S308
+    return mark_safe(_render(text or ""))  # noqa: S308 - sanitized by nh3
+
+
+@functools.lru_cache(maxsize=2048)
+def _render(text: str) -> str:
+    """A pure function of the text, so each process keeps the last couple of thousand results: the same
+    lesson and announcement are shown to every listener, and Markdown costs milliseconds per page."""
+    html = md.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+    return nh3.clean(html, tags=ALLOWED_TAGS, link_rel="noopener noreferrer nofollow")
