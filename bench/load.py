@@ -208,7 +208,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--host", required=True)
     parser.add_argument("--plan", required=True)
-    parser.add_argument("--users", type=int, default=100, help="simulated people in the journey phase (≤ 500)")
+    parser.add_argument("--users", default="100",
+                        help="simulated people in the journey phase (≤ 500); a list such as 50,100 runs each")
     parser.add_argument("--clients", type=int, default=8, help="closed-loop clients per page in the throughput phase")
     parser.add_argument("--seconds", type=float, default=20, help="measured seconds per page / for the journeys")
     parser.add_argument("--warmup", type=float, default=10,
@@ -220,7 +221,8 @@ def main() -> None:
     args = parser.parse_args()
     if urlsplit(args.host).hostname not in {"127.0.0.1", "localhost", "::1"}:
         sys.exit("bench/load.py only loads a deployment on this machine (127.0.0.1).")
-    users, clients = max(1, min(args.users, 500)), max(1, min(args.clients, 64))
+    crowds = [max(1, min(int(n), 500)) for n in str(args.users).split(",")]
+    clients = max(1, min(args.clients, 64))
     PLAN.update(json.loads(open(args.plan).read()))
     out = []
 
@@ -242,7 +244,7 @@ def main() -> None:
         out.append(markdown_table(f"Throughput: each page alone, {clients} clients without think time, "
                                   f"{args.seconds:g} s", measured, ceiling=ceiling["rate"]))
 
-    if not args.skip_journeys:
+    for users in [] if args.skip_journeys else crowds:
         if os.environ.get("CELERY_BROKER_URL"):
             wait_for_idle_worker(os.environ["CELERY_BROKER_URL"])
         env = run(args.host, [AnonymousVisitor, Teacher, Curator, SchoolAdmin], users, args.seconds,
