@@ -23,10 +23,10 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from pyinstrument import Profiler  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from pdplatform.middleware import QueryCounter  # noqa: E402
 
 
 def main() -> None:
@@ -43,7 +43,8 @@ def main() -> None:
         status = client.get(args.path).status_code
         if status != 200:
             sys.exit(f"{args.path} answered {status}")
-    with CaptureQueriesContext(connection) as queries:
+    queries = QueryCounter()  # (each request resets Django's own query log, so count with a wrapper)
+    with connection.execute_wrapper(queries):
         client.get(args.path)
     profiler = Profiler(interval=0.0005)
     started = time.perf_counter()
@@ -51,7 +52,7 @@ def main() -> None:
         for _ in range(args.repeat):
             client.get(args.path)
     per_request = (time.perf_counter() - started) / args.repeat * 1000
-    print(f"{args.path}: {per_request:.1f} ms per request (profiled), {len(queries.captured_queries)} SQL queries")
+    print(f"{args.path}: {per_request:.1f} ms per request (profiled), {queries.count} SQL queries")
     print(profiler.output_text(unicode=True, color=False, show_all=False))
     if args.html:
         Path(args.html).write_text(profiler.output_html())
