@@ -30,6 +30,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from table import emit
+
 HERE = Path(__file__).resolve().parent
 FULL = {"n": 5000, "rows": 20_000, "responses": 10_000}
 QUICK = {"n": 100, "rows": 2000, "responses": 1000}
@@ -115,10 +117,7 @@ def main() -> None:
             text = f"_Background benchmark “{name}” failed (exit {status}); see the console output._\n"
         tables.append(text)
     text = "\n".join(tables)
-    print("\n" + text)
-    if args.markdown:
-        with open(args.markdown, "a") as handle:
-            handle.write(text + "\n")
+    emit(text, args.markdown)
     if failed:
         sys.exit(f"failed: {', '.join(failed)}")
 

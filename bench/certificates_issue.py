@@ -44,7 +44,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from table import markdown_table  # noqa: E402
+from table import emit, markdown_table  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from cohorts.models import Certificate, CertificateBatch, Cohort, Enrollment  # noqa: E402
@@ -204,10 +204,7 @@ def main() -> None:
     parser.add_argument("--markdown", help="also append the table to this file")
     args = parser.parse_args()
     text = benchmark(args.n, args.concurrency, args.running_worker, args.stall)
-    print("\n" + text)
-    if args.markdown:
-        with open(args.markdown, "a") as handle:
-            handle.write(text + "\n")
+    emit(text, args.markdown)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ import gevent
 from background import wait_for_idle_worker
 from locust import FastHttpUser, between, constant, task
 from locust.env import Environment
-from table import markdown_table
+from table import emit, markdown_table
 
 TIMING = re.compile(r'desc="(\d+) queries"')
 PLAN: dict = {}
@@ -252,10 +252,7 @@ def main() -> None:
         out.append(markdown_table(f"Journeys: {users} simulated people with think time 1–5 s, {args.seconds:g} s",
                                   rows(env)))
     text = "\n".join(out)
-    print("\n" + text)
-    if args.markdown:
-        with open(args.markdown, "a") as handle:
-            handle.write(text + "\n")
+    emit(text, args.markdown)
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from table import markdown_table, percentiles  # noqa: E402
+from table import emit, markdown_table, percentiles  # noqa: E402
 
 from accounts.models import Municipality, School, User  # noqa: E402
 from accounts.roles import Role  # noqa: E402
@@ -207,10 +207,7 @@ def main() -> None:
         build(args.rows)
         return
     text = benchmark(args.rows, max(1, args.repeats))
-    print("\n" + text)
-    if args.markdown:
-        with open(args.markdown, "a") as handle:
-            handle.write(text + "\n")
+    emit(text, args.markdown)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from table import markdown_table, percentiles  # noqa: E402
+from table import emit, markdown_table, percentiles  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from cohorts.models import Cohort  # noqa: E402
@@ -187,10 +187,7 @@ def main() -> None:
         drop()
         return
     text = benchmark(max(1, args.responses))
-    print("\n" + text)
-    if args.markdown:
-        with open(args.markdown, "a") as handle:
-            handle.write(text + "\n")
+    emit(text, args.markdown)
 
 
 if __name__ == "__main__":

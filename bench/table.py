@@ -33,3 +33,11 @@ def markdown_table(title: str, rows: list[dict], *, rate_label: str = "req/s", c
             line += f" {r['rate'] / ceiling:.0%} |"
         lines.append(line)
     return "\n".join(lines) + "\n"
+
+
+def emit(text: str, markdown: str | None = None) -> None:
+    """Print the tables and, with --markdown FILE, append them to that file (RESULTS.md is built so)."""
+    print("\n" + text)
+    if markdown:
+        with open(markdown, "a") as handle:
+            handle.write(text + "\n")
