@@ -214,7 +214,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20, help="measured seconds per page / for the journeys")
     parser.add_argument("--warmup", type=float, default=10,
                         help="unmeasured seconds before each measurement (steady state: warm caches, compiled templates)")
-    parser.add_argument("--pages", help="only the throughput pages whose names contain this text")
+    parser.add_argument("--pages", help="only the throughput pages whose names contain one of these (comma-separated)")
     parser.add_argument("--skip-throughput", action="store_true")
     parser.add_argument("--skip-journeys", action="store_true")
     parser.add_argument("--markdown", help="also write the tables to this file")
@@ -234,7 +234,7 @@ def main() -> None:
         measured.append(ceiling)
         print(f"  trivial view: {ceiling['rate']:.0f} req/s", flush=True)
         for name, base, fn in SOLO_PAGES:
-            if args.pages and args.pages not in name:
+            if args.pages and not any(part in name for part in args.pages.split(",")):
                 continue
             env = run(args.host, [solo(base, fn, name)], clients, args.seconds, clients, args.warmup)
             for row in rows(env):
