@@ -112,3 +112,17 @@ def test_materials_page_constant_queries(client):
     small = _count(client, url)
     add(15)
     assert _count(client, url) == small
+
+
+def test_community_list_counts_only_active_members_per_community():
+    from communities.models import MemberState
+    from communities.selectors import community_catalogue_for
+
+    busy, quiet = CommunityFactory(name="Busy"), CommunityFactory(name="Quiet")
+    reader = member(busy)
+    for _ in range(3):
+        member(busy)
+    pending = member(quiet)
+    quiet.memberships.filter(user=pending).update(state=MemberState.PENDING)
+    counts = {c.name: c.member_count for c in community_catalogue_for(reader)}
+    assert counts == {"Busy": 4, "Quiet": 0}
