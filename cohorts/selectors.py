@@ -135,6 +135,12 @@ def enrollment_for_learning(*, user, enrollment_id: int) -> Enrollment:
     return enrollments_of(user).filter(state__in=LEARNING_STATES).get(pk=enrollment_id)
 
 
+def learning_scopes(enrollment: Enrollment) -> list[str]:
+    """What the course player and its lessons show changes with: the teacher's own learning, the
+    cohort's announcements and sessions, and the course (pdplatform/scopes.py)."""
+    return ["everyone", f"person:{enrollment.teacher_id}", f"cohort:{enrollment.cohort_id}"]
+
+
 @dataclass
 class PlayerData:
     modules: list
@@ -223,6 +229,12 @@ class Cabinet:
     unread_announcements: list
 
 
+def cabinet_scopes(user) -> list[str]:
+    """What the cabinet shows changes with: the person, their cohorts (announcements, sessions), content."""
+    cohorts = Enrollment.objects.filter(teacher=user).order_by("cohort_id").values_list("cohort_id", flat=True)
+    return ["everyone", f"person:{user.pk}", *(f"cohort:{pk}" for pk in cohorts)]
+
+
 def cabinet_for_teacher(user) -> Cabinet:
     """The teacher's cabinet in a constant number of queries, however many cohorts they are in."""
     from courses.models import Assignment, Lesson
@@ -304,16 +316,22 @@ def cabinet_for_teacher(user) -> Cabinet:
 # --- curators -------------------------------------------------------------------------------
 
 
-def review_queue(*, user) -> QuerySet[Submission]:
+def managed_cohort_ids(user) -> list[int]:
+    return list(cohorts_managed_by(user).order_by("pk").values_list("pk", flat=True))
+
+
+def review_queue(*, user, cohort_ids: list[int] | None = None) -> QuerySet[Submission]:
     """Work waiting for review in the cohorts the user manages, oldest first.
 
     The cohort ids are read first: given a short list, PostgreSQL walks those cohorts' enrollments;
     given a subquery, it walked every waiting submission in the region by date (slower as data grows).
+    The queue shows only whether an answer is near-identical to another, so that one is not joined.
     """
-    cohort_ids = list(cohorts_managed_by(user).values_list("pk", flat=True))
+    if cohort_ids is None:
+        cohort_ids = managed_cohort_ids(user)
     return (
         Submission.objects.filter(state=Submission.State.SUBMITTED, enrollment__cohort_id__in=cohort_ids)
-        .select_related("assignment", "enrollment__teacher", "enrollment__cohort", "similar_to__enrollment__teacher")
+        .select_related("assignment", "enrollment__teacher", "enrollment__cohort")
         .order_by("submitted_at", "pk")
     )
 

@@ -8,11 +8,13 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
 from accounts.selectors import teachers_visible_to, user_has_role
+from pdplatform.caching import personal_cache
 from pdplatform.pagination import paginate
 
 from . import selectors, services
@@ -101,14 +103,14 @@ def player(request, enrollment_id: int):
                 "has_offer": enrollment.state == S.WAITLISTED and enrollment.offer_expires_at and enrollment.offer_expires_at > timezone.now(),
             },
         )
-    data = selectors.player_data(enrollment)
     return render(
         request,
         "cohorts/player.html",
         {
             "enrollment": enrollment,
             "cohort": enrollment.cohort,
-            "data": data,
+            "data": SimpleLazyObject(lambda: selectors.player_data(enrollment)),  # read on a cache miss only
+            **personal_cache(request, *selectors.learning_scopes(enrollment)),
             "checkin_form": CheckInForm(),
             "can_withdraw": enrollment.state == S.ENROLLED and timezone.localdate() <= enrollment.cohort.last_withdrawal_day,
             "now": timezone.now(),
@@ -123,6 +125,8 @@ def _lesson_sequence(data):
 @login_required
 def lesson(request, enrollment_id: int, lesson_id: int):
     enrollment = _found(selectors.enrollment_for_learning, user=request.user, enrollment_id=enrollment_id)
+    if request.method == "GET":
+        return _lesson_page(request, enrollment, lesson_id)
     data = selectors.player_data(enrollment)
     sequence = _lesson_sequence(data)
     index = next((i for i, item in enumerate(sequence) if item.pk == lesson_id), None)
@@ -140,17 +144,37 @@ def lesson(request, enrollment_id: int, lesson_id: int):
             if request.POST.get("done") != "0" and index + 1 < len(sequence):
                 return redirect("cohorts:lesson", enrollment.pk, sequence[index + 1].pk)
         return redirect("cohorts:lesson", enrollment.pk, lesson_id)
+    return _lesson_page(request, enrollment, lesson_id)
+
+
+def _lesson_page(request, enrollment, lesson_id: int):
+    """The lesson itself is read at once (404 for another course's lesson); the course's structure and
+    the teacher's progress around it only when the cached page is missing or stale."""
+    from courses.models import Lesson
+
+    lesson = _found(Lesson.objects.get, pk=lesson_id, module__course_id=enrollment.cohort.course_id)
+
+    def around():
+        data = selectors.player_data(enrollment)
+        sequence = _lesson_sequence(data)
+        index = next(i for i, item in enumerate(sequence) if item.pk == lesson_id)
+        return {"data": data, "is_done": lesson_id in data.done_ids,
+                "previous": sequence[index - 1] if index > 0 else None,
+                "next": sequence[index + 1] if index + 1 < len(sequence) else None}
+
+    page = SimpleLazyObject(around)
     return render(
         request,
         "cohorts/lesson.html",
         {
             "enrollment": enrollment,
             "cohort": enrollment.cohort,
-            "data": data,
-            "lesson": sequence[index],
-            "is_done": lesson_id in data.done_ids,
-            "previous": sequence[index - 1] if index > 0 else None,
-            "next": sequence[index + 1] if index + 1 < len(sequence) else None,
+            "lesson": lesson,
+            "data": SimpleLazyObject(lambda: page["data"]),
+            "is_done": SimpleLazyObject(lambda: page["is_done"]),
+            "previous": SimpleLazyObject(lambda: page["previous"]),
+            "next": SimpleLazyObject(lambda: page["next"]),
+            **personal_cache(request, *selectors.learning_scopes(enrollment)),
         },
     )
 
@@ -444,11 +468,20 @@ def move(request, cohort_id: int, enrollment_id: int):
 
 @staff_of_cohorts
 def review_queue(request):
-    page = paginate(request, selectors.review_queue(user=request.user))
     now = timezone.now()
-    for submission in page:
-        submission.waiting_hours = (now - submission.submitted_at).total_seconds() / 3600
-    return render(request, "cohorts/review_queue.html", {"page": page, "now": now})
+    cohort_ids = selectors.managed_cohort_ids(request.user)
+
+    def queue_page():
+        page = paginate(request, selectors.review_queue(user=request.user, cohort_ids=cohort_ids))
+        for submission in page:
+            submission.waiting_hours = (now - submission.submitted_at).total_seconds() / 3600
+        return page
+
+    return render(request, "cohorts/review_queue.html", {
+        "page": SimpleLazyObject(queue_page),  # read only when the cached queue is missing or stale
+        "now": now,
+        **personal_cache(request, "everyone", *(f"cohort:{pk}" for pk in cohort_ids)),
+    })
 
 
 @staff_of_cohorts

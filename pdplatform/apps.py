@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class PdplatformConfig(AppConfig):
     name = "pdplatform"
     verbose_name = _("Platform")
+
+    def ready(self):
+        from pdplatform import scopes
+
+        scopes.connect()

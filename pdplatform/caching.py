@@ -10,12 +10,15 @@ visitor's own token is put back on each hit. `public_pages_changed()` drops ever
 
 import functools
 import re
+import uuid
 
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.utils import timezone
 from django.utils.translation import get_language
 
 VERSION_KEY = "public-pages:version"
@@ -68,3 +71,51 @@ def cache_for_anonymous(view):
         return response
 
     return wrapper
+
+
+# --- Signed-in people's pages: fragments keyed on the scopes they read ----------------------------
+# A person's cabinet, course player, review queue or school report is rendered from rows that belong
+# to a few "scopes" (person:<user id>, cohort:<id>, school:<id>, municipality:<id>, region, everyone).
+# Each scope has a token in the cache; pdplatform.scopes gives a scope a new token whenever one of its
+# rows is saved or deleted, and a page caches its content under the tokens of the scopes it reads
+# ({% shared_fragment %} with `scope_token(...)` in the key), so a change shows on the next view and
+# nothing is ever deleted by pattern. What changes without a saved row (the time, bulk updates that
+# call no signal) lags by at most PERSONAL_PAGE_CACHE_SECONDS.
+
+def _scope_key(scope: str) -> str:
+    return f"scope:{scope}"
+
+
+def scope_token(*scopes: str) -> str:
+    """One token for the current state of all these scopes (one cache round trip)."""
+    keys = [_scope_key(scope) for scope in scopes]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:  # first use, or evicted: start it (add: a concurrent change wins)
+            cache.add(key, uuid.uuid4().hex, None)
+            found[key] = cache.get(key)
+    return ".".join(str(found[key]) for key in keys)
+
+
+def scopes_changed(*scopes: str) -> None:
+    """New tokens for these scopes: now, and again when the transaction commits (a page rendered
+    between the change and the commit would otherwise be cached with the old rows under the new token)."""
+    scopes = tuple(dict.fromkeys(scope for scope in scopes if scope))
+    if not scopes:
+        return
+
+    def renew():
+        cache.set_many({_scope_key(scope): uuid.uuid4().hex for scope in scopes}, None)
+
+    renew()
+    transaction.on_commit(renew)
+
+
+def personal_cache(request, *scopes: str) -> dict:
+    """Context for a page's {% shared_fragment cache_seconds "name" … cache_token %}: how long it may be
+    kept (0, i.e. rendered afresh, for a form sent back) and the token of what it reads and today's date
+    (deadlines and "upcoming" lists change at midnight)."""
+    if request.method != "GET" or not settings.PERSONAL_PAGE_CACHE_SECONDS:
+        return {"cache_seconds": 0, "cache_token": ""}
+    return {"cache_seconds": settings.PERSONAL_PAGE_CACHE_SECONDS,
+            "cache_token": f"{scope_token(*scopes)}:{timezone.localdate().isoformat()}"}

@@ -91,6 +91,9 @@ MIDDLEWARE = [
 
 # Anonymous visitors' catalogue and course pages are served from the cache for this long (0: off).
 PUBLIC_PAGE_CACHE_SECONDS = int(env("PUBLIC_PAGE_CACHE_SECONDS", "60"))
+# Signed-in people's busiest pages (cabinet, course player, review queue, reports) keep their rendered
+# content this long, dropped at once by any change to the rows they show (pdplatform/scopes.py; 0: off).
+PERSONAL_PAGE_CACHE_SECONDS = int(env("PERSONAL_PAGE_CACHE_SECONDS", "60"))
 
 # Server-Timing header with each response's SQL query count and time (bench/run turns it on).
 SERVER_TIMING = env_bool("SERVER_TIMING", False)

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
@@ -14,6 +15,7 @@ from django.views.i18n import set_language as django_set_language
 from accounts.roles import Role
 from accounts.selectors import user_has_role
 from accounts.services import AccountError, user_set_language
+from pdplatform.caching import personal_cache
 
 
 def home(request):
@@ -26,9 +28,14 @@ def cabinet(request):
     user = request.user
     if user_has_role(user, Role.TEACHER) and not user.is_superuser and not user.profile_complete:
         return redirect("profile_edit")
-    from cohorts.selectors import cabinet_for_teacher
+    from cohorts.selectors import cabinet_for_teacher, cabinet_scopes
 
-    return render(request, "cabinet.html", {"profile_user": user, "learning": cabinet_for_teacher(user)})
+    return render(request, "cabinet.html", {
+        "profile_user": user,
+        # read only when the cached content is missing or stale (pdplatform/scopes.py)
+        "learning": SimpleLazyObject(lambda: cabinet_for_teacher(user)),
+        **personal_cache(request, *cabinet_scopes(user)),
+    })
 
 
 @require_POST

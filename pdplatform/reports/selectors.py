@@ -82,6 +82,17 @@ def report_schools(user) -> QuerySet[School]:
     return schools_visible_to(user).order_by("name")
 
 
+def report_scopes(user) -> list[str]:
+    """What the user's reports change with (pdplatform/scopes.py): learning in the schools they see."""
+    if user.is_superuser:
+        area = "region"
+    elif user_has_role(user, Role.MUNICIPAL_ADMIN) and user.municipality_id:
+        area = f"municipality:{user.municipality_id}"
+    else:
+        area = f"school:{user.school_id}"
+    return ["everyone", f"person:{user.pk}", area]
+
+
 def report_teachers(user) -> QuerySet[User]:
     if not can_see_school_report(user):
         return User.objects.none()

@@ -8,12 +8,14 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import localize
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cohorts.models import Cohort
+from pdplatform.caching import personal_cache
 from pdplatform.models import ExportJob
 from pdplatform.pagination import paginate
 
@@ -76,17 +78,22 @@ def home(request):
             return redirect("reports:cohorts")
         raise PermissionDenied
     form = services.school_filter_form(user=user, data=request.GET)
-    page = None
-    if form.is_valid():
-        flt = selectors.EnrollmentFilters.from_form(form)
-        page = paginate(request, selectors.school_report_rows(user=user, flt=flt))
+    valid = form.is_valid()
+
+    def rows_page():  # read only when the cached report is missing or stale
+        page = paginate(request, selectors.school_report_rows(user=user, flt=selectors.EnrollmentFilters.from_form(form)))
         page.object_list = _cells(page.object_list)
+        return page
+
     return render(
         request,
         "reports/school.html",
         {
             "form": form,
-            "page": page,
+            "valid": valid,
+            "page": SimpleLazyObject(rows_page) if valid else None,
+            # a form with errors is rendered afresh (cache_seconds 0)
+            **(personal_cache(request, *selectors.report_scopes(user)) if valid else {"cache_seconds": 0}),
             "columns": selectors.enrollment_columns(),
             "query": _query_without(request, "page"),
             "sort_query": _query_without(request, "page", "sort"),
@@ -95,7 +102,7 @@ def home(request):
             "tabs": _tabs(user, "school"),
             "threshold": services.async_threshold(),
         },
-        status=200 if page is not None else 400,
+        status=200 if valid else 400,
     )
 
 
