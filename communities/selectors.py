@@ -214,6 +214,18 @@ def topic_posts_page(user, *, topic: Topic, page: int, per_page: int = POSTS_PER
     )
 
 
+def topic_post_states(user, *, topic: Topic, page: int, per_page: int = POSTS_PER_PAGE) -> list[dict]:
+    """What a page's posts' cached renderings are keyed on (see topic_posts_page for the posts themselves):
+    a light query, so a page whose posts are all cached reads no post bodies, authors or attachments."""
+    first = (page - 1) * per_page + 1
+    return list(
+        Post.objects.filter(topic=topic, number__gte=first, number__lt=first + per_page)
+        .annotate(found_useful=Exists(Reaction.objects.filter(post=OuterRef("pk"), user=user)))
+        .order_by("number")
+        .values("pk", "number", "author_id", "edited_at", "is_hidden", "useful_count", "found_useful")
+    )
+
+
 def topic_read_number(user, topic: Topic) -> int | None:
     """The user's read marker in the topic; None when they never opened it."""
     return TopicRead.objects.filter(topic=topic, user=user).values_list("last_read_number", flat=True).first()

@@ -1,9 +1,12 @@
 """Pages of communities. Thin: objects come through selectors (404 for what the user may not see),
 writes go through services (their CommunityError message is shown as is)."""
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -12,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from pdplatform.pagination import paginate
+from pdplatform.templatetags.pd_cache import fragment_key, restore_token
 
 from . import ical, selectors, services
 from .forms import (
@@ -247,9 +251,10 @@ def topic_detail(request, pk):
     access = selectors.access_for(request.user, community)
     pages = selectors.page_count(topic.post_count)
     page_number = min(_int(request.GET.get("page")), pages)
-    posts = selectors.topic_posts_page(request.user, topic=topic, page=page_number)
-    for post in posts:
-        post.by_me = post.author_id == request.user.pk  # part of the post's cache key (its edit link)
+    can_reply = access.is_member and ((not topic.is_locked and not topic.is_hidden) or access.is_moderator)
+    can_mark_solution = topic.author_id == request.user.pk or access.is_moderator
+    posts = _posts_page(request, topic, page_number, (
+        topic.solution_id, topic.is_locked, access.is_moderator, access.is_member, can_reply, can_mark_solution, page_number))
     last_read = selectors.topic_read_number(request.user, topic)
     if posts:
         services.topic_mark_read(topic=topic, user=request.user, number=posts[-1].number, current=last_read)
@@ -261,7 +266,6 @@ def topic_detail(request, pk):
             "author").first()
         if quoted and not quoted.is_hidden:
             initial = {"body": quote_markdown(str(quoted.author), quoted.body), "reply_to": quoted.pk}
-    can_reply = access.is_member and ((not topic.is_locked and not topic.is_hidden) or access.is_moderator)
     return render(request, "communities/topic.html", {
         "community": community, "topic": topic, "access": access, "posts": posts,
         "page_number": page_number, "pages": _page_window(page_number, pages), "page_count": pages,
@@ -269,9 +273,35 @@ def topic_detail(request, pk):
         "follow_level": selectors.topic_follow_level(request.user, topic) or (
             access.membership.level if access.membership else FollowLevel.NORMAL),
         "follow_choices": FollowLevel.choices,
-        "can_mark_solution": topic.author_id == request.user.pk or access.is_moderator,
+        "can_mark_solution": can_mark_solution,
         "solution_url": _post_url(topic.solution) if topic.solution_id else "",
     })
+
+
+def _posts_page(request, topic, page_number: int, rights: tuple) -> list:
+    """A page of posts, each rendered once and shared by readers with the same rights on it.
+
+    A post's rendering is keyed on its state and the reader's rights (its controls differ). The keys come
+    from a light query and are read in one cache round trip; only when one is missing are the posts
+    themselves read (with authors and attachments) and rendered by {% shared_fragment %} in the template.
+    """
+    states = selectors.topic_post_states(request.user, topic=topic, page=page_number)
+    for state in states:
+        state["cache_parts"] = "\x1f".join(str(value) for value in (
+            state["pk"], state["edited_at"], state["is_hidden"], state["useful_count"], state["found_useful"],
+            state["author_id"] == request.user.pk, *rights))
+    keys = [fragment_key("forum-post", [state["cache_parts"]]) for state in states]
+    cached = cache.get_many(keys)
+    if len(cached) == len(keys):
+        return [SimpleNamespace(number=state["number"], html=restore_token(cached[key], request))
+                for state, key in zip(states, keys, strict=True)]
+    parts = {state["pk"]: state["cache_parts"] for state in states}
+    posts = selectors.topic_posts_page(request.user, topic=topic, page=page_number)
+    for post in posts:
+        post.html = None
+        post.by_me = post.author_id == request.user.pk
+        post.cache_parts = parts.get(post.pk, "")
+    return posts
 
 
 @login_required
