@@ -102,8 +102,14 @@ class Teacher(SignedIn):
 
     @task(3)
     def player(self):
+        self.course_player()
+        self.lesson()
+
+    def course_player(self):
+        self.page("course player", f"/learn/my/{self.person['enrollment']}/")
+
+    def lesson(self):
         enrollment = self.person["enrollment"]
-        self.page("course player", f"/learn/my/{enrollment}/")
         self.page("lesson", f"/learn/my/{enrollment}/lesson/{random.choice(self.person['lessons'])}/")
 
     @task(3)
@@ -150,7 +156,8 @@ SOLO_PAGES = [
     ("catalogue search", AnonymousVisitor, AnonymousVisitor.search),
     ("course page", AnonymousVisitor, AnonymousVisitor.course),
     ("teacher cabinet", Teacher, Teacher.cabinet),
-    ("course player, then a lesson", Teacher, Teacher.player),
+    ("course player", Teacher, Teacher.course_player),
+    ("lesson", Teacher, Teacher.lesson),
     ("forum topic", Teacher, Teacher.forum_topic),
     ("curator review queue", Curator, Curator.review_queue),
     ("school report", SchoolAdmin, SchoolAdmin.report),
