@@ -3,6 +3,7 @@ writes go through services (their CommunityError message is shown as is)."""
 
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -11,6 +12,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -246,18 +248,17 @@ def topic_suggestions(request, slug):
 
 @login_required
 def topic_detail(request, pk):
-    topic = _get_or_404(selectors.topic_get_for, user=request.user, pk=pk)
+    topic, access = _get_or_404(selectors.topic_with_access, user=request.user, pk=pk)
     community = topic.community
-    access = selectors.access_for(request.user, community)
     pages = selectors.page_count(topic.post_count)
     page_number = min(_int(request.GET.get("page")), pages)
     can_reply = access.is_member and ((not topic.is_locked and not topic.is_hidden) or access.is_moderator)
     can_mark_solution = topic.author_id == request.user.pk or access.is_moderator
-    posts = _posts_page(request, topic, page_number, (
+    states = _post_states(request, topic, page_number, (
         topic.solution_id, topic.is_locked, access.is_moderator, access.is_member, can_reply, can_mark_solution, page_number))
     last_read = selectors.topic_read_number(request.user, topic)
-    if posts:
-        services.topic_mark_read(topic=topic, user=request.user, number=posts[-1].number, current=last_read)
+    if states:
+        services.topic_mark_read(topic=topic, user=request.user, number=states[-1]["number"], current=last_read)
     last_read = last_read or 0
     initial = {}
     quote_id = request.GET.get("quote")
@@ -266,30 +267,48 @@ def topic_detail(request, pk):
             "author").first()
         if quoted and not quoted.is_hidden:
             initial = {"body": quote_markdown(str(quoted.author), quoted.body), "reply_to": quoted.pk}
+    follow_level = selectors.topic_follow_level(request.user, topic) or (
+        access.membership.level if access.membership else FollowLevel.NORMAL)
+    # The page's content is keyed on everything in it that differs between readers or changes (each post's
+    # state, the reader's rights, read marker and following level), so it needs no invalidation; what is
+    # not in the key (an author's new name) lags by PERSONAL_PAGE_CACHE_SECONDS.
+    page_state = [
+        topic.pk, topic.title, topic.is_pinned, topic.is_hidden, topic.post_count, community.pk, community.name,
+        community.kind, community.subject_id, community.is_closed, access.is_pending, access.can_read,
+        access.membership.from_cohort if access.membership else None, follow_level, last_read,
+        *(state["cache_parts"] for state in states),
+    ]
     return render(request, "communities/topic.html", {
-        "community": community, "topic": topic, "access": access, "posts": posts,
+        "community": community, "topic": topic, "access": access,
+        "posts": SimpleLazyObject(lambda: _posts_page(request, topic, page_number, states)),  # on a miss only
         "page_number": page_number, "pages": _page_window(page_number, pages), "page_count": pages,
         "last_read": last_read, "form": PostForm(initial=initial) if can_reply else None, "can_reply": can_reply,
-        "follow_level": selectors.topic_follow_level(request.user, topic) or (
-            access.membership.level if access.membership else FollowLevel.NORMAL),
+        "follow_level": follow_level,
         "follow_choices": FollowLevel.choices,
         "can_mark_solution": can_mark_solution,
         "solution_url": _post_url(topic.solution) if topic.solution_id else "",
+        "cache_seconds": 0 if quote_id else settings.PERSONAL_PAGE_CACHE_SECONDS,  # a quote fills the form
+        "page_state": "\x1f".join(str(part) for part in page_state),
     })
 
 
-def _posts_page(request, topic, page_number: int, rights: tuple) -> list:
-    """A page of posts, each rendered once and shared by readers with the same rights on it.
-
-    A post's rendering is keyed on its state and the reader's rights (its controls differ). The keys come
-    from a light query and are read in one cache round trip; only when one is missing are the posts
-    themselves read (with authors and attachments) and rendered by {% shared_fragment %} in the template.
-    """
+def _post_states(request, topic, page_number: int, rights: tuple) -> list[dict]:
+    """The page's posts as a light query: what each post's rendering is keyed on (its state and the
+    reader's rights on it, since its controls differ)."""
     states = selectors.topic_post_states(request.user, topic=topic, page=page_number)
     for state in states:
         state["cache_parts"] = "\x1f".join(str(value) for value in (
             state["pk"], state["edited_at"], state["is_hidden"], state["useful_count"], state["found_useful"],
             state["author_id"] == request.user.pk, *rights))
+    return states
+
+
+def _posts_page(request, topic, page_number: int, states: list[dict]) -> list:
+    """A page of posts, each rendered once and shared by readers with the same rights on it.
+
+    The cached renderings are read in one round trip; only when one is missing are the posts themselves
+    read (with authors and attachments) and rendered by {% shared_fragment %} in the template.
+    """
     keys = [fragment_key("forum-post", [state["cache_parts"]]) for state in states]
     cached = cache.get_many(keys)
     if len(cached) == len(keys):
