@@ -22,6 +22,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from notifications.services import notification_send
+from pdplatform.caching import scopes_changed
 
 from . import selectors
 from .files import UploadRefused, clean_display_name, inspect_upload
@@ -766,6 +767,7 @@ def cohort_community_sync(*, cohort) -> dict[str, int]:
             membership.role, membership.state = role, MemberState.ACTIVE
             membership.save(update_fields=["role", "state"])
     Membership.objects.bulk_create(new_rows, ignore_conflicts=True)
+    scopes_changed(*(f"person:{row.user_id}" for row in new_rows))  # bulk_create sends no signal
     gone = [m.pk for uid, m in current.items() if m.from_cohort and uid not in wanted]
     if gone:
         removed = Membership.objects.filter(pk__in=gone).delete()[0]

@@ -47,6 +47,11 @@ def enrollment_scopes(*enrollment_ids) -> list[str]:
     return [*_teachers_scopes([teacher for teacher, _ in rows]), *(f"cohort:{cohort}" for _, cohort in rows)]
 
 
+def learning_changed(*enrollment_ids) -> None:
+    """For services whose bulk updates of learning rows send no signal."""
+    scopes_changed(*enrollment_scopes(*enrollment_ids))
+
+
 def _enrollment(row):
     return [f"cohort:{row.cohort_id}", *_teachers_scopes([row.teacher_id])]
 

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.roles import Role
 from accounts.selectors import teachers_visible_to, user_has_role
+from pdplatform.caching import scopes_changed
+from pdplatform.scopes import learning_changed
 
 from ..models import BulkOperation, Cohort, Enrollment, EnrollmentEvent, Nomination, Question
 from .errors import CohortError
@@ -418,6 +420,8 @@ def cohort_split(*, cohort: Cohort, groups: int, max_size: int, actor, chunk_don
                 # The enrollment row moves with its progress, submissions and questions.
                 Enrollment.objects.filter(pk__in=chunk, cohort=cohort).update(cohort=group, updated_at=timezone.now())
                 Question.objects.filter(enrollment_id__in=chunk).update(cohort=group)
+                learning_changed(*chunk)
+                scopes_changed(f"cohort:{cohort.pk}")
                 EnrollmentEvent.objects.bulk_create(
                     EnrollmentEvent(
                         enrollment_id=pk,
@@ -464,3 +468,4 @@ def enrollment_record_placement(*, enrollment_id: int, score=None, level: str = 
     if score is None:
         return
     Enrollment.objects.filter(pk=enrollment_id).update(placement_score=score)
+    learning_changed(enrollment_id)

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from pdplatform.scopes import learning_changed
+
 from ..models import (
     Announcement,
     AnnouncementRead,
@@ -117,6 +119,7 @@ def _flag_similar(submission: Submission, text: str) -> None:
         Submission.objects.filter(pk=best_id, similar_to__isnull=True).update(
             similar_to_id=submission.pk, similarity=round(best, 3)
         )
+        learning_changed(*Submission.objects.filter(pk=best_id).values_list("enrollment_id", flat=True))
     else:
         submission.similar_to_id, submission.similarity = None, None
 
@@ -195,6 +198,7 @@ def review_submit(*, submission: Submission, reviewer, decision: str, score: int
 def review_mark_seen(*, submission: Submission) -> None:
     if submission.reviewed_at and not submission.review_seen_at:
         Submission.objects.filter(pk=submission.pk, review_seen_at__isnull=True).update(review_seen_at=timezone.now())
+        learning_changed(submission.enrollment_id)
 
 
 # --- questions ------------------------------------------------------------------------------
@@ -247,6 +251,7 @@ def question_mark_seen(*, enrollment: Enrollment) -> None:
     Question.objects.filter(enrollment=enrollment, answered_at__isnull=False, answer_seen_at__isnull=True).update(
         answer_seen_at=timezone.now()
     )
+    learning_changed(enrollment.pk)
 
 
 # --- announcements --------------------------------------------------------------------------
@@ -307,6 +312,7 @@ def attendance_mark(*, session: LiveSession, enrollment_ids: list[int], curator)
         Attendance(session=session, enrollment_id=pk, method=Attendance.Method.CURATOR, marked_by=curator)
         for pk in valid - existing
     )
+    learning_changed(*(valid - existing))
     for enrollment in Enrollment.objects.filter(pk__in=valid - existing, state=S.ENROLLED):
         enrollment_evaluate_completion(enrollment=enrollment)
     return len(valid)
@@ -389,6 +395,7 @@ def enrollment_record_feedback(*, enrollment_id: int) -> Enrollment | None:
         return None
     if enrollment.feedback_at is None:
         Enrollment.objects.filter(pk=enrollment_id, feedback_at__isnull=True).update(feedback_at=timezone.now())
+        learning_changed(enrollment_id)
     enrollment_evaluate_completion(enrollment=enrollment)
     return enrollment
 
