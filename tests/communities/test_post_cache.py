@@ -68,3 +68,18 @@ def test_an_edited_or_hidden_post_is_rendered_anew(thread):
     community.memberships.filter(user=moderator).update(role=MemberRole.MODERATOR)
     services.post_set_hidden(post=second, by=moderator, hidden=True)
     assert "Исправленный ответ" not in client.get(f"/communities/t/{topic.pk}/").content.decode()
+
+
+def test_a_repeated_topic_view_is_served_whole_from_the_cache_until_something_in_it_changes(
+        thread, django_assert_num_queries):
+    community, topic, _first, second = thread
+    url = f"/communities/t/{topic.pk}/"
+    client = reader(community)
+    client.get(url)  # the first view moves the read marker, which is part of the key
+    client.get(url)
+    # user, topic, membership, posts' states, read marker, following, roles, unread badge: no post is read
+    with django_assert_num_queries(8):
+        assert "Ответ коллеги" in client.get(url).content.decode()
+    services.post_create(topic=topic, author=second.author, body="Третий пост", reply_to=None, files=[])
+    page = client.get(url).content.decode()
+    assert "Третий пост" in page and "Unread posts" in page
