@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -477,38 +477,39 @@ def post_send_notifications(*, post: Post) -> int:
     community = topic.community
     if post.is_hidden or topic.is_hidden:
         return 0
-    readers = {
-        m.user_id: m
-        for m in Membership.objects.filter(community=community, state=MemberState.ACTIVE).select_related("user")
-    }
+    # Only the members concerned are read (mentioned, watching, replied to), never the whole
+    # membership: a community of a region has hundreds of members and posts arrive all day.
+    active = Membership.objects.filter(community=community, state=MemberState.ACTIVE)
     topic_levels = dict(TopicFollow.objects.filter(topic=topic).values_list("user_id", "level"))
 
-    def level_of(user_id: int) -> str:
-        if user_id in topic_levels:
-            return topic_levels[user_id]
-        membership = readers.get(user_id)
-        return membership.level if membership else FollowLevel.NORMAL
-
-    def may_read(user_id: int) -> bool:
-        return user_id in readers or (not community.is_closed and user_id in topic_levels)
-
     reasons: dict[int, str] = {}
-    by_handle: dict[str, list[int]] = {}
-    for user_id, membership in readers.items():
-        by_handle.setdefault(membership.user.email.split("@")[0].lower(), []).append(user_id)
-    for handle in mentioned_handles(post.body):
-        for user_id in by_handle.get(handle, []):
-            reasons.setdefault(user_id, "mention")
+    handles = mentioned_handles(post.body)
+    if handles:
+        by_address = Q()
+        for handle in handles:
+            by_address |= Q(user__email__istartswith=f"{handle}@")
+        for user_id, email in active.filter(by_address).values_list("user_id", "user__email"):
+            if email.split("@")[0].lower() in handles:
+                reasons.setdefault(user_id, "mention")
     if post.reply_to_id and post.reply_to and post.reply_to.author_id:
         reasons.setdefault(post.reply_to.author_id, "reply")
     for user_id, level in topic_levels.items():
         if level == FollowLevel.WATCHING:
             reasons.setdefault(user_id, "watching")
-    for user_id, membership in readers.items():
-        if user_id not in topic_levels and membership.level == FollowLevel.WATCHING:
+    community_wide = Q(level=FollowLevel.WATCHING) | Q(watch_new_topics=True) if post.number == 1 else Q(
+        level=FollowLevel.WATCHING)
+    for user_id, level, new_topics in active.filter(community_wide).values_list("user_id", "level", "watch_new_topics"):
+        if user_id not in topic_levels and level == FollowLevel.WATCHING:
             reasons.setdefault(user_id, "watching")
-        if post.number == 1 and membership.watch_new_topics:
+        if post.number == 1 and new_topics:
             reasons.setdefault(user_id, "new_topic")
+    levels = dict(active.filter(user_id__in=reasons).values_list("user_id", "level"))  # members among them
+
+    def level_of(user_id: int) -> str:
+        return topic_levels.get(user_id) or levels.get(user_id) or FollowLevel.NORMAL
+
+    def may_read(user_id: int) -> bool:
+        return user_id in levels or (not community.is_closed and user_id in topic_levels)
 
     users = {u.pk: u for u in get_user_model().objects.filter(pk__in=[uid for uid in reasons if uid != post.author_id], is_active=True)}
     url = reverse("communities:topic", args=[topic.pk]) + f"?page={selectors.page_of_number(post.number)}#post-{post.number}"
