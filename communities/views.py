@@ -275,7 +275,10 @@ def topic_detail(request, pk):
     page_state = [
         topic.pk, topic.title, topic.is_pinned, topic.is_hidden, topic.post_count, community.pk, community.name,
         community.kind, community.subject_id, community.is_closed, access.is_pending, access.can_read,
-        access.membership.from_cohort if access.membership else None, follow_level, last_read,
+        access.membership.from_cohort if access.membership else None, follow_level,
+        # the read marker shows only as the "unread" divider on this page and the jump link
+        last_read + 1 if states and states[0]["number"] <= last_read + 1 <= states[-1]["number"] else None,
+        bool(last_read and last_read < topic.post_count),
         *(state["cache_parts"] for state in states),
     ]
     return render(request, "communities/topic.html", {
