@@ -98,7 +98,7 @@ def scope_token(*scopes: str) -> str:
 
 
 def scopes_changed(*scopes: str) -> None:
-    """New tokens for these scopes: now, and again when the transaction commits (a page rendered
+    """New tokens for these scopes: now, and inside a transaction again when it commits (a page rendered
     between the change and the commit would otherwise be cached with the old rows under the new token)."""
     scopes = tuple(dict.fromkeys(scope for scope in scopes if scope))
     if not scopes:
@@ -108,7 +108,8 @@ def scopes_changed(*scopes: str) -> None:
         cache.set_many({_scope_key(scope): uuid.uuid4().hex for scope in scopes}, None)
 
     renew()
-    transaction.on_commit(renew)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(renew)
 
 
 def personal_cache(request, *scopes: str) -> dict:

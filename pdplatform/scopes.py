@@ -10,7 +10,10 @@ signal gives those scopes new tokens after each save or delete:
 - everyone: what all pages may show (courses, surveys, events, communities, schools), changed by staff.
 
 Bulk updates (QuerySet.update, bulk_create) send no signals: what they change lags by at most
-PERSONAL_PAGE_CACHE_SECONDS unless their service calls scopes_changed() itself.
+PERSONAL_PAGE_CACHE_SECONDS unless their service calls scopes_changed() itself. Certificates are left
+out on purpose: the worker issues thousands in a batch (each renewal is a query and two cache writes),
+the pages show a completed course's certificate link from the enrollment, and a report shows a new
+number within PERSONAL_PAGE_CACHE_SECONDS.
 """
 
 from django.apps import apps
@@ -26,25 +29,25 @@ def _people(*user_ids) -> list[str]:
     return [f"person:{pk}" for pk in user_ids if pk]
 
 
+def _area_scopes(person, school, *municipalities) -> list[str]:
+    return [f"person:{person}", f"school:{school}" if school else "", *(f"municipality:{m}" for m in municipalities if m)]
+
+
 def _teachers_scopes(user_ids) -> list[str]:
     """person + school + municipality + region of these teachers (what reports read)."""
     from accounts.models import User
 
-    scopes = ["region"]
-    for pk, school_id, municipality_id, school_municipality_id in User.objects.filter(pk__in=user_ids).values_list(
-        "pk", "school_id", "municipality_id", "school__municipality_id"
-    ):
-        scopes += [f"person:{pk}", f"school:{school_id}" if school_id else "",
-                   *(f"municipality:{m}" for m in {municipality_id, school_municipality_id} if m)]
-    return scopes
+    rows = User.objects.filter(pk__in=user_ids).values_list("pk", "school_id", "municipality_id", "school__municipality_id")
+    return ["region", *(scope for row in rows for scope in _area_scopes(*row))]
 
 
 def enrollment_scopes(*enrollment_ids) -> list[str]:
-    """A learning row's scopes: its teacher's (as _teachers_scopes) and its cohort's."""
+    """A learning row's scopes: its teacher's (as _teachers_scopes) and its cohort's, in one query."""
     from cohorts.models import Enrollment
 
-    rows = list(Enrollment.objects.filter(pk__in=enrollment_ids).values_list("teacher_id", "cohort_id"))
-    return [*_teachers_scopes([teacher for teacher, _ in rows]), *(f"cohort:{cohort}" for _, cohort in rows)]
+    rows = Enrollment.objects.filter(pk__in=enrollment_ids).values_list(
+        "cohort_id", "teacher_id", "teacher__school_id", "teacher__municipality_id", "teacher__school__municipality_id")
+    return ["region", *(scope for cohort, *teacher in rows for scope in (f"cohort:{cohort}", *_area_scopes(*teacher)))]
 
 
 def learning_changed(*enrollment_ids) -> None:
@@ -71,7 +74,8 @@ def _pair(pair):
 # model label → the scopes of one of its rows. A deleted row still has its own fields; a lookup
 # through a deleted parent finds nothing, and the parent's own deletion has renewed those scopes.
 SCOPES_OF = {
-    "accounts.User": lambda row: [*_people(row.pk), "region", f"school:{row.school_id}" if row.school_id else ""],
+    "accounts.User": lambda row: [*_people(row.pk), "region", f"school:{row.school_id}" if row.school_id else "",
+                                  f"municipality:{row.municipality_id}" if row.municipality_id else ""],
     "accounts.School": lambda row: EVERYONE,
     "accounts.Municipality": lambda row: EVERYONE,
     "courses.Course": lambda row: EVERYONE,
@@ -90,7 +94,6 @@ SCOPES_OF = {
     "cohorts.Question": lambda row: [*enrollment_scopes(row.enrollment_id), f"cohort:{row.cohort_id}"],
     "cohorts.AnnouncementRead": _by_enrollment,
     "cohorts.Attendance": _by_enrollment,
-    "cohorts.Certificate": _by_enrollment,
     "surveys.Survey": lambda row: EVERYONE,
     "surveys.Participation": lambda row: _people(row.user_id),
     "surveys.Response": lambda row: _people(row.respondent_id),
