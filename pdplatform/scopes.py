@@ -102,9 +102,9 @@ SCOPES_OF = {
     "communities.Community": lambda row: EVERYONE,
     "communities.Event": lambda row: EVERYONE,
     "communities.Membership": lambda row: _people(row.user_id),
-    "communities.Registration": lambda row: _people(row.user_id),
+    "communities.Registration": lambda row: _teachers_scopes([row.user_id]),  # attended events count in hours
     "mentoring.MentorProfile": lambda row: _people(row.user_id),
-    "mentoring.MentoringPair": _pair,
+    "mentoring.MentoringPair": lambda pair: _teachers_scopes([pair.mentor_id, pair.mentee_id]),  # hours too
     "mentoring.PairGoal": lambda row: _pair(row.pair),
     "mentoring.Meeting": lambda row: _pair(row.pair),
     "mentoring.Feedback": lambda row: _pair(row.pair),

@@ -140,21 +140,25 @@ def teachers(request):
     if not selectors.can_see_school_report(user):
         raise PermissionDenied
     form = services.teacher_filter_form(user=user, data=request.GET)
-    page = None
+    valid = form.is_valid()
     cycle = selectors.current_cycle()
-    if form.is_valid():
+
+    def teachers_page():  # read only when the cached report is missing or stale
         c = form.cleaned_data
         qs = selectors.teacher_report(user=user, show=c.get("show") or "", subject=c.get("subject"),
                                       school=c.get("school"), cycle=cycle)
         page = paginate(request, qs)
         for teacher in page.object_list:
             teacher.behind = teacher.cycle_total < cycle.expected_now
+        return page
+
     return render(
         request,
         "reports/teachers.html",
-        {"form": form, "page": page, "cycle": cycle, "query": _query_without(request, "page"),
-         "tabs": _tabs(user, "teachers")},
-        status=200 if page is not None else 400,
+        {"form": form, "valid": valid, "page": SimpleLazyObject(teachers_page) if valid else None, "cycle": cycle,
+         "query": _query_without(request, "page"), "tabs": _tabs(user, "teachers"),
+         **(personal_cache(request, *selectors.report_scopes(user)) if valid else {"cache_seconds": 0})},
+        status=200 if valid else 400,
     )
 
 

@@ -181,3 +181,13 @@ def test_a_scope_gets_a_new_token_at_the_change_and_again_at_commit(django_captu
     callbacks[0]()
     assert scope_token("person:7", "everyone") not in (before, at_change)
     assert scope_token("everyone") == before.split(".")[1]
+
+
+def test_the_hours_report_follows_its_schools_teachers(learning):
+    client = _signed_in(SchoolAdminFactory(school=learning.teacher.school))
+    url = reverse("reports:teachers")
+    assert "Anna Petrenko" in _view(client, url)[1]
+    TeacherFactory(school=learning.teacher.school, full_name="Olena Newcomer")
+    assert "Olena Newcomer" in _view(client, url)[1]
+    TeacherFactory(full_name="Taras Elsewhere")  # another school
+    assert "Taras Elsewhere" not in _view(client, url)[1]
