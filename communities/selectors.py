@@ -27,11 +27,13 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from .markup import mentioned_handles
 from .models import (
     Attachment,
     Community,
     CommunityKind,
     Event,
+    FollowLevel,
     Material,
     MaterialComment,
     MemberRole,
@@ -234,6 +236,17 @@ def topic_post_states(user, *, topic: Topic, page: int, per_page: int = POSTS_PE
         .order_by("number")
         .values("pk", "number", "author_id", "edited_at", "is_hidden", "useful_count", "found_useful")
     )
+
+
+def post_may_notify(post: Post) -> bool:
+    """Whether a new post can concern anyone (post_send_notifications decides who): a mention, a reply,
+    a watcher of the topic or the community, or a new topic. Most replies concern nobody, and a job that
+    sends nothing still costs the worker a task."""
+    if post.number == 1 or post.reply_to_id or mentioned_handles(post.body):
+        return True
+    return (TopicFollow.objects.filter(topic_id=post.topic_id, level=FollowLevel.WATCHING).exists()
+            or Membership.objects.filter(community_id=post.topic.community_id, state=MemberState.ACTIVE,
+                                         level=FollowLevel.WATCHING).exists())
 
 
 def topic_read_number(user, topic: Topic) -> int | None:

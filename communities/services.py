@@ -287,7 +287,10 @@ def _post_add(*, topic: Topic, author, body: str, files: Sequence, reply_to: Pos
     if files:
         _attach_files(files=files, user=author, post=post)
     Topic.objects.filter(pk=topic.pk).update(post_count=number, last_post_at=post.created_at)
-    TopicRead.objects.update_or_create(topic=topic, user=author, defaults={"last_read_number": number})
+    # the author has read their own post: one upsert (update_or_create took a savepoint and two queries)
+    TopicRead.objects.bulk_create([TopicRead(topic=topic, user=author, last_read_number=number)],
+                                  update_conflicts=True, unique_fields=["topic", "user"],
+                                  update_fields=["last_read_number"])
     TopicFollow.objects.get_or_create(topic=topic, user=author, defaults={"level": FollowLevel.TRACKING})
     return post
 
@@ -302,7 +305,8 @@ def post_create(*, topic: Topic, author, body: str, reply_to: Post | None = None
     if reply_to is not None and reply_to.topic_id != topic.pk:
         raise CommunityError(_("You can only reply to a post in the same topic."))
     post = _post_add(topic=topic, author=author, body=body, files=files, reply_to=reply_to)
-    transaction.on_commit(lambda: _queue_post_notifications(post.pk))
+    if selectors.post_may_notify(post):
+        transaction.on_commit(lambda: _queue_post_notifications(post.pk))
     return post
 
 

@@ -337,7 +337,7 @@ def topic_first_unread(request, pk):
 @login_required
 @require_POST
 def topic_reply(request, pk):
-    topic = _get_or_404(selectors.topic_get_for, user=request.user, pk=pk)
+    topic, _access = _get_or_404(selectors.topic_with_access, user=request.user, pk=pk)
     form = PostForm(request.POST, request.FILES)
     if form.is_valid():
         reply_to = None

@@ -73,3 +73,30 @@ def test_join_request_notifies_moderators(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         services.membership_join(community=closed, user=applicant)
     assert _kinds(moderator) == [("community_post", "Applicant asks to join Experts")]
+
+
+@pytest.mark.parametrize("watches", ["community", "topic"])
+def test_a_plain_reply_reaches_watchers(club, watches, django_capture_on_commit_callbacks):
+    author, writer, watcher = member(club), member(club), member(club)
+    with django_capture_on_commit_callbacks(execute=True):
+        topic = services.topic_create(community=club, author=author, title="Homework", body="How much?")
+    if watches == "community":
+        services.membership_set_following(community=club, user=watcher, level=FollowLevel.WATCHING,
+                                          watch_new_topics=False)
+    else:
+        services.topic_set_following(topic=topic, user=watcher, level=FollowLevel.WATCHING)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_create(topic=topic, author=writer, body="Twenty minutes a day")
+    assert _kinds(watcher) == [("community_post", "New post in “Homework”")]
+
+
+def test_a_reply_that_concerns_nobody_queues_no_job(club, django_capture_on_commit_callbacks):
+    author, writer = member(club), member(club)
+    with django_capture_on_commit_callbacks(execute=True):
+        topic = services.topic_create(community=club, author=author, title="Homework", body="How much?")
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.post_create(topic=topic, author=writer, body="Twenty minutes a day")
+    assert callbacks == []
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.post_create(topic=topic, author=writer, body="Ask @" + author.email.split("@")[0])
+    assert len(callbacks) == 1
