@@ -195,7 +195,15 @@ def topic_list_for(user, *, community: Community, access: Access) -> QuerySet[To
 def topic_with_access(user, *, pk: int) -> tuple[Topic, Access]:
     """A topic the user may read and their access to its community, in two small queries (the topic
     page's hot path): the same rules as topics_visible_to, applied to the one membership row."""
-    topic = Topic.objects.select_related("community", "community__subject").get(pk=pk)
+    mine = {"topic": OuterRef("pk"), "user": user}
+    topic = (
+        Topic.objects.select_related("community", "community__subject")
+        .annotate(  # the reader's read marker and following level come along (None when never set)
+            my_last_read=Subquery(TopicRead.objects.filter(**mine).values("last_read_number")[:1]),
+            my_follow_level=Subquery(TopicFollow.objects.filter(**mine).values("level")[:1]),
+        )
+        .get(pk=pk)
+    )
     access = access_for(user, topic.community)
     if not access.can_read or (topic.is_hidden and not access.is_moderator):
         raise Topic.DoesNotExist

@@ -256,7 +256,7 @@ def topic_detail(request, pk):
     can_mark_solution = topic.author_id == request.user.pk or access.is_moderator
     states = _post_states(request, topic, page_number, (
         topic.solution_id, topic.is_locked, access.is_moderator, access.is_member, can_reply, can_mark_solution, page_number))
-    last_read = selectors.topic_read_number(request.user, topic)
+    last_read = topic.my_last_read
     if states:
         services.topic_mark_read(topic=topic, user=request.user, number=states[-1]["number"], current=last_read)
     last_read = last_read or 0
@@ -267,8 +267,7 @@ def topic_detail(request, pk):
             "author").first()
         if quoted and not quoted.is_hidden:
             initial = {"body": quote_markdown(str(quoted.author), quoted.body), "reply_to": quoted.pk}
-    follow_level = selectors.topic_follow_level(request.user, topic) or (
-        access.membership.level if access.membership else FollowLevel.NORMAL)
+    follow_level = topic.my_follow_level or (access.membership.level if access.membership else FollowLevel.NORMAL)
     # The page's content is keyed on everything in it that differs between readers or changes (each post's
     # state, the reader's rights, read marker and following level), so it needs no invalidation; what is
     # not in the key (an author's new name) lags by PERSONAL_PAGE_CACHE_SECONDS.

@@ -77,8 +77,8 @@ def test_a_repeated_topic_view_is_served_whole_from_the_cache_until_something_in
     client = reader(community)
     client.get(url)  # the first view moves the read marker, which is part of the key
     client.get(url)
-    # user, topic, membership, posts' states, read marker, following, roles, unread badge: no post is read
-    with django_assert_num_queries(8):
+    # user, topic (with the read marker and following), membership, posts' states, roles, unread badge
+    with django_assert_num_queries(6):
         assert "Ответ коллеги" in client.get(url).content.decode()
     services.post_create(topic=topic, author=second.author, body="Третий пост", reply_to=None, files=[])
     page = client.get(url).content.decode()
