@@ -86,3 +86,24 @@ def test_cabinet_on_a_phone(page, live_server, login_as, shot):
     page.locator(".navbar-toggler").click()
     assert page.locator("#user-menu").is_visible()
     shot("foundation-cabinet-phone")
+
+
+def test_the_language_switcher_keeps_the_page_and_the_active_section(page, live_server, login_as, shot):
+    """The navigation is a cached fragment; the address to come back to sits outside it (form="language-form")."""
+    from tests.factories import TeacherFactory
+
+    teacher = TeacherFactory(full_name="Olena Petrenko")
+    login_as(teacher)
+    page.goto(f"{live_server.url}/communities/?kind=open")
+    expect(page.locator(".navbar a.nav-link.active")).to_have_text("Communities")
+    sent = page.evaluate("new FormData(document.getElementById('language-form')).get('next')")
+    assert sent == "/communities/?kind=open"  # (the browser's Referer alone would hide a lost field)
+    page.locator("#language-menu").click()
+    page.locator("button[data-lang=uk]").click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/communities/?kind=open")
+    assert page.locator("html").get_attribute("lang") == "uk"
+    expect(page.locator(".navbar a.nav-link.active")).to_have_text("Спільноти")
+    shot("foundation-language-switched-uk")
+    teacher.refresh_from_db()
+    assert teacher.preferred_language == "uk"

@@ -191,3 +191,25 @@ def test_the_hours_report_follows_its_schools_teachers(learning):
     assert "Olena Newcomer" in _view(client, url)[1]
     TeacherFactory(full_name="Taras Elsewhere")  # another school
     assert "Taras Elsewhere" not in _view(client, url)[1]
+
+
+def test_the_cached_navigation_is_each_persons_own_and_marks_the_section(learning):
+    other = TeacherFactory(full_name="Boris Kovalenko", email="boris@example.org")
+    mine = _view(learning.client, reverse("cabinet"))[1]
+    theirs = _view(_signed_in(other), reverse("cabinet"))[1]
+    assert learning.teacher.email in mine and "boris@example.org" not in mine
+    assert "boris@example.org" in theirs and learning.teacher.email not in theirs
+    queue = _view(_signed_in(learning.curator), reverse("cohorts:review_queue"))[1]
+    assert re.search(r'class="nav-link py-2 active" href="/learn/reviews/"', queue)
+    assert not re.search(r'class="nav-link active" href="/cabinet/"', queue)
+
+
+@pytest.mark.parametrize(("path", "section"), [
+    ("/courses/digital-school/", "courses"), ("/cabinet/", "cabinet"), ("/cabinet/other/", ""),
+    ("/surveys/heatmap/", "heatmap"), ("/surveys/3/", "surveys"), ("/notifications/", "notifications"),
+    ("/notifications/preferences/", ""), ("/learn/reviews/5/", "reviews"), ("/", ""),
+])
+def test_navigation_sections(path, section):
+    from pdplatform.context_processors import nav_section
+
+    assert nav_section(path) == section
