@@ -197,7 +197,7 @@ def topic_with_access(user, *, pk: int) -> tuple[Topic, Access]:
     page's hot path): the same rules as topics_visible_to, applied to the one membership row."""
     mine = {"topic": OuterRef("pk"), "user": user}
     topic = (
-        Topic.objects.select_related("community", "community__subject")
+        Topic.objects.select_related("community")
         .annotate(  # the reader's read marker and following level come along (None when never set)
             my_last_read=Subquery(TopicRead.objects.filter(**mine).values("last_read_number")[:1]),
             my_follow_level=Subquery(TopicFollow.objects.filter(**mine).values("level")[:1]),

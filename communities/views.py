@@ -284,11 +284,12 @@ def topic_detail(request, pk):
         "community": community, "topic": topic, "access": access,
         "posts": SimpleLazyObject(lambda: _posts_page(request, topic, page_number, states)),  # on a miss only
         "page_number": page_number, "pages": _page_window(page_number, pages), "page_count": pages,
-        "last_read": last_read, "form": PostForm(initial=initial) if can_reply else None, "can_reply": can_reply,
+        "last_read": last_read, "can_reply": can_reply,
+        "form": SimpleLazyObject(lambda: PostForm(initial=initial)) if can_reply else None,  # built on a miss only
         "follow_level": follow_level,
         "follow_choices": FollowLevel.choices,
         "can_mark_solution": can_mark_solution,
-        "solution_url": _post_url(topic.solution) if topic.solution_id else "",
+        "solution_url": SimpleLazyObject(lambda: _post_url(topic.solution)) if topic.solution_id else "",
         "cache_seconds": 0 if quote_id else settings.PERSONAL_PAGE_CACHE_SECONDS,  # a quote fills the form
         "page_state": "\x1f".join(str(part) for part in page_state),
     })
