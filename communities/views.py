@@ -276,7 +276,7 @@ def topic_detail(request, pk):
         community.kind, community.subject_id, community.is_closed, access.is_pending, access.can_read,
         access.membership.from_cohort if access.membership else None, follow_level,
         # the read marker shows only as the "unread" divider on this page and the jump link
-        last_read + 1 if states and states[0]["number"] <= last_read + 1 <= states[-1]["number"] else None,
+        last_read + 1 if last_read and states and states[0]["number"] <= last_read + 1 <= states[-1]["number"] else None,
         bool(last_read and last_read < topic.post_count),
         *(state["cache_parts"] for state in states),
     ]

@@ -75,8 +75,7 @@ def test_a_repeated_topic_view_is_served_whole_from_the_cache_until_something_in
     community, topic, _first, second = thread
     url = f"/communities/t/{topic.pk}/"
     client = reader(community)
-    client.get(url)  # the first view moves the read marker, which is part of the key
-    client.get(url)
+    client.get(url)  # the first view sets the read marker; the page looks the same after it (nothing unread)
     # user, topic (with the read marker and following), membership, posts' states, roles, unread badge
     with django_assert_num_queries(6):
         assert "Ответ коллеги" in client.get(url).content.decode()
