@@ -252,9 +252,12 @@ def post_may_notify(post: Post) -> bool:
     sends nothing still costs the worker a task."""
     if post.number == 1 or post.reply_to_id or mentioned_handles(post.body):
         return True
-    return (TopicFollow.objects.filter(topic_id=post.topic_id, level=FollowLevel.WATCHING).exists()
-            or Membership.objects.filter(community_id=post.topic.community_id, state=MemberState.ACTIVE,
-                                         level=FollowLevel.WATCHING).exists())
+    watchers = Topic.objects.filter(pk=post.topic_id).annotate(  # both asked in one query
+        topic_watched=Exists(TopicFollow.objects.filter(topic_id=post.topic_id, level=FollowLevel.WATCHING)),
+        community_watched=Exists(Membership.objects.filter(
+            community_id=post.topic.community_id, state=MemberState.ACTIVE, level=FollowLevel.WATCHING)),
+    ).values_list("topic_watched", "community_watched").first()
+    return any(watchers or ())
 
 
 def topic_read_number(user, topic: Topic) -> int | None:

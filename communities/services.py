@@ -277,9 +277,11 @@ def topic_create(*, community: Community, author, title: str, body: str, files: 
     return topic
 
 
-def _post_add(*, topic: Topic, author, body: str, files: Sequence, reply_to: Post | None) -> Post:
+def _post_add(*, topic: Topic, author, body: str, files: Sequence, reply_to: Post | None, locked: bool = False) -> Post:
+    """`locked`: the caller holds the topic row locked (select_for_update) and passes that fresh row."""
     body = _clean_text(body, field=_("Text"), max_length=20_000)
-    topic = Topic.objects.select_for_update().get(pk=topic.pk)
+    if not locked:
+        topic = Topic.objects.select_for_update().get(pk=topic.pk)
     number = topic.post_count + 1
     post = Post.objects.create(
         topic=topic, number=number, author=author, body=body, body_html=render_markdown(body), reply_to=reply_to
@@ -299,12 +301,13 @@ def _post_add(*, topic: Topic, author, body: str, files: Sequence, reply_to: Pos
 def post_create(*, topic: Topic, author, body: str, reply_to: Post | None = None, files: Sequence = ()) -> Post:
     """A reply. Members only; not in a locked or hidden topic (moderators excepted)."""
     access = _require_member(author, topic.community)
-    locked = Topic.objects.select_for_update().values("is_locked", "is_hidden").get(pk=topic.pk)
-    if (locked["is_locked"] or locked["is_hidden"]) and not access.is_moderator:
+    locked = Topic.objects.select_for_update().get(pk=topic.pk)
+    if (locked.is_locked or locked.is_hidden) and not access.is_moderator:
         raise CommunityError(_("This topic is closed for new replies."))
     if reply_to is not None and reply_to.topic_id != topic.pk:
         raise CommunityError(_("You can only reply to a post in the same topic."))
-    post = _post_add(topic=topic, author=author, body=body, files=files, reply_to=reply_to)
+    locked.community = topic.community
+    post = _post_add(topic=locked, author=author, body=body, files=files, reply_to=reply_to, locked=True)
     if selectors.post_may_notify(post):
         transaction.on_commit(lambda: _queue_post_notifications(post.pk))
     return post
