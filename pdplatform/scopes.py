@@ -52,7 +52,8 @@ def enrollment_scopes(*enrollment_ids) -> list[str]:
 
 def learning_changed(*enrollment_ids) -> None:
     """For services whose bulk updates of learning rows send no signal."""
-    scopes_changed(*enrollment_scopes(*enrollment_ids))
+    if enrollment_ids:
+        scopes_changed(*enrollment_scopes(*enrollment_ids))
 
 
 def _enrollment(row):
