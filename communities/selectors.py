@@ -260,15 +260,6 @@ def post_may_notify(post: Post) -> bool:
     return any(watchers or ())
 
 
-def topic_read_number(user, topic: Topic) -> int | None:
-    """The user's read marker in the topic; None when they never opened it."""
-    return TopicRead.objects.filter(topic=topic, user=user).values_list("last_read_number", flat=True).first()
-
-
-def topic_follow_level(user, topic: Topic) -> str | None:
-    return TopicFollow.objects.filter(topic=topic, user=user).values_list("level", flat=True).first()
-
-
 def post_get_for(user, *, pk: int) -> Post:
     return posts_visible_to(user).select_related("topic", "topic__community", "author").get(pk=pk)
 

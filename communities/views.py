@@ -328,8 +328,8 @@ def _posts_page(request, topic, page_number: int, states: list[dict]) -> list:
 
 @login_required
 def topic_first_unread(request, pk):
-    topic = _get_or_404(selectors.topic_get_for, user=request.user, pk=pk)
-    number = min((selectors.topic_read_number(request.user, topic) or 0) + 1, max(topic.post_count, 1))
+    topic, _access = _get_or_404(selectors.topic_with_access, user=request.user, pk=pk)
+    number = min((topic.my_last_read or 0) + 1, max(topic.post_count, 1))
     url = reverse("communities:topic", args=[topic.pk])
     return redirect(f"{url}?page={selectors.page_of_number(number)}#post-{number}")
 

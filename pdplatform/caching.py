@@ -112,11 +112,11 @@ def scopes_changed(*scopes: str) -> None:
         transaction.on_commit(renew)
 
 
-def personal_cache(request, *scopes: str) -> dict:
+def personal_cache(request, *scopes: str, cacheable: bool = True) -> dict:
     """Context for a page's {% shared_fragment cache_seconds "name" … cache_token %}: how long it may be
-    kept (0, i.e. rendered afresh, for a form sent back) and the token of what it reads and today's date
-    (deadlines and "upcoming" lists change at midnight)."""
-    if request.method != "GET" or not settings.PERSONAL_PAGE_CACHE_SECONDS:
+    kept (0, i.e. rendered afresh, for a form sent back or filters with errors) and the token of what it
+    reads and today's date (deadlines and "upcoming" lists change at midnight)."""
+    if not cacheable or request.method != "GET" or not settings.PERSONAL_PAGE_CACHE_SECONDS:
         return {"cache_seconds": 0, "cache_token": ""}
     return {"cache_seconds": settings.PERSONAL_PAGE_CACHE_SECONDS,
             "cache_token": f"{scope_token(*scopes)}:{timezone.localdate().isoformat()}"}

@@ -92,8 +92,7 @@ def home(request):
             "form": form,
             "valid": valid,
             "page": SimpleLazyObject(rows_page) if valid else None,
-            # a form with errors is rendered afresh (cache_seconds 0)
-            **(personal_cache(request, *selectors.report_scopes(user)) if valid else {"cache_seconds": 0}),
+            **personal_cache(request, *selectors.report_scopes(user), cacheable=valid),
             "columns": selectors.enrollment_columns(),
             "query": _query_without(request, "page"),
             "sort_query": _query_without(request, "page", "sort"),
@@ -157,7 +156,7 @@ def teachers(request):
         "reports/teachers.html",
         {"form": form, "valid": valid, "page": SimpleLazyObject(teachers_page) if valid else None, "cycle": cycle,
          "query": _query_without(request, "page"), "tabs": _tabs(user, "teachers"),
-         **(personal_cache(request, *selectors.report_scopes(user)) if valid else {"cache_seconds": 0})},
+         **personal_cache(request, *selectors.report_scopes(user), cacheable=valid)},
         status=200 if valid else 400,
     )
 
