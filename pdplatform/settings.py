@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "csp",
+    "core",
     "pdplatform",
     "accounts",
     "notifications",

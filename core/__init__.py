@@ -1,0 +1,1 @@
+"""The ground floor: shared mechanisms every app may use. core imports no app of ours."""
