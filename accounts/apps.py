@@ -7,6 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and schools")
 
     def ready(self) -> None:
+        from . import scopes
+
+        scopes.declare()
         from django.db.models.signals import post_migrate
 
         from .roles import sync_role_groups

@@ -21,6 +21,9 @@ class CohortsConfig(AppConfig):
     verbose_name = _("Cohorts and learning")
 
     def ready(self) -> None:
+        from . import scopes
+
+        scopes.declare()
         from accounts.roles import Role, register_role_permissions
         from courses import hooks
 

@@ -137,7 +137,7 @@ def enrollment_for_learning(*, user, enrollment_id: int) -> Enrollment:
 
 def learning_scopes(enrollment: Enrollment) -> list[str]:
     """What the course player and its lessons show changes with: the teacher's own learning, the
-    cohort's announcements and sessions, and the course (pdplatform/scopes.py)."""
+    cohort's announcements and sessions, and the course (each app's scopes.py, core/caching.py)."""
     return ["everyone", f"person:{enrollment.teacher_id}", f"cohort:{enrollment.cohort_id}"]
 
 

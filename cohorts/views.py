@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
 from accounts.selectors import teachers_visible_to, user_has_role
-from pdplatform.caching import personal_cache
-from pdplatform.pagination import paginate
+from core.caching import personal_cache
+from core.pagination import paginate
 
 from . import selectors, services
 from .forms import (

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CommunitiesConfig(AppConfig):
     name = "communities"
     verbose_name = _("Professional communities")
+
+    def ready(self) -> None:
+        from . import scopes
+
+        scopes.declare()

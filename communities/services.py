@@ -21,8 +21,8 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.caching import scopes_changed
 from notifications.services import notification_send
-from pdplatform.caching import scopes_changed
 
 from . import selectors
 from .files import UploadRefused, clean_display_name, inspect_upload

@@ -16,8 +16,8 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from pdplatform.pagination import paginate
-from pdplatform.templatetags.pd_cache import fragment_key, restore_token
+from core.pagination import paginate
+from core.templatetags.pd_cache import fragment_key, restore_token
 
 from . import ical, selectors, services
 from .forms import (

@@ -18,6 +18,9 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses and competencies")
 
     def ready(self) -> None:
+        from . import scopes
+
+        scopes.declare()
         from accounts.roles import Role, register_role_permissions
 
         register_role_permissions(Role.METHODOLOGIST, METHODOLOGIST_PERMISSIONS)

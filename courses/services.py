@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from accounts.selectors import user_has_role
-from pdplatform.caching import public_pages_changed
+from core.caching import public_pages_changed
 
 from .models import Assignment, Competency, CompetencyArea, Course, Lesson, Module
 from .search import refresh_search_vectors

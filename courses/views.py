@@ -5,8 +5,8 @@ from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from pdplatform.caching import cache_for_anonymous
-from pdplatform.pagination import paginate
+from core.caching import cache_for_anonymous
+from core.pagination import paginate
 
 from . import hooks, selectors
 from .models import Course

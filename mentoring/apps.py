@@ -7,6 +7,9 @@ class MentoringConfig(AppConfig):
     verbose_name = _("Mentoring and development plans")
 
     def ready(self) -> None:
+        from . import scopes
+
+        scopes.declare()
         from notifications.kinds import register_kind
 
         register_kind("mentoring_feedback", _("Reminder to give feedback on your mentoring"))

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from pdplatform.exports import XLSX_CONTENT_TYPE, csv_streaming_response, neutralise
+from core.exports import XLSX_CONTENT_TYPE, csv_streaming_response, neutralise
 
 from . import selectors
 

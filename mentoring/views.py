@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pdplatform.pagination import paginate
+from core.pagination import paginate
 
 from . import exports, selectors, services
 from .forms import (

@@ -32,7 +32,7 @@ def _back_to_list(request):
 
 @login_required
 def notification_list(request):
-    # Django's paginator directly (not pdplatform.pagination): this app sits below pdplatform.
+    # Django's paginator directly (not core.pagination): this app sits below pdplatform.
     paginator = Paginator(notifications_for(user=request.user), settings.PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "notifications/list.html", {"page": page})

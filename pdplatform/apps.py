@@ -6,7 +6,3 @@ class PdplatformConfig(AppConfig):
     name = "pdplatform"
     verbose_name = _("Platform")
 
-    def ready(self):
-        from pdplatform import scopes
-
-        scopes.connect()

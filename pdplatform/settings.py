@@ -93,14 +93,14 @@ MIDDLEWARE = [
 # Anonymous visitors' catalogue and course pages are served from the cache for this long (0: off).
 PUBLIC_PAGE_CACHE_SECONDS = int(env("PUBLIC_PAGE_CACHE_SECONDS", "60"))
 # Signed-in people's busiest pages (cabinet, course player, review queue, reports) keep their rendered
-# content this long, dropped at once by any change to the rows they show (pdplatform/scopes.py; 0: off).
+# content this long, dropped at once by any change to the rows they show (each app's scopes.py, core/caching.py; 0: off).
 PERSONAL_PAGE_CACHE_SECONDS = int(env("PERSONAL_PAGE_CACHE_SECONDS", "60"))
 
 # Server-Timing header with each response's SQL query count and time (bench/run turns it on).
 SERVER_TIMING = env_bool("SERVER_TIMING", False)
 
 # Django's form rendering with <select> built in Python (one template per option was slow).
-FORM_RENDERER = "pdplatform.renderers.FastSelectRenderer"
+FORM_RENDERER = "core.renderers.FastSelectRenderer"
 
 ROOT_URLCONF = "pdplatform.urls"
 WSGI_APPLICATION = "pdplatform.wsgi.application"

@@ -15,7 +15,7 @@ from django.views.i18n import set_language as django_set_language
 from accounts.roles import Role
 from accounts.selectors import user_has_role
 from accounts.services import AccountError, user_set_language
-from pdplatform.caching import personal_cache
+from core.caching import personal_cache
 
 
 def home(request):
@@ -32,7 +32,7 @@ def cabinet(request):
 
     return render(request, "cabinet.html", {
         "profile_user": user,
-        # read only when the cached content is missing or stale (pdplatform/scopes.py)
+        # read only when the cached content is missing or stale (each app's scopes.py, core/caching.py)
         "learning": SimpleLazyObject(lambda: cabinet_for_teacher(user)),
         **personal_cache(request, *cabinet_scopes(user)),
     })

@@ -7,6 +7,9 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Surveys")
 
     def ready(self) -> None:
+        from . import scopes
+
+        scopes.declare()
         from accounts.roles import Role, register_role_permissions
 
         builder = [

@@ -11,7 +11,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from pdplatform.exports import XLSX_CONTENT_TYPE, csv_streaming_response, neutralise
+from core.exports import XLSX_CONTENT_TYPE, csv_streaming_response, neutralise
 
 from .models import Question
 from .selectors import ResultFilter, SurveyResults, raw_answers

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
 from accounts.selectors import teachers_visible_to, user_has_role
-from pdplatform.pagination import paginate
+from core.pagination import paginate
 
 from . import charts, exports, selectors, services
 from .forms import ResultsFilterForm, SectionForm, raw_page_data

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.roles import Role
 from accounts.selectors import teachers_visible_to, user_has_role
-from pdplatform.caching import scopes_changed
-from pdplatform.scopes import learning_changed
+from cohorts.scopes import learning_changed
+from core.caching import scopes_changed
 
 from ..models import BulkOperation, Cohort, Enrollment, EnrollmentEvent, Nomination, Question
 from .errors import CohortError

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from pdplatform.scopes import learning_changed
+from cohorts.scopes import learning_changed
 
 from ..models import (
     Announcement,

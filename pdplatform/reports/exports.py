@@ -22,7 +22,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from pdplatform.exports import XLSX_CONTENT_TYPE, Echo, neutralise
+from core.exports import XLSX_CONTENT_TYPE, Echo, neutralise
 
 __all__ = ["XLSX_CONTENT_TYPE", "Column", "Sheet", "neutralise", "csv_response", "write_csv", "write_xlsx"]
 

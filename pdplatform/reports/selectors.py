@@ -83,7 +83,7 @@ def report_schools(user) -> QuerySet[School]:
 
 
 def report_scopes(user) -> list[str]:
-    """What the user's reports change with (pdplatform/scopes.py): learning in the schools they see."""
+    """What the user's reports change with (each app's scopes.py, core/caching.py): learning in the schools they see."""
     if user.is_superuser:
         area = "region"
     elif user_has_role(user, Role.MUNICIPAL_ADMIN) and user.municipality_id:

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cohorts.models import Cohort
-from pdplatform.caching import personal_cache
+from core.caching import personal_cache
+from core.pagination import paginate
 from pdplatform.models import ExportJob
-from pdplatform.pagination import paginate
 
 from . import charts, selectors, services
 from .exports import XLSX_CONTENT_TYPE, csv_response, xlsx_response

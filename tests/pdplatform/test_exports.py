@@ -3,7 +3,7 @@ import io
 
 import pytest
 
-from pdplatform.exports import csv_stream, neutralise
+from core.exports import csv_stream, neutralise
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+7", "-2", "@SUM(A1)", "\tx", "\rx"])

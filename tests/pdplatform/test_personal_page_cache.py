@@ -1,5 +1,5 @@
 """Signed-in people's busiest pages are served from the cache until a row they show changes
-(pdplatform/scopes.py), never to another person, and a change made through a service, a signal-less
+(each app's scopes.py, core/caching.py), never to another person, and a change made through a service, a signal-less
 bulk update included, shows on the very next view."""
 
 import re
@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from cohorts import services
 from cohorts.models import Enrollment
-from pdplatform.caching import scope_token, scopes_changed
+from core.caching import scope_token, scopes_changed
 from tests.cohorts.factories import (
     AssignmentFactory,
     CohortFactory,

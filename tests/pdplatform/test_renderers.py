@@ -6,7 +6,7 @@ import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
 
-from pdplatform.renderers import FastSelectRenderer
+from core.renderers import FastSelectRenderer
 
 
 class Sample(forms.Form):

@@ -6,7 +6,7 @@
 The key is the name, every value after it, the language and the time zone: put into it everything the fragment
 shows that differs between viewers or changes (the rest may lag by the timeout). A fragment with a
 form carries a CSRF token, which belongs to one visitor: it is stored as a placeholder and each
-visitor's own token is put back on the way out (pdplatform.caching does the same for whole pages).
+visitor's own token is put back on the way out (core.caching does the same for whole pages).
 A timeout of 0 renders the fragment without the cache.
 """
 
@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
 
-from pdplatform.caching import TOKEN_SLOT
+from core.caching import TOKEN_SLOT
 
 register = template.Library()
 

@@ -15,7 +15,9 @@ import uuid
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
@@ -76,7 +78,7 @@ def cache_for_anonymous(view):
 # --- Signed-in people's pages: fragments keyed on the scopes they read ----------------------------
 # A person's cabinet, course player, review queue or school report is rendered from rows that belong
 # to a few "scopes" (person:<user id>, cohort:<id>, school:<id>, municipality:<id>, region, everyone).
-# Each scope has a token in the cache; pdplatform.scopes gives a scope a new token whenever one of its
+# Each scope has a token in the cache; each app's scopes.py (scopes_declare) gives a scope a new token whenever one of its
 # rows is saved or deleted, and a page caches its content under the tokens of the scopes it reads
 # ({% shared_fragment %} with `scope_token(...)` in the key), so a change shows on the next view and
 # nothing is ever deleted by pattern. What changes without a saved row (the time, bulk updates that
@@ -120,3 +122,62 @@ def personal_cache(request, *scopes: str, cacheable: bool = True) -> dict:
         return {"cache_seconds": 0, "cache_token": ""}
     return {"cache_seconds": settings.PERSONAL_PAGE_CACHE_SECONDS,
             "cache_token": f"{scope_token(*scopes)}:{timezone.localdate().isoformat()}"}
+
+
+# --- Which scopes a saved or deleted row renews: declared by each app beside its models -----------
+# Each app's `scopes.py` calls scopes_declare() for every model a cached page shows, from its
+# AppConfig.ready(). A save whose update_fields touch only fields no page shows (a login's
+# `last_login`) renews nothing. tests/pdplatform/test_scope_completeness.py fails when a model a
+# cached page reads has no declaration and is not on its reasoned "lag accepted" list.
+
+EVERYONE = ("everyone",)
+DECLARED: dict[str, "ScopeDeclaration"] = {}
+
+
+class ScopeDeclaration:
+    def __init__(self, model, scopes_of, unseen_fields: frozenset[str]):
+        self.model = model
+        self.scopes_of = scopes_of
+        self.unseen_fields = unseen_fields
+
+
+def _changed(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw:  # fixtures (loaddata) load rows as they are
+        return
+    declaration = DECLARED[sender._meta.label]
+    if update_fields is not None and set(update_fields) <= declaration.unseen_fields:
+        return  # nothing a page shows changed
+    try:
+        scopes = declaration.scopes_of(instance)
+    except ObjectDoesNotExist:  # a parent gone in the same cascade: renew everything rather than guess
+        scopes = EVERYONE
+    scopes_changed(*scopes)
+
+
+def _relation_changed(sender, instance, action, **kwargs):
+    if action.startswith("post_"):
+        scopes_changed(*EVERYONE)
+
+
+def scopes_declare(model, scopes_of, *, unseen_fields=(), relations: bool = False) -> None:
+    """Declare the scopes one row of `model` belongs to (a function row → scope names): every save or
+    delete renews them. `unseen_fields`: fields no cached page shows (saving only those renews
+    nothing). `relations`: a change of the model's many-to-many fields renews everyone."""
+    label = model._meta.label
+    DECLARED[label] = ScopeDeclaration(model, scopes_of, frozenset(unseen_fields))
+    post_save.connect(_changed, sender=model, dispatch_uid=f"scopes-save-{label}")
+    post_delete.connect(_changed, sender=model, dispatch_uid=f"scopes-delete-{label}")
+    if relations:
+        for field in model._meta.many_to_many:
+            through = field.remote_field.through
+            m2m_changed.connect(_relation_changed, sender=through, dispatch_uid=f"scopes-m2m-{label}-{field.name}")
+            DECLARED[through._meta.label] = ScopeDeclaration(through, lambda row: EVERYONE, frozenset())
+
+
+def people_scopes(*user_ids) -> list[str]:
+    return [f"person:{pk}" for pk in user_ids if pk]
+
+
+def area_scopes(person, school, *municipalities) -> list[str]:
+    """person + school + municipalities (what reports of that area read)."""
+    return [f"person:{person}", f"school:{school}" if school else "", *(f"municipality:{m}" for m in municipalities if m)]
