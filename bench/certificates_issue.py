@@ -47,8 +47,8 @@ from django.utils import timezone  # noqa: E402
 from table import emit, markdown_table  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from cohorts.certificates.services import certificate_batch_start  # noqa: E402
 from cohorts.models import Certificate, CertificateBatch, Cohort, Enrollment  # noqa: E402
-from cohorts.services.certificates import certificate_batch_start  # noqa: E402
 from courses.models import Course  # noqa: E402
 from pdplatform.celery import app  # noqa: E402
 

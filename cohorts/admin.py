@@ -212,6 +212,6 @@ class SubmissionAdmin(ManagedCohortsMixin, admin.ModelAdmin):
     readonly_fields = ["enrollment", "assignment", "state", "submitted_at", "score", "reviewed_at", "similar_to", "similarity"]
 
 
-from .certificate_admin import issue_certificates  # noqa: E402  (certificates: models and actions)
+from .certificates.admin import issue_certificates  # noqa: E402  (certificates: models and actions)
 
 CohortAdmin.actions = [*CohortAdmin.actions, issue_certificates]

@@ -2,7 +2,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .api import CohortViewSet, EnrollmentViewSet, SubmissionViewSet
-from .certificate_api import CertificateVerifyView, MyCertificateViewSet
+from .certificates.api import CertificateVerifyView, MyCertificateViewSet
 
 router = SimpleRouter()
 router.register("cohorts", CohortViewSet, basename="cohort")

@@ -215,6 +215,8 @@ def seed(people: dict) -> None:
                     [LessonProgress(enrollment=enrollment, lesson=lesson) for lesson in done], ignore_conflicts=True
                 )
 
-    from .certificate_demo import seed as seed_certificates  # certificates of the finished cohort's graduates
+    from .certificates.demo import (
+        seed as seed_certificates,  # certificates of the finished cohort's graduates
+    )
 
     seed_certificates(people)

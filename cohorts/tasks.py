@@ -92,4 +92,4 @@ def _run_chunk(op: BulkOperation, ids: list[int]) -> None:
     _progress(op.pk, done=done, failed=failed)
 
 
-from .certificate_tasks import certificate_issue, certificates_issue_chunk, certificates_issue_for_cohort  # noqa: E402,F401,I001
+from .certificates import tasks as certificate_tasks  # noqa: E402,F401,I001  (registers the certificate tasks)

@@ -239,6 +239,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 # Certificates and exports go to "heavy" so reminders and mail on "default" never wait behind
 # them; run workers with `-Q default,heavy` (Makefile, docker-compose.yml). Globs (fnmatch) on task names.
 CELERY_TASK_ROUTES = {
+    "cohorts.certificates.tasks.*": {"queue": "heavy"},
     "cohorts.tasks.certificate*": {"queue": "heavy"},
     "cohorts.tasks.*certificates*": {"queue": "heavy"},
     "*.tasks.export*": {"queue": "heavy"},

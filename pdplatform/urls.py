@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from cohorts import certificate_views
+from cohorts.certificates import views as certificate_views
 
 from . import views
 

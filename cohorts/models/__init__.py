@@ -1,6 +1,6 @@
 """Cohorts and the learning flow. Split into modules; every model is re-exported here."""
 
-from .certificates import Certificate, CertificateBatch, CertificateCounter, CertificateTemplate
+from ..certificates.models import Certificate, CertificateBatch, CertificateCounter, CertificateTemplate
 from .cohort import Cohort, LiveSession, SeatQuota
 from .enrollment import BulkOperation, Enrollment, EnrollmentEvent, Nomination
 from .learning import (

@@ -382,9 +382,11 @@ def enrollment_complete(*, enrollment: Enrollment, actor=None) -> Enrollment:
     if enrollment.state != S.ENROLLED:
         raise CohortError(_("Only an active enrollment can be completed."))
     _transition(enrollment, S.COMPLETED, actor=actor, reason=_("Completion rules met"))
-    from ..certificate_tasks import certificate_issue  # the certificate, once, by a worker after commit
+    from ..certificates.tasks import (
+        certificate_issue_enrollment,  # the certificate, once, by a worker after commit
+    )
 
-    transaction.on_commit(partial(certificate_issue.delay, enrollment.pk))
+    transaction.on_commit(partial(certificate_issue_enrollment.delay, enrollment.pk))
     return enrollment
 
 

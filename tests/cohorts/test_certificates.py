@@ -10,17 +10,17 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from pypdf import PdfReader
 
-from cohorts.certificate_tasks import certificate_issue as certificate_issue_task
-from cohorts.certificate_tasks import certificates_issue_chunk
-from cohorts.models import Certificate, CertificateTemplate, Enrollment
-from cohorts.services import enrollment_complete
-from cohorts.services.certificates import (
+from cohorts.certificates.services import (
     CertificateError,
     certificate_batch_start,
     certificate_issue,
     certificate_reissue,
     certificate_revoke,
 )
+from cohorts.certificates.tasks import certificate_issue_enrollment as certificate_issue_task
+from cohorts.certificates.tasks import certificates_issue_chunk
+from cohorts.models import Certificate, CertificateTemplate, Enrollment
+from cohorts.services import enrollment_complete
 from notifications.models import Notification
 from tests.factories import MethodologistFactory, SchoolAdminFactory, TeacherFactory
 
@@ -314,3 +314,16 @@ def test_bulk_issuance_for_a_cohort_with_progress(client, django_capture_on_comm
 def test_bulk_for_a_cohort_nobody_completed_is_refused():
     with pytest.raises(CertificateError, match="Nobody has completed"):
         certificate_batch_start(cohort=EnrollmentFactory().cohort, actor=None)
+
+
+@pytest.mark.parametrize(
+    ("old_name", "args"),
+    [("cohorts.tasks.certificate_issue", "one"), ("cohorts.tasks.certificates_issue_chunk", "chunk")],
+)
+def test_messages_queued_under_the_old_task_names_are_still_consumed(old_name, args):
+    from pdplatform.celery import app
+
+    enrollment = completed()
+    payload = [enrollment.pk] if args == "one" else [[enrollment.pk], None]
+    app.tasks[old_name].apply(args=payload).get()
+    assert Certificate.objects.filter(enrollment=enrollment).count() == 1

@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import sync_role_groups
+from cohorts.certificates.services import certificate_issue
 from cohorts.models import Certificate, Enrollment
-from cohorts.services.certificates import certificate_issue
 from tests.factories import CuratorFactory, MethodologistFactory
 
 from .factories import CohortFactory, EnrollmentFactory

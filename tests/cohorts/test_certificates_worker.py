@@ -10,8 +10,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import User
+from cohorts.certificates.services import certificate_batch_start
 from cohorts.models import Certificate, Enrollment
-from cohorts.services.certificates import certificate_batch_start
 from tests.conftest import requires_broker, requires_postgres, wait_for
 
 from .factories import CohortFactory

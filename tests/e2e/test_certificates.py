@@ -5,8 +5,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
+from cohorts.certificates.services import certificate_issue, certificate_revoke
 from cohorts.models import Enrollment
-from cohorts.services.certificates import certificate_issue, certificate_revoke
 from tests.cohorts.factories import CohortFactory, EnrollmentFactory
 from tests.factories import TeacherFactory
 

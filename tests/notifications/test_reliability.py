@@ -16,6 +16,8 @@ def _queue(task_name: str) -> str:
 
 
 @pytest.mark.parametrize(("task", "queue"), [
+    ("cohorts.certificates.tasks.certificate_issue_enrollment", "heavy"),
+    ("cohorts.certificates.tasks.certificates_issue_chunk", "heavy"),
     ("cohorts.tasks.certificate_issue", "heavy"),
     ("cohorts.tasks.certificates_issue_for_cohort", "heavy"),
     ("cohorts.tasks.bulk_issue_certificates", "heavy"),

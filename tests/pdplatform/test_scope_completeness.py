@@ -15,7 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.caching import DECLARED, scope_token
-from tests.cohorts.factories import AssignmentFactory, CohortFactory, EnrollmentFactory, LessonFactory, ModuleFactory
+from tests.cohorts.factories import (
+    AssignmentFactory,
+    CohortFactory,
+    EnrollmentFactory,
+    LessonFactory,
+    ModuleFactory,
+)
 from tests.factories import CuratorFactory, SchoolAdminFactory, TeacherFactory
 
 pytestmark = pytest.mark.django_db

@@ -22,7 +22,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from .models.certificates import DEFAULT_LAYOUT
+from .models import DEFAULT_LAYOUT
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"

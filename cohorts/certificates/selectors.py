@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from accounts.roles import Role
 from accounts.selectors import schools_visible_to, user_has_role
 
-from .models import Certificate, CertificateBatch, Enrollment
+from ..models import Certificate, CertificateBatch, Enrollment
 
 # secrets.token_urlsafe(16): exactly 22 URL-safe characters. Anything else is not a code.
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]{22}$")

@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from . import certificate_selectors as selectors
+from . import selectors
 
 
 def _pdf_name(certificate) -> str:

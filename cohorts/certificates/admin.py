@@ -8,11 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role, register_role_permissions
 
-from .certificate_selectors import certificates_managed_by
-from .forms import ReasonForm
+from ..forms import ReasonForm
+from ..selectors import cohorts_managed_by
 from .models import Certificate, CertificateBatch, CertificateTemplate
-from .selectors import cohorts_managed_by
-from .services.certificates import certificate_batch_start, certificate_reissue, certificate_revoke
+from .selectors import certificates_managed_by
+from .services import certificate_batch_start, certificate_reissue, certificate_revoke
 
 # Methodologists design templates and revoke / re-issue; curators see what was issued in their cohorts.
 register_role_permissions(

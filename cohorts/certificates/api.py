@@ -7,7 +7,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import certificate_selectors as selectors
+from . import selectors
 from .models import Certificate
 
 

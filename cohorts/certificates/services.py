@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from ..certificate_pdf import BackgroundMissing, CertificateFacts, load_background, render_certificate
 from ..models import (
     Certificate,
     CertificateBatch,
@@ -28,8 +27,9 @@ from ..models import (
     Cohort,
     Enrollment,
 )
-from .errors import CohortError
-from .notify import lazy_format, notify
+from ..services.errors import CohortError
+from ..services.notify import lazy_format, notify
+from .pdf import BackgroundMissing, CertificateFacts, load_background, render_certificate
 
 logger = logging.getLogger(__name__)
 S = Enrollment.State
@@ -211,7 +211,7 @@ def certificate_batch_start(*, cohort: Cohort, actor) -> CertificateBatch:
     batch = CertificateBatch.objects.create(cohort=cohort, created_by=actor, total=total)
 
     def queue() -> None:
-        from ..certificate_tasks import certificates_issue_for_cohort
+        from .tasks import certificates_issue_for_cohort
 
         certificates_issue_for_cohort.delay(batch.pk)
 

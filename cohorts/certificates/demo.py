@@ -1,8 +1,8 @@
 """Demo certificates: a default template, and a certificate for every completed enrollment of the
 finished demo cohorts (issued by the same service as in production; idempotent)."""
 
-from .models import Certificate, CertificateTemplate, Cohort, Enrollment
-from .services.certificates import certificate_issue
+from ..models import Certificate, CertificateTemplate, Cohort, Enrollment
+from .services import certificate_issue
 
 SIGNATURES = "Директор центра повышения квалификации ________ Е. В. Орлова\nКуратор курса ________ А. С. Миронов"
 

@@ -1,7 +1,8 @@
 """Certificate tasks (queue "heavy", see CELERY_TASK_ROUTES). Thin and idempotent: a task that runs
 twice, or on two workers at once, or again after its worker was killed, issues each certificate once
-(the service locks the enrollment and the column is unique). Named under cohorts.tasks.* so the
-routes and the worker see them as the app's tasks."""
+(the service locks the enrollment and the column is unique). Registered under this module's name;
+the names they had before (cohorts.tasks.*) stay registered as aliases so that messages already queued
+by a running deployment are still consumed (see CHANGELOG.md for when they can go)."""
 
 import logging
 
@@ -9,9 +10,8 @@ from celery import shared_task
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError
 
-from .models import Certificate, CertificateBatch, Enrollment
-from .services.certificates import certificate_batch_note_failure
-from .services.certificates import certificate_issue as issue
+from ..models import Certificate, CertificateBatch, Enrollment
+from .services import certificate_batch_note_failure, certificate_issue
 
 logger = logging.getLogger(__name__)
 CHUNK = 20
@@ -26,11 +26,11 @@ RETRY = {
 }
 
 
-@shared_task(name="cohorts.tasks.certificate_issue", ignore_result=True, **RETRY)
-def certificate_issue(enrollment_id: int) -> int | None:
+@shared_task(name="cohorts.certificates.tasks.certificate_issue_enrollment", ignore_result=True, **RETRY)
+def certificate_issue_enrollment(enrollment_id: int) -> int | None:
     """Issue the certificate of one completed enrollment (queued on commit by enrollment_complete)."""
     try:
-        return issue(enrollment_id=enrollment_id).pk
+        return certificate_issue(enrollment_id=enrollment_id).pk
     except Enrollment.DoesNotExist:
         return None  # the enrollment is gone: nothing to do
     except ValidationError as exc:
@@ -38,7 +38,7 @@ def certificate_issue(enrollment_id: int) -> int | None:
         return None
 
 
-@shared_task(name="cohorts.tasks.certificates_issue_for_cohort", ignore_result=True, **RETRY)
+@shared_task(name="cohorts.certificates.tasks.certificates_issue_for_cohort", ignore_result=True, **RETRY)
 def certificates_issue_for_cohort(batch_id: int) -> int:
     """Fan out: chunks of the cohort's completed enrollments that have no certificate yet."""
     batch = CertificateBatch.objects.filter(pk=batch_id).first()
@@ -54,7 +54,7 @@ def certificates_issue_for_cohort(batch_id: int) -> int:
     return len(ids)
 
 
-@shared_task(name="cohorts.tasks.certificates_issue_chunk", ignore_result=True, **RETRY)
+@shared_task(name="cohorts.certificates.tasks.certificates_issue_chunk", ignore_result=True, **RETRY)
 def certificates_issue_chunk(enrollment_ids: list[int], batch_id: int | None = None) -> int:
     issued = 0
     done = set(Certificate.objects.filter(enrollment_id__in=enrollment_ids).values_list("enrollment_id", flat=True))
@@ -62,7 +62,7 @@ def certificates_issue_chunk(enrollment_ids: list[int], batch_id: int | None = N
         if enrollment_id in done:
             continue
         try:
-            issue(enrollment_id=enrollment_id)
+            certificate_issue(enrollment_id=enrollment_id)
             issued += 1
         except Enrollment.DoesNotExist:
             continue
@@ -74,3 +74,20 @@ def certificates_issue_chunk(enrollment_ids: list[int], batch_id: int | None = N
             if batch_id:
                 certificate_batch_note_failure(batch_id=batch_id, enrollment_id=enrollment_id, message=message)
     return issued
+
+
+# The names these tasks were registered under before they moved here: a deployment upgraded while
+# messages wait in Redis still consumes them. Remove in the release after next (CHANGELOG.md).
+@shared_task(name="cohorts.tasks.certificate_issue", ignore_result=True, **RETRY)
+def _legacy_certificate_issue(enrollment_id: int) -> int | None:
+    return certificate_issue_enrollment(enrollment_id)
+
+
+@shared_task(name="cohorts.tasks.certificates_issue_for_cohort", ignore_result=True, **RETRY)
+def _legacy_certificates_issue_for_cohort(batch_id: int) -> int:
+    return certificates_issue_for_cohort(batch_id)
+
+
+@shared_task(name="cohorts.tasks.certificates_issue_chunk", ignore_result=True, **RETRY)
+def _legacy_certificates_issue_chunk(enrollment_ids: list[int], batch_id: int | None = None) -> int:
+    return certificates_issue_chunk(enrollment_ids, batch_id)

@@ -9,8 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .cohort import Cohort
-from .enrollment import Enrollment
+from ..models.cohort import Cohort
+from ..models.enrollment import Enrollment
 
 # Where each piece goes on the page: {field: [x_mm, y_mm, font_size]} from the bottom-left corner.
 # Text is centred on x; for "qr" the third value is the code's side in millimetres.
