@@ -3,7 +3,6 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.apps import apps
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
@@ -37,35 +36,11 @@ def courses_editable_by(user) -> QuerySet[Course]:
 # --- "has an open cohort": filled by the cohorts app ---------------------------------------
 
 
-def open_cohorts_model():
-    """cohorts.Cohort when the cohorts app defines it, else None (the filter is then inert)."""
-    try:
-        return apps.get_model("cohorts", "Cohort")
-    except LookupError:
-        return None
-
-
 def open_cohort_exists(course_ref) -> Exists | None:
-    """An Exists() over open cohorts of the course: the cohorts app's registered filter if any,
-    else a guess from cohorts.Cohort's fields, else None (the filter is then ignored)."""
+    """An Exists() over open cohorts of the course, from the filter the cohorts app registers
+    (courses sit below cohorts and never import them); None when no app registered one."""
     builder = hooks.open_cohort_filter()
-    if builder is not None:
-        return builder(course_ref)
-    model = open_cohorts_model()
-    if model is None:
-        return None
-    field_names = {f.name for f in model._meta.get_fields()}
-    if "course" not in field_names:
-        return None
-    qs = model.objects.filter(course=course_ref)
-    status = getattr(getattr(model, "Status", None), "OPEN", None)
-    if "status" in field_names and status is not None:
-        qs = qs.filter(status=status)
-    elif "is_open" in field_names:
-        qs = qs.filter(is_open=True)
-    else:
-        return None
-    return Exists(qs)
+    return builder(course_ref) if builder is not None else None
 
 
 def open_cohort_filter_available() -> bool:

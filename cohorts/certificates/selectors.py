@@ -4,7 +4,7 @@ school, the course's methodologists; and the public verification by code."""
 import re
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import CharField, QuerySet, Subquery
 
 from accounts.roles import Role
 from accounts.selectors import schools_visible_to, user_has_role
@@ -96,3 +96,9 @@ def batch_for(*, user, batch_id: int) -> CertificateBatch:
     if not user.is_superuser:
         qs = qs.filter(created_by=user)
     return qs.get(pk=batch_id)
+
+
+def valid_certificate_number(enrollment_ref) -> Subquery:
+    """The number of the enrollment's certificate unless revoked (a subquery for report rows)."""
+    valid = Certificate.objects.filter(enrollment=enrollment_ref, revoked_at__isnull=True)
+    return Subquery(valid.values("number")[:1], output_field=CharField())

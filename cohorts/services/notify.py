@@ -1,8 +1,10 @@
-"""One door to the notifications module (ground floor, beside accounts), imported lazily."""
+"""One door from cohorts to the notifications app: every cohort notification is sent after commit."""
 
 import logging
 
 from django.db import transaction
+
+from notifications.services import notification_send
 
 logger = logging.getLogger(__name__)
 
@@ -11,11 +13,6 @@ def notify(*, recipient, kind: str, title: str, body: str = "", url: str = "", d
     """Send after the surrounding transaction commits, so a rolled-back change notifies nobody."""
 
     def send() -> None:
-        try:
-            from notifications.services import notification_send
-        except ImportError:  # the notifications app is not installed yet
-            logger.info("notification %s to %s: %s", kind, getattr(recipient, "pk", recipient), title)
-            return
         notification_send(recipient=recipient, kind=kind, title=title, body=body, url=url, dedupe_key=dedupe_key)
 
     transaction.on_commit(send)

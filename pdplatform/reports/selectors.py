@@ -12,12 +12,10 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.conf import settings
 from django.db.models import (
     Avg,
     Case,
-    CharField,
     Count,
     Exists,
     ExpressionWrapper,
@@ -41,6 +39,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import School, User
 from accounts.roles import Role
 from accounts.selectors import schools_visible_to, teachers_visible_to, user_has_role
+from cohorts.certificates.selectors import valid_certificate_number
 from cohorts.models import Attendance, Cohort, Enrollment, LessonProgress, LiveSession, Review, Submission
 from cohorts.selectors import cohorts_managed_by, response_stats
 from courses.models import Assignment, Course, Lesson
@@ -99,19 +98,6 @@ def report_teachers(user) -> QuerySet[User]:
     return teachers_visible_to(user)
 
 
-# --- the certificate number (cohorts.Certificate may not exist yet) ----------------------------
-
-
-def certificate_model():
-    """cohorts.Certificate (enrollment one-to-one, `number`) once the certificates work has landed."""
-    try:
-        model = apps.get_model("cohorts", "Certificate")
-    except LookupError:
-        return None
-    names = {f.name for f in model._meta.get_fields()}
-    return model if {"enrollment", "number"} <= names else None
-
-
 # --- enrollment rows (school report and cohort report) ----------------------------------------
 
 
@@ -161,15 +147,7 @@ def enrollment_rows_qs(base: QuerySet[Enrollment]) -> QuerySet[Enrollment]:
             output_field=FloatField(),
         )
     )
-    certificate = certificate_model()
-    if certificate is not None:
-        valid = certificate.objects.filter(enrollment=OuterRef("pk"))
-        if "revoked_at" in {f.name for f in certificate._meta.get_fields()}:
-            valid = valid.filter(revoked_at__isnull=True)
-        qs = qs.annotate(certificate_number=Subquery(valid.values("number")[:1], output_field=CharField()))
-    else:
-        qs = qs.annotate(certificate_number=Value(None, output_field=CharField()))
-    return qs
+    return qs.annotate(certificate_number=valid_certificate_number(OuterRef("pk")))
 
 
 ROW_FIELDS = (
