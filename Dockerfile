@@ -6,7 +6,7 @@ WORKDIR /app
 COPY requirements.lock .
 RUN pip install --no-cache-dir -r requirements.lock
 COPY . .
-RUN DJANGO_SECRET_KEY=build-only-build-only-build-only-build-only-build-only-x \
+RUN DJANGO_SECRET_KEY=build-only-build-only-build-only-build-only-build-only-x REDIS_URL=redis://build:6379/1 \
     DJANGO_ALLOWED_HOSTS=build python manage.py collectstatic --noinput
 RUN useradd --create-home app && mkdir -p /app/media && chown app /app/media
 USER app

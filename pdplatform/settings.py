@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 import dj_email_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -125,6 +126,9 @@ TEMPLATES = [
 ]
 
 # --- Database: SQLite file by default, PostgreSQL via DATABASE_URL -------------------------
+# PostgreSQL through psycopg 3. DATABASE_POOL_SIZE > 0 turns on Django's connection pool (one per
+# process, up to that many connections; persistent connections are then off, as Django requires):
+# use it where a process serves several threads or many short requests (gunicorn in compose).
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
@@ -132,6 +136,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+DATABASE_POOL_SIZE = int(env("DATABASE_POOL_SIZE", "0"))
+if DATABASE_POOL_SIZE and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1, "max_size": DATABASE_POOL_SIZE, "timeout": int(env("DATABASE_POOL_TIMEOUT", "10"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: Redis when REDIS_URL is set (shared by all processes), else local memory --------
@@ -140,6 +150,10 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if PRODUCTION and not REDIS_URL:
+    # A process-local cache would keep page-cache renewals, rate limits and sessions in one process
+    # while gunicorn and the workers are several: refuse to start rather than serve stale pages.
+    raise ImproperlyConfigured("DJANGO_ENV=production needs REDIS_URL: the cache must be shared by all processes.")
 # Sessions are read from the cache and written through to the database: no query per request to
 # find who is signed in, and nobody is signed out when the cache restarts.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
