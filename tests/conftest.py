@@ -112,3 +112,18 @@ def wait_for(predicate, timeout: float = 60.0, interval: float = 0.2):
             return result
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout} s")
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def both_cache_backends(request, settings):
+    """Run a cache test on the local-memory cache and on the real Redis (CI sets REDIS_URL), so the token
+    semantics hold on the backend production uses."""
+    if request.param == "redis":
+        url = os.environ.get("REDIS_URL")
+        if not url:
+            pytest.skip("needs Redis in REDIS_URL (CI runs it)")
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+                                       "KEY_PREFIX": f"test-{os.getpid()}"}}
+    cache.clear()
+    yield request.param
+    cache.clear()

@@ -25,7 +25,7 @@ from tests.cohorts.factories import (
 )
 from tests.factories import CuratorFactory, SchoolAdminFactory, TeacherFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("both_cache_backends")]
 
 MAIN = re.compile(r"<main.*</main>", re.S)
 

@@ -24,7 +24,7 @@ from tests.cohorts.factories import (
 )
 from tests.factories import CuratorFactory, SchoolAdminFactory, TeacherFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("both_cache_backends")]
 
 # Models a cached page reads whose changes may show late (at most PERSONAL_PAGE_CACHE_SECONDS), and why.
 LAG_ACCEPTED = {
