@@ -42,13 +42,15 @@ class PairSerializer(serializers.ModelSerializer):
     mentor = PersonSerializer(read_only=True)
     mentee = PersonSerializer(read_only=True)
     focus_competencies = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    meetings_held = serializers.IntegerField(read_only=True, default=0)
+    meetings_planned = serializers.IntegerField(read_only=True, default=0)
 
     class Meta:
         model = MentoringPair
         fields = [
             "id", "mentor", "mentee", "state", "start_date", "end_date", "focus_competencies",
             "feedback_every_weeks", "mentor_accepted_at", "mentee_accepted_at", "stop_reason", "created_at",
-            "ended_at",
+            "ended_at", "meetings_held", "meetings_planned",
         ]
         read_only_fields = fields
 
@@ -88,8 +90,15 @@ class PairGoalSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "state", "completed_at", "competency_name"]
 
 
+class MemberPairField(serializers.PrimaryKeyRelatedField):
+    """A pair the requesting user is the mentor or mentee of (meetings carry private notes)."""
+
+    def get_queryset(self):
+        return selectors.pairs_of_member(self.context["request"].user)
+
+
 class MeetingSerializer(serializers.ModelSerializer):
-    pair = ScopedPairField()
+    pair = MemberPairField()
 
     class Meta:
         model = Meeting
@@ -137,8 +146,9 @@ class PairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self):
-        return selectors.pair_list_for(user=self.request.user, state=self.request.query_params.get("state")) \
-            .prefetch_related("focus_competencies")
+        return selectors.with_meeting_counts(
+            selectors.pair_list_for(user=self.request.user, state=self.request.query_params.get("state"))
+        ).prefetch_related("focus_competencies")
 
     def create(self, request, *args, **kwargs):
         data = PairCreateSerializer(data=request.data)
@@ -218,7 +228,7 @@ class PairGoalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         return Response(PairGoalSerializer(goal, context={"request": request}).data)
 
 
-@extend_schema_view(list=extend_schema(summary="Meetings of the pairs the user may see (filter: ?pair=)"),
+@extend_schema_view(list=extend_schema(summary="Meetings of the user's own pairs (filter: ?pair=)"),
                     create=extend_schema(summary="Log a meeting (pair members)"))
 class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                      viewsets.GenericViewSet):
@@ -226,7 +236,8 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self):
-        qs = Meeting.objects.filter(pair__in=selectors.pairs_visible_to(self.request.user))
+        # Meeting notes are private to the pair: administrators get the counts on the pair instead.
+        qs = Meeting.objects.filter(pair__in=selectors.pairs_of_member(self.request.user))
         pair = self.request.query_params.get("pair")
         if pair and pair.isdigit():
             qs = qs.filter(pair_id=int(pair))

@@ -15,6 +15,8 @@ from courses.models import Competency, Course
 DEFAULT_MENTOR_CAPACITY = 2
 # A mentor is an experienced teacher: at least this many years of teaching.
 MENTOR_MIN_EXPERIENCE = 5
+# Feedback reaches administrators only as an aggregate over at least this many pairs.
+FEEDBACK_MIN_PAIRS = 3
 
 
 class MentorProfile(models.Model):
@@ -233,6 +235,8 @@ class Feedback(models.Model):
     advice = _likert_field(LIKERT_ITEMS[2][1])
     confidence = _likert_field(LIKERT_ITEMS[3][1])
     comment = models.TextField(_("comment"), blank=True)
+    # Private to the pair by default; the mentee alone may share an entry with the school.
+    shared_with_school = models.BooleanField(_("shared with the school"), default=False)
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
 
     class Meta:

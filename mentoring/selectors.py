@@ -31,6 +31,7 @@ from surveys import selectors as survey_selectors
 
 from .models import (
     DEFAULT_MENTOR_CAPACITY,
+    FEEDBACK_MIN_PAIRS,
     LIKERT_ITEMS,
     MENTOR_MIN_EXPERIENCE,
     OPEN_STATES,
@@ -74,9 +75,35 @@ def pairs_visible_to(user) -> QuerySet[MentoringPair]:
     return qs.filter(condition)
 
 
+def pairs_of_member(user) -> QuerySet[MentoringPair]:
+    """The pairs the user is the mentor or the mentee of: the scope of every private item."""
+    if not getattr(user, "is_authenticated", False):
+        return MentoringPair.objects.none()
+    return MentoringPair.objects.filter(Q(mentor=user) | Q(mentee=user))
+
+
 def pair_get_for(*, user, pair_id) -> MentoringPair:
     """Raises MentoringPair.DoesNotExist (→ 404) for a pair the user may not see."""
     return pairs_visible_to(user).get(pk=pair_id)
+
+
+def with_meeting_counts(qs: QuerySet[MentoringPair]) -> QuerySet[MentoringPair]:
+    """meetings_held / meetings_planned per pair, as subqueries (what administrators may see of meetings)."""
+
+    def count(status):
+        return Coalesce(
+            Subquery(
+                Meeting.objects.filter(pair=OuterRef("pk"), status=status)
+                .order_by()
+                .values("pair")
+                .annotate(n=Count("pk"))
+                .values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+
+    return qs.annotate(meetings_held=count(MeetingStatus.HELD), meetings_planned=count(MeetingStatus.PLANNED))
 
 
 def pair_access(user, pair: MentoringPair) -> dict[str, bool]:
@@ -113,13 +140,27 @@ def pair_list_for(*, user, state: str | None = None) -> QuerySet[MentoringPair]:
     )
 
 
-def pair_workspace(pair: MentoringPair) -> dict:
-    """Everything the workspace page shows, in a fixed number of queries."""
+def pair_workspace(pair: MentoringPair, *, user) -> dict:
+    """Everything the workspace page shows, in a fixed number of queries.
+
+    Messages, meeting notes and the mentee's feedback are the pair's alone: anyone else who may see
+    the pair (its school's and municipality's administrators) gets the goals' titles and states,
+    the meeting counts (held / planned) and only the feedback entries the mentee shared."""
+    member = user.pk in (pair.mentor_id, pair.mentee_id)
+    counts = pair.meetings.order_by().aggregate(
+        held=Count("pk", filter=Q(status=MeetingStatus.HELD)),
+        planned=Count("pk", filter=Q(status=MeetingStatus.PLANNED)),
+    )
+    feedback = pair.feedback.order_by("-period")
+    if not member:
+        feedback = feedback.filter(shared_with_school=True)
     return {
         "goals": list(pair.goals.select_related("competency").order_by("due_date", "id")),
-        "meetings": list(pair.meetings.select_related("logged_by").order_by("-date", "-id")[:100]),
-        "pair_messages": list(pair.messages.select_related("author").order_by("-created_at", "-id")[:100])[::-1],
-        "feedback": [_with_scores(f) for f in pair.feedback.order_by("-period")],
+        "meetings": list(pair.meetings.select_related("logged_by").order_by("-date", "-id")[:100]) if member else [],
+        "meeting_counts": counts,
+        "pair_messages": list(pair.messages.select_related("author").order_by("-created_at", "-id")[:100])[::-1]
+        if member else [],
+        "feedback": [_with_scores(f) for f in feedback],
         "focus": list(pair.focus_competencies.all()),
     }
 
@@ -374,10 +415,15 @@ def report_coverage_by_school(*, user) -> QuerySet[School]:
     goals_done = PairGoal.objects.filter(pair__mentee__school=OuterRef("pk"), state=GoalState.DONE)
     meetings_held = Meeting.objects.filter(pair__mentee__school=OuterRef("pk"), status=MeetingStatus.HELD)
     feedback = Feedback.objects.filter(pair__mentee__school=OuterRef("pk"))
+    # A school's average is shown only over at least FEEDBACK_MIN_PAIRS pairs (privacy of each mentee).
     feedback_avg = Subquery(
         feedback.order_by()
         .values("pair__mentee__school")
-        .annotate(a=Avg((F("availability") + F("usefulness") + F("advice") + F("confidence")) / 4.0))
+        .annotate(
+            a=Avg((F("availability") + F("usefulness") + F("advice") + F("confidence")) / 4.0),
+            pairs=Count("pair", distinct=True),
+        )
+        .filter(pairs__gte=FEEDBACK_MIN_PAIRS)
         .values("a")[:1]
     )
     return (
@@ -423,9 +469,15 @@ def report_meetings_per_month(*, user, months: int = 12) -> list[dict]:
 
 
 def report_feedback_averages(*, user) -> dict:
-    """Average of each Likert item over all feedback in the user's schools (None without feedback)."""
+    """Average of each Likert item over the feedback in the user's schools — only when it comes from
+    at least FEEDBACK_MIN_PAIRS pairs, so no single mentee's answers can be read out of it
+    (count and averages are None below that)."""
     qs = Feedback.objects.filter(pair__mentee__school__in=schools_visible_to(user))
-    result = qs.aggregate(count=Count("pk"), **{name: Avg(name) for name, _label in LIKERT_ITEMS})
+    result = qs.aggregate(
+        count=Count("pk"), pairs=Count("pair", distinct=True), **{name: Avg(name) for name, _label in LIKERT_ITEMS}
+    )
+    if result["pairs"] < FEEDBACK_MIN_PAIRS:
+        return {"count": None, "items": [(label, None) for _name, label in LIKERT_ITEMS]}
     return {
         "count": result["count"],
         "items": [(label, result[name]) for name, label in LIKERT_ITEMS],

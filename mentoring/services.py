@@ -385,6 +385,17 @@ def feedback_submit(*, actor: User, pair: MentoringPair, answers: dict[str, int]
         raise MentoringError(_("You have already given feedback for this period.")) from exc
 
 
+@transaction.atomic
+def feedback_set_shared(*, actor: User, feedback: Feedback, shared: bool) -> Feedback:
+    """A feedback entry is private to the pair; only the mentee who wrote it may share it with the school."""
+    feedback = Feedback.objects.select_for_update().select_related("pair").get(pk=feedback.pk)
+    if actor.pk != feedback.pair.mentee_id:
+        raise MentoringError(_("Only the mentee can share their feedback with the school."))
+    feedback.shared_with_school = bool(shared)
+    feedback.save(update_fields=["shared_with_school"])
+    return feedback
+
+
 def feedback_remind_due(*, today: dt.date | None = None, pair_ids: list[int] | None = None) -> int:
     """Remind each mentee whose feedback for the current period is missing; once per pair and period
     (the notifications module keeps the once-only record, so running twice sends nothing new)."""

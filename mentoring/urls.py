@@ -20,6 +20,7 @@ urlpatterns = [
     path("pairs/<int:pk>/meetings/", views.meeting_create, name="meeting_create"),
     path("pairs/<int:pk>/messages/", views.message_create, name="message_create"),
     path("pairs/<int:pk>/feedback/", views.feedback_create, name="feedback_create"),
+    path("pairs/<int:pk>/feedback/<int:feedback_id>/share/", views.feedback_share, name="feedback_share"),
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/new/", views.plan_create, name="plan_create"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),

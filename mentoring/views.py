@@ -25,7 +25,7 @@ from .forms import (
     PlanGoalForm,
     StopForm,
 )
-from .models import LIKERT_ITEMS, PairGoal, PlanGoal
+from .models import LIKERT_ITEMS, Feedback, PairGoal, PlanGoal
 from .services import MentoringError
 
 
@@ -144,7 +144,7 @@ def mentor_capacity(request, mentor_id: int):
 def pair_detail(request, pk: int):
     pair = _get_or_404(selectors.pair_get_for, user=request.user, pair_id=pk)
     access = selectors.pair_access(request.user, pair)
-    workspace = selectors.pair_workspace(pair)
+    workspace = selectors.pair_workspace(pair, user=request.user)
     competencies = list(selectors.competency_choices())
     due_period = services.feedback_period(pair)
     feedback_due = (
@@ -293,6 +293,21 @@ def feedback_create(request, pk: int):
              comment=comment)
     else:
         messages.error(request, _("Please rate every statement from 1 to 5."))
+    return redirect(f"{pair.get_absolute_url()}#feedback")
+
+
+@login_required
+@require_POST
+def feedback_share(request, pk: int, feedback_id: int):
+    pair = _pair_action(request, pk)
+    # Feedback is looked up only inside the user's own pairs: an administrator's id is a 404.
+    feedback = _get_or_404(
+        Feedback.objects.filter(pair__in=selectors.pairs_of_member(request.user), pair=pair).get, pk=feedback_id
+    )
+    shared = request.POST.get("shared") == "1"
+    _run(request, services.feedback_set_shared,
+         _("The entry is shared with the school.") if shared else _("The entry is private to the pair again."),
+         feedback=feedback, shared=shared)
     return redirect(f"{pair.get_absolute_url()}#feedback")
 
 
