@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Review
+from .models import REVIEW_COMMENT_MAX_CHARS, Review
 
 
 class ConsentForm(forms.Form):
@@ -36,10 +36,29 @@ class SubmissionForm(forms.Form):
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=Review.Decision.choices, widget=forms.RadioSelect)
     score = forms.IntegerField(label=_("Score"), min_value=0)
-    comment = forms.CharField(label=_("Comment for the teacher"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    comment = forms.CharField(
+        label=_("Comment for the teacher"),
+        required=False,
+        max_length=REVIEW_COMMENT_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    flag = forms.ChoiceField(
+        label=_("The answer is flagged as a possible copy"),
+        choices=[(Review.Flag.CONFIRMED, _("It is a copy: send it back for revision")), (Review.Flag.DISMISSED, _("It is not a copy: dismiss the flag"))],
+        widget=forms.RadioSelect,
+    )
+    flag_reason = forms.CharField(
+        label=_("Why the flag is dismissed"),
+        required=False,
+        max_length=REVIEW_COMMENT_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
-    def __init__(self, *args, assignment=None, **kwargs):
+    def __init__(self, *args, assignment=None, flagged: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not flagged:
+            del self.fields["flag"]
+            del self.fields["flag_reason"]
         if assignment is not None:
             self.fields["score"].max_value = assignment.max_score
             self.fields["score"].widget.attrs["max"] = assignment.max_score

@@ -409,3 +409,22 @@ def bulk_operation_for(*, user, operation_id: int) -> BulkOperation:
     if not user.is_superuser:
         qs = qs.filter(created_by=user)
     return qs.get(pk=operation_id)
+
+
+def versions_with_changes(submission) -> list:
+    """The versions of a work, newest first, each with `changes`: the lines removed and added since the one before."""
+    import difflib
+
+    versions = list(submission.versions.select_related("review").order_by("number"))
+    previous_text = None
+    for version in versions:
+        version.changes = []
+        if previous_text is not None and version.text != previous_text:
+            for line in difflib.ndiff(previous_text.splitlines(), version.text.splitlines()):
+                tag, text = line[:2], line[2:]
+                kind = {"- ": "removed", "+ ": "added", "  ": "same"}.get(tag)
+                if kind:  # "? " lines are ndiff's hints, not text
+                    version.changes.append((kind, text))
+        previous_text = version.text
+    versions.reverse()
+    return versions

@@ -188,7 +188,11 @@ def assignment(request, enrollment_id: int, assignment_id: int):
         Assignment.objects.select_related("module").get, pk=assignment_id, module__course_id=enrollment.cohort.course_id
     )
     submission = selectors.submission_for_teacher(enrollment=enrollment, assignment_id=item.pk)
-    form = SubmissionForm(request.POST or None, request.FILES or None, assignment=item)
+    # A revision starts from the teacher's previous answer, so nobody retypes the whole text.
+    previous = submission.versions.order_by("-number").first() if submission is not None else None
+    form = SubmissionForm(
+        request.POST or None, request.FILES or None, assignment=item, initial={"text": previous.text if previous else ""}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.submission_submit(
@@ -218,7 +222,7 @@ def assignment(request, enrollment_id: int, assignment_id: int):
             "cohort": enrollment.cohort,
             "assignment": item,
             "submission": submission,
-            "versions": list(reversed(submission.versions.all())) if submission else [],
+            "versions": selectors.versions_with_changes(submission) if submission else [],
             "form": form,
             "can_submit": can_submit,
             "due": due,
@@ -487,7 +491,7 @@ def review_queue(request):
 @staff_of_cohorts
 def review(request, submission_id: int):
     submission = _found(selectors.submission_for_reviewer, user=request.user, submission_id=submission_id)
-    form = ReviewForm(request.POST or None, assignment=submission.assignment)
+    form = ReviewForm(request.POST or None, assignment=submission.assignment, flagged=submission.similar_to_id is not None)
     if request.method == "POST" and form.is_valid():
         try:
             services.review_submit(submission=submission, reviewer=request.user, **form.cleaned_data)
@@ -501,7 +505,7 @@ def review(request, submission_id: int):
         "cohorts/review.html",
         {
             "submission": submission,
-            "versions": list(reversed(submission.versions.all())),
+            "versions": selectors.versions_with_changes(submission),
             "form": form,
             "can_review": submission.state == Submission.State.SUBMITTED,
             "now": timezone.now(),

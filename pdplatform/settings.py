@@ -372,6 +372,8 @@ LOGGING = {
 
 # --- Product settings -----------------------------------------------------------------------
 PAGE_SIZE = int(env("PAGE_SIZE", "20"))
+# A review comment must carry at least this many letters or digits (not punctuation, not one repeated character).
+COHORTS_REVIEW_MIN_COMMENT_CHARS = int(env("COHORTS_REVIEW_MIN_COMMENT_CHARS", "20"))
 # Reminders and mails still pending after this long were cut off by a crash: the sweep sends them.
 NOTIFICATIONS_RECOVER_AFTER_MINUTES = int(env("NOTIFICATIONS_RECOVER_AFTER_MINUTES", "10"))
 # Reports: exports above this many rows are built by a worker ("heavy" queue); the hours ledger's rules.

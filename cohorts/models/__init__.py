@@ -4,6 +4,7 @@ from ..certificates.models import Certificate, CertificateBatch, CertificateCoun
 from .cohort import Cohort, LiveSession, SeatQuota
 from .enrollment import BulkOperation, Enrollment, EnrollmentEvent, Nomination
 from .learning import (
+    REVIEW_COMMENT_MAX_CHARS,
     Announcement,
     AnnouncementRead,
     Attendance,
@@ -15,6 +16,7 @@ from .learning import (
 )
 
 __all__ = [
+    "REVIEW_COMMENT_MAX_CHARS",
     "Certificate",
     "CertificateBatch",
     "CertificateCounter",

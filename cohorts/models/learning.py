@@ -4,6 +4,8 @@ announcements with read confirmation, and attendance of live sessions."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from .cohort import Cohort, LiveSession
@@ -104,10 +106,18 @@ class SubmissionVersion(models.Model):
         return f"#{self.number}"
 
 
+REVIEW_COMMENT_MAX_CHARS = 5000
+
+
 class Review(models.Model):
     class Decision(models.TextChoices):
         ACCEPTED = "accepted", _("Accepted")
         REVISE = "revise", _("Revise")
+
+    class Flag(models.TextChoices):
+        NONE = "", _("Not flagged")
+        CONFIRMED = "confirmed", _("Copy confirmed")
+        DISMISSED = "dismissed", _("Flag dismissed")
 
     version = models.OneToOneField(
         SubmissionVersion, on_delete=models.CASCADE, related_name="review", verbose_name=_("version")
@@ -117,7 +127,12 @@ class Review(models.Model):
     )
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
     score = models.PositiveSmallIntegerField(_("score"))
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=REVIEW_COMMENT_MAX_CHARS)
+    flag = models.CharField(
+        _("copy flag"), max_length=20, choices=Flag.choices, blank=True, default=Flag.NONE,
+        help_text=_("How the reviewer addressed a copy-suspected answer."),
+    )
+    flag_reason = models.TextField(_("why the flag was dismissed"), blank=True, max_length=REVIEW_COMMENT_MAX_CHARS)
     created_at = models.DateTimeField(_("reviewed at"), auto_now_add=True)
 
     class Meta:
@@ -126,6 +141,13 @@ class Review(models.Model):
         verbose_name_plural = _("reviews")
         constraints = [
             models.CheckConstraint(condition=Q(decision__in=["accepted", "revise"]), name="review_decision_known"),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("comment"), REVIEW_COMMENT_MAX_CHARS), name="review_comment_at_most_max"
+            ),
+            models.CheckConstraint(condition=Q(flag__in=["", "confirmed", "dismissed"]), name="review_flag_known"),
+            # A confirmed copy is never accepted; a dismissed flag carries its reason.
+            models.CheckConstraint(condition=~Q(flag="confirmed") | Q(decision="revise"), name="review_copy_means_revise"),
+            models.CheckConstraint(condition=~Q(flag="dismissed") | ~Q(flag_reason=""), name="review_dismissal_has_reason"),
         ]
 
     def __str__(self) -> str:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from cohorts.scopes import learning_changed
 
 from ..models import (
+    REVIEW_COMMENT_MAX_CHARS,
     Announcement,
     AnnouncementRead,
     Attendance,
@@ -161,21 +162,79 @@ def submission_submit(*, enrollment: Enrollment, assignment, text: str = "", upl
     return submission
 
 
+def review_min_comment_chars() -> int:
+    return int(getattr(settings, "COHORTS_REVIEW_MIN_COMMENT_CHARS", 20))
+
+
+def text_has_substance(text: str, *, min_chars: int) -> bool:
+    """At least `min_chars` letters or digits, and not one repeated character or a repeated short chunk
+    ("." or "ааааа…" or "12 12 12 …" say nothing)."""
+    signs = [ch for ch in text.casefold() if ch.isalnum()]
+    if len(signs) < min_chars:
+        return False
+    joined = "".join(signs)
+    if len(set(joined)) < 3:
+        return False
+    # A short chunk repeated over and over ("ок ок ок", "12 12 12").
+    for size in range(1, 5):
+        chunk = joined[:size]
+        if chunk * (len(joined) // size) + chunk[: len(joined) % size] == joined:
+            return False
+    return True
+
+
+def _check_comment(comment: str, *, required: bool, what) -> None:
+    if len(comment) > REVIEW_COMMENT_MAX_CHARS:
+        raise CohortError(
+            _("%(what)s is too long: at most %(max)s characters.") % {"what": what, "max": REVIEW_COMMENT_MAX_CHARS}
+        )
+    if (required or comment) and not text_has_substance(comment, min_chars=review_min_comment_chars()):
+        raise CohortError(
+            _("%(what)s must say something to the teacher: at least %(min)s letters or digits, not just punctuation or repeated characters.")
+            % {"what": what, "min": review_min_comment_chars()}
+        )
+
+
 @transaction.atomic
-def review_submit(*, submission: Submission, reviewer, decision: str, score: int | None, comment: str = "") -> Review:
-    """A review carries a decision, a score within the maximum, and a comment unless the assignment waives it."""
+def review_submit(
+    *,
+    submission: Submission,
+    reviewer,
+    decision: str,
+    score: int | None,
+    comment: str = "",
+    flag: str = "",
+    flag_reason: str = "",
+) -> Review:
+    """A review carries a decision, a score within the maximum, and a comment with substance (unless the
+    assignment waives it; never over the maximum). Copy-suspected work must have its flag addressed:
+    a confirmed copy goes back for revision with a comment; a dismissed flag carries the reason."""
     submission = Submission.objects.select_for_update().select_related("assignment", "enrollment__cohort").get(pk=submission.pk)
     comment = (comment or "").strip()
+    flag_reason = (flag_reason or "").strip()
     if submission.state != Submission.State.SUBMITTED:
         raise CohortError(_("This work has already been reviewed."))
     if decision not in Review.Decision.values:
         raise CohortError(_("Choose accepted or revise."))
-    if submission.assignment.review_requires_comment and not comment:
-        raise CohortError(_("A review needs a comment for the teacher."))
     if score is None or not 0 <= score <= submission.assignment.max_score:
         raise CohortError(_("The score must be between 0 and %(max)s.") % {"max": submission.assignment.max_score})
+    flag = flag or ""
+    if submission.similar_to_id is None:
+        flag, flag_reason = "", ""
+    elif flag == Review.Flag.CONFIRMED:
+        if decision != Review.Decision.REVISE:
+            raise CohortError(_("A confirmed copy goes back for revision: choose “revise”."))
+        _check_comment(comment, required=True, what=_("The comment"))
+        flag_reason = ""
+    elif flag == Review.Flag.DISMISSED:
+        _check_comment(flag_reason, required=True, what=_("The reason for dismissing the flag"))
+    else:
+        raise CohortError(_("This answer is flagged as a possible copy: confirm the copy or dismiss the flag with a reason."))
+    _check_comment(comment, required=submission.assignment.review_requires_comment, what=_("The comment"))
     version = submission.versions.order_by("-number").first()
-    review = Review.objects.create(version=version, reviewer=reviewer, decision=decision, score=score, comment=comment)
+    review = Review.objects.create(
+        version=version, reviewer=reviewer, decision=decision, score=score, comment=comment, flag=flag, flag_reason=flag_reason
+    )
     submission.state = decision
     submission.score = score
     submission.reviewed_at = review.created_at

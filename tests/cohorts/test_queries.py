@@ -43,7 +43,7 @@ def _teacher_world(teacher, curator, size):
         LiveSessionFactory(cohort=cohort)
         assignment = course.modules.first().assignments.first()
         submission = submission_submit(enrollment=enrollment, assignment=assignment, text="An answer")
-        review_submit(submission=submission, reviewer=curator, decision="revise", score=1, comment="More")
+        review_submit(submission=submission, reviewer=curator, decision="revise", score=1, comment="Please add more detail to each step.")
         question_answer(question=question_ask(enrollment=enrollment, text="Q"), curator=curator, answer="A")
         announcement_publish(cohort=cohort, author=curator, title="News", body="Text")
     return enrollment

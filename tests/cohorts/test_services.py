@@ -234,17 +234,17 @@ def test_completion_after_lessons_and_accepted_work():
     submission = submission_submit(enrollment=enrollment, assignment=assignment, text="My answer")
     enrollment.refresh_from_db()
     assert enrollment.state == S.ENROLLED
-    with pytest.raises(CohortError, match="needs a comment"):
+    with pytest.raises(CohortError, match="must say something"):
         review_submit(submission=submission, reviewer=curator, decision="accepted", score=8, comment="")
     submission.refresh_from_db()
     assert submission.state == Submission.State.SUBMITTED
-    review_submit(submission=submission, reviewer=curator, decision="revise", score=4, comment="Add an example")
+    review_submit(submission=submission, reviewer=curator, decision="revise", score=4, comment="Add an example from your own lesson, please.")
     with pytest.raises(CohortError, match="Please write"):
         submission_submit(enrollment=enrollment, assignment=assignment, text="")
     submission_submit(enrollment=enrollment, assignment=assignment, text="My answer with an example")
     submission.refresh_from_db()
     assert submission.version_count == 2
-    review_submit(submission=submission, reviewer=curator, decision="accepted", score=9, comment="Good")
+    review_submit(submission=submission, reviewer=curator, decision="accepted", score=9, comment="Good work, the example makes it concrete.")
     enrollment.refresh_from_db()
     assert enrollment.state == S.COMPLETED and enrollment.completed_at is not None
     with pytest.raises(CohortError, match="already accepted"):

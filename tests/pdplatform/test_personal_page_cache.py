@@ -81,7 +81,7 @@ def _announce(w):
 
 def _review(w):
     submission = services.submission_submit(enrollment=w.enrollment, assignment=w.assignment, text="My plan")
-    services.review_submit(submission=submission, reviewer=w.curator, decision="revise", score=1, comment="Add goals")
+    services.review_submit(submission=submission, reviewer=w.curator, decision="revise", score=1, comment="Add the goals of each lesson stage.")
     return "“Lesson plan with a digital tool” is reviewed"
 
 
