@@ -374,6 +374,8 @@ LOGGING = {
 PAGE_SIZE = int(env("PAGE_SIZE", "20"))
 # A review comment must carry at least this many letters or digits (not punctuation, not one repeated character).
 COHORTS_REVIEW_MIN_COMMENT_CHARS = int(env("COHORTS_REVIEW_MIN_COMMENT_CHARS", "20"))
+# Surveys: no figure, row or text for a group under K respondents; anonymous answers are released K at a time.
+SURVEYS_ANONYMITY_K = int(env("SURVEYS_ANONYMITY_K", "5"))
 # Reminders and mails still pending after this long were cut off by a crash: the sweep sends them.
 NOTIFICATIONS_RECOVER_AFTER_MINUTES = int(env("NOTIFICATIONS_RECOVER_AFTER_MINUTES", "10"))
 # Reports: exports above this many rows are built by a worker ("heavy" queue); the hours ledger's rules.

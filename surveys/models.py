@@ -302,6 +302,35 @@ class Answer(models.Model):
         return str(self.value if self.value is not None else self.choice_id or self.text[:40])
 
 
+class PendingAnswers(models.Model):
+    """Anonymous answers waiting for the K-th response of their group (survey, cohort).
+
+    One row per group, rewritten on every submission with its items in a fresh random order, so neither
+    row order, keys nor transaction ids tell which item came from which participation. When K items are
+    held they become `Response` rows together, in random order, and the row is emptied.
+    """
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="pending", verbose_name=_("survey"))
+    cohort = models.ForeignKey(
+        "cohorts.Cohort", on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        verbose_name=_("cohort"),
+    )
+    items = models.JSONField(_("answers waiting"), default=list)
+
+    class Meta:
+        verbose_name = _("answers waiting for release")
+        verbose_name_plural = _("answers waiting for release")
+        constraints = [
+            models.UniqueConstraint(fields=["survey"], condition=Q(cohort__isnull=True), name="pending_once_per_survey"),
+            models.UniqueConstraint(
+                fields=["survey", "cohort"], condition=Q(cohort__isnull=False), name="pending_once_per_survey_cohort"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}/{self.cohort_id}: {len(self.items)}"
+
+
 class Draft(models.Model):
     """Autosaved unfinished answers, keyed to the person; deleted when the response is submitted."""
 

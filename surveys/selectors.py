@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
@@ -28,7 +29,6 @@ from .models import (
 )
 from .services import round_half_up
 
-K_ANONYMITY = 5  # a breakdown over fewer responses than this is hidden
 TEXTS_SHOWN = 200  # free-text answers listed per question on the page (exports carry all of them)
 
 
@@ -203,17 +203,35 @@ class ResultFilter:
             qs = qs.filter(cohort__starts_on__lte=self.date_to)
         return qs
 
-    def answers(self, survey: Survey) -> QuerySet[Answer]:
-        qs = Answer.objects.filter(response__survey=survey)
-        if self.cohort_ids is not None:
-            qs = qs.filter(response__cohort_id__in=self.cohort_ids)
-        if self.course_id:
-            qs = qs.filter(response__cohort__course_id=self.course_id)
-        if self.date_from:
-            qs = qs.filter(response__cohort__starts_on__gte=self.date_from)
-        if self.date_to:
-            qs = qs.filter(response__cohort__starts_on__lte=self.date_to)
-        return qs
+
+def anonymity_k() -> int:
+    """K: the fewest respondents any visible figure, row or text may stand for (setting SURVEYS_ANONYMITY_K)."""
+    return settings.SURVEYS_ANONYMITY_K
+
+
+def visible_responses(*, survey: Survey, flt: ResultFilter) -> QuerySet[Response]:
+    """THE anonymity rule; every results page, export and API reads responses through here.
+
+    The unit of every aggregate is a cell: the survey's responses of one cohort (or, for a survey without
+    cohorts, all of them). A cell with fewer than K responses counts nowhere — not in its own figures, not
+    in "all", a course or a period — and every filter selects whole cells. So any two visible sets differ
+    by whole cells of at least K. Anonymous responses are stored only K at a time (`_anonymous_hold`), so a
+    cell also grows only by at least K between two looks: differencing over time yields a batch, not a person.
+    """
+    k = anonymity_k()
+    cells = [
+        row["cohort_id"]
+        for row in Response.objects.filter(survey=survey).values("cohort_id").annotate(n=Count("pk")).order_by()
+        if row["n"] >= k
+    ]
+    in_cells = Q(cohort_id__in=[c for c in cells if c is not None])
+    if None in cells:
+        in_cells |= Q(cohort__isnull=True)
+    return flt.responses(survey).filter(in_cells)
+
+
+def visible_answers(*, survey: Survey, flt: ResultFilter) -> QuerySet[Answer]:
+    return Answer.objects.filter(response__in=visible_responses(survey=survey, flt=flt))
 
 
 def percentages(counts: list[int], n: int) -> list[int]:
@@ -260,16 +278,16 @@ class SurveyResults:
 def survey_results(*, survey: Survey, flt: ResultFilter, with_texts: bool = True) -> SurveyResults:
     """Distribution, mean and n per question over the filtered responses, aggregated in the database.
 
-    A fixed number of queries whatever the number of answers (one more per free-text question); with fewer than K_ANONYMITY responses nothing is broken down.
+    A fixed number of queries whatever the number of answers (one more per free-text question); with fewer than K visible responses nothing is broken down.
     """
-    responses = flt.responses(survey).count()
+    responses = visible_responses(survey=survey, flt=flt).count()
     questions = list(
         Question.objects.filter(survey=survey).select_related("section").prefetch_related("choices")
         .order_by("section__position", "section_id", "position", "id")
     )
-    if responses < K_ANONYMITY:
+    if responses < anonymity_k():
         return SurveyResults(survey, responses, True, [], [], [], [])
-    answers = flt.answers(survey)
+    answers = visible_answers(survey=survey, flt=flt)
     value_rows = {
         row["question_id"]: row
         for row in answers.filter(value__isnull=False)
@@ -349,20 +367,20 @@ def placement_levels(*, survey: Survey, flt: ResultFilter) -> QuerySet[Participa
 
 
 def responses_per_cohort(*, survey: Survey, cohort_ids: list[int] | None) -> dict[int, int]:
-    qs = Response.objects.filter(survey=survey, cohort__isnull=False)
-    if cohort_ids is not None:
-        qs = qs.filter(cohort_id__in=cohort_ids)
+    """Visible responses per cohort; a cohort under K is absent (the page says "fewer than K")."""
+    qs = visible_responses(survey=survey, flt=ResultFilter(cohort_ids=cohort_ids)).filter(cohort__isnull=False)
     return {row["cohort_id"]: row["n"] for row in qs.values("cohort_id").annotate(n=Count("pk")).order_by()}
 
 
 def raw_answers(*, survey: Survey, flt: ResultFilter):
-    """Raw answers for export, streamed in chunks. No respondent for anonymous surveys, in an order that
-    follows no one's time of answering."""
+    """Raw answers for export, streamed in chunks, only of visible responses (so every cohort named has at
+    least K). No respondent for anonymous surveys; ordered by the random response key, an order that follows
+    no one's time of answering."""
     fields = ["response_id", "question_id", "value", "choice__text", "text", "response__cohort__title"]
     if not survey.is_anonymous:
         fields += ["response__respondent__email", "response__respondent__full_name", "response__submitted_at"]
     return (
-        flt.answers(survey)
+        visible_answers(survey=survey, flt=flt)
         .order_by("response_id", "question__section__position", "question__position", "question_id")
         .values_list(*fields)
         .iterator(chunk_size=2000)

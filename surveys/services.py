@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -13,7 +15,18 @@ from django.utils.translation import gettext as _
 from courses.models import Course
 
 from . import links
-from .models import Answer, Choice, CompetencyScore, Draft, Participation, Question, Response, Section, Survey
+from .models import (
+    Answer,
+    Choice,
+    CompetencyScore,
+    Draft,
+    Participation,
+    PendingAnswers,
+    Question,
+    Response,
+    Section,
+    Survey,
+)
 
 # Placement: overall score (0–100) → the course level a listener is placed at, for splitting groups.
 PLACEMENT_LEVELS = [(40, Course.Level.INTRODUCTORY), (70, Course.Level.BASIC), (101, Course.Level.ADVANCED)]
@@ -219,6 +232,8 @@ def draft_save(*, survey: Survey, user, data: dict, page: int = 1, cohort=None) 
     Merges into what was saved before, so each page of the form adds its own answers.
     """
     _check_can_respond(survey=survey, user=user, cohort=cohort)
+    if survey.is_anonymous:
+        raise SurveyError(_("Answers to an anonymous survey are not saved on the server before you submit them."))
     question_ids = {str(pk) for pk in survey.questions.values_list("pk", flat=True)}
     clean = {
         str(k).removeprefix("q"): v for k, v in (data or {}).items() if str(k).removeprefix("q") in question_ids
@@ -244,7 +259,7 @@ def survey_questions(survey: Survey) -> list[Question]:
 @dataclass
 class SubmitResult:
     participation: Participation
-    response: Response
+    response: Response | None  # None for an anonymous survey: its answers wait to be released K at a time
     scores: dict[int, int]
     level: str
 
@@ -269,12 +284,13 @@ def response_submit(*, survey: Survey, user, answers: dict, cohort=None) -> Subm
     except IntegrityError as exc:
         raise SurveyError(_("You have already responded to this survey.")) from exc
     if survey.is_anonymous:
-        response = Response.objects.create(survey=survey, cohort_id=cohort_id)
+        response = None
+        _anonymous_hold(survey=survey, cohort_id=cohort_id, rows=rows)
     else:
         response = Response.objects.create(survey=survey, cohort_id=cohort_id, respondent=user, submitted_at=now)
-    for row in rows:
-        row.response = response
-    Answer.objects.bulk_create(rows)
+        for row in rows:
+            row.response = response
+        Answer.objects.bulk_create(rows)
     scores, overall = score_answers(rows)
     level = ""
     if survey.kind == Survey.Kind.DIAGNOSTIC and scores:
@@ -295,6 +311,31 @@ def response_submit(*, survey: Survey, user, answers: dict, cohort=None) -> Subm
         links.record_feedback(enrollment=enrollment)
     Draft.objects.filter(survey=survey, user=user, cohort_id=cohort_id).delete()
     return SubmitResult(participation=participation, response=response, scores=scores, level=level)
+
+
+def _anonymous_hold(*, survey: Survey, cohort_id, rows: list[Answer]) -> None:
+    """Hold an anonymous response with its group's others; release the group once K are held.
+
+    The held items are reshuffled on every write and released together in random order with random keys,
+    so the released rows share one insertion transaction and an order that follows no one's submission:
+    what one participation can be joined to is its whole batch of K (surveys/README.md, "Anonymity").
+    """
+    item = [{"q": a.question.pk, "v": a.value, "c": a.choice.pk if a.choice else None, "t": a.text} for a in rows]
+    pending, _created = PendingAnswers.objects.select_for_update().get_or_create(survey=survey, cohort_id=cohort_id)
+    items = [*pending.items, item]
+    shuffle = secrets.SystemRandom().shuffle
+    shuffle(items)
+    if len(items) >= settings.SURVEYS_ANONYMITY_K:
+        responses = [Response(survey=survey, cohort_id=cohort_id) for _ in items]
+        Response.objects.bulk_create(responses)
+        Answer.objects.bulk_create(
+            Answer(response=response, question_id=a["q"], value=a["v"], choice_id=a["c"], text=a["t"])
+            for response, held in zip(responses, items, strict=True)
+            for a in held
+        )
+        items = []
+    pending.items = items
+    pending.save(update_fields=["items"])
 
 
 # --- builder --------------------------------------------------------------------------------------
@@ -342,14 +383,14 @@ EXPORT_PROGRESS_EVERY = 5000
 
 def export_job_start(*, user, survey: Survey, flt, what: str = "raw", fmt: str = "xlsx"):
     """Queue a large export for a worker (after commit); the caller shows its progress page."""
-    from . import tasks
+    from . import selectors, tasks
     from .models import ExportJob
 
     if what not in ("raw", "distribution") or fmt not in ("csv", "xlsx"):
         raise SurveyError(_("Unknown export."))
     job = ExportJob.objects.create(
         survey=survey, requested_by=user, what=what, fmt=fmt, params=flt.to_params(),
-        total=flt.answers(survey).count(),
+        total=selectors.visible_answers(survey=survey, flt=flt).count(),
     )
     transaction.on_commit(lambda: tasks.export_run.delay(str(job.pk)))
     return job

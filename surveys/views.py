@@ -1,5 +1,7 @@
 """Pages: my surveys, filling in (pages, autosave, thank-you), my profile, results, exports, heat maps."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -66,7 +68,10 @@ def survey_fill(request, pk: int):
     sections = [s for s in selectors.survey_sections(survey) if s.questions.all()]
     if not sections:
         raise Http404
-    draft = Draft.objects.filter(survey=survey, user=request.user, cohort=cohort).first()
+    anonymous = survey.is_anonymous
+    # Anonymous surveys keep unfinished answers only in the form itself (a hidden field), never on the server.
+    draft = None if anonymous else Draft.objects.filter(survey=survey, user=request.user, cohort=cohort).first()
+    carried = _carried_answers(request.POST, sections) if anonymous and request.method == "POST" else {}
     try:
         page = int(request.GET.get("page") or request.POST.get("page") or (draft.page if draft else 1))
     except ValueError:
@@ -74,7 +79,7 @@ def survey_fill(request, pk: int):
     page = min(max(page, 1), len(sections))
     section = sections[page - 1]
     questions = list(section.questions.all())
-    saved = draft.data if draft else {}
+    saved = carried if anonymous else (draft.data if draft else {})
     initial = {f"q{q.pk}": saved.get(str(q.pk)) for q in questions if saved.get(str(q.pk)) not in (None, "", [])}
     going_back = request.method == "POST" and "back" in request.POST
     form = SectionForm(
@@ -82,24 +87,51 @@ def survey_fill(request, pk: int):
         enforce_required=not going_back, initial=initial,
     )
     if request.method == "POST":
+        last = page == len(sections)
         if going_back:
-            services.draft_save(survey=survey, user=request.user, cohort=cohort,
-                                data=raw_page_data(request.POST, questions), page=page - 1)
+            data = raw_page_data(request.POST, questions)
+            if anonymous:
+                return _render_page(request, survey, cohort, sections, page - 1, {**carried, **data})
+            services.draft_save(survey=survey, user=request.user, cohort=cohort, data=data, page=page - 1)
             return redirect(_fill_url(survey, cohort, page - 1))
         if form.is_valid():
-            last = page == len(sections)
-            draft = services.draft_save(survey=survey, user=request.user, cohort=cohort,
-                                        data=form.answers(), page=page if last else page + 1)
-            if not last:
-                return redirect(_fill_url(survey, cohort, page + 1))
+            if anonymous:
+                answers = {**carried, **form.answers()}
+                if not last:
+                    return _render_page(request, survey, cohort, sections, page + 1, answers)
+            else:
+                draft = services.draft_save(survey=survey, user=request.user, cohort=cohort,
+                                            data=form.answers(), page=page if last else page + 1)
+                if not last:
+                    return redirect(_fill_url(survey, cohort, page + 1))
+                answers = draft.data
             try:
-                result = services.response_submit(survey=survey, user=request.user, cohort=cohort, answers=draft.data)
+                result = services.response_submit(survey=survey, user=request.user, cohort=cohort, answers=answers)
             except services.SurveyError as error:
                 for message in error.messages:
                     messages.error(request, message)
                 return redirect(_fill_url(survey, cohort, 1))
             request.session["survey_level"] = result.level
             return redirect("surveys:thanks", pk=survey.pk)
+    return _render_page(request, survey, cohort, sections, page, saved, form=form)
+
+
+def _carried_answers(data, sections) -> dict:
+    """The anonymous form's earlier pages, posted back in its hidden field (validated again on submit)."""
+    try:
+        carried = json.loads(data.get("carried") or "{}")
+    except ValueError:
+        return {}
+    ids = {str(q.pk) for s in sections for q in s.questions.all()}
+    return {k: v for k, v in carried.items() if k in ids} if isinstance(carried, dict) else {}
+
+
+def _render_page(request, survey, cohort, sections, page, saved, form=None):
+    section = sections[page - 1]
+    questions = list(section.questions.all())
+    if form is None:
+        initial = {f"q{q.pk}": saved.get(str(q.pk)) for q in questions if saved.get(str(q.pk)) not in (None, "", [])}
+        form = SectionForm(None, questions=questions, initial=initial)
     answered = sum(1 for v in saved.values() if v not in (None, "", []))
     total_questions = sum(len(s.questions.all()) for s in sections)
     return render(request, "surveys/fill.html", {
@@ -108,6 +140,7 @@ def survey_fill(request, pk: int):
         "progress": round(100 * (page - 1) / len(sections)),
         "answered": answered, "total_questions": total_questions,
         "autosave_url": reverse("surveys:autosave", args=[survey.pk]),
+        "carried": json.dumps(saved) if survey.is_anonymous else "",
     })
 
 
@@ -193,8 +226,8 @@ def survey_results(request, pk: int):
         "survey": scope.survey, "scope": scope, "form": form, "results": results, "other": other,
         "compare_name": cohort_names.get(compare, ""),
         "current_name": cohort_names.get(flt.cohort_ids[0], "") if flt.cohort_ids and len(flt.cohort_ids) == 1 else "",
-        "per_cohort": [(c, per_cohort.get(c.pk, 0)) for c in scope.cohorts],
-        "k": selectors.K_ANONYMITY, "query": request.GET.urlencode(), "max_texts": selectors.TEXTS_SHOWN,
+        "per_cohort": [(c, per_cohort.get(c.pk)) for c in scope.cohorts],
+        "k": selectors.anonymity_k(), "query": request.GET.urlencode(), "max_texts": selectors.TEXTS_SHOWN,
         "levels": selectors.placement_levels(survey=scope.survey, flt=flt)[:500],
     })
 
@@ -207,10 +240,10 @@ def survey_export(request, pk: int, what: str, fmt: str):
     if what == "distribution":
         results = selectors.survey_results(survey=survey, flt=flt, with_texts=False)
         if results.hidden:
-            raise PermissionDenied(_("Fewer than %(k)s responses: the breakdown is hidden.") % {"k": 5})
+            raise PermissionDenied(_("Fewer than %(k)s responses: the breakdown is hidden.") % {"k": selectors.anonymity_k()})
         rows = exports.distribution_rows(results)
     elif what == "raw":
-        if flt.responses(survey).count() < selectors.K_ANONYMITY:
+        if selectors.visible_responses(survey=survey, flt=flt).count() < selectors.anonymity_k():
             raise PermissionDenied
         if fmt == "xlsx":
             # A spreadsheet cannot be streamed: a worker builds it while the page shows progress.

@@ -106,7 +106,8 @@ def test_feedback_submission_records_feedback_with_cohorts():
 # --- anonymity ------------------------------------------------------------------------------------
 
 
-def test_anonymous_response_has_no_link_to_the_person():
+def test_anonymous_response_has_no_link_to_the_person(settings):
+    settings.SURVEYS_ANONYMITY_K = 1  # the distribution math, not the release batches
     enrollment = EnrollmentFactory()
     survey, questions = feedback_survey(cohorts=[enrollment.cohort], anonymous=True)
     services.response_submit(survey=survey, user=enrollment.teacher, cohort=enrollment.cohort,
@@ -161,7 +162,7 @@ def test_profile_kinds_cannot_be_anonymous():
 
 
 def test_draft_merges_pages_and_is_deleted_on_submit():
-    survey = SurveyFactory(is_anonymous=True)
+    survey = SurveyFactory(is_anonymous=False)
     s1, s2 = SectionFactory(survey=survey), SectionFactory(survey=survey)
     q1 = QuestionFactory(section=s1, survey=survey)
     q2 = QuestionFactory(section=s2, survey=survey)
@@ -172,6 +173,14 @@ def test_draft_merges_pages_and_is_deleted_on_submit():
     services.response_submit(survey=survey, user=teacher, answers=draft.data)
     assert not Draft.objects.exists()
     assert sorted(Answer.objects.values_list("value", flat=True)) == [2, 4]
+
+
+def test_no_server_draft_for_an_anonymous_survey():
+    survey = SurveyFactory(is_anonymous=True)
+    question = QuestionFactory(section=SectionFactory(survey=survey), survey=survey)
+    with pytest.raises(services.SurveyError):
+        services.draft_save(survey=survey, user=TeacherFactory(), data={str(question.pk): "4"}, page=1)
+    assert not Draft.objects.exists()
 
 
 # --- bad input: clear message, nothing stored ----------------------------------------------------
@@ -245,7 +254,8 @@ def test_one_participation_per_person_is_a_database_constraint(general):
         Participation.objects.create(survey=survey, user=teacher, submitted_on=timezone.localdate())
 
 
-def test_per_cohort_feedback_allows_one_response_per_cohort():
+def test_per_cohort_feedback_allows_one_response_per_cohort(settings):
+    settings.SURVEYS_ANONYMITY_K = 1  # the distribution math, not the release batches
     teacher = TeacherFactory()
     e1 = EnrollmentFactory(teacher=teacher)
     e2 = EnrollmentFactory(teacher=teacher)
