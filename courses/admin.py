@@ -19,6 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import User
 from accounts.roles import Role
+from core import markup
 
 from . import services
 from .models import Assignment, Competency, CompetencyArea, Course, Lesson, Module
@@ -27,6 +28,22 @@ from .selectors import courses_editable_by
 
 def _author_candidates():
     return User.objects.filter(Q(groups__name=Role.METHODOLOGIST) | Q(is_superuser=True), is_active=True).distinct()
+
+
+def _lesson_length(value: str) -> None:
+    markup.check_length(value, profile="lesson")
+
+
+class MarkupLimitsMixin:
+    """The Markdown fields an author writes are held to the lesson profile's length (a clear message)."""
+
+    markup_fields = ("body", "instructions", "description")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name in self.markup_fields:
+            field.validators.append(_lesson_length)
+        return field
 
 
 class AuthorAutocompleteWidget(AutocompleteSelectMultiple):
@@ -126,7 +143,7 @@ class ModuleInline(admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(AuthorScopedMixin, SimpleHistoryAdmin):
+class CourseAdmin(MarkupLimitsMixin, AuthorScopedMixin, SimpleHistoryAdmin):
     list_display = ["title", "status", "format", "level", "hours", "version", "author_names", "updated_at"]
     list_filter = ["status", "format", "level", "subjects", "competencies__area", "updated_at"]
     search_fields = ["title", "slug", "summary"]
@@ -264,7 +281,7 @@ class CourseAdmin(AuthorScopedMixin, SimpleHistoryAdmin):
         )
 
 
-class LessonInline(admin.StackedInline):
+class LessonInline(MarkupLimitsMixin, admin.StackedInline):
     model = Lesson
     extra = 1
     ordering = ["position", "id"]
@@ -276,7 +293,7 @@ class LessonInline(admin.StackedInline):
     }
 
 
-class AssignmentInline(admin.StackedInline):
+class AssignmentInline(MarkupLimitsMixin, admin.StackedInline):
     model = Assignment
     extra = 0
     ordering = ["position", "id"]

@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-import markdown
-import nh3
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -22,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import user_has_role
+from core import markup
 from courses.models import Competency, Course
 from notifications import services as notifications
 
@@ -52,7 +51,6 @@ KIND_PAIR = "mentoring"  # registered by notifications.kinds
 KIND_FEEDBACK = "mentoring_feedback"  # registered in MentoringConfig.ready()
 
 MESSAGE_MAX_LENGTH = 5000
-ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "code", "pre", "blockquote"}
 
 
 class MentoringError(ValidationError):
@@ -321,9 +319,8 @@ def meeting_log(
 
 
 def render_message(body: str) -> str:
-    """Markdown → HTML, then sanitized by nh3 (only a few inline/block tags, safe links)."""
-    html = markdown.markdown(body, extensions=["nl2br"], output_format="html")
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}}, link_rel="noopener nofollow")
+    """Markdown → sanitized HTML through the site's one renderer (a newline is a line break here)."""
+    return markup.render(body, profile="message")
 
 
 @transaction.atomic

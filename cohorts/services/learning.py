@@ -7,6 +7,7 @@ from functools import partial
 
 import filetype
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from cohorts.scopes import learning_changed
+from core import markup
 
 from ..models import (
     REVIEW_COMMENT_MAX_CHARS,
@@ -273,11 +275,18 @@ def question_ask(*, enrollment: Enrollment, text: str, lesson=None) -> Question:
     return Question.objects.create(enrollment=enrollment, cohort_id=enrollment.cohort_id, lesson=lesson, text=text[:5000])
 
 
+def _checked_text(text: str, *, profile: str) -> str:
+    try:
+        return markup.check_length(text, profile=profile)
+    except ValidationError as exc:
+        raise CohortError(exc.messages[0]) from exc
+
+
 @transaction.atomic
 def question_answer(*, question: Question, curator, answer: str) -> Question:
     """The first answer fixes the first-response time; later answers only edit the text."""
     question = Question.objects.select_for_update().select_related("enrollment__teacher").get(pk=question.pk)
-    answer = (answer or "").strip()
+    answer = _checked_text(answer, profile="announcement")
     if not answer:
         raise CohortError(_("Please write the answer."))
     question.answer = answer
@@ -318,7 +327,7 @@ def question_mark_seen(*, enrollment: Enrollment) -> None:
 
 @transaction.atomic
 def announcement_publish(*, cohort: Cohort, author, title: str, body: str) -> Announcement:
-    title, body = (title or "").strip(), (body or "").strip()
+    title, body = (title or "").strip(), _checked_text(body, profile="announcement")
     if not title or not body:
         raise CohortError(_("An announcement needs a title and a text."))
     announcement = Announcement.objects.create(cohort=cohort, author=author, title=title[:255], body=body)

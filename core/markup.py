@@ -1,0 +1,147 @@
+"""The one way user text becomes HTML on this site: Markdown → HTML → sanitized.
+
+- Parsing: markdown-it-py (CommonMark plus tables and strikethrough). Its time grows linearly with the
+  input on every shape we know of (nested brackets, nested quotes, emphasis runs, long tables: see
+  bench/markdown_adversarial.py); raw HTML in the text is escaped, never passed through.
+- Sanitizing: nh3 with ONE allow-list (`ALLOWED_TAGS`, `ALLOWED_ATTRIBUTES`) and ONE link policy
+  (`URL_SCHEMES`, `LINK_REL`, images only from this site's attachments or https).
+- Profiles (`PROFILES`) differ only in what the kinds of text need: their length limit, whether a
+  single newline is a line break (private messages are written like chat). Headings h1/h2 become h3
+  everywhere (a post or a lesson never outshouts the page's own title).
+
+Call `check_length(text, profile=…)` where the text is accepted (a clear, translated message) and
+`render(text, profile=…)` outside any transaction or row lock: rendering is pure and may take a
+noticeable time on a long text, so nothing else should wait for it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from html import unescape
+
+import nh3
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from markdown_it import MarkdownIt
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "strong", "em", "b", "i", "s", "del", "code", "pre", "blockquote",
+    "ul", "ol", "li", "h3", "h4", "h5", "h6", "a", "img", "table", "thead", "tbody", "tr", "th", "td",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "th": {"style"},
+    "td": {"style"},
+    "ol": {"start"},
+    "code": {"class"},
+}
+# Relative URLs (this site's pages and attachments) pass; of the absolute ones only these schemes.
+URL_SCHEMES = {"http", "https", "mailto"}
+LINK_REL = "nofollow ugc noopener"
+# Images only from this site's attachment views or https: a relative src must not fire GETs at other pages.
+_IMAGE_SRC = re.compile(r"^(/communities/files/\d+/|/media/|https://)", re.IGNORECASE)
+_TABLE_ALIGN = re.compile(r"^text-align:(left|right|center)$")
+_CODE_CLASS = re.compile(r"^language-[\w+-]{1,30}$")
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    max_length: int
+    breaks: bool = False  # a single newline is a line break (messages)
+
+
+PROFILES = {
+    profile.name: profile
+    for profile in (
+        Profile("post", 20_000),  # forum posts, material descriptions and comments, event descriptions
+        Profile("announcement", 20_000),  # cohort announcements, answers to questions
+        Profile("lesson", 100_000),  # lessons, assignments' instructions, course descriptions
+        Profile("message", 5_000, breaks=True),  # private messages of a mentoring pair
+    )
+}
+
+
+def _parser(*, breaks: bool) -> MarkdownIt:
+    parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False, "breaks": breaks})
+    return parser.enable(["table", "strikethrough"])
+
+
+_PARSERS = {False: _parser(breaks=False), True: _parser(breaks=True)}
+
+
+def profile_of(name: str) -> Profile:
+    try:
+        return PROFILES[name]
+    except KeyError:
+        raise ValueError(f"unknown markup profile {name!r}") from None
+
+
+def check_length(text: str, *, profile: str, min_length: int = 0) -> str:
+    """The text, stripped, if its length suits the kind; otherwise a ValidationError with a clear message."""
+    limits = profile_of(profile)
+    text = (text or "").replace("\x00", "").strip()
+    if len(text) > limits.max_length:
+        raise ValidationError(
+            _("The text is too long: %(length)d characters, at most %(max)d.")
+            % {"length": len(text), "max": limits.max_length},
+            code="too_long",
+        )
+    if len(text) < min_length:
+        raise ValidationError(
+            _("The text is too short: write at least %(min)d characters.") % {"min": min_length}, code="too_short"
+        )
+    return text
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute == "src" and not _IMAGE_SRC.match(value):
+        return None
+    if attribute == "style" and not _TABLE_ALIGN.match(value.replace(" ", "")):
+        return None
+    if tag == "code" and attribute == "class" and not _CODE_CLASS.match(value):
+        return None
+    return value
+
+
+def sanitize(html: str) -> str:
+    """Any HTML → only the allow-listed tags and attributes, links with the site's rel policy."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_attribute_filter,
+        url_schemes=URL_SCHEMES,
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )
+
+
+def render(text: str, *, profile: str) -> str:
+    """Markdown → sanitized HTML. A text longer than the profile allows is cut (check_length refuses it
+    where it is written; this only bounds what an old or imported row can cost)."""
+    limits = profile_of(profile)
+    return _render(text or "", limits.max_length, limits.breaks)
+
+
+@functools.lru_cache(maxsize=1024)
+def _render(text: str, max_length: int, breaks: bool) -> str:
+    """Pure in the text, so a process keeps recent results (a lesson is shown to every listener)."""
+    parser = _PARSERS[breaks]
+    tokens = parser.parse(text[:max_length])
+    for token in tokens:
+        if token.type in {"heading_open", "heading_close"} and token.tag in {"h1", "h2"}:
+            token.tag = "h3"
+    return sanitize(parser.renderer.render(tokens, parser.options, {}))
+
+
+def excerpt(text: str, *, length: int = 200) -> str:
+    """Plain text of a Markdown text, for lists and previews: rendered, tags dropped, cut at a word."""
+    plain = unescape(re.sub(r"<[^>]*>", " ", render(text, profile="post")))
+    plain = " ".join(plain.split())
+    if len(plain) <= length:
+        return plain
+    return plain[: length - 1].rsplit(" ", 1)[0].rstrip(" ,.;:") + " …"
