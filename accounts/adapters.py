@@ -1,5 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
-from django.utils import translation
+
+from core.i18n import in_language_of
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -7,6 +8,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix, email, context):
         user = context.get("user")
-        language = getattr(user, "preferred_language", "") or translation.get_language()
-        with translation.override(language):
+        if user is None:  # a mail to an address with no account: the language of the page that asked
+            return super().send_mail(template_prefix, email, context)
+        with in_language_of(user):
             return super().send_mail(template_prefix, email, context)

@@ -106,7 +106,7 @@ def seed() -> dict:
             f"teacher{i}@demo.pdplatform.local", person_name(rng), [Role.TEACHER],
             school=school, municipality=municipality,
             position=Position.SENIOR_TEACHER if years > 15 and i % 3 == 0 else Position.TEACHER,
-            years_of_experience=years, preferred_language="uk" if i % 7 == 0 else "",
+            years_of_experience=years, preferred_language="uk" if i % 7 == 0 else "ru",
         )
         if not teacher.subjects.exists():
             teacher.subjects.set(rng.sample(subjects, k=rng.choice([1, 1, 2])))

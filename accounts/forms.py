@@ -1,29 +1,42 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.i18n import language_from_request
+
 from .models import Level, Municipality, Position, School, Subject, User
 from .roles import Role
 from .services import user_assign_role
 
-LANGUAGE_FIELD_CHOICES = [("", _("Same as my browser"))] + User.LANGUAGE_CHOICES
+LANGUAGE_FIELD_CHOICES = User.LANGUAGE_CHOICES
 
 
 class SignupExtraForm(forms.Form):
     """Extra sign-up fields; allauth's SignupForm inherits from it and calls signup()."""
 
     full_name = forms.CharField(label=_("Full name"), max_length=200)
-    preferred_language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_FIELD_CHOICES, required=False)
+    preferred_language = forms.ChoiceField(
+        label=_("Language"), choices=LANGUAGE_FIELD_CHOICES, required=False,
+        help_text=_("Notifications, mails and certificates come in this language."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Preselected: the language the browser asked for (LocaleMiddleware has activated it).
+        self.fields["preferred_language"].initial = language_from_request()
 
     def signup(self, request, user: User) -> None:
         user.full_name = self.cleaned_data["full_name"].strip()
-        user.preferred_language = self.cleaned_data.get("preferred_language") or ""
+        user.preferred_language = self.cleaned_data.get("preferred_language") or language_from_request(request)
         user.save(update_fields=["full_name", "preferred_language"])
         user_assign_role(user=user, role=Role.TEACHER)
 
 
 class ProfileForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
-    preferred_language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_FIELD_CHOICES, required=False)
+    preferred_language = forms.ChoiceField(
+        label=_("Language"), choices=LANGUAGE_FIELD_CHOICES,
+        help_text=_("Notifications, mails and certificates come in this language."),
+    )
     municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.all())
     school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.select_related("municipality"))
     subjects = forms.ModelMultipleChoiceField(

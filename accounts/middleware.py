@@ -1,6 +1,8 @@
-"""The browser's language is the default (LocaleMiddleware); a signed-in user's saved preference wins."""
+"""The browser's language serves visitors (LocaleMiddleware); a signed-in person's stored language wins."""
 
 from django.utils import translation
+
+from core.i18n import language_of
 
 
 class PreferredLanguageMiddleware:
@@ -9,7 +11,7 @@ class PreferredLanguageMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        language = getattr(user, "preferred_language", "") if user is not None and user.is_authenticated else ""
+        language = language_of(user) if user is not None and user.is_authenticated else ""
         if language:
             translation.activate(language)
             request.LANGUAGE_CODE = language

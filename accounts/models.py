@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from core.i18n import site_language
+
 
 class Municipality(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
@@ -108,16 +110,22 @@ class UserManager(DjangoUserManager):
         return self.get(email__iexact=username)
 
 
+def default_language() -> str:
+    """A new account speaks the site's language until sign-up stores the browser's."""
+    return site_language()
+
+
 class User(AbstractUser):
-    LANGUAGE_CHOICES = [("en", "English"), ("ru", "Русский"), ("uk", "Українська")]
+    LANGUAGE_CHOICES = [("ru", "Русский"), ("uk", "Українська"), ("en", "English")]
 
     username = None
     first_name = None
     last_name = None
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    # Settled at sign-up from the browser's language (core.i18n.language_from_request); never empty.
     preferred_language = models.CharField(
-        _("preferred language"), max_length=5, blank=True, choices=LANGUAGE_CHOICES
+        _("preferred language"), max_length=5, choices=LANGUAGE_CHOICES, default=default_language
     )
     municipality = models.ForeignKey(
         Municipality,
@@ -147,7 +155,7 @@ class User(AbstractUser):
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
             models.CheckConstraint(
-                condition=models.Q(preferred_language__in=["", "en", "ru", "uk"]), name="user_language_known"
+                condition=models.Q(preferred_language__in=["en", "ru", "uk"]), name="user_language_set"
             ),
             models.CheckConstraint(
                 condition=models.Q(years_of_experience__isnull=True) | models.Q(years_of_experience__lte=70),

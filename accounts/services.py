@@ -42,7 +42,7 @@ def user_update_profile(
     """A school always belongs to the chosen municipality; the user's municipality follows the school."""
     if school is not None and municipality is not None and school.municipality_id != municipality.pk:
         raise AccountError(_("This school is not in the chosen municipality."))
-    if preferred_language not in {"", "en", "ru", "uk"}:
+    if preferred_language not in {"en", "ru", "uk"}:
         raise AccountError(_("Unknown language."))
     user.full_name = full_name.strip()
     user.preferred_language = preferred_language

@@ -11,17 +11,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.caching import scopes_changed
+from core.i18n import in_language_of
 from notifications.services import notification_send
 
 from . import selectors
@@ -121,13 +121,11 @@ def _notify(*, recipient, kind: str, title, body: str = "", url: str = "", dedup
     """Through the platform's notifications module (preferences: immediately, daily digest, off).
     `title` may be a function: it is then called in the recipient's language."""
     if callable(title):
-        with _in_language_of(recipient):
+        with in_language_of(recipient):
             title = title()
     notification_send(recipient=recipient, kind=kind, title=title, body=body, url=url, dedupe_key=dedupe_key)
 
 
-def _in_language_of(user):
-    return translation.override(getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE)
 
 
 # --- communities and membership ------------------------------------------------------------------
@@ -527,7 +525,7 @@ def post_send_notifications(*, post: Post) -> int:
             continue
         if level_of(user_id) == FollowLevel.MUTED:
             continue
-        with _in_language_of(users[user_id]):
+        with in_language_of(users[user_id]):
             if reason == "mention":
                 kind, title = "mention", _("%(author)s mentioned you in “%(topic)s”") % {
                     "author": author, "topic": topic.title}

@@ -22,9 +22,11 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from core.i18n import in_language_of, language_of
 
 from .kinds import Delivery, get_kind
 from .models import Notification, NotificationPreference, SentRecord
@@ -45,8 +47,6 @@ class NotificationError(ValidationError):
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def language_of(user) -> str:
-    return getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
 
 
 def absolute_url(path: str) -> str:
@@ -74,7 +74,7 @@ def _check_url(url: str) -> str:
 
 def _in_language(user, title, body) -> tuple[str, str]:
     """Lazy (translatable) title and body become text in the recipient's language."""
-    with translation.override(language_of(user)):
+    with in_language_of(user):
         title_text = " ".join(str(title).split())[:255]
         body_text = str(body or "")
     if not title_text:
@@ -235,7 +235,7 @@ def _message(*, user, subject: str, template: str, context: dict, unsubscribe_ki
     unsubscribe_url = absolute_url(
         reverse("notifications:unsubscribe", args=[unsubscribe_token(user=user, kind=unsubscribe_kind)])
     )
-    with translation.override(language_of(user)):
+    with in_language_of(user):
         context = {
             **context,
             "user": user,
@@ -312,7 +312,7 @@ def digest_deliver(*, user_id: int) -> int:
             return 0
         user = get_user_model().objects.get(pk=user_id)
         if user.is_active and user.email:
-            with translation.override(language_of(user)):
+            with in_language_of(user):
                 subject = ngettext(
                     "Your daily digest: %(count)d new notification",
                     "Your daily digest: %(count)d new notifications",

@@ -42,6 +42,7 @@ if PRODUCTION and len(SECRET_KEY) < 50:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+SITE_NAME = env("SITE_NAME", "pdplatform")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -191,8 +192,9 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 
 # --- Internationalisation --------------------------------------------------------------------
-LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("uk", _("Ukrainian"))]
+# Russian first: the site's default language; a person's own language is stored at sign-up (core/i18n.py).
+LANGUAGE_CODE = env("DJANGO_LANGUAGE_CODE", "ru")
+LANGUAGES = [("ru", _("Russian")), ("uk", _("Ukrainian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", "Europe/Moscow")
 USE_I18N = True

@@ -16,8 +16,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
-def _tests_defaults(settings, tmp_path):
-    """Tasks run eagerly in the test process unless a test asks for a real worker; files go to tmp."""
+def _tests_defaults(request, settings, tmp_path):
+    """Tasks run eagerly in the test process unless a test asks for a real worker; files go to tmp.
+
+    The site speaks Russian by default (DJANGO_LANGUAGE_CODE); most tests read English texts, so they run
+    on an English site. Tests of the language rules themselves are marked `site_language` and see the
+    real default (tests/accounts/test_language.py, tests/notifications/test_recipient_language.py).
+    """
+    if request.node.get_closest_marker("site_language") is None:
+        settings.LANGUAGE_CODE = "en"
     settings.MEDIA_ROOT = tmp_path / "media"
     # Factories hash a password per user; a fast hasher keeps big fixtures quick (login still verifies it).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

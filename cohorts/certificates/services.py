@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from core.i18n import language_of
+
 from ..models import (
     Certificate,
     CertificateBatch,
@@ -76,7 +78,7 @@ def _render(*, template, number: str, code: str, enrollment: Enrollment, now) ->
         "hours": course.hours,
         "starts_on": enrollment.cohort.starts_on,
         "ends_on": enrollment.cohort.ends_on,
-        "language": teacher.preferred_language or settings.LANGUAGE_CODE,
+        "language": language_of(teacher),
     }
     try:
         background = load_background(template)

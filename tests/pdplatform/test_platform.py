@@ -45,7 +45,7 @@ def test_browser_language_is_used_and_saved_preference_wins(client):
 
 @pytest.mark.django_db
 def test_language_switcher_saves_preference(client):
-    user = TeacherFactory(preferred_language="")
+    user = TeacherFactory(preferred_language="en")
     client.force_login(user)
     response = client.post(reverse("set_language"), {"language": "ru", "next": "/cabinet/"})
     assert response.status_code == 302

@@ -7,6 +7,7 @@ from django.test.utils import override_settings
 from accounts import demo as accounts_demo
 from cohorts import demo as cohorts_demo
 from communities import demo as communities_demo
+from core.sites import site_sync_from_settings
 from courses import demo as courses_demo
 from mentoring import demo as mentoring_demo
 from notifications import demo as notifications_demo
@@ -22,6 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         # Demo people get no mail: notifications the demo triggers stay in the site only.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
+            site_sync_from_settings()
             people = accounts_demo.seed()
             for app_demo in APP_SEEDS:
                 app_demo.seed(people)
