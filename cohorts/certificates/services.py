@@ -17,7 +17,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from core.i18n import language_of
 
@@ -146,8 +146,8 @@ def certificate_issue(*, enrollment_id: int) -> Certificate:
         notify(
             recipient=enrollment.teacher,
             kind="certificate_issued",
-            title=lazy_format(_lazy("Your certificate for “%(course)s” is ready"), course=enrollment.cohort.course.title),
-            body=lazy_format(_lazy("Certificate No. %(number)s. Download it from your cabinet."), number=number),
+            title=lazy_format(gettext_lazy("Your certificate for “%(course)s” is ready"), course=enrollment.cohort.course.title),
+            body=lazy_format(gettext_lazy("Certificate No. %(number)s. Download it from your cabinet."), number=number),
             url=reverse("cohorts:certificate_download", args=[enrollment_id]),
             dedupe_key=f"certificate:{certificate.pk}",
         )

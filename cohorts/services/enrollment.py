@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from accounts.roles import Role
 from accounts.selectors import teachers_visible_to, user_has_role
@@ -182,8 +182,8 @@ def seats_offer_freed(*, cohort: Cohort, actor=None) -> list[Enrollment]:
         notify(
             recipient=candidate.teacher,
             kind="waitlist_offer",
-            title=lazy_format(_lazy("A seat is free for you in “%(cohort)s”"), cohort=cohort.title),
-            body=lazy_format(_lazy("Confirm within %(hours)s hours, or the seat goes to the next teacher."), hours=cohort.offer_hours),
+            title=lazy_format(gettext_lazy("A seat is free for you in “%(cohort)s”"), cohort=cohort.title),
+            body=lazy_format(gettext_lazy("Confirm within %(hours)s hours, or the seat goes to the next teacher."), hours=cohort.offer_hours),
             url=_player_url(candidate),
             dedupe_key=f"cohorts.offer.{candidate.pk}.{candidate.offer_expires_at.timestamp():.0f}",
         )
@@ -277,8 +277,8 @@ def nomination_create(*, cohort: Cohort, teacher, nominated_by) -> Enrollment:
     notify(
         recipient=teacher,
         kind="nomination",
-        title=lazy_format(_lazy("Your school nominated you for “%(cohort)s”"), cohort=cohort.title),
-        body=_lazy("Accept or decline the nomination in your cabinet."),
+        title=lazy_format(gettext_lazy("Your school nominated you for “%(cohort)s”"), cohort=cohort.title),
+        body=gettext_lazy("Accept or decline the nomination in your cabinet."),
         url=reverse("cabinet"),
         dedupe_key=f"cohorts.nomination.{enrollment.pk}.{enrollment.events.count()}",
     )

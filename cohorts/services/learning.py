@@ -12,7 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from cohorts.scopes import learning_changed
 from core import markup
@@ -246,7 +246,7 @@ def review_submit(
     notify(
         recipient=enrollment.teacher,
         kind="review_done",
-        title=lazy_format(_lazy("Your work “%(assignment)s” is reviewed: %(decision)s"), assignment=submission.assignment.title, decision=Review.Decision(decision).label),
+        title=lazy_format(gettext_lazy("Your work “%(assignment)s” is reviewed: %(decision)s"), assignment=submission.assignment.title, decision=Review.Decision(decision).label),
         body=comment[:500],
         url=reverse("cohorts:assignment", args=[enrollment.pk, submission.assignment_id]),
         dedupe_key=f"cohorts.review.{review.pk}",
@@ -299,7 +299,7 @@ def question_answer(*, question: Question, curator, answer: str) -> Question:
     notify(
         recipient=question.enrollment.teacher,
         kind="question_answered",
-        title=_lazy("Your question has an answer"),
+        title=gettext_lazy("Your question has an answer"),
         body=answer[:500],
         url=reverse("cohorts:questions", args=[question.enrollment_id]),
         dedupe_key=f"cohorts.answer.{question.pk}",
