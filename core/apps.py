@@ -10,7 +10,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.apps import apps
 
+        from . import search
         from .sites import site_sync_from_settings
+
+        search.install()  # the `fold` lookup: case- and ё-insensitive contains, Cyrillic included
 
         # core has no models, so it gets no post_migrate of its own: listen to the sites app's, after
         # its create_default_site (connected first: django.contrib.sites is earlier in INSTALLED_APPS).

@@ -1,5 +1,5 @@
 """Full-text search over courses: a stored tsvector (Russian + English stemming) with a GIN index on
-PostgreSQL, a plain case-insensitive substring match on SQLite."""
+PostgreSQL; on SQLite each word matched case- and ё-insensitively as a substring (core/search.py)."""
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
@@ -7,16 +7,18 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 # Weights: A title, B summary and lesson titles, C description. Both configs so that Russian and
 # Ukrainian-looking words are stemmed by 'russian' and English ones by 'english'.
+# On SQLite every word must occur in the title, summary, description or a lesson title, compared
+# case- and ё-insensitively for Cyrillic too (core/search.py, the `fold` lookup); no stemming.
 REFRESH_SQL = """
 UPDATE courses_course AS c SET search_vector =
-    setweight(to_tsvector('russian', coalesce(c.title, '')), 'A')
- || setweight(to_tsvector('english', coalesce(c.title, '')), 'A')
- || setweight(to_tsvector('russian', coalesce(c.summary, '')), 'B')
- || setweight(to_tsvector('english', coalesce(c.summary, '')), 'B')
- || setweight(to_tsvector('russian', coalesce(l.titles, '')), 'B')
- || setweight(to_tsvector('english', coalesce(l.titles, '')), 'B')
- || setweight(to_tsvector('russian', coalesce(c.description, '')), 'C')
- || setweight(to_tsvector('english', coalesce(c.description, '')), 'C')
+    setweight(to_tsvector('russian', translate(coalesce(c.title, ''), 'Ёё', 'Ее')), 'A')
+ || setweight(to_tsvector('english', translate(coalesce(c.title, ''), 'Ёё', 'Ее')), 'A')
+ || setweight(to_tsvector('russian', translate(coalesce(c.summary, ''), 'Ёё', 'Ее')), 'B')
+ || setweight(to_tsvector('english', translate(coalesce(c.summary, ''), 'Ёё', 'Ее')), 'B')
+ || setweight(to_tsvector('russian', translate(coalesce(l.titles, ''), 'Ёё', 'Ее')), 'B')
+ || setweight(to_tsvector('english', translate(coalesce(l.titles, ''), 'Ёё', 'Ее')), 'B')
+ || setweight(to_tsvector('russian', translate(coalesce(c.description, ''), 'Ёё', 'Ее')), 'C')
+ || setweight(to_tsvector('english', translate(coalesce(c.description, ''), 'Ёё', 'Ее')), 'C')
 FROM (
     SELECT c2.id, string_agg(le.title, ' ' ORDER BY m.position, le.position) AS titles
     FROM courses_course c2
@@ -56,11 +58,12 @@ def apply_search(qs: QuerySet, text: str) -> QuerySet:
     if not text:
         return qs
     if on_postgres():
+        text = text.replace("ё", "е").replace("Ё", "Е")  # the vectors are built from ё-folded text too
         query = search_query(text)
         return qs.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
     from .models import Lesson
 
-    lessons = Lesson.objects.filter(module__course=OuterRef("pk"), title__icontains=text)
-    return qs.filter(
-        Q(title__icontains=text) | Q(summary__icontains=text) | Q(description__icontains=text) | Exists(lessons)
-    )
+    for word in text.split()[:10]:
+        lessons = Lesson.objects.filter(module__course=OuterRef("pk"), title__fold=word)
+        qs = qs.filter(Q(title__fold=word) | Q(summary__fold=word) | Q(description__fold=word) | Exists(lessons))
+    return qs

@@ -273,3 +273,23 @@ def test_authors_preview_lesson_content_with_embedded_video(client):
     assert "Watch" in html
     assert "Secret" not in html
     assert "youtube-nocookie" not in html
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("Оценивание", ["ru"]), ("оценивание", ["ru"]), ("формирующее оценивание", ["ru"]), ("ФОРМИРУЮЩЕЕ", ["ru"]),
+     ("выгорание", ["burnout"]), ("елочные", ["yo"]), ("оцінювання", ["uk"]), ("ОЦІНЮВАННЯ", ["uk"]),
+     ("Інклюзія", ["uk-lesson"]), ("оценивание выгорание", [])],
+)
+def test_cyrillic_search_ignores_case_and_yo_in_both_databases(client, query, expected):
+    """The catalogue finds Russian and Ukrainian words in any case (SQLite's LIKE folds ASCII only)."""
+    from courses.search import refresh_search_vectors
+
+    CourseFactory(slug="ru", title="Формирующее оценивание на уроке")
+    CourseFactory(slug="burnout", summary="Профилактика ВЫГОРАНИЯ и выгорание педагога")
+    CourseFactory(slug="yo", description="Ёлочные игрушки и проектная работа")
+    CourseFactory(slug="uk", title="Формувальне оцінювання")
+    LessonFactory(module=ModuleFactory(course=CourseFactory(slug="uk-lesson", title="Урок")), title="інклюзія в класі")
+    CourseFactory(slug="none", title="Something else")
+    refresh_search_vectors()
+    assert sorted(slugs(client.get(CATALOGUE, {"q": query}))) == expected
