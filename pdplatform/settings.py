@@ -75,6 +75,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "pdplatform.middleware.ServerTimingMiddleware",
+    # a database or Redis outage raised in a view answers 503 with Retry-After (core/unavailable.py)
+    "core.unavailable.ServiceUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
