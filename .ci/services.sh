@@ -37,11 +37,12 @@ postgres_stop() {
   [ -d "$1/pgdata" ] && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$1/pgdata" -m fast -w stop >/dev/null 2>&1
 }
 
-# redis_start DIR PORT: an in-memory Redis (no persistence), waited for until it answers.
+# redis_start DIR PORT: a Redis that keeps its data across a restart in an append-only file in DIR/redis,
+# as docker-compose.yml runs it (queued tasks survive an outage), waited for until it answers.
 redis_start() {
   mkdir -p "$1/redis"
   if redis-cli -h 127.0.0.1 -p "$2" ping 2>/dev/null | grep -q PONG; then return 0; fi  # already up
-  redis-server --bind 127.0.0.1 --port "$2" --daemonize yes --save '' --appendonly no \
+  redis-server --bind 127.0.0.1 --port "$2" --daemonize yes --save '' --appendonly yes \
     --dir "$1/redis" --pidfile "$1/redis/redis.pid" --logfile "$1/redis/redis.log"
   until redis-cli -h 127.0.0.1 -p "$2" ping 2>/dev/null | grep -q PONG; do sleep 0.2; done
 }

@@ -1,10 +1,18 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.utils.translation import gettext_lazy as _
 
+from core.caching import cache_failures
 from core.i18n import in_language_of
 
 
 class AccountAdapter(DefaultAccountAdapter):
     """Mail goes out in the recipient's language, whatever the page's language was."""
+
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "sign_in_paused": _("Signing in is paused for a moment: the service that counts sign-in attempts is "
+                            "unavailable. Please try again in a minute."),
+    }
 
     def send_mail(self, template_prefix, email, context):
         user = context.get("user")
@@ -12,3 +20,12 @@ class AccountAdapter(DefaultAccountAdapter):
             return super().send_mail(template_prefix, email, context)
         with in_language_of(user):
             return super().send_mail(template_prefix, email, context)
+
+    def pre_authenticate(self, request, **credentials):
+        """Failed sign-ins are counted in the shared cache (allauth's rate limit). When it cannot count them
+        (Redis unreachable), signing in is refused rather than left unlimited to password guessing; every
+        other rate limit lets requests through while Redis is down (core/redis_cache.py)."""
+        failures = cache_failures()
+        super().pre_authenticate(request, **credentials)
+        if cache_failures() != failures:
+            raise self.validation_error("sign_in_paused")

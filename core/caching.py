@@ -95,8 +95,16 @@ def scope_token(*scopes: str) -> str:
     for key in keys:
         if key not in found:  # first use, or evicted: start it (add: a concurrent change wins)
             cache.add(key, uuid.uuid4().hex, None)
-            found[key] = cache.get(key)
+            # Still unknown (Redis unreachable, or evicted again): a token of this view alone, so what is
+            # rendered under it is never served to anyone, nor shared between people whose tokens are unknown.
+            found[key] = cache.get(key) or uuid.uuid4().hex
     return ".".join(str(found[key]) for key in keys)
+
+
+def cache_failures() -> int:
+    """How many cache operations of this thread did not reach the shared cache so far (always 0 for a
+    local-memory cache): code that must fail closed compares it before and after (core/redis_cache.py)."""
+    return getattr(cache, "failures", 0)
 
 
 def scopes_changed(*scopes: str) -> None:

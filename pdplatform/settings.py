@@ -76,6 +76,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "pdplatform.middleware.ServerTimingMiddleware",
+    # a database or Redis outage raised in a view answers 503 with Retry-After (core/unavailable.py)
+    "core.unavailable.ServiceUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -147,17 +149,26 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: Redis when REDIS_URL is set (shared by all processes), else local memory --------
 REDIS_URL = env("REDIS_URL")
+
+
+def redis_cache(url: str) -> dict:
+    """The shared cache on Redis. An outage of it is not an outage of the site: an operation that cannot
+    reach Redis within a second is logged and behaves as a miss (core/redis_cache.py, docs/decisions/0151)."""
+    return {"BACKEND": "core.redis_cache.FailSafeRedisCache", "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, "FAILURE_PAUSE": 5}}
+
+
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if PRODUCTION and not REDIS_URL:
     # A process-local cache would keep page-cache renewals, rate limits and sessions in one process
     # while gunicorn and the workers are several: refuse to start rather than serve stale pages.
     raise ImproperlyConfigured("DJANGO_ENV=production needs REDIS_URL: the cache must be shared by all processes.")
-# Sessions are read from the cache and written through to the database: no query per request to
-# find who is signed in, and nobody is signed out when the cache restarts.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database only: a page needs no Redis to know who is signed in, and a sign-out
+# made while Redis is down cannot come back from a cached copy when it returns (docs/decisions/0151).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Accounts --------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

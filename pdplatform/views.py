@@ -1,10 +1,13 @@
 """Pages that compose several apps (home, cabinet) and the platform's own endpoints."""
 
+import sys
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -16,6 +19,7 @@ from accounts.roles import Role
 from accounts.selectors import user_has_role
 from accounts.services import AccountError, user_set_language
 from core.caching import personal_cache
+from core.unavailable import is_outage, service_unavailable
 
 
 def home(request):
@@ -103,7 +107,11 @@ def error_403(request, exception=None):
 
 
 def error_500(request):
-    return render(request, "500.html", status=500)
+    """Rendered without the request: its context processors read the database, which may be what failed.
+    Called while the error is being handled, so a dependency that is down answers 503 (core/unavailable.py)."""
+    if is_outage(sys.exc_info()[1]):
+        return service_unavailable()
+    return HttpResponse(render_to_string("500.html"), status=500)
 
 
 def csrf_failure(request, reason=""):

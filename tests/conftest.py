@@ -1,11 +1,13 @@
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -13,6 +15,7 @@ from django.db import connection
 from pdplatform.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parent.parent
+REDIS_SERVER = "/usr/bin/redis-server"
 
 
 @pytest.fixture(autouse=True)
@@ -119,6 +122,42 @@ def wait_for(predicate, timeout: float = 60.0, interval: float = 0.2):
             return result
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout} s")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RedisServer:
+    """A private redis-server on its own port that a test stops and starts (an outage); its data survives a
+    restart (append-only file, as in docker-compose.yml)."""
+
+    def __init__(self, port: int, folder: Path):
+        self.port, self.folder, self.proc = port, folder, None
+
+    def start(self) -> "RedisServer":
+        self.proc = subprocess.Popen(
+            [REDIS_SERVER, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "yes",
+             "--appendfsync", "always", "--dir", str(self.folder), "--daemonize", "no"],
+            stdout=(self.folder / "redis.log").open("a"), stderr=subprocess.STDOUT,
+        )
+        client = redis.Redis(port=self.port)
+
+        def up():
+            try:
+                return client.ping()
+            except redis.ConnectionError:
+                return False
+
+        wait_for(up, timeout=30, interval=0.05)
+        return self
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()  # SIGTERM: redis flushes the append-only file and exits
+            self.proc.wait(timeout=30)
 
 
 @pytest.fixture(params=["locmem", "redis"])

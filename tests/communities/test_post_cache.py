@@ -76,8 +76,8 @@ def test_a_repeated_topic_view_is_served_whole_from_the_cache_until_something_in
     url = f"/communities/t/{topic.pk}/"
     client = reader(community)
     client.get(url)  # the first view sets the read marker; the page looks the same after it (nothing unread)
-    # user, topic (with the read marker and following), membership, posts' states, roles, unread badge
-    with django_assert_num_queries(6):
+    # session, user, topic (with the read marker and following), membership, posts' states, roles, unread badge
+    with django_assert_num_queries(7):
         assert "Ответ коллеги" in client.get(url).content.decode()
     services.post_create(topic=topic, author=second.author, body="Третий пост", reply_to=None, files=[])
     page = client.get(url).content.decode()

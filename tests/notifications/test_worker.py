@@ -8,7 +8,6 @@ queued work completes. Mails are counted in a directory the worker processes wri
 import os
 import shutil
 import socket
-import subprocess
 import tempfile
 from collections import Counter
 from datetime import timedelta
@@ -23,12 +22,11 @@ from django.utils import timezone
 from notifications.models import Notification, SentRecord
 from notifications.tasks import recover_pending, reminder_sweep, send_notification_email
 from pdplatform.celery import app as celery_app
-from tests.conftest import requires_broker, requires_postgres, wait_for
+from tests.conftest import REDIS_SERVER, RedisServer, free_port, requires_broker, requires_postgres, wait_for
 from tests.factories import UserFactory
 from tests.notifications.mailbox import read_mailbox
 
 RULE = "tests.notifications.rules.due_for_test_users"
-REDIS_SERVER = "/usr/bin/redis-server"
 
 pytestmark = [requires_postgres(), requires_broker, pytest.mark.celery_worker]
 
@@ -120,47 +118,12 @@ def test_reminder_sweeps_twice_concurrently_then_after_a_crash_send_each_reminde
     assert orphan.emailed_at is not None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class RedisServer:
-    """A private redis-server whose queued messages survive a restart (append-only file)."""
-
-    def __init__(self, port: int, folder: Path):
-        self.port, self.folder, self.proc = port, folder, None
-
-    def start(self) -> "RedisServer":
-        self.proc = subprocess.Popen(
-            [REDIS_SERVER, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "yes",
-             "--appendfsync", "always", "--dir", str(self.folder), "--daemonize", "no"],
-            stdout=(self.folder / "redis.log").open("a"), stderr=subprocess.STDOUT,
-        )
-        client = redis.Redis(port=self.port)
-
-        def up():
-            try:
-                return client.ping()
-            except redis.ConnectionError:
-                return False
-
-        wait_for(up, timeout=30, interval=0.05)
-        return self
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()  # SIGTERM: redis flushes the append-only file and exits
-            self.proc.wait(timeout=30)
-
-
 @pytest.fixture
 def private_redis(monkeypatch):
     if not os.path.exists(REDIS_SERVER):
         pytest.fail(f"{REDIS_SERVER} is needed for this test")
     folder = Path(tempfile.mkdtemp(prefix="pdp-redis-"))
-    server = RedisServer(_free_port(), folder).start()
+    server = RedisServer(free_port(), folder).start()
     url = f"redis://127.0.0.1:{server.port}/0"
     monkeypatch.setenv("CELERY_BROKER_URL", url)
     monkeypatch.setenv("CELERY_RESULT_BACKEND", url)

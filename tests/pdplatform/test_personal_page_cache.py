@@ -60,11 +60,12 @@ def learning():
 
 def test_a_repeated_cabinet_view_comes_from_the_cache(learning, django_assert_num_queries):
     first, page = _view(learning.client, reverse("cabinet"))
-    # a hit reads the user, their roles, their cohorts (the key) and the unread badge, nothing of the cabinet
-    with django_assert_num_queries(4):
+    # a hit reads the session, the user, their roles, their cohorts (the key) and the unread badge, nothing of
+    # the cabinet (sessions are in the database: docs/decisions/0151-redisfault-redis-outage.md)
+    with django_assert_num_queries(5):
         again = learning.client.get(reverse("cabinet")).content.decode()
     assert MAIN.search(again).group() == MAIN.search(page).group()
-    assert first > 4
+    assert first > 5
 
 
 def test_the_cache_can_be_turned_off(learning, settings):
