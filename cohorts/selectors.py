@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.selectors import schools_visible_to, user_has_role
+from core.fingerprint import fingerprint, mark_shared
 
 from .models import (
     Announcement,
@@ -25,6 +26,7 @@ from .models import (
     LiveSession,
     Question,
     Submission,
+    SubmissionVersion,
 )
 
 S = Enrollment.State
@@ -339,10 +341,37 @@ def review_queue(*, user, cohort_ids: list[int] | None = None) -> QuerySet[Submi
 def submission_for_reviewer(*, user, submission_id: int) -> Submission:
     return (
         Submission.objects.filter(enrollment__cohort__in=cohorts_managed_by(user).values("pk"))
-        .select_related("assignment", "enrollment__teacher", "enrollment__cohort", "similar_to__enrollment__teacher")
+        .select_related(
+            "assignment", "enrollment__teacher", "enrollment__cohort", "similar_to__enrollment__teacher",
+            "similar_to__enrollment__cohort",
+        )
         .prefetch_related("versions__review__reviewer")
         .get(pk=submission_id)
     )
+
+
+def copy_evidence(*, user, submission: Submission) -> dict | None:
+    """For the reviewer of a flagged answer: both answers side by side (latest versions), the passages
+    they share inside <mark>, every character of the teachers' text escaped. The matched answer may
+    belong to a cohort the reviewer does not manage (an earlier cohort of the course): its text is shown
+    as the evidence, its review page is linked only when the reviewer may open it."""
+    other = submission.similar_to
+    if other is None:
+        return None
+    texts = dict(
+        SubmissionVersion.objects.filter(submission_id__in=[submission.pk, other.pk])
+        .order_by("submission_id", "number")
+        .values_list("submission_id", "text")
+    )  # ordered by number: the latest version of each is the one kept
+    own_text, other_text = texts.get(submission.pk, ""), texts.get(other.pk, "")
+    shared = fingerprint(own_text) & fingerprint(other_text)
+    return {
+        "other": other,
+        "similarity_percent": round((submission.similarity or 0) * 100),
+        "other_reviewable": cohorts_managed_by(user).filter(pk=other.enrollment.cohort_id).exists(),
+        "own_html": mark_shared(own_text, shared),
+        "other_html": mark_shared(other_text, shared),
+    }
 
 
 def questions_for_curator(*, user, unanswered_only: bool = True) -> QuerySet[Question]:

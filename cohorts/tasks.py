@@ -4,6 +4,7 @@ import logging
 
 from celery import shared_task
 from django.core.exceptions import ValidationError
+from django.db import InterfaceError, OperationalError
 from django.db.models import F
 from django.utils import timezone
 
@@ -17,6 +18,7 @@ from .services import (
     enrollment_move,
     nomination_create,
 )
+from .services.copies import submission_check_copy
 from .services.learning import announcement_notify_all
 
 logger = logging.getLogger(__name__)
@@ -32,6 +34,21 @@ def expire_offers() -> int:
 @shared_task
 def announcement_notify(announcement_id: int) -> int:
     return announcement_notify_all(announcement_id=announcement_id)
+
+
+@shared_task(
+    ignore_result=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=8,
+)
+def submission_check_copy_run(submission_id: int) -> int | None:
+    """The copy check of a submitted version (queued on commit by submission_submit); the id of the
+    matched answer, or None. Quiet when the work is gone; a re-run records the same match."""
+    submission = submission_check_copy(submission_id=submission_id)
+    return submission.similar_to_id if submission is not None else None
 
 
 def _progress(operation_id: int, *, done: int = 0, failed: int = 0, message: str | None = None) -> None:

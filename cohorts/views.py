@@ -506,6 +506,7 @@ def review(request, submission_id: int):
         {
             "submission": submission,
             "versions": selectors.versions_with_changes(submission),
+            "evidence": selectors.copy_evidence(user=request.user, submission=submission),
             "form": form,
             "can_review": submission.state == Submission.State.SUBMITTED,
             "now": timezone.now(),

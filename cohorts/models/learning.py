@@ -3,7 +3,7 @@ announcements with read confirmation, and attendance of live sessions."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
@@ -58,6 +58,8 @@ class Submission(models.Model):
     reviewed_at = models.DateTimeField(_("last reviewed at"), null=True, blank=True)
     review_seen_at = models.DateTimeField(_("review seen by the teacher at"), null=True, blank=True)
     version_count = models.PositiveSmallIntegerField(_("versions"), default=0)
+    # The copy check (cohorts/services/copies.py, run by a worker after each version is submitted):
+    # the answer it most resembles and the share of this answer's phrases found there (0 to 1).
     similar_to = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -67,6 +69,8 @@ class Submission(models.Model):
         verbose_name=_("near-identical to"),
     )
     similarity = models.FloatField(_("similarity"), null=True, blank=True)
+    # The latest version's shingle hashes (core/fingerprint.py); empty until the check has run on it.
+    fingerprint = models.BinaryField(_("fingerprint"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["submitted_at", "id"]
@@ -77,6 +81,11 @@ class Submission(models.Model):
             models.CheckConstraint(
                 condition=Q(state__in=["submitted", "revise", "accepted"]), name="submission_state_known"
             ),
+            models.CheckConstraint(
+                condition=Q(similarity__isnull=True) | Q(similarity__gte=0, similarity__lte=1),
+                name="submission_similarity_0_to_1",
+            ),
+            models.CheckConstraint(condition=~Q(similar_to=F("id")), name="submission_not_similar_to_itself"),
         ]
 
     def __str__(self) -> str:

@@ -1,7 +1,6 @@
 """The learning flow: lesson marks, submissions and reviews, questions, announcements,
 attendance, and completion (evaluated right after each event that can change it)."""
 
-import difflib
 from datetime import timedelta
 from functools import partial
 
@@ -39,7 +38,6 @@ S = Enrollment.State
 
 # Types are read from the file's content, not its name. Plain text has no signature: see _check_file.
 ALLOWED_FILE_TYPES = {"pdf", "docx", "doc", "odt", "xlsx", "xls", "ods", "pptx", "ppt", "odp", "rtf", "jpg", "png", "zip"}
-SIMILARITY_THRESHOLD = 0.9
 
 
 def max_upload_bytes() -> int:
@@ -92,41 +90,6 @@ def _check_file(upload) -> str:
     raise CohortError(_("Files of this type are not accepted."))
 
 
-def _flag_similar(submission: Submission, text: str) -> None:
-    """Near-identical answers to the same assignment in the same cohort are flagged to the reviewer."""
-    text = " ".join(text.split()).lower()
-    if len(text) < 40:
-        return
-    others = (
-        SubmissionVersion.objects.filter(
-            submission__assignment_id=submission.assignment_id,
-            submission__enrollment__cohort_id=submission.enrollment.cohort_id,
-        )
-        .exclude(submission=submission)
-        .exclude(text="")
-        .order_by("-created_at")
-        .values_list("submission_id", "text")[:300]
-    )
-    best_id, best = None, 0.0
-    matcher = difflib.SequenceMatcher(autojunk=False)
-    matcher.set_seq2(text)
-    for other_id, other_text in others:
-        matcher.set_seq1(" ".join(other_text.split()).lower())
-        if matcher.real_quick_ratio() < SIMILARITY_THRESHOLD or matcher.quick_ratio() < SIMILARITY_THRESHOLD:
-            continue
-        ratio = matcher.ratio()
-        if ratio > best:
-            best_id, best = other_id, ratio
-    if best_id is not None and best >= SIMILARITY_THRESHOLD:
-        submission.similar_to_id, submission.similarity = best_id, round(best, 3)
-        Submission.objects.filter(pk=best_id, similar_to__isnull=True).update(
-            similar_to_id=submission.pk, similarity=round(best, 3)
-        )
-        learning_changed(*Submission.objects.filter(pk=best_id).values_list("enrollment_id", flat=True))
-    else:
-        submission.similar_to_id, submission.similarity = None, None
-
-
 @transaction.atomic
 def submission_submit(*, enrollment: Enrollment, assignment, text: str = "", upload=None) -> Submission:
     """A first version, or a new one after a "revise" decision; never after acceptance or while in review."""
@@ -153,14 +116,17 @@ def submission_submit(*, enrollment: Enrollment, assignment, text: str = "", upl
     submission.state = Submission.State.SUBMITTED
     submission.submitted_at = timezone.now()
     submission.version_count += 1
+    # The copy check of the new version runs in a worker after commit; until then nothing is flagged.
+    submission.similar_to, submission.similarity, submission.fingerprint = None, None, None
     submission.save()
     version = SubmissionVersion(submission=submission, number=submission.version_count, text=text)
     if upload is not None:
         version.file_name = (upload.name or "file")[-200:].replace("/", "_")
         version.file.save(upload.name or "file", upload, save=False)
     version.save()
-    _flag_similar(submission, text)
-    submission.save(update_fields=["similar_to", "similarity"])
+    from ..tasks import submission_check_copy_run
+
+    transaction.on_commit(partial(submission_check_copy_run.delay, submission.pk))
     return submission
 
 

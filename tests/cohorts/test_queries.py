@@ -92,3 +92,24 @@ def test_review_queue_queries_do_not_grow(client):
             )
         )
     assert counts[0] == counts[1], counts
+
+
+def test_review_page_of_a_flagged_answer_queries_do_not_grow(client, django_capture_on_commit_callbacks):
+    """The side-by-side copy evidence costs the same whatever the number of answers to the assignment."""
+    from .test_copy_detection import DISGUISED, ORIGINAL
+
+    curator = CuratorFactory()
+    client.force_login(curator)
+    counts = []
+    for size in (2, 12):
+        module = ModuleFactory()
+        assignment = AssignmentFactory(module=module)
+        cohort = CohortFactory(course=module.course, curators=[curator])
+        with django_capture_on_commit_callbacks(execute=True):
+            for i in range(size):
+                submission_submit(enrollment=EnrollmentFactory(cohort=cohort), assignment=assignment, text=f"{ORIGINAL} Вариант {i}.")
+            copy = submission_submit(enrollment=EnrollmentFactory(cohort=cohort), assignment=assignment, text=DISGUISED)
+        copy.refresh_from_db()
+        assert copy.similarity == 1.0
+        counts.append(_count(client, reverse("cohorts:review", args=[copy.pk])))
+    assert counts[0] == counts[1], counts

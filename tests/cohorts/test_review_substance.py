@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from cohorts.models import Review, Submission
 from cohorts.services import CohortError, review_submit, submission_submit
+from cohorts.tasks import submission_check_copy_run
 from tests.factories import CuratorFactory
 
 from .factories import AssignmentFactory, CohortFactory, EnrollmentFactory, ModuleFactory
@@ -71,6 +72,7 @@ def _flagged():
     first, curator = _submission(text)
     other = EnrollmentFactory(cohort=first.enrollment.cohort)
     second = submission_submit(enrollment=other, assignment=first.assignment, text=text)
+    submission_check_copy_run(second.pk)  # what the worker does after commit
     second.refresh_from_db()
     assert second.similar_to_id == first.pk
     return second, curator
