@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from .markup import render_markdown
+from core import markup
+
 from .models import Community, Event, Material, Membership, Post, Report, Topic
 
 
@@ -50,7 +51,7 @@ class MaterialAdmin(admin.ModelAdmin):
     readonly_fields = ["description_html", "rating_count", "rating_sum"]
 
     def save_model(self, request, obj, form, change):
-        obj.description_html = render_markdown(obj.description)  # the page shows only the sanitized HTML
+        obj.description_html = markup.render(obj.description, profile="post")  # the page shows only the sanitized HTML
         super().save_model(request, obj, form, change)
 
 
@@ -62,7 +63,7 @@ class EventAdmin(admin.ModelAdmin):
     readonly_fields = ["description_html", "registered_count"]
 
     def save_model(self, request, obj, form, change):
-        obj.description_html = render_markdown(obj.description) if obj.description.strip() else ""
+        obj.description_html = markup.render(obj.description, profile="post") if obj.description.strip() else ""
         if change:
             obj.sequence += 1
         super().save_model(request, obj, form, change)

@@ -9,8 +9,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from core import markup
+
 from . import services
-from .markup import render_markdown
 from .models import (
     Community,
     CommunityKind,
@@ -163,7 +164,8 @@ def seed(people: dict) -> None:
         created = []
         for author_index, body in posts:
             created.append(services._post_add(topic=topic, author=cast[author_index % len(cast)], body=body,
-                                              files=(), reply_to=created[0] if created else None))
+                                              body_html=markup.render(body, profile="post"), files=(),
+                                              reply_to=created[0] if created else None))
         for post in created[1:]:
             for reader in cast[:3]:
                 if reader.pk != post.author_id:
@@ -181,7 +183,7 @@ def seed(people: dict) -> None:
                 .order_by("user__email")]
         material = Material.objects.create(
             community=community, author=cast[1], title=title, kind=kind, description=description,
-            description_html=render_markdown(description), subject=subjects.get(subject), grade_from=grade_from,
+            description_html=markup.render(description, profile="post"), subject=subjects.get(subject), grade_from=grade_from,
             grade_to=grade_to,
         )
         material.tags.set(services._tags_from(tags))
@@ -191,7 +193,7 @@ def seed(people: dict) -> None:
         material.rating_count, material.rating_sum = len(ratings), sum(ratings)
         material.save(update_fields=["rating_count", "rating_sum"])
         text = "Спасибо, взяла в работу!" if slug != "mo-ukrainian" else "Дякую, дуже корисно!"
-        MaterialComment.objects.create(material=material, author=cast[2], body=text, body_html=render_markdown(text))
+        MaterialComment.objects.create(material=material, author=cast[2], body=text, body_html=markup.render(text, profile="post"))
 
     for slug, title, kind, in_days, capacity, place, url in EVENTS:
         community = communities[slug]
@@ -204,7 +206,7 @@ def seed(people: dict) -> None:
             defaults={"kind": kind, "starts_at": starts, "ends_at": starts + timedelta(hours=2),
                       "time_zone": "Europe/Kyiv" if slug == "mo-ukrainian" else "Europe/Moscow", "place": place,
                       "online_url": url, "capacity": capacity, "created_by": moderator,
-                      "description": description, "description_html": render_markdown(description)},
+                      "description": description, "description_html": markup.render(description, profile="post")},
         )
     past_start = (now - timedelta(days=14)).replace(hour=15, minute=0, second=0, microsecond=0)
     Event.objects.get_or_create(

@@ -27,7 +27,6 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .markup import mentioned_handles
 from .models import (
     Attachment,
     Community,
@@ -47,6 +46,7 @@ from .models import (
     TopicFollow,
     TopicRead,
 )
+from .text import mentioned_handles
 
 POSTS_PER_PAGE = 20
 
@@ -103,6 +103,14 @@ def community_catalogue_for(user, *, kind: str = "", query: str = "") -> QuerySe
     if query:
         qs = qs.filter(Q(name__icontains=query) | Q(description__icontains=query))
     return qs
+
+
+def may_post_somewhere(user) -> bool:
+    """Whether the user may write in at least one community (an active member, or a superuser): the
+    Markdown preview serves only them."""
+    if not _authenticated(user):
+        return False
+    return bool(user.is_superuser) or Membership.objects.filter(user=user, state=MemberState.ACTIVE).exists()
 
 
 def membership_of(user, community: Community) -> Membership | None:

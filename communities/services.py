@@ -3,7 +3,8 @@
 Rules: only active members write in a community (a closed one is joined by a moderator's approval);
 nobody posts in a locked or hidden topic except moderators; posts are numbered under the topic's row
 lock; event registration honours the limit under the event's row lock; user text is stored as typed
-and rendered once, sanitized, at write time; uploads are checked by content.
+and rendered once, sanitized, at write time (core/markup.py) BEFORE any transaction opens, so a slow text
+never holds a topic's row lock while others wait to reply; uploads are checked by content.
 """
 
 from __future__ import annotations
@@ -20,13 +21,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core import markup
 from core.caching import scopes_changed
 from core.i18n import in_language_of
 from notifications.services import notification_send
 
 from . import selectors
 from .files import UploadRefused, clean_display_name, inspect_upload
-from .markup import mentioned_handles, render_markdown
 from .models import (
     Attachment,
     Community,
@@ -48,6 +49,7 @@ from .models import (
     TopicFollow,
     TopicRead,
 )
+from .text import mentioned_handles
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +91,17 @@ def _clean_text(text: str, *, field: str, max_length: int) -> str:
         raise CommunityError(
             _("%(field)s is too long (at most %(max)d characters).") % {"field": field, "max": max_length}
         )
+    return text
+
+
+def _clean_markup(text: str, *, field: str, profile: str = "post") -> str:
+    """Text written in Markdown: not empty, within its kind's length (core/markup profiles)."""
+    try:
+        text = markup.check_length(text, profile=profile)
+    except ValidationError as exc:
+        raise CommunityError(exc.messages[0], code=exc.code) from exc
+    if not text:
+        raise CommunityError(_("%(field)s cannot be empty.") % {"field": field})
     return text
 
 
@@ -263,26 +276,29 @@ def membership_set_following(*, community: Community, user, level: str, watch_ne
 # --- topics and posts ------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def topic_create(*, community: Community, author, title: str, body: str, files: Sequence = ()) -> Topic:
-    """Members open topics; the first post carries the question. The author tracks the topic."""
+    """Members open topics; the first post carries the question. The author tracks the topic.
+    The question is rendered before the transaction opens (see the module's docstring)."""
     _require_member(author, community)
     title = _clean_text(title, field=_("Title"), max_length=200)
-    now = timezone.now()
-    topic = Topic.objects.create(community=community, title=title, author=author, last_post_at=now)
-    post = _post_add(topic=topic, author=author, body=body, files=files, reply_to=None)
-    transaction.on_commit(lambda: _queue_post_notifications(post.pk))
+    body = _clean_markup(body, field=_("Text"))
+    body_html = markup.render(body, profile="post")
+    with transaction.atomic():
+        topic = Topic.objects.create(community=community, title=title, author=author, last_post_at=timezone.now())
+        post = _post_add(topic=topic, author=author, body=body, body_html=body_html, files=files, reply_to=None)
+        transaction.on_commit(lambda: _queue_post_notifications(post.pk))
     return topic
 
 
-def _post_add(*, topic: Topic, author, body: str, files: Sequence, reply_to: Post | None, locked: bool = False) -> Post:
-    """`locked`: the caller holds the topic row locked (select_for_update) and passes that fresh row."""
-    body = _clean_text(body, field=_("Text"), max_length=20_000)
+def _post_add(*, topic: Topic, author, body: str, body_html: str, files: Sequence, reply_to: Post | None,
+              locked: bool = False) -> Post:
+    """Inside the caller's transaction, with the text already checked and rendered (never under the lock).
+    `locked`: the caller holds the topic row locked (select_for_update) and passes that fresh row."""
     if not locked:
         topic = Topic.objects.select_for_update().get(pk=topic.pk)
     number = topic.post_count + 1
     post = Post.objects.create(
-        topic=topic, number=number, author=author, body=body, body_html=render_markdown(body), reply_to=reply_to
+        topic=topic, number=number, author=author, body=body, body_html=body_html, reply_to=reply_to
     )
     if files:
         _attach_files(files=files, user=author, post=post)
@@ -295,19 +311,23 @@ def _post_add(*, topic: Topic, author, body: str, files: Sequence, reply_to: Pos
     return post
 
 
-@transaction.atomic
 def post_create(*, topic: Topic, author, body: str, reply_to: Post | None = None, files: Sequence = ()) -> Post:
-    """A reply. Members only; not in a locked or hidden topic (moderators excepted)."""
+    """A reply. Members only; not in a locked or hidden topic (moderators excepted).
+    Rendered first, then the transaction opens and the topic's row is locked only to number the post."""
     access = _require_member(author, topic.community)
-    locked = Topic.objects.select_for_update().get(pk=topic.pk)
-    if (locked.is_locked or locked.is_hidden) and not access.is_moderator:
-        raise CommunityError(_("This topic is closed for new replies."))
     if reply_to is not None and reply_to.topic_id != topic.pk:
         raise CommunityError(_("You can only reply to a post in the same topic."))
-    locked.community = topic.community
-    post = _post_add(topic=locked, author=author, body=body, files=files, reply_to=reply_to, locked=True)
-    if selectors.post_may_notify(post):
-        transaction.on_commit(lambda: _queue_post_notifications(post.pk))
+    body = _clean_markup(body, field=_("Text"))
+    body_html = markup.render(body, profile="post")
+    with transaction.atomic():
+        locked = Topic.objects.select_for_update().get(pk=topic.pk)
+        if (locked.is_locked or locked.is_hidden) and not access.is_moderator:
+            raise CommunityError(_("This topic is closed for new replies."))
+        locked.community = topic.community
+        post = _post_add(topic=locked, author=author, body=body, body_html=body_html, files=files, reply_to=reply_to,
+                         locked=True)
+        if selectors.post_may_notify(post):
+            transaction.on_commit(lambda: _queue_post_notifications(post.pk))
     return post
 
 
@@ -317,7 +337,6 @@ def _queue_post_notifications(post_id: int) -> None:
     post_notify.delay(post_id)
 
 
-@transaction.atomic
 def post_edit(*, post: Post, by, body: str) -> Post:
     """Authors edit their own posts (moderators any); the post shows an "edited" mark."""
     access = _access(by, post.topic.community)
@@ -327,11 +346,11 @@ def post_edit(*, post: Post, by, body: str) -> Post:
         raise CommunityError(_("Only members of this community can do this."))
     if post.topic.is_locked and not access.is_moderator:
         raise CommunityError(_("This topic is closed for new replies."))
-    body = _clean_text(body, field=_("Text"), max_length=20_000)
+    body = _clean_markup(body, field=_("Text"))
     if body == post.body:
         return post
     post.body = body
-    post.body_html = render_markdown(body)
+    post.body_html = markup.render(body, profile="post")  # before the write, outside any transaction
     post.edited_at = timezone.now()
     post.save(update_fields=["body", "body_html", "edited_at"])
     return post
@@ -561,7 +580,6 @@ def _tags_from(text: str) -> list[Tag]:
     return [Tag.objects.get_or_create(name=name)[0] for name in names[:10]]
 
 
-@transaction.atomic
 def material_create(
     *,
     community: Community,
@@ -578,19 +596,21 @@ def material_create(
     """Members share developments with at least a description; grades within 1-11, from ≤ to."""
     _require_member(author, community)
     title = _clean_text(title, field=_("Title"), max_length=200)
-    description = _clean_text(description, field=_("Description"), max_length=20_000)
+    description = _clean_markup(description, field=_("Description"))
     for grade in (grade_from, grade_to):
         if grade is not None and not 1 <= grade <= 11:
             raise CommunityError(_("Grades go from 1 to 11."))
     if grade_from is not None and grade_to is not None and grade_from > grade_to:
         raise CommunityError(_("“From grade” must not be above “to grade”."))
-    material = Material.objects.create(
-        community=community, author=author, title=title, kind=kind, description=description,
-        description_html=render_markdown(description), subject=subject, grade_from=grade_from, grade_to=grade_to,
-    )
-    material.tags.set(_tags_from(tags))
-    if files:
-        _attach_files(files=files, user=author, material=material)
+    description_html = markup.render(description, profile="post")
+    with transaction.atomic():
+        material = Material.objects.create(
+            community=community, author=author, title=title, kind=kind, description=description,
+            description_html=description_html, subject=subject, grade_from=grade_from, grade_to=grade_to,
+        )
+        material.tags.set(_tags_from(tags))
+        if files:
+            _attach_files(files=files, user=author, material=material)
     return material
 
 
@@ -616,11 +636,11 @@ def material_rate(*, material: Material, user, score: int) -> Material:
     return material
 
 
-@transaction.atomic
 def material_comment_add(*, material: Material, author, body: str) -> MaterialComment:
     _require_member(author, material.community)
     body = _clean_text(body, field=_("Comment"), max_length=5000)
-    return MaterialComment.objects.create(material=material, author=author, body=body, body_html=render_markdown(body))
+    body_html = markup.render(body, profile="post")
+    return MaterialComment.objects.create(material=material, author=author, body=body, body_html=body_html)
 
 
 # --- events --------------------------------------------------------------------------------------
@@ -638,28 +658,39 @@ def _event_check(*, starts_at, ends_at, time_zone: str, capacity: int | None) ->
         raise CommunityError(_("The number of places must be at least 1 (leave it empty for no limit)."))
 
 
-@transaction.atomic
 def event_create(*, community: Community, by, title: str, starts_at, ends_at, time_zone: str, kind: str = "webinar",
                  description: str = "", place: str = "", online_url: str = "", capacity: int | None = None) -> Event:
     """Moderators announce events of their community."""
     _require_moderator(by, community)
     title = _clean_text(title, field=_("Title"), max_length=200)
     _event_check(starts_at=starts_at, ends_at=ends_at, time_zone=time_zone, capacity=capacity)
+    description = _clean_markup(description, field=_("Description")) if (description or "").strip() else ""
     event = Event(
         community=community, created_by=by, title=title, kind=kind, description=description,
-        description_html=render_markdown(description) if description.strip() else "",
+        description_html=markup.render(description, profile="post") if description else "",
         starts_at=starts_at, ends_at=ends_at, time_zone=time_zone, place=place, online_url=online_url,
         capacity=capacity,
     )
-    event.full_clean()
-    event.save()
+    with transaction.atomic():
+        event.full_clean()
+        event.save()
     return event
 
 
-@transaction.atomic
 def event_update(*, event: Event, by, **fields) -> Event:
-    """Moderators change an event (e.g. add the recording); a limit below the registrations is refused."""
+    """Moderators change an event (e.g. add the recording); a limit below the registrations is refused.
+    A new description is rendered before the event's row is locked."""
     _require_moderator(by, event.community)
+    description_html = None
+    if "description" in fields:
+        description = fields["description"] or ""
+        fields["description"] = _clean_markup(description, field=_("Description")) if description.strip() else ""
+        description_html = markup.render(fields["description"], profile="post") if fields["description"] else ""
+    with transaction.atomic():
+        return _event_update_locked(event=event, fields=fields, description_html=description_html)
+
+
+def _event_update_locked(*, event: Event, fields: dict, description_html: str | None) -> Event:
     event = Event.objects.select_for_update().get(pk=event.pk)
     allowed = {"title", "kind", "description", "starts_at", "ends_at", "time_zone", "place", "online_url",
                "capacity", "recording_url"}
@@ -672,7 +703,8 @@ def event_update(*, event: Event, by, **fields) -> Event:
         raise CommunityError(
             _("%(count)d people are already registered; the limit cannot be lower.") % {"count": event.registered_count}
         )
-    event.description_html = render_markdown(event.description) if event.description.strip() else ""
+    if description_html is not None:
+        event.description_html = description_html
     event.sequence += 1
     event.full_clean()
     event.save()

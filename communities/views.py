@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.cache import cache
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +16,9 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core import markup
 from core.pagination import paginate
+from core.ratelimit import RateLimited, rate_limit_hit
 from core.templatetags.pd_cache import fragment_key, restore_token
 
 from . import ical, selectors, services
@@ -35,9 +37,9 @@ from .forms import (
     TopicFollowForm,
     TopicForm,
 )
-from .markup import quote_markdown, render_markdown
 from .models import Community, CommunityKind, FollowLevel, Membership, Post, Registration
 from .services import CommunityError
+from .text import quote_markdown
 
 
 def _get_or_404(fn, **kwargs):
@@ -478,9 +480,22 @@ def post_report(request, pk):
 @login_required
 @require_POST
 def markdown_preview(request):
-    """htmx live preview: exactly the HTML a post would get (rendered and sanitized)."""
+    """htmx live preview: exactly the HTML a post would get (rendered and sanitized). Only for members of
+    a community where they may post (403), and rate-limited per person (429): rendering costs CPU."""
+    if not selectors.may_post_somewhere(request.user):
+        raise PermissionDenied
+    try:
+        rate_limit_hit(action="preview", key=request.user.pk)
+    except RateLimited as exc:
+        response = render(request, "communities/_preview.html", {"error": exc.messages[0]}, status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
     text = request.POST.get("body") or request.POST.get("description") or ""
-    return render(request, "communities/_preview.html", {"html": render_markdown(text[:20_000])})
+    try:
+        text = markup.check_length(text, profile="post")
+    except ValidationError as exc:
+        return render(request, "communities/_preview.html", {"error": exc.messages[0]})
+    return render(request, "communities/_preview.html", {"html": markup.render(text, profile="post")})
 
 
 @login_required

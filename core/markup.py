@@ -1,8 +1,11 @@
 """The one way user text becomes HTML on this site: Markdown → HTML → sanitized.
 
 - Parsing: markdown-it-py (CommonMark plus tables and strikethrough). Its time grows linearly with the
-  input on every shape we know of (nested brackets, nested quotes, emphasis runs, long tables: see
-  bench/markdown_adversarial.py); raw HTML in the text is escaped, never passed through.
+  input on every shape we know of (nested brackets, nested quotes, emphasis runs, long tables, nested
+  lists: see bench/markup_adversarial.py); raw HTML in the text is escaped, never passed through.
+  Brackets nested deeper than `MAX_BRACKET_DEPTH` are plain text (`_deep_brackets`): markdown-it-py
+  tries every `[` as the start of a link label and scans ahead for it, which cost 1-2 s on 100 KB of
+  `[[[[`; past that depth no link can start, the text stays as written, and the run is passed in one step.
 - Sanitizing: nh3 with ONE allow-list (`ALLOWED_TAGS`, `ALLOWED_ATTRIBUTES`) and ONE link policy
   (`URL_SCHEMES`, `LINK_REL`, images only from this site's attachments or https).
 - Profiles (`PROFILES`) differ only in what the kinds of text need: their length limit, whether a
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from html import unescape
 
@@ -25,6 +29,7 @@ import nh3
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "strong", "em", "b", "i", "s", "del", "code", "pre", "blockquote",
@@ -65,9 +70,64 @@ PROFILES = {
 }
 
 
+# No honest text nests links or brackets this deep; markdown-it-py itself gives up nested labels at 20.
+MAX_BRACKET_DEPTH = 16
+_BRACKET_RUNS = re.compile(r"\[+|\]+")
+
+
+def _deep_runs(src: str) -> tuple[list[int], list[int]]:
+    """Where `[` is opened inside MAX_BRACKET_DEPTH open ones: (starts, ends) of those stretches, sorted.
+    One pass over the runs of brackets; a text with few `[` costs one str.count."""
+    starts: list[int] = []
+    ends: list[int] = []
+    if src.count("[") <= MAX_BRACKET_DEPTH:
+        return starts, ends
+    depth = 0
+    for match in _BRACKET_RUNS.finditer(src):
+        start, end = match.span()
+        if src[start] == "[":
+            if depth + end - start > MAX_BRACKET_DEPTH:
+                starts.append(start + max(0, MAX_BRACKET_DEPTH - depth))
+                ends.append(end)
+            depth += end - start
+        else:
+            depth = max(0, depth - (end - start))
+    return starts, ends
+
+
+def _deep_brackets(state: StateInline, silent: bool) -> bool:
+    """An inline rule before `link`: a `[` (or `![`) too deep to start a link is text.
+
+    Inside a label scan (silent) it ends the scan at once, as markdown-it-py does past its own nesting
+    limit; in the text it takes the whole run of such brackets as one piece of text."""
+    pos, src = state.pos, state.src
+    if src[pos] == "[":
+        at = pos
+    elif src[pos] == "!" and src.startswith("[", pos + 1):
+        at = pos + 1
+    else:
+        return False
+    runs = state.__dict__.get("_deep_runs")
+    if runs is None:
+        runs = state._deep_runs = _deep_runs(src)  # once per inline block (paragraph, table cell)
+    starts, ends = runs
+    index = bisect_right(starts, at) - 1
+    if index < 0 or at >= ends[index]:
+        return False
+    if silent:
+        state.pos = state.posMax
+        return True
+    end = min(ends[index], state.posMax)
+    state.pending += src[pos:end]
+    state.pos = end
+    return True
+
+
 def _parser(*, breaks: bool) -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False, "breaks": breaks})
-    return parser.enable(["table", "strikethrough"])
+    parser.enable(["table", "strikethrough"])
+    parser.inline.ruler.before("link", "deep_brackets", _deep_brackets)
+    return parser
 
 
 _PARSERS = {False: _parser(breaks=False), True: _parser(breaks=True)}

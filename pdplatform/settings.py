@@ -197,6 +197,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 # A teacher who signs up with a used address must be told so plainly (issue requirement).
 ACCOUNT_PREVENT_ENUMERATION = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[pdplatform] "
+# Per-user write limits (core/ratelimit.py): action=COUNT/PERIOD, PERIOD one of s, m, h, d (e.g. 5/10m).
+RATE_LIMITS = env("PDP_RATE_LIMITS", "preview=30/m,post=10/m,topic=5/m")
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env("LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
 }

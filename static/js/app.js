@@ -4,3 +4,11 @@ document.addEventListener("htmx:afterSwap", function (event) {
     event.detail.target.value = "";
   }
 });
+
+// The Markdown preview answers 429 (too many previews) with a message to show in place of the preview.
+document.addEventListener("htmx:beforeSwap", function (event) {
+  if (event.detail.xhr.status === 429 && event.detail.target && event.detail.target.id === "md-preview") {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});

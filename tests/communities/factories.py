@@ -5,7 +5,6 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from communities.markup import render_markdown
 from communities.models import (
     Community,
     CommunityKind,
@@ -17,7 +16,13 @@ from communities.models import (
     Post,
     Topic,
 )
+from core import markup
 from tests.factories import TeacherFactory
+
+
+def post_html(text: str) -> str:
+    """What the services store for a member's text."""
+    return markup.render(text, profile="post")
 
 
 class CommunityFactory(factory.django.DjangoModelFactory):
@@ -59,7 +64,7 @@ class PostFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: n + 1)
     author = factory.SubFactory(TeacherFactory)
     body = "Hello **colleagues**"
-    body_html = factory.LazyAttribute(lambda o: render_markdown(o.body))
+    body_html = factory.LazyAttribute(lambda o: post_html(o.body))
 
 
 class MaterialFactory(factory.django.DjangoModelFactory):
@@ -70,7 +75,7 @@ class MaterialFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(TeacherFactory)
     title = factory.Sequence(lambda n: f"Lesson plan {n}")
     description = "A lesson about fractions."
-    description_html = factory.LazyAttribute(lambda o: render_markdown(o.description))
+    description_html = factory.LazyAttribute(lambda o: post_html(o.description))
 
 
 class EventFactory(factory.django.DjangoModelFactory):

@@ -21,7 +21,7 @@ def test_member_reads_and_writes_through_the_api(client):
     reply = client.post("/api/v1/community-posts/", {"topic": topic_id, "body": "reply"}, content_type="application/json")
     assert reply.status_code == 201 and reply.json()["number"] == 2
     posts = client.get("/api/v1/community-posts/", {"topic": topic_id}).json()["results"]
-    assert [p["body_html"] for p in posts] == ["<p><strong>bold</strong> </p>", "<p>reply</p>"]
+    assert [p["body_html"] for p in posts] == ["<p><strong>bold</strong> &lt;script&gt;x&lt;/script&gt;</p>\n", "<p>reply</p>\n"]
     topics = client.get("/api/v1/community-topics/", {"community": "api-club"}).json()["results"]
     assert [t["title"] for t in topics] == ["Via API"]
 

@@ -6,10 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from communities.markup import render_markdown
 from communities.models import Attachment, Post, Reaction, Topic, TopicRead
 
-from .factories import PNG, CommunityFactory, EventFactory, TopicFactory, member
+from .factories import PNG, CommunityFactory, EventFactory, TopicFactory, member, post_html
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +17,7 @@ def _topic_with_posts(community, authors, n: int) -> Topic:
     topic = TopicFactory(community=community, author=authors[0], title=f"Topic with {n} posts about fractions")
     posts = [
         Post(topic=topic, number=i, author=authors[i % len(authors)], body=f"fractions answer {i}",
-             body_html=render_markdown(f"fractions answer {i}"))
+             body_html=post_html(f"fractions answer {i}"))
         for i in range(1, n + 1)
     ]
     Post.objects.bulk_create(posts, batch_size=500)

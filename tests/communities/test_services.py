@@ -31,7 +31,7 @@ def test_topic_and_replies_are_numbered_and_mark_the_author_read():
     reply = services.post_create(topic=topic, author=other, body="With pizza")
     topic.refresh_from_db()
     assert topic.post_count == 2 and reply.number == 2
-    assert Post.objects.get(topic=topic, number=1).body_html == "<p>How do you <em>start</em>?</p>"
+    assert Post.objects.get(topic=topic, number=1).body_html == "<p>How do you <em>start</em>?</p>\n"
     assert TopicRead.objects.get(topic=topic, user=other).last_read_number == 2
     assert TopicRead.objects.get(topic=topic, user=author).last_read_number == 1
 
@@ -64,7 +64,7 @@ def test_edit_marks_edited_and_only_author_or_moderator():
         services.post_edit(post=post, by=other, body="hacked")
     services.post_edit(post=post, by=author, body="new **text**")
     post.refresh_from_db()
-    assert post.edited_at is not None and post.body_html == "<p>new <strong>text</strong></p>"
+    assert post.edited_at is not None and post.body_html == "<p>new <strong>text</strong></p>\n"
 
 
 def test_useful_toggles_and_not_on_own_post():

@@ -112,3 +112,34 @@ def test_demo_texts_render_as_the_old_renderer_did():
     assert len(texts) == len(recorded["signatures"])
     for text, expected in zip(texts, recorded["signatures"], strict=True):
         assert _signature(markup.render(text, profile="post")) == expected
+
+
+def _parse_steps(monkeypatch, text: str) -> int:
+    """How many times markdown-it-py's inline parser tried the rules at one position while scanning a label."""
+    from markdown_it.parser_inline import ParserInline
+
+    steps = 0
+    original = ParserInline.skipToken
+
+    def counted(self, state):
+        nonlocal steps
+        steps += 1
+        return original(self, state)
+
+    monkeypatch.setattr(ParserInline, "skipToken", counted)
+    markup._render.cache_clear()
+    markup.render(text, profile="lesson")
+    return steps
+
+
+def test_nested_brackets_cost_a_bounded_number_of_label_steps(monkeypatch):
+    """100 KB of `[[[[` took 1-2 s: every `[` started a label scan that tried 20 levels of nesting."""
+    for text in ("[" * SIZE, _adversarial(SIZE)["nested brackets"][:SIZE]):
+        assert _parse_steps(monkeypatch, text) <= 2 * markup.MAX_BRACKET_DEPTH ** 2
+
+
+def test_deep_brackets_stay_text_and_ordinary_nesting_still_links():
+    assert markup.render("[" * 40 + "a](https://x.org)", profile="post") == "<p>" + "[" * 40 + "a](https://x.org)</p>\n"
+    assert markup.render("![" * 30 + "x", profile="post") == "<p>" + "![" * 30 + "x</p>\n"
+    assert markup.render("[[a](https://x.org)] and [[[b]]]", profile="post") == (
+        '<p>[<a href="https://x.org" rel="nofollow ugc noopener">a</a>] and [[[b]]]</p>\n')
