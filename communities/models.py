@@ -6,7 +6,6 @@ capacities, ratings 1-5. Rules that need more than one row (capacity, locked top
 communities) are enforced in services.py under row locks.
 """
 
-import uuid
 import zoneinfo
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Subject
+from core.uploads import CheckedFileField
 
 
 def validate_time_zone(value: str) -> None:
@@ -319,8 +319,9 @@ class MaterialComment(models.Model):
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
-    # The stored name is generated; the uploaded name is kept only as display text.
-    return f"communities/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{instance.extension}"
+    # `filename` is the <random>.<extension read from the content> that CheckedFileField made; the
+    # uploaded name is kept only as display text (original_name).
+    return f"communities/{timezone.now():%Y/%m}/{filename}"
 
 
 class Attachment(models.Model):
@@ -331,7 +332,7 @@ class Attachment(models.Model):
         Material, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
     )
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    file = models.FileField(upload_to=attachment_path, max_length=200)
+    file = CheckedFileField(upload_to=attachment_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(max_length=100)
     extension = models.CharField(max_length=10)

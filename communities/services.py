@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -24,10 +25,10 @@ from django.utils.translation import gettext as _
 from core import markup
 from core.caching import scopes_changed
 from core.i18n import in_language_of
+from core.uploads import DOCUMENTS, IMAGES, UploadRefused, inspect_upload
 from notifications.services import notification_send
 
 from . import selectors
-from .files import UploadRefused, clean_display_name, inspect_upload
 from .models import (
     Attachment,
     Community,
@@ -54,6 +55,8 @@ from .text import mentioned_handles
 logger = logging.getLogger(__name__)
 
 MAX_ATTACHMENTS = 5
+# What an attachment may be, read from its content (core/uploads.py).
+ATTACHMENT_KINDS = (IMAGES | DOCUMENTS) - {"rtf"}
 
 
 class CommunityError(ValidationError):
@@ -108,25 +111,27 @@ def _clean_markup(text: str, *, field: str, profile: str = "post") -> str:
 def _attach_files(*, files: Sequence, user, post: Post | None = None, material: Material | None = None) -> None:
     if len(files) > MAX_ATTACHMENTS:
         raise CommunityError(_("At most %(count)d files can be attached.") % {"count": MAX_ATTACHMENTS})
+    max_bytes = int(getattr(settings, "COMMUNITIES_MAX_UPLOAD_SIZE", 10 * 1024 * 1024))
     checked = []
     for upload in files:
         try:
-            content_type, extension, is_image = inspect_upload(upload)
+            checked.append((upload, inspect_upload(upload, allowed=ATTACHMENT_KINDS, max_bytes=max_bytes)))
         except UploadRefused as exc:
             raise CommunityError(exc.messages[0]) from exc
-        checked.append((upload, content_type, extension, is_image))
-    for upload, content_type, extension, is_image in checked:
+    for upload, check in checked:
+        # Stored as <random>.<checked extension> (CheckedFileField); the checked content type is kept
+        # for serving, the user's name only as display text.
         attachment = Attachment(
             post=post,
             material=material,
             uploaded_by=user,
-            original_name=clean_display_name(upload.name),
-            content_type=content_type,
-            extension=extension,
-            size=upload.size,
-            is_image=is_image,
+            original_name=check.display_name,
+            content_type=check.content_type,
+            extension=check.extension,
+            size=check.size,
+            is_image=check.is_image,
         )
-        attachment.file.save("upload", upload, save=False)
+        attachment.file.save(check.display_name, upload, save=False)
         attachment.save()
 
 

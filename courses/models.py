@@ -2,13 +2,14 @@
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.core.validators import FileExtensionValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Level as SchoolLevelRow
 from accounts.models import Subject
+from core.uploads import CheckedFileField
 
 from .validators import (
     http_url_validator,
@@ -91,11 +92,8 @@ class Course(models.Model):
     authors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="authored_courses", verbose_name=_("authors")
     )
-    cover = models.ImageField(
-        _("cover image"),
-        upload_to="courses/covers/",
-        blank=True,
-        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"]), validate_cover_upload],
+    cover = CheckedFileField(
+        _("cover image"), upload_to="courses/covers/", blank=True, validators=[validate_cover_upload]
     )
     previous_version = models.ForeignKey(
         "self",
@@ -173,13 +171,10 @@ class Lesson(models.Model):
         validators=[http_url_validator],
         help_text=_("An http(s) link; YouTube, Vimeo and RuTube links are shown embedded."),
     )
-    video_file = models.FileField(
-        _("video file"),
-        upload_to="courses/videos/",
-        blank=True,
-        validators=[FileExtensionValidator(["mp4", "webm"]), validate_video_upload],
+    video_file = CheckedFileField(
+        _("video file"), upload_to="courses/videos/", blank=True, validators=[validate_video_upload]
     )
-    material = models.FileField(
+    material = CheckedFileField(
         _("material"), upload_to="courses/materials/", blank=True, validators=[validate_material_upload]
     )
     hours = models.DecimalField(_("academic hours"), max_digits=5, decimal_places=1, default=1)

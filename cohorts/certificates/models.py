@@ -4,10 +4,11 @@ code, the facts as they were at issuance, and the PDF rendered once from a templ
 import uuid
 
 from django.conf import settings
-from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from core.uploads import CheckedFileField, UploadCheck
 
 from ..models.cohort import Cohort
 from ..models.enrollment import Enrollment
@@ -35,8 +36,12 @@ def default_layout() -> dict:
 
 
 def background_upload_to(instance, filename: str) -> str:
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"cohorts/certificate_templates/{uuid.uuid4().hex}.{ext[:5]}"
+    # `filename` is the <random>.<extension read from the content> that CheckedFileField made.
+    return f"cohorts/certificate_templates/{filename}"
+
+
+BACKGROUND_KINDS = ("jpg", "png", "pdf")
+BACKGROUND_MAX_BYTES = 10 * 1024 * 1024
 
 
 def certificate_upload_to(instance, filename: str) -> str:
@@ -48,11 +53,11 @@ class CertificateTemplate(models.Model):
     """A page design methodologists choose in the admin: background plus positioned fields."""
 
     name = models.CharField(_("name"), max_length=200)
-    background = models.FileField(
+    background = CheckedFileField(
         _("background (image or PDF)"),
         upload_to=background_upload_to,
         blank=True,
-        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "pdf"])],
+        validators=[UploadCheck(allowed=BACKGROUND_KINDS, max_bytes=BACKGROUND_MAX_BYTES)],
         help_text=_("A4 landscape. Empty: a plain white page with a frame."),
     )
     layout = models.JSONField(

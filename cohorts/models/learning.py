@@ -8,6 +8,8 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import CheckedFileField
+
 from .cohort import Cohort, LiveSession
 from .enrollment import Enrollment
 
@@ -31,11 +33,8 @@ class LessonProgress(models.Model):
 
 
 def submission_upload_to(instance, filename: str) -> str:
-    # The user's filename is never trusted: only the checked extension is kept.
-    import uuid
-
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"cohorts/submissions/{uuid.uuid4().hex}.{ext[:8]}"
+    # `filename` is the <random>.<extension read from the content> that CheckedFileField made.
+    return f"cohorts/submissions/{filename}"
 
 
 class Submission(models.Model):
@@ -98,7 +97,7 @@ class SubmissionVersion(models.Model):
     )
     number = models.PositiveSmallIntegerField(_("version"))
     text = models.TextField(_("answer"), blank=True)
-    file = models.FileField(_("file"), upload_to=submission_upload_to, blank=True)
+    file = CheckedFileField(_("file"), upload_to=submission_upload_to, blank=True)
     file_name = models.CharField(_("file name"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
 

@@ -4,7 +4,6 @@ attendance, and completion (evaluated right after each event that can change it)
 from datetime import timedelta
 from functools import partial
 
-import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cohorts.scopes import learning_changed
-from core import markup
+from core import markup, uploads
+from core.uploads import CheckedUpload, UploadRefused, inspect_upload
 
 from ..models import (
     REVIEW_COMMENT_MAX_CHARS,
@@ -36,8 +36,8 @@ from .notify import lazy_format, notify
 
 S = Enrollment.State
 
-# Types are read from the file's content, not its name. Plain text has no signature: see _check_file.
-ALLOWED_FILE_TYPES = {"pdf", "docx", "doc", "odt", "xlsx", "xls", "ods", "pptx", "ppt", "odp", "rtf", "jpg", "png", "zip"}
+# What a submitted file may be, read from its content (core/uploads.py); plain text is stored as .txt.
+SUBMISSION_FILE_KINDS = uploads.DOCUMENTS | {"jpg", "png", "zip", "txt"}
 
 
 def max_upload_bytes() -> int:
@@ -66,28 +66,11 @@ def lesson_mark_done(*, enrollment: Enrollment, lesson, done: bool = True) -> No
         LessonProgress.objects.filter(enrollment=enrollment, lesson=lesson).delete()
 
 
-def _check_file(upload) -> str:
-    """Returns the checked extension; raises when the file is too large or of a forbidden type."""
-    if upload.size > max_upload_bytes():
-        raise CohortError(
-            _("The file is too large (at most %(mb)s MB).") % {"mb": max_upload_bytes() // (1024 * 1024)}
-        )
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is not None:
-        if kind.extension not in ALLOWED_FILE_TYPES:
-            raise CohortError(_("Files of this type are not accepted (%(type)s).") % {"type": kind.mime})
-        return kind.extension
-    name = (upload.name or "").lower()
-    if name.endswith((".txt", ".md", ".csv")) and b"\x00" not in head:
-        try:
-            head.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            if len(head) < 8192:  # a cut multi-byte character at the end of a full block is fine
-                raise CohortError(_("Files of this type are not accepted.")) from exc
-        return name.rsplit(".", 1)[-1]
-    raise CohortError(_("Files of this type are not accepted."))
+def _check_file(upload) -> CheckedUpload:
+    try:
+        return inspect_upload(upload, allowed=SUBMISSION_FILE_KINDS, max_bytes=max_upload_bytes())
+    except UploadRefused as exc:
+        raise CohortError(exc.messages[0]) from exc
 
 
 @transaction.atomic
@@ -103,8 +86,7 @@ def submission_submit(*, enrollment: Enrollment, assignment, text: str = "", upl
         raise CohortError(_("Please attach a file."))
     if kind == "text" and upload is not None:
         raise CohortError(_("This assignment takes a text answer only."))
-    if upload is not None:
-        _check_file(upload)
+    checked = _check_file(upload) if upload is not None else None
     submission = Submission.objects.select_for_update().filter(enrollment=enrollment, assignment=assignment).first()
     if submission is not None:
         if submission.state == Submission.State.ACCEPTED:
@@ -120,9 +102,10 @@ def submission_submit(*, enrollment: Enrollment, assignment, text: str = "", upl
     submission.similar_to, submission.similarity, submission.fingerprint = None, None, None
     submission.save()
     version = SubmissionVersion(submission=submission, number=submission.version_count, text=text)
-    if upload is not None:
-        version.file_name = (upload.name or "file")[-200:].replace("/", "_")
-        version.file.save(upload.name or "file", upload, save=False)
+    if checked is not None:
+        # Stored as <random>.<checked extension> (CheckedFileField); the user's name is display text only.
+        version.file_name = checked.display_name
+        version.file.save(checked.display_name, upload, save=False)
     version.save()
     from ..tasks import submission_check_copy_run
 

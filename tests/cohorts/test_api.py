@@ -73,7 +73,7 @@ def test_submissions_are_private_and_checked(api):
         {"enrollment": mine.pk, "assignment": assignment.pk, "text": "mine", "file": SimpleUploadedFile("x.pdf", b"MZ\x90\x00" * 10)},
         format="multipart",
     )
-    assert bad.status_code == 400 and "not accepted" in bad.json()["detail"]
+    assert bad.status_code == 400 and "is not an accepted file type" in bad.json()["detail"]
     good = api.post(
         "/api/v1/submissions/",
         {"enrollment": mine.pk, "assignment": assignment.pk, "text": "mine", "file": SimpleUploadedFile("x.pdf", b"%PDF-1.4 y")},

@@ -263,7 +263,7 @@ def test_file_type_and_size_are_checked(settings):
     assignment.submission_kind = "file"
     assignment.save()
     exe = SimpleUploadedFile("work.pdf", b"MZ\x90\x00" + b"\x00" * 100)
-    with pytest.raises(CohortError, match="not accepted"):
+    with pytest.raises(CohortError, match="is not an accepted file type"):
         submission_submit(enrollment=enrollment, assignment=assignment, upload=exe)
     settings.COHORTS_SUBMISSION_MAX_BYTES = 10
     pdf = SimpleUploadedFile("work.pdf", b"%PDF-1.4\n" + b"x" * 100)

@@ -105,7 +105,7 @@ def test_executable_disguised_as_pdf_refused_through_the_form(client):
         "title": "My plan", "body": "see the file", "files": [SimpleUploadedFile("plan.pdf", EXE, "application/pdf")],
     })
     assert response.status_code == 200
-    assert "is not an image, PDF or office document" in response.content.decode()
+    assert "is not an accepted file type" in response.content.decode()
     assert not Topic.objects.exists() and not Attachment.objects.exists()
 
 

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from courses import services
 from courses.models import Assignment, Competency, CompetencyArea, Course, Lesson, Module
 from courses.validators import validate_cover_upload, validate_material_upload
+from tests import upload_samples as samples
 from tests.factories import MethodologistFactory, TeacherFactory, UserFactory
 
 from .factories import CompetencyFactory, CourseFactory, LessonFactory, ModuleFactory, course_with_structure
@@ -144,10 +145,7 @@ def test_lesson_embed_url_for_known_hosts():
     assert LessonFactory.build(video_url="https://example.org/v.mp4").embed_url == ""
 
 
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
-)
+PNG = samples.PNG  # a real image: the check decodes it
 
 
 def test_upload_checks_the_content_not_the_name():
