@@ -14,18 +14,22 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
+    TextField,
     Value,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+
+from core.search import fold_text
 
 from .models import (
     Attachment,
@@ -101,7 +105,7 @@ def community_catalogue_for(user, *, kind: str = "", query: str = "") -> QuerySe
     if kind:
         qs = qs.filter(kind=kind)
     if query:
-        qs = qs.filter(Q(name__icontains=query) | Q(description__icontains=query))
+        qs = qs.filter(Q(name__fold=query) | Q(description__fold=query))
     return qs
 
 
@@ -319,7 +323,7 @@ def topic_suggestions(user, *, community: Community, title: str, limit: int = 5)
             return []
         condition = Q()
         for word in words:
-            condition |= Q(title__icontains=word)
+            condition |= Q(title__fold=word)
         qs = qs.filter(condition).order_by("-last_post_at")
     return list(qs.select_related("community")[:limit])
 
@@ -355,9 +359,12 @@ def post_search(user, *, query: str, limit: int = 20) -> list[Post]:
     if _on_postgres():
         from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 
-        search_query = SearchQuery(query, search_type="websearch", config="simple")
-        vector = SearchVector("topic__title", weight="A", config="simple") + SearchVector(
-            "body", weight="B", config="simple"
+        def folded(field):  # ё read as е on both sides, as core/search.py does for the substring match
+            return Func(F(field), Value("Ёё"), Value("Ее"), function="translate", output_field=TextField())
+
+        search_query = SearchQuery(fold_text(query), search_type="websearch", config="simple")
+        vector = SearchVector(folded("topic__title"), weight="A", config="simple") + SearchVector(
+            folded("body"), weight="B", config="simple"
         )
         results = list(
             qs.annotate(rank=SearchRank(vector, search_query))
@@ -381,7 +388,7 @@ def post_search(user, *, query: str, limit: int = 20) -> list[Post]:
         return results
     condition = Q()
     for word in words:
-        condition &= Q(body__icontains=word) | Q(topic__title__icontains=word)
+        condition &= Q(body__fold=word) | Q(topic__title__fold=word)
     results = list(qs.filter(condition).order_by("-created_at")[:limit])
     for post in results:
         post.snippet = _highlight(_plain_snippet(post.body, words))
