@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.SuperuserAdminMFAMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -189,6 +191,12 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": env("LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
 }
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+# Second factor (allauth.mfa): an authenticator app (TOTP) with recovery codes, optional for anyone
+# at /accounts/2fa/; staff sign in to the admin through allauth (pdplatform/urls.py), so it holds there.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "pdplatform"
+# Superusers reach the admin only once they have an authenticator (accounts/middleware.py).
+ADMIN_REQUIRE_MFA_FOR_SUPERUSERS = env_bool("ADMIN_REQUIRE_MFA_FOR_SUPERUSERS", PRODUCTION)
 
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "en"
