@@ -184,8 +184,12 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
-# A teacher who signs up with a used address must be told so plainly (issue requirement).
-ACCOUNT_PREVENT_ENUMERATION = False
+# Nobody learns from a page whether an address has an account: password reset shows the same "sent"
+# page for any address (an unknown one gets a mail saying there is no account there), and sign-up with
+# a used address shows the usual "confirm your address" page while its owner gets a mail about it.
+# With mandatory verification True behaves at sign-up as "strict" does, and keeps addresses unique.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[pdplatform] "
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env("LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
