@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from core.caching import cache_failures
 from core.i18n import in_language_of
 
+from .models import User
+
 
 class AccountAdapter(DefaultAccountAdapter):
     """Mail goes out in the recipient's language, whatever the page's language was."""
@@ -15,8 +17,9 @@ class AccountAdapter(DefaultAccountAdapter):
     }
 
     def send_mail(self, template_prefix, email, context):
-        user = context.get("user")
-        if user is None:  # a mail to an address with no account: the language of the page that asked
+        # "Someone tried to sign up with your address" carries no user: its owner's language still applies.
+        user = context.get("user") or User.objects.filter(email__iexact=email).only("preferred_language").first()
+        if user is None:  # an address with no account: the language of the page that asked
             return super().send_mail(template_prefix, email, context)
         with in_language_of(user):
             return super().send_mail(template_prefix, email, context)

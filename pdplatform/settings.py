@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -89,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.SuperuserAdminMFAMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -194,8 +196,12 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
-# A teacher who signs up with a used address must be told so plainly (issue requirement).
-ACCOUNT_PREVENT_ENUMERATION = False
+# Nobody learns from a page whether an address has an account: password reset shows the same "sent"
+# page for any address (an unknown one gets a mail saying there is no account there), and sign-up with
+# a used address shows the usual "confirm your address" page while its owner gets a mail about it.
+# With mandatory verification True behaves at sign-up as "strict" does, and keeps addresses unique.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[pdplatform] "
 # Per-user write limits (core/ratelimit.py): action=COUNT/PERIOD, PERIOD one of s, m, h, d (e.g. 5/10m).
 RATE_LIMITS = env("PDP_RATE_LIMITS", "preview=30/m,post=10/m,topic=5/m")
@@ -203,6 +209,12 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": env("LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
 }
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+# Second factor (allauth.mfa): an authenticator app (TOTP) with recovery codes, optional for anyone
+# at /accounts/2fa/; staff sign in to the admin through allauth (pdplatform/urls.py), so it holds there.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "pdplatform"
+# Superusers reach the admin only once they have an authenticator (accounts/middleware.py).
+ADMIN_REQUIRE_MFA_FOR_SUPERUSERS = env_bool("ADMIN_REQUIRE_MFA_FOR_SUPERUSERS", PRODUCTION)
 
 # --- Internationalisation --------------------------------------------------------------------
 # Russian first: the site's default language; a person's own language is stored at sign-up (core/i18n.py).
@@ -355,8 +367,15 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# How many proxies of ours stand before gunicorn (0: clients connect to it directly). This one number
+# decides which X-Forwarded-For entry is the client's address (the last N-th: what our outermost proxy
+# saw; allauth's per-IP limits count it) and whether X-Forwarded-Proto says HTTPS. With 0 both headers
+# come from the client and are ignored. allauth reads X-Forwarded-For, not a custom client-IP header.
+TRUSTED_PROXY_COUNT = int(env("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = None
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
 if PRODUCTION:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True

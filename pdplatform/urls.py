@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -7,6 +8,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from cohorts.certificates import views as certificate_views
 
 from . import views
+
+# The admin has no password form of its own: /admin/login/ sends people to allauth's sign-in, so the
+# same per-account and per-IP failure limits, lockout and second factor hold for staff (decision 0111).
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -86,3 +86,8 @@ class MethodologistFactory(UserFactory):
 class CuratorFactory(UserFactory):
     is_staff = True
     roles = with_roles([Role.CURATOR])
+
+
+class SuperuserFactory(UserFactory):
+    is_staff = True
+    is_superuser = True

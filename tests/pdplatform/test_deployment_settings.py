@@ -29,3 +29,17 @@ def test_production_refuses_a_process_local_cache():
     done = _settings(DJANGO_ENV="production", DJANGO_SECRET_KEY="x" * 60, DJANGO_ALLOWED_HOSTS="example.org")
     assert done.returncode == 1
     assert "DJANGO_ENV=production needs REDIS_URL" in done.stderr
+
+
+def test_superusers_need_a_second_factor_for_the_admin_in_production_only():
+    probe = "from django.conf import settings; print(settings.ADMIN_REQUIRE_MFA_FOR_SUPERUSERS)"
+    base = {key: value for key, value in os.environ.items()
+            if key not in ("DATABASE_URL", "REDIS_URL", "DJANGO_ENV", "ADMIN_REQUIRE_MFA_FOR_SUPERUSERS")}
+    base["DJANGO_SETTINGS_MODULE"] = "pdplatform.settings"
+    production = {**base, "DJANGO_ENV": "production", "DJANGO_SECRET_KEY": "x" * 60,
+                  "DJANGO_ALLOWED_HOSTS": "example.org", "REDIS_URL": "redis://127.0.0.1:1/0"}
+    for environ, expected in ((base, "False"), (production, "True"),
+                              ({**production, "ADMIN_REQUIRE_MFA_FOR_SUPERUSERS": "false"}, "False")):
+        done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=environ, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip() == expected
