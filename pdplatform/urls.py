@@ -1,12 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from cohorts.certificates import views as certificate_views
 
-from . import views
+from . import media, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -37,9 +36,10 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
-if settings.DEBUG or not settings.PRODUCTION:
-    # Media through Django only outside production; the deployment serves MEDIA_ROOT itself.
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+if not settings.PRODUCTION:
+    # Outside production Django serves the public media folders only (pdplatform/media.py); in production
+    # nginx does (deploy/nginx.conf). Private files never have a media URL that answers: their views do.
+    urlpatterns += [path("media/<path:path>", media.public_media)]
 
 handler403 = "pdplatform.views.error_403"
 handler404 = "pdplatform.views.error_404"
