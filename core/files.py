@@ -18,6 +18,7 @@ import mimetypes
 from urllib.parse import quote
 
 from django.conf import settings
+from django.contrib.admin.widgets import AdminFileWidget
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
@@ -83,3 +84,32 @@ def serve_file(request, fieldfile, *, filename: str, inline: bool = False) -> Ht
     response["Content-Security-Policy"] = SANDBOX_POLICY
     response["Cache-Control"] = CACHE_CONTROL
     return response
+
+
+class _Linked:
+    """A stored file as the admin's file widget shows it, linked to the view that serves it."""
+
+    def __init__(self, fieldfile, url: str):
+        self.fieldfile, self.url = fieldfile, url
+
+    def __str__(self) -> str:
+        return str(self.fieldfile)
+
+    def __bool__(self) -> bool:
+        return bool(self.fieldfile)
+
+
+class AuthorizedFileWidget(AdminFileWidget):
+    """The admin's file input whose "Currently" link is the authorizing view, not the storage URL
+    (which answers 404). `url_for(instance, fieldfile)` gives that view's URL."""
+
+    def __init__(self, url_for, attrs=None):
+        super().__init__(attrs)
+        self.url_for = url_for
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        instance = getattr(value, "instance", None)
+        if context["widget"]["is_initial"] and instance is not None and instance.pk is not None:
+            context["widget"]["value"] = _Linked(value, self.url_for(instance, value))
+        return context

@@ -206,3 +206,22 @@ def test_a_stored_file_reaches_only_those_allowed_to_read_it(client, label):
         assert response["X-Content-Type-Options"] == "nosniff", who
         assert "sandbox" in response["Content-Security-Policy"].split("; "), who
         assert response["Content-Security-Policy"].startswith("default-src 'none'"), who
+
+
+def test_the_admin_links_private_files_to_their_views_not_to_storage(client):
+    author = MethodologistFactory()
+    cohort = CohortFactory()
+    cohort.course.authors.add(author)
+    lesson = LessonFactory(module__course=cohort.course)
+    lesson.material.save("handout.pdf", ContentFile(PDF))
+    client.force_login(author)
+    page = client.get(f"/admin/courses/module/{lesson.module_id}/change/").content.decode()
+    assert f'href="{reverse("cohorts:lesson_file", args=[lesson.pk, "material"])}"' in page
+    assert f'href="{lesson.material.url}"' not in page
+
+    stored = _certificate_background()
+    client.force_login(stored.readers[0][1])
+    template_id = CertificateTemplate.objects.get().pk
+    page = client.get(f"/admin/cohorts/certificatetemplate/{template_id}/change/").content.decode()
+    assert f'href="{stored.url}"' in page
+    assert f'href="{stored.fieldfile.url}"' not in page
