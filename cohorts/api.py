@@ -5,6 +5,7 @@ Everything a teacher reads is their own (selectors scope by user); others' ids g
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -69,12 +70,20 @@ class CohortReviewSerializer(serializers.ModelSerializer):
 
 class SubmissionVersionSerializer(serializers.ModelSerializer):
     review = CohortReviewSerializer(read_only=True, allow_null=True)
-    file = serializers.FileField(read_only=True)
+    file = serializers.SerializerMethodField(help_text="Where the file is downloaded (it checks who asks); null without one.")
 
     class Meta:
         model = SubmissionVersion
         fields = ["number", "text", "file", "file_name", "created_at", "review"]
         read_only_fields = fields
+
+    def get_file(self, version) -> str | None:
+        # Not the storage URL: private files are served only by the view that authorizes the request.
+        if not version.file:
+            return None
+        url = reverse("cohorts:submission_file", args=[version.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
 
 
 class SubmissionSerializer(serializers.ModelSerializer):

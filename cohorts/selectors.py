@@ -457,3 +457,34 @@ def versions_with_changes(submission) -> list:
         previous_text = version.text
     versions.reverse()
     return versions
+
+
+# --- stored files (served by views through core/files.py) -------------------------------------
+
+
+def submission_version_for_file(*, user, version_id: int) -> SubmissionVersion:
+    """A version's file is read by its teacher and by whoever manages the cohort (curators, the
+    course's methodologists, superusers); DoesNotExist (→ 404) for anyone else."""
+    if not getattr(user, "is_authenticated", False):
+        raise SubmissionVersion.DoesNotExist
+    return SubmissionVersion.objects.filter(
+        Q(submission__enrollment__teacher=user)
+        | Q(submission__enrollment__cohort__in=cohorts_managed_by(user).values("pk"))
+    ).get(pk=version_id)
+
+
+def lesson_for_files(*, user, lesson_id: int):
+    """A lesson whose video and material the user may fetch: a teacher learning (or having learnt) in a
+    cohort of its course, the cohort's curators, the course's authors, superusers; DoesNotExist otherwise."""
+    from courses.models import Lesson
+    from courses.selectors import courses_editable_by
+
+    if not getattr(user, "is_authenticated", False):
+        raise Lesson.DoesNotExist
+    learning = Enrollment.objects.filter(teacher=user, state__in=LEARNING_STATES).values("cohort__course_id")
+    managed = cohorts_managed_by(user).values("course_id")
+    return Lesson.objects.filter(
+        Q(module__course__in=learning)
+        | Q(module__course__in=managed)
+        | Q(module__course__in=courses_editable_by(user).values("pk"))
+    ).get(pk=lesson_id)

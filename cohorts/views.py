@@ -9,12 +9,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
 from accounts.selectors import teachers_visible_to, user_has_role
 from core.caching import personal_cache
+from core.files import serve_file, stored_extension
 from core.pagination import paginate
 
 from . import selectors, services
@@ -536,3 +538,27 @@ def question_answer(request, question_id: int):
             messages.success(request, _("The answer is sent."))
             return redirect("cohorts:question_queue")
     return render(request, "cohorts/question_answer.html", {"question": question, "form": form, "now": timezone.now()})
+
+
+# --- stored files: only through here (core/files.py sets the safe headers) -----------------------
+
+
+@login_required
+def submission_file(request, version_id: int):
+    version = _found(selectors.submission_version_for_file, user=request.user, version_id=version_id)
+    return serve_file(request, version.file, filename=version.file_name or "file", inline=True)
+
+
+LESSON_FILES = {"video": "video_file", "material": "material"}
+
+
+@login_required
+def lesson_file(request, lesson_id: int, kind: str):
+    """A lesson's video or material for those who learn or teach the course (not public: see
+    docs/decisions/0131-privfiles-private-files.md)."""
+    if kind not in LESSON_FILES:
+        raise Http404
+    lesson = _found(selectors.lesson_for_files, user=request.user, lesson_id=lesson_id)
+    stored = getattr(lesson, LESSON_FILES[kind])
+    name = slugify(lesson.title, allow_unicode=True) or kind
+    return serve_file(request, stored, filename=f"{name}.{stored_extension(stored)}")

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core import markup
+from core.files import serve_file
 from core.pagination import paginate
 from core.ratelimit import RateLimited, rate_limit_hit
 from core.templatetags.pd_cache import fragment_key, restore_token
@@ -510,17 +511,8 @@ def search(request):
 def attachment_download(request, pk):
     """Files go out only through here, after the same visibility check as their post or material."""
     attachment = _get_or_404(selectors.attachment_get_for, user=request.user, pk=pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    inline = attachment.is_image or attachment.content_type == "application/pdf"
-    response = FileResponse(handle, content_type=attachment.content_type, as_attachment=not inline,
-                            filename=attachment.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    # Images and PDFs open in the browser; the type comes from the stored name (core/files.py).
+    return serve_file(request, attachment.file, filename=attachment.original_name, inline=True)
 
 
 # --- materials -----------------------------------------------------------------------------------

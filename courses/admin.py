@@ -20,6 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from accounts.models import User
 from accounts.roles import Role
 from core import markup
+from core.files import AuthorizedFileWidget
 
 from . import services
 from .models import Assignment, Competency, CompetencyArea, Course, Lesson, Module
@@ -291,6 +292,14 @@ class LessonInline(MarkupLimitsMixin, admin.StackedInline):
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 4, "cols": 80})},
         models.PositiveSmallIntegerField: {"widget": forms.NumberInput(attrs={"style": "width: 4em"})},
     }
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Lesson files are private: the link goes to the view that checks who asks (docs/decisions/0131).
+        kind = {"video_file": "video", "material": "material"}.get(db_field.name)
+        if kind is not None:
+            kwargs["widget"] = AuthorizedFileWidget(
+                lambda lesson, _file, kind=kind: reverse("cohorts:lesson_file", args=[lesson.pk, kind]))
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class AssignmentInline(MarkupLimitsMixin, admin.StackedInline):

@@ -242,6 +242,10 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Private files leave through views that authorize the request (core/files.py). Set to nginx's internal
+# location (deploy/nginx.conf: /protected-files/) and the view answers with X-Accel-Redirect for nginx
+# to send the bytes; empty: Django streams the file itself.
+FILES_ACCEL_REDIRECT_PREFIX = env("FILES_ACCEL_REDIRECT_PREFIX", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Mail: console by default, EMAIL_URL (smtp://user:pass@host:port) for real mail --------

@@ -2,12 +2,11 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from cohorts.certificates import views as certificate_views
 
-from . import views
+from . import media, views
 
 # The admin has no password form of its own: /admin/login/ sends people to allauth's sign-in, so the
 # same per-account and per-IP failure limits, lockout and second factor hold for staff (decision 0111).
@@ -42,9 +41,10 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
-if settings.DEBUG or not settings.PRODUCTION:
-    # Media through Django only outside production; the deployment serves MEDIA_ROOT itself.
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+if not settings.PRODUCTION:
+    # Outside production Django serves the public media folders only (pdplatform/media.py); in production
+    # nginx does (deploy/nginx.conf). Private files never have a media URL that answers: their views do.
+    urlpatterns += [path("media/<path:path>", media.public_media)]
 
 handler403 = "pdplatform.views.error_403"
 handler404 = "pdplatform.views.error_404"

@@ -5,7 +5,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
 from accounts.selectors import teachers_visible_to, user_has_role
+from core.files import serve_file
 from core.pagination import paginate
 
 from . import charts, exports, selectors, services
@@ -288,5 +289,4 @@ def export_download(request, job_id):
     job = selectors.export_job_for(user=request.user, job_id=job_id)
     if job.state != job.State.DONE or not job.file:
         raise Http404
-    return FileResponse(job.file.open("rb"), as_attachment=True,
-                        filename=f"survey-{job.survey_id}-{job.what}.{job.fmt}")
+    return serve_file(request, job.file, filename=f"survey-{job.survey_id}-{job.what}.{job.fmt}")

@@ -4,9 +4,11 @@ re-issue actions, and the cohort action "issue certificates" that runs in the ba
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role, register_role_permissions
+from core.files import AuthorizedFileWidget
 
 from ..forms import ReasonForm
 from ..selectors import cohorts_managed_by
@@ -34,6 +36,12 @@ class CertificateTemplateAdmin(admin.ModelAdmin):
     list_display = ["name", "is_default", "background", "updated_at"]
     filter_horizontal = ["courses"]
     fields = ["name", "is_default", "background", "layout", "signatures", "courses"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "background":  # private: linked to the view that checks who asks
+            kwargs["widget"] = AuthorizedFileWidget(
+                lambda template, _file: reverse("cohorts:certificate_template_background", args=[template.pk]))
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(Certificate)

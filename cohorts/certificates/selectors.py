@@ -10,6 +10,7 @@ from accounts.roles import Role
 from accounts.selectors import schools_visible_to, user_has_role
 
 from ..models import Certificate, CertificateBatch, Enrollment
+from .models import CertificateTemplate
 
 # secrets.token_urlsafe(16): exactly 22 URL-safe characters. Anything else is not a code.
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]{22}$")
@@ -102,3 +103,10 @@ def valid_certificate_number(enrollment_ref) -> Subquery:
     """The number of the enrollment's certificate unless revoked (a subquery for report rows)."""
     valid = Certificate.objects.filter(enrollment=enrollment_ref, revoked_at__isnull=True)
     return Subquery(valid.values("number")[:1], output_field=CharField())
+
+
+def template_for_designer(*, user, template_id: int) -> CertificateTemplate:
+    """A certificate design for someone who may view designs (admin permission); DoesNotExist otherwise."""
+    if not getattr(user, "is_authenticated", False) or not user.has_perm("cohorts.view_certificatetemplate"):
+        raise CertificateTemplate.DoesNotExist
+    return CertificateTemplate.objects.get(pk=template_id)

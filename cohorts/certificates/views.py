@@ -5,11 +5,13 @@ import zipfile
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+
+from core.files import serve_file, stored_extension
 
 from . import selectors
 
@@ -27,9 +29,18 @@ def download(request, enrollment_id: int):
         raise Http404(_("There is no certificate for this course yet. It is issued shortly after completion.")) from None
     if certificate.revoked_at is not None:
         return render(request, "cohorts/certificate_revoked.html", {"certificate": certificate}, status=410)
-    return FileResponse(
-        certificate.pdf.open("rb"), as_attachment=True, filename=_pdf_name(certificate), content_type="application/pdf"
-    )
+    return serve_file(request, certificate.pdf, filename=_pdf_name(certificate))
+
+
+@login_required
+def template_background(request, template_id: int):
+    """A certificate design's background (it may carry a stamp or a signature): for those who may see
+    the designs in the admin."""
+    try:
+        template = selectors.template_for_designer(user=request.user, template_id=template_id)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+    return serve_file(request, template.background, filename=f"certificate-background-{template.pk}.{stored_extension(template.background)}", inline=True)
 
 
 class _Sink:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import localize
@@ -16,11 +16,12 @@ from django.views.decorators.http import require_GET
 
 from cohorts.models import Cohort
 from core.caching import personal_cache
+from core.files import serve_file
 from core.pagination import paginate
 from pdplatform.models import ExportJob
 
 from . import charts, selectors, services
-from .exports import XLSX_CONTENT_TYPE, csv_response, xlsx_response
+from .exports import csv_response, xlsx_response
 
 
 def _query_without(request, *names) -> str:
@@ -277,6 +278,4 @@ def job_download(request, job_id):
     job = _job_or_404(request, job_id)
     if job.state != ExportJob.State.DONE or not job.file:
         return render(request, "reports/error.html", {"message": _("The file is not ready yet.")}, status=409)
-    content_type = "text/csv; charset=utf-8" if job.fmt == "csv" else XLSX_CONTENT_TYPE
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=f"{job.report}-report.{job.fmt}",
-                        content_type=content_type)
+    return serve_file(request, job.file, filename=f"{job.report}-report.{job.fmt}")

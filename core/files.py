@@ -1,0 +1,115 @@
+"""The one way a stored user file leaves the platform, after a view has authorized the request.
+
+    return serve_file(request, version.file, filename=version.file_name, inline=True)
+
+- The Content-Type comes from the extension of the *stored* name (the platform chose it when the
+  file was checked on upload), never from what the uploader said or from the bytes.
+- Every file goes out as an attachment, except an image or a PDF the calling view asks to show
+  inline; `inline=True` for any other type is ignored.
+- Always `X-Content-Type-Options: nosniff` and a sandboxing Content-Security-Policy, so a hostile
+  file opened in the browser can run nothing in the platform's origin.
+- With `FILES_ACCEL_REDIRECT_PREFIX` set (production behind nginx, see deploy/nginx.conf) the view
+  answers with an empty body and `X-Accel-Redirect: <prefix><stored name>`; nginx, which alone may
+  read that `internal` location, sends the bytes (with range requests, so videos seek). Empty
+  (the default, development and tests): the file is streamed by Django (no range requests).
+"""
+
+import mimetypes
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib.admin.widgets import AdminFileWidget
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
+from django.utils.http import content_disposition_header
+
+INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"})
+SANDBOX_POLICY = "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox"
+CACHE_CONTROL = "private, max-age=3600"
+
+# Python's own table only (not the machine's /etc/mime.types), so every machine answers alike; plus
+# the office formats teachers upload, which that table lacks in Python 3.11.
+_TYPES = mimetypes.MimeTypes(filenames=())
+for _type, _extension in (
+    ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
+    ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
+    ("application/vnd.openxmlformats-officedocument.presentationml.presentation", ".pptx"),
+    ("application/vnd.oasis.opendocument.text", ".odt"),
+    ("application/vnd.oasis.opendocument.spreadsheet", ".ods"),
+    ("application/vnd.oasis.opendocument.presentation", ".odp"),
+    ("image/webp", ".webp"),
+    ("video/webm", ".webm"),
+):
+    _TYPES.add_type(_type, _extension)
+
+
+def content_type_of(name: str) -> str:
+    """The type a stored name stands for; text as UTF-8 (the platform writes its text files so)."""
+    guessed, encoding = _TYPES.guess_type(name.lower(), strict=False)
+    if guessed is None or encoding is not None:
+        return "application/octet-stream"
+    return f"{guessed}; charset=utf-8" if guessed.startswith("text/") else guessed
+
+
+def stored_extension(fieldfile) -> str:
+    """The extension of the stored name (chosen by the platform), for a download's file name."""
+    name = fieldfile.name or ""
+    return name.rsplit(".", 1)[-1].lower() if "." in name.rsplit("/", 1)[-1] else "bin"
+
+
+def _accel_prefix() -> str:
+    return getattr(settings, "FILES_ACCEL_REDIRECT_PREFIX", "") or ""
+
+
+def serve_file(request, fieldfile, *, filename: str, inline: bool = False) -> HttpResponseBase:
+    """The response that hands `fieldfile` to the requester; Http404 when nothing is stored."""
+    if not fieldfile or not fieldfile.name:
+        raise Http404
+    content_type = content_type_of(fieldfile.name)
+    as_attachment = not (inline and content_type in INLINE_TYPES)
+    prefix = _accel_prefix()
+    if prefix:
+        if not fieldfile.storage.exists(fieldfile.name):
+            raise Http404
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(fieldfile.name)
+    else:
+        try:
+            handle = fieldfile.storage.open(fieldfile.name, "rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = SANDBOX_POLICY
+    response["Cache-Control"] = CACHE_CONTROL
+    return response
+
+
+class _Linked:
+    """A stored file as the admin's file widget shows it, linked to the view that serves it."""
+
+    def __init__(self, fieldfile, url: str):
+        self.fieldfile, self.url = fieldfile, url
+
+    def __str__(self) -> str:
+        return str(self.fieldfile)
+
+    def __bool__(self) -> bool:
+        return bool(self.fieldfile)
+
+
+class AuthorizedFileWidget(AdminFileWidget):
+    """The admin's file input whose "Currently" link is the authorizing view, not the storage URL
+    (which answers 404). `url_for(instance, fieldfile)` gives that view's URL."""
+
+    def __init__(self, url_for, attrs=None):
+        super().__init__(attrs)
+        self.url_for = url_for
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        instance = getattr(value, "instance", None)
+        if context["widget"]["is_initial"] and instance is not None and instance.pk is not None:
+            context["widget"]["value"] = _Linked(value, self.url_for(instance, value))
+        return context

@@ -1,0 +1,67 @@
+"""core/files.py: the headers every served user file carries, in both modes."""
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db.models.fields.files import FieldFile, FileField
+from django.http import Http404
+from django.test import RequestFactory
+
+from core.files import SANDBOX_POLICY, content_type_of, serve_file
+
+
+def _stored(name: str, content: bytes) -> FieldFile:
+    saved = default_storage.save(name, ContentFile(content))
+    field = FileField()
+    field.storage = default_storage
+    return FieldFile(None, field, saved)
+
+
+def test_a_hostile_page_is_never_shown_inline_and_runs_in_a_sandbox():
+    stored = _stored("x/page.html", b"<script>alert(1)</script>")
+    response = serve_file(RequestFactory().get("/"), stored, filename="report.pdf", inline=True)
+    assert response["Content-Type"] == "text/html; charset=utf-8"  # from the stored name, not the filename
+    assert response["Content-Disposition"] == 'attachment; filename="report.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == SANDBOX_POLICY
+
+
+def test_an_image_asked_inline_is_inline_and_a_non_ascii_name_is_encoded():
+    stored = _stored("x/photo.png", b"\x89PNG\r\n\x1a\n")
+    response = serve_file(RequestFactory().get("/"), stored, filename="Фото урока.png", inline=True)
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"] == "inline; filename*=utf-8''%D0%A4%D0%BE%D1%82%D0%BE%20%D1%83%D1%80%D0%BE%D0%BA%D0%B0.png"
+    assert b"".join(response.streaming_content) == b"\x89PNG\r\n\x1a\n"
+
+
+def test_behind_nginx_the_body_is_left_to_the_internal_location(settings):
+    settings.FILES_ACCEL_REDIRECT_PREFIX = "/protected-files/"
+    stored = _stored("cohorts/submissions/a b.pdf", b"%PDF-1.4")
+    response = serve_file(RequestFactory().get("/"), stored, filename="work.pdf")
+    assert response.content == b""
+    assert response["X-Accel-Redirect"] == "/protected-files/cohorts/submissions/a%20b.pdf"
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="work.pdf"'
+
+
+@pytest.mark.parametrize("prefix", ["", "/protected-files/"])
+def test_a_missing_or_empty_file_is_404(settings, prefix):
+    settings.FILES_ACCEL_REDIRECT_PREFIX = prefix
+    field = FileField()
+    field.storage = default_storage
+    with pytest.raises(Http404):
+        serve_file(RequestFactory().get("/"), FieldFile(None, field, "gone/nothing.pdf"), filename="x.pdf")
+    with pytest.raises(Http404):
+        serve_file(RequestFactory().get("/"), FieldFile(None, field, ""), filename="x.pdf")
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("a.XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("a.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ("a.webm", "video/webm"),
+    ("a.csv", "text/csv; charset=utf-8"),
+    ("a.tar.gz", "application/octet-stream"),
+    ("noextension", "application/octet-stream"),
+])
+def test_types_come_from_pythons_own_table(name, expected):
+    assert content_type_of(name) == expected
