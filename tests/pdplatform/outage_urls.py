@@ -19,7 +19,9 @@ def redis_down(request):
 
 
 def broker_down(request):
-    app = Celery(broker=f"redis://127.0.0.1:{free_port()}/0")  # a broker nobody listens on
+    # set_as_current=False: a second app must not become the current one, or every shared_task queued later
+    # in this test process would go to this dead broker.
+    app = Celery(broker=f"redis://127.0.0.1:{free_port()}/0", set_as_current=False)  # nobody listens there
     app.conf.broker_connection_timeout = 1
     app.send_task("pdplatform.tasks.heartbeat", retry=False)  # the real path retries first: a slower 503
     return HttpResponse("queued")

@@ -21,12 +21,12 @@ def _database_down(execute, sql, params, many, context):
     raise OperationalError('connection to server at "127.0.0.1", port 5432 failed: Connection refused')
 
 
-def _assert_unavailable(response):
+def _assert_unavailable(response, heading=HEADING):
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     assert "no-cache" in response["Cache-Control"]
     page = response.content.decode()
-    assert f"<h1>{HEADING}</h1>" in page
+    assert f"<h1>{heading}</h1>" in page
     assert "/static/vendor/bootstrap/bootstrap.min.css" in page
 
 
@@ -49,7 +49,7 @@ def test_a_signed_in_page_with_the_database_down_answers_503_not_an_empty_500():
 def test_the_503_page_is_in_the_visitors_language():
     with connection.execute_wrapper(_database_down):
         response = _browser().get("/courses/", HTTP_ACCEPT_LANGUAGE="uk")
-    _assert_unavailable(response)
+    _assert_unavailable(response, heading="Сайт ненадовго недоступний")
     assert '<html lang="uk">' in response.content.decode()
 
 
