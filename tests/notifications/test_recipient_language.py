@@ -244,6 +244,28 @@ def community_post(language, capture):
     return watcher, ("Иванова Анна", "Как объяснять дроби?")
 
 
+def community_new_topic(language, capture):
+    club = _club()
+    author = member(club, TeacherFactory(full_name="Иванова Анна"))
+    fan = member(club, person(preferred_language=language))
+    community_services.membership_set_following(community=club, user=fan, level=FollowLevel.NORMAL,
+                                                watch_new_topics=True)
+    with capture(execute=True):
+        community_services.topic_create(community=club, author=author, title=TOPIC, body="Как объяснять дроби?")
+    return fan, ("Иванова Анна", "Как объяснять дроби?")
+
+
+def community_reply(language, capture):
+    club = _club()
+    asker = member(club, person(preferred_language=language))
+    with capture(execute=True):
+        topic = community_services.topic_create(community=club, author=asker, title=TOPIC, body="Вопрос")
+    with capture(execute=True):
+        community_services.post_create(topic=topic, author=member(club, TeacherFactory(full_name="Иванова Анна")),
+                                       reply_to=topic.posts.get(), body="Мой ответ")
+    return asker, ("Иванова Анна", "Мой ответ")
+
+
 def community_join_request(language, capture):
     club = CommunityFactory(name=COMMUNITY, is_closed=True)
     moderator = member(club, person(preferred_language=language), role=MemberRole.MODERATOR)
@@ -334,6 +356,8 @@ SCENARIOS = {
     "announcement_unconfirmed": announcement_unconfirmed,
     "certificate_issued": certificate_issued,
     "community_post": community_post,
+    "community_post:new_topic": community_new_topic,
+    "community_post:reply": community_reply,
     "community_post:join_request": community_join_request,
     "community_post:join_approved": community_join_approved,
     "community_post:reported": community_post_reported,
