@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from notifications.kinds import register_kind
 from notifications.reminders import Reminder, reminder_rule
 
 from .models import Announcement, AnnouncementRead, Cohort, Enrollment, Question, Submission
@@ -129,8 +128,6 @@ def curator_escalation(now):
 
 
 # --- escalation to methodologists, unconfirmed announcements (constant queries, whatever the data size) ---
-
-register_kind("announcement_reminder", _("Reminder to confirm that you have read an announcement"))
 
 
 def _older_than_target(field: str, target: str, targets, now, times: int) -> Q:

@@ -57,6 +57,9 @@ register_kind("feedback_reminder", _("Reminder to fill in a course feedback surv
 register_kind("deadline_reminder", _("Assignment deadline is near"))
 register_kind("curator_escalation", _("A question or a submission is waiting for an answer"))
 register_kind("announcement_unconfirmed", _("Announcements not confirmed by teachers"))
+# Registered here, not in cohorts/reminders.py: a web process that never imports the reminder rules
+# must still list it in the preferences and name it in the mail footer.
+register_kind("announcement_reminder", _("Reminder to confirm that you have read an announcement"))
 register_kind("certificate_issued", _("Your certificate was issued"))
 register_kind("community_post", _("New posts in your communities"), default_delivery=Delivery.DIGEST)
 register_kind("mention", _("Someone mentioned you"))
