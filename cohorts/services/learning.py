@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from cohorts.scopes import learning_changed
 from core import markup
+from core.ratelimit import rate_limit_hit
 
 from ..models import (
     REVIEW_COMMENT_MAX_CHARS,
@@ -232,7 +233,10 @@ def review_mark_seen(*, submission: Submission) -> None:
 
 
 def question_ask(*, enrollment: Enrollment, text: str, lesson=None) -> Question:
+    """A learner asks the cohort's curators; limited per person (PDP_RATE_LIMITS "question"): past it
+    RateLimited and nothing stored, so one account cannot flood the curators' queue."""
     _require_learning(enrollment)
+    rate_limit_hit(action="question", key=enrollment.teacher_id)
     text = (text or "").strip()
     if not text:
         raise CohortError(_("Please write your question."))
