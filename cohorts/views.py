@@ -18,6 +18,7 @@ from accounts.selectors import teachers_visible_to, user_has_role
 from core.caching import personal_cache
 from core.files import serve_file, stored_extension
 from core.pagination import paginate
+from core.ratelimit import RateLimited, too_many
 
 from . import selectors, services
 from .forms import (
@@ -236,22 +237,24 @@ def assignment(request, enrollment_id: int, assignment_id: int):
 def questions(request, enrollment_id: int):
     enrollment = _found(selectors.enrollment_for_learning, user=request.user, enrollment_id=enrollment_id)
     form = QuestionForm(request.POST or None)
+    refused = None
     if request.method == "POST" and form.is_valid():
         try:
             services.question_ask(enrollment=enrollment, text=form.cleaned_data["text"])
-        except CohortError as exc:
+        except (CohortError, RateLimited) as exc:
             form.add_error(None, exc)
+            refused = exc
         else:
             messages.success(request, _("Your question is sent to the curators."))
             return redirect("cohorts:questions", enrollment.pk)
     page = paginate(request, selectors.questions_of_enrollment(enrollment))
     services.question_mark_seen(enrollment=enrollment)
     faq = enrollment.cohort.questions.filter(is_faq=True).order_by("-answered_at")[:30]
-    return render(
+    return too_many(render(
         request,
         "cohorts/questions.html",
         {"enrollment": enrollment, "cohort": enrollment.cohort, "page": page, "form": form, "faq": faq},
-    )
+    ), refused)
 
 
 @login_required

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from core import markup
 from core.caching import scopes_changed
 from core.i18n import in_language_of
+from core.ratelimit import rate_limit_hit
 from core.uploads import DOCUMENTS, IMAGES, UploadRefused, inspect_upload
 from notifications.services import notification_send
 
@@ -283,8 +284,10 @@ def membership_set_following(*, community: Community, user, level: str, watch_ne
 
 def topic_create(*, community: Community, author, title: str, body: str, files: Sequence = ()) -> Topic:
     """Members open topics; the first post carries the question. The author tracks the topic.
-    The question is rendered before the transaction opens (see the module's docstring)."""
+    The question is rendered before the transaction opens (see the module's docstring).
+    Limited per person (PDP_RATE_LIMITS "topic"): past it RateLimited, nothing stored."""
     _require_member(author, community)
+    rate_limit_hit(action="topic", key=author.pk)
     title = _clean_text(title, field=_("Title"), max_length=200)
     body = _clean_markup(body, field=_("Text"))
     body_html = markup.render(body, profile="post")
@@ -318,8 +321,10 @@ def _post_add(*, topic: Topic, author, body: str, body_html: str, files: Sequenc
 
 def post_create(*, topic: Topic, author, body: str, reply_to: Post | None = None, files: Sequence = ()) -> Post:
     """A reply. Members only; not in a locked or hidden topic (moderators excepted).
-    Rendered first, then the transaction opens and the topic's row is locked only to number the post."""
+    Rendered first, then the transaction opens and the topic's row is locked only to number the post.
+    Limited per person (PDP_RATE_LIMITS "post"): past it RateLimited, nothing stored."""
     access = _require_member(author, topic.community)
+    rate_limit_hit(action="post", key=author.pk)
     if reply_to is not None and reply_to.topic_id != topic.pk:
         raise CommunityError(_("You can only reply to a post in the same topic."))
     body = _clean_markup(body, field=_("Text"))
@@ -598,8 +603,10 @@ def material_create(
     tags: str = "",
     files: Sequence = (),
 ) -> Material:
-    """Members share developments with at least a description; grades within 1-11, from ≤ to."""
+    """Members share developments with at least a description; grades within 1-11, from ≤ to.
+    Limited per person with its uploads (PDP_RATE_LIMITS "material"): past it RateLimited, nothing stored."""
     _require_member(author, community)
+    rate_limit_hit(action="material", key=author.pk)
     title = _clean_text(title, field=_("Title"), max_length=200)
     description = _clean_markup(description, field=_("Description"))
     for grade in (grade_from, grade_to):

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core import markup
 from core.files import serve_file
 from core.pagination import paginate
-from core.ratelimit import RateLimited, rate_limit_hit
+from core.ratelimit import RateLimited, rate_limit_hit, too_many
 from core.templatetags.pd_cache import fragment_key, restore_token
 
 from . import ical, selectors, services
@@ -228,17 +228,20 @@ def topic_create(request, slug):
         "hx-get": reverse("communities:suggestions", args=[community.slug]),
         "hx-trigger": "input changed delay:400ms", "hx-target": "#similar-topics", "autocomplete": "off",
     })
+    refused = None
     if request.method == "POST" and form.is_valid():
         try:
             topic = services.topic_create(
                 community=community, author=request.user, title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"], files=form.cleaned_data["files"],
             )
-        except CommunityError as exc:
+        except (CommunityError, RateLimited) as exc:
             form.add_error(None, exc)
+            refused = exc
         else:
             return redirect("communities:topic", pk=topic.pk)
-    return render(request, "communities/topic_form.html", {"community": community, "access": access, "form": form})
+    return too_many(render(request, "communities/topic_form.html",
+                           {"community": community, "access": access, "form": form}), refused)
 
 
 @login_required
@@ -252,9 +255,14 @@ def topic_suggestions(request, slug):
 @login_required
 def topic_detail(request, pk):
     topic, access = _get_or_404(selectors.topic_with_access, user=request.user, pk=pk)
+    return _topic_page(request, topic, access)
+
+
+def _topic_page(request, topic, access, *, form: PostForm | None = None):
+    """The topic's page; `form`: a refused reply shown again with its text on the last page (not cached)."""
     community = topic.community
     pages = selectors.page_count(topic.post_count)
-    page_number = min(_int(request.GET.get("page")), pages)
+    page_number = pages if form is not None else min(_int(request.GET.get("page")), pages)
     can_reply = access.is_member and ((not topic.is_locked and not topic.is_hidden) or access.is_moderator)
     can_mark_solution = topic.author_id == request.user.pk or access.is_moderator
     states = _post_states(request, topic, page_number, (
@@ -288,12 +296,14 @@ def topic_detail(request, pk):
         "posts": SimpleLazyObject(lambda: _posts_page(request, topic, page_number, states)),  # on a miss only
         "page_number": page_number, "pages": _page_window(page_number, pages), "page_count": pages,
         "last_read": last_read, "can_reply": can_reply,
-        "form": SimpleLazyObject(lambda: PostForm(initial=initial)) if can_reply else None,  # built on a miss only
+        "form": form if form is not None else (  # built on a miss only
+            SimpleLazyObject(lambda: PostForm(initial=initial)) if can_reply else None),
         "follow_level": follow_level,
         "follow_choices": FollowLevel.choices,
         "can_mark_solution": can_mark_solution,
         "solution_url": SimpleLazyObject(lambda: _post_url(topic.solution)) if topic.solution_id else "",
-        "cache_seconds": 0 if quote_id else settings.PERSONAL_PAGE_CACHE_SECONDS,  # a quote fills the form
+        # a quote or a refused reply fills the form
+        "cache_seconds": 0 if quote_id or form is not None else settings.PERSONAL_PAGE_CACHE_SECONDS,
         "page_state": "\x1f".join(str(part) for part in page_state),
     })
 
@@ -340,7 +350,7 @@ def topic_first_unread(request, pk):
 @login_required
 @require_POST
 def topic_reply(request, pk):
-    topic, _access = _get_or_404(selectors.topic_with_access, user=request.user, pk=pk)
+    topic, access = _get_or_404(selectors.topic_with_access, user=request.user, pk=pk)
     form = PostForm(request.POST, request.FILES)
     if form.is_valid():
         reply_to = None
@@ -350,6 +360,9 @@ def topic_reply(request, pk):
         try:
             post = services.post_create(topic=topic, author=request.user, body=form.cleaned_data["body"],
                                         reply_to=reply_to, files=form.cleaned_data["files"])
+        except RateLimited as exc:  # the page again with the reply's text, not a redirect that loses it
+            form.add_error(None, exc)
+            return too_many(_topic_page(request, topic, access, form=form), exc)
         except CommunityError as exc:
             _error(request, exc)
         else:
@@ -533,15 +546,17 @@ def material_list(request, slug):
 def material_create(request, slug):
     community, access = _community(request, slug)
     form = MaterialForm(request.POST or None, request.FILES or None)
+    refused = None
     if request.method == "POST" and form.is_valid():
         try:
             material = services.material_create(community=community, author=request.user, **form.cleaned_data)
-        except CommunityError as exc:
+        except (CommunityError, RateLimited) as exc:
             form.add_error(None, exc)
+            refused = exc
         else:
             return redirect("communities:material", pk=material.pk)
-    return render(request, "communities/material_form.html", {"community": community, "access": access,
-                                                              "form": form, "tab": "materials"})
+    return too_many(render(request, "communities/material_form.html", {"community": community, "access": access,
+                                                                       "form": form, "tab": "materials"}), refused)
 
 
 @login_required

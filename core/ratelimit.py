@@ -5,7 +5,10 @@ Limits come from the `RATE_LIMITS` setting (env `PDP_RATE_LIMITS`), e.g. "previe
 an action name, how many, per which period (`s`, `m`, `h`, `d`, optionally with a count: `5/10m`).
 An action not named there is not limited. Call `rate_limit_hit(action=…, key=user.pk)` where the write is
 accepted; over the limit it raises `RateLimited` (a ValidationError with a clear, translated message and
-the seconds to wait) and counts nothing more than the attempt. Views answer it with HTTP 429.
+the seconds to wait) and counts nothing more than the attempt. Services call it first thing (topics,
+replies, materials with their uploads, questions to curators), so pages, the API, admin and tasks share one
+budget per person. Pages show the message on the form they re-render and pass the response through
+`too_many()` (HTTP 429 + Retry-After); the API answers 429 through core/api_errors.py.
 """
 
 from __future__ import annotations
@@ -72,3 +75,11 @@ def rate_limit_hit(*, action: str, key) -> None:
         count = 1
     if count > rate.limit:
         raise RateLimited(retry_after=max(1, int((window + 1) * rate.seconds - now + 0.999)))
+
+
+def too_many(response, refused: BaseException | None):
+    """The page (or fragment) that shows a refusal: when it was RateLimited, HTTP 429 with Retry-After."""
+    if isinstance(refused, RateLimited):
+        response.status_code = 429
+        response["Retry-After"] = str(refused.retry_after)
+    return response

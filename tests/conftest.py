@@ -5,6 +5,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import redis
@@ -32,10 +33,22 @@ def _tests_defaults(request, settings, tmp_path):
     # Factories hash a password per user; a fast hasher keeps big fixtures quick (login still verifies it).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Fixtures write many posts per author at once; tests of the write limits set the limits they test.
+    settings.RATE_LIMITS = ""
     cache.clear()  # local-memory caches outlive a test: no cached page or facet list from the one before
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
     yield
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The rate limit's clock, held still inside one window (20 s into a minute) and moved on by hand."""
+    from core import ratelimit
+
+    now = SimpleNamespace(value=1_800_000_000 - 1_800_000_000 % 60 + 20)
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: now.value))
+    return now
 
 
 def on_postgres() -> bool:

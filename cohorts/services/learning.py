@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from cohorts.scopes import learning_changed
 from core import markup, uploads
+from core.ratelimit import rate_limit_hit
 from core.uploads import CheckedUpload, UploadRefused, inspect_upload
 
 from ..models import (
@@ -215,7 +216,10 @@ def review_mark_seen(*, submission: Submission) -> None:
 
 
 def question_ask(*, enrollment: Enrollment, text: str, lesson=None) -> Question:
+    """A learner asks the cohort's curators; limited per person (PDP_RATE_LIMITS "question"): past it
+    RateLimited and nothing stored, so one account cannot flood the curators' queue."""
     _require_learning(enrollment)
+    rate_limit_hit(action="question", key=enrollment.teacher_id)
     text = (text or "").strip()
     if not text:
         raise CohortError(_("Please write your question."))

@@ -1,7 +1,5 @@
 """The Markdown preview: only for people who may post somewhere, and limited per person (429)."""
 
-from types import SimpleNamespace
-
 import pytest
 from django.urls import reverse
 
@@ -11,14 +9,6 @@ from tests.factories import TeacherFactory
 from .factories import CommunityFactory, MembershipFactory, member
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """The rate limit's clock, held still inside one window (20 s into it) and moved on by hand."""
-    now = SimpleNamespace(value=1_800_000_000 - 1_800_000_000 % 60 + 20)
-    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: now.value))
-    return now
 
 
 def test_a_signed_in_non_member_gets_403_and_no_rendering(client):

@@ -1,0 +1,11 @@
+"""The product's default write limits cover every kind of user write (tests run without limits,
+tests/conftest.py; this pins what a deployment gets when PDP_RATE_LIMITS is not set)."""
+
+import pdplatform.settings as product
+from core.ratelimit import Rate, parse_rates
+
+
+def test_the_default_limits_every_user_write():
+    assert parse_rates(product.RATE_LIMITS) == {
+        "preview": Rate(30, 60), "post": Rate(10, 60), "topic": Rate(5, 60), "question": Rate(5, 60),
+        "material": Rate(5, 60)}
