@@ -173,6 +173,7 @@ def _lesson_page(request, enrollment, lesson_id: int):
             "enrollment": enrollment,
             "cohort": enrollment.cohort,
             "lesson": lesson,
+            "learning_closed": services.learning_closed_reason(enrollment.cohort),
             "data": SimpleLazyObject(lambda: page["data"]),
             "is_done": SimpleLazyObject(lambda: page["is_done"]),
             "previous": SimpleLazyObject(lambda: page["previous"]),

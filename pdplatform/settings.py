@@ -416,6 +416,9 @@ COHORTS_REVIEW_MIN_COMMENT_CHARS = int(env("COHORTS_REVIEW_MIN_COMMENT_CHARS", "
 # An answer is flagged as a possible copy when this share (0 to 1) of its phrases is found in another
 # teacher's answer to the same assignment of the course (cohorts/services/copies.py).
 COHORTS_COPY_SIMILARITY_THRESHOLD = float(env("COHORTS_COPY_SIMILARITY_THRESHOLD", "0.5"))
+# Lessons are marked, work is submitted and enrollments complete from the cohort's first day until
+# this many days after its last day (cohorts/services/learning.py).
+COHORTS_COMPLETION_GRACE_DAYS = int(env("COHORTS_COMPLETION_GRACE_DAYS", "14"))
 # Surveys: no figure, row or text for a group under K respondents; anonymous answers are released K at a time.
 SURVEYS_ANONYMITY_K = int(env("SURVEYS_ANONYMITY_K", "5"))
 # Reminders and mails still pending after this long were cut off by a crash: the sweep sends them.

@@ -6,6 +6,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.uploads import CheckedFileField, UploadCheck
@@ -113,6 +114,9 @@ class Certificate(models.Model):
     number = models.CharField(_("number"), max_length=32, unique=True)
     code = models.CharField(_("verification code"), max_length=64, unique=True)
     issued_at = models.DateTimeField(_("issued at"))
+    # The date printed on the document (issued_at in the site's time zone), kept on the row so the
+    # database can check it against the cohort's start copied beside it.
+    issued_on = models.DateField(_("issued on"))
     holder_name = models.CharField(_("holder"), max_length=200)
     course_title = models.CharField(_("course"), max_length=255)
     hours = models.PositiveSmallIntegerField(_("academic hours"))
@@ -149,10 +153,18 @@ class Certificate(models.Model):
                 condition=Q(revoked_at__isnull=True) | ~Q(revoked_reason=""), name="certificate_revoked_has_reason"
             ),
             models.CheckConstraint(condition=~Q(pdf=""), name="certificate_has_pdf"),
+            models.CheckConstraint(
+                condition=Q(issued_on__gte=models.F("starts_on")), name="certificate_not_dated_before_start"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.number
+
+    def save(self, *args, **kwargs) -> None:
+        if self.issued_on is None and self.issued_at is not None:
+            self.issued_on = timezone.localdate(self.issued_at)
+        super().save(*args, **kwargs)
 
     @property
     def is_valid(self) -> bool:

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -108,6 +109,13 @@ def _check_background(template) -> None:
         ) from exc
 
 
+def _check_not_before_start(cohort: Cohort, now) -> None:
+    if timezone.localdate(now) < cohort.starts_on:
+        raise CertificateError(
+            _("A certificate cannot be dated before the cohort starts (%(date)s).") % {"date": date_format(cohort.starts_on)}
+        )
+
+
 def certificate_issue(*, enrollment_id: int) -> Certificate:
     """Issue the certificate of a completed enrollment, once; return the existing one if there is one.
 
@@ -120,9 +128,10 @@ def certificate_issue(*, enrollment_id: int) -> Certificate:
     enrollment = Enrollment.objects.select_related("teacher", "cohort__course").get(pk=enrollment_id)
     if enrollment.state != S.COMPLETED:
         raise CertificateError(_("A certificate is issued only for a completed enrollment."))
+    now = timezone.now()
+    _check_not_before_start(enrollment.cohort, now)
     template = certificate_template_for(enrollment.cohort.course)
     _check_background(template)
-    now = timezone.now()
     number = _next_number(timezone.localtime(now).year)
     code = secrets.token_urlsafe(CODE_BYTES)
     pdf, facts = _render(template=template, number=number, code=code, enrollment=enrollment, now=now)
@@ -134,7 +143,13 @@ def certificate_issue(*, enrollment_id: int) -> Certificate:
         if locked.state != S.COMPLETED:
             raise CertificateError(_("A certificate is issued only for a completed enrollment."))
         certificate = Certificate(
-            enrollment=locked, number=number, code=code, issued_at=now, template=template, **facts
+            enrollment=locked,
+            number=number,
+            code=code,
+            issued_at=now,
+            issued_on=timezone.localdate(now),
+            template=template,
+            **facts,
         )
         certificate.pdf.save("certificate.pdf", ContentFile(pdf), save=False)
         try:
@@ -176,8 +191,9 @@ def certificate_reissue(*, certificate: Certificate, actor=None) -> Certificate:
     enrollment = Enrollment.objects.select_related("teacher", "cohort__course").get(pk=certificate.enrollment_id)
     if enrollment.state != S.COMPLETED:
         raise CertificateError(_("A certificate is issued only for a completed enrollment."))
-    template = certificate_template_for(enrollment.cohort.course)
     now = timezone.now()
+    _check_not_before_start(enrollment.cohort, now)
+    template = certificate_template_for(enrollment.cohort.course)
     code = secrets.token_urlsafe(CODE_BYTES)
     pdf, facts = _render(template=template, number=certificate.number, code=code, enrollment=enrollment, now=now)
     with transaction.atomic():
@@ -187,6 +203,7 @@ def certificate_reissue(*, certificate: Certificate, actor=None) -> Certificate:
             setattr(certificate, field, value)
         certificate.code = code
         certificate.issued_at = now
+        certificate.issued_on = timezone.localdate(now)
         certificate.template = template
         certificate.revoked_at = None
         certificate.revoked_reason = ""

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -45,6 +46,42 @@ def max_upload_bytes() -> int:
     return int(getattr(settings, "COHORTS_SUBMISSION_MAX_BYTES", 10 * 1024 * 1024))
 
 
+def completion_grace_days() -> int:
+    return int(getattr(settings, "COHORTS_COMPLETION_GRACE_DAYS", 14))
+
+
+def learning_last_day(cohort: Cohort):
+    """The last day lessons can be marked, work submitted and the enrollment completed."""
+    return cohort.ends_on + timedelta(days=completion_grace_days())
+
+
+def learning_is_open(cohort: Cohort, *, today=None) -> bool:
+    """The cohort runs: from its first day to its last day plus the grace period, in the site's time zone."""
+    today = today or timezone.localdate()
+    return cohort.starts_on <= today <= learning_last_day(cohort)
+
+
+def learning_closed_reason(cohort: Cohort, *, today=None) -> str:
+    """Why learning is not open now (translated), or "" while it is."""
+    today = today or timezone.localdate()
+    if today < cohort.starts_on:
+        return _("The cohort has not started yet: learning opens on %(date)s.") % {
+            "date": date_format(cohort.starts_on)
+        }
+    if today > learning_last_day(cohort):
+        return _("Learning in this cohort closed on %(date)s (the cohort ended on %(end)s).") % {
+            "date": date_format(learning_last_day(cohort)),
+            "end": date_format(cohort.ends_on),
+        }
+    return ""
+
+
+def _require_running(cohort: Cohort) -> None:
+    reason = learning_closed_reason(cohort)
+    if reason:
+        raise CohortError(reason)
+
+
 def _require_learning(enrollment: Enrollment) -> None:
     if enrollment.state not in (S.ENROLLED, S.COMPLETED):
         raise CohortError(_("You are not learning in this cohort."))
@@ -60,6 +97,7 @@ def _in_course(cohort: Cohort, *, lesson=None, assignment=None) -> None:
 def lesson_mark_done(*, enrollment: Enrollment, lesson, done: bool = True) -> None:
     _require_learning(enrollment)
     _in_course(enrollment.cohort, lesson=lesson)
+    _require_running(enrollment.cohort)
     if done:
         LessonProgress.objects.get_or_create(enrollment=enrollment, lesson=lesson)
         enrollment_evaluate_completion(enrollment=enrollment)
@@ -79,6 +117,7 @@ def submission_submit(*, enrollment: Enrollment, assignment, text: str = "", upl
     """A first version, or a new one after a "revise" decision; never after acceptance or while in review."""
     _require_learning(enrollment)
     _in_course(enrollment.cohort, assignment=assignment)
+    _require_running(enrollment.cohort)
     text = (text or "").strip()
     kind = assignment.submission_kind
     if kind in ("text", "text_and_file") and not text:
@@ -384,9 +423,11 @@ def completion_status(enrollment: Enrollment) -> dict[str, bool | None]:
 
 
 def enrollment_evaluate_completion(*, enrollment: Enrollment) -> bool:
-    """Called after each event that can change it (lesson done, work accepted, attendance, feedback)."""
+    """Called after each event that can change it (lesson done, work accepted, attendance, feedback).
+    Outside the cohort's run (before its start, after its end plus the grace) nothing completes: a work
+    accepted late is recorded as accepted, the enrollment stays as it is."""
     enrollment.refresh_from_db(fields=["state", "feedback_at"])
-    if enrollment.state != S.ENROLLED:
+    if enrollment.state != S.ENROLLED or not learning_is_open(enrollment.cohort):
         return False
     if all(value is not False for value in completion_status(enrollment).values()):
         enrollment_complete(enrollment=enrollment)
@@ -396,10 +437,12 @@ def enrollment_evaluate_completion(*, enrollment: Enrollment) -> bool:
 
 @transaction.atomic
 def enrollment_complete(*, enrollment: Enrollment, actor=None) -> Enrollment:
-    """The enrollment is completed; its certificate is issued by a task queued on commit."""
-    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    """The enrollment is completed, only while the cohort runs; its certificate is issued by a task
+    queued on commit."""
+    enrollment = Enrollment.objects.select_for_update().select_related("cohort").get(pk=enrollment.pk)
     if enrollment.state == S.COMPLETED:
         return enrollment
+    _require_running(enrollment.cohort)
     if enrollment.state != S.ENROLLED:
         raise CohortError(_("Only an active enrollment can be completed."))
     _transition(enrollment, S.COMPLETED, actor=actor, reason=_("Completion rules met"))

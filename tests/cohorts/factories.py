@@ -57,7 +57,9 @@ class CohortFactory(factory.django.DjangoModelFactory):
 
     course = factory.SubFactory(CourseFactory)
     title = factory.Sequence(lambda n: f"Cohort {n}")
-    starts_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=7))
+    # Running by default (learning is open only from the start to the end plus the grace period);
+    # a test about an upcoming or a past cohort gives its dates.
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=7))
     ends_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=60))
     enrollment_opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
     enrollment_closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=6))

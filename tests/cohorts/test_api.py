@@ -81,3 +81,19 @@ def test_submissions_are_private_and_checked(api):
     )
     assert good.status_code == 201 and good.json()["versions"][0]["text"] == "mine"
     assert Submission.objects.count() == 2
+
+
+def test_submitting_through_the_api_before_the_start_gets_the_message(api):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    module = ModuleFactory()
+    assignment = AssignmentFactory(module=module, submission_kind="text")
+    cohort = CohortFactory(course=module.course, starts_on=timezone.localdate() + timedelta(days=2))
+    mine = EnrollmentFactory(cohort=cohort)
+    api.force_authenticate(mine.teacher)
+    response = api.post("/api/v1/submissions/", {"enrollment": mine.pk, "assignment": assignment.pk, "text": "mine"})
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("The cohort has not started yet: learning opens on")
+    assert not Submission.objects.exists()

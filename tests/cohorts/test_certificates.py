@@ -327,3 +327,29 @@ def test_messages_queued_under_the_old_task_names_are_still_consumed(old_name, a
     payload = [enrollment.pk] if args == "one" else [[enrollment.pk], None]
     app.tasks[old_name].apply(args=payload).get()
     assert Certificate.objects.filter(enrollment=enrollment).count() == 1
+
+
+# --- never dated before the cohort's start ---------------------------------------------------
+
+
+def test_a_certificate_is_not_dated_before_the_cohort_starts():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    enrollment = completed(cohort=CohortFactory(starts_on=timezone.localdate() + timedelta(days=1)))
+    with pytest.raises(CertificateError, match="cannot be dated before the cohort starts"):
+        certificate_issue(enrollment_id=enrollment.pk)
+    assert not Certificate.objects.exists()
+
+
+def test_the_issue_date_is_stored_and_checked_against_the_start_in_the_database_too():
+    from datetime import timedelta
+
+    from django.db import IntegrityError
+    from django.utils import timezone
+
+    certificate = certificate_issue(enrollment_id=completed().pk)
+    assert certificate.issued_on == timezone.localdate(certificate.issued_at)
+    with pytest.raises(IntegrityError):
+        Certificate.objects.filter(pk=certificate.pk).update(issued_on=certificate.starts_on - timedelta(days=1))

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from cohorts.models import Cohort, Enrollment, EnrollmentEvent, Nomination, Submission
+from cohorts.models import Cohort, Enrollment, EnrollmentEvent, LessonProgress, Nomination, Submission
 from cohorts.services import (
     CohortError,
     announcement_confirm_read,
@@ -13,6 +13,7 @@ from cohorts.services import (
     bulk_operation_start,
     cohort_split,
     enrollment_accept_offer,
+    enrollment_complete,
     enrollment_enrol,
     enrollment_expire_offers,
     enrollment_move,
@@ -354,3 +355,68 @@ def test_re_enrol_after_withdrawal_only_while_the_window_is_open():
     cohort.save()
     assert enrollment_enrol(cohort=cohort, teacher=enrollment.teacher).state == S.ENROLLED
     assert Enrollment.objects.filter(cohort=cohort).count() == 1
+
+
+# --- honest completion: only while the cohort runs (from its start to its end + the grace period) ---
+
+
+def _days(n):
+    return timezone.localdate() + timedelta(days=n)
+
+
+def test_marking_a_lesson_done_before_the_start_is_refused_and_stores_nothing():
+    cohort, lesson, assignment, enrollment = _learning(starts_on=_days(1), ends_on=_days(30), require_assignments=False)
+    with pytest.raises(CohortError, match="has not started yet"):
+        lesson_mark_done(enrollment=enrollment, lesson=lesson)
+    assert not LessonProgress.objects.exists()
+    enrollment.refresh_from_db()
+    assert (enrollment.state, enrollment.completed_at) == (S.ENROLLED, None)
+
+
+def test_submitting_before_the_start_is_refused_and_stores_nothing():
+    cohort, lesson, assignment, enrollment = _learning(starts_on=_days(1), ends_on=_days(30))
+    with pytest.raises(CohortError, match="has not started yet"):
+        submission_submit(enrollment=enrollment, assignment=assignment, text="My answer")
+    assert not Submission.objects.exists()
+
+
+def test_marking_a_lesson_done_after_the_end_and_the_grace_is_refused(settings):
+    settings.COHORTS_COMPLETION_GRACE_DAYS = 3
+    cohort, lesson, assignment, enrollment = _learning(starts_on=_days(-30), ends_on=_days(-4), require_assignments=False)
+    with pytest.raises(CohortError, match="Learning in this cohort closed"):
+        lesson_mark_done(enrollment=enrollment, lesson=lesson)
+    assert not LessonProgress.objects.exists()
+    enrollment.refresh_from_db()
+    assert enrollment.state == S.ENROLLED
+
+
+def test_the_last_day_of_the_grace_still_counts(settings):
+    settings.COHORTS_COMPLETION_GRACE_DAYS = 3
+    cohort, lesson, assignment, enrollment = _learning(starts_on=_days(-30), ends_on=_days(-3), require_assignments=False)
+    lesson_mark_done(enrollment=enrollment, lesson=lesson)
+    enrollment.refresh_from_db()
+    assert enrollment.state == S.COMPLETED
+
+
+def test_a_work_accepted_after_the_grace_is_recorded_but_does_not_complete(settings):
+    settings.COHORTS_COMPLETION_GRACE_DAYS = 3
+    cohort, lesson, assignment, enrollment = _learning(starts_on=_days(-30), ends_on=_days(-1))
+    lesson_mark_done(enrollment=enrollment, lesson=lesson)
+    submission = submission_submit(enrollment=enrollment, assignment=assignment, text="My answer")
+    Cohort.objects.filter(pk=cohort.pk).update(ends_on=_days(-4))  # the grace ran out while the work waited
+    review_submit(submission=submission, reviewer=CuratorFactory(), decision="accepted", score=9, comment="Good work, the example makes it concrete.")
+    submission.refresh_from_db()
+    enrollment.refresh_from_db()
+    assert submission.state == Submission.State.ACCEPTED
+    assert (enrollment.state, enrollment.completed_at) == (S.ENROLLED, None)
+
+
+def test_completion_before_the_start_is_impossible():
+    cohort, lesson, assignment, enrollment = _learning(starts_on=_days(1), ends_on=_days(30), require_lessons=False, require_assignments=False, require_feedback=True)
+    enrollment_record_feedback(enrollment_id=enrollment.pk)
+    enrollment.refresh_from_db()
+    assert (enrollment.state, enrollment.completed_at) == (S.ENROLLED, None)
+    with pytest.raises(CohortError, match="has not started yet"):
+        enrollment_complete(enrollment=enrollment)
+    enrollment.refresh_from_db()
+    assert enrollment.state == S.ENROLLED

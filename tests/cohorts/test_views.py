@@ -204,3 +204,27 @@ def test_teacher_pages_render(client, course_cohort):
         reverse("cabinet"),
     ]:
         assert client.get(url).status_code == 200, url
+
+
+def test_the_lesson_page_offers_marking_only_while_the_cohort_runs(client, course_cohort, settings):
+    settings.COHORTS_COMPLETION_GRACE_DAYS = 14
+    cohort, curator, lessons, assignment = course_cohort
+    enrollment = EnrollmentFactory(cohort=cohort)
+    client.force_login(enrollment.teacher)
+    url = reverse("cohorts:lesson", args=[enrollment.pk, lessons[0].pk])
+    page = client.get(url).content.decode()
+    assert 'name="done" value="1"' in page and "data-learning-closed" not in page
+    cohort.starts_on = timezone.localdate() + timedelta(days=3)
+    cohort.save()
+    page = client.get(url).content.decode()
+    assert 'name="done" value="1"' not in page
+    assert "The cohort has not started yet: learning opens on" in page
+    # Posting anyway is refused with the same message, and nothing is stored.
+    response = client.post(url, {"done": "1"}, follow=True)
+    assert response.status_code == 200 and "The cohort has not started yet" in response.content.decode()
+    assert enrollment.lesson_marks.count() == 0
+    cohort.starts_on, cohort.ends_on = timezone.localdate() - timedelta(days=60), timezone.localdate() - timedelta(days=15)
+    cohort.save()
+    page = client.get(url).content.decode()
+    assert 'name="done" value="1"' not in page
+    assert "Learning in this cohort closed on" in page
