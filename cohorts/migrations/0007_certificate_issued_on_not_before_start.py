@@ -12,7 +12,7 @@ def fill_issued_on(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("cohorts", "0005_submission_copy_fingerprint_and_match_checks"),
+        ("cohorts", "0006_uploads_named_by_checked_content"),
     ]
 
     operations = [
