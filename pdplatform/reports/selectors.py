@@ -33,6 +33,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +43,7 @@ from accounts.selectors import schools_visible_to, teachers_visible_to, user_has
 from cohorts.certificates.selectors import valid_certificate_number
 from cohorts.models import Attendance, Cohort, Enrollment, LessonProgress, LiveSession, Review, Submission
 from cohorts.selectors import cohorts_managed_by, response_stats
+from core.formatting import hours_label
 from courses.models import Assignment, Course, Lesson
 
 from .exports import Column
@@ -535,7 +537,7 @@ def teacher_columns() -> list[Column]:
 
 def teacher_row_values(t: User, cycle: Cycle) -> list:
     courses = "; ".join(
-        f"{e.cohort.course.title} ({e.cohort.course.hours} h, {timezone.localtime(e.completed_at):%Y-%m-%d})"
+        f"{e.cohort.course.title} ({hours_label(e.cohort.course.hours)}, {date_format(timezone.localtime(e.completed_at), 'SHORT_DATE_FORMAT')})"
         for e in t.recent_completed
     )
     return [

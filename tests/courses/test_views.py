@@ -293,3 +293,16 @@ def test_cyrillic_search_ignores_case_and_yo_in_both_databases(client, query, ex
     CourseFactory(slug="none", title="Something else")
     refresh_search_vectors()
     assert sorted(slugs(client.get(CATALOGUE, {"q": query}))) == expected
+
+
+def test_course_page_in_russian_says_hours_with_plural_forms(client):
+    course = CourseFactory(slug="ru-hours", hours=72)
+    module = ModuleFactory(course=course)
+    LessonFactory(module=module, hours=1.5)
+    LessonFactory(module=module, hours=1)
+    client.cookies["django_language"] = "ru"
+    html = client.get(reverse("courses:detail", args=["ru-hours"]), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "72 часа" in html
+    assert "2,5 часа" in html  # the module
+    assert "1,5 часа" in html and "1 час<" in html  # the lessons
+    assert " h<" not in html and "72 h" not in html

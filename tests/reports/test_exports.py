@@ -124,3 +124,18 @@ def test_certificate_number_column(client, world):
     client.force_login(world["admin_a"])
     rows = _csv(client.get("/reports/export.csv", {"state": "completed"}))
     assert rows[1][16] == "2026-000042"
+
+
+def test_teachers_csv_in_russian_says_hours_and_dates_the_russian_way(client, world):
+    from django.utils import timezone
+
+    from accounts.models import User
+
+    User.objects.filter(pk=world["admin_a"].pk).update(preferred_language="ru")
+    client.force_login(world["admin_a"])
+    client.cookies["django_language"] = "ru"
+    rows = _csv(client.get("/reports/teachers/export.csv", {"sort": "teacher"}, HTTP_ACCEPT_LANGUAGE="ru"))
+    completed = world["anna"].enrollments.get().completed_at
+    day = timezone.localtime(completed).strftime("%d.%m.%Y")
+    anna = next(r for r in rows[1:] if r[1] == "anna@example.org")
+    assert anna[4] == f"Digital didactics (36 часов, {day})"
