@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Question
 
@@ -70,7 +71,7 @@ class ResultsFilterForm(forms.Form):
     compare = forms.TypedChoiceField(label=_("Compare with cohort"), required=False, coerce=int, empty_value=None)
     date_from = forms.DateField(label=_("Cohorts starting from"), required=False,
                                 widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=pgettext_lazy("date range", "to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, cohorts, everything: bool, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Subject
 from cohorts.models import Cohort, Enrollment
@@ -55,8 +56,8 @@ class EnrollmentFilterForm(PeriodMixin, forms.Form):
     """Filters of the school report (and its export and API): all optional."""
 
     year = forms.TypedChoiceField(label=_("School year"), required=False, coerce=int, empty_value=None)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=pgettext_lazy("date range", "From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=pgettext_lazy("date range", "To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.none(), required=False)
     cohort = forms.ModelChoiceField(label=_("Cohort"), queryset=Cohort.objects.none(), required=False)
     state = forms.ChoiceField(label=_("State"), required=False)

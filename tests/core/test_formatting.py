@@ -30,3 +30,4 @@ def test_hours_label_whole_decimal_and_none():
 def test_hours_filter():
     with translation.override("ru"):
         assert Template("{% load pd_format %}{{ h|hours }}").render(Context({"h": 72})) == "72 часа"
+

@@ -306,3 +306,12 @@ def test_course_page_in_russian_says_hours_with_plural_forms(client):
     assert "2,5 часа" in html  # the module
     assert "1,5 часа" in html and "1 час<" in html  # the lessons
     assert " h<" not in html and "72 h" not in html
+
+
+def test_catalogue_hours_filter_in_russian_is_not_from_of_a_transition(client):
+    """The hours filter's ends are a number range ("от"/"до" once translated), never "из"/"по"."""
+    client.cookies["django_language"] = "ru"
+    html = client.get(CATALOGUE, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert 'name="hours_min"' in html
+    assert 'placeholder="из"' not in html
+    assert 'placeholder="по"' not in html
