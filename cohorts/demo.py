@@ -51,7 +51,7 @@ def _courses() -> list[Course]:
     return chosen
 
 
-def _place(cohort, teacher, state, *, when=None, reason="Demo"):
+def _place(cohort, teacher, state, *, when=None, reason="Заявка на обучение"):
     when = when or timezone.now()
     enrollment, created = Enrollment.objects.get_or_create(
         cohort=cohort,

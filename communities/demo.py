@@ -5,9 +5,10 @@ Idempotent: communities are keyed on their slug, topics on (community, title), m
 through the services' building blocks without sending notifications (nobody should get mail from a seed).
 """
 
+import re
 from datetime import timedelta
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core import markup
 
@@ -117,6 +118,41 @@ EVENTS = [
 ]
 
 
+UKRAINIAN_LETTERS = re.compile(r"[ІіЇїЄєҐґ]")
+CYRILLIC_LETTERS = re.compile(r"[А-Яа-яЁё]")
+
+# The welcome topic of each cohort's space, by the course's language: (title, [(teacher index or None for the
+# curator, body), ...]).
+COHORT_WELCOME = {
+    "ru": ("Знакомство и вопросы по потоку", [
+        (None, "Здравствуйте, коллеги! Это пространство нашего потока. Представьтесь, пожалуйста: какой предмет "
+               "вы ведёте и что хотите взять с курса в свою работу. Вопросы по заданиям тоже можно задавать здесь."),
+        (0, "Добрый день! Я учитель начальных классов, в школе шестой год. Хочу научиться давать детям **обратную "
+            "связь**, которой они действительно пользуются."),
+        (1, "Здравствуйте! Веду историю в 5–9 классах. Подскажите, можно ли выполнить практическую работу первого "
+            "модуля на материале внеурочного занятия?"),
+        (None, "Да, можно. Главное — опишите цели занятия и то, по каким признакам вы поняли, что они достигнуты."),
+    ]),
+    "uk": ("Знайомство та запитання щодо потоку", [
+        (None, "Вітаю, колеги! Це простір нашого потоку. Будь ласка, представтеся: який предмет викладаєте і що "
+               "хочете взяти з курсу у свою роботу. Запитання щодо завдань теж можна ставити тут."),
+        (0, "Добрий день! Я вчителька початкових класів, працюю в школі шостий рік. Хочу навчитися давати дітям "
+            "**зворотний зв'язок**, яким вони справді користуються."),
+        (1, "Вітаю! Викладаю історію в 5–9 класах. Підкажіть, чи можна виконати практичну роботу першого модуля "
+            "на матеріалі позакласного заняття?"),
+        (None, "Так, можна. Головне — опишіть цілі заняття і те, за якими ознаками ви зрозуміли, що їх досягнуто."),
+    ]),
+    "en": ("Introductions and questions about the cohort", [
+        (None, "Hello, colleagues! This is our cohort's space. Please introduce yourselves: what do you teach, and "
+               "what would you like to take from the course into your classroom? Questions about tasks go here too."),
+        (0, "Hi! I teach primary classes and this is my sixth year at school. I want to learn to give **feedback** "
+            "that pupils actually use."),
+        (1, "Hello! I teach history in grades 5–9. May I do the first module's practical task on an after-school "
+            "club session?"),
+        (None, "Yes, you may. Describe the session's goals and how you could tell that they were reached."),
+    ]),
+}
+
 def _member(community: Community, user, role: str = MemberRole.MEMBER) -> None:
     Membership.objects.get_or_create(community=community, user=user, defaults={"role": role})
 
@@ -220,5 +256,39 @@ def seed(people: dict) -> None:
     from django.apps import apps
 
     cohort_model = apps.get_model("cohorts", "Cohort")
-    for cohort in cohort_model.objects.exclude(status=cohort_model.Status.DRAFT)[:10]:
-        services.cohort_community_sync(cohort=cohort)
+    for cohort in cohort_model.objects.exclude(status=cohort_model.Status.DRAFT).select_related("course")[:10]:
+        language = _language_of(cohort.course.title)
+        with translation.override(language):  # the space's description is in the course's language
+            services.cohort_community_sync(cohort=cohort)
+        _cohort_welcome(Community.objects.get(cohort=cohort), language, now)
+
+
+def _language_of(text: str) -> str:
+    """The demo courses' language, told by their titles' letters: Ukrainian, Russian or English."""
+    if UKRAINIAN_LETTERS.search(text):
+        return "uk"
+    return "ru" if CYRILLIC_LETTERS.search(text) else "en"
+
+
+def _cohort_welcome(community: Community, language: str, now) -> None:
+    """A curator's welcome topic with the teachers' first replies (if any have joined). Keyed on the space: one that already has a
+    topic is left as it is (so a reworded text never adds a second one)."""
+    if Topic.objects.filter(community=community).exists():
+        return
+    members = list(Membership.objects.filter(community=community, state="active").select_related("user")
+                   .order_by("-role", "user__email"))
+    curators = [m.user for m in members if m.role == MemberRole.MODERATOR]
+    teachers = [m.user for m in members if m.role != MemberRole.MODERATOR]
+    if not curators:
+        return
+    title, posts = COHORT_WELCOME[language]
+    topic = Topic.objects.create(community=community, title=title, author=curators[0], last_post_at=now,
+                                 is_pinned=True)
+    first = None
+    for author_index, body in posts:
+        if author_index is not None and not teachers:
+            break  # a space nobody has joined yet shows only the curator's welcome
+        author = curators[0] if author_index is None else teachers[author_index % len(teachers)]
+        post = services._post_add(topic=topic, author=author, body=body, body_html=markup.render(body, profile="post"),
+                                  files=(), reply_to=first)
+        first = first or post

@@ -1,8 +1,8 @@
 """Demo data: pairs in each state with goals, meetings, messages and feedback, and development plans.
 
-Idempotent: pairs are keyed on (mentor, mentee), plans on (teacher, topic), goals on titles, meetings on
-dates, so running seed_demo again adds nothing. Some young teachers are left without a mentor so that
-the matching page has work to show.
+Idempotent: pairs are keyed on the mentee, plans on the teacher; goals, meetings, messages and feedback
+are made only with a new pair, so running seed_demo again adds nothing. The texts are Russian, the language
+of the demo schools. Some young teachers are left without a mentor so that the matching page has work to show.
 """
 
 import datetime as dt
@@ -30,21 +30,21 @@ from .services import render_message
 STATES = [PairState.ACTIVE, PairState.ACTIVE, PairState.PROPOSED, PairState.COMPLETED, PairState.STOPPED,
           PairState.ACTIVE]
 GOALS = [
-    "Plan a lesson with differentiated tasks for three levels",
-    "Use formative assessment in every lesson for a month",
-    "Run an open lesson for colleagues",
+    "Спланировать урок с разноуровневыми заданиями для трёх групп",
+    "В течение месяца применять формирующее оценивание на каждом уроке",
+    "Провести открытый урок для коллег",
 ]
 MEETINGS = [
-    (MeetingKind.LESSON_OBSERVATION, "Observed a 7th grade lesson; pace too fast in the second half.",
-     "Split the practice into two blocks with a check in between."),
-    (MeetingKind.CONSULTATION, "Discussed working with parents of a struggling pupil.", "Prepare a short note for the parents' meeting."),
-    (MeetingKind.CO_PLANNING, "Planned the next topic together with assessment criteria.", "Try the exit-ticket technique."),
-    (MeetingKind.OPEN_LESSON, "The mentee attended the mentor's open lesson.", "Write down three techniques to reuse."),
+    (MeetingKind.LESSON_OBSERVATION, "Посетила урок в 7 классе: во второй половине темп слишком высокий.",
+     "Разделить практику на два блока с проверкой понимания между ними."),
+    (MeetingKind.CONSULTATION, "Обсудили работу с родителями ученика, который отстаёт.", "Подготовить короткую памятку к родительскому собранию."),
+    (MeetingKind.CO_PLANNING, "Вместе спланировали следующую тему и критерии оценивания.", "Попробовать приём «билет на выход»."),
+    (MeetingKind.OPEN_LESSON, "Молодой педагог посетил открытый урок наставника.", "Записать три приёма, которые можно взять в свою работу."),
 ]
 PLAN_TOPICS = [
-    ("Formative assessment in the middle school", PresentationKind.OPEN_LESSON),
-    ("Digital tools for project work", PresentationKind.COUNCIL_TALK),
-    ("Inclusive practices in a mixed-ability class", PresentationKind.LIBRARY_PUBLICATION),
+    ("Формирующее оценивание в основной школе", PresentationKind.OPEN_LESSON),
+    ("Цифровые инструменты в проектной деятельности", PresentationKind.COUNCIL_TALK),
+    ("Инклюзивные практики в разноуровневом классе", PresentationKind.LIBRARY_PUBLICATION),
 ]
 
 
@@ -90,7 +90,7 @@ def seed(people: dict) -> None:
             feedback_every_weeks=4,
             mentor_accepted_at=None if state == PairState.PROPOSED else accepted,
             mentee_accepted_at=None if state == PairState.PROPOSED else accepted,
-            stop_reason="The mentee moved to another school." if state == PairState.STOPPED else "",
+            stop_reason="Молодой педагог перешёл в другую школу." if state == PairState.STOPPED else "",
             created_by=admins.get(mentee.school_id),
             ended_at=timezone.now() if state in (PairState.COMPLETED, PairState.STOPPED) else None,
         )
@@ -114,37 +114,39 @@ def seed(people: dict) -> None:
             for m, (kind, notes, steps) in enumerate(MEETINGS)
         )
         for author, body in [
-            (mentee, "Could you look at my plan for Thursday's lesson? I am not sure about the **timing**."),
-            (mentor, "Of course. Shorten the warm-up to 5 minutes and keep 10 for the exit ticket."),
+            (mentee, "Посмотрите, пожалуйста, мой план урока на четверг? Не уверена в **хронометраже**."),
+            (mentor, "Конечно. Сократите разминку до 5 минут, а 10 минут оставьте на «билет на выход»."),
         ]:
             Message.objects.create(pair=pair, author=author, body=body, body_html=render_message(body))
         if state == PairState.ACTIVE:
             Feedback.objects.create(pair=pair, period=1, availability=5, usefulness=4, advice=4 + index % 2,
-                                    confidence=3 + index % 3, comment="The lesson observations help the most.")
+                                    confidence=3 + index % 3, comment="Больше всего помогают посещения уроков и их разбор.")
 
     for index, teacher in enumerate(t for t in teachers if not t.is_young_teacher):
         if index >= len(PLAN_TOPICS):
             break
         topic, presentation = PLAN_TOPICS[index]
+        # Keyed on the teacher, not the topic: a teacher has one active plan, and a reworded topic must not
+        # make a second one on a database seeded before.
         plan, created = DevelopmentPlan.objects.get_or_create(
             teacher=teacher,
-            topic=topic,
             defaults={
+                "topic": topic,
                 "competency": competencies[index] if len(competencies) > index else None,
                 "period_start": dt.date(today.year if today.month >= 9 else today.year - 1, 9, 1),
                 "period_end": dt.date(today.year + 2 if today.month >= 9 else today.year + 1, 6, 30),
                 "presentation_kind": presentation,
-                "presentation_details": "At the school's methodological council in spring",
+                "presentation_details": "На заседании методического совета школы весной",
             },
         )
         if not created:
             continue
-        for g, title in enumerate(["Complete an in-service course on the topic", "Try the methods in two classes",
-                                   "Share the results with colleagues"]):
+        for g, title in enumerate(["Пройти курс повышения квалификации по теме", "Апробировать методы в двух классах",
+                                   "Представить результаты коллегам"]):
             PlanGoal.objects.create(
                 plan=plan, title=title, due_date=plan.period_start + dt.timedelta(days=120 * (g + 1)),
                 course=courses[g % len(courses)] if courses and g == 0 else None,
-                event_link="Round table of the municipal methodological association" if g == 2 else "",
+                event_link="Круглый стол муниципального методического объединения" if g == 2 else "",
                 state=GoalState.DONE if g == 0 else GoalState.PLANNED,
                 completed_at=timezone.now() if g == 0 else None,
             )
