@@ -19,11 +19,13 @@ def redis_down(request):
 
 
 def broker_down(request):
-    # set_as_current=False: a second app must not become the current one, or every shared_task queued later
-    # in this test process would go to this dead broker.
-    app = Celery(broker=f"redis://127.0.0.1:{free_port()}/0", set_as_current=False)  # nobody listens there
+    # A broker nobody listens on, named explicitly: Celery prefers CELERY_BROKER_URL from the environment
+    # over an app's own broker setting, and CI sets it. set_as_current=False: this app must not become the
+    # current one, or every shared_task queued later in this test process would go to the dead broker.
+    app = Celery(set_as_current=False)
     app.conf.broker_connection_timeout = 1
-    app.send_task("pdplatform.tasks.heartbeat", retry=False)  # the real path retries first: a slower 503
+    with app.connection_for_write(f"redis://127.0.0.1:{free_port()}/0") as connection:
+        app.send_task("pdplatform.tasks.heartbeat", connection=connection, retry=False)  # the real path retries
     return HttpResponse("queued")
 
 
