@@ -7,7 +7,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 
-from .models import Level, Municipality, Position, School, Subject, User
+from .models import Level, Municipality, Position, School, SchoolLevel, Subject, User
 from .roles import Role
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - published demo logins
@@ -77,7 +77,8 @@ def seed() -> dict:
     municipality, _ = Municipality.objects.get_or_create(name=MUNICIPALITY)
     schools = [School.objects.get_or_create(municipality=municipality, name=name)[0] for name in SCHOOLS]
     subjects = [Subject.objects.get_or_create(code=code, defaults={"name": name})[0] for code, name in SUBJECTS]
-    levels = list(Level.objects.all())
+    # Also made by a migration; get_or_create keeps the seed whole on a database that lost them (a flush).
+    levels = [Level.objects.get_or_create(code=code)[0] for code in SchoolLevel.values]
 
     admin = _user("admin@demo.pdplatform.local", "Администратор платформы", [], is_staff=True, is_superuser=True)
     methodologists = [
