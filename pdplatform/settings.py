@@ -388,13 +388,21 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(env("DJANGO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+# Video players a lesson may embed (scheme + host): the lesson page frames only these, and the CSP's
+# frame-src allows only these, so a video link can never frame another site.
+VIDEO_EMBED_ORIGINS = env_list(
+    "VIDEO_EMBED_ORIGINS", "https://www.youtube-nocookie.com,https://player.vimeo.com,https://rutube.ru"
+)
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
         "img-src": ["'self'", "data:"],
         "style-src": ["'self'", "'unsafe-inline'"],
         "script-src": ["'self'"],
-        "frame-src": ["'self'", "https:"],
+        "frame-src": ["'self'", *VIDEO_EMBED_ORIGINS],
         "media-src": ["'self'", "https:"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
