@@ -204,7 +204,10 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[pdplatform] "
 # Per-user write limits (core/ratelimit.py): action=COUNT/PERIOD, PERIOD one of s, m, h, d (e.g. 5/10m).
-RATE_LIMITS = env("PDP_RATE_LIMITS", "preview=30/m,post=10/m,topic=5/m,question=5/m,material=5/m")
+RATE_LIMITS = env(
+    "PDP_RATE_LIMITS",
+    "preview=30/m,post=10/m,topic=5/m,question=5/m,material=5/m,api_anon=60/m,api_user=600/m",
+)
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env("LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
 }
@@ -349,10 +352,13 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 # --- API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: its `WWW-Authenticate: Token` header makes a missing or bad credential a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
+    # api_anon per client address, api_user per person, from PDP_RATE_LIMITS (core/api_limits.py).
+    "DEFAULT_THROTTLE_CLASSES": ["core.api_limits.ApiRateLimit"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api_errors.exception_handler",  # + 429 for writes past PDP_RATE_LIMITS
