@@ -284,9 +284,16 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a Redis restart or outage: keep r
 # cancelled and redelivered instead of finishing and running again (Celery 6 default).
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
-# Certificates and exports go to "heavy" so reminders and mail on "default" never wait behind
-# them; run workers with `-Q default,heavy` (Makefile, docker-compose.yml). Globs (fnmatch) on task names.
+# Certificates and exports go to "heavy", and fan-outs to many people (announcements, forum posts,
+# digests) to "bulk", so reminders and mail on "default" never wait behind them. Every worker command
+# (Makefile, docker-compose.yml, .ci/run, bench/run) consumes exactly CELERY_WORKER_QUEUES; a test holds it.
+# Globs (fnmatch) on task names.
+CELERY_WORKER_QUEUES = "default,heavy,bulk"
 CELERY_TASK_ROUTES = {
+    "cohorts.tasks.announcement_notify": {"queue": "bulk"},
+    "communities.tasks.post_notify": {"queue": "bulk"},
+    "notifications.tasks.send_digest": {"queue": "bulk"},
+    "notifications.tasks.send_digests": {"queue": "bulk"},
     "cohorts.certificates.tasks.*": {"queue": "heavy"},
     "cohorts.tasks.certificate*": {"queue": "heavy"},
     "cohorts.tasks.*certificates*": {"queue": "heavy"},
