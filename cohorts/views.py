@@ -197,6 +197,7 @@ def assignment(request, enrollment_id: int, assignment_id: int):
     form = SubmissionForm(
         request.POST or None, request.FILES or None, assignment=item, initial={"text": previous.text if previous else ""}
     )
+    refused = None
     if request.method == "POST" and form.is_valid():
         try:
             services.submission_submit(
@@ -205,6 +206,9 @@ def assignment(request, enrollment_id: int, assignment_id: int):
                 text=form.cleaned_data.get("text", ""),
                 upload=form.cleaned_data.get("file"),
             )
+        except RateLimited as exc:  # the text stays in the form; 429 with Retry-After
+            form.add_error(None, exc)
+            refused = exc
         except CohortError as exc:
             _error(request, exc)
         else:
@@ -218,7 +222,7 @@ def assignment(request, enrollment_id: int, assignment_id: int):
 
         due = enrollment.cohort.starts_on + timedelta(days=item.due_days)
     can_submit = enrollment.state == S.ENROLLED and (submission is None or submission.state == Submission.State.REVISE)
-    return render(
+    return too_many(render(
         request,
         "cohorts/assignment.html",
         {
@@ -231,7 +235,7 @@ def assignment(request, enrollment_id: int, assignment_id: int):
             "can_submit": can_submit,
             "due": due,
         },
-    )
+    ), refused)
 
 
 @login_required

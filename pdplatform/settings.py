@@ -206,7 +206,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[pdplatform] "
 # Per-user write limits (core/ratelimit.py): action=COUNT/PERIOD, PERIOD one of s, m, h, d (e.g. 5/10m).
 RATE_LIMITS = env(
     "PDP_RATE_LIMITS",
-    "preview=30/m,post=10/m,topic=5/m,question=5/m,material=5/m,api_anon=60/m,api_user=600/m",
+    "preview=30/m,post=10/m,topic=5/m,question=5/m,material=5/m,upload=20/h,api_anon=60/m,api_user=600/m",
 )
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env("LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
