@@ -14,9 +14,9 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from . import selectors, services
 from core.ratelimit import RateLimited
 
+from . import selectors, services
 from .models import Cohort, Enrollment, Review, Submission, SubmissionVersion
 
 
