@@ -39,6 +39,7 @@ LEARNING_STATES = (S.ENROLLED, S.COMPLETED, S.NOT_COMPLETED)
 def cohorts_open_qs(*, now=None) -> QuerySet[Cohort]:
     now = now or timezone.now()
     return Cohort.objects.filter(
+        self_enrollment=True,
         status__in=[Cohort.Status.OPEN, Cohort.Status.RUNNING],
         enrollment_opens_at__lte=now,
         enrollment_closes_at__gte=now,
@@ -110,7 +111,7 @@ def cohorts_open_for_nomination(*, user) -> QuerySet[Cohort]:
         return Cohort.objects.none()
     now = timezone.now()
     qs = Cohort.objects.filter(
-        status__in=[Cohort.Status.OPEN, Cohort.Status.RUNNING], enrollment_closes_at__gte=now
+        self_enrollment=True, status__in=[Cohort.Status.OPEN, Cohort.Status.RUNNING], enrollment_closes_at__gte=now
     ).select_related("course")
     if not user.is_superuser:
         restricted = Q(restricted_to_municipalities__isnull=False) | Q(restricted_to_schools__isnull=False)

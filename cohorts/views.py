@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import Role
 from accounts.selectors import teachers_visible_to, user_has_role
@@ -386,6 +386,24 @@ def bulk(request, operation_id: int):
     op = _found(selectors.bulk_operation_for, user=request.user, operation_id=operation_id)
     template = "cohorts/_bulk_progress.html" if request.htmx else "cohorts/bulk.html"
     return render(request, template, {"op": op})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def split_undo(request, operation_id: int):
+    """Confirm, then undo a split within its window (the one who ran it, or a superuser)."""
+    op = _found(selectors.bulk_operation_for, user=request.user, operation_id=operation_id)
+    refusal = services.split_undo_refusal(op)
+    if request.method == "POST" and not refusal:
+        try:
+            services.cohort_split_undo(operation=op, actor=request.user)
+        except CohortError as exc:
+            refusal = " ".join(exc.messages)
+        else:
+            messages.success(request, _("The split is undone: every teacher is back in “%(cohort)s”.") % {"cohort": op.cohort})
+            return redirect("cohorts:bulk", op.pk)
+    context = {"op": op, "refusal": refusal, "undo_hours": services.split_undo_hours()}
+    return render(request, "cohorts/split_undo.html", context, status=409 if refusal and request.method == "POST" else 200)
 
 
 # --- curators -------------------------------------------------------------------------------

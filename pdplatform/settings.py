@@ -433,6 +433,8 @@ LOGGING = {
 # --- Product settings -----------------------------------------------------------------------
 PAGE_SIZE = int(env("PAGE_SIZE", "20"))
 # A review comment must carry at least this many letters or digits (not punctuation, not one repeated character).
+# A split of a cohort into groups can be undone for this many hours after it finished.
+COHORTS_SPLIT_UNDO_HOURS = int(env("COHORTS_SPLIT_UNDO_HOURS", "48"))
 COHORTS_REVIEW_MIN_COMMENT_CHARS = int(env("COHORTS_REVIEW_MIN_COMMENT_CHARS", "20"))
 # An answer is flagged as a possible copy when this share (0 to 1) of its phrases is found in another
 # teacher's answer to the same assignment of the course (cohorts/services/copies.py).
