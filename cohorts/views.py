@@ -416,7 +416,8 @@ def curate(request):
     for cohort in cohorts:
         cohort.seats_left = max(0, cohort.seats_left_raw)
         cohort.stats = stats.get(cohort.pk)
-    return render(request, "cohorts/curate.html", {"cohorts": cohorts})
+    day = selectors.curator_day(user=request.user)
+    return render(request, "cohorts/curate.html", {"cohorts": cohorts, "day": day})
 
 
 @staff_of_cohorts
