@@ -271,3 +271,19 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SearchTerm(models.Model):
+    """A word of the catalogue (course titles, summaries, lesson titles), lower-case and ё-folded: the
+    vocabulary typo tolerance and "did you mean" draw on (courses/search.py). Filled on PostgreSQL by
+    refresh_search_vectors; a GiST trigram index (migration 0006) answers nearest-word look-ups."""
+
+    word = models.CharField(_("word"), max_length=60, unique=True)
+
+    class Meta:
+        verbose_name = _("search term")
+        verbose_name_plural = _("search terms")
+        constraints = [models.CheckConstraint(condition=~models.Q(word=""), name="search_term_not_empty")]
+
+    def __str__(self) -> str:
+        return self.word

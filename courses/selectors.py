@@ -1,6 +1,6 @@
 """Reads of courses scoped to the acting user, with eager loading done once here."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -10,7 +10,7 @@ from accounts.models import Subject
 
 from . import hooks
 from .models import Assignment, Competency, CompetencyArea, Course, Lesson, Module
-from .search import apply_search, on_postgres
+from .search import apply_search, did_you_mean, on_postgres
 
 
 def courses_visible_to(user) -> QuerySet[Course]:
@@ -160,6 +160,14 @@ def course_catalogue(*, user, filters: CatalogueFilters, base: QuerySet[Course] 
     else:
         qs = qs.order_by("-published_at", "-pk")
     return _card_queryset(qs)
+
+
+def catalogue_suggestion(*, user, filters: CatalogueFilters) -> str:
+    """"Did you mean": for a search that found nothing, a corrected query that finds something under the
+    same filters (PostgreSQL; "" otherwise)."""
+    if not filters.q:
+        return ""
+    return did_you_mean(course_catalogue(user=user, filters=replace(filters, q="", sort="newest")), filters.q)
 
 
 FACETS_CACHE_KEY = "courses:catalogue-facets:v1"

@@ -40,6 +40,11 @@ def catalogue(request):
         "open_filter_available": selectors.open_cohort_filter_available(),
     }
     context["chips"] = _active_chips(kept, filters, context["facets"])
+    if filters.q and not page.paginator.count:
+        suggestion = selectors.catalogue_suggestion(user=request.user, filters=filters)
+        if suggestion:
+            context["suggestion"] = suggestion
+            context["suggestion_query"] = urlencode([(k, v) for k, v in kept if k != "q"] + [("q", suggestion)])
     return render(request, "courses/catalogue.html", context)
 
 
