@@ -138,6 +138,17 @@ def enrollment_for_learning(*, user, enrollment_id: int) -> Enrollment:
     return enrollments_of(user).filter(state__in=LEARNING_STATES).get(pk=enrollment_id)
 
 
+def video_position(*, enrollment: Enrollment, lesson) -> int:
+    """Seconds into the lesson's video where the teacher stopped; 0 when never watched (no query for a
+    lesson without a video)."""
+    if not (lesson.video_file or lesson.embed_url):
+        return 0
+    from .models import VideoPosition
+
+    seconds = VideoPosition.objects.filter(enrollment=enrollment, lesson=lesson).values_list("seconds", flat=True)
+    return next(iter(seconds), 0)
+
+
 def learning_scopes(enrollment: Enrollment) -> list[str]:
     """What the course player and its lessons show changes with: the teacher's own learning, the
     cohort's announcements and sessions, and the course (each app's scopes.py, core/caching.py)."""

@@ -8,6 +8,7 @@ urlpatterns = [
     path("cohort/<int:cohort_id>/enrol/", views.enrol, name="enrol"),
     path("my/<int:enrollment_id>/", views.player, name="player"),
     path("my/<int:enrollment_id>/lesson/<int:lesson_id>/", views.lesson, name="lesson"),
+    path("my/<int:enrollment_id>/lesson/<int:lesson_id>/position/", views.lesson_position, name="lesson_position"),
     path("my/<int:enrollment_id>/assignment/<int:assignment_id>/", views.assignment, name="assignment"),
     path("my/<int:enrollment_id>/questions/", views.questions, name="questions"),
     path("my/<int:enrollment_id>/announcement/<int:announcement_id>/read/", views.announcement_read, name="announcement_read"),

@@ -5,7 +5,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -174,6 +174,8 @@ def _lesson_page(request, enrollment, lesson_id: int):
             "cohort": enrollment.cohort,
             "lesson": lesson,
             "learning_closed": services.learning_closed_reason(enrollment.cohort),
+            # Outside the cached fragment: it changes while the page stays the same.
+            "video_position": selectors.video_position(enrollment=enrollment, lesson=lesson),
             "data": SimpleLazyObject(lambda: page["data"]),
             "is_done": SimpleLazyObject(lambda: page["is_done"]),
             "previous": SimpleLazyObject(lambda: page["previous"]),
@@ -181,6 +183,22 @@ def _lesson_page(request, enrollment, lesson_id: int):
             **personal_cache(request, *selectors.learning_scopes(enrollment)),
         },
     )
+
+
+@login_required
+@require_POST
+def lesson_position(request, enrollment_id: int, lesson_id: int):
+    """The lesson page's player reports where the teacher is in the video (fetch, every few seconds and
+    on pause): 204, or 400 with the reason; another's enrollment or lesson is 404."""
+    from courses.models import Lesson
+
+    enrollment = _found(selectors.enrollment_for_learning, user=request.user, enrollment_id=enrollment_id)
+    lesson = _found(Lesson.objects.select_related("module").get, pk=lesson_id, module__course_id=enrollment.cohort.course_id)
+    try:
+        services.video_position_save(enrollment=enrollment, lesson=lesson, seconds=request.POST.get("seconds"))
+    except CohortError as exc:
+        return HttpResponse(exc.messages[0], status=400, content_type="text/plain; charset=utf-8")
+    return HttpResponse(status=204)
 
 
 @login_required

@@ -11,15 +11,19 @@
 - With `FILES_ACCEL_REDIRECT_PREFIX` set (production behind nginx, see deploy/nginx.conf) the view
   answers with an empty body and `X-Accel-Redirect: <prefix><stored name>`; nginx, which alone may
   read that `internal` location, sends the bytes (with range requests, so videos seek). Empty
-  (the default, development and tests): the file is streamed by Django (no range requests).
+  (the default, development and tests): the file is streamed by Django, which answers a single
+  `Range: bytes=…` request with 206 and just those bytes (416 when it lies past the end), so an
+  uploaded lesson video seeks with `make run` too; several ranges at once get the whole file (RFC 9110
+  allows it).
 """
 
 import mimetypes
+import re
 from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.admin.widgets import AdminFileWidget
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
 
@@ -57,6 +61,70 @@ def stored_extension(fieldfile) -> str:
     return name.rsplit(".", 1)[-1].lower() if "." in name.rsplit("/", 1)[-1] else "bin"
 
 
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+_CHUNK = 64 * 1024
+
+
+class RangeNotSatisfiable(Exception):
+    pass
+
+
+def byte_range(header: str, size: int) -> tuple[int, int] | None:
+    """(first, last) byte of a single `Range: bytes=` request within `size`, None for no usable range
+    (absent, malformed or several: the whole file is sent); RangeNotSatisfiable past the end."""
+    match = _RANGE.match((header or "").strip())
+    if not match or match.groups() == ("", ""):
+        return None
+    first, last = match.groups()
+    if first == "":  # the last N bytes
+        length = int(last)
+        if length == 0:
+            raise RangeNotSatisfiable
+        return max(size - length, 0), size - 1
+    start = int(first)
+    end = min(int(last), size - 1) if last else size - 1
+    if start >= size or (last and int(last) < start):
+        raise RangeNotSatisfiable
+    return start, end
+
+
+def _read(handle, start: int, length: int):
+    try:
+        handle.seek(start)
+        while length > 0:
+            chunk = handle.read(min(_CHUNK, length))
+            if not chunk:
+                break
+            length -= len(chunk)
+            yield chunk
+    finally:
+        handle.close()
+
+
+def _streamed(request, fieldfile, content_type: str) -> HttpResponseBase:
+    try:
+        handle = fieldfile.storage.open(fieldfile.name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    size = fieldfile.storage.size(fieldfile.name)
+    try:
+        wanted = byte_range(request.headers.get("Range", ""), size)
+    except RangeNotSatisfiable:
+        handle.close()
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        return response
+    if wanted is None:
+        response = FileResponse(handle, content_type=content_type)
+    else:
+        first, last = wanted
+        response = StreamingHttpResponse(_read(handle, first, last - first + 1), status=206, content_type=content_type)
+        response["Content-Range"] = f"bytes {first}-{last}/{size}"
+        response["Content-Length"] = str(last - first + 1)
+    response["Accept-Ranges"] = "bytes"
+    return response
+
+
 def _accel_prefix() -> str:
     return getattr(settings, "FILES_ACCEL_REDIRECT_PREFIX", "") or ""
 
@@ -74,11 +142,7 @@ def serve_file(request, fieldfile, *, filename: str, inline: bool = False) -> Ht
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(fieldfile.name)
     else:
-        try:
-            handle = fieldfile.storage.open(fieldfile.name, "rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(handle, content_type=content_type)
+        response = _streamed(request, fieldfile, content_type)
     response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = SANDBOX_POLICY

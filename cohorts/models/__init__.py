@@ -13,6 +13,7 @@ from .learning import (
     Review,
     Submission,
     SubmissionVersion,
+    VideoPosition,
 )
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "Question",
     "Review",
     "Submission",
+    "VideoPosition",
     "SubmissionVersion",
     "BulkOperation",
     "Cohort",

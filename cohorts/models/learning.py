@@ -32,6 +32,33 @@ class LessonProgress(models.Model):
         return f"{self.enrollment_id}: {self.lesson_id}"
 
 
+VIDEO_POSITION_MAX_SECONDS = 24 * 3600
+
+
+class VideoPosition(models.Model):
+    """Where a teacher stopped a lesson's video: the lesson page resumes there."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="video_positions", verbose_name=_("enrollment")
+    )
+    lesson = models.ForeignKey("courses.Lesson", on_delete=models.CASCADE, related_name="+", verbose_name=_("lesson"))
+    seconds = models.PositiveIntegerField(_("position, seconds"))
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("video position")
+        verbose_name_plural = _("video positions")
+        constraints = [
+            models.UniqueConstraint(fields=["enrollment", "lesson"], name="videoposition_once"),
+            models.CheckConstraint(
+                condition=Q(seconds__gte=0, seconds__lte=VIDEO_POSITION_MAX_SECONDS), name="videoposition_in_a_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id}: {self.lesson_id} @ {self.seconds}s"
+
+
 def submission_upload_to(instance, filename: str) -> str:
     # `filename` is the <random>.<extension read from the content> that CheckedFileField made.
     return f"cohorts/submissions/{filename}"

@@ -38,6 +38,7 @@ from .learning import (
     review_mark_seen,
     review_submit,
     submission_submit,
+    video_position_save,
 )
 
 __all__ = [
@@ -65,6 +66,7 @@ __all__ = [
     "learning_closed_reason",
     "learning_is_open",
     "lesson_mark_done",
+    "video_position_save",
     "nomination_accept",
     "nomination_create",
     "nomination_decline",

@@ -31,7 +31,9 @@ from ..models import (
     Review,
     Submission,
     SubmissionVersion,
+    VideoPosition,
 )
+from ..models.learning import VIDEO_POSITION_MAX_SECONDS
 from .enrollment import _transition
 from .errors import CohortError
 from .notify import lazy_format, notify
@@ -103,6 +105,25 @@ def lesson_mark_done(*, enrollment: Enrollment, lesson, done: bool = True) -> No
         enrollment_evaluate_completion(enrollment=enrollment)
     else:
         LessonProgress.objects.filter(enrollment=enrollment, lesson=lesson).delete()
+
+
+def video_position_save(*, enrollment: Enrollment, lesson, seconds) -> VideoPosition:
+    """Remember where the teacher stopped the lesson's video (whole seconds); also after the course ends,
+    so a recording can be watched to the end. Bad input → CohortError, nothing stored."""
+    _require_learning(enrollment)
+    _in_course(enrollment.cohort, lesson=lesson)
+    if not (lesson.video_file or lesson.embed_url):
+        raise CohortError(_("This lesson has no video."))
+    try:
+        seconds = int(float(seconds))
+    except (TypeError, ValueError, OverflowError):
+        raise CohortError(_("The position must be a number of seconds.")) from None
+    if not 0 <= seconds <= VIDEO_POSITION_MAX_SECONDS:
+        raise CohortError(_("The position must be a number of seconds.")) from None
+    position, _created = VideoPosition.objects.update_or_create(
+        enrollment=enrollment, lesson=lesson, defaults={"seconds": seconds}
+    )
+    return position
 
 
 def _check_file(upload) -> CheckedUpload:

@@ -65,3 +65,44 @@ def test_a_missing_or_empty_file_is_404(settings, prefix):
 ])
 def test_types_come_from_pythons_own_table(name, expected):
     assert content_type_of(name) == expected
+
+
+VIDEO = bytes(range(256)) * 40  # 10,240 bytes
+
+
+@pytest.mark.parametrize(
+    ("header", "status", "content_range", "body"),
+    [("bytes=0-99", 206, "bytes 0-99/10240", VIDEO[:100]),
+     ("bytes=10000-", 206, "bytes 10000-10239/10240", VIDEO[10000:]),
+     ("bytes=-40", 206, "bytes 10200-10239/10240", VIDEO[-40:]),
+     ("bytes=10200-99999", 206, "bytes 10200-10239/10240", VIDEO[10200:]),
+     ("bytes=0-0", 206, "bytes 0-0/10240", VIDEO[:1])],
+)
+def test_a_video_is_served_by_byte_ranges_so_it_seeks(header, status, content_range, body):
+    stored = _stored("lessons/v.mp4", VIDEO)
+    response = serve_file(RequestFactory().get("/", HTTP_RANGE=header), stored, filename="v.mp4")
+    assert response.status_code == status
+    assert response["Content-Range"] == content_range
+    assert response["Content-Length"] == str(len(body))
+    assert response["Accept-Ranges"] == "bytes"
+    assert response["Content-Type"] == "video/mp4"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == body
+
+
+@pytest.mark.parametrize("header", ["bytes=10240-", "bytes=99999-100000", "bytes=-0", "bytes=50-10"])
+def test_a_range_past_the_end_is_416_with_the_size(header):
+    stored = _stored("lessons/v.mp4", VIDEO)
+    response = serve_file(RequestFactory().get("/", HTTP_RANGE=header), stored, filename="v.mp4")
+    assert response.status_code == 416
+    assert response["Content-Range"] == "bytes */10240"
+    assert response.content == b""
+
+
+@pytest.mark.parametrize("header", ["", "bytes=0-1,5-9", "items=0-5", "bytes=abc", "bytes=-"])
+def test_no_usable_range_sends_the_whole_file(header):
+    stored = _stored("lessons/v.mp4", VIDEO)
+    response = serve_file(RequestFactory().get("/", HTTP_RANGE=header), stored, filename="v.mp4")
+    assert response.status_code == 200
+    assert response["Accept-Ranges"] == "bytes"
+    assert b"".join(response.streaming_content) == VIDEO
