@@ -199,8 +199,13 @@ class AnnouncementAdmin(ManagedCohortsMixin, admin.ModelAdmin):
 
 @admin.register(Question)
 class QuestionAdmin(ManagedCohortsMixin, admin.ModelAdmin):
-    list_display = ["text", "cohort", "created_at", "answered_at", "is_faq"]
-    list_filter = ["is_faq"]
+    list_display = ["text", "cohort", "created_at", "answered_at", "in_faq"]
+    list_filter = [("faq_entry", admin.EmptyFieldListFilter)]
+    readonly_fields = ["faq_entry"]
+
+    @admin.display(description=_("in the course FAQ"), boolean=True)
+    def in_faq(self, obj) -> bool:
+        return obj.is_faq
 
 
 @admin.register(Submission)

@@ -27,6 +27,7 @@ from .services import (
     nomination_create,
     question_answer,
     question_ask,
+    question_publish_faq,
     review_submit,
     submission_submit,
 )
@@ -156,8 +157,7 @@ def seed(people: dict) -> None:
                     review_submit(submission=submission, reviewer=curators[0], decision=decision, score=min(score, first.max_score), comment=comment)
         q1 = question_ask(enrollment=enrollments[0], text="Можно ли сдать практическую работу файлом, а не текстом?")
         question_answer(question=q1, curator=curators[0], answer="Да, если задание допускает файл: PDF, DOCX или ODT до 10 МБ.")
-        q1.is_faq = True
-        q1.save(update_fields=["is_faq"])
+        question_publish_faq(question=q1)
         q2 = question_ask(enrollment=enrollments[1], text="Где найти запись вводного вебинара?")
         question_answer(question=q2, curator=curators[0], answer="В разделе «Живые занятия и записи» на странице курса.")
         question_ask(enrollment=enrollments[2], text="Будет ли второй вебинар записан?")

@@ -73,7 +73,7 @@ class QuestionForm(forms.Form):
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 5}))
-    publish_faq = forms.BooleanField(label=_("Publish as FAQ of the cohort"), required=False)
+    publish_faq = forms.BooleanField(label=_("Publish in the course FAQ (every cohort of the course sees it)"), required=False)
 
 
 class AnnouncementForm(forms.Form):

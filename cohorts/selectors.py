@@ -199,7 +199,9 @@ def player_data(enrollment: Enrollment) -> PlayerData:
     sessions = list(cohort.sessions.order_by("starts_at", "pk"))
     read = AnnouncementRead.objects.filter(enrollment=enrollment, announcement=OuterRef("pk"))
     announcements = list(cohort.announcements.annotate(is_read=Exists(read)).order_by("-created_at", "-pk")[:10])
-    faq = list(cohort.questions.filter(is_faq=True).order_by("-answered_at")[:20])
+    from courses.selectors import course_faq
+
+    faq = course_faq(course_id=cohort.course_id, limit=20)
     return PlayerData(
         modules=modules,
         done_ids=done_ids,

@@ -272,7 +272,9 @@ def questions(request, enrollment_id: int):
             return redirect("cohorts:questions", enrollment.pk)
     page = paginate(request, selectors.questions_of_enrollment(enrollment))
     services.question_mark_seen(enrollment=enrollment)
-    faq = enrollment.cohort.questions.filter(is_faq=True).order_by("-answered_at")[:30]
+    from courses.selectors import course_faq
+
+    faq = course_faq(course_id=enrollment.cohort.course_id)
     return too_many(render(
         request,
         "cohorts/questions.html",

@@ -23,7 +23,7 @@ from core import markup
 from core.files import AuthorizedFileWidget
 
 from . import services
-from .models import Assignment, Competency, CompetencyArea, Course, Lesson, Module
+from .models import Assignment, Competency, CompetencyArea, Course, FaqEntry, Lesson, Module
 from .selectors import courses_editable_by
 
 
@@ -113,6 +113,20 @@ class AuthorScopedMixin:
         return obj is None or services.user_can_edit_course(request.user, self.course_of(obj))
 
 
+class FaqEntryInline(admin.StackedInline):
+    """The course's FAQ, shown to every cohort: entries curators published from answered questions and
+    ones the methodologists write; ordered by position."""
+
+    model = FaqEntry
+    extra = 0
+    fields = ["position", "question", "answer"]
+    ordering = ["position", "-created_at"]
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})},
+        models.PositiveSmallIntegerField: {"widget": forms.NumberInput(attrs={"style": "width: 4em"})},
+    }
+
+
 class ModuleInline(admin.TabularInline):
     model = Module
     extra = 1
@@ -153,7 +167,7 @@ class CourseAdmin(MarkupLimitsMixin, AuthorScopedMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["competencies", "subjects"]
     save_as_continue = False
     readonly_fields = ["status", "version", "previous_version", "published_at", "updated_at", "preview"]
-    inlines = [ModuleInline]
+    inlines = [ModuleInline, FaqEntryInline]
     actions = ["publish", "archive", "duplicate"]
     save_on_top = True
     fieldsets = (

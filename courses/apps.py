@@ -9,6 +9,7 @@ METHODOLOGIST_PERMISSIONS = [
     "courses.view_module", "courses.add_module", "courses.change_module", "courses.delete_module",
     "courses.view_lesson", "courses.add_lesson", "courses.change_lesson", "courses.delete_lesson",
     "courses.view_assignment", "courses.add_assignment", "courses.change_assignment", "courses.delete_assignment",
+    "courses.view_faqentry", "courses.add_faqentry", "courses.change_faqentry", "courses.delete_faqentry",
     "accounts.view_subject",
 ]
 

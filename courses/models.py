@@ -273,6 +273,30 @@ class Assignment(models.Model):
         return self.title
 
 
+class FaqEntry(models.Model):
+    """A question and answer of the course's FAQ, shown to every cohort of the course: published from an
+    answered question by a curator (cohorts.Question.faq_entry) or written by the course's
+    methodologists, who edit and order them in the course admin."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="faq_entries", verbose_name=_("course"))
+    question = models.TextField(_("question"), max_length=2000)
+    answer = models.TextField(_("answer"), max_length=10000, help_text=_("Markdown."))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["position", "-created_at", "-id"]
+        verbose_name = _("FAQ entry")
+        verbose_name_plural = _("course FAQ")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(question="") & ~models.Q(answer=""), name="faq_entry_answered"),
+        ]
+
+    def __str__(self) -> str:
+        return self.question[:60]
+
+
 class SearchTerm(models.Model):
     """A word of the catalogue (course titles, summaries, lesson titles), lower-case and ё-folded: the
     vocabulary typo tolerance and "did you mean" draw on (courses/search.py). Filled on PostgreSQL by

@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from accounts.models import Subject
 
 from . import hooks
-from .models import Assignment, Competency, CompetencyArea, Course, Lesson, Module
+from .models import Assignment, Competency, CompetencyArea, Course, FaqEntry, Lesson, Module
 from .search import apply_search, did_you_mean, on_postgres
 
 
@@ -160,6 +160,11 @@ def course_catalogue(*, user, filters: CatalogueFilters, base: QuerySet[Course] 
     else:
         qs = qs.order_by("-published_at", "-pk")
     return _card_queryset(qs)
+
+
+def course_faq(*, course_id: int, limit: int = 30) -> list[FaqEntry]:
+    """The course's FAQ as every cohort of it shows it, in the methodologists' order."""
+    return list(FaqEntry.objects.filter(course_id=course_id).order_by("position", "-created_at", "-id")[:limit])
 
 
 def catalogue_suggestion(*, user, filters: CatalogueFilters) -> str:

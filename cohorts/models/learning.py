@@ -213,18 +213,32 @@ class Question(models.Model):
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     first_response_seconds = models.PositiveIntegerField(_("first response, seconds"), null=True, blank=True)
     answer_seen_at = models.DateTimeField(_("answer seen at"), null=True, blank=True)
-    is_faq = models.BooleanField(_("published as FAQ"), default=False)
+    # Published into the course's FAQ (shown to every cohort of the course); unpublishing deletes the entry.
+    faq_entry = models.OneToOneField(
+        "courses.FaqEntry",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="source_question",
+        verbose_name=_("course FAQ entry"),
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("question")
         verbose_name_plural = _("questions")
         constraints = [
-            models.CheckConstraint(condition=~Q(is_faq=True) | ~Q(answer=""), name="question_faq_is_answered"),
+            models.CheckConstraint(
+                condition=Q(faq_entry__isnull=True) | ~Q(answer=""), name="question_faq_is_answered"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    @property
+    def is_faq(self) -> bool:
+        return self.faq_entry_id is not None
 
 
 class Announcement(models.Model):

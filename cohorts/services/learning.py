@@ -322,11 +322,28 @@ def question_answer(*, question: Question, curator, answer: str) -> Question:
     return question
 
 
+@transaction.atomic
 def question_publish_faq(*, question: Question, published: bool = True) -> Question:
+    """Publish an answered question into its course's FAQ (every cohort of the course sees it; the
+    methodologists may edit it there), update the entry with a changed answer, or withdraw it."""
+    from courses.models import FaqEntry
+
+    question = Question.objects.select_for_update(of=("self",)).select_related("cohort", "faq_entry").get(pk=question.pk)
     if published and not question.answer:
         raise CohortError(_("Only an answered question can be published as FAQ."))
-    question.is_faq = published
-    question.save(update_fields=["is_faq"])
+    entry = question.faq_entry
+    if published and entry is None:
+        question.faq_entry = FaqEntry.objects.create(
+            course_id=question.cohort.course_id, question=question.text, answer=question.answer
+        )
+        question.save(update_fields=["faq_entry"])
+    elif published and entry.answer != question.answer:
+        entry.answer = question.answer
+        entry.save(update_fields=["answer", "updated_at"])
+    elif not published and entry is not None:
+        question.faq_entry = None
+        question.save(update_fields=["faq_entry"])
+        entry.delete()
     return question
 
 

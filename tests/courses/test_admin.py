@@ -22,7 +22,7 @@ def test_methodologist_creates_a_course_with_modules_in_the_admin(client):
             "target_audience": "", "format": "distance", "hours": "36", "level": "basic",
             "competencies": [competency.pk],
             "modules-TOTAL_FORMS": "2", "modules-INITIAL_FORMS": "0", "modules-MIN_NUM_FORMS": "0",
-            "modules-MAX_NUM_FORMS": "1000",
+            "modules-MAX_NUM_FORMS": "1000", "faq_entries-TOTAL_FORMS": "0", "faq_entries-INITIAL_FORMS": "0",
             "modules-0-title": "Platforms", "modules-0-position": "0",
             "modules-1-title": "Online lessons", "modules-1-position": "0",
         },
@@ -42,7 +42,7 @@ def test_bad_input_in_the_admin_shows_errors_and_saves_nothing(client):
         {
             "title": "Other", "slug": "taken", "summary": "s", "format": "distance", "hours": "-4",
             "level": "basic", "modules-TOTAL_FORMS": "1", "modules-INITIAL_FORMS": "0",
-            "modules-MIN_NUM_FORMS": "0", "modules-MAX_NUM_FORMS": "1000", "modules-0-title": "M",
+            "modules-MIN_NUM_FORMS": "0", "modules-MAX_NUM_FORMS": "1000", "faq_entries-TOTAL_FORMS": "0", "faq_entries-INITIAL_FORMS": "0", "modules-0-title": "M",
             "modules-0-position": "1",
         },
     )
@@ -128,7 +128,7 @@ def test_cover_upload_of_the_wrong_type_is_refused_in_the_admin(client):
             "target_audience": "", "format": "distance", "hours": "5", "level": "basic",
             "cover": SimpleUploadedFile("cover.jpg", b"#!/bin/sh\necho not an image\n", content_type="image/jpeg"),
             "modules-TOTAL_FORMS": "0", "modules-INITIAL_FORMS": "0", "modules-MIN_NUM_FORMS": "0",
-            "modules-MAX_NUM_FORMS": "1000",
+            "modules-MAX_NUM_FORMS": "1000", "faq_entries-TOTAL_FORMS": "0", "faq_entries-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 200

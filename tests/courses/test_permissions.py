@@ -30,7 +30,7 @@ def admin_post_data(course: Course, **changes) -> dict:
         "title": course.title, "slug": course.slug, "summary": course.summary, "description": course.description,
         "target_audience": "", "format": course.format, "hours": course.hours, "level": course.level,
         "modules-TOTAL_FORMS": "0", "modules-INITIAL_FORMS": "0", "modules-MIN_NUM_FORMS": "0",
-        "modules-MAX_NUM_FORMS": "1000",
+        "modules-MAX_NUM_FORMS": "1000", "faq_entries-TOTAL_FORMS": "0", "faq_entries-INITIAL_FORMS": "0",
     }
     data.update(changes)
     return data

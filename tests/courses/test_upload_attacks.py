@@ -34,7 +34,7 @@ def _post_cover(client, course, upload):
             "title": course.title, "slug": course.slug, "summary": course.summary, "description": "",
             "target_audience": "", "format": "distance", "hours": "5", "level": "basic", "cover": upload,
             "modules-TOTAL_FORMS": "0", "modules-INITIAL_FORMS": "0", "modules-MIN_NUM_FORMS": "0",
-            "modules-MAX_NUM_FORMS": "1000",
+            "modules-MAX_NUM_FORMS": "1000", "faq_entries-TOTAL_FORMS": "0", "faq_entries-INITIAL_FORMS": "0",
         },
     )
 
