@@ -37,6 +37,12 @@ class ProfileForm(forms.Form):
         label=_("Language"), choices=LANGUAGE_FIELD_CHOICES,
         help_text=_("Notifications, mails and certificates come in this language."),
     )
+    also_course_languages = forms.MultipleChoiceField(
+        label=_("Also show courses in"), choices=LANGUAGE_FIELD_CHOICES, widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Courses in your language and in the languages ticked here come first; courses in other "
+                    "languages follow and are marked."),
+    )
     municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.all())
     school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.select_related("municipality"))
     subjects = forms.ModelMultipleChoiceField(
@@ -80,6 +86,7 @@ class ProfileForm(forms.Form):
         return {
             "full_name": user.full_name,
             "preferred_language": user.preferred_language,
+            "also_course_languages": [c for c in user.also_course_languages.split(",") if c],
             "municipality": user.municipality_id,
             "school": user.school_id,
             "subjects": list(user.subjects.all()),

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from core.i18n import site_language
+from core.i18n import language_subsets, site_language
 
 
 class Municipality(models.Model):
@@ -127,6 +127,11 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"), max_length=5, choices=LANGUAGE_CHOICES, default=default_language
     )
+    # "Also show courses in ...": languages besides their own the person reads courses in, stored as
+    # a canonical comma-joined subset of ru/uk/en ("uk,en"); docs/decisions/0191-lang-course-language.md.
+    also_course_languages = models.CharField(
+        _("also show courses in"), max_length=20, blank=True, default=""
+    )
     municipality = models.ForeignKey(
         Municipality,
         on_delete=models.PROTECT,
@@ -156,6 +161,10 @@ class User(AbstractUser):
             models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
             models.CheckConstraint(
                 condition=models.Q(preferred_language__in=["en", "ru", "uk"]), name="user_language_set"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(also_course_languages__in=language_subsets(("ru", "uk", "en"))),
+                name="user_also_course_languages_known",
             ),
             models.CheckConstraint(
                 condition=models.Q(years_of_experience__isnull=True) | models.Q(years_of_experience__lte=70),

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.i18n import language_set_value
+
 from .models import Level, Municipality, School, Subject, User
 from .roles import Role
 
@@ -38,14 +40,20 @@ def user_update_profile(
     school_levels: list[Level],
     position: str,
     years_of_experience: int | None,
+    also_course_languages: list[str] | None = None,
 ) -> User:
-    """A school always belongs to the chosen municipality; the user's municipality follows the school."""
+    """A school always belongs to the chosen municipality; the user's municipality follows the school.
+    Course languages besides one's own: a set of known languages, stored canonically (own one dropped)."""
     if school is not None and municipality is not None and school.municipality_id != municipality.pk:
         raise AccountError(_("This school is not in the chosen municipality."))
     if preferred_language not in {"en", "ru", "uk"}:
         raise AccountError(_("Unknown language."))
+    if also_course_languages is not None and not set(also_course_languages) <= {"en", "ru", "uk"}:
+        raise AccountError(_("Unknown language."))
     user.full_name = full_name.strip()
     user.preferred_language = preferred_language
+    if also_course_languages is not None:
+        user.also_course_languages = language_set_value(set(also_course_languages) - {preferred_language})
     user.school = school
     user.municipality = school.municipality if school is not None else municipality
     user.position = position

@@ -6,6 +6,7 @@ Everything a teacher reads is their own (selectors scope by user); others' ids g
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -57,7 +58,7 @@ class CohortEnrolSerializer(serializers.Serializer):
 
     def validate_consent(self, value):
         if not value:
-            raise serializers.ValidationError("Consent is required to enrol.")
+            raise serializers.ValidationError(_("This field is required."))  # as the page's consent tick
         return value
 
 

@@ -46,3 +46,28 @@ def language_of(person) -> str:
 def in_language_of(person):
     """`with in_language_of(recipient): ...` renders everything inside in the recipient's language."""
     return translation.override(language_of(person))
+
+
+def reading_languages(person=None) -> list[str]:
+    """The languages `person` reads courses in: their own first, then the ones they also chose
+    ("also show courses in ..." on the profile). Anonymous visitors: the page's language."""
+    if person is None or not getattr(person, "is_authenticated", False):
+        return [supported_language(translation.get_language())]
+    own = language_of(person)
+    also = (getattr(person, "also_course_languages", "") or "").split(",")
+    return [own, *(code for code in site_languages() if code in also and code != own)]
+
+
+def language_subsets(codes: list[str] | tuple[str, ...] = ("ru", "uk", "en")) -> list[str]:
+    """Every subset of `codes` in their order, comma-joined ("", "ru", "ru,uk", ...): the values a
+    stored set of languages may take (held by a check constraint)."""
+    out = [""]
+    for code in codes:
+        out += [f"{prev},{code}" if prev else code for prev in out]
+    return sorted(out, key=lambda v: (v.count(","), v))
+
+
+def language_set_value(codes, order: tuple[str, ...] = ("ru", "uk", "en")) -> str:
+    """A set of language codes in its stored, canonical form (`order`, comma-joined; unknown codes dropped)."""
+    chosen = set(codes or [])
+    return ",".join(code for code in order if code in chosen)

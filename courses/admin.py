@@ -159,8 +159,8 @@ class ModuleInline(admin.TabularInline):
 
 @admin.register(Course)
 class CourseAdmin(MarkupLimitsMixin, AuthorScopedMixin, SimpleHistoryAdmin):
-    list_display = ["title", "status", "format", "level", "hours", "version", "author_names", "updated_at"]
-    list_filter = ["status", "format", "level", "subjects", "competencies__area", "updated_at"]
+    list_display = ["title", "status", "language", "format", "level", "hours", "version", "author_names", "updated_at"]
+    list_filter = ["status", "language", "format", "level", "subjects", "competencies__area", "updated_at"]
     search_fields = ["title", "slug", "summary"]
     date_hierarchy = "updated_at"
     prepopulated_fields = {"slug": ["title"]}
@@ -174,7 +174,7 @@ class CourseAdmin(MarkupLimitsMixin, AuthorScopedMixin, SimpleHistoryAdmin):
         (None, {"fields": ("title", "slug", "summary", "description", "cover", "preview")}),
         (
             _("Audience and format"),
-            {"fields": ("subjects", "school_levels", "target_audience", "format", "hours", "level")},
+            {"fields": ("language", "subjects", "school_levels", "target_audience", "format", "hours", "level")},
         ),
         (_("Competencies and authors"), {"fields": ("competencies", "authors")}),
         (

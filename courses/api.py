@@ -55,7 +55,7 @@ class CourseListSerializer(serializers.ModelSerializer):
     class Meta:
         model = Course
         fields = [
-            "id", "slug", "title", "summary", "format", "level", "hours", "status", "version",
+            "id", "slug", "title", "summary", "format", "level", "language", "hours", "status", "version",
             "subjects", "competencies", "authors", "cover", "updated_at", "published_at", "url",
         ]
         read_only_fields = fields
@@ -87,7 +87,7 @@ class CourseWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Course
         fields = [
-            "slug", "title", "summary", "description", "target_audience", "format", "hours", "level",
+            "slug", "title", "summary", "description", "target_audience", "format", "hours", "level", "language",
             "subjects", "school_levels", "competencies",
         ]
         extra_kwargs = {"slug": {"required": False}}
@@ -143,6 +143,8 @@ CATALOGUE_PARAMETERS = [
     OpenApiParameter("subject", OpenApiTypes.STR, many=True, description="Subject code; repeat or comma-separate."),
     OpenApiParameter("format", OpenApiTypes.STR, many=True, enum=Course.Format.values),
     OpenApiParameter("level", OpenApiTypes.STR, many=True, enum=Course.Level.values),
+    OpenApiParameter("language", OpenApiTypes.STR, many=True, enum=Course.Language.values,
+                     description="Course language; repeat or comma-separate."),
     OpenApiParameter("competency", OpenApiTypes.STR, many=True, description="Competency or area code."),
     OpenApiParameter("hours_min", OpenApiTypes.INT),
     OpenApiParameter("hours_max", OpenApiTypes.INT),

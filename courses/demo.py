@@ -246,11 +246,13 @@ def seed(people: dict) -> None:
             slug=slug,
             defaults={
                 "title": title, "summary": summary, "description": description, "format": fmt, "hours": hours,
-                "level": level, "status": status, "target_audience": AUDIENCE[lang],
+                "level": level, "status": status, "target_audience": AUDIENCE[lang], "language": lang,
                 "published_at": now - timezone.timedelta(days=3 * index) if status != "draft" else None,
             },
         )
         if not created:
+            if course.language != lang:  # a demo made before courses had a language
+                Course.objects.filter(pk=course.pk).update(language=lang)
             continue
         course.competencies.set([competencies[c] for c in comp_codes if c in competencies])
         course.subjects.set([subjects[s] for s in subj_codes if s in subjects])

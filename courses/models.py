@@ -5,10 +5,12 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Level as SchoolLevelRow
 from accounts.models import Subject
+from core.i18n import site_language
 from core.uploads import CheckedFileField
 
 from .validators import (
@@ -73,6 +75,11 @@ class Course(models.Model):
         PUBLISHED = "published", _("Published")
         ARCHIVED = "archived", _("Archived")
 
+    class Language(models.TextChoices):
+        RUSSIAN = "ru", _("Russian")
+        UKRAINIAN = "uk", _("Ukrainian")
+        ENGLISH = "en", _("English")
+
     title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=255, unique=True, allow_unicode=False)
     summary = models.CharField(_("summary"), max_length=500)
@@ -85,6 +92,11 @@ class Course(models.Model):
     format = models.CharField(_("format"), max_length=20, choices=Format.choices, default=Format.DISTANCE)
     hours = models.PositiveSmallIntegerField(_("academic hours"), validators=[MinValueValidator(1)])
     level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.BASIC)
+    # The language the course is taught in; the catalogue and recommendations rank courses in the
+    # reader's languages first and mark the others (core.i18n.reading_languages).
+    language = models.CharField(
+        _("course language"), max_length=5, choices=Language.choices, default=site_language
+    )
     competencies = models.ManyToManyField(
         Competency, blank=True, related_name="courses", verbose_name=_("competencies addressed")
     )
@@ -123,6 +135,7 @@ class Course(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=["draft", "published", "archived"]), name="course_status_known"
             ),
+            models.CheckConstraint(condition=models.Q(language__in=["ru", "uk", "en"]), name="course_language_known"),
         ]
 
     def __str__(self) -> str:
@@ -132,6 +145,18 @@ class Course(models.Model):
         from django.urls import reverse
 
         return reverse("courses:detail", kwargs={"slug": self.slug})
+
+    @property
+    def language_badge(self) -> str:
+        """"на украинском" / "українською" / "in Ukrainian": the mark of a course in another language."""
+        return str(LANGUAGE_BADGES.get(self.language, ""))
+
+
+LANGUAGE_BADGES = {
+    "ru": pgettext_lazy("course language badge", "in Russian"),
+    "uk": pgettext_lazy("course language badge", "in Ukrainian"),
+    "en": pgettext_lazy("course language badge", "in English"),
+}
 
 
 class Module(models.Model):

@@ -4,9 +4,22 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 
 from accounts.models import Subject
+from core.i18n import reading_languages
 
 from . import hooks
 from .models import Assignment, Competency, CompetencyArea, Course, FaqEntry, Lesson, Module
@@ -60,6 +73,7 @@ class CatalogueFilters:
     hours_min: int | None = None
     hours_max: int | None = None
     open_cohort: bool = False
+    languages: list[str] = field(default_factory=list)
     sort: str = ""
 
     SORTS = ("relevance", "newest", "hours", "-hours", "title")
@@ -98,6 +112,7 @@ class CatalogueFilters:
             hours_min=number("hours_min"),
             hours_max=number("hours_max"),
             open_cohort=clean(data.get("open")).lower() in {"1", "true", "on", "yes"},
+            languages=[v for v in many("language") if v in Course.Language.values],
             sort=sort if sort in cls.SORTS else "",
         )
 
@@ -111,7 +126,7 @@ class CatalogueFilters:
     def active(self) -> bool:
         return bool(
             self.q or self.subjects or self.formats or self.levels or self.competencies
-            or self.hours_min is not None or self.hours_max is not None or self.open_cohort
+            or self.hours_min is not None or self.hours_max is not None or self.open_cohort or self.languages
         )
 
 
@@ -122,9 +137,22 @@ def _card_queryset(qs: QuerySet[Course]) -> QuerySet[Course]:
     ).defer("description", "search_vector")
 
 
+def with_reader_language(qs: QuerySet[Course], *, user) -> QuerySet[Course]:
+    """Annotate `in_other_language`: the course is in none of the languages the user reads
+    (their own plus "also show courses in ..."); such courses rank after the others and are marked."""
+    return qs.annotate(
+        in_other_language=Case(
+            When(language__in=reading_languages(user), then=Value(False)), default=Value(True), output_field=BooleanField()
+        )
+    )
+
+
 def course_catalogue(*, user, filters: CatalogueFilters, base: QuerySet[Course] | None = None) -> QuerySet[Course]:
-    """Published courses (or `base`) matching the filters, sorted; one query per page plus two prefetches."""
+    """Published courses (or `base`) matching the filters, sorted; one query per page plus two prefetches.
+    Within every sort, courses in the reader's languages come first."""
     qs = Course.objects.filter(status=Course.Status.PUBLISHED) if base is None else base
+    if filters.languages:
+        qs = qs.filter(language__in=filters.languages)
     if filters.subjects:
         qs = qs.filter(
             Exists(Course.subjects.through.objects.filter(course_id=OuterRef("pk"), subject__code__in=filters.subjects))
@@ -147,19 +175,19 @@ def course_catalogue(*, user, filters: CatalogueFilters, base: QuerySet[Course] 
         exists = open_cohort_exists(OuterRef("pk"))
         if exists is not None:
             qs = qs.filter(exists)
-    qs = apply_search(qs, filters.q)
+    qs = with_reader_language(apply_search(qs, filters.q), user=user)
     sort = filters.effective_sort
     if sort == "relevance" and on_postgres():
-        qs = qs.order_by("-rank", "-published_at", "-pk")
+        order = ["-rank", "-published_at", "-pk"]
     elif sort == "hours":
-        qs = qs.order_by("hours", "title", "pk")
+        order = ["hours", "title", "pk"]
     elif sort == "-hours":
-        qs = qs.order_by("-hours", "title", "pk")
+        order = ["-hours", "title", "pk"]
     elif sort == "title":
-        qs = qs.order_by("title", "pk")
+        order = ["title", "pk"]
     else:
-        qs = qs.order_by("-published_at", "-pk")
-    return _card_queryset(qs)
+        order = ["-published_at", "-pk"]
+    return _card_queryset(qs.order_by("in_other_language", *order))
 
 
 def course_faq(*, course_id: int, limit: int = 30) -> list[FaqEntry]:

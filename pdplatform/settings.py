@@ -361,7 +361,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 REST_FRAMEWORK = {
     # Token first: its `WWW-Authenticate: Token` header makes a missing or bad credential a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "core.api_auth.TokenAuthentication",  # + the token holder's language (core/api_auth.py)
         "rest_framework.authentication.SessionAuthentication",
     ],
     # api_anon per client address, api_user per person, from PDP_RATE_LIMITS (core/api_limits.py).

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.selectors import teachers_visible_to, user_has_role
+from core.i18n import reading_languages
 from courses.models import Competency, Course
 
 from . import links
@@ -451,9 +452,10 @@ class Recommendation:
     cohorts: list = field(default_factory=list)
 
 
-def recommendations_for(*, profile: Profile | None, limit: int = 6) -> list[Recommendation]:
-    """Published courses addressing the deficits: pinned ones first, then those with an open cohort with
-    free seats, then those covering more deficits. Excluded (competency, course) pairs never count."""
+def recommendations_for(*, profile: Profile | None, limit: int = 6, user=None) -> list[Recommendation]:
+    """Published courses addressing the deficits: those in the languages `user` reads first (the others
+    after, marked `in_other_language`), then pinned ones, then those with an open cohort with free seats,
+    then those covering more deficits. Excluded (competency, course) pairs never count."""
     if profile is None or not profile.deficits:
         return []
     deficit = {r.competency.pk: r.competency for r in profile.deficits}
@@ -489,7 +491,11 @@ def recommendations_for(*, profile: Profile | None, limit: int = 6) -> list[Reco
         )
         for cid, comps in covered.items()
     ]
-    recs.sort(key=lambda r: (not r.pinned, not r.cohorts, -len(r.competencies), r.course.title))
+    reads = reading_languages(user)
+    for rec in recs:
+        rec.course.in_other_language = rec.course.language not in reads
+    recs.sort(key=lambda r: (r.course.in_other_language, not r.pinned, not r.cohorts, -len(r.competencies),
+                             r.course.title))
     return recs[:limit]
 
 

@@ -182,7 +182,7 @@ def _enrol_url(cohort) -> str:
 @login_required
 def my_profile(request):
     profile = selectors.profile_for(request.user)
-    recommendations = selectors.recommendations_for(profile=profile)
+    recommendations = selectors.recommendations_for(profile=profile, user=request.user)
     for rec in recommendations:
         for cohort in rec.cohorts:
             cohort.course = rec.course

@@ -35,7 +35,7 @@ register_role_permissions(Role.CURATOR, ["cohorts.view_certificate", "cohorts.vi
 class CertificateTemplateAdmin(admin.ModelAdmin):
     list_display = ["name", "is_default", "background", "updated_at"]
     filter_horizontal = ["courses"]
-    fields = ["name", "is_default", "background", "layout", "signatures", "courses"]
+    fields = ["name", "is_default", "background", "layout", "signatures", "signatures_uk", "signatures_en", "courses"]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "background":  # private: linked to the view that checks who asks

@@ -1,6 +1,7 @@
 """Certificates in the API: the public verification by code, and a teacher's own certificates."""
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.exceptions import NotFound
@@ -49,7 +50,7 @@ class CertificateVerifyView(APIView):
     def get(self, request, code: str):
         certificate = selectors.certificate_by_code(code)
         if certificate is None:
-            raise NotFound("No certificate with this verification code was issued on this platform.")
+            raise NotFound(_("No certificate with this verification code was issued on this platform."))
         return Response(CertificateVerificationSerializer(certificate).data)
 
 

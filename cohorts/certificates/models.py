@@ -69,6 +69,13 @@ class CertificateTemplate(models.Model):
     signatures = models.TextField(
         _("signatures"), blank=True, help_text=_("One line per signature, e.g. “Director ________ I. Ivanova”.")
     )
+    # The signatures are fixed text too: a Ukrainian or English holder's certificate takes its own lines.
+    signatures_uk = models.TextField(
+        _("signatures in Ukrainian"), blank=True, help_text=_("For holders who read Ukrainian. Empty: the lines above.")
+    )
+    signatures_en = models.TextField(
+        _("signatures in English"), blank=True, help_text=_("For holders who read English. Empty: the lines above.")
+    )
     courses = models.ManyToManyField(
         "courses.Course",
         blank=True,
@@ -91,6 +98,10 @@ class CertificateTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def signatures_in(self, language: str) -> str:
+        """The signature lines for a holder reading `language` (the main lines when none are given)."""
+        return {"uk": self.signatures_uk, "en": self.signatures_en}.get(language, "") or self.signatures
 
 
 class CertificateCounter(models.Model):

@@ -88,7 +88,7 @@ def _render(*, template, number: str, code: str, enrollment: Enrollment, now) ->
                 number=number, issued_on=timezone.localtime(now).date(), verify_url=verify_url(code), **facts
             ),
             layout=template.layout if template else None,
-            signatures=template.signatures if template else "",
+            signatures=template.signatures_in(facts["language"]) if template else "",
             background=background,
         )
     except BackgroundMissing as exc:

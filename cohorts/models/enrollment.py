@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .cohort import Cohort
 
@@ -94,8 +95,8 @@ class EnrollmentEvent(models.Model):
         related_name="+",
         verbose_name=_("changed by"),
     )
-    from_state = models.CharField(_("from"), max_length=20, blank=True, choices=Enrollment.State.choices)
-    to_state = models.CharField(_("to"), max_length=20, choices=Enrollment.State.choices)
+    from_state = models.CharField(pgettext_lazy("enrollment state change", "was"), max_length=20, blank=True, choices=Enrollment.State.choices)
+    to_state = models.CharField(pgettext_lazy("enrollment state change", "became"), max_length=20, choices=Enrollment.State.choices)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from accounts.roles import Role
 from accounts.selectors import teachers_visible_to, user_has_role
@@ -198,7 +198,14 @@ def seats_offer_freed(*, cohort: Cohort, actor=None) -> list[Enrollment]:
             recipient=candidate.teacher,
             kind="waitlist_offer",
             title=lazy_format(gettext_lazy("A seat is free for you in “%(cohort)s”"), cohort=cohort.title),
-            body=lazy_format(gettext_lazy("Confirm within %(hours)s hours, or the seat goes to the next teacher."), hours=cohort.offer_hours),
+            body=lazy_format(
+                ngettext_lazy(
+                    "Confirm within %(hours)s hour, or the seat goes to the next teacher.",
+                    "Confirm within %(hours)s hours, or the seat goes to the next teacher.",
+                    "hours",
+                ),
+                hours=cohort.offer_hours,
+            ),
             url=_player_url(candidate),
             dedupe_key=f"cohorts.offer.{candidate.pk}.{candidate.offer_expires_at.timestamp():.0f}",
         )

@@ -22,4 +22,6 @@ def lazy_format(message, **params):
     """A translatable message with parameters, rendered later in the recipient's language."""
     from django.utils.functional import lazy
 
-    return lazy(lambda: str(message) % params if params else str(message), str)()
+    # `message % params`, not `str(message) % params`: a plural message (ngettext_lazy with a named
+    # number) picks its form from the parameters.
+    return lazy(lambda: str(message % params) if params else str(message), str)()

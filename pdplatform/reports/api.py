@@ -6,6 +6,7 @@ Same filters, same scoping as the pages: a school administrator's token never re
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -119,7 +120,7 @@ class SchoolReportAPI(APIView):
     def get(self, request):
         user = request.user
         if not selectors.can_see_school_report(user):
-            raise PermissionDenied("You have no school report.")
+            raise PermissionDenied(_("You have no school report."))
         form = services.school_filter_form(user=user, data=_params(request))
         if not form.is_valid():
             raise ValidationError(form.errors.get_json_data())
@@ -151,7 +152,7 @@ class TeacherHoursAPI(APIView):
     def get(self, request):
         user = request.user
         if not selectors.can_see_school_report(user):
-            raise PermissionDenied("You have no school report.")
+            raise PermissionDenied(_("You have no school report."))
         form = services.teacher_filter_form(user=user, data=_params(request))
         if not form.is_valid():
             raise ValidationError(form.errors.get_json_data())
@@ -275,7 +276,7 @@ class MonitoringAPI(APIView):
                    tags=["reports"])
     def get(self, request):
         if not selectors.can_see_monitoring(request.user):
-            raise PermissionDenied("Municipal monitoring is for municipal administrators.")
+            raise PermissionDenied(_("Municipal monitoring is for municipal administrators."))
         from .forms import MonitoringForm
 
         form = MonitoringForm(_params(request) or None)

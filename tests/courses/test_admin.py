@@ -19,7 +19,7 @@ def test_methodologist_creates_a_course_with_modules_in_the_admin(client):
         "/admin/courses/course/add/",
         {
             "title": "Digital literacy", "slug": "digital-literacy", "summary": "Tools", "description": "",
-            "target_audience": "", "format": "distance", "hours": "36", "level": "basic",
+            "target_audience": "", "format": "distance", "hours": "36", "level": "basic", "language": "en",
             "competencies": [competency.pk],
             "modules-TOTAL_FORMS": "2", "modules-INITIAL_FORMS": "0", "modules-MIN_NUM_FORMS": "0",
             "modules-MAX_NUM_FORMS": "1000", "faq_entries-TOTAL_FORMS": "0", "faq_entries-INITIAL_FORMS": "0",
@@ -30,7 +30,7 @@ def test_methodologist_creates_a_course_with_modules_in_the_admin(client):
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     course = Course.objects.get(slug="digital-literacy")
     assert list(course.authors.all()) == [author]
-    assert course.status == "draft"
+    assert (course.status, course.language) == ("draft", "en")
     assert list(course.modules.values_list("title", "position")) == [("Platforms", 1), ("Online lessons", 2)]
 
 
@@ -41,8 +41,9 @@ def test_bad_input_in_the_admin_shows_errors_and_saves_nothing(client):
         "/admin/courses/course/add/",
         {
             "title": "Other", "slug": "taken", "summary": "s", "format": "distance", "hours": "-4",
-            "level": "basic", "modules-TOTAL_FORMS": "1", "modules-INITIAL_FORMS": "0",
-            "modules-MIN_NUM_FORMS": "0", "modules-MAX_NUM_FORMS": "1000", "faq_entries-TOTAL_FORMS": "0", "faq_entries-INITIAL_FORMS": "0", "modules-0-title": "M",
+            "level": "basic", "language": "ru", "modules-TOTAL_FORMS": "1", "modules-INITIAL_FORMS": "0",
+            "modules-MIN_NUM_FORMS": "0", "modules-MAX_NUM_FORMS": "1000", "faq_entries-TOTAL_FORMS": "0",
+            "faq_entries-INITIAL_FORMS": "0", "modules-0-title": "M",
             "modules-0-position": "1",
         },
     )
@@ -125,7 +126,7 @@ def test_cover_upload_of_the_wrong_type_is_refused_in_the_admin(client):
         f"/admin/courses/course/{course.pk}/change/",
         {
             "title": course.title, "slug": course.slug, "summary": course.summary, "description": "",
-            "target_audience": "", "format": "distance", "hours": "5", "level": "basic",
+            "target_audience": "", "format": "distance", "hours": "5", "level": "basic", "language": "ru",
             "cover": SimpleUploadedFile("cover.jpg", b"#!/bin/sh\necho not an image\n", content_type="image/jpeg"),
             "modules-TOTAL_FORMS": "0", "modules-INITIAL_FORMS": "0", "modules-MIN_NUM_FORMS": "0",
             "modules-MAX_NUM_FORMS": "1000", "faq_entries-TOTAL_FORMS": "0", "faq_entries-INITIAL_FORMS": "0",

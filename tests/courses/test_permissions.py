@@ -28,7 +28,7 @@ def owned():
 def admin_post_data(course: Course, **changes) -> dict:
     data = {
         "title": course.title, "slug": course.slug, "summary": course.summary, "description": course.description,
-        "target_audience": "", "format": course.format, "hours": course.hours, "level": course.level,
+        "target_audience": "", "format": course.format, "hours": course.hours, "level": course.level, "language": course.language,
         "modules-TOTAL_FORMS": "0", "modules-INITIAL_FORMS": "0", "modules-MIN_NUM_FORMS": "0",
         "modules-MAX_NUM_FORMS": "1000", "faq_entries-TOTAL_FORMS": "0", "faq_entries-INITIAL_FORMS": "0",
     }

@@ -87,3 +87,26 @@ def test_seeding_again_adds_no_demo_text(seeded):
     first, second = seeded
     assert all(first), first
     assert second == first
+
+
+def test_demo_courses_carry_their_language_and_are_marked_for_a_russian_teacher(seeded, db, client):
+    from accounts.models import User
+    from courses.models import Course
+    from courses.selectors import CatalogueFilters, course_catalogue
+
+    by_language = {}
+    for title, language in Course.objects.filter(status="published").values_list("title", "language"):
+        detected = "uk" if UKRAINIAN.search(title) else ("ru" if CYRILLIC.search(title) else "en")
+        assert language == detected, title
+        by_language[language] = by_language.get(language, 0) + 1
+    assert sorted(by_language) == ["en", "ru", "uk"]
+    teacher = User.objects.filter(preferred_language="ru", also_course_languages="", groups__name="teacher").first()
+    ranked = list(course_catalogue(user=teacher, filters=CatalogueFilters()))
+    flags = [c.in_other_language for c in ranked]
+    assert flags == sorted(flags)  # the Russian ones first, then the rest
+    assert [c.language != "ru" for c in ranked] == flags
+    client.force_login(teacher)
+    page = client.get("/courses/", {"language": "uk"})
+    assert page.status_code == 200
+    assert {c.language for c in page.context["courses"]} == {"uk"}
+    assert page.content.decode().count("course-language") == len(page.context["courses"])
