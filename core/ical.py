@@ -87,3 +87,10 @@ def calendar_response(body: bytes, *, filename: str = "") -> HttpResponse:
     if filename:
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def sequence_bump_on_change(*, form, fields: Iterable[str]) -> None:
+    """Before an edited row is saved (admin forms): a change to one of `fields` — what a calendar
+    shows — raises its `sequence` by one, so subscribed calendars replace the entry."""
+    if form.instance.pk and set(form.changed_data) & set(fields):
+        form.instance.sequence += 1
