@@ -324,3 +324,11 @@ def test_pages_need_sign_in(client):
         assert client.get(reverse(name)).status_code == 302
     assert client.post(reverse("calendar_renew")).status_code == 302
     assert CalendarFeed.objects.count() == 0
+
+
+def test_the_curators_cohort_page_points_to_the_calendar_page(client):
+    curator = CuratorFactory()
+    cohort = CohortFactory(curators=[curator])
+    client.force_login(curator)
+    html = client.get(reverse("cohorts:curate_cohort", args=[cohort.pk])).content.decode()
+    assert f'href="{reverse("calendar")}"' in html
