@@ -332,3 +332,14 @@ def test_the_curators_cohort_page_points_to_the_calendar_page(client):
     client.force_login(curator)
     html = client.get(reverse("cohorts:curate_cohort", args=[cohort.pk])).content.decode()
     assert f'href="{reverse("calendar")}"' in html
+
+
+@pytest.mark.parametrize(("language", "kind"), [("ru", "Консультация"), ("uk", "Консультація"), ("en", "Consultation")])
+def test_the_feed_speaks_its_owners_language_whoever_fetches_it(client, language, kind):
+    w = teacher_world()
+    w["teacher"].preferred_language = language
+    w["teacher"].save(update_fields=["preferred_language"])
+    token = calendar_feed_renew(user=w["teacher"])
+    response = client.get(reverse("calendar_feed", args=[token]), HTTP_ACCEPT_LANGUAGE="en" if language != "en" else "ru")
+    entry = by_uid(Calendar.from_ical(response.content))[f"mentoring-meeting-{w['meeting'].pk}"]
+    assert str(entry["SUMMARY"]).startswith(kind)
