@@ -6,8 +6,9 @@ import random
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.utils.crypto import salted_hmac
 
-from .models import Level, Municipality, Position, School, SchoolLevel, Subject, User
+from .models import CalendarFeed, Level, Municipality, Position, School, SchoolLevel, Subject, User
 from .roles import Role
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - published demo logins
@@ -118,3 +119,11 @@ def seed() -> dict:
         "methodologists": methodologists, "curators": curators, "school_admins": school_admins,
         "municipal_admin": municipal_admin, "teachers": teachers,
     }
+
+
+def seed_calendar_feed(user) -> str:
+    """The demo teacher's calendar address. Only a hash is ever stored, so the demo's secret is derived
+    from SECRET_KEY: every run sets the same one and can print the address again (idempotent)."""
+    token = salted_hmac("pdplatform.demo.calendar-feed", user.email).hexdigest()[:43]
+    CalendarFeed.objects.update_or_create(user=user, defaults={"token_hash": CalendarFeed.hash_of(token)})
+    return token

@@ -1,9 +1,12 @@
 """Who uses the platform and where they work: users, municipalities, schools, subjects."""
 
+import hashlib
+
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Length, Lower
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
 from core.i18n import language_subsets, site_language
@@ -188,3 +191,31 @@ class User(AbstractUser):
     @property
     def is_young_teacher(self) -> bool:
         return self.years_of_experience is not None and self.years_of_experience < 3
+
+
+class CalendarFeed(models.Model):
+    """A person's private calendar address. Calendar apps cannot sign in, so the address carries a
+    secret; only its SHA-256 is stored (a leaked database gives no working address). Renewing
+    replaces the hash (the old address stops at once); revoking deletes the row."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="calendar_feed", verbose_name=_("person")
+    )
+    token_hash = models.CharField(_("secret's hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        constraints = [
+            models.CheckConstraint(
+                condition=Exact(Length("token_hash"), 64), name="calendar_feed_hash_is_sha256"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @staticmethod
+    def hash_of(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()

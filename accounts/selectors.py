@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from .models import Municipality, School, User
+from .models import CalendarFeed, Municipality, School, User
 from .roles import Role
 
 
@@ -66,3 +66,15 @@ def teachers_visible_to(user) -> QuerySet[User]:
 def school_list_for_municipality(*, municipality_id) -> QuerySet[School]:
     """Public list used by the profile form: which schools belong to a municipality."""
     return School.objects.filter(municipality_id=municipality_id).order_by("name")
+
+
+def calendar_feed_owner(*, token: str) -> User | None:
+    """The active person whose calendar address carries this secret, or None (unknown, renewed,
+    revoked, or the person is deactivated). Compared by hash in the database: no timing on the secret."""
+    if not token or len(token) > 128:
+        return None
+    return User.objects.filter(calendar_feed__token_hash=CalendarFeed.hash_of(token), is_active=True).first()
+
+
+def calendar_feed_of(user) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(user=user).first()

@@ -1,5 +1,7 @@
 """Writes on people: every rule about a profile or a role is enforced here."""
 
+import secrets
+
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -7,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.i18n import language_set_value
 
-from .models import Level, Municipality, School, Subject, User
+from .models import CalendarFeed, Level, Municipality, School, Subject, User
 from .roles import Role
 
 
@@ -71,3 +73,18 @@ def user_set_language(*, user: User, language: str) -> None:
     if user.preferred_language != language:
         user.preferred_language = language
         user.save(update_fields=["preferred_language"])
+
+
+@transaction.atomic
+def calendar_feed_renew(*, user: User) -> str:
+    """A new secret for the person's calendar address; any earlier address stops working at once.
+    The secret is returned once, to be shown once: only its hash is kept."""
+    token = secrets.token_urlsafe(32)
+    CalendarFeed.objects.update_or_create(user=user, defaults={"token_hash": CalendarFeed.hash_of(token)})
+    return token
+
+
+def calendar_feed_revoke(*, user: User) -> bool:
+    """The address stops working; True if there was one."""
+    deleted, _rows = CalendarFeed.objects.filter(user=user).delete()
+    return bool(deleted)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from .forms import ProfileForm
-from .selectors import school_list_for_municipality
+from .selectors import calendar_feed_of, school_list_for_municipality
 from .services import AccountError, user_update_profile
 
 
@@ -24,7 +24,7 @@ def profile_edit(request):
                 return redirect("cabinet")
     else:
         form = ProfileForm(initial=ProfileForm.initial_for(user), municipality_id=user.municipality_id)
-    return render(request, "accounts/profile.html", {"form": form})
+    return render(request, "accounts/profile.html", {"form": form, "calendar_feed": calendar_feed_of(user)})
 
 
 @require_GET

@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
+from core.ical import sequence_bump_on_change
+
 from . import services
 from .forms import MoveForm, SplitForm
 from .models import (
@@ -83,6 +85,18 @@ class CohortAdmin(admin.ModelAdmin):
                 Q(status=Course.Status.PUBLISHED) | Q(pk__in=Course.authors.through.objects.filter(user_id=request.user.pk).values("course_id"))
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        sequence_bump_on_change(form=form, fields=["starts_on"])  # deadlines count from it
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is LiveSession:
+            for session_form in formset.forms:
+                sequence_bump_on_change(
+                    form=session_form, fields=["title", "starts_at", "duration_minutes", "link", "recording_url"]
+                )
+        super().save_formset(request, form, formset, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

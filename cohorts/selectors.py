@@ -601,3 +601,59 @@ def curator_day(*, user, now=None) -> CuratorDay:
         behind=behind[:DAY_LIST_SIZE],
         behind_count=len(behind),
     )
+
+
+# --- Calendar feeds -------------------------------------------------------------------------------
+
+
+@dataclass
+class TeacherCalendar:
+    sessions: list
+    deadlines: list  # (assignment, cohort)
+    enrollment_ids: dict  # cohort id → the person's enrollment there (the pages entries link to)
+
+
+def calendar_for_teacher(*, user) -> TeacherCalendar:
+    """Live sessions of the cohorts the person learns or learned in (past ones keep their recording),
+    and the deadlines of the cohorts they learn in now. Three queries whatever the data size."""
+    enrollments = list(
+        Enrollment.objects.filter(teacher=user, state__in=[S.ENROLLED, S.COMPLETED]).select_related("cohort")
+    )
+    ids = {e.cohort_id: e.pk for e in enrollments}
+    sessions = list(
+        LiveSession.objects.filter(cohort_id__in=ids).select_related("cohort").order_by("starts_at", "pk")
+    ) if ids else []
+    deadlines = _deadlines([e.cohort for e in enrollments if e.state == S.ENROLLED])
+    return TeacherCalendar(sessions=sessions, deadlines=deadlines, enrollment_ids=ids)
+
+
+def calendar_cohort_for_curator(*, user, cohort_id: int) -> Cohort | None:
+    """The cohort's feed belongs to the people who run it (curators, the course's authors)."""
+    return cohorts_managed_by(user).filter(pk=cohort_id).first()
+
+
+def calendar_sessions_for_cohort(*, cohort: Cohort) -> QuerySet[LiveSession]:
+    return LiveSession.objects.filter(cohort=cohort).select_related("cohort").order_by("starts_at", "pk")
+
+
+def calendar_deadlines_for_cohort(*, cohort: Cohort) -> list[tuple]:
+    return _deadlines([cohort])
+
+
+def calendar_cohorts_curated(*, user) -> QuerySet[Cohort]:
+    """The cohorts whose feed addresses the person's calendar page lists."""
+    return cohorts_managed_by(user).exclude(status=Cohort.Status.ARCHIVED).order_by("-starts_on", "pk")
+
+
+def _deadlines(cohorts: list[Cohort]) -> list[tuple]:
+    from courses.models import Assignment
+
+    by_course: dict[int, list[Cohort]] = {}
+    for cohort in cohorts:
+        by_course.setdefault(cohort.course_id, []).append(cohort)
+    if not by_course:
+        return []
+    assignments = Assignment.objects.filter(module__course_id__in=by_course, due_days__isnull=False).select_related(
+        "module"
+    ).order_by("pk")
+    return [(a, cohort) for a in assignments for cohort in by_course[a.module.course_id]]

@@ -480,3 +480,11 @@ def attachment_get_for(user, *, pk: int) -> Attachment:
     return Attachment.objects.filter(
         Q(post__in=posts_visible_to(user)) | Q(material__community__in=communities_readable_by(user))
     ).get(pk=pk)
+
+
+def events_registered_by(user) -> QuerySet[Event]:
+    """The events the person registered for, in communities they may still read (the personal feed)."""
+    since = timezone.now() - timezone.timedelta(days=180)
+    return Event.objects.filter(
+        registrations__user=user, community__in=communities_readable_by(user), ends_at__gte=since
+    ).order_by("starts_at", "pk")

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core import markup
 from core.files import serve_file
+from core.ical import calendar_response
 from core.pagination import paginate
 from core.ratelimit import RateLimited, rate_limit_hit, too_many
 from core.templatetags.pd_cache import fragment_key, restore_token
@@ -651,11 +652,9 @@ def event_detail(request, pk):
 def event_ics(request, pk):
     event = _get_or_404(selectors.event_get_for, user=request.user, pk=pk)
     registered = [event.pk] if selectors.event_is_registered(request.user, event) else []
-    response = HttpResponse(ical.calendar([event], name=event.title, base_url=request.build_absolute_uri("/"),
-                                          registered_ids=registered),
-                            content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="event-{event.pk}.ics"'
-    return response
+    body = ical.calendar([event], name=event.title, base_url=request.build_absolute_uri("/"),
+                         registered_ids=registered)
+    return calendar_response(body, filename=f"event-{event.pk}.ics")
 
 
 FEED_SALT = "communities.feed"
@@ -684,4 +683,4 @@ def community_feed(request, token):
     registered = Registration.objects.filter(user=user, event__in=events).values_list("event_id", flat=True)
     body = ical.calendar(events, name=community.name, base_url=request.build_absolute_uri("/"),
                          registered_ids=registered)
-    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    return calendar_response(body)

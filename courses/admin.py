@@ -21,6 +21,7 @@ from accounts.models import User
 from accounts.roles import Role
 from core import markup
 from core.files import AuthorizedFileWidget
+from core.ical import sequence_bump_on_change
 
 from . import services
 from .models import Assignment, Competency, CompetencyArea, Course, FaqEntry, Lesson, Module
@@ -247,6 +248,9 @@ class CourseAdmin(MarkupLimitsMixin, AuthorScopedMixin, SimpleHistoryAdmin):
         services.course_structure_changed(course_ids=[course.pk])
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is Assignment:
+            for assignment_form in formset.forms:
+                sequence_bump_on_change(form=assignment_form, fields=["title", "due_days"])
         instances = formset.save(commit=False)
         taken = {getattr(f.instance, "position", 0) for f in formset.forms if f.instance.pk}
         next_position = max(taken | {0})

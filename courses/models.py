@@ -285,6 +285,8 @@ class Assignment(models.Model):
         _("due, days after the cohort starts"), null=True, blank=True
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # Bumped when the title or the due day changes, so calendars replace the deadline (iCalendar SEQUENCE).
+    sequence = models.PositiveIntegerField(_("calendar version"), default=0, editable=False)
 
     history = HistoricalRecords()
 

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.ical import sequence_bump_on_change
+
 from .models import DevelopmentPlan, Feedback, Meeting, MentoringPair, MentorProfile, PairGoal, PlanGoal
 
 
@@ -33,6 +35,12 @@ class MentoringPairAdmin(admin.ModelAdmin):
     readonly_fields = ["mentor", "mentee", "state", "mentor_accepted_at", "mentee_accepted_at", "created_by",
                        "created_at", "ended_at"]
     inlines = [PairGoalInline, MeetingInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Meeting:
+            for meeting_form in formset.forms:
+                sequence_bump_on_change(form=meeting_form, fields=["date", "kind", "status"])
+        super().save_formset(request, form, formset, change)
 
 
 @admin.register(Feedback)

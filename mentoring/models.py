@@ -177,6 +177,8 @@ class Meeting(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("logged by")
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Bumped on every change, so the two people's calendars replace the entry (iCalendar SEQUENCE).
+    sequence = models.PositiveIntegerField(_("calendar version"), default=0, editable=False)
 
     class Meta:
         ordering = ["-date", "-id"]

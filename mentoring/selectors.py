@@ -522,3 +522,10 @@ def can_match(user) -> bool:
         user.is_superuser or (user_has_role(user, Role.SCHOOL_ADMIN) and user.school_id is not None)
     )
 
+
+
+def meetings_for_calendar(*, user) -> QuerySet[Meeting]:
+    """The meetings of the person's own pairs, with the pair's two people for the entry's title."""
+    return Meeting.objects.filter(pair__in=pairs_of_member(user)).select_related(
+        "pair__mentor", "pair__mentee"
+    ).order_by("date", "pk")

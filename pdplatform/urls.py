@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from cohorts.certificates import views as certificate_views
 
-from . import media, views
+from . import calendar, media, views
 
 # The admin has no password form of its own: /admin/login/ sends people to allauth's sign-in, so the
 # same per-account and per-IP failure limits, lockout and second factor hold for staff (decision 0111).
@@ -19,6 +19,11 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("i18n/setlang/", views.set_language, name="set_language"),
+    path("calendar/", calendar.calendar_page, name="calendar"),
+    path("calendar/renew/", calendar.calendar_renew, name="calendar_renew"),
+    path("calendar/revoke/", calendar.calendar_revoke, name="calendar_revoke"),
+    path("calendar/<str:token>.ics", calendar.personal_feed, name="calendar_feed"),
+    path("calendar/<str:token>/cohort/<int:cohort_id>.ics", calendar.cohort_feed, name="calendar_cohort_feed"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("notifications/", include("notifications.urls")),

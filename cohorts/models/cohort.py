@@ -70,6 +70,9 @@ class Cohort(models.Model):
         _("attendance at least, %"), null=True, blank=True, help_text=_("Empty: attendance is not required.")
     )
     require_feedback = models.BooleanField(_("feedback survey filled"), default=False)
+    # Calendar version of the cohort's dates (assignment deadlines are counted from starts_on): bumped
+    # when the dates change, so calendar apps replace the deadline entries (iCalendar SEQUENCE).
+    sequence = models.PositiveIntegerField(_("calendar version"), default=0, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -137,6 +140,8 @@ class LiveSession(models.Model):
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="copies", editable=False,
         verbose_name=_("copied from"),
     )
+    # Bumped on every change, so a subscribed calendar replaces the entry (iCalendar SEQUENCE).
+    sequence = models.PositiveIntegerField(_("calendar version"), default=0, editable=False)
 
     class Meta:
         ordering = ["starts_at", "id"]

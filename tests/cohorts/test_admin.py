@@ -61,3 +61,74 @@ def test_move_action_moves_in_the_background(client, django_capture_on_commit_ca
     assert response.status_code == 302
     assert target.enrollments.filter(state="enrolled").count() == 3
     assert source.enrollments.filter(state="withdrawn").count() == 3
+
+
+def _form_data(html: str) -> dict:
+    """What the browser would post for the page's main form as it stands (inputs, selects, textareas)."""
+    from html.parser import HTMLParser
+
+    data: dict[str, list[str]] = {}
+
+    class Parser(HTMLParser):
+        select = textarea = None
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            name = a.get("name")
+            if tag == "input" and name and a.get("type") not in ("submit", "button", "file"):
+                if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+                    return
+                data.setdefault(name, []).append(a.get("value") or "")
+            elif tag == "select" and name:
+                self.select = name
+                data.setdefault(name, [])
+            elif tag == "option" and self.select and "selected" in a:
+                data[self.select].append(a.get("value") or "")
+            elif tag == "textarea" and name:
+                self.textarea = name
+                data[name] = [""]
+
+        def handle_endtag(self, tag):
+            if tag == "select":
+                self.select = None
+            if tag == "textarea":
+                self.textarea = None
+
+        def handle_data(self, text):
+            if self.textarea:
+                data[self.textarea][0] += text.lstrip("\n") if not data[self.textarea][0] else text
+
+    Parser().feed(html)
+    return {k: v if len(v) != 1 else v[0] for k, v in data.items() if k != "csrfmiddlewaretoken"}
+
+
+def test_editing_in_the_admin_raises_the_calendar_version_only_on_a_change(client):
+    """A moved session and a moved cohort start get a new SEQUENCE (calendars replace the entries);
+    saving the page unchanged keeps them (calendars are not told of a change that did not happen)."""
+    from cohorts.models import LiveSession
+
+    from .factories import LiveSessionFactory
+
+    curator = CuratorFactory()
+    cohort = CohortFactory(curators=[curator])
+    session = LiveSessionFactory(cohort=cohort, title="Вебинар 1")
+    other = LiveSessionFactory(cohort=cohort, title="Вебинар 2")
+    client.force_login(curator)
+    url = reverse("admin:cohorts_cohort_change", args=[cohort.pk])
+
+    data = _form_data(client.get(url).content.decode())
+    assert client.post(url, data).status_code == 302
+    assert [s.sequence for s in LiveSession.objects.filter(pk__in=[session.pk, other.pk]).order_by("pk")] == [0, 0]
+    cohort.refresh_from_db()
+    assert cohort.sequence == 0
+
+    data = _form_data(client.get(url).content.decode())
+    index = next(k for k, v in data.items() if k.endswith("-id") and v == str(session.pk)).split("-")[1]
+    data[f"sessions-{index}-title"] = "Вебинар 1 (перенесён)"
+    data["starts_on"] = str(cohort.starts_on.replace(day=1) if cohort.starts_on.day != 1 else cohort.starts_on.replace(day=2))
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert LiveSession.objects.get(pk=session.pk).sequence == 1
+    assert LiveSession.objects.get(pk=other.pk).sequence == 0
+    cohort.refresh_from_db()
+    assert cohort.sequence == 1

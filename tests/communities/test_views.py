@@ -1,6 +1,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from icalendar import Calendar
 
 from communities import services
 from communities.models import Attachment, Membership, Post, Topic
@@ -182,9 +183,16 @@ def test_event_form_time_zone_and_ics(client):
     assert event.starts_at.isoformat() == "2030-03-10T10:00:00+00:00"
     ics = client.get(reverse("communities:event_ics", args=[event.pk]))
     text = ics.content.decode()
-    assert ics["Content-Type"].startswith("text/calendar")
-    assert "DTSTART:20300310T100000Z\r\n" in text and "SUMMARY:Round table\\; part 1\\, intro\r\n" in text
+    assert ics["Content-Type"] == "text/calendar; charset=utf-8"
+    assert "DTSTART;TZID=Asia/Yekaterinburg:20300310T150000\r\n" in text
+    assert "SUMMARY:Round table\\; part 1\\, intro\r\n" in text
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+    parsed = Calendar.from_ical(ics.content)
+    [entry] = parsed.events
+    assert [tz.tz_name for tz in parsed.timezones] == ["Asia/Yekaterinburg"]
+    assert entry.start.isoformat() == "2030-03-10T15:00:00+05:00"
+    assert str(entry["UID"]) == f"community-event-{event.pk}@testserver"
+    assert entry["SEQUENCE"] == 0
     services.event_update(event=event, by=moderator, online_url="https://meet.example.org/rt")
     assert "meet.example.org" not in client.get(reverse("communities:event_ics", args=[event.pk])).content.decode()
     services.event_register(event=event, user=moderator)
@@ -196,12 +204,13 @@ def test_event_form_time_zone_and_ics(client):
 
 
 def test_ics_folding_multibyte():
-    from communities.ical import fold
+    from communities.ical import calendar
 
-    line = "SUMMARY:" + "Круглый стол " * 20
-    folded = fold(line)
-    assert all(len(part.encode()) <= 75 for part in folded.split("\r\n"))
-    assert folded.replace("\r\n ", "") == line
+    title = ("Круглый стол " * 15).strip()
+    event = EventFactory(title=title)
+    body = calendar([event], name=title, base_url="http://testserver/")
+    assert all(len(part) <= 75 for part in body.split(b"\r\n"))
+    assert Calendar.from_ical(body).events[0]["SUMMARY"] == title
 
 
 def test_moderator_approves_join_request_and_member_cannot(client):

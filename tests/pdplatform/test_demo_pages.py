@@ -12,6 +12,7 @@ PAGES = {
     "teacher1@demo.pdplatform.local": [
         "home", "cabinet", "courses:catalogue", "communities:list", "surveys:list", "surveys:profile",
         "mentoring:home", "mentoring:plan_list", "notifications:list", "notifications:preferences", "profile_edit",
+        "calendar",
     ],
     "curator1@demo.pdplatform.local": [
         "cabinet", "cohorts:curate", "cohorts:review_queue", "cohorts:question_queue", "reports:home", "admin:index",
@@ -69,3 +70,16 @@ def test_course_pages_of_the_demo_open_for_anonymous_visitors(demo_db, client):
 
     for course in Course.objects.filter(status="published")[:5]:
         assert client.get(reverse("courses:detail", args=[course.slug])).status_code == 200
+
+
+def test_the_demo_teacher_has_a_working_calendar_feed(demo_db, client):
+    from icalendar import Calendar
+
+    from accounts.demo import seed_calendar_feed
+
+    teacher = User.objects.get(email="teacher1@demo.pdplatform.local")
+    token = seed_calendar_feed(teacher)  # the same secret seed_demo set (derived, so it can be printed)
+    response = client.get(reverse("calendar_feed", args=[token]))
+    assert response.status_code == 200
+    kinds = {str(e["UID"]).split("-")[0] for e in Calendar.from_ical(response.content).events}
+    assert {"live", "assignment"} <= kinds

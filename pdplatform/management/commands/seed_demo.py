@@ -1,8 +1,10 @@
 """Fill the database with a realistic demo: safe to run again (everything is keyed, nothing doubles)."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
+from django.urls import reverse
 
 from accounts import demo as accounts_demo
 from cohorts import demo as cohorts_demo
@@ -29,6 +31,7 @@ class Command(BaseCommand):
             people = accounts_demo.seed()
             for app_demo in APP_SEEDS:
                 app_demo.seed(people)
+            calendar_token = accounts_demo.seed_calendar_feed(people["teachers"][0])
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(f"Every demo account's password: {accounts_demo.DEMO_PASSWORD}")
         rows = [
@@ -42,3 +45,5 @@ class Command(BaseCommand):
         ]
         for role, email in rows:
             self.stdout.write(f"  {role:<26} {email}")
+        feed = reverse("calendar_feed", args=[calendar_token])
+        self.stdout.write(f"The demo teacher's calendar feed: {settings.SITE_URL.rstrip('/')}{feed}")
