@@ -5,18 +5,22 @@ from .cohort import Cohort, LiveSession, SeatQuota
 from .enrollment import BulkOperation, Enrollment, EnrollmentEvent, Nomination
 from .learning import (
     REVIEW_COMMENT_MAX_CHARS,
+    RUBRIC_COMMENT_MAX_CHARS,
     Announcement,
     AnnouncementRead,
     Attendance,
     LessonProgress,
     Question,
     Review,
+    RubricScore,
     Submission,
     SubmissionVersion,
 )
 
 __all__ = [
     "REVIEW_COMMENT_MAX_CHARS",
+    "RUBRIC_COMMENT_MAX_CHARS",
+    "RubricScore",
     "Certificate",
     "CertificateBatch",
     "CertificateCounter",
