@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from core.ratelimit import RateLimited
 
 from . import selectors, services
-from .models import Cohort, Enrollment, Review, Submission, SubmissionVersion
+from .models import Cohort, Enrollment, Review, RubricScore, Submission, SubmissionVersion
 
 
 def _api_error(exc: DjangoValidationError):
@@ -66,10 +66,28 @@ class EnrollmentWithdrawSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
+class RubricScoreSerializer(serializers.ModelSerializer):
+    criterion_title = serializers.CharField(source="criterion.title", read_only=True)
+    max_points = serializers.SerializerMethodField(help_text="The criterion's highest level.")
+    descriptor = serializers.CharField(source="level.descriptor", read_only=True)
+
+    class Meta:
+        model = RubricScore
+        fields = ["criterion", "criterion_title", "level", "points", "max_points", "descriptor", "comment"]
+        read_only_fields = fields
+
+    def get_max_points(self, score) -> int:
+        return max(level.points for level in score.criterion.levels.all())
+
+
 class CohortReviewSerializer(serializers.ModelSerializer):
+    rubric_scores = RubricScoreSerializer(
+        many=True, read_only=True, help_text="One level per criterion when the assignment has a rubric (score = their sum); empty otherwise."
+    )
+
     class Meta:
         model = Review
-        fields = ["decision", "score", "comment", "created_at"]
+        fields = ["decision", "score", "comment", "created_at", "rubric_scores"]
         read_only_fields = fields
 
 
@@ -177,7 +195,10 @@ class SubmissionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             return Submission.objects.none()
         return (
             Submission.objects.filter(enrollment__teacher=self.request.user)
-            .prefetch_related("versions__review")
+            .prefetch_related(
+                "versions__review__rubric_scores__level",
+                "versions__review__rubric_scores__criterion__levels",
+            )
             .order_by("-submitted_at", "-pk")
         )
 

@@ -155,6 +155,8 @@ def seed(people: dict) -> None:
                 if index < 4:
                     decision, score, comment = COMMENTS[index % 2]
                     review_submit(submission=submission, reviewer=curators[0], decision=decision, score=min(score, first.max_score), comment=comment)
+        if len(assignments) > 1:
+            _demo_rubric_reviews(assignments[1], enrollments[8:16], curators[0])
         q1 = question_ask(enrollment=enrollments[0], text="Можно ли сдать практическую работу файлом, а не текстом?")
         question_answer(question=q1, curator=curators[0], answer="Да, если задание допускает файл: PDF, DOCX или ODT до 10 МБ.")
         question_publish_faq(question=q1)
@@ -263,3 +265,53 @@ def seed(people: dict) -> None:
     )
 
     seed_certificates(people)
+
+
+DEMO_RUBRIC = [
+    ("Цель урока", "Сформулирована ли цель через результат ученика.", [
+        (3, "Цель измерима и сформулирована через то, что ученик сможет сделать"),
+        (1, "Цель названа в общих словах («познакомить», «изучить»)"),
+        (0, "Цель не указана"),
+    ]),
+    ("Методы", "Соответствуют ли методы и приёмы цели урока.", [
+        (3, "Методы ведут к цели, есть работа в группах и самостоятельная работа"),
+        (1, "Методы однообразны или слабо связаны с целью"),
+        (0, "Методы не описаны"),
+    ]),
+    ("Рефлексия", "Есть ли этап рефлексии и обратная связь ученикам.", [
+        (2, "Рефлексия спланирована, ученики оценивают свой результат по критериям"),
+        (0, "Рефлексии нет или она сводится к вопросу «Понравилось?»"),
+    ]),
+]
+# (goal, methods, reflection) points chosen by the curator for each demo work: «Рефлексия» fails most.
+DEMO_RUBRIC_SCORES = [(3, 3, 0), (1, 3, 0), (3, 1, 2), (1, 1, 0), (3, 3, 2), (0, 1, 0)]
+
+
+def _demo_rubric_reviews(assignment, enrollments, curator) -> None:
+    """A rubric on the course's second assignment and works reviewed by it, so the curator's cohort page
+    shows which criteria fail most. Runs once, with the cohort it belongs to."""
+    from courses.services import rubric_criterion_create
+
+    if not assignment.criteria.exists():
+        for title, description, levels in DEMO_RUBRIC:
+            rubric_criterion_create(user=None, assignment=assignment, title=title, description=description, levels=levels)
+    criteria = list(assignment.criteria.prefetch_related("levels").order_by("position"))
+    for enrollment, points in zip(enrollments, DEMO_RUBRIC_SCORES, strict=False):
+        upload = SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n% demo work\n") if assignment.submission_kind != "text" else None
+        submission = submission_submit(
+            enrollment=enrollment, assignment=assignment, upload=upload,
+            text="" if assignment.submission_kind == "file" else
+            "Конспект урока: цель — ученики составят план пересказа текста; работа в парах, самопроверка по листу критериев.",
+        )
+        rubric = {
+            criterion.pk: {"level": next(lv.pk for lv in criterion.levels.all() if lv.points == p)}
+            for criterion, p in zip(criteria, points, strict=True)
+        }
+        if points[2] == 0:
+            rubric[criteria[2].pk]["comment"] = "Добавьте в конце урока лист самооценки по критериям."
+        accepted = sum(points) >= 5
+        review_submit(
+            submission=submission, reviewer=curator, decision="accepted" if accepted else "revise", rubric=rubric,
+            comment="Конспект продуман, цель ясна; посмотрите комментарии по критериям рубрики."
+            if accepted else "Доработайте цель и этап рефлексии: подробности — в комментариях по критериям.",
+        )

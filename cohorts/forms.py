@@ -1,7 +1,8 @@
 from django import forms
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from .models import REVIEW_COMMENT_MAX_CHARS, Review
+from .models import REVIEW_COMMENT_MAX_CHARS, RUBRIC_COMMENT_MAX_CHARS, Review
 
 
 class ConsentForm(forms.Form):
@@ -54,17 +55,56 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, assignment=None, flagged: bool = False, **kwargs):
+    def __init__(self, *args, assignment=None, flagged: bool = False, criteria=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
         if not flagged:
             del self.fields["flag"]
             del self.fields["flag_reason"]
-        if assignment is not None:
+        if self.criteria:
+            # Scored by the rubric: one level per criterion (its own levels only), an optional comment each;
+            # the score is the sum of the levels' points, computed by the service.
+            del self.fields["score"]
+            rubric_fields = {}
+            for criterion in self.criteria:
+                rubric_fields[f"rubric_{criterion.pk}"] = forms.TypedChoiceField(
+                    label=criterion.title,
+                    help_text=escape(criterion.description),  # help texts are rendered as HTML
+                    coerce=int,
+                    choices=[
+                        (level.pk, _("%(points)s pt. — %(descriptor)s") % {"points": level.points, "descriptor": level.descriptor})
+                        for level in criterion.levels.all()
+                    ],
+                    widget=forms.RadioSelect(attrs={"class": "rubric-level"}),
+                    error_messages={
+                        "required": _("Choose a level for this criterion."),
+                        "invalid_choice": _("Choose one of this criterion's levels."),
+                    },
+                )
+                rubric_fields[f"rubric_{criterion.pk}_comment"] = forms.CharField(
+                    label=_("Comment on “%(criterion)s” (optional)") % {"criterion": criterion.title},
+                    required=False,
+                    max_length=RUBRIC_COMMENT_MAX_CHARS,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                )
+            # The rubric first, then the decision and the overall comment.
+            self.fields = {**rubric_fields, **self.fields}
+        if assignment is not None and "score" in self.fields:
             self.fields["score"].max_value = assignment.max_score
             self.fields["score"].widget.attrs["max"] = assignment.max_score
             self.fields["score"].help_text = _("0 to %(max)s") % {"max": assignment.max_score}
-            if assignment.review_requires_comment:
-                self.fields["comment"].required = True
+        if assignment is not None and assignment.review_requires_comment:
+            self.fields["comment"].required = True
+
+    def review_kwargs(self) -> dict:
+        """What review_submit takes: the rubric's levels and comments by criterion id, the rest as is."""
+        data = {k: v for k, v in self.cleaned_data.items() if not k.startswith("rubric_")}
+        if self.criteria:
+            data["rubric"] = {
+                c.pk: {"level": self.cleaned_data[f"rubric_{c.pk}"], "comment": self.cleaned_data.get(f"rubric_{c.pk}_comment", "")}
+                for c in self.criteria
+            }
+        return data
 
 
 class QuestionForm(forms.Form):

@@ -25,6 +25,7 @@ from .models import (
     LessonProgress,
     LiveSession,
     Question,
+    RubricScore,
     Submission,
     SubmissionVersion,
 )
@@ -454,11 +455,40 @@ def bulk_operation_for(*, user, operation_id: int) -> BulkOperation:
     return qs.get(pk=operation_id)
 
 
-def versions_with_changes(submission) -> list:
-    """The versions of a work, newest first, each with `changes`: the lines removed and added since the one before."""
+def rubric_of_assignment(assignment_id: int) -> list:
+    """The assignment's rubric: its criteria in order, each with its levels (highest points first); [] without one."""
+    from courses.models import RubricCriterion
+
+    return list(RubricCriterion.objects.filter(assignment_id=assignment_id).prefetch_related("levels").order_by("position", "pk"))
+
+
+def rubric_rows(criteria: list, review) -> list[dict]:
+    """For showing a review scored by the rubric: per criterion its levels (the chosen one marked), the
+    points and the reviewer's comment on it. Uses the review's prefetched `rubric_scores`."""
+    scores = {score.criterion_id: score for score in review.rubric_scores.all()} if review is not None else {}
+    rows = []
+    for criterion in criteria:
+        score = scores.get(criterion.pk)
+        levels = list(criterion.levels.all())
+        rows.append({
+            "criterion": criterion,
+            "levels": [(level, score is not None and level.pk == score.level_id) for level in levels],
+            "score": score,
+            "top": max((level.points for level in levels), default=0),
+        })
+    return rows
+
+
+def versions_with_changes(submission, *, criteria: list | None = None) -> list:
+    """The versions of a work, newest first, each with `changes`: the lines removed and added since the one
+    before; a review scored by the rubric (`criteria`) gets `rubric_rows` for showing it."""
     import difflib
 
-    versions = list(submission.versions.select_related("review").order_by("number"))
+    versions = list(submission.versions.select_related("review").prefetch_related("review__rubric_scores").order_by("number"))
+    for version in versions:
+        review = getattr(version, "review", None)  # RelatedObjectDoesNotExist is an AttributeError
+        if review is not None:
+            review.rubric_rows = rubric_rows(criteria, review) if criteria and review.rubric_scores.all() else []
     previous_text = None
     for version in versions:
         version.changes = []
@@ -471,6 +501,53 @@ def versions_with_changes(submission) -> list:
         previous_text = version.text
     versions.reverse()
     return versions
+
+
+def rubric_stats_for_cohort(cohort: Cohort) -> list[dict]:
+    """Which criteria fail most in a cohort: for every rubric criterion of the cohort's course that its
+    reviews scored, the number of scores, the share at the criterion's lowest level (percent) and the
+    average points out of the highest; worst first (largest share at the lowest level, then the lowest
+    average relative to the maximum). Every review counts (a revised work's earlier reviews too).
+    Two queries whatever the number of reviews: the criteria with their lowest and highest points, and
+    the scores grouped by criterion and points in SQL."""
+    from django.db.models import Max, Min
+
+    from courses.models import RubricCriterion
+
+    histogram: dict[int, dict[int, int]] = {}
+    rows = (
+        RubricScore.objects.filter(review__version__submission__enrollment__cohort=cohort)
+        .values("criterion_id", "points")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        histogram.setdefault(row["criterion_id"], {})[row["points"]] = row["n"]
+    if not histogram:
+        return []
+    criteria = (
+        RubricCriterion.objects.filter(pk__in=list(histogram))
+        .select_related("assignment")
+        .annotate(lowest=Min("levels__points"), highest=Max("levels__points"))
+    )
+    stats = []
+    for criterion in criteria:
+        counts = histogram[criterion.pk]
+        total = sum(counts.values())
+        at_lowest = counts.get(criterion.lowest, 0)
+        average = sum(points * n for points, n in counts.items()) / total
+        stats.append({
+            "criterion": criterion,
+            "assignment": criterion.assignment,
+            "reviews": total,
+            "at_lowest": at_lowest,
+            "lowest_percent": round(at_lowest * 100 / total),
+            "average": round(average, 1),
+            "highest": criterion.highest,
+            "average_ratio": average / criterion.highest if criterion.highest else 0,
+        })
+    stats.sort(key=lambda s: (-s["at_lowest"] / s["reviews"], s["average_ratio"], s["assignment"].title, s["criterion"].position, s["criterion"].pk))
+    return stats
 
 
 # --- stored files (served by views through core/files.py) -------------------------------------

@@ -240,6 +240,7 @@ def assignment(request, enrollment_id: int, assignment_id: int):
 
         due = enrollment.cohort.starts_on + timedelta(days=item.due_days)
     can_submit = enrollment.state == S.ENROLLED and (submission is None or submission.state == Submission.State.REVISE)
+    criteria = selectors.rubric_of_assignment(item.pk)
     return too_many(render(
         request,
         "cohorts/assignment.html",
@@ -248,7 +249,8 @@ def assignment(request, enrollment_id: int, assignment_id: int):
             "cohort": enrollment.cohort,
             "assignment": item,
             "submission": submission,
-            "versions": selectors.versions_with_changes(submission) if submission else [],
+            "versions": selectors.versions_with_changes(submission, criteria=criteria) if submission else [],
+            "criteria": criteria,
             "form": form,
             "can_submit": can_submit,
             "due": due,
@@ -471,6 +473,7 @@ def curate_cohort(request, cohort_id: int):
             "page": page,
             "sessions": sessions,
             "stats": selectors.response_stats([cohort.pk]).get(cohort.pk),
+            "rubric_stats": selectors.rubric_stats_for_cohort(cohort),
         },
     )
 
@@ -540,10 +543,13 @@ def review_queue(request):
 @staff_of_cohorts
 def review(request, submission_id: int):
     submission = _found(selectors.submission_for_reviewer, user=request.user, submission_id=submission_id)
-    form = ReviewForm(request.POST or None, assignment=submission.assignment, flagged=submission.similar_to_id is not None)
+    criteria = selectors.rubric_of_assignment(submission.assignment_id)
+    form = ReviewForm(
+        request.POST or None, assignment=submission.assignment, flagged=submission.similar_to_id is not None, criteria=criteria
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.review_submit(submission=submission, reviewer=request.user, **form.cleaned_data)
+            services.review_submit(submission=submission, reviewer=request.user, **form.review_kwargs())
         except CohortError as exc:
             form.add_error(None, exc)
         else:
@@ -554,7 +560,8 @@ def review(request, submission_id: int):
         "cohorts/review.html",
         {
             "submission": submission,
-            "versions": selectors.versions_with_changes(submission),
+            "versions": selectors.versions_with_changes(submission, criteria=criteria),
+            "criteria": criteria,
             "evidence": selectors.copy_evidence(user=request.user, submission=submission),
             "form": form,
             "can_review": submission.state == Submission.State.SUBMITTED,

@@ -24,7 +24,17 @@ from core.files import AuthorizedFileWidget
 from core.ical import sequence_bump_on_change
 
 from . import services
-from .models import Assignment, Competency, CompetencyArea, Course, FaqEntry, Lesson, Module
+from .models import (
+    Assignment,
+    Competency,
+    CompetencyArea,
+    Course,
+    FaqEntry,
+    Lesson,
+    Module,
+    RubricCriterion,
+    RubricLevel,
+)
 from .selectors import courses_editable_by
 
 
@@ -330,8 +340,34 @@ class AssignmentInline(MarkupLimitsMixin, admin.StackedInline):
     }
     fields = [
         ("position", "title"), "instructions", ("submission_kind", "max_score"),
-        ("review_requires_comment", "due_days"),
+        ("review_requires_comment", "due_days"), "rubric",
     ]
+    readonly_fields = ["rubric"]
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("criteria")
+
+    @admin.display(description=_("rubric"))
+    def rubric(self, obj):
+        return _rubric_summary(obj)
+
+
+def _rubric_summary(assignment):
+    """The rubric in a line, with the link to the page where it is authored."""
+    if not assignment or not assignment.pk:
+        return _("Save the assignment, then open it to add a rubric.")
+    criteria = list(assignment.criteria.all())
+    url = reverse("admin:courses_assignment_change", args=[assignment.pk])
+    if not criteria:
+        return format_html('{} <a href="{}">{}</a>', _("No rubric: the reviewer gives one score."), url, _("Add a rubric"))
+    return format_html(
+        '{} <a href="{}">{}</a>',
+        ngettext("%(n)d criterion:", "%(n)d criteria:", len(criteria)) % {"n": len(criteria)}
+        + " " + ", ".join(c.title for c in criteria),
+        url,
+        _("Edit the rubric"),
+    )
 
 
 @admin.register(Module)
@@ -373,3 +409,219 @@ class ModuleAdmin(AuthorScopedMixin, SimpleHistoryAdmin):
             self.message_user(request, _("Module “%(title)s” saved.") % {"title": obj.title}, messages.SUCCESS)
             return HttpResponseRedirect(reverse("admin:courses_course_change", args=[obj.course_id]))
         return super().response_change(request, obj)
+
+
+# --- Rubrics: criteria × levels of an assignment (decision record 0281) ---------------------------
+
+
+class RubricCriterionInline(admin.TabularInline):
+    """The assignment's criteria, listed; each is authored with its levels on its own page (a criterion
+    never exists without a level)."""
+
+    model = RubricCriterion
+    extra = 0
+    max_num = 0
+    can_delete = False  # deleted on the criterion's page, where the maximum score follows
+    fields = ["position", "title", "levels_summary"]
+    readonly_fields = ["position", "title", "levels_summary"]
+    ordering = ["position", "id"]
+    show_change_link = True
+    verbose_name_plural = _("rubric criteria (open one to edit its levels)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("levels")
+
+    @admin.display(description=_("levels"))
+    def levels_summary(self, obj):
+        return format_html_join(" · ", "<b>{}</b> {}", ((lv.points, lv.descriptor[:60]) for lv in obj.levels.all()))
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(MarkupLimitsMixin, AuthorScopedMixin, SimpleHistoryAdmin):
+    list_display = ["title", "module", "max_score", "criteria_count"]
+    search_fields = ["title", "module__title", "module__course__title"]
+    list_select_related = ["module__course"]
+    fields = [
+        "module", ("position", "title"), "instructions", ("submission_kind", "max_score"),
+        ("review_requires_comment", "due_days"), "rubric_state",
+    ]
+    readonly_fields = ["module", "rubric_state"]
+    inlines = [RubricCriterionInline]
+
+    def has_module_permission(self, request):
+        return False  # reached from the module page, not from the admin index
+
+    def has_add_permission(self, request):
+        return False  # assignments are added on their module's page
+
+    def course_of(self, obj):
+        return obj.module.course
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).annotate(n_criteria=Count("criteria"))
+        return qs if request.user.is_superuser else qs.filter(module__course__in=courses_editable_by(request.user))
+
+    @admin.display(description=_("criteria"), ordering="n_criteria")
+    def criteria_count(self, obj):
+        return obj.n_criteria
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.criteria.exists():
+            fields.append("max_score")  # the rubric's maximum
+        return fields
+
+    @admin.display(description=_("rubric"))
+    def rubric_state(self, obj):
+        if obj is None or obj.pk is None:
+            return ""
+        if services.rubric_is_frozen(obj):
+            return _("This rubric has already been used in reviews, so its criteria and levels can no longer change. "
+                     "To change it, duplicate the course as a new version.")
+        add = reverse("admin:courses_rubriccriterion_add") + f"?assignment={obj.pk}"
+        note = _("With a rubric, the reviewer chooses a level for every criterion and the score is the sum of "
+                 "their points; the maximum score is the rubric's maximum.")
+        return format_html('{}<br><a class="button" href="{}">{}</a>', note, add, _("Add a criterion"))
+
+    def response_change(self, request, obj):
+        if "_continue" not in request.POST and "_addanother" not in request.POST and "_saveasnew" not in request.POST:
+            self.message_user(request, _("Assignment “%(title)s” saved.") % {"title": obj.title}, messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:courses_module_change", args=[obj.module_id]))
+        return super().response_change(request, obj)
+
+
+class RubricLevelFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        # The rubric's rules first, with their own messages (the generic "duplicate data" comes after).
+        if any(form.errors for form in self.forms):
+            return super().clean()
+        points = [
+            form.cleaned_data["points"]
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("points") is not None
+        ]
+        try:
+            services.rubric_check_levels(points=points)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from None
+        assignment = getattr(self.instance, "assignment", None)
+        if assignment is not None:
+            others = services.rubric_maximum(assignment=assignment)
+            if self.instance.pk:
+                others -= max((lv.points for lv in self.instance.levels.all()), default=0)
+            if others + max(points) < 1:
+                raise ValidationError(_("The rubric must give at least 1 point in total."))
+        super().clean()
+
+
+class RubricLevelInline(admin.TabularInline):
+    model = RubricLevel
+    formset = RubricLevelFormSet
+    extra = 3
+    min_num = 1
+    validate_min = True
+    fields = ["points", "descriptor"]
+    ordering = ["-points", "id"]
+    formfield_overrides = {
+        models.PositiveSmallIntegerField: {"widget": forms.NumberInput(attrs={"style": "width: 5em", "min": 0})},
+        models.CharField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 70})},
+    }
+    verbose_name_plural = _("levels (points and what work at this level looks like)")
+
+
+class RubricCriterionForm(forms.ModelForm):
+    class Meta:
+        model = RubricCriterion
+        fields = ["assignment", "position", "title", "description"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "position" in self.fields:  # absent on a read-only (used) rubric
+            self.fields["position"].required = False
+            self.fields["position"].help_text = _("Empty: after the other criteria.")
+
+    def clean_position(self):
+        return self.cleaned_data.get("position") or 0
+
+    def clean(self):
+        cleaned = super().clean()
+        assignment = cleaned.get("assignment")
+        if assignment is not None:
+            try:
+                services.rubric_check_editable(assignment=assignment)
+            except ValidationError as exc:
+                raise ValidationError(exc.messages) from None
+        return cleaned
+
+
+@admin.register(RubricCriterion)
+class RubricCriterionAdmin(AuthorScopedMixin, SimpleHistoryAdmin):
+    form = RubricCriterionForm
+    list_display = ["title", "assignment", "position"]
+    list_select_related = ["assignment__module__course"]
+    inlines = [RubricLevelInline]
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 70})},
+        models.PositiveSmallIntegerField: {"widget": forms.NumberInput(attrs={"style": "width: 4em"})},
+    }
+
+    def has_module_permission(self, request):
+        return False  # reached from the assignment's page
+
+    def course_of(self, obj):
+        return obj.assignment.module.course
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs.filter(assignment__module__course__in=courses_editable_by(request.user))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "assignment":
+            kwargs["queryset"] = Assignment.objects.filter(
+                module__course__in=courses_editable_by(request.user), rubric_used_at__isnull=True
+            ).select_related("module__course")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        # A rubric used in reviews is shown read-only (the service refuses changes too).
+        return super().has_change_permission(request, obj) and not (obj and services.rubric_is_frozen(obj.assignment))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and services.rubric_is_frozen(obj.assignment))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None and services.rubric_is_frozen(obj.assignment) and request.method == "GET":
+            self.message_user(request, _("This rubric has already been used in reviews, so its criteria and levels can no longer change. "
+                                         "To change it, duplicate the course as a new version."), messages.WARNING)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if not change and not obj.position:
+            obj.position = RubricCriterion.objects.filter(assignment=obj.assignment).count() + 1
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.rubric_sync_max_score(assignment=form.instance.assignment)
+
+    def delete_model(self, request, obj):
+        assignment = obj.assignment
+        services.rubric_check_editable(assignment=assignment)
+        super().delete_model(request, obj)
+        services.rubric_sync_max_score(assignment=assignment)
+
+    def _back(self, obj):
+        return HttpResponseRedirect(reverse("admin:courses_assignment_change", args=[obj.assignment_id]))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_continue" in request.POST or "_addanother" in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        self.message_user(request, _("Criterion “%(title)s” saved.") % {"title": obj.title}, messages.SUCCESS)
+        return self._back(obj)
+
+    def response_change(self, request, obj):
+        if "_continue" in request.POST or "_addanother" in request.POST:
+            return super().response_change(request, obj)
+        self.message_user(request, _("Criterion “%(title)s” saved.") % {"title": obj.title}, messages.SUCCESS)
+        return self._back(obj)

@@ -10,6 +10,9 @@ METHODOLOGIST_PERMISSIONS = [
     "courses.view_lesson", "courses.add_lesson", "courses.change_lesson", "courses.delete_lesson",
     "courses.view_assignment", "courses.add_assignment", "courses.change_assignment", "courses.delete_assignment",
     "courses.view_faqentry", "courses.add_faqentry", "courses.change_faqentry", "courses.delete_faqentry",
+    "courses.view_rubriccriterion", "courses.add_rubriccriterion", "courses.change_rubriccriterion",
+    "courses.delete_rubriccriterion",
+    "courses.view_rubriclevel", "courses.add_rubriclevel", "courses.change_rubriclevel", "courses.delete_rubriclevel",
     "accounts.view_subject",
 ]
 

@@ -287,6 +287,9 @@ class Assignment(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     # Bumped when the title or the due day changes, so calendars replace the deadline (iCalendar SEQUENCE).
     sequence = models.PositiveIntegerField(_("calendar version"), default=0, editable=False)
+    # Set (once) by the first review that scored the rubric: from then on its structure is frozen
+    # (services.rubric_check_editable), so every review of the assignment used the same criteria and levels.
+    rubric_used_at = models.DateTimeField(_("rubric first used in a review"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -322,6 +325,58 @@ class FaqEntry(models.Model):
 
     def __str__(self) -> str:
         return self.question[:60]
+
+
+class RubricCriterion(models.Model):
+    """One row of an assignment's rubric: what is assessed; its levels say how well, with points.
+    An assignment with at least one criterion is scored by its rubric (the total is the review's score)."""
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("assignment")
+    )
+    title = models.CharField(_("criterion"), max_length=200)
+    description = models.TextField(_("what the reviewer looks at"), blank=True, max_length=2000)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["assignment", "position", "id"]
+        verbose_name = _("rubric criterion")
+        verbose_name_plural = _("rubric criteria")
+        constraints = [models.CheckConstraint(condition=~models.Q(title=""), name="rubriccriterion_has_title")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RubricLevel(models.Model):
+    """A level of a criterion: its points (distinct within the criterion, never negative) and what
+    work at this level looks like. Levels are ordered by points, highest first."""
+
+    criterion = models.ForeignKey(
+        RubricCriterion, on_delete=models.CASCADE, related_name="levels", verbose_name=_("criterion")
+    )
+    points = models.PositiveSmallIntegerField(_("points"))
+    descriptor = models.CharField(_("what work at this level looks like"), max_length=500)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["criterion", "-points", "id"]
+        verbose_name = _("rubric level")
+        verbose_name_plural = _("rubric levels")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(points__gte=0), name="rubriclevel_points_not_negative"),
+            models.UniqueConstraint(fields=["criterion", "points"], name="rubriclevel_unique_points"),
+            models.CheckConstraint(condition=~models.Q(descriptor=""), name="rubriclevel_has_descriptor"),
+            # The target of cohorts.RubricScore's composite foreign key (level, criterion, points) on
+            # PostgreSQL: a score's level belongs to its criterion and carries the points it stored.
+            models.UniqueConstraint(fields=["id", "criterion", "points"], name="rubriclevel_id_criterion_points"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.points} — {self.descriptor[:60]}"
 
 
 class SearchTerm(models.Model):

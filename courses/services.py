@@ -16,7 +16,16 @@ from accounts.roles import Role
 from accounts.selectors import user_has_role
 from core.caching import public_pages_changed
 
-from .models import Assignment, Competency, CompetencyArea, Course, Lesson, Module
+from .models import (
+    Assignment,
+    Competency,
+    CompetencyArea,
+    Course,
+    Lesson,
+    Module,
+    RubricCriterion,
+    RubricLevel,
+)
 from .search import refresh_search_vectors
 
 
@@ -186,7 +195,7 @@ def course_duplicate_as_new_version(*, user, course: Course) -> Course:
     """
     _check_can_edit(user, course)
     source = Course.objects.prefetch_related(
-        "competencies", "subjects", "school_levels", "authors", "modules__lessons", "modules__assignments"
+        "competencies", "subjects", "school_levels", "authors", "modules__lessons", "modules__assignments__criteria__levels"
     ).get(pk=course.pk)
     root_slug = source.slug
     if source.version > 1 and root_slug.endswith(f"-v{source.version}"):
@@ -210,7 +219,7 @@ def course_duplicate_as_new_version(*, user, course: Course) -> Course:
     if user is not None and not user.is_superuser:
         authors.add(user.pk)
     copy.authors.set(authors)
-    lessons, assignments = [], []
+    lessons, assignments, rubrics = [], [], []
     for module in source.modules.all():
         new_module = Module.objects.create(
             course=copy, title=module.title, description=module.description, position=module.position
@@ -221,14 +230,123 @@ def course_duplicate_as_new_version(*, user, course: Course) -> Course:
             lesson.module = new_module
             lessons.append(lesson)
         for assignment in module.assignments.all():
+            rubrics.append(list(assignment.criteria.all()))
             assignment.pk = None
             assignment.id = None
             assignment.module = new_module
+            assignment.rubric_used_at = None  # the new version's rubric is editable until reviews use it
             assignments.append(assignment)
     Lesson.objects.bulk_create(lessons)
     Assignment.objects.bulk_create(assignments)
+    _copy_rubrics(zip(assignments, rubrics, strict=True))
     refresh_search_vectors([copy.pk])
     return copy
+
+
+# --- Rubrics ---------------------------------------------------------------------------------
+# An assignment's rubric is its criteria, each with levels (points + descriptor). The rules: a criterion
+# has at least one level, points are never negative and distinct within a criterion, the rubric's
+# maximum (the sum of each criterion's highest level) is the assignment's maximum score, and once a
+# review used the rubric its structure is frozen (decision record 0281).
+
+
+def _copy_rubrics(pairs) -> None:
+    """The criteria and levels of each source assignment, as new rows under its copy (bulk)."""
+    new_criteria, level_sources = [], []
+    for target, criteria in pairs:
+        for criterion in criteria:
+            levels = list(criterion.levels.all())
+            criterion.pk = criterion.id = None
+            criterion.assignment = target
+            new_criteria.append(criterion)
+            level_sources.append(levels)
+    RubricCriterion.objects.bulk_create(new_criteria)
+    RubricLevel.objects.bulk_create(
+        RubricLevel(criterion=criterion, points=level.points, descriptor=level.descriptor)
+        for criterion, levels in zip(new_criteria, level_sources, strict=True)
+        for level in levels
+    )
+
+
+def rubric_is_frozen(assignment: Assignment) -> bool:
+    return assignment.rubric_used_at is not None
+
+
+def rubric_check_editable(*, assignment: Assignment) -> None:
+    """Criteria and levels change only until the first review scored them."""
+    if Assignment.objects.filter(pk=assignment.pk, rubric_used_at__isnull=False).exists():
+        raise CourseError(
+            _("This rubric has already been used in reviews, so its criteria and levels can no longer change. "
+              "To change it, duplicate the course as a new version."),
+            code="rubric_frozen",
+        )
+
+
+def rubric_check_levels(*, points: list[int]) -> None:
+    """A criterion has at least one level; points are whole numbers from 0 and differ between levels."""
+    if not points:
+        raise CourseError(_("A criterion needs at least one level."), code="rubric_no_levels")
+    if any(p is None or p < 0 for p in points):
+        raise CourseError(_("Points of a level cannot be negative."), code="rubric_negative")
+    if len(set(points)) != len(points):
+        raise CourseError(
+            _("Two levels of one criterion cannot give the same points: make the points of each level different."),
+            code="rubric_same_points",
+        )
+
+
+def rubric_maximum(*, assignment: Assignment) -> int:
+    """The sum of each criterion's highest level (0 without a rubric)."""
+    from django.db.models import Max
+
+    highest = RubricCriterion.objects.filter(assignment=assignment).annotate(top=Max("levels__points"))
+    return sum(c.top or 0 for c in highest)
+
+
+@transaction.atomic
+def rubric_sync_max_score(*, assignment: Assignment) -> Assignment:
+    """With a rubric, the assignment's maximum score is the rubric's maximum (so every score of the
+    assignment means the same, rubric or not); it must be at least 1 point."""
+    if not RubricCriterion.objects.filter(assignment=assignment).exists():
+        return assignment
+    maximum = rubric_maximum(assignment=assignment)
+    if maximum < 1:
+        raise CourseError(_("The rubric must give at least 1 point in total."), code="rubric_zero")
+    if assignment.max_score != maximum:
+        assignment.max_score = maximum
+        assignment.save(update_fields=["max_score"])
+    return assignment
+
+
+@transaction.atomic
+def rubric_criterion_create(
+    *, user, assignment: Assignment, title: str, levels: list[tuple[int, str]], description: str = "", position: int | None = None
+) -> RubricCriterion:
+    """A criterion with its levels (points, descriptor), checked by the rubric's rules; the
+    assignment's maximum follows the rubric."""
+    _check_can_edit(user, assignment.module.course)
+    rubric_check_editable(assignment=assignment)
+    title = (title or "").strip()
+    if not title:
+        raise CourseError(_("Give the criterion a title."), code="rubric_no_title")
+    rubric_check_levels(points=[p for p, _d in levels])
+    if any(not (d or "").strip() for _p, d in levels):
+        raise CourseError(_("Describe what work at each level looks like."), code="rubric_no_descriptor")
+    if position is None:
+        position = RubricCriterion.objects.filter(assignment=assignment).count() + 1
+    criterion = RubricCriterion.objects.create(
+        assignment=assignment, title=title[:200], description=description, position=position
+    )
+    RubricLevel.objects.bulk_create(
+        RubricLevel(criterion=criterion, points=p, descriptor=d.strip()[:500]) for p, d in levels
+    )
+    rubric_sync_max_score(assignment=assignment)
+    return criterion
+
+
+def rubric_mark_used(*, assignment_id: int) -> None:
+    """Called by the cohorts app when a review scored the rubric: from now on it is frozen."""
+    Assignment.objects.filter(pk=assignment_id, rubric_used_at__isnull=True).update(rubric_used_at=timezone.now())
 
 
 # --- Competency framework ------------------------------------------------------------------

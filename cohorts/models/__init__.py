@@ -5,12 +5,14 @@ from .cohort import Cohort, LiveSession, SeatQuota
 from .enrollment import BulkOperation, Enrollment, EnrollmentEvent, Nomination
 from .learning import (
     REVIEW_COMMENT_MAX_CHARS,
+    RUBRIC_COMMENT_MAX_CHARS,
     Announcement,
     AnnouncementRead,
     Attendance,
     LessonProgress,
     Question,
     Review,
+    RubricScore,
     Submission,
     SubmissionVersion,
     VideoPosition,
@@ -18,6 +20,8 @@ from .learning import (
 
 __all__ = [
     "REVIEW_COMMENT_MAX_CHARS",
+    "RUBRIC_COMMENT_MAX_CHARS",
+    "RubricScore",
     "Certificate",
     "CertificateBatch",
     "CertificateCounter",

@@ -189,6 +189,39 @@ class Review(models.Model):
         return self.get_decision_display()
 
 
+RUBRIC_COMMENT_MAX_CHARS = 2000
+
+
+class RubricScore(models.Model):
+    """The level a reviewer chose for one criterion of the assignment's rubric, with an optional comment.
+    The review's score is the sum of its scores' points. On PostgreSQL a composite foreign key (level,
+    criterion, points) → the level's (id, criterion, points) holds that the level belongs to the criterion
+    and that the points are the level's (migration 0009)."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="rubric_scores", verbose_name=_("review"))
+    criterion = models.ForeignKey(
+        "courses.RubricCriterion", on_delete=models.RESTRICT, related_name="+", verbose_name=_("criterion")
+    )
+    level = models.ForeignKey("courses.RubricLevel", on_delete=models.RESTRICT, related_name="+", verbose_name=_("level"))
+    points = models.PositiveSmallIntegerField(_("points"))
+    comment = models.TextField(_("comment on the criterion"), blank=True, max_length=RUBRIC_COMMENT_MAX_CHARS)
+
+    class Meta:
+        ordering = ["review", "criterion__position", "criterion_id"]
+        verbose_name = _("rubric score")
+        verbose_name_plural = _("rubric scores")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="rubricscore_one_per_criterion"),
+            models.CheckConstraint(condition=Q(points__gte=0), name="rubricscore_points_not_negative"),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("comment"), RUBRIC_COMMENT_MAX_CHARS), name="rubricscore_comment_at_most_max"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review_id}: {self.criterion_id} = {self.points}"
+
+
 class Question(models.Model):
     """A teacher's question to the cohort's curators; the first answer's delay is recorded."""
 

@@ -20,6 +20,7 @@ from core.uploads import CheckedUpload, UploadRefused, inspect_upload
 
 from ..models import (
     REVIEW_COMMENT_MAX_CHARS,
+    RUBRIC_COMMENT_MAX_CHARS,
     Announcement,
     AnnouncementRead,
     Attendance,
@@ -29,6 +30,7 @@ from ..models import (
     LiveSession,
     Question,
     Review,
+    RubricScore,
     Submission,
     SubmissionVersion,
     VideoPosition,
@@ -209,20 +211,61 @@ def _check_comment(comment: str, *, required: bool, what) -> None:
         )
 
 
+def _rubric_choices(criteria: list, rubric: dict) -> dict:
+    """criterion id → (level, comment) for every criterion of the rubric, or a CohortError naming what is
+    wrong: a criterion of another rubric, a level that is not the criterion's own, a criterion left out."""
+    by_id = {criterion.pk: criterion for criterion in criteria}
+    if any(str(key) not in {str(pk) for pk in by_id} for key in rubric):
+        raise CohortError(_("The review names a criterion that is not in this assignment's rubric. Reload the page and score again."))
+    rubric = {str(key): value for key, value in rubric.items()}
+    chosen, missing = {}, []
+    for criterion in criteria:
+        entry = rubric.get(str(criterion.pk)) or {}
+        level_id = entry.get("level")
+        if level_id in (None, ""):
+            missing.append(f"«{criterion.title}»")
+            continue
+        level = next((lv for lv in criterion.levels.all() if str(lv.pk) == str(level_id)), None)
+        if level is None:
+            raise CohortError(
+                _("“%(criterion)s”: the chosen level is not one of this criterion's levels. Reload the page and score again.")
+                % {"criterion": criterion.title}
+            )
+        note = (entry.get("comment") or "").strip()
+        if len(note) > RUBRIC_COMMENT_MAX_CHARS:
+            raise CohortError(
+                _("The comment on “%(criterion)s” is too long: at most %(max)s characters.")
+                % {"criterion": criterion.title, "max": RUBRIC_COMMENT_MAX_CHARS}
+            )
+        chosen[criterion.pk] = (level, note)
+    if missing:
+        raise CohortError(_("Choose a level for every criterion of the rubric: %(criteria)s.") % {"criteria": ", ".join(missing)})
+    return chosen
+
+
 @transaction.atomic
 def review_submit(
     *,
     submission: Submission,
     reviewer,
     decision: str,
-    score: int | None,
+    score: int | None = None,
     comment: str = "",
     flag: str = "",
     flag_reason: str = "",
+    rubric: dict | None = None,
 ) -> Review:
     """A review carries a decision, a score within the maximum, and a comment with substance (unless the
     assignment waives it; never over the maximum). Copy-suspected work must have its flag addressed:
-    a confirmed copy goes back for revision with a comment; a dismissed flag carries the reason."""
+    a confirmed copy goes back for revision with a comment; a dismissed flag carries the reason.
+
+    An assignment with a rubric is scored by it: `rubric` maps each criterion id to {"level": level id,
+    "comment": optional text}; every criterion gets one of its own levels, and the score is the sum of
+    the chosen levels' points (a score given alongside is ignored). The first such review freezes the
+    rubric's structure (courses.services.rubric_mark_used)."""
+    from courses.models import RubricCriterion
+    from courses.services import rubric_mark_used
+
     submission = Submission.objects.select_for_update().select_related("assignment", "enrollment__cohort").get(pk=submission.pk)
     comment = (comment or "").strip()
     flag_reason = (flag_reason or "").strip()
@@ -230,6 +273,13 @@ def review_submit(
         raise CohortError(_("This work has already been reviewed."))
     if decision not in Review.Decision.values:
         raise CohortError(_("Choose accepted or revise."))
+    criteria = list(RubricCriterion.objects.filter(assignment_id=submission.assignment_id).prefetch_related("levels"))
+    chosen = {}
+    if criteria:
+        chosen = _rubric_choices(criteria, rubric or {})
+        score = sum(level.points for level, _note in chosen.values())
+    elif rubric:
+        raise CohortError(_("This assignment has no rubric: give a score instead."))
     if score is None or not 0 <= score <= submission.assignment.max_score:
         raise CohortError(_("The score must be between 0 and %(max)s.") % {"max": submission.assignment.max_score})
     flag = flag or ""
@@ -249,6 +299,12 @@ def review_submit(
     review = Review.objects.create(
         version=version, reviewer=reviewer, decision=decision, score=score, comment=comment, flag=flag, flag_reason=flag_reason
     )
+    if chosen:
+        RubricScore.objects.bulk_create(
+            RubricScore(review=review, criterion_id=pk, level=level, points=level.points, comment=note)
+            for pk, (level, note) in chosen.items()
+        )
+        rubric_mark_used(assignment_id=submission.assignment_id)
     submission.state = decision
     submission.score = score
     submission.reviewed_at = review.created_at
