@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import Role
 from accounts.selectors import teachers_visible_to, user_has_role
@@ -290,3 +290,38 @@ def export_download(request, job_id):
     if job.state != job.State.DONE or not job.file:
         raise Http404
     return serve_file(request, job.file, filename=f"survey-{job.survey_id}-{job.what}.{job.fmt}")
+
+
+@login_required
+@require_GET
+def survey_preview(request, pk: int):
+    """The survey as a teacher will see it, page by page, before it is published (authors only; nothing saved)."""
+    survey = selectors.survey_for_author(user=request.user, survey_id=pk)
+    sections = [s for s in selectors.survey_sections(survey) if s.questions.all()]
+    try:
+        page = int(request.GET.get("page") or 1)
+    except ValueError:
+        page = 1
+    page = min(max(page, 1), len(sections)) if sections else 1
+    section = sections[page - 1] if sections else None
+    form = SectionForm(None, questions=list(section.questions.all())) if section else None
+    return render(request, "surveys/preview.html", {
+        "survey": survey, "section": section, "form": form, "page": page, "pages": len(sections),
+        "problems": services.survey_publish_problems(survey),
+        "has_responses": services.survey_has_responses(survey),
+        "admin_url": reverse("admin:surveys_survey_change", args=[survey.pk]),
+    })
+
+
+@login_required
+@require_POST
+def survey_publish(request, pk: int):
+    """Publish from the preview; what to fix is listed when the survey cannot be completed yet."""
+    survey = selectors.survey_for_author(user=request.user, survey_id=pk)
+    try:
+        services.survey_publish(user=request.user, survey=survey)
+    except services.SurveyError:
+        messages.error(request, _("The survey cannot be published yet: fix what is listed below."))
+        return redirect("surveys:preview", pk=survey.pk)
+    messages.success(request, _("“%(title)s” is published: teachers can answer it now.") % {"title": survey.title})
+    return redirect("surveys:preview", pk=survey.pk)
