@@ -41,7 +41,7 @@ compilemessages: install
 	$(PY) manage.py compilemessages --ignore=.venv
 
 worker: install
-	$(VENV)/bin/celery -A pdplatform worker -l info -Q default,heavy
+	$(VENV)/bin/celery -A pdplatform worker -l info -Q default,heavy,bulk
 
 beat: install
 	$(VENV)/bin/celery -A pdplatform beat -l info

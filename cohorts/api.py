@@ -14,11 +14,15 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from core.ratelimit import RateLimited
+
 from . import selectors, services
 from .models import Cohort, Enrollment, Review, Submission, SubmissionVersion
 
 
 def _api_error(exc: DjangoValidationError):
+    if isinstance(exc, RateLimited):  # answered 429 with Retry-After by core/api_errors.py
+        return exc
     return ApiValidationError({"detail": " ".join(exc.messages)})
 
 

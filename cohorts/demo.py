@@ -14,6 +14,7 @@ from .models import (
     Announcement,
     AnnouncementRead,
     Attendance,
+    BulkOperation,
     Cohort,
     Enrollment,
     EnrollmentEvent,
@@ -21,7 +22,15 @@ from .models import (
     LiveSession,
     SeatQuota,
 )
-from .services import nomination_create, question_answer, question_ask, review_submit, submission_submit
+from .services import (
+    cohort_split,
+    nomination_create,
+    question_answer,
+    question_ask,
+    review_submit,
+    submission_submit,
+)
+from .services.enrollment import cohort_split_plan
 
 S = Enrollment.State
 PREFERRED = ["digital-literacy-teacher", "formative-assessment-practice", "inclusive-education-basics"]
@@ -214,6 +223,40 @@ def seed(people: dict) -> None:
                 LessonProgress.objects.bulk_create(
                     [LessonProgress(enrollment=enrollment, lesson=lesson) for lesson in done], ignore_conflicts=True
                 )
+
+    # 4. A mass intake split into groups by a placement score (some teachers never took the test).
+    intake, created = _cohort(
+        course,
+        "Массовый набор: оценивание 2026",
+        starts_on=today + timedelta(days=20),
+        ends_on=today + timedelta(days=80),
+        enrollment_opens_at=now - timedelta(days=10),
+        enrollment_closes_at=now + timedelta(days=15),
+        capacity=60,
+        status=Cohort.Status.OPEN,
+    )
+    if created:
+        intake.curators.add(curators[0], curators[-1])
+        LiveSession.objects.create(
+            cohort=intake, title="Установочная встреча", starts_at=now + timedelta(days=20),
+            link="https://meet.example.org/pd-intake",
+        )
+        Announcement.objects.create(
+            cohort=intake, author=curators[0], title="Как мы делим на группы",
+            body="Группы формируются по результатам входной диагностики; кто её не прошёл, распределён поровну.",
+        )
+        for index, teacher in enumerate(teachers[33:51]):
+            enrollment = _place(intake, teacher, S.ENROLLED, when=now - timedelta(days=5))
+            score = None if index % 5 == 4 else 100 - index * 4
+            Enrollment.objects.filter(pk=enrollment.pk).update(placement_score=score)
+        plan = cohort_split_plan(cohort=intake, groups=3, max_size=8, unscored="spread")
+        operation = BulkOperation.objects.create(
+            kind=BulkOperation.Kind.SPLIT, cohort=intake, created_by=curators[0], state=BulkOperation.State.DONE,
+            payload={"groups": 3, "max_size": 8, "unscored": "spread", "plan": plan, "parent_capacity": 60,
+                     "parent_self_enrollment": True},
+            total=sum(len(ids) for ids in plan), done=sum(len(ids) for ids in plan), finished_at=now,
+        )
+        cohort_split(cohort=intake, groups=3, max_size=8, actor=operation.created_by, plan=plan)
 
     from .certificates.demo import (
         seed as seed_certificates,  # certificates of the finished cohort's graduates

@@ -115,3 +115,12 @@ class AttendanceForm(forms.Form):
 class SplitForm(forms.Form):
     groups = forms.IntegerField(label=_("Number of groups (N)"), min_value=2, max_value=50)
     max_size = forms.IntegerField(label=_("At most teachers per group (K)"), min_value=1, max_value=1000)
+    unscored = forms.ChoiceField(
+        label=_("Teachers without a placement score"),
+        choices=[
+            ("spread", _("Spread them evenly over the groups")),
+            ("introductory", _("Put them into the introductory group(s)")),
+        ],
+        initial="spread",
+        widget=forms.RadioSelect,
+    )

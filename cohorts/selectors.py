@@ -39,6 +39,7 @@ LEARNING_STATES = (S.ENROLLED, S.COMPLETED, S.NOT_COMPLETED)
 def cohorts_open_qs(*, now=None) -> QuerySet[Cohort]:
     now = now or timezone.now()
     return Cohort.objects.filter(
+        self_enrollment=True,
         status__in=[Cohort.Status.OPEN, Cohort.Status.RUNNING],
         enrollment_opens_at__lte=now,
         enrollment_closes_at__gte=now,
@@ -110,7 +111,7 @@ def cohorts_open_for_nomination(*, user) -> QuerySet[Cohort]:
         return Cohort.objects.none()
     now = timezone.now()
     qs = Cohort.objects.filter(
-        status__in=[Cohort.Status.OPEN, Cohort.Status.RUNNING], enrollment_closes_at__gte=now
+        self_enrollment=True, status__in=[Cohort.Status.OPEN, Cohort.Status.RUNNING], enrollment_closes_at__gte=now
     ).select_related("course")
     if not user.is_superuser:
         restricted = Q(restricted_to_municipalities__isnull=False) | Q(restricted_to_schools__isnull=False)
@@ -488,3 +489,102 @@ def lesson_for_files(*, user, lesson_id: int):
         | Q(module__course__in=managed)
         | Q(module__course__in=courses_editable_by(user).values("pk"))
     ).get(pk=lesson_id)
+
+
+# --- the curator's day ----------------------------------------------------------------------
+
+DAY_LIST_SIZE = 10
+
+
+@dataclass
+class CuratorDay:
+    """What waits for a curator, oldest first, each list with its full count and the first rows."""
+
+    reviews: list
+    reviews_count: int
+    questions: list
+    questions_count: int
+    announcements: list
+    sessions_today: list
+    behind: list
+    behind_count: int
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.reviews_count or self.questions_count or self.announcements or self.sessions_today
+                    or self.behind_count)
+
+
+def curator_day(*, user, now=None) -> CuratorDay:
+    """The curator's home: work to review (with waiting time), unanswered questions (late past the cohort's
+    response target, the threshold the escalation reminder uses), announcements not yet confirmed by
+    everyone, today's sessions with their check-in codes, and teachers behind schedule (an assignment past
+    its due day without any submission). The same selectors as the review and question queues, so the
+    numbers here and there never differ. A constant number of queries, whatever the data size."""
+    from courses.models import Assignment
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    cohort_ids = managed_cohort_ids(user)
+    reviews_qs = review_queue(user=user, cohort_ids=cohort_ids)
+    reviews = list(reviews_qs[:DAY_LIST_SIZE])
+    for submission in reviews:
+        submission.waiting_hours = int((now - submission.submitted_at).total_seconds() // 3600)
+    questions_qs = Question.objects.filter(cohort_id__in=cohort_ids, answered_at__isnull=True)
+    questions = list(
+        questions_qs.select_related("enrollment__teacher", "cohort", "lesson").order_by("created_at", "pk")[:DAY_LIST_SIZE]
+    )
+    for question in questions:
+        question.age_hours = int((now - question.created_at).total_seconds() // 3600)
+        question.late = question.age_hours >= question.cohort.response_target_hours
+    enrolled = Count("cohort__enrollments", filter=Q(cohort__enrollments__state=S.ENROLLED), distinct=True)
+    read = Count("reads", filter=Q(reads__enrollment__state=S.ENROLLED), distinct=True)
+    announcements = [
+        note
+        for note in Announcement.objects.filter(cohort_id__in=cohort_ids, created_at__gte=now - timedelta(days=14))
+        .select_related("cohort")
+        .annotate(enrolled=enrolled, confirmed=read)
+        .order_by("created_at", "pk")[:50]
+        if note.confirmed < note.enrolled
+    ][:DAY_LIST_SIZE]
+    sessions_today = list(
+        LiveSession.objects.filter(cohort_id__in=cohort_ids, starts_at__date=today)
+        .select_related("cohort")
+        .order_by("starts_at", "pk")
+    )
+    running = list(
+        Cohort.objects.filter(pk__in=cohort_ids, status=Cohort.Status.RUNNING).values_list("pk", "course_id", "starts_on")
+    )
+    overdue: dict[int, list] = {}  # cohort id → assignments past their due day
+    assignments = Assignment.objects.filter(
+        module__course_id__in={course_id for _pk, course_id, _start in running}, due_days__isnull=False
+    ).values_list("pk", "module__course_id", "due_days", "title")
+    for cohort_id, course_id, starts_on in running:
+        overdue[cohort_id] = [
+            (pk, title) for pk, a_course, due_days, title in assignments
+            if a_course == course_id and starts_on + timedelta(days=due_days) < today
+        ]
+    behind = []
+    if any(overdue.values()):
+        handed_in = set(
+            Submission.objects.filter(enrollment__cohort_id__in=list(overdue)).values_list("enrollment_id", "assignment_id")
+        )
+        for enrollment in (
+            Enrollment.objects.filter(cohort_id__in=[pk for pk, items in overdue.items() if items], state=S.ENROLLED)
+            .select_related("teacher", "cohort")
+            .order_by("cohort__starts_on", "teacher__full_name", "pk")
+        ):
+            missing = [title for pk, title in overdue[enrollment.cohort_id] if (enrollment.pk, pk) not in handed_in]
+            if missing:
+                enrollment.missing = missing
+                behind.append(enrollment)
+    return CuratorDay(
+        reviews=reviews,
+        reviews_count=reviews_qs.count(),
+        questions=questions,
+        questions_count=questions_qs.count(),
+        announcements=announcements,
+        sessions_today=sessions_today,
+        behind=behind[:DAY_LIST_SIZE],
+        behind_count=len(behind),
+    )

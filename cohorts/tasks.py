@@ -72,6 +72,8 @@ def bulk_operation_run(operation_id: int) -> None:
                 cohort=op.cohort,
                 groups=int(op.payload["groups"]),
                 max_size=int(op.payload["max_size"]),
+                unscored=op.payload.get("unscored", "spread"),
+                plan=op.payload.get("plan"),
                 actor=op.created_by,
                 chunk_done=lambda n: _progress(op.pk, done=n),
             )

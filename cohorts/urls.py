@@ -18,6 +18,7 @@ urlpatterns = [
     path("nominations/", views.nominations, name="nominations"),
     path("nominations/cohort/<int:cohort_id>/", views.nominate, name="nominate"),
     path("bulk/<int:operation_id>/", views.bulk, name="bulk"),
+    path("bulk/<int:operation_id>/undo/", views.split_undo, name="split_undo"),
     path("curate/", views.curate, name="curate"),
     path("curate/<int:cohort_id>/", views.curate_cohort, name="curate_cohort"),
     path("curate/<int:cohort_id>/announcement/<int:announcement_id>/", views.announcement_detail, name="announcement_detail"),

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import Role
 from accounts.selectors import teachers_visible_to, user_has_role
@@ -197,6 +197,7 @@ def assignment(request, enrollment_id: int, assignment_id: int):
     form = SubmissionForm(
         request.POST or None, request.FILES or None, assignment=item, initial={"text": previous.text if previous else ""}
     )
+    refused = None
     if request.method == "POST" and form.is_valid():
         try:
             services.submission_submit(
@@ -205,6 +206,9 @@ def assignment(request, enrollment_id: int, assignment_id: int):
                 text=form.cleaned_data.get("text", ""),
                 upload=form.cleaned_data.get("file"),
             )
+        except RateLimited as exc:  # the text stays in the form; 429 with Retry-After
+            form.add_error(None, exc)
+            refused = exc
         except CohortError as exc:
             _error(request, exc)
         else:
@@ -218,7 +222,7 @@ def assignment(request, enrollment_id: int, assignment_id: int):
 
         due = enrollment.cohort.starts_on + timedelta(days=item.due_days)
     can_submit = enrollment.state == S.ENROLLED and (submission is None or submission.state == Submission.State.REVISE)
-    return render(
+    return too_many(render(
         request,
         "cohorts/assignment.html",
         {
@@ -231,7 +235,7 @@ def assignment(request, enrollment_id: int, assignment_id: int):
             "can_submit": can_submit,
             "due": due,
         },
-    )
+    ), refused)
 
 
 @login_required
@@ -384,6 +388,24 @@ def bulk(request, operation_id: int):
     return render(request, template, {"op": op})
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def split_undo(request, operation_id: int):
+    """Confirm, then undo a split within its window (the one who ran it, or a superuser)."""
+    op = _found(selectors.bulk_operation_for, user=request.user, operation_id=operation_id)
+    refusal = services.split_undo_refusal(op)
+    if request.method == "POST" and not refusal:
+        try:
+            services.cohort_split_undo(operation=op, actor=request.user)
+        except CohortError as exc:
+            refusal = " ".join(exc.messages)
+        else:
+            messages.success(request, _("The split is undone: every teacher is back in “%(cohort)s”.") % {"cohort": op.cohort})
+            return redirect("cohorts:bulk", op.pk)
+    context = {"op": op, "refusal": refusal, "undo_hours": services.split_undo_hours()}
+    return render(request, "cohorts/split_undo.html", context, status=409 if refusal and request.method == "POST" else 200)
+
+
 # --- curators -------------------------------------------------------------------------------
 
 
@@ -394,7 +416,8 @@ def curate(request):
     for cohort in cohorts:
         cohort.seats_left = max(0, cohort.seats_left_raw)
         cohort.stats = stats.get(cohort.pk)
-    return render(request, "cohorts/curate.html", {"cohorts": cohorts})
+    day = selectors.curator_day(user=request.user)
+    return render(request, "cohorts/curate.html", {"cohorts": cohorts, "day": day})
 
 
 @staff_of_cohorts

@@ -7,7 +7,7 @@ An action not named there is not limited. Call `rate_limit_hit(action=…, key=u
 accepted; over the limit it raises `RateLimited` (a ValidationError with a clear, translated message and
 the seconds to wait) and counts nothing more than the attempt. Services call it first thing (topics,
 replies, materials with their uploads, questions to curators), so pages, the API, admin and tasks share one
-budget per person. Pages show the message on the form they re-render and pass the response through
+budget per person (submitted files count as "upload"). Pages show the message on the form they re-render and pass the response through
 `too_many()` (HTTP 429 + Retry-After); the API answers 429 through core/api_errors.py.
 """
 

@@ -207,6 +207,13 @@ class Lesson(models.Model):
 
 
 def video_embed_url(url: str) -> str:
+    """The player address for a link to a known host whose player is in VIDEO_EMBED_ORIGINS, else ""."""
+    player = _player_url(url)
+    origin = "/".join(player.split("/", 3)[:3])
+    return player if player and origin in settings.VIDEO_EMBED_ORIGINS else ""
+
+
+def _player_url(url: str) -> str:
     from urllib.parse import parse_qs, urlparse
 
     if not url or not url.startswith(("http://", "https://")):

@@ -60,10 +60,13 @@ def notification_read_all(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def notification_open(request, pk: int):
-    """Follow a notification's link (from the list or a mail) and mark it read on the way."""
+    """Follow a notification's link. A GET (a mail's link, a prefetching browser or scanner) changes
+    nothing; the list's titles POST here, which marks the notification read on the way."""
     notification = get_object_or_404(notifications_for(user=request.user), pk=pk)
-    notification_mark_read(notification=notification)
+    if request.method == "POST":
+        notification_mark_read(notification=notification)
     target = notification.url
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)

@@ -204,7 +204,10 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[pdplatform] "
 # Per-user write limits (core/ratelimit.py): action=COUNT/PERIOD, PERIOD one of s, m, h, d (e.g. 5/10m).
-RATE_LIMITS = env("PDP_RATE_LIMITS", "preview=30/m,post=10/m,topic=5/m,question=5/m,material=5/m")
+RATE_LIMITS = env(
+    "PDP_RATE_LIMITS",
+    "preview=30/m,post=10/m,topic=5/m,question=5/m,material=5/m,upload=20/h,api_anon=60/m,api_user=600/m",
+)
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env("LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
 }
@@ -281,9 +284,16 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a Redis restart or outage: keep r
 # cancelled and redelivered instead of finishing and running again (Celery 6 default).
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
-# Certificates and exports go to "heavy" so reminders and mail on "default" never wait behind
-# them; run workers with `-Q default,heavy` (Makefile, docker-compose.yml). Globs (fnmatch) on task names.
+# Certificates and exports go to "heavy", and fan-outs to many people (announcements, forum posts,
+# digests) to "bulk", so reminders and mail on "default" never wait behind them. Every worker command
+# (Makefile, docker-compose.yml, .ci/run, bench/run) consumes exactly CELERY_WORKER_QUEUES; a test holds it.
+# Globs (fnmatch) on task names.
+CELERY_WORKER_QUEUES = "default,heavy,bulk"
 CELERY_TASK_ROUTES = {
+    "cohorts.tasks.announcement_notify": {"queue": "bulk"},
+    "communities.tasks.post_notify": {"queue": "bulk"},
+    "notifications.tasks.send_digest": {"queue": "bulk"},
+    "notifications.tasks.send_digests": {"queue": "bulk"},
     "cohorts.certificates.tasks.*": {"queue": "heavy"},
     "cohorts.tasks.certificate*": {"queue": "heavy"},
     "cohorts.tasks.*certificates*": {"queue": "heavy"},
@@ -349,10 +359,13 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 # --- API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: its `WWW-Authenticate: Token` header makes a missing or bad credential a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
+    # api_anon per client address, api_user per person, from PDP_RATE_LIMITS (core/api_limits.py).
+    "DEFAULT_THROTTLE_CLASSES": ["core.api_limits.ApiRateLimit"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api_errors.exception_handler",  # + 429 for writes past PDP_RATE_LIMITS
@@ -388,13 +401,21 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(env("DJANGO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+# Video players a lesson may embed (scheme + host): the lesson page frames only these, and the CSP's
+# frame-src allows only these, so a video link can never frame another site.
+VIDEO_EMBED_ORIGINS = env_list(
+    "VIDEO_EMBED_ORIGINS", "https://www.youtube-nocookie.com,https://player.vimeo.com,https://rutube.ru"
+)
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
         "img-src": ["'self'", "data:"],
         "style-src": ["'self'", "'unsafe-inline'"],
         "script-src": ["'self'"],
-        "frame-src": ["'self'", "https:"],
+        "frame-src": ["'self'", *VIDEO_EMBED_ORIGINS],
         "media-src": ["'self'", "https:"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
@@ -412,6 +433,8 @@ LOGGING = {
 # --- Product settings -----------------------------------------------------------------------
 PAGE_SIZE = int(env("PAGE_SIZE", "20"))
 # A review comment must carry at least this many letters or digits (not punctuation, not one repeated character).
+# A split of a cohort into groups can be undone for this many hours after it finished.
+COHORTS_SPLIT_UNDO_HOURS = int(env("COHORTS_SPLIT_UNDO_HOURS", "48"))
 COHORTS_REVIEW_MIN_COMMENT_CHARS = int(env("COHORTS_REVIEW_MIN_COMMENT_CHARS", "20"))
 # An answer is flagged as a possible copy when this share (0 to 1) of its phrases is found in another
 # teacher's answer to the same assignment of the course (cohorts/services/copies.py).

@@ -67,7 +67,7 @@ requires_broker = pytest.mark.skipif(
 class WorkerProcess:
     """A real `celery worker` subprocess on the test database, stopped or killed by the test."""
 
-    def __init__(self, name: str, queues: str = "default,heavy", concurrency: int = 1):
+    def __init__(self, name: str, queues: str = "default,heavy,bulk", concurrency: int = 1):
         self.name = name
         self.queues = queues
         self.concurrency = concurrency

@@ -56,6 +56,13 @@ class Cohort(models.Model):
         related_name="groups",
         verbose_name=_("split from"),
     )
+    # A split's groups are numbered 1..N under their parent (a re-run of the split reuses them).
+    split_index = models.PositiveSmallIntegerField(_("group number"), null=True, blank=True, editable=False)
+    self_enrollment = models.BooleanField(
+        _("teachers may enrol themselves"),
+        default=True,
+        help_text=_("Off: only curators place teachers here (groups of a split, a split intake)."),
+    )
     # Completion rules: each one optional.
     require_lessons = models.BooleanField(_("required lessons done"), default=True)
     require_assignments = models.BooleanField(_("all assignments accepted"), default=True)
@@ -86,6 +93,15 @@ class Cohort(models.Model):
             models.CheckConstraint(
                 condition=Q(level__in=["introductory", "basic", "advanced"]), name="cohort_level_known"
             ),
+            models.UniqueConstraint(fields=["parent", "split_index"], name="cohort_split_index_unique"),
+            models.CheckConstraint(
+                condition=Q(split_index__isnull=True) | (Q(parent__isnull=False) & Q(split_index__gte=1)),
+                name="cohort_split_index_has_parent",
+            ),
+            # A split's group is placed by curators only: nobody enrols straight into "group 1".
+            models.CheckConstraint(
+                condition=Q(split_index__isnull=True) | Q(self_enrollment=False), name="cohort_split_group_closed"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -95,7 +111,8 @@ class Cohort(models.Model):
     def enrollment_is_open(self) -> bool:
         now = timezone.now()
         return (
-            self.status in (self.Status.OPEN, self.Status.RUNNING)
+            self.self_enrollment
+            and self.status in (self.Status.OPEN, self.Status.RUNNING)
             and self.enrollment_opens_at <= now <= self.enrollment_closes_at
         )
 
@@ -115,6 +132,10 @@ class LiveSession(models.Model):
     recording_url = models.URLField(_("recording"), blank=True)
     checkin_code = models.CharField(
         _("check-in code"), max_length=12, blank=True, help_text=_("Shown during the session; teachers type it.")
+    )
+    copied_from = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="copies", editable=False,
+        verbose_name=_("copied from"),
     )
 
     class Meta:

@@ -175,6 +175,7 @@ class BulkOperation(models.Model):
     messages = models.JSONField(_("messages"), default=list, blank=True)
     created_at = models.DateTimeField(_("started at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "id"]

@@ -210,6 +210,10 @@ class Announcement(models.Model):
     title = models.CharField(_("title"), max_length=255)
     body = models.TextField(_("text"))
     created_at = models.DateTimeField(_("published at"), auto_now_add=True, db_index=True)
+    copied_from = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="copies", editable=False,
+        verbose_name=_("copied from"),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -3,6 +3,7 @@
 from .enrollment import (
     bulk_operation_start,
     cohort_split,
+    cohort_split_undo,
     enrollment_accept_offer,
     enrollment_decline_offer,
     enrollment_enrol,
@@ -14,6 +15,8 @@ from .enrollment import (
     nomination_create,
     nomination_decline,
     seats_offer_freed,
+    split_undo_hours,
+    split_undo_refusal,
 )
 from .errors import CohortError
 from .learning import (
@@ -46,6 +49,9 @@ __all__ = [
     "attendance_mark",
     "cohort_close",
     "cohort_split",
+    "cohort_split_undo",
+    "split_undo_hours",
+    "split_undo_refusal",
     "enrollment_accept_offer",
     "enrollment_complete",
     "enrollment_decline_offer",

@@ -6,19 +6,32 @@ can never exceed the capacity. Every change of an enrollment's state writes an E
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.roles import Role
 from accounts.selectors import teachers_visible_to, user_has_role
 from cohorts.scopes import learning_changed
 from core.caching import scopes_changed
 
-from ..models import BulkOperation, Cohort, Enrollment, EnrollmentEvent, Nomination, Question
+from ..models import (
+    Announcement,
+    AnnouncementRead,
+    Attendance,
+    BulkOperation,
+    Certificate,
+    Cohort,
+    Enrollment,
+    EnrollmentEvent,
+    LiveSession,
+    Nomination,
+    Question,
+)
 from .errors import CohortError
 from .notify import lazy_format, notify
 
@@ -124,6 +137,8 @@ def enrollment_enrol(*, cohort: Cohort, teacher, actor=None) -> Enrollment:
     """The teacher's own request: a seat if one is free (never past the capacity), else the waitlist."""
     cohort = _lock_cohort(cohort.pk)
     _check_window(cohort)
+    if not cohort.self_enrollment and (actor is None or actor == teacher):
+        raise CohortError(_("Teachers do not enrol in this cohort themselves: its curators place them."))
     if not user_has_role(teacher, Role.TEACHER):
         raise CohortError(_("Only teachers can enrol in a cohort."))
     _check_eligible(cohort, teacher)
@@ -354,48 +369,95 @@ def enrollment_move(*, enrollment: Enrollment, to_cohort: Cohort, actor, reason:
     return moved
 
 
-def cohort_split_plan(*, cohort: Cohort, groups: int, max_size: int) -> list[list[int]]:
-    """Enrolled teachers ordered by placement score (best first; unscored evenly after), cut into N groups."""
+SPLIT_UNSCORED_RULES = ("spread", "introductory")
+
+
+def split_undo_hours() -> int:
+    return int(getattr(settings, "COHORTS_SPLIT_UNDO_HOURS", 48))
+
+
+def cohort_split_plan(*, cohort: Cohort, groups: int, max_size: int, unscored: str = "spread") -> list[list[int]]:
+    """Enrolled teachers cut into N groups, best placement score first (group 1 is the most advanced).
+
+    Teachers without a score are placed by the rule chosen on the action: "spread" deals them out evenly
+    over the groups (one each in turn, the groups filled up with the scored teachers in order), or
+    "introductory" puts them after every scored teacher, into the last (introductory) groups. Group sizes
+    differ by at most one.
+    """
+    if unscored not in SPLIT_UNSCORED_RULES:
+        raise CohortError(_("Choose how to place teachers without a placement score."))
     if groups < 2:
         raise CohortError(_("Split into at least two groups."))
-    ids = list(
-        cohort.enrollments.filter(state=S.ENROLLED)
-        .order_by("-placement_score", "id")
-        .values_list("pk", flat=True)
+    if max_size < 1:
+        raise CohortError(_("A group must have room for at least one teacher."))
+    enrolled = cohort.enrollments.filter(state=S.ENROLLED)
+    scored = list(
+        enrolled.filter(placement_score__isnull=False).order_by("-placement_score", "id").values_list("pk", flat=True)
     )
-    if len(ids) > groups * max_size:
+    unscored_ids = list(enrolled.filter(placement_score__isnull=True).order_by("id").values_list("pk", flat=True))
+    total = len(scored) + len(unscored_ids)
+    if groups > total:
         raise CohortError(
-            _("%(n)s teachers do not fit into %(g)s groups of at most %(k)s.") % {"n": len(ids), "g": groups, "k": max_size}
+            _("Only %(n)s teachers are enrolled: they cannot make %(g)s groups.") % {"n": total, "g": groups}
         )
-    size, extra = divmod(len(ids), groups)
-    plan, start = [], 0
-    for index in range(groups):
-        end = start + size + (1 if index < extra else 0)
-        plan.append(ids[start:end])
-        start = end
+    if total > groups * max_size:
+        raise CohortError(
+            _("%(n)s teachers do not fit into %(g)s groups of at most %(k)s.") % {"n": total, "g": groups, "k": max_size}
+        )
+    size, extra = divmod(total, groups)
+    targets = [size + (1 if index < extra else 0) for index in range(groups)]
+    if unscored == "introductory":
+        ordered, plan, start = scored + unscored_ids, [], 0
+        for target in targets:
+            plan.append(ordered[start : start + target])
+            start += target
+        return plan
+    plan = [unscored_ids[index::groups] for index in range(groups)]
+    start = 0
+    for index, target in enumerate(targets):
+        room = target - len(plan[index])
+        plan[index] = scored[start : start + room] + plan[index]
+        start += room
     return plan
 
 
-def cohort_split(*, cohort: Cohort, groups: int, max_size: int, actor, chunk_done=None) -> list[Cohort]:
-    """Large intake → N groups of at most K by level, each its own cohort with its curator.
+def _split_levels(*, cohort: Cohort, groups: int, has_scores: bool) -> list[str]:
+    order = [Cohort.Level.ADVANCED, Cohort.Level.BASIC, Cohort.Level.INTRODUCTORY]
+    if not has_scores:
+        return [cohort.level] * groups
+    return [order[min(len(order) - 1, index * len(order) // groups)] for index in range(groups)]
 
-    The groups are created first; the moves run chunk by chunk and report progress through `chunk_done`.
-    """
-    with transaction.atomic():
-        cohort = _lock_cohort(cohort.pk)
-        plan = cohort_split_plan(cohort=cohort, groups=groups, max_size=max_size)
-        # Seats of the split cohort are closed at once so no one enrols into it meanwhile.
-        cohort.capacity = 0
-        cohort.save(update_fields=["capacity"])
-    has_scores = cohort.enrollments.filter(state=S.ENROLLED, placement_score__isnull=False).exists()
-    curators = list(cohort.curators.order_by("pk"))
-    levels = [Cohort.Level.ADVANCED, Cohort.Level.BASIC, Cohort.Level.INTRODUCTORY]
-    created = []
-    for index, member_ids in enumerate(plan):
-        level = levels[min(len(levels) - 1, index * len(levels) // groups)] if has_scores else cohort.level
-        group = Cohort.objects.create(
+
+def _split_titles(*, cohort: Cohort, levels: list[str]) -> list[str]:
+    """ "<title> — advanced level", or "<title> — basic level, group 2" when a level has several groups,
+    in the cohort's language (its course's), whoever runs the split."""
+    with translation.override(cohort_language(cohort)):
+        titles, seen = [], {}
+        for level in levels:
+            seen[level] = seen.get(level, 0) + 1
+            label = str(Cohort.Level(level).label).lower()
+            if levels.count(level) == 1:
+                titles.append(_("%(title)s — %(level)s level") % {"title": cohort.title, "level": label})
+            else:
+                titles.append(
+                    _("%(title)s — %(level)s level, group %(n)s")
+                    % {"title": cohort.title, "level": label, "n": seen[level]}
+                )
+    return [title[:255] for title in titles]
+
+
+def cohort_language(cohort: Cohort) -> str:
+    """The language a cohort's own texts are written in: the site's default."""
+    return settings.LANGUAGE_CODE
+
+
+def _split_group(*, cohort: Cohort, index: int, title: str, level: str, max_size: int, curators) -> Cohort:
+    group, created = Cohort.objects.get_or_create(
+        parent=cohort,
+        split_index=index,
+        defaults=dict(
             course=cohort.course,
-            title=_("%(title)s — group %(n)s") % {"title": cohort.title, "n": index + 1},
+            title=title,
             starts_on=cohort.starts_on,
             ends_on=cohort.ends_on,
             enrollment_opens_at=cohort.enrollment_opens_at,
@@ -404,24 +466,90 @@ def cohort_split(*, cohort: Cohort, groups: int, max_size: int, actor, chunk_don
             capacity=max_size,
             level=level,
             status=cohort.status,
+            self_enrollment=False,
             response_target_hours=cohort.response_target_hours,
             offer_hours=cohort.offer_hours,
-            parent=cohort,
             require_lessons=cohort.require_lessons,
             require_assignments=cohort.require_assignments,
             min_attendance_percent=cohort.min_attendance_percent,
             require_feedback=cohort.require_feedback,
-        )
-        if curators:
-            group.curators.add(curators[index % len(curators)])
+        ),
+    )
+    if created:
+        group.curators.add(*curators)
+        for session in cohort.sessions.filter(copied_from__isnull=True).order_by("pk"):
+            LiveSession.objects.create(
+                cohort=group, copied_from=session, title=session.title, starts_at=session.starts_at,
+                duration_minutes=session.duration_minutes, link=session.link, recording_url=session.recording_url,
+                checkin_code=session.checkin_code,
+            )
+        for announcement in cohort.announcements.filter(copied_from__isnull=True).order_by("pk"):
+            copy = Announcement.objects.create(
+                cohort=group, copied_from=announcement, author=announcement.author,
+                title=announcement.title, body=announcement.body,
+            )
+            # Published when the original was: the group's feed reads in the same order.
+            Announcement.objects.filter(pk=copy.pk).update(created_at=announcement.created_at)
+    return group
+
+
+def _move_learning(*, ids: list[int], source: Cohort, target: Cohort) -> None:
+    """Move enrollments with everything that hangs on their cohort's own rows: questions, attendance at
+    the (copied) sessions, read confirmations of the (copied) announcements."""
+    Enrollment.objects.filter(pk__in=ids, cohort=source).update(cohort=target, updated_at=timezone.now())
+    Question.objects.filter(enrollment_id__in=ids).update(cohort=target)
+    if target.parent_id == source.pk:  # into a group: from the originals to their copies
+        pairs = LiveSession.objects.filter(cohort=target, copied_from__isnull=False).values_list("copied_from_id", "pk")
+        notes = Announcement.objects.filter(cohort=target, copied_from__isnull=False).values_list("copied_from_id", "pk")
+    else:  # back to the parent: from the copies to their originals
+        pairs = LiveSession.objects.filter(cohort=source, copied_from__isnull=False).values_list("pk", "copied_from_id")
+        notes = Announcement.objects.filter(cohort=source, copied_from__isnull=False).values_list("pk", "copied_from_id")
+    for old, new in pairs:
+        Attendance.objects.filter(session_id=old, enrollment_id__in=ids).update(session_id=new)
+    for old, new in notes:
+        AnnouncementRead.objects.filter(announcement_id=old, enrollment_id__in=ids).update(announcement_id=new)
+    learning_changed(*ids)
+    scopes_changed(f"cohort:{source.pk}", f"cohort:{target.pk}")
+
+
+def cohort_split(
+    *, cohort: Cohort, groups: int, max_size: int, actor, unscored: str = "spread", plan=None, chunk_done=None
+) -> list[Cohort]:
+    """Large intake → N groups of at most K by level, each its own cohort, closed to self-enrolment.
+
+    Each group gets the parent's curators, a copy of its sessions and announcements (attendance and read
+    confirmations follow the teachers), and a title naming its level in the cohort's language. The parent
+    closes (no seats, no self-enrolment). The groups are made first, then the teachers move chunk by
+    chunk (progress through `chunk_done`); a re-run with the same `plan` reuses the groups and moves only
+    who is still in the parent, so a redelivered job does nothing twice.
+    """
+    with transaction.atomic():
+        cohort = _lock_cohort(cohort.pk)
+        if plan is None:
+            plan = cohort_split_plan(cohort=cohort, groups=groups, max_size=max_size, unscored=unscored)
+        cohort.capacity = 0
+        cohort.self_enrollment = False
+        cohort.save(update_fields=["capacity", "self_enrollment"])
+    planned = [pk for ids in plan for pk in ids]
+    has_scores = Enrollment.objects.filter(pk__in=planned, placement_score__isnull=False).exists()
+    levels = _split_levels(cohort=cohort, groups=len(plan), has_scores=has_scores)
+    titles = _split_titles(cohort=cohort, levels=levels)
+    curators = list(cohort.curators.order_by("pk"))
+    created = []
+    for index, member_ids in enumerate(plan):
+        with transaction.atomic():
+            group = _split_group(
+                cohort=cohort, index=index + 1, title=titles[index], level=levels[index], max_size=max_size,
+                curators=curators,
+            )
         for start in range(0, len(member_ids), 200):
-            chunk = member_ids[start : start + 200]
             with transaction.atomic():
-                # The enrollment row moves with its progress, submissions and questions.
-                Enrollment.objects.filter(pk__in=chunk, cohort=cohort).update(cohort=group, updated_at=timezone.now())
-                Question.objects.filter(enrollment_id__in=chunk).update(cohort=group)
-                learning_changed(*chunk)
-                scopes_changed(f"cohort:{cohort.pk}")
+                chunk = list(
+                    Enrollment.objects.select_for_update()
+                    .filter(pk__in=member_ids[start : start + 200], cohort=cohort)
+                    .values_list("pk", flat=True)
+                )
+                _move_learning(ids=chunk, source=cohort, target=group)
                 EnrollmentEvent.objects.bulk_create(
                     EnrollmentEvent(
                         enrollment_id=pk,
@@ -434,9 +562,64 @@ def cohort_split(*, cohort: Cohort, groups: int, max_size: int, actor, chunk_don
                     for pk in chunk
                 )
             if chunk_done:
-                chunk_done(len(chunk))
+                chunk_done(len(member_ids[start : start + 200]))
         created.append(group)
     return created
+
+
+def split_undo_refusal(operation: BulkOperation, *, now=None) -> str:
+    """Why this split can no longer be undone, or "" when it can."""
+    now = now or timezone.now()
+    if operation.kind != BulkOperation.Kind.SPLIT or operation.state != BulkOperation.State.DONE:
+        return _("Only a finished split can be undone.")
+    if operation.undone_at is not None:
+        return _("This split is already undone.")
+    if operation.finished_at is None or operation.finished_at < now - timedelta(hours=split_undo_hours()):
+        hours = split_undo_hours()
+        return ngettext(
+            "A split can be undone within %(hours)s hour; this one is older.",
+            "A split can be undone within %(hours)s hours; this one is older.",
+            hours,
+        ) % {"hours": hours}
+    groups = Cohort.objects.filter(parent_id=operation.cohort_id, split_index__isnull=False)
+    if Certificate.objects.filter(enrollment__cohort__in=groups).exists():
+        return _("Certificates are already issued in the groups.")
+    if (
+        LiveSession.objects.filter(cohort__in=groups, copied_from__isnull=True).exists()
+        or Announcement.objects.filter(cohort__in=groups, copied_from__isnull=True).exists()
+    ):
+        return _("The groups have sessions or announcements of their own since the split.")
+    return ""
+
+
+def cohort_split_undo(*, operation: BulkOperation, actor) -> Cohort:
+    """Put every teacher of the groups back into the split cohort, with their work, questions, attendance
+    and read confirmations; remove the groups; reopen the cohort as it was before the split."""
+    with transaction.atomic():
+        parent = _lock_cohort(operation.cohort_id)
+        operation = BulkOperation.objects.select_for_update().get(pk=operation.pk)
+        refusal = split_undo_refusal(operation)
+        if refusal:
+            raise CohortError(refusal)
+        for group in Cohort.objects.filter(parent=parent, split_index__isnull=False).order_by("split_index"):
+            ids = list(group.enrollments.values_list("pk", flat=True))
+            _move_learning(ids=ids, source=group, target=parent)
+            EnrollmentEvent.objects.bulk_create(
+                EnrollmentEvent(
+                    enrollment_id=pk, actor=actor, from_state=state, to_state=state,
+                    reason=_("Back in “%(cohort)s”: the split was undone") % {"cohort": parent.title},
+                )
+                for pk, state in Enrollment.objects.filter(pk__in=ids).values_list("pk", "state")
+            )
+            group.delete()
+        parent.capacity = max(
+            int(operation.payload.get("parent_capacity", 0)), parent.enrollments.filter(state__in=Enrollment.SEAT_STATES).count()
+        )
+        parent.self_enrollment = bool(operation.payload.get("parent_self_enrollment", True))
+        parent.save(update_fields=["capacity", "self_enrollment"])
+        operation.undone_at = timezone.now()
+        operation.save(update_fields=["undone_at"])
+    return parent
 
 
 def bulk_operation_start(*, kind: str, cohort: Cohort, actor, ids: list[int] | None = None, **params) -> BulkOperation:
@@ -445,8 +628,13 @@ def bulk_operation_start(*, kind: str, cohort: Cohort, actor, ids: list[int] | N
 
     ids = [int(i) for i in (ids or [])]
     if kind == BulkOperation.Kind.SPLIT:
-        total = cohort.enrollments.filter(state=S.ENROLLED).count()
-        cohort_split_plan(cohort=cohort, groups=int(params["groups"]), max_size=int(params["max_size"]))
+        # The plan is fixed now and kept with the job: a redelivered job moves the same people.
+        plan = cohort_split_plan(
+            cohort=cohort, groups=int(params["groups"]), max_size=int(params["max_size"]),
+            unscored=params.get("unscored", "spread"),
+        )
+        total = sum(len(ids) for ids in plan)
+        params.update(plan=plan, parent_capacity=cohort.capacity, parent_self_enrollment=cohort.self_enrollment)
     else:
         if not ids:
             raise CohortError(_("Choose at least one teacher."))

@@ -126,6 +126,8 @@ def submission_submit(*, enrollment: Enrollment, assignment, text: str = "", upl
         raise CohortError(_("Please attach a file."))
     if kind == "text" and upload is not None:
         raise CohortError(_("This assignment takes a text answer only."))
+    if upload is not None:  # each attempt with a file counts (PDP_RATE_LIMITS "upload"), refused or not
+        rate_limit_hit(action="upload", key=enrollment.teacher_id)
     checked = _check_file(upload) if upload is not None else None
     submission = Submission.objects.select_for_update().filter(enrollment=enrollment, assignment=assignment).first()
     if submission is not None:

@@ -37,7 +37,7 @@ def test_split_action_runs_as_a_bulk_operation(client, django_capture_on_commit_
     assert form.status_code == 200 and "Number of groups" in form.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            url, {"action": "split_action", "_selected_action": [cohort.pk], "groups": 2, "max_size": 3}
+            url, {"action": "split_action", "_selected_action": [cohort.pk], "groups": 2, "max_size": 3, "unscored": "spread"}
         )
     op = BulkOperation.objects.get()
     assert response["Location"] == reverse("cohorts:bulk", args=[op.pk])

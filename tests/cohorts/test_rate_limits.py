@@ -38,3 +38,69 @@ def test_questions_past_the_limit_get_429_with_the_text_kept_and_nothing_stored(
     with pytest.raises(RateLimited):
         services.question_ask(enrollment=eager, text="Sixth?")
     assert Question.objects.filter(enrollment=eager).count() == 4
+
+
+def _file_assignment():
+    from .factories import AssignmentFactory, ModuleFactory
+
+    module = ModuleFactory()
+    cohort = CohortFactory(course=module.course)
+    assignment = AssignmentFactory(module=module, submission_kind="file")
+    return assignment, EnrollmentFactory(cohort=cohort), EnrollmentFactory(cohort=cohort)
+
+
+def test_file_uploads_past_the_limit_are_refused_even_when_the_earlier_ones_were_bad(settings, clock):
+    """Probing the upload checker with thousands of crafted files costs attempts like real ones."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cohorts.models import SubmissionVersion
+    from cohorts.services import CohortError
+    from tests import upload_samples as samples
+
+    settings.RATE_LIMITS = "upload=2/m"
+    assignment, prober, other = _file_assignment()
+    for _ in range(2):
+        with pytest.raises(CohortError):
+            services.submission_submit(
+                enrollment=prober, assignment=assignment, upload=SimpleUploadedFile("x.html", b"<html><script>")
+            )
+    with pytest.raises(RateLimited):
+        services.submission_submit(
+            enrollment=prober, assignment=assignment, upload=SimpleUploadedFile("plan.pdf", samples.PDF)
+        )
+    assert SubmissionVersion.objects.count() == 0
+    services.submission_submit(enrollment=other, assignment=assignment, upload=SimpleUploadedFile("plan.pdf", samples.PDF))
+    assert SubmissionVersion.objects.count() == 1
+
+
+def test_the_assignment_page_answers_429_past_the_upload_limit(client, settings, clock):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cohorts.models import SubmissionVersion
+    from tests import upload_samples as samples
+
+    settings.RATE_LIMITS = "upload=1/m"
+    assignment, teacher, _other = _file_assignment()
+    client.force_login(teacher.teacher)
+    url = reverse("cohorts:assignment", args=[teacher.pk, assignment.pk])
+    client.post(url, {"file": SimpleUploadedFile("x.html", b"<html><script>")})
+    refused = client.post(url, {"file": SimpleUploadedFile("plan.pdf", samples.PDF)})
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "40"
+    assert WAIT in refused.content.decode()
+    assert SubmissionVersion.objects.count() == 0
+
+
+def test_the_api_answers_429_past_the_upload_limit(client, settings, clock):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests import upload_samples as samples
+
+    settings.RATE_LIMITS = "upload=1/m"
+    assignment, teacher, _other = _file_assignment()
+    client.force_login(teacher.teacher)
+    data = {"enrollment": teacher.pk, "assignment": assignment.pk}
+    client.post("/api/v1/submissions/", {**data, "file": SimpleUploadedFile("x.html", b"<html>")})
+    refused = client.post("/api/v1/submissions/", {**data, "file": SimpleUploadedFile("plan.pdf", samples.PDF)})
+    assert refused.status_code == 429
+    assert refused.json() == {"detail": [WAIT]}

@@ -14,7 +14,8 @@ def test_teacher_reads_notifications_and_changes_a_preference(page, live_server,
     teacher = TeacherFactory(full_name="Anna Ivanova")
     NotificationFactory(recipient=teacher, kind="review_done", title="Your lesson plan was reviewed",
                         body="Good structure. Add assessment criteria for the group work.")
-    NotificationFactory(recipient=teacher, kind="question_answered", title="Your question was answered")
+    NotificationFactory(recipient=teacher, kind="question_answered", title="Your question was answered",
+                        url="/cabinet/")
     NotificationFactory(recipient=teacher, kind="deadline_reminder", title="Assignment due in 3 days")
     NotificationFactory(recipient=teacher, title="An old one", read_at=timezone.now())
     NotificationFactory(title="Someone else's")
@@ -42,6 +43,14 @@ def test_teacher_reads_notifications_and_changes_a_preference(page, live_server,
     expect(page.locator(f"#{first_id}")).not_to_have_class(re.compile("notification-unread"))
     expect(badge).to_have_attribute("data-count", "2")
     shot("notifications-3-one-read")
+
+    # Opening a notification by its title follows its link and marks it read (a POST, never a GET).
+    page.get_by_role("button", name="Your question was answered").click()
+    page.wait_for_url(f"{live_server.url}/cabinet/")
+    expect(badge).to_have_attribute("data-count", "1")
+    page.locator("#notifications-link").click()
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("li.notification-unread")).to_have_count(1)
 
     page.locator("#mark-all-read").click()
     expect(page.locator("li.notification-unread")).to_have_count(0)

@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from notifications.tasks import MAIL_RETRY
 from pdplatform.celery import app
@@ -25,10 +26,14 @@ def _queue(task_name: str) -> str:
     ("pdplatform.tasks.export_monitoring", "heavy"),
     ("notifications.tasks.reminder_sweep", "default"),
     ("notifications.tasks.send_notification_email", "default"),
-    ("cohorts.tasks.announcement_notify", "default"),
+    ("cohorts.tasks.announcement_notify", "bulk"),
+    ("communities.tasks.post_notify", "bulk"),
+    ("notifications.tasks.send_digests", "bulk"),
+    ("notifications.tasks.send_digest", "bulk"),
     ("pdplatform.tasks.heartbeat", "default"),
 ])
-def test_heavy_work_has_its_own_queue(task, queue):
+def test_heavy_work_and_fan_outs_have_their_own_queues(task, queue):
+    """A 5,000-person announcement or a certificate batch must not hold up one teacher's reminder."""
     assert _queue(task) == queue
 
 
@@ -50,9 +55,13 @@ def test_visibility_timeout_outlasts_the_longest_task_and_retry_wait():
     assert visibility > MAIL_RETRY["retry_backoff_max"]
 
 
-@pytest.mark.parametrize("path", ["Makefile", "docker-compose.yml", ".ci/run"])
-def test_workers_consume_both_queues(path):
+@pytest.mark.parametrize("path", ["Makefile", "docker-compose.yml", ".ci/run", "bench/run"])
+def test_workers_consume_every_queue(path):
     text = (ROOT / path).read_text()
     commands = re.findall(r"celery -A pdplatform worker[^\n]*", text)
     assert commands
-    assert all("-Q default,heavy" in command for command in commands)
+    assert [re.search(r"-Q (\S+)", command).group(1) for command in commands] == (
+        [settings.CELERY_WORKER_QUEUES] * len(commands)
+    )
+
+

@@ -127,17 +127,47 @@ def test_read_needs_post(client):
     assert client.get(reverse("notifications:read_all")).status_code == 405
 
 
-def test_open_marks_read_and_follows_the_link(client):
+def test_open_by_post_marks_read_and_follows_the_link(client):
     user = TeacherFactory()
     notification = NotificationFactory(recipient=user, url="/cabinet/")
     client.force_login(user)
-    response = client.get(reverse("notifications:open", args=[notification.pk]))
-    assert response.status_code == 302 and response.url == "/cabinet/"
+    response = client.post(reverse("notifications:open", args=[notification.pk]))
+    assert response.status_code == 302
+    assert response.url == "/cabinet/"
     notification.refresh_from_db()
     assert notification.read_at is not None
     # A link that is not on this site (written around the service) is not followed.
     bad = NotificationFactory(recipient=user, url="https://evil.example/")
-    assert client.get(reverse("notifications:open", args=[bad.pk])).url == LIST
+    assert client.post(reverse("notifications:open", args=[bad.pk])).url == LIST
+
+
+def test_open_by_get_follows_the_link_and_changes_nothing(client):
+    """A mail scanner or a prefetching browser GETs every link: that must not mark anything read."""
+    user = TeacherFactory()
+    notification = NotificationFactory(recipient=user, url="/cabinet/")
+    client.force_login(user)
+    response = client.get(reverse("notifications:open", args=[notification.pk]))
+    assert response.status_code == 302
+    assert response.url == "/cabinet/"
+    notification.refresh_from_db()
+    assert notification.read_at is None
+
+
+def test_the_list_opens_by_post(client):
+    user = TeacherFactory()
+    notification = NotificationFactory(recipient=user, url="/cabinet/")
+    client.force_login(user)
+    html = client.get(LIST).content.decode()
+    assert f'<form method="post" action="{reverse("notifications:open", args=[notification.pk])}"' in html
+    assert f'href="{reverse("notifications:open", args=[notification.pk])}"' not in html
+
+
+def test_another_persons_notification_cannot_be_opened(client):
+    notification = NotificationFactory(recipient=TeacherFactory(), url="/cabinet/")
+    client.force_login(TeacherFactory())
+    assert client.post(reverse("notifications:open", args=[notification.pk])).status_code == 404
+    notification.refresh_from_db()
+    assert notification.read_at is None
 
 
 def test_preferences_page_saves_each_kind(client):

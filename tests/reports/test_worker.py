@@ -17,7 +17,7 @@ def test_large_export_runs_on_a_real_worker(real_worker, client, settings, monke
     monkeypatch.setenv("MEDIA_ROOT", str(settings.MEDIA_ROOT))  # the worker writes where the test reads
     settings.REPORTS_EXPORT_ASYNC_ROWS = 1
     world = learning_world()
-    real_worker("reports", queues="default,heavy")
+    real_worker("reports")
     client.force_login(world["admin_a"])
     response = client.get("/reports/export.csv", {"sort": "teacher"})
     assert response.status_code == 302
