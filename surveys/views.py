@@ -194,12 +194,16 @@ def my_profile(request):
 
 
 def _results_context(request, pk: int):
+    """The user's results scope, the filter form and the filter it gives. The filter is None when the form is
+    not valid: the caller answers 400 with the form's errors instead of showing some other set of responses."""
     scope = selectors.results_scope_for(user=request.user, survey_id=pk)
     form = ResultsFilterForm(request.GET or None, cohorts=scope.cohorts, everything=scope.everything)
     allowed_ids = [c.pk for c in scope.cohorts]
     flt = selectors.ResultFilter(cohort_ids=None if scope.everything else allowed_ids)
     compare = None
-    if form.is_bound and form.is_valid():
+    if form.is_bound:
+        if not form.is_valid():
+            return scope, form, None, None
         data = form.cleaned_data
         if data["cohort"]:
             flt.cohort_ids = [data["cohort"]]
@@ -207,14 +211,21 @@ def _results_context(request, pk: int):
         flt.date_from, flt.date_to = data["date_from"], data["date_to"]
         if data["compare"]:
             compare = data["compare"]
-    elif not scope.everything and allowed_ids:
-        flt.cohort_ids = allowed_ids
     return scope, form, flt, compare
+
+
+def _bad_filter(request, scope, form):
+    """The results page with the filter's errors and no figures (400): bad input is never read as "all"."""
+    return render(request, "surveys/results.html", {
+        "survey": scope.survey, "scope": scope, "form": form, "results": None,
+    }, status=400)
 
 
 @login_required
 def survey_results(request, pk: int):
     scope, form, flt, compare = _results_context(request, pk)
+    if flt is None:
+        return _bad_filter(request, scope, form)
     results = selectors.survey_results(survey=scope.survey, flt=flt)
     other = None
     if compare:
@@ -236,6 +247,8 @@ def survey_results(request, pk: int):
 @login_required
 def survey_export(request, pk: int, what: str, fmt: str):
     scope, form, flt, _compare = _results_context(request, pk)
+    if flt is None:
+        return _bad_filter(request, scope, form)
     survey = scope.survey
     name = f"survey-{survey.pk}-{what}"
     if what == "distribution":
