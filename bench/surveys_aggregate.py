@@ -69,9 +69,9 @@ def build(responses: int = RESPONSES) -> Survey:
                                    audience=Survey.Audience.COHORT, course=course)
     survey.cohorts.set(cohorts)
     section = Section.objects.create(survey=survey, title="bench")
-    questions = [Question.objects.create(survey=survey, section=section, text=f"Aspect {i}", position=i)
+    questions = [Question.objects.create(section=section, text=f"Aspect {i}", position=i)
                  for i in range(LIKERT)]
-    text_q = Question.objects.create(survey=survey, section=section, kind="text", text="Comment", position=99,
+    text_q = Question.objects.create(section=section, kind="text", text="Comment", position=99,
                                      is_required=False)
     batch_r, batch_a = [], []
     for i in range(responses):

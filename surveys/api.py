@@ -1,8 +1,10 @@
 """API: my pending surveys, a survey's questions, submitting a response, results (for those allowed)."""
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
@@ -115,20 +117,23 @@ class SurveyResultsView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        parameters=[OpenApiParameter("cohort", int), OpenApiParameter("date_from", str),
-                    OpenApiParameter("date_to", str)],
-        responses=inline_serializer("SurveyResults", {
+        parameters=[OpenApiParameter("cohort", int), OpenApiParameter("course", int),
+                    OpenApiParameter("date_from", OpenApiTypes.DATE), OpenApiParameter("date_to", OpenApiTypes.DATE)],
+        responses={200: inline_serializer("SurveyResults", {
             "responses": serializers.IntegerField(), "hidden": serializers.BooleanField(),
             "likert": serializers.ListField(), "choices": serializers.ListField(),
-        }),
+        }), 400: inline_serializer("ResultsFilterErrors", {
+            "detail": serializers.ListField(child=serializers.CharField(),
+                                            help_text="Each filter value that is not valid, with the reason."),
+        })},
         summary="Results of a survey (authors, the course's methodologists, the cohort's curators)",
     )
     def get(self, request, pk: int):
         from .views import _results_context
 
         scope, form, flt, _compare = _results_context(request._request, pk)
-        if form.is_bound and not form.is_valid():
-            return ApiResponse({"errors": form.errors}, status=status.HTTP_400_BAD_REQUEST)
+        if flt is None:  # a filter value that is not valid: 400 in the API's one error shape, never another set
+            raise ApiValidationError({"detail": form.error_lines()})
         results = selectors.survey_results(survey=scope.survey, flt=flt, with_texts=False)
         return ApiResponse({
             "responses": results.responses,

@@ -27,7 +27,7 @@ def distribution_rows(results: SurveyResults) -> Iterator[list]:
 
 
 def raw_rows(survey, flt: ResultFilter) -> Iterator[list]:
-    questions = {q.pk: q.text for q in Question.objects.filter(survey=survey)}
+    questions = {q.pk: q.text for q in Question.objects.filter(section__survey=survey)}
     header = [_("Response"), _("Question"), _("Value"), _("Choice"), _("Text"), _("Cohort")]
     if not survey.is_anonymous:
         header += [_("Email"), _("Name"), _("Submitted at")]

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -66,15 +67,32 @@ def raw_page_data(data, questions) -> dict:
 
 
 class ResultsFilterForm(forms.Form):
-    course = forms.TypedChoiceField(label=_("Course"), required=False, coerce=int, empty_value=None)
-    cohort = forms.TypedChoiceField(label=_("Cohort"), required=False, coerce=int, empty_value=None)
-    compare = forms.TypedChoiceField(label=_("Compare with cohort"), required=False, coerce=int, empty_value=None)
+    """The results filters. A value that is not valid — a cohort, course or comparison outside the user's view
+    (unknown and out-of-scope answer alike, so nothing tells which cohorts exist), a date that is not a date, a
+    period the other way round, a period on a survey without cohorts — is an error, never a silent fallback."""
+
+    course = forms.TypedChoiceField(
+        label=_("Course"), required=False, coerce=int, empty_value=None,
+        error_messages={"invalid_choice": _("This course has no cohort of the survey that you can see.")},
+    )
+    cohort = forms.TypedChoiceField(
+        label=_("Cohort"), required=False, coerce=int, empty_value=None,
+        error_messages={"invalid_choice": _("This cohort is not one of the survey's cohorts you can see.")},
+    )
+    compare = forms.TypedChoiceField(
+        label=_("Compare with cohort"), required=False, coerce=int, empty_value=None,
+        error_messages={"invalid_choice": _("This cohort is not one of the survey's cohorts you can see.")},
+    )
     date_from = forms.DateField(label=_("Cohorts starting from"), required=False,
                                 widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=pgettext_lazy("date range", "to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
+    # How an error names its field where the short label would not read on its own ("to: Enter a valid date").
+    error_names = {"date_to": _("Cohorts starting up to")}
+
     def __init__(self, *args, cohorts, everything: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        self.has_cohorts = bool(cohorts)
         options = [(c.pk, f"{c.title} ({c.starts_on:%d.%m.%Y})") for c in cohorts]
         first = [("", _("All cohorts"))] if everything else []
         self.fields["cohort"].choices = first + options
@@ -84,8 +102,26 @@ class ResultsFilterForm(forms.Form):
         for name, f in self.fields.items():
             f.widget.attrs["class"] = "form-select form-select-sm" if name in ("course", "cohort", "compare") else "form-control form-control-sm"
 
+    def visible_filters(self) -> list:
+        """The fields worth offering: every filter here is by cohort, so none on a survey without cohorts."""
+        return list(self) if self.has_cohorts else []
+
     def clean(self):
         data = super().clean()
+        if not self.has_cohorts:
+            for name in ("date_from", "date_to"):
+                if data.get(name):
+                    self.add_error(name, _("The survey is not tied to cohorts: it cannot be filtered by their dates."))
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             raise forms.ValidationError(_("The end of the period is before its start."))
         return data
+
+    def error_lines(self) -> list[str]:
+        """Every error as one line naming its field, for the page and for the API's {"detail": [...]}."""
+        lines = [str(e) for e in self.non_field_errors()]
+        for name, errors in self.errors.items():
+            if name == NON_FIELD_ERRORS:
+                continue
+            label = self.error_names.get(name, self.fields[name].label)
+            lines += [f"{label}: {e}" for e in errors]
+        return lines

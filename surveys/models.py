@@ -99,6 +99,11 @@ class Survey(models.Model):
     def __str__(self) -> str:
         return f"{self.title} (v{self.version})" if self.version > 1 else self.title
 
+    @property
+    def questions(self) -> models.QuerySet:
+        """The survey's questions: those of its sections (a question has no survey of its own)."""
+        return Question.objects.filter(section__survey=self)
+
 
 class Section(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="sections", verbose_name=_("survey"))
@@ -123,7 +128,8 @@ class Question(models.Model):
         NUMBER = "number", _("Number")
         TEXT = "text", _("Free text")
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions", verbose_name=_("survey"))
+    # No survey of its own: a question belongs to its survey through its section, so there is nothing that could
+    # disagree (docs/decisions/0221-svbuild-question-survey-through-section.md).
     section = models.ForeignKey(
         Section, on_delete=models.CASCADE, related_name="questions", verbose_name=_("section")
     )
@@ -164,6 +170,14 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def survey(self) -> Survey:
+        return self.section.survey
+
+    @property
+    def survey_id(self) -> int:
+        return self.section.survey_id
 
     def likert_labels(self) -> list[tuple[int, str]]:
         own = [self.label_1, self.label_2, self.label_3, self.label_4, self.label_5]

@@ -26,6 +26,7 @@ from .models import (
     Participation,
     Question,
     Response,
+    Section,
     Survey,
 )
 from .services import round_half_up
@@ -112,6 +113,47 @@ def survey_sections(survey: Survey):
             Prefetch("questions", queryset=Question.objects.order_by("position", "id").prefetch_related("choices"))
         )
     )
+
+
+# --- the builder: what an author may edit ----------------------------------------------------------
+
+
+def surveys_editable_by(user) -> QuerySet[Survey]:
+    """Surveys the user authors (superusers: all) — the only ones the builder offers them."""
+    if not getattr(user, "is_authenticated", False):
+        return Survey.objects.none()
+    if user.is_superuser:
+        return Survey.objects.all()
+    return Survey.objects.filter(pk__in=Survey.authors.through.objects.filter(user=user).values("survey_id"))
+
+
+def sections_editable_by(user) -> QuerySet[Section]:
+    return Section.objects.filter(survey__in=surveys_editable_by(user)).select_related("survey")
+
+
+def survey_for_author(*, user, survey_id: int) -> Survey:
+    """A survey the user authors, published or not (the preview); 404 for anyone else."""
+    survey = surveys_editable_by(user).filter(pk=survey_id).first()
+    if survey is None:
+        raise Http404
+    return survey
+
+
+def participations_visible_to(user) -> QuerySet[Participation]:
+    """Who took part: the survey's authors see all of it; for named surveys also the curators of the cohort
+    and the administrators whose school or municipality covers the person. Anonymous surveys: authors only
+    (they need it for reminders); what anyone answered is never reachable from a participation."""
+    base = Participation.objects.select_related("survey", "user", "cohort")
+    if not getattr(user, "is_authenticated", False):
+        return base.none()
+    if user.is_superuser:
+        return base
+    visible = Q(survey__in=surveys_editable_by(user))
+    named = Q(survey__is_anonymous=False)
+    visible |= named & Q(cohort__in=links.cohorts_curated_by(user))
+    if user_has_role(user, Role.SCHOOL_ADMIN) or user_has_role(user, Role.MUNICIPAL_ADMIN):
+        visible |= named & Q(user__in=teachers_visible_to(user))
+    return base.filter(visible)
 
 
 def export_job_for(*, user, job_id):
@@ -283,7 +325,7 @@ def survey_results(*, survey: Survey, flt: ResultFilter, with_texts: bool = True
     """
     responses = visible_responses(survey=survey, flt=flt).count()
     questions = list(
-        Question.objects.filter(survey=survey).select_related("section").prefetch_related("choices")
+        Question.objects.filter(section__survey=survey).select_related("section").prefetch_related("choices")
         .order_by("section__position", "section_id", "position", "id")
     )
     if responses < anonymity_k():

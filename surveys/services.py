@@ -249,7 +249,7 @@ def draft_save(*, survey: Survey, user, data: dict, page: int = 1, cohort=None) 
 
 def survey_questions(survey: Survey) -> list[Question]:
     return list(
-        Question.objects.filter(survey=survey)
+        Question.objects.filter(section__survey=survey)
         .select_related("section", "competency")
         .prefetch_related("choices")
         .order_by("section__position", "section_id", "position", "id")
@@ -339,11 +339,180 @@ def _anonymous_hold(*, survey: Survey, cohort_id, rows: list[Answer]) -> None:
 
 
 # --- builder --------------------------------------------------------------------------------------
+# Every change to a survey's structure (sections, questions, options) goes through these functions, from the
+# admin, the demo and tests alike: only the survey's authors (and superusers) change it, and once it has
+# responses nothing is added, removed, reordered or re-scored — the author makes a new version instead.
+
+# Fields whose change alters what the answers already given mean (a typo fix in a text does not).
+STRUCTURAL_FIELDS = {
+    Section: ("survey_id", "position"),
+    Question: ("section_id", "kind", "position", "is_required", "competency_id", "weight", "min_value", "max_value"),
+    Choice: ("question_id", "position", "points"),
+}
+
+
+def survey_user_can_edit(*, user, survey: Survey) -> bool:
+    """Superusers edit every survey; anyone else only the surveys they author."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    return survey.pk is not None and survey.authors.filter(pk=user.pk).exists()
+
+
+def _survey_of(obj) -> Survey:
+    if isinstance(obj, Section):
+        return obj.survey
+    if isinstance(obj, Question):
+        return obj.section.survey
+    return obj.question.section.survey
+
+
+def _frozen_error(survey: Survey) -> SurveyError:
+    return SurveyError(
+        _("“%(title)s” already has responses: its sections, questions and options can no longer be added, "
+          "removed, reordered or re-scored. Make a new version of the survey and change that one.")
+        % {"title": survey.title},
+        code="survey_frozen",
+    )
+
+
+def _structure_check(*, user, obj, deleting: bool = False) -> None:
+    """Raise SurveyError unless `user` may make this change (author; structure not frozen by responses)."""
+    surveys = [_survey_of(obj)]
+    structural = deleting or obj.pk is None
+    if obj.pk is not None and not deleting:
+        model = type(obj)
+        fields = STRUCTURAL_FIELDS[model]
+        before = model.objects.filter(pk=obj.pk).values(*fields).first()
+        if before is None:
+            structural = True
+        else:
+            changed = [f for f in fields if before[f] != getattr(obj, f)]
+            structural = bool(changed)
+            if isinstance(obj, Question) and "section_id" in changed:
+                surveys.append(Section.objects.select_related("survey").get(pk=before["section_id"]).survey)
+    for survey in surveys:
+        if survey.pk is None:
+            continue  # a survey being created with its first sections: nothing answered, its creator authors it
+        if user is not None and not survey_user_can_edit(user=user, survey=survey):
+            raise SurveyError(_("You can change only the surveys you author."), code="not_author")
+        if structural and survey_has_responses(survey):
+            raise _frozen_error(survey)
+
+
+def section_check(*, user, section: Section, deleting: bool = False) -> None:
+    _structure_check(user=user, obj=section, deleting=deleting)
+
+
+def question_check(*, user, question: Question, deleting: bool = False) -> None:
+    _structure_check(user=user, obj=question, deleting=deleting)
+
+
+def choice_check(*, user, choice: Choice, deleting: bool = False) -> None:
+    _structure_check(user=user, obj=choice, deleting=deleting)
+
+
+def _structure_save(*, user, obj):
+    with transaction.atomic():
+        Survey.objects.select_for_update().filter(pk=_survey_of(obj).pk).first()  # one builder write at a time
+        _structure_check(user=user, obj=obj)
+        obj.full_clean(validate_unique=False, validate_constraints=False)
+        obj.save()
+    return obj
+
+
+def _structure_delete(*, user, obj) -> None:
+    with transaction.atomic():
+        Survey.objects.select_for_update().filter(pk=_survey_of(obj).pk).first()
+        _structure_check(user=user, obj=obj, deleting=True)
+        obj.delete()
+
+
+def section_save(*, user, section: Section) -> Section:
+    """Add or change a section: author only; on a survey with responses only its title and description."""
+    return _structure_save(user=user, obj=section)
+
+
+def section_delete(*, user, section: Section) -> None:
+    """Remove a section with its questions: author only, never once the survey has responses."""
+    _structure_delete(user=user, obj=section)
+
+
+def question_save(*, user, question: Question) -> Question:
+    """Add or change a question: author only; on a survey with responses only its wording and labels."""
+    return _structure_save(user=user, obj=question)
+
+
+def question_delete(*, user, question: Question) -> None:
+    _structure_delete(user=user, obj=question)
+
+
+def choice_save(*, user, choice: Choice) -> Choice:
+    """Add or change an option: author only; on a survey with responses only its wording."""
+    return _structure_save(user=user, obj=choice)
+
+
+def choice_delete(*, user, choice: Choice) -> None:
+    _structure_delete(user=user, obj=choice)
+
+
+def survey_publish_problems(survey: Survey) -> list[str]:
+    """What must be fixed before the survey can go live, in the order the author meets it."""
+    problems: list[str] = []
+    sections = list(survey.sections.order_by("position", "id").prefetch_related("questions__choices"))
+    questions = [q for section in sections for q in section.questions.all()]
+    if not questions:
+        problems.append(_("The survey has no questions: add at least one."))
+    for section in sections:
+        if not section.questions.all():
+            problems.append(
+                _("Section “%(title)s” has no questions: add questions or delete the section.")
+                % {"title": section.title}
+            )
+    for question in questions:
+        if question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE) and not question.choices.all():
+            problems.append(
+                _("“%(q)s” is a choice question without options: add its options.") % {"q": question.text}
+            )
+    return problems
 
 
 @transaction.atomic
-def survey_copy_as_new_version(*, survey: Survey) -> Survey:
-    """A survey with responses keeps its questions; changes go into a copy (unpublished, version + 1)."""
+def survey_publish(*, user, survey: Survey) -> Survey:
+    """A survey goes live only when it can be completed: questions, no empty section, options for choices."""
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if not survey_user_can_edit(user=user, survey=survey):
+        raise SurveyError(_("You can change only the surveys you author."), code="not_author")
+    problems = survey_publish_problems(survey)
+    if problems:
+        raise SurveyError(problems, code="not_publishable")
+    if not survey.is_published:
+        survey.is_published = True
+        survey.save(update_fields=["is_published"])
+    return survey
+
+
+@transaction.atomic
+def survey_unpublish(*, user, survey: Survey) -> Survey:
+    """Take a survey off the lists; responses already given stay."""
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if not survey_user_can_edit(user=user, survey=survey):
+        raise SurveyError(_("You can change only the surveys you author."), code="not_author")
+    if survey.is_published:
+        survey.is_published = False
+        survey.save(update_fields=["is_published"])
+    return survey
+
+
+@transaction.atomic
+def survey_copy_as_new_version(*, survey: Survey, user=None) -> Survey:
+    """A survey with responses keeps its questions; changes go into a copy (unpublished, version + 1).
+
+    The one who makes the copy becomes one of its authors (as with courses' new versions).
+    """
+    if user is not None and not survey_user_can_edit(user=user, survey=survey):
+        raise SurveyError(_("You can change only the surveys you author."), code="not_author")
     sections = list(survey.sections.prefetch_related("questions__choices").order_by("position", "id"))
     authors = list(survey.authors.all())
     copy = Survey.objects.get(pk=survey.pk)
@@ -357,6 +526,8 @@ def survey_copy_as_new_version(*, survey: Survey) -> Survey:
     copy.is_published = False
     copy.save()
     copy.authors.set(authors)
+    if user is not None and not user.is_superuser:
+        copy.authors.add(user)
     copy.cohorts.set(survey.cohorts.all())
     for section in sections:
         new_section = Section.objects.create(
@@ -367,7 +538,6 @@ def survey_copy_as_new_version(*, survey: Survey) -> Survey:
             question.pk = None
             question.id = None
             question._state.adding = True
-            question.survey = copy
             question.section = new_section
             question.save()
             Choice.objects.bulk_create(

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import Role
 from accounts.selectors import teachers_visible_to, user_has_role
@@ -194,12 +194,16 @@ def my_profile(request):
 
 
 def _results_context(request, pk: int):
+    """The user's results scope, the filter form and the filter it gives. The filter is None when the form is
+    not valid: the caller answers 400 with the form's errors instead of showing some other set of responses."""
     scope = selectors.results_scope_for(user=request.user, survey_id=pk)
     form = ResultsFilterForm(request.GET or None, cohorts=scope.cohorts, everything=scope.everything)
     allowed_ids = [c.pk for c in scope.cohorts]
     flt = selectors.ResultFilter(cohort_ids=None if scope.everything else allowed_ids)
     compare = None
-    if form.is_bound and form.is_valid():
+    if form.is_bound:
+        if not form.is_valid():
+            return scope, form, None, None
         data = form.cleaned_data
         if data["cohort"]:
             flt.cohort_ids = [data["cohort"]]
@@ -207,14 +211,21 @@ def _results_context(request, pk: int):
         flt.date_from, flt.date_to = data["date_from"], data["date_to"]
         if data["compare"]:
             compare = data["compare"]
-    elif not scope.everything and allowed_ids:
-        flt.cohort_ids = allowed_ids
     return scope, form, flt, compare
+
+
+def _bad_filter(request, scope, form):
+    """The results page with the filter's errors and no figures (400): bad input is never read as "all"."""
+    return render(request, "surveys/results.html", {
+        "survey": scope.survey, "scope": scope, "form": form, "results": None,
+    }, status=400)
 
 
 @login_required
 def survey_results(request, pk: int):
     scope, form, flt, compare = _results_context(request, pk)
+    if flt is None:
+        return _bad_filter(request, scope, form)
     results = selectors.survey_results(survey=scope.survey, flt=flt)
     other = None
     if compare:
@@ -236,6 +247,8 @@ def survey_results(request, pk: int):
 @login_required
 def survey_export(request, pk: int, what: str, fmt: str):
     scope, form, flt, _compare = _results_context(request, pk)
+    if flt is None:
+        return _bad_filter(request, scope, form)
     survey = scope.survey
     name = f"survey-{survey.pk}-{what}"
     if what == "distribution":
@@ -290,3 +303,38 @@ def export_download(request, job_id):
     if job.state != job.State.DONE or not job.file:
         raise Http404
     return serve_file(request, job.file, filename=f"survey-{job.survey_id}-{job.what}.{job.fmt}")
+
+
+@login_required
+@require_GET
+def survey_preview(request, pk: int):
+    """The survey as a teacher will see it, page by page, before it is published (authors only; nothing saved)."""
+    survey = selectors.survey_for_author(user=request.user, survey_id=pk)
+    sections = [s for s in selectors.survey_sections(survey) if s.questions.all()]
+    try:
+        page = int(request.GET.get("page") or 1)
+    except ValueError:
+        page = 1
+    page = min(max(page, 1), len(sections)) if sections else 1
+    section = sections[page - 1] if sections else None
+    form = SectionForm(None, questions=list(section.questions.all())) if section else None
+    return render(request, "surveys/preview.html", {
+        "survey": survey, "section": section, "form": form, "page": page, "pages": len(sections),
+        "problems": services.survey_publish_problems(survey),
+        "has_responses": services.survey_has_responses(survey),
+        "admin_url": reverse("admin:surveys_survey_change", args=[survey.pk]),
+    })
+
+
+@login_required
+@require_POST
+def survey_publish(request, pk: int):
+    """Publish from the preview; what to fix is listed when the survey cannot be completed yet."""
+    survey = selectors.survey_for_author(user=request.user, survey_id=pk)
+    try:
+        services.survey_publish(user=request.user, survey=survey)
+    except services.SurveyError:
+        messages.error(request, _("The survey cannot be published yet: fix what is listed below."))
+        return redirect("surveys:preview", pk=survey.pk)
+    messages.success(request, _("“%(title)s” is published: teachers can answer it now.") % {"title": survey.title})
+    return redirect("surveys:preview", pk=survey.pk)

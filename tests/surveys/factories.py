@@ -104,12 +104,20 @@ class SectionFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n)
 
 
+def _section_of(survey):
+    if survey is None:
+        return SectionFactory()
+    return survey.sections.order_by("position", "id").first() or SectionFactory(survey=survey)
+
+
 class QuestionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Question
 
-    section = factory.SubFactory(SectionFactory)
-    survey = factory.SelfAttribute("section.survey")
+    class Params:
+        survey = None  # QuestionFactory(survey=s): in s's first section (a question's survey is its section's)
+
+    section = factory.LazyAttribute(lambda o: _section_of(o.survey))
     kind = Question.Kind.LIKERT
     text = factory.Sequence(lambda n: f"Question {n}?")
     position = factory.Sequence(lambda n: n)

@@ -25,21 +25,31 @@ def answered():
 def test_answered_survey_cannot_lose_or_gain_questions(admin_client, answered):
     survey, q = answered
     page = admin_client.get(reverse("admin:surveys_survey_change", args=[survey.pk])).content.decode()
-    assert 'name="questions-0-DELETE"' not in page
-    assert 'name="questions-0-kind"' not in page  # kind is read-only
-    assert 'name="questions-0-text"' in page  # typo fixes stay possible
-    assert "questions-__prefix__-text" not in page  # no empty form to add a question
+    assert 'name="sections-0-DELETE"' not in page
+    assert 'name="sections-0-position"' not in page  # no reordering
+    assert 'name="sections-0-title"' in page  # typo fixes stay possible
+    assert "sections-__prefix__-title" not in page  # no empty form to add a section
     assert 'name="is_anonymous"' not in page
+    assert "Make a new version" in page
+    section_page = admin_client.get(reverse("admin:surveys_section_change", args=[q.section_id])).content.decode()
+    assert 'name="questions-0-DELETE"' not in section_page
+    assert 'name="questions-0-kind"' not in section_page  # kind is read-only
+    assert 'name="questions-0-text"' in section_page  # typo fixes stay possible
+    assert "questions-__prefix__-text" not in section_page  # no empty form to add a question
     assert admin_client.get(reverse("admin:surveys_survey_delete", args=[survey.pk])).status_code == 403
     assert admin_client.get(reverse("admin:surveys_question_delete", args=[q.pk])).status_code == 403
+    assert admin_client.get(reverse("admin:surveys_section_delete", args=[q.section_id])).status_code == 403
 
 
 def test_unanswered_survey_is_fully_editable(admin_client):
     survey = SurveyFactory()
-    QuestionFactory(section=SectionFactory(survey=survey), survey=survey)
+    q = QuestionFactory(section=SectionFactory(survey=survey), survey=survey)
     page = admin_client.get(reverse("admin:surveys_survey_change", args=[survey.pk])).content.decode()
-    assert 'name="questions-0-DELETE"' in page and 'name="questions-0-kind"' in page
-    assert "questions-__prefix__-text" in page
+    assert 'name="sections-0-DELETE"' in page and 'name="sections-0-position"' in page
+    assert "sections-__prefix__-title" in page
+    section_page = admin_client.get(reverse("admin:surveys_section_change", args=[q.section_id])).content.decode()
+    assert 'name="questions-0-DELETE"' in section_page and 'name="questions-0-kind"' in section_page
+    assert "questions-__prefix__-text" in section_page
 
 
 def test_copy_as_new_version_action(admin_client, answered):

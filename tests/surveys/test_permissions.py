@@ -65,9 +65,10 @@ def test_curator_sees_only_their_cohort_even_when_asking_for_another(client, wor
     body = client.get(url).content.decode()
     assert "5 responses" in body and "100%" in body
     assert world["theirs"].title not in body
-    # Asking for the other cohort's id is an invalid choice: the curator's own cohort stays in view.
-    other = client.get(f"{url}?cohort={world['theirs'].pk}").content.decode()
-    assert "Select a valid choice" in other
+    # Asking for the other cohort's id is an error (400), not a quiet fallback to the curator's own cohort.
+    other = client.get(f"{url}?cohort={world['theirs'].pk}")
+    assert other.status_code == 400
+    assert "not one of the survey&#x27;s cohorts you can see" in other.content.decode()
     raw = client.get(reverse("surveys:export", args=[world["survey"].pk, "distribution", "csv"]))
     rows = b"".join(raw.streaming_content).decode("utf-8-sig").splitlines()
     assert rows[1].split(",")[1:6] == ["0", "0", "0", "0", "100"]

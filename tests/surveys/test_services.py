@@ -30,7 +30,7 @@ def _nothing_stored(survey):
     return (
         not Participation.objects.filter(survey=survey).exists()
         and not Response.objects.filter(survey=survey).exists()
-        and not Answer.objects.filter(question__survey=survey).exists()
+        and not Answer.objects.filter(question__section__survey=survey).exists()
     )
 
 

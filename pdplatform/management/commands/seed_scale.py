@@ -337,7 +337,7 @@ class ScaleBuilder:
         section = Section.objects.create(survey=survey, title="Основной блок")
         competencies = self.rng.sample(self.competencies, min(QUESTIONS_PER_SURVEY, len(self.competencies)))
         questions = SurveyQuestion.objects.bulk_create([
-            SurveyQuestion(survey=survey, section=section, text=f"Насколько уверенно вы владеете приёмом {i + 1}?",
+            SurveyQuestion(section=section, text=f"Насколько уверенно вы владеете приёмом {i + 1}?",
                            position=i + 1, label_1="Совсем нет", label_5="Полностью",
                            competency_id=competencies[i % len(competencies)] if kind == Survey.Kind.DIAGNOSTIC else None)
             for i in range(QUESTIONS_PER_SURVEY)
