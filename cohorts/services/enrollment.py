@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from accounts.roles import Role
 from accounts.selectors import teachers_visible_to, user_has_role
 from cohorts.scopes import learning_changed
+from cohorts.selectors import seat_holder_q, seats_free
 from core.caching import scopes_changed
 
 from ..models import (
@@ -70,30 +70,12 @@ def _lock_cohort(cohort_id: int) -> Cohort:
 
 
 def _seat_holders(cohort: Cohort, now):
-    return cohort.enrollments.filter(
-        Q(state__in=Enrollment.SEAT_STATES) | Q(state=S.WAITLISTED, offer_expires_at__gt=now)
-    )
-
-
-def _quota_covers(holders, quota):
-    if quota.school_id:
-        return holders.filter(teacher__school_id=quota.school_id)
-    return holders.filter(Q(teacher__municipality_id=quota.municipality_id) | Q(teacher__school__municipality_id=quota.municipality_id))
+    return cohort.enrollments.filter(seat_holder_q(now))
 
 
 def seats_free_for(cohort: Cohort, teacher, *, now=None, exclude_enrollment_id=None) -> int:
-    """Seats this teacher could take now: capacity minus taken minus other holders' unused quotas."""
-    now = now or timezone.now()
-    holders = _seat_holders(cohort, now)
-    if exclude_enrollment_id:
-        holders = holders.exclude(pk=exclude_enrollment_id)
-    free = cohort.capacity - holders.count()
-    for quota in cohort.quotas.filter(release_at__gt=now).select_related("school"):
-        if quota.covers(teacher):
-            continue
-        used = _quota_covers(holders, quota).count()
-        free -= max(0, quota.seats - used)
-    return max(0, free)
+    """Seats this teacher could take now — the very count the pages show (selectors.seats_free)."""
+    return seats_free(cohorts=[cohort], teacher=teacher, now=now, exclude_enrollment_id=exclude_enrollment_id)[cohort.pk]
 
 
 def _check_eligible(cohort: Cohort, teacher) -> None:
