@@ -21,6 +21,7 @@ from .models import (
     Announcement,
     AnnouncementRead,
     BulkOperation,
+    Certificate,
     Cohort,
     Enrollment,
     LessonProgress,
@@ -318,6 +319,8 @@ def cabinet_for_teacher(user) -> Cabinet:
                 .values("n")[:1]
             ),
             lessons_done=Count("lesson_marks", distinct=True),
+            # a revoked certificate disappears from the cabinet (its holder is told why)
+            certificate_revoked=Exists(Certificate.objects.filter(enrollment=OuterRef("pk"), revoked_at__isnull=False)),
         )
         .order_by("cohort__starts_on", "pk")
     )
