@@ -40,8 +40,8 @@ class CohortSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_seats_left(self, obj) -> int | None:
-        raw = getattr(obj, "seats_left_raw", None)
-        return None if raw is None else max(0, raw)
+        """Seats the asking user could take (selectors.seats_free), set by the view; None where not counted."""
+        return getattr(obj, "seats_left", None)
 
 
 class EnrollmentSerializer(serializers.ModelSerializer):
@@ -137,13 +137,21 @@ class CohortViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
 
     def get_queryset(self):
-        qs = selectors.cohorts_with_seats(selectors.cohorts_open_qs()).select_related("course").order_by("starts_on", "pk")
+        qs = selectors.cohorts_open_qs().select_related("course").order_by("starts_on", "pk")
         course = self.request.query_params.get("course")
         if self.action == "list":
             if not course:
                 raise ApiValidationError({"course": "Give a course id or slug."})
             qs = qs.filter(course_id=int(course)) if course.isdigit() else qs.filter(course__slug=course)
         return qs
+
+    def get_serializer(self, *args, **kwargs):
+        """Seats left for the asking user, counted as enrolment counts them (one query pair per page)."""
+        if args and self.action in ("list", "retrieve"):
+            instances = list(args[0]) if kwargs.get("many") else [args[0]]
+            selectors.with_seats_left(instances, teacher=self.request.user)
+            args = (instances if kwargs.get("many") else instances[0], *args[1:])
+        return super().get_serializer(*args, **kwargs)
 
     @extend_schema(summary="Enrol in this cohort (own consent required)", request=CohortEnrolSerializer, responses={201: EnrollmentSerializer})
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -20,12 +21,14 @@ from .models import (
     Announcement,
     AnnouncementRead,
     BulkOperation,
+    Certificate,
     Cohort,
     Enrollment,
     LessonProgress,
     LiveSession,
     Question,
     RubricScore,
+    SeatQuota,
     Submission,
     SubmissionVersion,
 )
@@ -47,21 +50,85 @@ def cohorts_open_qs(*, now=None) -> QuerySet[Cohort]:
     )
 
 
+def seat_holder_q(now, prefix: str = "") -> Q:
+    """Who holds a seat: a learning enrollment, or a waitlisted one with an offer not yet expired."""
+    return Q(**{f"{prefix}state__in": Enrollment.SEAT_STATES}) | Q(
+        **{f"{prefix}state": S.WAITLISTED, f"{prefix}offer_expires_at__gt": now}
+    )
+
+
 def cohorts_with_seats(qs: QuerySet[Cohort], *, now=None) -> QuerySet[Cohort]:
+    """Seats taken (holders) per cohort, for curators' tables. What a teacher can take is seats_free."""
     now = now or timezone.now()
     return qs.annotate(
-        seats_taken=Count(
-            "enrollments",
-            filter=Q(enrollments__state__in=Enrollment.SEAT_STATES)
-            | Q(enrollments__state=S.WAITLISTED, enrollments__offer_expires_at__gt=now),
-        ),
+        seats_taken=Count("enrollments", filter=seat_holder_q(now, "enrollments__")),
         seats_left_raw=F("capacity") - F("seats_taken"),
     )
 
 
+def _teacher_area(teacher) -> tuple[int | None, set[int]]:
+    if teacher is None or not getattr(teacher, "is_authenticated", False):
+        return None, set()
+    municipalities = {teacher.municipality_id} if teacher.municipality_id else set()
+    if teacher.school_id and teacher.school.municipality_id:
+        municipalities.add(teacher.school.municipality_id)
+    return teacher.school_id, municipalities
+
+
+def seats_free(*, cohorts, teacher=None, now=None, exclude_enrollment_id: int | None = None) -> dict[int, int]:
+    """The seats `teacher` can take now in each cohort — the one count behind every page, the API,
+    recommendations and enrolment itself (services.seats_free_for), so a page never promises a seat
+    that enrolment would not give.
+
+    capacity − holders (learning, or holding an unexpired waitlist offer) − the unused part of every
+    quota still in force that does not cover this teacher. A visitor (teacher=None or anonymous) is
+    covered by no quota: they see the seats open to everyone. Two queries for any number of cohorts.
+    """
+    cohorts = list(cohorts)
+    if not cohorts:
+        return {}
+    now = now or timezone.now()
+    ids = [c.pk for c in cohorts]
+    holders = Enrollment.objects.filter(seat_holder_q(now), cohort_id__in=ids)
+    if exclude_enrollment_id:
+        holders = holders.exclude(pk=exclude_enrollment_id)
+    taken = dict(holders.order_by().values("cohort_id").annotate(n=Count("pk")).values_list("cohort_id", "n"))
+    in_quota = (
+        holders.filter(cohort_id=OuterRef("cohort_id"))
+        .filter(
+            Q(teacher__school_id=OuterRef("school_id"))
+            | Q(teacher__municipality_id=OuterRef("municipality_id"))
+            | Q(teacher__school__municipality_id=OuterRef("municipality_id"))
+        )
+        .order_by()
+        .values("cohort_id")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    quotas = SeatQuota.objects.filter(cohort_id__in=ids, release_at__gt=now).annotate(used=Coalesce(Subquery(in_quota), 0))
+    school_id, municipalities = _teacher_area(teacher)
+    reserved: dict[int, int] = {}
+    for quota in quotas.values("cohort_id", "school_id", "municipality_id", "seats", "used"):
+        covers = (quota["school_id"] and quota["school_id"] == school_id) or (
+            quota["municipality_id"] and quota["municipality_id"] in municipalities
+        )
+        if not covers:
+            reserved[quota["cohort_id"]] = reserved.get(quota["cohort_id"], 0) + max(0, quota["seats"] - quota["used"])
+    return {c.pk: max(0, c.capacity - taken.get(c.pk, 0) - reserved.get(c.pk, 0)) for c in cohorts}
+
+
+def with_seats_left(cohorts, *, teacher=None, now=None) -> list[Cohort]:
+    """Set `seats_left` on each cohort (as seats_free counts it for this teacher) and return the list."""
+    cohorts = list(cohorts)
+    free = seats_free(cohorts=cohorts, teacher=teacher, now=now)
+    for cohort in cohorts:
+        cohort.seats_left = free[cohort.pk]
+    return cohorts
+
+
 def open_cohorts_for_course(course, user) -> list[Cohort]:
     """Open cohorts of a course that this user may join, with seats left and the user's own enrollment."""
-    qs = cohorts_with_seats(cohorts_open_qs().filter(course=course)).order_by("starts_on", "pk")
+    qs = cohorts_open_qs().filter(course=course).order_by("starts_on", "pk")
     if getattr(user, "is_authenticated", False):
         qs = qs.annotate(
             my_state=Subquery(Enrollment.objects.filter(cohort=OuterRef("pk"), teacher=user).values("state")[:1]),
@@ -74,10 +141,7 @@ def open_cohorts_for_course(course, user) -> list[Cohort]:
         qs = qs.filter(~restricted | allowed).distinct() if school_id or municipality_id else qs.exclude(restricted).distinct()
     else:
         qs = qs.exclude(Q(restricted_to_municipalities__isnull=False) | Q(restricted_to_schools__isnull=False)).distinct()
-    cohorts = list(qs)
-    for cohort in cohorts:
-        cohort.seats_left = max(0, cohort.seats_left_raw)
-    return cohorts
+    return with_seats_left(qs, teacher=user)
 
 
 def course_page_context(request, course) -> dict:
@@ -269,6 +333,8 @@ def cabinet_for_teacher(user) -> Cabinet:
                 .values("n")[:1]
             ),
             lessons_done=Count("lesson_marks", distinct=True),
+            # a revoked certificate disappears from the cabinet (its holder is told why)
+            certificate_revoked=Exists(Certificate.objects.filter(enrollment=OuterRef("pk"), revoked_at__isnull=False)),
         )
         .order_by("cohort__starts_on", "pk")
     )

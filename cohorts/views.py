@@ -70,7 +70,7 @@ def staff_of_cohorts(view):
 
 @login_required
 def enrol(request, cohort_id: int):
-    cohort = _found(selectors.cohorts_with_seats(Cohort.objects.select_related("course")).get, pk=cohort_id, status__in=[Cohort.Status.OPEN, Cohort.Status.RUNNING])
+    cohort = _found(Cohort.objects.select_related("course").get, pk=cohort_id, status__in=[Cohort.Status.OPEN, Cohort.Status.RUNNING])
     existing = Enrollment.objects.filter(cohort=cohort, teacher=request.user).exclude(state=S.WITHDRAWN).first()
     if existing is not None:
         return redirect("cohorts:player", existing.pk)
@@ -86,7 +86,7 @@ def enrol(request, cohort_id: int):
             else:
                 messages.info(request, _("The cohort is full: you are on the waitlist. We will offer you the first free seat."))
             return redirect("cohorts:player", enrollment.pk)
-    cohort.seats_left = max(0, cohort.seats_left_raw)
+    selectors.with_seats_left([cohort], teacher=request.user)
     return render(request, "cohorts/enrol.html", {"cohort": cohort, "form": form})
 
 
@@ -378,9 +378,7 @@ def school_admin_required(view):
 
 @school_admin_required
 def nominations(request):
-    cohorts = selectors.cohorts_open_for_nomination(user=request.user)[:50]
-    for cohort in cohorts:
-        cohort.seats_left = max(0, cohort.seats_left_raw)
+    cohorts = selectors.with_seats_left(selectors.cohorts_open_for_nomination(user=request.user)[:50], teacher=request.user)
     page = paginate(request, selectors.nominations_for_school_admin(user=request.user))
     return render(request, "cohorts/nominations.html", {"cohorts": cohorts, "page": page})
 

@@ -50,6 +50,8 @@ def all_kinds() -> list[Kind]:
 # The kinds the product uses. Apps may re-register theirs with a better label.
 register_kind("waitlist_offer", _("A place opened up for you in a cohort"))
 register_kind("nomination", _("You were nominated for a course"))
+register_kind("nomination_decision", _("A teacher accepted or declined your nomination"))
+register_kind("waitlist_offer_expired", _("Your seat offer expired"))
 register_kind("review_done", _("Your work was reviewed"))
 register_kind("question_answered", _("Your question was answered"))
 register_kind("announcement", _("New announcement in your cohort"))
@@ -61,6 +63,7 @@ register_kind("announcement_unconfirmed", _("Announcements not confirmed by teac
 # must still list it in the preferences and name it in the mail footer.
 register_kind("announcement_reminder", _("Reminder to confirm that you have read an announcement"))
 register_kind("certificate_issued", _("Your certificate was issued"))
+register_kind("certificate_changed", _("Your certificate was revoked or re-issued"))
 register_kind("community_post", _("New posts in your communities"), default_delivery=Delivery.DIGEST)
 register_kind("mention", _("Someone mentioned you"))
 register_kind("mentoring", _("News from your mentoring pair"))

@@ -50,16 +50,17 @@ def cohorts_managed_by(user) -> QuerySet[Cohort]:
     return cohort_selectors.cohorts_managed_by(user)
 
 
-def open_cohorts_with_free_seats(course_ids) -> dict[int, list[Cohort]]:
-    """Cohorts open for enrolment now with a free seat, per course, soonest first (cohorts' selectors)."""
-    cohorts = cohort_selectors.cohorts_with_seats(
-        cohort_selectors.cohorts_open_qs().filter(course_id__in=list(course_ids))
-    ).order_by("starts_on", "id")
+def open_cohorts_with_seats(course_ids, *, teacher) -> dict[int, list[Cohort]]:
+    """Cohorts open for enrolment now, per course, soonest first, each with `free_seats` for this teacher
+    counted by the cohorts' own seats_free (the count enrolment uses): 0 means "the waitlist"."""
+    cohorts = list(
+        cohort_selectors.cohorts_open_qs().filter(course_id__in=list(course_ids)).order_by("starts_on", "id")
+    )
+    free = cohort_selectors.seats_free(cohorts=cohorts, teacher=teacher)
     found: dict[int, list[Cohort]] = {}
     for cohort in cohorts:
-        cohort.free_seats = max(0, cohort.seats_left_raw)
-        if cohort.free_seats:
-            found.setdefault(cohort.course_id, []).append(cohort)
+        cohort.free_seats = free[cohort.pk]
+        found.setdefault(cohort.course_id, []).append(cohort)
     return found
 
 

@@ -451,6 +451,8 @@ class Profile:
     threshold: int
     measured_at: object = None
     before_at: object = None
+    user: object = None
+    survey: object = None
 
     @property
     def deficits(self) -> list[ProfileRow]:
@@ -483,6 +485,8 @@ def profile_for(user) -> Profile | None:
         threshold=current.survey.deficit_threshold,
         measured_at=current.submitted_at,
         before_at=latest[1].submitted_at if len(latest) > 1 else None,
+        user=user,
+        survey=current.survey,
     )
 
 
@@ -494,22 +498,25 @@ class Recommendation:
     cohorts: list = field(default_factory=list)
 
 
-def recommendations_for(*, profile: Profile | None, limit: int = 6, user=None) -> list[Recommendation]:
-    """Published courses addressing the deficits: those in the languages `user` reads first (the others
-    after, marked `in_other_language`), then pinned ones, then those with an open cohort with free seats,
-    then those covering more deficits. Excluded (competency, course) pairs never count."""
-    if profile is None or not profile.deficits:
-        return []
-    deficit = {r.competency.pk: r.competency for r in profile.deficits}
+def _recommendable_pairs(profile: Profile) -> tuple[dict[int, list[int]], set[int]]:
+    """(course id → deficit competency ids it addresses, pinned course ids) over published courses;
+    excluded (competency, course) pairs never count, pinned ones always do. Read once per profile."""
+    cached = getattr(profile, "_recommendable", None)
+    if cached is None:
+        cached = profile._recommendable = _read_recommendable_pairs([r.competency.pk for r in profile.deficits])
+    return cached
+
+
+def _read_recommendable_pairs(deficit_ids) -> tuple[dict[int, list[int]], set[int]]:
     through = Course.competencies.through
     pairs = set(
-        through.objects.filter(competency_id__in=deficit, course__in=links.published_courses()).values_list(
+        through.objects.filter(competency_id__in=deficit_ids, course__in=links.published_courses()).values_list(
             "course_id", "competency_id"
         )
     )
     pinned: set[int] = set()
     for course_id, competency_id, mode in CourseRecommendationRule.objects.filter(
-        competency_id__in=deficit, course__in=links.published_courses()
+        competency_id__in=deficit_ids, course__in=links.published_courses()
     ).values_list("course_id", "competency_id", "mode"):
         if mode == CourseRecommendationRule.Mode.EXCLUDE:
             pairs.discard((course_id, competency_id))
@@ -519,11 +526,22 @@ def recommendations_for(*, profile: Profile | None, limit: int = 6, user=None) -
     covered: dict[int, list[int]] = {}
     for course_id, competency_id in pairs:
         covered.setdefault(course_id, []).append(competency_id)
-    pinned &= set(covered)
+    return covered, pinned & set(covered)
+
+
+def recommendations_for(*, profile: Profile | None, limit: int = 6, user=None) -> list[Recommendation]:
+    """Published courses addressing the deficits: those in the languages `user` reads first (the others
+    after, marked `in_other_language`), then pinned ones, then those with an open cohort with a seat free
+    for this teacher, then those covering more deficits. Each course carries its open cohorts with the
+    seats counted as enrolment counts them (0 = the waitlist)."""
+    if profile is None or not profile.deficits:
+        return []
+    deficit = {r.competency.pk: r.competency for r in profile.deficits}
+    covered, pinned = _recommendable_pairs(profile)
     if not covered:
         return []
     courses = {c.pk: c for c in Course.objects.filter(pk__in=covered)}
-    cohorts = links.open_cohorts_with_free_seats(covered)
+    cohorts = links.open_cohorts_with_seats(covered, teacher=profile.user)
     recs = [
         Recommendation(
             course=courses[cid],
@@ -536,9 +554,33 @@ def recommendations_for(*, profile: Profile | None, limit: int = 6, user=None) -
     reads = reading_languages(user)
     for rec in recs:
         rec.course.in_other_language = rec.course.language not in reads
-    recs.sort(key=lambda r: (r.course.in_other_language, not r.pinned, not r.cohorts, -len(r.competencies),
+    recs.sort(key=lambda r: (r.course.in_other_language, not r.pinned, not any(c.free_seats for c in r.cohorts),
+                             -len(r.competencies),
                              r.course.title))
     return recs[:limit]
+
+
+@dataclass
+class UncoveredDeficits:
+    """Deficits no published course addresses, and whom to ask about them."""
+
+    competencies: list[Competency]
+    contacts: list  # the diagnostic's authors (methodologists) with an email
+
+
+def deficits_without_course(*, profile: Profile | None) -> UncoveredDeficits:
+    """The teacher's deficits that no published course addresses (after the methodologists' rules),
+    with the diagnostic's authors to ask — so a deficit is never met with silence."""
+    if profile is None or not profile.deficits:
+        return UncoveredDeficits(competencies=[], contacts=[])
+    deficit = {r.competency.pk: r.competency for r in profile.deficits}
+    covered, _pinned = _recommendable_pairs(profile)
+    addressed = {competency_id for comps in covered.values() for competency_id in comps}
+    missing = sorted((c for pk, c in deficit.items() if pk not in addressed), key=lambda c: c.code)
+    contacts = []
+    if missing and profile.survey is not None:
+        contacts = list(profile.survey.authors.filter(is_active=True).order_by("full_name", "pk"))
+    return UncoveredDeficits(competencies=missing, contacts=contacts)
 
 
 # --- heat maps for administrators -----------------------------------------------------------------

@@ -189,6 +189,7 @@ def my_profile(request):
             cohort.enrol_url = _enrol_url(cohort)
     return render(request, "surveys/profile.html", {
         "profile": profile, "recommendations": recommendations,
+        "uncovered": selectors.deficits_without_course(profile=profile),
         "chart": charts.profile_chart(profile) if profile else None,
     })
 

@@ -97,18 +97,30 @@ class CertificateAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Re-issue (new PDF, holder's current name)"), permissions=["change"])
     def reissue_action(self, request, queryset):
+        """Asks for the reason first (the holder is told it), then re-issues each certificate."""
         certificates = list(self._managed(request, queryset))
         if not certificates:
             self.message_user(request, _("Only the course's methodologists may re-issue its certificates."), messages.ERROR)
-            return
-        done = 0
-        for certificate in certificates:
-            try:
-                certificate_reissue(certificate=certificate, actor=request.user)
-                done += 1
-            except ValidationError as exc:
-                self.message_user(request, f"{certificate.number}: {' '.join(exc.messages)}", messages.ERROR)
-        self.message_user(request, _("%(n)s certificates re-issued.") % {"n": done})
+            return None
+        form = ReasonForm(request.POST if "reason" in request.POST else None)
+        if form.is_valid():
+            done = 0
+            for certificate in certificates:
+                try:
+                    certificate_reissue(certificate=certificate, actor=request.user, reason=form.cleaned_data["reason"])
+                    done += 1
+                except ValidationError as exc:
+                    self.message_user(request, f"{certificate.number}: {' '.join(exc.messages)}", messages.ERROR)
+            self.message_user(request, _("%(n)s certificates re-issued.") % {"n": done})
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Re-issue certificates"),
+            "form": form,
+            "certificates": certificates,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return render(request, "admin/cohorts/certificate_reissue.html", context)
 
 
 @admin.register(CertificateBatch)

@@ -25,15 +25,21 @@ class CertificateVerificationSerializer(serializers.ModelSerializer):
 
 
 class MyCertificateSerializer(CertificateVerificationSerializer):
+    """The holder's own view: `status` valid/revoked, the revocation's reason and re-issue count; a
+    revoked certificate has no download link (the file answers 410)."""
+
     enrollment = serializers.IntegerField(source="enrollment_id", read_only=True)
     download_url = serializers.SerializerMethodField()
     verify_url = serializers.SerializerMethodField()
 
     class Meta(CertificateVerificationSerializer.Meta):
-        fields = [*CertificateVerificationSerializer.Meta.fields, "enrollment", "download_url", "verify_url"]
+        fields = [*CertificateVerificationSerializer.Meta.fields, "revoked_reason", "reissue_count", "enrollment",
+                  "download_url", "verify_url"]
         read_only_fields = fields
 
-    def get_download_url(self, obj) -> str:
+    def get_download_url(self, obj) -> str | None:
+        if obj.revoked_at is not None:
+            return None
         return reverse("cohorts:certificate_download", args=[obj.enrollment_id])
 
     def get_verify_url(self, obj) -> str:

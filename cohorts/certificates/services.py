@@ -20,6 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cohorts.scopes import learning_changed
 from core.i18n import language_of
 
 from ..models import (
@@ -182,12 +183,27 @@ def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certi
         certificate.revoked_reason = reason[:500]
         certificate.revoked_by = actor
         certificate.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
+        learning_changed(certificate.enrollment_id)  # the cabinet drops the link
+        enrollment = Enrollment.objects.select_related("teacher", "cohort__course").get(pk=certificate.enrollment_id)
+        notify(
+            recipient=enrollment.teacher,
+            kind="certificate_changed",
+            title=lazy_format(gettext_lazy("Your certificate for “%(course)s” was revoked"), course=enrollment.cohort.course.title),
+            body=lazy_format(
+                gettext_lazy("Certificate No. %(number)s no longer verifies. Reason: %(reason)s"),
+                number=certificate.number, reason=certificate.revoked_reason,
+            ),
+            url=reverse("cabinet"),
+            dedupe_key=f"certificate:{certificate.pk}:revoked:{certificate.revoked_at.timestamp():.0f}",
+        )
     return certificate
 
 
-def certificate_reissue(*, certificate: Certificate, actor=None) -> Certificate:
+def certificate_reissue(*, certificate: Certificate, actor=None, reason: str = "") -> Certificate:
     """Re-issue: the same number, the holder's current name, today's date, a new verification code
-    (the old printout no longer verifies), a new PDF; a revocation is lifted."""
+    (the old printout no longer verifies), a new PDF; a revocation is lifted. The holder is told, with
+    the reason when one is given (the admin action asks for one)."""
+    reason = " ".join((reason or "").split())[:500]
     enrollment = Enrollment.objects.select_related("teacher", "cohort__course").get(pk=certificate.enrollment_id)
     if enrollment.state != S.COMPLETED:
         raise CertificateError(_("A certificate is issued only for a completed enrollment."))
@@ -213,6 +229,22 @@ def certificate_reissue(*, certificate: Certificate, actor=None) -> Certificate:
         certificate.save()
         storage = certificate.pdf.storage
         transaction.on_commit(partial(storage.delete, old_file))
+        learning_changed(certificate.enrollment_id)
+        course = enrollment.cohort.course.title
+        notify(
+            recipient=enrollment.teacher,
+            kind="certificate_changed",
+            title=lazy_format(gettext_lazy("Your certificate for “%(course)s” was re-issued"), course=course),
+            body=lazy_format(
+                gettext_lazy("Certificate No. %(number)s. Reason: %(reason)s. The previous copy no longer verifies: download the new one from your cabinet."),
+                number=certificate.number, reason=reason,
+            ) if reason else lazy_format(
+                gettext_lazy("Certificate No. %(number)s. The previous copy no longer verifies: download the new one from your cabinet."),
+                number=certificate.number,
+            ),
+            url=reverse("cohorts:certificate_download", args=[enrollment.pk]),
+            dedupe_key=f"certificate:{certificate.pk}:reissued:{now.timestamp():.0f}",
+        )
     certificate.refresh_from_db()
     return certificate
 

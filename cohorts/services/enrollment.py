@@ -8,15 +8,17 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from accounts.roles import Role
 from accounts.selectors import teachers_visible_to, user_has_role
 from cohorts.scopes import learning_changed
+from cohorts.selectors import open_cohorts_for_course, seat_holder_q, seats_free
 from core.caching import scopes_changed
 
 from ..models import (
@@ -70,30 +72,12 @@ def _lock_cohort(cohort_id: int) -> Cohort:
 
 
 def _seat_holders(cohort: Cohort, now):
-    return cohort.enrollments.filter(
-        Q(state__in=Enrollment.SEAT_STATES) | Q(state=S.WAITLISTED, offer_expires_at__gt=now)
-    )
-
-
-def _quota_covers(holders, quota):
-    if quota.school_id:
-        return holders.filter(teacher__school_id=quota.school_id)
-    return holders.filter(Q(teacher__municipality_id=quota.municipality_id) | Q(teacher__school__municipality_id=quota.municipality_id))
+    return cohort.enrollments.filter(seat_holder_q(now))
 
 
 def seats_free_for(cohort: Cohort, teacher, *, now=None, exclude_enrollment_id=None) -> int:
-    """Seats this teacher could take now: capacity minus taken minus other holders' unused quotas."""
-    now = now or timezone.now()
-    holders = _seat_holders(cohort, now)
-    if exclude_enrollment_id:
-        holders = holders.exclude(pk=exclude_enrollment_id)
-    free = cohort.capacity - holders.count()
-    for quota in cohort.quotas.filter(release_at__gt=now).select_related("school"):
-        if quota.covers(teacher):
-            continue
-        used = _quota_covers(holders, quota).count()
-        free -= max(0, quota.seats - used)
-    return max(0, free)
+    """Seats this teacher could take now — the very count the pages show (selectors.seats_free)."""
+    return seats_free(cohorts=[cohort], teacher=teacher, now=now, exclude_enrollment_id=exclude_enrollment_id)[cohort.pk]
 
 
 def _check_eligible(cohort: Cohort, teacher) -> None:
@@ -236,6 +220,30 @@ def enrollment_decline_offer(*, enrollment: Enrollment, teacher) -> Enrollment:
     return enrollment
 
 
+def _notify_offer_expired(enrollment: Enrollment, cohort: Cohort) -> None:
+    """The teacher who let an offer lapse has lost the place: say so, with the course's next cohorts."""
+    later = [
+        c for c in open_cohorts_for_course(cohort.course, enrollment.teacher)
+        if c.pk != cohort.pk and c.my_state in (None, S.WITHDRAWN)
+    ][:3]
+    if later:
+        listed = lazy(lambda: "; ".join(f"{c.title} ({date_format(c.starts_on, 'SHORT_DATE_FORMAT')})" for c in later), str)()
+        next_text = lazy_format(gettext_lazy("Next cohorts of the course open for enrolment: %(cohorts)s."), cohorts=listed)
+    else:
+        next_text = gettext_lazy("No other cohort of this course is open for enrolment now; the course page shows new ones.")
+    body = lazy_format(
+        gettext_lazy("The seat went to the next teacher on the waitlist. %(next)s"), next=next_text
+    )
+    notify(
+        recipient=enrollment.teacher,
+        kind="waitlist_offer_expired",
+        title=lazy_format(gettext_lazy("Your seat offer in “%(cohort)s” expired"), cohort=cohort.title),
+        body=body,
+        url=reverse("courses:detail", args=[cohort.course.slug]),
+        dedupe_key=f"cohorts.offer_expired.{enrollment.pk}.{enrollment.events.count()}",
+    )
+
+
 def enrollment_expire_offers(*, now=None, batch: int = 500) -> int:
     """Periodic sweep: an offer not taken in time passes to the next teacher; released quotas are offered too."""
     now = now or timezone.now()
@@ -250,6 +258,7 @@ def enrollment_expire_offers(*, now=None, batch: int = 500) -> int:
             if enrollment.state != S.WAITLISTED or not enrollment.offer_expires_at or enrollment.offer_expires_at > now:
                 continue  # taken or already handled by a concurrent sweep
             _transition(enrollment, S.WITHDRAWN, reason=_("The seat offer expired"))
+            _notify_offer_expired(enrollment, cohort)
             seats_offer_freed(cohort=cohort)
             expired += 1
     # Seats freed by released quotas or raised capacity reach the waitlist too.
@@ -307,13 +316,41 @@ def nomination_create(*, cohort: Cohort, teacher, nominated_by) -> Enrollment:
     return enrollment
 
 
+def _notify_nomination_decision(enrollment: Enrollment, cohort: Cohort) -> None:
+    """The school administrator who nominated is told what the teacher decided (and where they stand)."""
+    nomination = Nomination.objects.select_related("nominated_by").filter(enrollment=enrollment).first()
+    if nomination is None or nomination.nominated_by is None or not nomination.nominated_by.is_active:
+        return
+    teacher = enrollment.teacher.full_name or enrollment.teacher.email
+    if nomination.decision == Nomination.Decision.DECLINED:
+        title = lazy_format(gettext_lazy("%(teacher)s declined the nomination for “%(cohort)s”"), teacher=teacher, cohort=cohort.title)
+        body = lazy_format(gettext_lazy("The teacher's reason: %(reason)s"), reason=nomination.reason)
+    else:
+        title = lazy_format(gettext_lazy("%(teacher)s accepted the nomination for “%(cohort)s”"), teacher=teacher, cohort=cohort.title)
+        body = (
+            gettext_lazy("The teacher has a seat in the cohort.")
+            if enrollment.state == S.ENROLLED
+            else gettext_lazy("The cohort is full: the teacher is on the waitlist and gets the first free seat.")
+        )
+    notify(
+        recipient=nomination.nominated_by,
+        kind="nomination_decision",
+        title=title,
+        body=body,
+        url=reverse("cohorts:nominations"),
+        dedupe_key=f"cohorts.nomination_decision.{nomination.pk}.{enrollment.events.count()}",
+    )
+
+
 def _accept_nomination(enrollment: Enrollment, cohort: Cohort, *, actor) -> Enrollment:
     _check_window(cohort)
     Nomination.objects.filter(enrollment=enrollment).update(
         decision=Nomination.Decision.ACCEPTED, decided_at=timezone.now()
     )
     _transition(enrollment, S.APPLIED, actor=actor, reason=_("Accepted the nomination"))
-    return _place(enrollment, cohort, actor=actor)
+    enrollment = _place(enrollment, cohort, actor=actor)
+    _notify_nomination_decision(enrollment, cohort)
+    return enrollment
 
 
 @transaction.atomic
@@ -337,7 +374,9 @@ def nomination_decline(*, enrollment: Enrollment, teacher, reason: str) -> Enrol
     Nomination.objects.filter(enrollment=enrollment).update(
         decision=Nomination.Decision.DECLINED, decided_at=timezone.now(), reason=reason[:500]
     )
-    return _transition(enrollment, S.WITHDRAWN, actor=teacher, reason=_("Declined the nomination: %(reason)s") % {"reason": reason})
+    _transition(enrollment, S.WITHDRAWN, actor=teacher, reason=_("Declined the nomination: %(reason)s") % {"reason": reason})
+    _notify_nomination_decision(enrollment, enrollment.cohort)
+    return enrollment
 
 
 # --- curators' moves ------------------------------------------------------------------------

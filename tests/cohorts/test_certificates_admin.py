@@ -62,7 +62,11 @@ def test_methodologist_revokes_with_a_reason_only(client):
     second.refresh_from_db()
     assert (first.revoked_reason, first.revoked_by) == ("Не та фамилия", methodologist)
     assert second.revoked_at is None
-    client.post(url, {"action": "reissue_action", "_selected_action": [first.pk]})
+    confirm = client.post(url, {"action": "reissue_action", "_selected_action": [first.pk]})
+    assert confirm.status_code == 200 and 'name="reason"' in confirm.content.decode()
+    first.refresh_from_db()
+    assert first.reissue_count == 0  # nothing happens before the reason is given
+    client.post(url, {"action": "reissue_action", "_selected_action": [first.pk], "reason": "Исправлена фамилия"})
     first.refresh_from_db()
     assert first.revoked_at is None and first.reissue_count == 1
 
@@ -75,7 +79,7 @@ def test_others_cannot_revoke(client, who):
         cohort.curators.add(user)  # the curator sees the cohort's certificates, but may not revoke
     client.force_login(user)
     client.post(reverse(CHANGELIST), {"action": "revoke_action", "_selected_action": [certificate.pk], "reason": "x"})
-    client.post(reverse(CHANGELIST), {"action": "reissue_action", "_selected_action": [certificate.pk]})
+    client.post(reverse(CHANGELIST), {"action": "reissue_action", "_selected_action": [certificate.pk], "reason": "x"})
     certificate.refresh_from_db()
     assert certificate.revoked_at is None and certificate.reissue_count == 0
 

@@ -17,11 +17,14 @@ from django.core import mail
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from cohorts.certificates.services import certificate_issue
+from cohorts.certificates.services import certificate_issue, certificate_reissue, certificate_revoke
 from cohorts.models import Announcement, Enrollment
 from cohorts.services import (
     announcement_publish,
+    enrollment_expire_offers,
+    nomination_accept,
     nomination_create,
+    nomination_decline,
     question_answer,
     question_ask,
     review_submit,
@@ -114,6 +117,60 @@ def nomination(language, capture):
     with capture(execute=True):
         nomination_create(cohort=cohort, teacher=teacher, nominated_by=SchoolAdminFactory(school=school))
     return teacher, ()
+
+
+def _nominated(language):
+    school = SchoolFactory()
+    admin = person(SchoolAdminFactory, school=school, preferred_language=language)
+    teacher = TeacherFactory(school=school, full_name="Сидорова Анна")
+    cohort = CohortFactory(title=COHORT, course=CourseFactory(title=COURSE))
+    return admin, nomination_create(cohort=cohort, teacher=teacher, nominated_by=admin)
+
+
+def nomination_decision(language, capture):
+    admin, enrollment = _nominated(language)
+    with capture(execute=True):
+        nomination_accept(enrollment=enrollment, teacher=enrollment.teacher)
+    return admin, ("Сидорова Анна",)
+
+
+def nomination_declined(language, capture):
+    admin, enrollment = _nominated(language)
+    with capture(execute=True):
+        nomination_decline(enrollment=enrollment, teacher=enrollment.teacher, reason="Уже прошла этот курс")
+    return admin, ("Сидорова Анна", "Уже прошла этот курс")
+
+
+def waitlist_offer_expired(language, capture):
+    course = CourseFactory(title=COURSE)
+    cohort = CohortFactory(title=COHORT, capacity=1, course=course)
+    CohortFactory(title="Поток осень", course=course)
+    lapsed = EnrollmentFactory(cohort=cohort, teacher=person(preferred_language=language),
+                               state=Enrollment.State.WAITLISTED, enrolled_at=None,
+                               offer_expires_at=timezone.now() - timedelta(minutes=1))
+    with capture(execute=True):
+        assert enrollment_expire_offers() == 1
+    return lapsed.teacher, ("Поток осень",)
+
+
+def _certificate(language):
+    enrollment = EnrollmentFactory(cohort=CohortFactory(title=COHORT, course=CourseFactory(title=COURSE)),
+                                   teacher=person(preferred_language=language), state=Enrollment.State.COMPLETED)
+    return certificate_issue(enrollment_id=enrollment.pk)
+
+
+def certificate_revoked(language, capture):
+    certificate = _certificate(language)
+    with capture(execute=True):
+        certificate_revoke(certificate=certificate, actor=MethodologistFactory(), reason="Ошибка в данных курса")
+    return certificate.enrollment.teacher, (certificate.number, "Ошибка в данных курса")
+
+
+def certificate_reissued(language, capture):
+    certificate = _certificate(language)
+    with capture(execute=True):
+        certificate_reissue(certificate=certificate, actor=MethodologistFactory(), reason="Исправлена фамилия")
+    return certificate.enrollment.teacher, (certificate.number, "Исправлена фамилия")
 
 
 def review_done(language, capture):
@@ -345,6 +402,11 @@ def export_ready(language, capture):
 SCENARIOS = {
     "waitlist_offer": waitlist_offer,
     "nomination": nomination,
+    "nomination_decision": nomination_decision,
+    "nomination_decision:declined": nomination_declined,
+    "waitlist_offer_expired": waitlist_offer_expired,
+    "certificate_changed": certificate_revoked,
+    "certificate_changed:reissued": certificate_reissued,
     "review_done": review_done,
     "question_answered": question_answered,
     "announcement": announcement,
