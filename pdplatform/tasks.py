@@ -21,3 +21,11 @@ def export_report(job_id: str) -> str | None:
 
     job = export_job_run(job_id=job_id)
     return job.state if job else None
+
+
+@shared_task(name="pdplatform.tasks.unfinished_work_resume", ignore_result=True)
+def unfinished_work_resume() -> dict:
+    """Periodic: queue again what a lost worker or a Redis restart left unfinished (each app's sweep)."""
+    from cohorts.certificates.services import certificate_batches_resume
+
+    return {"certificate_batches": certificate_batches_resume()}
