@@ -27,5 +27,6 @@ def export_report(job_id: str) -> str | None:
 def unfinished_work_resume() -> dict:
     """Periodic: queue again what a lost worker or a Redis restart left unfinished (each app's sweep)."""
     from cohorts.certificates.services import certificate_batches_resume
+    from cohorts.services import bulk_operations_resume
 
-    return {"certificate_batches": certificate_batches_resume()}
+    return {"certificate_batches": certificate_batches_resume(), "bulk_operations": bulk_operations_resume()}

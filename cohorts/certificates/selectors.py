@@ -3,14 +3,12 @@ school, the course's methodologists; and the public verification by code."""
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
 
-from django.conf import settings
 from django.db.models import CharField, QuerySet, Subquery
-from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.selectors import schools_visible_to, user_has_role
+from core.progress import is_stalled, stalled_minutes
 
 from ..models import Certificate, CertificateBatch, Enrollment
 from .models import CertificateTemplate
@@ -82,13 +80,13 @@ class BatchProgress:
         """done · running · stalled (no chunk finished for PDP_STALLED_AFTER seconds: the sweep resumes it)."""
         if self.batch.finished_at is not None or self.done + self.failed >= self.total:
             return "done"
-        if self.batch.progressed_at < timezone.now() - timedelta(seconds=settings.PDP_STALLED_AFTER):
+        if is_stalled(self.batch.progressed_at):
             return "stalled"
         return "running"
 
     @property
     def stalled_minutes(self) -> int:
-        return max(1, int((timezone.now() - self.batch.progressed_at).total_seconds() // 60))
+        return stalled_minutes(self.batch.progressed_at)
 
     @property
     def messages(self) -> list[str]:

@@ -8,7 +8,6 @@ regenerated only on re-issue, so the document never changes under its holder.
 
 import logging
 import secrets
-from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.i18n import language_of
+from core.progress import stalled_cutoff
 
 from ..models import (
     Certificate,
@@ -288,7 +288,7 @@ def certificate_batches_resume(*, now=None, limit: int = 100) -> list[int]:
     from .tasks import certificates_queue_chunks
 
     now = now or timezone.now()
-    cutoff = now - timedelta(seconds=settings.PDP_STALLED_AFTER)
+    cutoff = stalled_cutoff(now)
     stalled = Q(finished_at__isnull=True, progressed_at__lt=cutoff) & (
         Q(resumed_at__isnull=True) | Q(resumed_at__lt=cutoff)
     )
