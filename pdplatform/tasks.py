@@ -28,5 +28,12 @@ def unfinished_work_resume() -> dict:
     """Periodic: queue again what a lost worker or a Redis restart left unfinished (each app's sweep)."""
     from cohorts.certificates.services import certificate_batches_resume
     from cohorts.services import bulk_operations_resume
+    from pdplatform.reports.services import export_jobs_resume as report_exports_resume
+    from surveys.services import export_jobs_resume as survey_exports_resume
 
-    return {"certificate_batches": certificate_batches_resume(), "bulk_operations": bulk_operations_resume()}
+    return {
+        "certificate_batches": certificate_batches_resume(),
+        "bulk_operations": bulk_operations_resume(),
+        "report_exports": [str(pk) for pk in report_exports_resume()],
+        "survey_exports": [str(pk) for pk in survey_exports_resume()],
+    }
