@@ -136,37 +136,44 @@ def certificate_issue(*, enrollment_id: int) -> Certificate:
     number = _next_number(timezone.localtime(now).year)
     code = secrets.token_urlsafe(CODE_BYTES)
     pdf, facts = _render(template=template, number=number, code=code, enrollment=enrollment, now=now)
-    with transaction.atomic():
-        locked = Enrollment.objects.select_for_update().get(pk=enrollment_id)
-        existing = Certificate.objects.filter(enrollment_id=enrollment_id).first()
-        if existing is not None:
-            return existing
-        if locked.state != S.COMPLETED:
-            raise CertificateError(_("A certificate is issued only for a completed enrollment."))
-        certificate = Certificate(
-            enrollment=locked,
-            number=number,
-            code=code,
-            issued_at=now,
-            issued_on=timezone.localdate(now),
-            template=template,
-            **facts,
-        )
-        certificate.pdf.save("certificate.pdf", ContentFile(pdf), save=False)
-        try:
-            with transaction.atomic():
-                certificate.save(force_insert=True)
-        except IntegrityError:
-            certificate.pdf.delete(save=False)
-            return Certificate.objects.get(enrollment_id=enrollment_id)
-        notify(
-            recipient=enrollment.teacher,
-            kind="certificate_issued",
-            title=lazy_format(gettext_lazy("Your certificate for “%(course)s” is ready"), course=enrollment.cohort.course.title),
-            body=lazy_format(gettext_lazy("Certificate No. %(number)s. Download it from your cabinet."), number=number),
-            url=reverse("cohorts:certificate_download", args=[enrollment_id]),
-            dedupe_key=f"certificate:{certificate.pk}",
-        )
+    written: list = []  # the PDF stored inside the transaction: removed again if the transaction rolls back
+    try:
+        with transaction.atomic():
+            locked = Enrollment.objects.select_for_update().get(pk=enrollment_id)
+            existing = Certificate.objects.filter(enrollment_id=enrollment_id).first()
+            if existing is not None:
+                return existing
+            if locked.state != S.COMPLETED:
+                raise CertificateError(_("A certificate is issued only for a completed enrollment."))
+            certificate = Certificate(
+                enrollment=locked,
+                number=number,
+                code=code,
+                issued_at=now,
+                issued_on=timezone.localdate(now),
+                template=template,
+                **facts,
+            )
+            certificate.pdf.save("certificate.pdf", ContentFile(pdf), save=False)
+            written.append(certificate.pdf.name)
+            try:
+                with transaction.atomic():
+                    certificate.save(force_insert=True)
+            except IntegrityError:
+                certificate.pdf.delete(save=False)
+                return Certificate.objects.get(enrollment_id=enrollment_id)
+            notify(
+                recipient=enrollment.teacher,
+                kind="certificate_issued",
+                title=lazy_format(gettext_lazy("Your certificate for “%(course)s” is ready"), course=enrollment.cohort.course.title),
+                body=lazy_format(gettext_lazy("Certificate No. %(number)s. Download it from your cabinet."), number=number),
+                url=reverse("cohorts:certificate_download", args=[enrollment_id]),
+                dedupe_key=f"certificate:{certificate.pk}",
+            )
+    except BaseException:
+        for name in written:
+            Certificate._meta.get_field("pdf").storage.delete(name)
+        raise
     return certificate
 
 
