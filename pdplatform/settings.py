@@ -367,6 +367,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "pdplatform.tasks.unfinished_work_resume",
         "schedule": crontab(minute=f"*/{PDP_RESUME_SWEEP_MINUTES}"),
     },
+    "pdplatform-media-orphans-remove": {
+        "task": "pdplatform.tasks.media_orphans_remove",
+        "schedule": crontab(minute=45),
+    },
 }
 
 # --- API -----------------------------------------------------------------------------------

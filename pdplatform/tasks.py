@@ -37,3 +37,11 @@ def unfinished_work_resume() -> dict:
         "report_exports": [str(pk) for pk in report_exports_resume()],
         "survey_exports": [str(pk) for pk in survey_exports_resume()],
     }
+
+
+@shared_task(name="pdplatform.tasks.media_orphans_remove", ignore_result=True)
+def media_orphans_remove() -> int:
+    """Hourly: private files no row points to, older than PDP_ORPHAN_FILES_AFTER, are removed."""
+    from .media import media_orphans_remove as remove
+
+    return len(remove())
