@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 from django.core.exceptions import ValidationError
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -52,22 +52,42 @@ def submission_check_copy_run(submission_id: int) -> int | None:
 
 
 def _progress(operation_id: int, *, done: int = 0, failed: int = 0, message: str | None = None) -> None:
-    BulkOperation.objects.filter(pk=operation_id).update(done=F("done") + done, failed=F("failed") + failed)
+    BulkOperation.objects.filter(pk=operation_id).update(
+        done=F("done") + done, failed=F("failed") + failed, progressed_at=timezone.now()
+    )
     if message:
         op = BulkOperation.objects.get(pk=operation_id)
         op.messages = (op.messages + [message])[-100:]
         op.save(update_fields=["messages"])
 
 
-@shared_task
+UNFINISHED = (BulkOperation.State.PENDING, BulkOperation.State.RUNNING)
+
+
+@shared_task(
+    ignore_result=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=8,
+)
 def bulk_operation_run(operation_id: int) -> None:
-    """Runs a bulk operation chunk by chunk; a re-run skips the items already handled (services refuse twice)."""
+    """Runs one chunk of a bulk operation, then queues itself for the next: each task takes seconds, so
+    one lost with its worker costs little and the sweep (cohorts.services.bulk_operations_resume) can tell
+    a stalled operation from a slow one. Each item is handled in one transaction with the operation's
+    position, so a re-run, a redelivery or two runs at once handle every item exactly once."""
     op = BulkOperation.objects.select_related("cohort", "created_by").filter(pk=operation_id).first()
-    if op is None or op.state == BulkOperation.State.DONE:
+    if op is None or op.state not in UNFINISHED:
         return
-    BulkOperation.objects.filter(pk=op.pk).update(state=BulkOperation.State.RUNNING)
+    BulkOperation.objects.filter(pk=op.pk, state__in=UNFINISHED).update(
+        state=BulkOperation.State.RUNNING, progressed_at=timezone.now()
+    )
     try:
         if op.kind == BulkOperation.Kind.SPLIT:
+            # A re-run with the same plan moves only who is still in the parent and counts every chunk
+            # again: the count starts from zero each run so that it ends exact.
+            BulkOperation.objects.filter(pk=op.pk).update(done=0)
             cohort_split(
                 cohort=op.cohort,
                 groups=int(op.payload["groups"]),
@@ -77,38 +97,53 @@ def bulk_operation_run(operation_id: int) -> None:
                 actor=op.created_by,
                 chunk_done=lambda n: _progress(op.pk, done=n),
             )
-        else:
-            ids = list(op.payload.get("ids", []))
-            for start in range(0, len(ids), CHUNK):
-                _run_chunk(op, ids[start : start + CHUNK])
+        elif _run_chunk(op, CHUNK):
+            bulk_operation_run.delay(op.pk)  # more to do: the next chunk is its own short task
+            return
     except ValidationError as exc:
         BulkOperation.objects.filter(pk=op.pk).update(
             state=BulkOperation.State.FAILED, messages=[" ".join(exc.messages)], finished_at=timezone.now()
         )
         return
-    BulkOperation.objects.filter(pk=op.pk).update(state=BulkOperation.State.DONE, finished_at=timezone.now())
+    BulkOperation.objects.filter(pk=op.pk, state__in=UNFINISHED).update(
+        state=BulkOperation.State.DONE, finished_at=timezone.now()
+    )
 
 
-def _run_chunk(op: BulkOperation, ids: list[int]) -> None:
-    done = failed = 0
-    for item_id in ids:
-        try:
-            if op.kind == BulkOperation.Kind.NOMINATE:
-                nomination_create(cohort=op.cohort, teacher=User.objects.get(pk=item_id), nominated_by=op.created_by)
-            elif op.kind == BulkOperation.Kind.ENROL:
-                enrollment_enrol(cohort=op.cohort, teacher=User.objects.get(pk=item_id), actor=op.created_by)
-            elif op.kind == BulkOperation.Kind.MOVE:
-                enrollment_move(
-                    enrollment=Enrollment.objects.get(pk=item_id, cohort=op.cohort),
-                    to_cohort=Cohort.objects.get(pk=op.payload["to_cohort"]),
-                    actor=op.created_by,
-                )
-            done += 1
-        except (ValidationError, User.DoesNotExist, Enrollment.DoesNotExist) as exc:
-            failed += 1
-            message = " ".join(getattr(exc, "messages", [str(exc)]))
-            _progress(op.pk, message=f"{item_id}: {message}")
-    _progress(op.pk, done=done, failed=failed)
+def _run_item(op: BulkOperation, item_id: int) -> None:
+    if op.kind == BulkOperation.Kind.NOMINATE:
+        nomination_create(cohort=op.cohort, teacher=User.objects.get(pk=item_id), nominated_by=op.created_by)
+    elif op.kind == BulkOperation.Kind.ENROL:
+        enrollment_enrol(cohort=op.cohort, teacher=User.objects.get(pk=item_id), actor=op.created_by)
+    elif op.kind == BulkOperation.Kind.MOVE:
+        enrollment_move(
+            enrollment=Enrollment.objects.get(pk=item_id, cohort=op.cohort),
+            to_cohort=Cohort.objects.get(pk=op.payload["to_cohort"]),
+            actor=op.created_by,
+        )
+
+
+def _run_chunk(op: BulkOperation, size: int) -> bool:
+    """Handle up to `size` items from the operation's position; True while items are left."""
+    ids = list(op.payload.get("ids", []))
+    for _step in range(size):
+        with transaction.atomic():
+            locked = BulkOperation.objects.select_for_update().get(pk=op.pk)
+            if locked.state not in UNFINISHED or locked.position >= len(ids):
+                return False
+            item_id = ids[locked.position]
+            locked.position += 1
+            try:
+                with transaction.atomic():
+                    _run_item(op, item_id)
+                locked.done += 1
+            except (ValidationError, User.DoesNotExist, Enrollment.DoesNotExist) as exc:
+                locked.failed += 1
+                message = " ".join(getattr(exc, "messages", [str(exc)]))
+                locked.messages = (locked.messages + [f"{item_id}: {message}"])[-100:]
+            locked.progressed_at = timezone.now()
+            locked.save(update_fields=["position", "done", "failed", "messages", "progressed_at"])
+    return BulkOperation.objects.filter(pk=op.pk, position__lt=len(ids)).exists()
 
 
 from .certificates import tasks as certificate_tasks  # noqa: E402,F401,I001  (registers the certificate tasks)

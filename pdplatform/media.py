@@ -38,3 +38,76 @@ def public_media(request, path: str):
     if ".." in path.split("/") or not path.startswith(public_media_prefixes()):
         raise Http404
     return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+def _private_fields() -> list[tuple]:
+    """(model, field name) of every FileField that is not on the public list."""
+    from django.db.models import FileField
+
+    found = []
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, FileField) and f"{model._meta.label}.{field.name}" not in PUBLIC_FILE_FIELDS:
+                found.append((model, field))
+    return found
+
+
+def _top_folder(model, field) -> str:
+    try:
+        name = field.generate_filename(model(), "x.bin")
+    except Exception:  # an upload_to that needs a saved row: its app's folder
+        return model._meta.app_label
+    return name.split("/", 1)[0]
+
+
+def media_orphans_remove(*, now=None, batch: int = 500) -> list[str]:
+    """Remove files under the private media folders that no row points to and that are older than
+    PDP_ORPHAN_FILES_AFTER (a PDF of a rolled-back issue, an export's losing run, a replaced upload).
+    Young files are kept: a row may be about to point to one being written right now."""
+    from datetime import timedelta
+
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.PDP_ORPHAN_FILES_AFTER)
+    fields = _private_fields()
+    public = public_media_prefixes()
+    roots = sorted({_top_folder(model, field) for model, field in fields})
+
+    def walk(folder: str):
+        if not default_storage.exists(folder):
+            return
+        dirs, files = default_storage.listdir(folder)
+        for name in files:
+            yield f"{folder}/{name}"
+        for sub in dirs:
+            yield from walk(f"{folder}/{sub}")
+
+    def referenced(names: list[str]) -> set[str]:
+        seen: set[str] = set()
+        for model, field in fields:
+            seen.update(model._base_manager.filter(**{f"{field.name}__in": names}).values_list(field.name, flat=True))
+        return seen
+
+    removed: list[str] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        keep = referenced(pending)
+        for name in pending:
+            if name not in keep:
+                default_storage.delete(name)
+                removed.append(name)
+        pending.clear()
+
+    for root in roots:
+        for name in walk(root):
+            if name.startswith(public) or default_storage.get_modified_time(name) >= cutoff:
+                continue
+            pending.append(name)
+            if len(pending) >= batch:
+                flush()
+    if pending:
+        flush()
+    return removed

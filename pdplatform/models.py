@@ -1,7 +1,10 @@
 import uuid
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.progress import is_stalled
 
 
 class WorkerHeartbeat(models.Model):
@@ -78,6 +81,11 @@ class ExportJob(models.Model):
     error = models.CharField(_("error"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Stamped as rows are written; with none for PDP_STALLED_AFTER the page says "stalled, resuming" and
+    # the sweep (pdplatform.tasks.unfinished_work_resume) queues the job again (it is rebuilt whole).
+    progressed_at = models.DateTimeField(_("last progress at"), default=timezone.now)
+    resumed_at = models.DateTimeField(_("last resumed at"), null=True, blank=True)
+    resumed_count = models.PositiveSmallIntegerField(_("times resumed"), default=0)
 
     class Meta:
         ordering = ["-created_at"]
@@ -99,3 +107,8 @@ class ExportJob(models.Model):
         if self.state == self.State.DONE:
             return 100
         return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def stalled(self) -> bool:
+        """Waiting or running with no progress for PDP_STALLED_AFTER: the page says "stalled, resuming"."""
+        return self.state in (self.State.PENDING, self.State.RUNNING) and is_stalled(self.progressed_at)

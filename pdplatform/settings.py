@@ -300,6 +300,14 @@ CELERY_TASK_ROUTES = {
     "*.tasks.export*": {"queue": "heavy"},
 }
 CELERY_TIMEZONE = TIME_ZONE
+# Unfinished background work (docs/decisions/0201-batch-resume-sweep.md): a certificate batch, bulk
+# operation or export with no progress for PDP_STALLED_AFTER seconds shows "stalled, resuming" and the
+# sweep (every PDP_RESUME_SWEEP_MINUTES) queues what is left again; the visibility timeout above stays
+# global (the Redis transport has no per-queue one) and is only the late backstop.
+PDP_STALLED_AFTER = int(env("PDP_STALLED_AFTER", "300"))
+PDP_RESUME_SWEEP_MINUTES = int(env("PDP_RESUME_SWEEP_MINUTES", "2"))
+# Files under the private media folders that no row points to are removed once older than this.
+PDP_ORPHAN_FILES_AFTER = int(env("PDP_ORPHAN_FILES_AFTER", "3600"))
 CELERY_BEAT_SCHEDULE: dict = {
     "healthcheck-heartbeat": {
         "task": "pdplatform.tasks.heartbeat",
@@ -354,6 +362,14 @@ CELERY_BEAT_SCHEDULE: dict = {
     "communities-cohort-sync": {
         "task": "communities.tasks.cohort_communities_sync",
         "schedule": crontab(minute="*/15"),
+    },
+    "pdplatform-unfinished-work-resume": {
+        "task": "pdplatform.tasks.unfinished_work_resume",
+        "schedule": crontab(minute=f"*/{PDP_RESUME_SWEEP_MINUTES}"),
+    },
+    "pdplatform-media-orphans-remove": {
+        "task": "pdplatform.tasks.media_orphans_remove",
+        "schedule": crontab(minute=45),
     },
 }
 

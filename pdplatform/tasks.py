@@ -21,3 +21,27 @@ def export_report(job_id: str) -> str | None:
 
     job = export_job_run(job_id=job_id)
     return job.state if job else None
+
+
+@shared_task(name="pdplatform.tasks.unfinished_work_resume", ignore_result=True)
+def unfinished_work_resume() -> dict:
+    """Periodic: queue again what a lost worker or a Redis restart left unfinished (each app's sweep)."""
+    from cohorts.certificates.services import certificate_batches_resume
+    from cohorts.services import bulk_operations_resume
+    from pdplatform.reports.services import export_jobs_resume as report_exports_resume
+    from surveys.services import export_jobs_resume as survey_exports_resume
+
+    return {
+        "certificate_batches": certificate_batches_resume(),
+        "bulk_operations": bulk_operations_resume(),
+        "report_exports": [str(pk) for pk in report_exports_resume()],
+        "survey_exports": [str(pk) for pk in survey_exports_resume()],
+    }
+
+
+@shared_task(name="pdplatform.tasks.media_orphans_remove", ignore_result=True)
+def media_orphans_remove() -> int:
+    """Hourly: private files no row points to, older than PDP_ORPHAN_FILES_AFTER, are removed."""
+    from .media import media_orphans_remove as remove
+
+    return len(remove())

@@ -580,13 +580,15 @@ def export_job_run(*, job_id) -> None:
     job = ExportJob.objects.select_related("survey").filter(pk=job_id).first()
     if job is None or job.state == ExportJob.State.DONE:
         return
-    ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.RUNNING, done=0)
+    ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.RUNNING, done=0, progressed_at=timezone.now())
     flt = ResultFilter.from_params(job.params)
 
     def progress(rows):
         for count, row in enumerate(rows, start=1):
             if count % EXPORT_PROGRESS_EVERY == 0:
-                ExportJob.objects.filter(pk=job.pk).update(done=F("done") + EXPORT_PROGRESS_EVERY)
+                ExportJob.objects.filter(pk=job.pk).update(
+                    done=F("done") + EXPORT_PROGRESS_EVERY, progressed_at=timezone.now()
+                )
             yield row
 
     try:
@@ -598,6 +600,50 @@ def export_job_run(*, job_id) -> None:
     except Exception:
         ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.FAILED, finished_at=timezone.now())
         raise
-    ExportJob.objects.filter(pk=job.pk).update(
+    # Two runs of one job (a redelivery, or the sweep resuming a slow one): the first to finish wins; the
+    # other removes its own file, so none is left behind.
+    finished = ExportJob.objects.filter(pk=job.pk, state__in=[ExportJob.State.PENDING, ExportJob.State.RUNNING]).update(
         file=job.file.name, state=ExportJob.State.DONE, done=F("total"), finished_at=timezone.now()
     )
+    if not finished:
+        job.file.delete(save=False)
+
+
+EXPORT_RESUME_WITHIN_HOURS = 24
+
+
+def export_jobs_resume(*, now=None, limit: int = 50) -> list:
+    """The sweep: a waiting or running export with no progress (and not resumed) for PDP_STALLED_AFTER is
+    queued again (rebuilt whole; the first run to finish wins). One asked for more than a day ago is
+    marked failed instead (its page says to try again)."""
+    from datetime import timedelta
+    from functools import partial
+
+    from django.db.models import F, Q
+
+    from core.progress import stalled_cutoff
+
+    from . import tasks
+    from .models import ExportJob
+
+    now = now or timezone.now()
+    cutoff = stalled_cutoff(now)
+    stalled = Q(state__in=[ExportJob.State.PENDING, ExportJob.State.RUNNING], progressed_at__lt=cutoff) & (
+        Q(resumed_at__isnull=True) | Q(resumed_at__lt=cutoff)
+    )
+    resumed = []
+    for pk in ExportJob.objects.filter(stalled).order_by("progressed_at").values_list("pk", flat=True)[:limit]:
+        with transaction.atomic():
+            job = ExportJob.objects.select_for_update(skip_locked=True).filter(stalled, pk=pk).first()
+            if job is None:
+                continue
+            if job.created_at < now - timedelta(hours=EXPORT_RESUME_WITHIN_HOURS):
+                job.state, job.finished_at = ExportJob.State.FAILED, now
+                job.save(update_fields=["state", "finished_at"])
+                continue
+            job.resumed_at = now
+            job.resumed_count = F("resumed_count") + 1
+            job.save(update_fields=["resumed_at", "resumed_count"])
+            transaction.on_commit(partial(tasks.export_run.delay, str(pk)))
+            resumed.append(pk)
+    return resumed

@@ -198,11 +198,22 @@ class CertificateBatch(models.Model):
     total = models.PositiveIntegerField(_("completed enrollments"), default=0)
     messages = models.JSONField(_("problems"), default=list, blank=True)
     created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    # When a chunk last finished: with no progress for PDP_STALLED_AFTER seconds the page says
+    # "stalled, resuming" and the sweep (pdplatform.tasks.unfinished_work_resume) queues what is left.
+    progressed_at = models.DateTimeField(_("last progress at"), default=timezone.now)
+    resumed_at = models.DateTimeField(_("last resumed at"), null=True, blank=True)
+    resumed_count = models.PositiveSmallIntegerField(_("times resumed"), default=0)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("certificate issuance")
         verbose_name_plural = _("certificate issuances")
+        indexes = [
+            models.Index(
+                fields=["progressed_at"], condition=Q(finished_at__isnull=True), name="certbatch_unfinished"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.cohort} ({self.total})"

@@ -8,6 +8,7 @@ from django.db.models import CharField, QuerySet, Subquery
 
 from accounts.roles import Role
 from accounts.selectors import schools_visible_to, user_has_role
+from core.progress import is_stalled, stalled_minutes
 
 from ..models import Certificate, CertificateBatch, Enrollment
 from .models import CertificateTemplate
@@ -76,7 +77,16 @@ class BatchProgress:
 
     @property
     def state(self) -> str:
-        return "done" if self.done + self.failed >= self.total else "running"
+        """done · running · stalled (no chunk finished for PDP_STALLED_AFTER seconds: the sweep resumes it)."""
+        if self.batch.finished_at is not None or self.done + self.failed >= self.total:
+            return "done"
+        if is_stalled(self.batch.progressed_at):
+            return "stalled"
+        return "running"
+
+    @property
+    def stalled_minutes(self) -> int:
+        return stalled_minutes(self.batch.progressed_at)
 
     @property
     def messages(self) -> list[str]:

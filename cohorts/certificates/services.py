@@ -13,7 +13,7 @@ from functools import partial
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from cohorts.scopes import learning_changed
 from core.i18n import language_of
+from core.progress import stalled_cutoff
 
 from ..models import (
     Certificate,
@@ -136,37 +137,44 @@ def certificate_issue(*, enrollment_id: int) -> Certificate:
     number = _next_number(timezone.localtime(now).year)
     code = secrets.token_urlsafe(CODE_BYTES)
     pdf, facts = _render(template=template, number=number, code=code, enrollment=enrollment, now=now)
-    with transaction.atomic():
-        locked = Enrollment.objects.select_for_update().get(pk=enrollment_id)
-        existing = Certificate.objects.filter(enrollment_id=enrollment_id).first()
-        if existing is not None:
-            return existing
-        if locked.state != S.COMPLETED:
-            raise CertificateError(_("A certificate is issued only for a completed enrollment."))
-        certificate = Certificate(
-            enrollment=locked,
-            number=number,
-            code=code,
-            issued_at=now,
-            issued_on=timezone.localdate(now),
-            template=template,
-            **facts,
-        )
-        certificate.pdf.save("certificate.pdf", ContentFile(pdf), save=False)
-        try:
-            with transaction.atomic():
-                certificate.save(force_insert=True)
-        except IntegrityError:
-            certificate.pdf.delete(save=False)
-            return Certificate.objects.get(enrollment_id=enrollment_id)
-        notify(
-            recipient=enrollment.teacher,
-            kind="certificate_issued",
-            title=lazy_format(gettext_lazy("Your certificate for “%(course)s” is ready"), course=enrollment.cohort.course.title),
-            body=lazy_format(gettext_lazy("Certificate No. %(number)s. Download it from your cabinet."), number=number),
-            url=reverse("cohorts:certificate_download", args=[enrollment_id]),
-            dedupe_key=f"certificate:{certificate.pk}",
-        )
+    written: list = []  # the PDF stored inside the transaction: removed again if the transaction rolls back
+    try:
+        with transaction.atomic():
+            locked = Enrollment.objects.select_for_update().get(pk=enrollment_id)
+            existing = Certificate.objects.filter(enrollment_id=enrollment_id).first()
+            if existing is not None:
+                return existing
+            if locked.state != S.COMPLETED:
+                raise CertificateError(_("A certificate is issued only for a completed enrollment."))
+            certificate = Certificate(
+                enrollment=locked,
+                number=number,
+                code=code,
+                issued_at=now,
+                issued_on=timezone.localdate(now),
+                template=template,
+                **facts,
+            )
+            certificate.pdf.save("certificate.pdf", ContentFile(pdf), save=False)
+            written.append(certificate.pdf.name)
+            try:
+                with transaction.atomic():
+                    certificate.save(force_insert=True)
+            except IntegrityError:
+                certificate.pdf.delete(save=False)
+                return Certificate.objects.get(enrollment_id=enrollment_id)
+            notify(
+                recipient=enrollment.teacher,
+                kind="certificate_issued",
+                title=lazy_format(gettext_lazy("Your certificate for “%(course)s” is ready"), course=enrollment.cohort.course.title),
+                body=lazy_format(gettext_lazy("Certificate No. %(number)s. Download it from your cabinet."), number=number),
+                url=reverse("cohorts:certificate_download", args=[enrollment_id]),
+                dedupe_key=f"certificate:{certificate.pk}",
+            )
+    except BaseException:
+        for name in written:
+            Certificate._meta.get_field("pdf").storage.delete(name)
+        raise
     return certificate
 
 
@@ -280,3 +288,64 @@ def certificate_batch_note_failure(*, batch_id: int, enrollment_id: int, message
             return
         batch.messages = [*batch.messages, {"enrollment": enrollment_id, "message": message}][-200:]
         batch.save(update_fields=["messages"])
+
+
+def certificate_batch_remaining(batch: CertificateBatch) -> list[int]:
+    """Completed enrollments of the batch's cohort still without a certificate, minus those that failed
+    with a recorded problem (a rule broken: re-running them would fail again)."""
+    failed = [item.get("enrollment") for item in batch.messages if item.get("enrollment")]
+    return list(
+        Enrollment.objects.filter(cohort_id=batch.cohort_id, state=S.COMPLETED, certificate__isnull=True)
+        .exclude(pk__in=failed)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def certificate_batch_progressed(*, batch_id: int, now=None) -> bool:
+    """A chunk finished: note the time, and close the batch when nothing is left. True when finished."""
+    now = now or timezone.now()
+    batch = CertificateBatch.objects.filter(pk=batch_id, finished_at__isnull=True).first()
+    if batch is None:
+        return True
+    finished = not certificate_batch_remaining(batch)
+    CertificateBatch.objects.filter(pk=batch_id, finished_at__isnull=True).update(
+        progressed_at=now, **({"finished_at": now} if finished else {})
+    )
+    return finished
+
+
+def certificate_batches_resume(*, now=None, limit: int = 100) -> list[int]:
+    """The sweep: every unfinished batch with no progress (and not resumed) for PDP_STALLED_AFTER seconds
+    gets what is left queued again, in chunks; a batch with nothing left is closed. Returns the ids resumed.
+
+    Safe to run twice at once or while the original chunks still run: the batch row is taken with
+    SKIP LOCKED and re-checked under its lock, and each certificate is issued once however many chunks
+    ask for it (certificate_issue locks the enrollment; the one-to-one column is unique). A chunk the
+    broker still holds for a killed worker and redelivers later finds its certificates issued.
+    """
+    from .tasks import certificates_queue_chunks
+
+    now = now or timezone.now()
+    cutoff = stalled_cutoff(now)
+    stalled = Q(finished_at__isnull=True, progressed_at__lt=cutoff) & (
+        Q(resumed_at__isnull=True) | Q(resumed_at__lt=cutoff)
+    )
+    resumed = []
+    for batch_id in CertificateBatch.objects.filter(stalled).order_by("progressed_at").values_list("pk", flat=True)[:limit]:
+        with transaction.atomic():
+            batch = CertificateBatch.objects.select_for_update(skip_locked=True).filter(stalled, pk=batch_id).first()
+            if batch is None:
+                continue  # another sweep has it, or it moved on meanwhile
+            remaining = certificate_batch_remaining(batch)
+            if not remaining:
+                batch.finished_at = now
+                batch.save(update_fields=["finished_at"])
+                continue
+            batch.resumed_at = now
+            batch.resumed_count = F("resumed_count") + 1
+            batch.save(update_fields=["resumed_at", "resumed_count"])
+            logger.warning("certificate batch %s stalled: queueing %s enrollments again", batch_id, len(remaining))
+            transaction.on_commit(partial(certificates_queue_chunks, remaining, batch_id))
+            resumed.append(batch_id)
+    return resumed

@@ -11,10 +11,19 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError
 
 from ..models import Certificate, CertificateBatch, Enrollment
-from .services import certificate_batch_note_failure, certificate_issue
+from .services import (
+    certificate_batch_note_failure,
+    certificate_batch_progressed,
+    certificate_batch_remaining,
+    certificate_issue,
+)
 
 logger = logging.getLogger(__name__)
+# A chunk takes seconds (a PDF is ~20-60 ms), so a chunk lost with its worker costs little, and the
+# sweep can tell a stalled batch (no chunk finished for PDP_STALLED_AFTER) from a slow one.
 CHUNK = 20
+# A chunk that runs past this is killed and retried (far below the global limit the exports need).
+CHUNK_TIME_LIMIT = 300
 
 # Transient: the database restarting or a lock timeout, storage hiccups. Rules broken are not retried.
 RETRY = {
@@ -44,17 +53,25 @@ def certificates_issue_for_cohort(batch_id: int) -> int:
     batch = CertificateBatch.objects.filter(pk=batch_id).first()
     if batch is None:
         return 0
-    ids = list(
-        Enrollment.objects.filter(cohort_id=batch.cohort_id, state=Enrollment.State.COMPLETED, certificate__isnull=True)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    for start in range(0, len(ids), CHUNK):
-        certificates_issue_chunk.delay(ids[start : start + CHUNK], batch_id)
+    ids = certificate_batch_remaining(batch)
+    if not ids:
+        certificate_batch_progressed(batch_id=batch_id)
+    certificates_queue_chunks(ids, batch_id)
     return len(ids)
 
 
-@shared_task(name="cohorts.certificates.tasks.certificates_issue_chunk", ignore_result=True, **RETRY)
+def certificates_queue_chunks(ids: list[int], batch_id: int) -> None:
+    for start in range(0, len(ids), CHUNK):
+        certificates_issue_chunk.delay(ids[start : start + CHUNK], batch_id)
+
+
+@shared_task(
+    name="cohorts.certificates.tasks.certificates_issue_chunk",
+    ignore_result=True,
+    time_limit=CHUNK_TIME_LIMIT,
+    soft_time_limit=CHUNK_TIME_LIMIT - 30,
+    **RETRY,
+)
 def certificates_issue_chunk(enrollment_ids: list[int], batch_id: int | None = None) -> int:
     issued = 0
     done = set(Certificate.objects.filter(enrollment_id__in=enrollment_ids).values_list("enrollment_id", flat=True))
@@ -73,6 +90,8 @@ def certificates_issue_chunk(enrollment_ids: list[int], batch_id: int | None = N
             logger.warning("certificate for enrollment %s not issued: %s", enrollment_id, message)
             if batch_id:
                 certificate_batch_note_failure(batch_id=batch_id, enrollment_id=enrollment_id, message=message)
+    if batch_id:
+        certificate_batch_progressed(batch_id=batch_id)
     return issued
 
 

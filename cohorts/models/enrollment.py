@@ -3,8 +3,11 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from core.progress import is_stalled
 
 from .cohort import Cohort
 
@@ -177,14 +180,30 @@ class BulkOperation(models.Model):
     created_at = models.DateTimeField(_("started at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    # How many of payload["ids"] are handled: advanced with each item in the item's own transaction, so
+    # a re-run (redelivered, or queued again by the sweep) goes on where the last one stopped.
+    position = models.PositiveIntegerField(_("items handled"), default=0)
+    progressed_at = models.DateTimeField(_("last progress at"), default=timezone.now)
+    resumed_at = models.DateTimeField(_("last resumed at"), null=True, blank=True)
+    resumed_count = models.PositiveSmallIntegerField(_("times resumed"), default=0)
 
     class Meta:
         ordering = ["-created_at", "id"]
         verbose_name = _("bulk operation")
         verbose_name_plural = _("bulk operations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(position__lte=models.F("total")), name="bulkoperation_position_within_total"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.done}/{self.total}"
+
+    @property
+    def stalled(self) -> bool:
+        """Waiting or running with no progress for PDP_STALLED_AFTER: the page says "stalled, resuming"."""
+        return self.state in (self.State.PENDING, self.State.RUNNING) and is_stalled(self.progressed_at)
 
     @property
     def percent(self) -> int:

@@ -2,6 +2,7 @@
 
 from .enrollment import (
     bulk_operation_start,
+    bulk_operations_resume,
     cohort_split,
     cohort_split_undo,
     enrollment_accept_offer,
@@ -43,6 +44,7 @@ from .learning import (
 
 __all__ = [
     "bulk_operation_start",
+    "bulk_operations_resume",
     "CohortError",
     "announcement_confirm_read",
     "announcement_publish",

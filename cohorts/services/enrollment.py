@@ -4,10 +4,13 @@ Seats are counted while the cohort row is locked (`select_for_update`), so concu
 can never exceed the capacity. Every change of an enrollment's state writes an EnrollmentEvent.
 """
 
+import logging
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -20,6 +23,7 @@ from accounts.selectors import teachers_visible_to, user_has_role
 from cohorts.scopes import learning_changed
 from cohorts.selectors import open_cohorts_for_course, seat_holder_q, seats_free
 from core.caching import scopes_changed
+from core.progress import stalled_cutoff
 
 from ..models import (
     Announcement,
@@ -36,6 +40,8 @@ from ..models import (
 )
 from .errors import CohortError
 from .notify import lazy_format, notify
+
+logger = logging.getLogger(__name__)
 
 S = Enrollment.State
 
@@ -690,6 +696,32 @@ def bulk_operation_start(*, kind: str, cohort: Cohort, actor, ids: list[int] | N
     )
     transaction.on_commit(lambda: bulk_operation_run.delay(op.pk))
     return op
+
+
+def bulk_operations_resume(*, now=None, limit: int = 100) -> list[int]:
+    """The sweep: every waiting or running bulk operation with no progress (and not resumed) for
+    PDP_STALLED_AFTER seconds is queued again; it goes on from its position (each item is handled once,
+    in a transaction with the position). Two sweeps at once resume it once (SKIP LOCKED, re-checked)."""
+    from ..tasks import bulk_operation_run
+
+    now = now or timezone.now()
+    cutoff = stalled_cutoff(now)
+    stalled = Q(state__in=[BulkOperation.State.PENDING, BulkOperation.State.RUNNING], progressed_at__lt=cutoff) & (
+        Q(resumed_at__isnull=True) | Q(resumed_at__lt=cutoff)
+    )
+    resumed = []
+    for pk in BulkOperation.objects.filter(stalled).order_by("progressed_at").values_list("pk", flat=True)[:limit]:
+        with transaction.atomic():
+            op = BulkOperation.objects.select_for_update(skip_locked=True).filter(stalled, pk=pk).first()
+            if op is None:
+                continue  # another sweep has it, or an item is being handled right now
+            op.resumed_at = now
+            op.resumed_count = F("resumed_count") + 1
+            op.save(update_fields=["resumed_at", "resumed_count"])
+            logger.warning("bulk operation %s stalled at %s of %s: queued again", pk, op.position, op.total)
+            transaction.on_commit(partial(bulk_operation_run.delay, pk))
+            resumed.append(pk)
+    return resumed
 
 
 LEVEL_SCORES = {Cohort.Level.INTRODUCTORY: 1, Cohort.Level.BASIC: 2, Cohort.Level.ADVANCED: 3}

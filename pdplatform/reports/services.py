@@ -10,14 +10,19 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import F, Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from core.i18n import language_of
+from core.progress import stalled_cutoff
 from pdplatform.models import ExportJob, ExportLog, ReportKind
 
 from . import selectors
@@ -181,11 +186,13 @@ def export_job_run(*, job_id) -> ExportJob | None:
         ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.FAILED, error=" ".join(exc.messages)[:500],
                                                    finished_at=timezone.now())
         return ExportJob.objects.get(pk=job.pk)
-    ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.RUNNING, total=spec.count, done=0)
+    ExportJob.objects.filter(pk=job.pk).update(
+        state=ExportJob.State.RUNNING, total=spec.count, done=0, progressed_at=timezone.now()
+    )
 
     def progress(n: int) -> None:
         if n % 1000 == 0:
-            ExportJob.objects.filter(pk=job.pk).update(done=min(n, spec.count))
+            ExportJob.objects.filter(pk=job.pk).update(done=min(n, spec.count), progressed_at=timezone.now())
 
     with tempfile.TemporaryFile() as handle:
         if job.fmt == "csv":
@@ -199,26 +206,71 @@ def export_job_run(*, job_id) -> ExportJob | None:
             write_xlsx(handle, spec.sheets, on_row=progress)
         handle.seek(0)
         job.file.save(f"{job.pk}.{job.fmt}", File(handle), save=False)
-    job.state = ExportJob.State.DONE
-    job.done = spec.count
-    job.total = spec.count
-    job.finished_at = timezone.now()
-    job.save(update_fields=["file", "state", "done", "total", "finished_at"])
-    export_log_record(user=job.requested_by, report=job.report, fmt=job.fmt, filters=spec.params, rows=spec.count,
-                      via="task")
     from django.urls import reverse
 
     from notifications.services import notification_send
 
-    notification_send(
-        recipient=job.requested_by,
-        kind="export_ready",
-        title=_("Your report export is ready"),
-        body=_("The file is ready to download."),
-        url=reverse("reports:job", kwargs={"job_id": job.pk}),
-        dedupe_key=f"report-export-{job.pk}",
-    )
+    # Two runs of one job (a redelivery, or the sweep resuming a slow one): the first to finish wins;
+    # the other removes its file, so nothing is logged or announced twice and no file is left behind.
+    # "Done", its log row and the notice commit together: whoever sees the job done finds both.
+    with transaction.atomic():
+        finished = ExportJob.objects.filter(
+            pk=job.pk, state__in=[ExportJob.State.PENDING, ExportJob.State.RUNNING]
+        ).update(
+            file=job.file.name, state=ExportJob.State.DONE, done=spec.count, total=spec.count,
+            finished_at=timezone.now(),
+        )
+        if finished:
+            export_log_record(user=job.requested_by, report=job.report, fmt=job.fmt, filters=spec.params,
+                              rows=spec.count, via="task")
+            notification_send(
+                recipient=job.requested_by,
+                kind="export_ready",
+                title=_("Your report export is ready"),
+                body=_("The file is ready to download."),
+                url=reverse("reports:job", kwargs={"job_id": job.pk}),
+                dedupe_key=f"report-export-{job.pk}",
+            )
+    if not finished:
+        job.file.delete(save=False)
+    job = ExportJob.objects.get(pk=job.pk)
     return job
+
+
+EXPORT_RESUME_WITHIN = timedelta(hours=24)
+
+
+def export_jobs_resume(*, now=None, limit: int = 50) -> list:
+    """The sweep: a waiting or running export with no progress (and not resumed) for PDP_STALLED_AFTER is
+    queued again (rebuilt whole; the first run to finish wins). One asked for more than a day ago is
+    marked failed instead: its requester is told on the page to ask again."""
+    from pdplatform.tasks import export_report
+
+    now = now or timezone.now()
+    cutoff = stalled_cutoff(now)
+    stalled = Q(state__in=[ExportJob.State.PENDING, ExportJob.State.RUNNING], progressed_at__lt=cutoff) & (
+        Q(resumed_at__isnull=True) | Q(resumed_at__lt=cutoff)
+    )
+    resumed = []
+    for pk in ExportJob.objects.filter(stalled).order_by("progressed_at").values_list("pk", flat=True)[:limit]:
+        with transaction.atomic():
+            job = ExportJob.objects.select_for_update(skip_locked=True).filter(stalled, pk=pk).select_related(
+                "requested_by"
+            ).first()
+            if job is None:
+                continue
+            if job.created_at < now - EXPORT_RESUME_WITHIN:
+                with translation.override(language_of(job.requested_by)):
+                    job.error = str(_("The export stopped and was not finished; please ask for it again."))
+                job.state, job.finished_at = ExportJob.State.FAILED, now
+                job.save(update_fields=["error", "state", "finished_at"])
+                continue
+            job.resumed_at = now
+            job.resumed_count = F("resumed_count") + 1
+            job.save(update_fields=["resumed_at", "resumed_count"])
+            transaction.on_commit(partial(export_report.delay, str(pk)))
+            resumed.append(pk)
+    return resumed
 
 
 def export_job_for(*, user, job_id) -> ExportJob:
