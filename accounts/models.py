@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models.functions import Length, Lower
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.i18n import language_subsets, site_language
 
@@ -148,7 +149,7 @@ class User(AbstractUser):
     )
     subjects = models.ManyToManyField(Subject, blank=True, related_name="teachers", verbose_name=_("subjects taught"))
     school_levels = models.ManyToManyField(Level, blank=True, related_name="teachers", verbose_name=_("school levels"))
-    position = models.CharField(_("position"), max_length=30, blank=True, choices=Position.choices)
+    position = models.CharField(pgettext_lazy("job", "position"), max_length=30, blank=True, choices=Position.choices)
     years_of_experience = models.PositiveSmallIntegerField(_("years of teaching experience"), null=True, blank=True)
 
     USERNAME_FIELD = "email"

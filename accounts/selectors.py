@@ -23,6 +23,11 @@ def user_has_role(user, role: str) -> bool:
     return role in user_role_codes(user)
 
 
+def users_with_role(role: str) -> QuerySet:
+    """Active accounts that hold `role` (e.g. the curators a cohort's picker offers), by name."""
+    return User.objects.filter(is_active=True, groups__name=role).distinct().order_by("full_name", "email")
+
+
 def municipalities_visible_to(user) -> QuerySet[Municipality]:
     if not getattr(user, "is_authenticated", False):
         return Municipality.objects.none()

@@ -86,6 +86,14 @@ class CohortAdmin(admin.ModelAdmin):
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "curators":
+            from accounts.roles import Role
+            from accounts.selectors import users_with_role
+
+            kwargs["queryset"] = users_with_role(Role.CURATOR)  # never teachers or other accounts
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def save_model(self, request, obj, form, change):
         sequence_bump_on_change(form=form, fields=["starts_on"])  # deadlines count from it
         super().save_model(request, obj, form, change)

@@ -153,7 +153,17 @@ def course_publish(*, user, course: Course) -> Course:
     course.status = Course.Status.PUBLISHED
     course.published_at = timezone.now()
     course.save(update_fields=["status", "published_at", "updated_at"])
+    # The new version replaces the earlier ones in the catalogue; their cohorts (and the teachers
+    # enrolled in them) keep the version they learn.
+    earlier, seen = course.previous_version_id, {course.pk}
+    while earlier is not None and earlier not in seen:
+        seen.add(earlier)
+        Course.objects.filter(pk=earlier, status=Course.Status.PUBLISHED).update(
+            status=Course.Status.ARCHIVED, updated_at=timezone.now()
+        )
+        earlier = Course.objects.filter(pk=earlier).values_list("previous_version_id", flat=True).first()
     transaction.on_commit(_forget_facets)
+    transaction.on_commit(public_pages_changed)
     return course
 
 

@@ -80,14 +80,19 @@ class Cohort(models.Model):
         verbose_name = _("cohort")
         verbose_name_plural = _("cohorts")
         constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="cohort_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="cohort_ends_after_start",
+                violation_error_message=_("The cohort cannot end before it starts."),
+            ),
             models.CheckConstraint(
                 condition=Q(enrollment_closes_at__gte=models.F("enrollment_opens_at")),
                 name="cohort_enrollment_window_ordered",
+                violation_error_message=_("Enrolment cannot close before it opens."),
             ),
             models.CheckConstraint(
                 condition=Q(min_attendance_percent__isnull=True) | Q(min_attendance_percent__lte=100),
                 name="cohort_attendance_percent_range",
+                violation_error_message=_("The attendance share is a percentage from 0 to 100."),
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "open", "running", "finished", "archived"]),
@@ -150,6 +155,21 @@ class LiveSession(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    # Teachers check in from 15 minutes before the start to 30 minutes after the end.
+    CHECKIN_EARLY_MINUTES, CHECKIN_LATE_MINUTES = 15, 30
+
+    def checkin_open_at(self, when) -> bool:
+        from datetime import timedelta
+
+        opens = self.starts_at - timedelta(minutes=self.CHECKIN_EARLY_MINUTES)
+        closes = self.starts_at + timedelta(minutes=self.duration_minutes + self.CHECKIN_LATE_MINUTES)
+        return opens <= when <= closes
+
+    @property
+    def checkin_is_open(self) -> bool:
+        """The check-in field shows (and check-in is accepted) only in the session's window."""
+        return self.checkin_open_at(timezone.now())
 
 
 class SeatQuota(models.Model):

@@ -499,8 +499,9 @@ def _split_titles(*, cohort: Cohort, levels: list[str]) -> list[str]:
 
 
 def cohort_language(cohort: Cohort) -> str:
-    """The language a cohort's own texts are written in: the site's default."""
-    return settings.LANGUAGE_CODE
+    """The language a cohort's own texts are written in: its course's language (the site's default for a
+    course without one)."""
+    return cohort.course.language or settings.LANGUAGE_CODE
 
 
 def _split_group(*, cohort: Cohort, index: int, title: str, level: str, max_size: int, curators) -> Cohort:

@@ -478,10 +478,7 @@ def attendance_check_in(*, session: LiveSession, enrollment: Enrollment, code: s
     _require_learning(enrollment)
     if session.cohort_id != enrollment.cohort_id:
         raise CohortError(_("This session is not in your cohort."))
-    now = timezone.now()
-    opens = session.starts_at - timedelta(minutes=15)
-    closes = session.starts_at + timedelta(minutes=session.duration_minutes + 30)
-    if not opens <= now <= closes:
+    if not session.checkin_open_at(timezone.now()):
         raise CohortError(_("Check-in is open only during the session."))
     if not session.checkin_code or (code or "").strip().upper() != session.checkin_code.strip().upper():
         raise CohortError(_("The check-in code is wrong."))

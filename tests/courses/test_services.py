@@ -213,3 +213,21 @@ def test_author_and_competency_changes_are_recorded():
     latest = course.history.first()
     assert sorted(a.user_id for a in latest.authors.all()) == sorted([author.pk, other.pk])
     assert [c.competency_id for c in latest.competencies.all()] == [competency.pk]
+
+
+def test_publishing_a_new_version_archives_the_earlier_ones_and_their_cohorts_keep_them(client):
+    """Version 2 published: version 1 leaves the catalogue (archived), its cohort still learns it."""
+    from tests.cohorts.factories import CohortFactory, EnrollmentFactory
+
+    author = MethodologistFactory()
+    first = course_with_structure(slug="fa", authors=[author])
+    enrolled = EnrollmentFactory(cohort=CohortFactory(course=first))
+    second = services.course_duplicate_as_new_version(user=author, course=first)
+    services.course_publish(user=author, course=second)
+    third = services.course_duplicate_as_new_version(user=author, course=second)
+    Course.objects.filter(pk=first.pk).update(status=Course.Status.PUBLISHED)  # republished by hand meanwhile
+    services.course_publish(user=author, course=third)
+    assert dict(Course.objects.values_list("slug", "status")) == {"fa": "archived", "fa-v2": "archived", "fa-v3": "published"}
+    assert [c.slug for c in client.get("/courses/").context["courses"]] == ["fa-v3"]
+    client.force_login(enrolled.teacher)
+    assert client.get(f"/learn/my/{enrolled.pk}/").status_code == 200
