@@ -16,6 +16,7 @@ from . import services
 from .models import (
     Community,
     CommunityKind,
+    Draft,
     Event,
     EventKind,
     Material,
@@ -210,6 +211,21 @@ def seed(people: dict) -> None:
             post.save(update_fields=["useful_count"])
         if solution:
             Topic.objects.filter(pk=topic.pk).update(solution=created[solution - 1])
+
+    # Drafts of the demo teacher (decision 0241): a half-written reply and a new topic not yet published.
+    writer = teachers[0]
+    first_topic = Topic.objects.filter(community=communities["math-club"]).order_by("pk").first()
+    if first_topic is not None:
+        Draft.objects.get_or_create(
+            user=writer, community=communities["math-club"], topic=first_topic,
+            defaults={"body": "Я бы добавила к этому работу с **числовой прямой**: дети сами отмечают 1/4, 2/4 и 3/4,\n"
+                              "а потом"},
+        )
+    Draft.objects.get_or_create(
+        user=writer, community=communities["mo-ukrainian"], topic=None,
+        defaults={"title": "Диктанти з пропусками для 6 класу",
+                  "body": "Колеги, хто вже пробував диктанти з пропусками на уроках? Поділіться, будь ласка,"},
+    )
 
     for slug, title, kind, subject, grade_from, grade_to, tags, description in MATERIALS:
         community = communities[slug]

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -226,6 +228,39 @@ class TopicRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} read {self.topic_id} to #{self.last_read_number}"
+
+
+class Draft(models.Model):
+    """What a member is writing and has not posted yet, kept on the server: a reply to a topic
+    (`topic` set) or a new topic in a community (`topic` empty). One per person and topic, one new-topic
+    draft per person and community; saved as they type and when a post is refused, deleted when it is posted."""
+
+    MAX_LENGTH = 20_000  # the "post" profile of core/markup.py
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    reply_to = models.ForeignKey(Post, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    updated_at = models.DateTimeField(_("saved"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("draft")
+        verbose_name_plural = _("drafts")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "topic"], condition=Q(topic__isnull=False),
+                                    name="draft_one_per_topic"),
+            models.UniqueConstraint(fields=["user", "community"], condition=Q(topic__isnull=True),
+                                    name="draft_one_new_topic_per_community"),
+            models.CheckConstraint(condition=LessThanOrEqual(Length("body"), 20_000),
+                                   name="draft_body_within_post_limit"),
+            # an emptied draft is deleted, never kept as a blank row
+            models.CheckConstraint(condition=~Q(title="", body=""), name="draft_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"draft {self.user_id}:{self.community_id}:{self.topic_id}"
 
 
 class Tag(models.Model):

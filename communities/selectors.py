@@ -35,6 +35,7 @@ from .models import (
     Attachment,
     Community,
     CommunityKind,
+    Draft,
     Event,
     FollowLevel,
     Material,
@@ -210,9 +211,11 @@ def topic_with_access(user, *, pk: int) -> tuple[Topic, Access]:
     mine = {"topic": OuterRef("pk"), "user": user}
     topic = (
         Topic.objects.select_related("community")
-        .annotate(  # the reader's read marker and following level come along (None when never set)
+        .annotate(  # the reader's read marker, following level and draft come along (None when never set)
             my_last_read=Subquery(TopicRead.objects.filter(**mine).values("last_read_number")[:1]),
             my_follow_level=Subquery(TopicFollow.objects.filter(**mine).values("level")[:1]),
+            my_draft=Subquery(Draft.objects.filter(**mine).values("body")[:1]),
+            my_draft_reply_to=Subquery(Draft.objects.filter(**mine).values("reply_to_id")[:1]),
         )
         .get(pk=pk)
     )
@@ -270,6 +273,13 @@ def post_may_notify(post: Post) -> bool:
             community_id=post.topic.community_id, state=MemberState.ACTIVE, level=FollowLevel.WATCHING)),
     ).values_list("topic_watched", "community_watched").first()
     return any(watchers or ())
+
+
+def draft_for(user, *, community: Community, topic: Topic | None = None) -> Draft | None:
+    """The person's own draft of a reply to `topic` (or of a new topic in `community`): one query."""
+    if not _authenticated(user):
+        return None
+    return Draft.objects.filter(user=user, community=community, topic=topic).first()
 
 
 def post_get_for(user, *, pk: int) -> Post:

@@ -34,6 +34,7 @@ from .models import (
     Attachment,
     Community,
     CommunityKind,
+    Draft,
     Event,
     FollowLevel,
     Material,
@@ -56,6 +57,11 @@ from .text import mentioned_handles
 logger = logging.getLogger(__name__)
 
 MAX_ATTACHMENTS = 5
+NOTIFICATION_EXCERPT_LENGTH = 300  # a post in the notification list: its plain text, cut at a word
+# The shortest texts a member may post (characters, after trimming spaces): "x" is not a topic.
+MIN_TITLE_LENGTH = 5
+MIN_TOPIC_LENGTH = 5
+MIN_REPLY_LENGTH = 2
 # What an attachment may be, read from its content (core/uploads.py).
 ATTACHMENT_KINDS = (IMAGES | DOCUMENTS) - {"rtf"}
 
@@ -98,15 +104,25 @@ def _clean_text(text: str, *, field: str, max_length: int) -> str:
     return text
 
 
-def _clean_markup(text: str, *, field: str, profile: str = "post") -> str:
-    """Text written in Markdown: not empty, within its kind's length (core/markup profiles)."""
+def _clean_markup(text: str, *, field: str, profile: str = "post", min_length: int = 0) -> str:
+    """Text written in Markdown: not empty, at least `min_length` and within its kind's length
+    (core/markup profiles)."""
+    if not (text or "").replace("\x00", "").strip():
+        raise CommunityError(_("%(field)s cannot be empty.") % {"field": field})
     try:
-        text = markup.check_length(text, profile=profile)
+        return markup.check_length(text, profile=profile, min_length=min_length)
     except ValidationError as exc:
         raise CommunityError(exc.messages[0], code=exc.code) from exc
-    if not text:
-        raise CommunityError(_("%(field)s cannot be empty.") % {"field": field})
-    return text
+
+
+def _clean_title(title: str) -> str:
+    title = _clean_text(title, field=_("Title"), max_length=200)
+    if len(title) < MIN_TITLE_LENGTH:
+        raise CommunityError(
+            _("The title is too short: write at least %(min)d characters.") % {"min": MIN_TITLE_LENGTH},
+            code="too_short",
+        )
+    return title
 
 
 def _attach_files(*, files: Sequence, user, post: Post | None = None, material: Material | None = None) -> None:
@@ -136,13 +152,16 @@ def _attach_files(*, files: Sequence, user, post: Post | None = None, material: 
         attachment.save()
 
 
-def _notify(*, recipient, kind: str, title, body: str = "", url: str = "", dedupe_key: str | None = None):
+def _notify(*, recipient, kind: str, title, body: str = "", url: str = "", dedupe_key: str | None = None,
+            body_html: str = ""):
     """Through the platform's notifications module (preferences: immediately, daily digest, off).
-    `title` may be a function: it is then called in the recipient's language."""
+    `title` may be a function: it is then called in the recipient's language. `body` is plain text;
+    a post goes as its excerpt (`body`) and its rendering (`body_html`, for the mail), never as Markdown."""
     if callable(title):
         with in_language_of(recipient):
             title = title()
-    notification_send(recipient=recipient, kind=kind, title=title, body=body, url=url, dedupe_key=dedupe_key)
+    notification_send(recipient=recipient, kind=kind, title=title, body=body, url=url, dedupe_key=dedupe_key,
+                      body_html=body_html)
 
 
 
@@ -284,16 +303,19 @@ def membership_set_following(*, community: Community, user, level: str, watch_ne
 
 def topic_create(*, community: Community, author, title: str, body: str, files: Sequence = ()) -> Topic:
     """Members open topics; the first post carries the question. The author tracks the topic.
+    A title of at least MIN_TITLE_LENGTH characters, a question of at least MIN_TOPIC_LENGTH; the author's
+    new-topic draft in the community is deleted with the same commit.
     The question is rendered before the transaction opens (see the module's docstring).
     Limited per person (PDP_RATE_LIMITS "topic"): past it RateLimited, nothing stored."""
     _require_member(author, community)
     rate_limit_hit(action="topic", key=author.pk)
-    title = _clean_text(title, field=_("Title"), max_length=200)
-    body = _clean_markup(body, field=_("Text"))
+    title = _clean_title(title)
+    body = _clean_markup(body, field=_("Text"), min_length=MIN_TOPIC_LENGTH)
     body_html = markup.render(body, profile="post")
     with transaction.atomic():
         topic = Topic.objects.create(community=community, title=title, author=author, last_post_at=timezone.now())
         post = _post_add(topic=topic, author=author, body=body, body_html=body_html, files=files, reply_to=None)
+        Draft.objects.filter(user=author, community=community, topic__isnull=True).delete()
         transaction.on_commit(lambda: _queue_post_notifications(post.pk))
     return topic
 
@@ -320,14 +342,17 @@ def _post_add(*, topic: Topic, author, body: str, body_html: str, files: Sequenc
 
 
 def post_create(*, topic: Topic, author, body: str, reply_to: Post | None = None, files: Sequence = ()) -> Post:
-    """A reply. Members only; not in a locked or hidden topic (moderators excepted).
+    """A reply of at least MIN_REPLY_LENGTH characters. Members only; not in a locked or hidden topic
+    (moderators excepted). The author's draft of a reply to the topic is deleted with the same commit.
     Rendered first, then the transaction opens and the topic's row is locked only to number the post.
     Limited per person (PDP_RATE_LIMITS "post"): past it RateLimited, nothing stored."""
     access = _require_member(author, topic.community)
     rate_limit_hit(action="post", key=author.pk)
     if reply_to is not None and reply_to.topic_id != topic.pk:
         raise CommunityError(_("You can only reply to a post in the same topic."))
-    body = _clean_markup(body, field=_("Text"))
+    if (topic.is_locked or topic.is_hidden) and not access.is_moderator:  # said first; checked again under the lock
+        raise CommunityError(_("This topic is closed for new replies."))
+    body = _clean_markup(body, field=_("Text"), min_length=MIN_REPLY_LENGTH)
     body_html = markup.render(body, profile="post")
     with transaction.atomic():
         locked = Topic.objects.select_for_update().get(pk=topic.pk)
@@ -336,6 +361,7 @@ def post_create(*, topic: Topic, author, body: str, reply_to: Post | None = None
         locked.community = topic.community
         post = _post_add(topic=locked, author=author, body=body, body_html=body_html, files=files, reply_to=reply_to,
                          locked=True)
+        Draft.objects.filter(user=author, topic=topic).delete()
         if selectors.post_may_notify(post):
             transaction.on_commit(lambda: _queue_post_notifications(post.pk))
     return post
@@ -347,6 +373,44 @@ def _queue_post_notifications(post_id: int) -> None:
     post_notify.delay(post_id)
 
 
+# --- drafts -------------------------------------------------------------------------------------
+
+
+def draft_save(*, user, community: Community, topic: Topic | None = None, title: str = "", body: str = "",
+               reply_to_id: int | None = None) -> Draft | None:
+    """Keep what a member is writing: a reply to `topic`, or a new topic in `community` (topic None).
+
+    Only those who may write there keep drafts; one per person and topic (or community, for a new topic),
+    replaced on every save (limited per person: PDP_RATE_LIMITS "draft"). An emptied draft is deleted and
+    None returned. Text over the post limit is refused with the limit's message (nothing changes)."""
+    _require_member(user, community)
+    if topic is not None and topic.community_id != community.pk:
+        raise CommunityError(_("You can only reply to a post in the same topic."))
+    rate_limit_hit(action="draft", key=user.pk)
+    title = (title or "").replace("\x00", "")[:200] if topic is None else ""
+    body = (body or "").replace("\x00", "").replace("\r\n", "\n")  # browsers send a textarea's lines with CRLF
+    if len(body.strip()) > Draft.MAX_LENGTH:
+        raise CommunityError(_("The text is too long: %(length)d characters, at most %(max)d.")
+                             % {"length": len(body.strip()), "max": Draft.MAX_LENGTH}, code="too_long")
+    body = body.rstrip()[: Draft.MAX_LENGTH]
+    lookup = {"user": user, "community": community, "topic": topic}
+    if not title.strip() and not body.strip():
+        Draft.objects.filter(**lookup).delete()
+        return None
+    reply_to = None
+    if topic is not None and reply_to_id:
+        reply_to = Post.objects.filter(pk=reply_to_id, topic=topic).first()
+    values = {"title": title, "body": body, "reply_to": reply_to, "updated_at": timezone.now()}
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                draft, _created = Draft.objects.update_or_create(**lookup, defaults=values)
+            return draft
+        except IntegrityError:  # saved at the same moment by another request (two tabs): update that one
+            continue
+    return Draft.objects.get(**lookup)
+
+
 def post_edit(*, post: Post, by, body: str) -> Post:
     """Authors edit their own posts (moderators any); the post shows an "edited" mark."""
     access = _access(by, post.topic.community)
@@ -356,7 +420,7 @@ def post_edit(*, post: Post, by, body: str) -> Post:
         raise CommunityError(_("Only members of this community can do this."))
     if post.topic.is_locked and not access.is_moderator:
         raise CommunityError(_("This topic is closed for new replies."))
-    body = _clean_markup(body, field=_("Text"))
+    body = _clean_markup(body, field=_("Text"), min_length=MIN_TOPIC_LENGTH if post.number == 1 else MIN_REPLY_LENGTH)
     if body == post.body:
         return post
     post.body = body
@@ -431,8 +495,10 @@ def post_set_hidden(*, post: Post, by, hidden: bool) -> Post:
 
 @transaction.atomic
 def post_report(*, post: Post, reporter, reason: str) -> Report:
-    """A member reports a post to the moderators with a reason; one open report per person and post."""
+    """A member reports a post to the moderators with a reason; one open report per person and post.
+    Limited per person (PDP_RATE_LIMITS "report"): past it RateLimited, nothing stored, nobody notified."""
     _require_member(reporter, post.topic.community)
+    rate_limit_hit(action="report", key=reporter.pk)
     reason = _clean_text(reason, field=_("Reason"), max_length=1000)
     if Report.objects.filter(post=post, reporter=reporter, resolved_at__isnull=True).exists():
         raise CommunityError(_("You have already reported this post; the moderators will look at it."))
@@ -548,6 +614,7 @@ def post_send_notifications(*, post: Post) -> int:
     users = {u.pk: u for u in get_user_model().objects.filter(pk__in=[uid for uid in reasons if uid != post.author_id], is_active=True)}
     url = reverse("communities:topic", args=[topic.pk]) + f"?page={selectors.page_of_number(post.number)}#post-{post.number}"
     author = str(post.author)
+    body = markup.excerpt(post.body, html=post.body_html, length=NOTIFICATION_EXCERPT_LENGTH)
     sent = 0
     for user_id, reason in reasons.items():
         if user_id == post.author_id or user_id not in users or not may_read(user_id):
@@ -570,7 +637,8 @@ def post_send_notifications(*, post: Post) -> int:
             recipient=users[user_id],
             kind=kind,
             title=title,
-            body=post.body[:500],
+            body=body,
+            body_html=post.body_html,
             url=url,
             dedupe_key=f"community-post:{post.pk}:{user_id}",
         )

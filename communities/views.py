@@ -135,16 +135,23 @@ def community_join(request, slug):
 
 
 @login_required
-@require_POST
 def community_leave(request, slug):
+    """GET: a page that says what leaving means and asks to confirm; POST: leave (then back to the community)."""
     community, access = _community(request, slug, readable=False)
-    try:
-        services.membership_leave(community=community, user=request.user)
-    except CommunityError as exc:
-        _error(request, exc)
-    else:
-        messages.info(request, _("You have left the community."))
-    return redirect("communities:detail", slug=community.slug)
+    membership = access.membership
+    if membership is None or membership.state != "active":
+        return redirect("communities:detail", slug=community.slug)
+    if request.method == "POST":
+        try:
+            services.membership_leave(community=community, user=request.user)
+        except CommunityError as exc:
+            _error(request, exc)
+        else:
+            messages.info(request, _("You have left the community “%(community)s”.") % {"community": community.name})
+        return redirect("communities:detail", slug=community.slug)
+    return render(request, "communities/leave_confirm.html", {
+        "community": community, "access": access, "membership": membership,
+    })
 
 
 @login_required
@@ -224,25 +231,65 @@ def topic_create(request, slug):
         messages.error(request, _("Only members of this closed community can do this. Ask to join first.")
                        if community.is_closed else _("Join the community first."))
         return redirect("communities:detail", slug=community.slug)
-    form = TopicForm(request.POST or None, request.FILES or None)
+    draft = selectors.draft_for(request.user, community=community) if request.method != "POST" else None
+    initial = {"title": draft.title, "body": draft.body} if draft else {}
+    form = TopicForm(request.POST or None, request.FILES or None, initial=initial)
     form.fields["title"].widget.attrs.update({
         "hx-get": reverse("communities:suggestions", args=[community.slug]),
         "hx-trigger": "input changed delay:400ms", "hx-target": "#similar-topics", "autocomplete": "off",
     })
     refused = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            topic = services.topic_create(
-                community=community, author=request.user, title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"], files=form.cleaned_data["files"],
-            )
-        except (CommunityError, RateLimited) as exc:
-            form.add_error(None, exc)
-            refused = exc
-        else:
-            return redirect("communities:topic", pk=topic.pk)
-    return too_many(render(request, "communities/topic_form.html",
-                           {"community": community, "access": access, "form": form}), refused)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                topic = services.topic_create(
+                    community=community, author=request.user, title=form.cleaned_data["title"],
+                    body=form.cleaned_data["body"], files=form.cleaned_data["files"],
+                )
+            except (CommunityError, RateLimited) as exc:
+                form.add_error(None, exc)
+                refused = exc
+            else:
+                return redirect("communities:topic", pk=topic.pk)
+        # refused: the text stays in the form and is kept as the member's draft
+        _keep_draft(request, community=community, title=request.POST.get("title", ""))
+    return too_many(render(request, "communities/topic_form.html", {
+        "community": community, "access": access, "form": form, "draft": draft,
+        "draft_url": reverse("communities:topic_draft", args=[community.slug]),
+    }), refused)
+
+
+def _keep_draft(request, *, community, topic=None, title: str = "", reply_to=None) -> None:
+    """After a refused post: its text becomes the member's draft (a draft that cannot be kept, e.g. past
+    the draft limit, leaves the text in the re-shown form all the same)."""
+    try:
+        services.draft_save(user=request.user, community=community, topic=topic, title=title,
+                            body=request.POST.get("body", ""), reply_to_id=reply_to)
+    except (CommunityError, RateLimited):
+        pass
+
+
+@login_required
+@require_POST
+def draft_save(request, slug=None, pk=None):
+    """htmx, as the member types (debounced): keep the draft of a reply (`pk`: the topic) or of a new topic
+    (`slug`: the community). Answers a short status line; an emptied box deletes the draft."""
+    if pk is not None:
+        topic, access = _get_or_404(selectors.topic_with_access, user=request.user, pk=pk)
+        community = topic.community
+    else:
+        community, access = _community(request, slug)
+        topic = None
+    try:
+        draft = services.draft_save(user=request.user, community=community, topic=topic,
+                                    title=request.POST.get("title", ""), body=request.POST.get("body", ""),
+                                    reply_to_id=_int(request.POST.get("reply_to"), 0) or None)
+    except RateLimited as exc:
+        return too_many(render(request, "communities/_draft_status.html", {"error": exc.messages[0]}), exc)
+    except CommunityError as exc:
+        status = 403 if not access.is_member else 400
+        return render(request, "communities/_draft_status.html", {"error": " ".join(exc.messages)}, status=status)
+    return render(request, "communities/_draft_status.html", {"draft": draft})
 
 
 @login_required
@@ -265,6 +312,8 @@ def _topic_page(request, topic, access, *, form: PostForm | None = None):
     pages = selectors.page_count(topic.post_count)
     page_number = pages if form is not None else min(_int(request.GET.get("page")), pages)
     can_reply = access.is_member and ((not topic.is_locked and not topic.is_hidden) or access.is_moderator)
+    if form is not None and access.is_member:
+        can_reply = True  # a refused reply is shown with its reason and text even when the topic just closed
     can_mark_solution = topic.author_id == request.user.pk or access.is_moderator
     states = _post_states(request, topic, page_number, (
         topic.solution_id, topic.is_locked, access.is_moderator, access.is_member, can_reply, can_mark_solution, page_number))
@@ -272,13 +321,16 @@ def _topic_page(request, topic, access, *, form: PostForm | None = None):
     if states:
         services.topic_mark_read(topic=topic, user=request.user, number=states[-1]["number"], current=last_read)
     last_read = last_read or 0
-    initial = {}
+    # the member's draft comes back into the reply box (with a quote asked for added after it)
+    draft = topic.my_draft if can_reply and form is None else None
+    initial = {"body": draft, "reply_to": topic.my_draft_reply_to} if draft else {}
     quote_id = request.GET.get("quote")
     if quote_id:
         quoted = selectors.posts_visible_to(request.user).filter(topic=topic, pk=_int(quote_id, 0)).select_related(
             "author").first()
         if quoted and not quoted.is_hidden:
-            initial = {"body": quote_markdown(str(quoted.author), quoted.body), "reply_to": quoted.pk}
+            quote = quote_markdown(str(quoted.author), quoted.body)
+            initial = {"body": f"{draft.rstrip()}\n\n{quote}" if draft else quote, "reply_to": quoted.pk}
     follow_level = topic.my_follow_level or (access.membership.level if access.membership else FollowLevel.NORMAL)
     # The page's content is keyed on everything in it that differs between readers or changes (each post's
     # state, the reader's rights, read marker and following level), so it needs no invalidation; what is
@@ -303,8 +355,11 @@ def _topic_page(request, topic, access, *, form: PostForm | None = None):
         "follow_choices": FollowLevel.choices,
         "can_mark_solution": can_mark_solution,
         "solution_url": SimpleLazyObject(lambda: _post_url(topic.solution)) if topic.solution_id else "",
-        # a quote or a refused reply fills the form
-        "cache_seconds": 0 if quote_id or form is not None else settings.PERSONAL_PAGE_CACHE_SECONDS,
+        "has_draft": bool(draft) or form is not None,
+        "refused": form is not None,
+        "draft_url": reverse("communities:reply_draft", args=[topic.pk]),
+        # a quote, a draft or a refused reply fills the form: that page is the reader's own, never shared
+        "cache_seconds": 0 if quote_id or draft or form is not None else settings.PERSONAL_PAGE_CACHE_SECONDS,
         "page_state": "\x1f".join(str(part) for part in page_state),
     })
 
@@ -351,8 +406,11 @@ def topic_first_unread(request, pk):
 @login_required
 @require_POST
 def topic_reply(request, pk):
+    """A reply. Refused (invalid, too short or long, a refused file, the topic closed, too many replies):
+    the topic's last page again with the text in the box and the reason, and the text kept as a draft."""
     topic, access = _get_or_404(selectors.topic_with_access, user=request.user, pk=pk)
     form = PostForm(request.POST, request.FILES)
+    refused = None
     if form.is_valid():
         reply_to = None
         if form.cleaned_data.get("reply_to"):
@@ -361,18 +419,16 @@ def topic_reply(request, pk):
         try:
             post = services.post_create(topic=topic, author=request.user, body=form.cleaned_data["body"],
                                         reply_to=reply_to, files=form.cleaned_data["files"])
-        except RateLimited as exc:  # the page again with the reply's text, not a redirect that loses it
+        except (CommunityError, RateLimited) as exc:
             form.add_error(None, exc)
-            return too_many(_topic_page(request, topic, access, form=form), exc)
-        except CommunityError as exc:
-            _error(request, exc)
+            refused = exc
         else:
             url = reverse("communities:topic", args=[topic.pk])
             return redirect(f"{url}?page={selectors.page_of_number(post.number)}#post-{post.number}")
-    else:
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-    return redirect("communities:topic", pk=topic.pk)
+    if access.is_member:
+        _keep_draft(request, community=topic.community, topic=topic,
+                    reply_to=_int(request.POST.get("reply_to"), 0) or None)
+    return too_many(_topic_page(request, topic, access, form=form), refused)
 
 
 @login_required
@@ -480,16 +536,18 @@ def post_hide(request, pk):
 def post_report(request, pk):
     post = _get_or_404(selectors.post_get_for, user=request.user, pk=pk)
     form = ReportForm(request.POST or None)
+    refused = None
     if request.method == "POST" and form.is_valid():
         try:
             services.post_report(post=post, reporter=request.user, reason=form.cleaned_data["reason"])
-        except CommunityError as exc:
+        except (CommunityError, RateLimited) as exc:
             form.add_error(None, exc)
+            refused = exc
         else:
             messages.success(request, _("Thank you. The moderators will look at this post."))
             return redirect(_post_url(post))
-    return render(request, "communities/post_report.html", {"post": post, "form": form,
-                                                            "community": post.topic.community})
+    return too_many(render(request, "communities/post_report.html", {"post": post, "form": form,
+                                                                     "community": post.topic.community}), refused)
 
 
 @login_required

@@ -7,7 +7,8 @@
   tries every `[` as the start of a link label and scans ahead for it, which cost 1-2 s on 100 KB of
   `[[[[`; past that depth no link can start, the text stays as written, and the run is passed in one step.
 - Sanitizing: nh3 with ONE allow-list (`ALLOWED_TAGS`, `ALLOWED_ATTRIBUTES`) and ONE link policy
-  (`URL_SCHEMES`, `LINK_REL`, images only from this site's attachments or https).
+  (`URL_SCHEMES`, `LINK_REL`, images only from this site's attachments and the `USER_IMAGE_SOURCES`
+  setting, which is also the CSP's img-src: one list decides what passes and what shows, decision 0241).
 - Profiles (`PROFILES`) differ only in what the kinds of text need: their length limit, whether a
   single newline is a line break (private messages are written like chat). Headings h1/h2 become h3
   everywhere (a post or a lesson never outshouts the page's own title).
@@ -23,9 +24,10 @@ import functools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from html import unescape
+from html.parser import HTMLParser
 
 import nh3
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from markdown_it import MarkdownIt
@@ -46,8 +48,32 @@ ALLOWED_ATTRIBUTES = {
 # Relative URLs (this site's pages and attachments) pass; of the absolute ones only these schemes.
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener"
-# Images only from this site's attachment views or https: a relative src must not fire GETs at other pages.
-_IMAGE_SRC = re.compile(r"^(/communities/files/\d+/|/media/|https://)", re.IGNORECASE)
+# Images only from this site's attachment views and media, plus the sources of the USER_IMAGE_SOURCES setting
+# (the same list is the CSP's img-src, so what passes here also shows; decision 0241): a relative src must not
+# fire GETs at other pages of the site.
+_OWN_IMAGES = r"/communities/files/\d+/|/media/"
+
+
+@functools.lru_cache(maxsize=8)
+def _image_src(sources: tuple[str, ...]) -> re.Pattern:
+    """"https:" → any https image; "https://img.example.org" → that origin only; anything else is ignored."""
+    outside = []
+    for source in sources:
+        source = source.strip().strip("'").rstrip("/")
+        if source.lower() == "https:":
+            outside.append("https://")
+        elif re.fullmatch(r"https://[\w.-]+(:\d+)?", source, re.IGNORECASE):
+            outside.append(re.escape(source) + "/")
+    return re.compile(f"^({'|'.join([_OWN_IMAGES, *outside])})", re.IGNORECASE)
+
+
+def image_sources() -> tuple[str, ...]:
+    """Where images in user text may come from besides this site (settings.USER_IMAGE_SOURCES)."""
+    return tuple(getattr(settings, "USER_IMAGE_SOURCES", ()))
+
+
+def image_allowed(src: str) -> bool:
+    return bool(_image_src(image_sources()).match(src))
 _TABLE_ALIGN = re.compile(r"^text-align:(left|right|center)$")
 _CODE_CLASS = re.compile(r"^language-[\w+-]{1,30}$")
 
@@ -158,7 +184,7 @@ def check_length(text: str, *, profile: str, min_length: int = 0) -> str:
 
 
 def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
-    if tag == "img" and attribute == "src" and not _IMAGE_SRC.match(value):
+    if tag == "img" and attribute == "src" and not image_allowed(value):
         return None
     if attribute == "style" and not _TABLE_ALIGN.match(value.replace(" ", "")):
         return None
@@ -184,11 +210,11 @@ def render(text: str, *, profile: str) -> str:
     """Markdown → sanitized HTML. A text longer than the profile allows is cut (check_length refuses it
     where it is written; this only bounds what an old or imported row can cost)."""
     limits = profile_of(profile)
-    return _render(text or "", limits.max_length, limits.breaks)
+    return _render(text or "", limits.max_length, limits.breaks, image_sources())
 
 
 @functools.lru_cache(maxsize=1024)
-def _render(text: str, max_length: int, breaks: bool) -> str:
+def _render(text: str, max_length: int, breaks: bool, images: tuple[str, ...] = ()) -> str:
     """Pure in the text, so a process keeps recent results (a lesson is shown to every listener)."""
     parser = _PARSERS[breaks]
     tokens = parser.parse(text[:max_length])
@@ -198,9 +224,143 @@ def _render(text: str, max_length: int, breaks: bool) -> str:
     return sanitize(parser.renderer.render(tokens, parser.options, {}))
 
 
-def excerpt(text: str, *, length: int = 200) -> str:
-    """Plain text of a Markdown text, for lists and previews: rendered, tags dropped, cut at a word."""
-    plain = unescape(re.sub(r"<[^>]*>", " ", render(text, profile="post")))
+class _PlainText(HTMLParser):
+    """Sanitized HTML (this module's output) → readable plain text: paragraphs and list items on their own
+    lines, quotes prefixed with "> ", links as "text (address)", images as their description, table cells
+    separated by " | ". Markup characters of the source (`**`, `#`, `|`) never appear unless they were text."""
+
+    _PARAGRAPHS = {"p", "h3", "h4", "h5", "h6", "pre", "table", "blockquote", "ul", "ol", "hr"}
+    _QUOTE_START, _QUOTE_END, _LINK = "\x01", "\x02", "\x03"
+
+    def __init__(self, base_url: str = "", quotes: bool = True):
+        super().__init__(convert_charrefs=True)
+        self.base_url = base_url.rstrip("/")
+        self.quotes = quotes
+        self.out: list[str] = []
+        self.links: list[str | None] = []
+        self.lists: list[list] = []  # per open list: [ordered?, next number]
+        self.pre = 0
+
+    def _break(self, blank: bool = False) -> None:
+        if blank:
+            self.out.append("\n\n")
+        elif self.out and not self.out[-1].endswith("\n"):
+            self.out.append("\n")
+
+    def _absolute(self, url: str) -> str:
+        return f"{self.base_url}{url}" if self.base_url and url.startswith("/") and not url.startswith("//") else url
+
+    def _at_line_start(self) -> bool:
+        text = "".join(self.out).rstrip(" " + self._QUOTE_START)
+        return not text or text.endswith("\n")
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        if tag in self._PARAGRAPHS:
+            self._break(blank=not (tag in {"ul", "ol"} and self.lists))
+        if tag in {"ul", "ol"}:
+            start = str(values.get("start") or "1")
+            self.lists.append([tag == "ol", int(start) if start.isdigit() else 1])
+        elif tag == "li":
+            self._break()
+            marker = "- "
+            if self.lists and self.lists[-1][0]:
+                marker = f"{self.lists[-1][1]}. "
+                self.lists[-1][1] += 1
+            self.out.append("  " * max(0, len(self.lists) - 1) + marker)
+        elif tag == "blockquote":
+            self.out.append(self._QUOTE_START)
+        elif tag == "hr":
+            self.out.append("———")
+        elif tag == "pre":
+            self.pre += 1
+        elif tag in {"br", "tr"}:
+            self._break()
+        elif tag in {"td", "th"} and not self._at_line_start():
+            self.out.append(" | ")
+        elif tag == "a":
+            self.links.append(values.get("href"))
+            self.out.append(self._LINK)
+        elif tag == "img":
+            alt, src = values.get("alt") or "", values.get("src") or ""
+            self.out.append(" ".join(part for part in (f"[{alt}]" if alt else "", f"({self._absolute(src)})" if src else "") if part))
+
+    def handle_endtag(self, tag):
+        if tag in {"ul", "ol"} and self.lists:
+            self.lists.pop()
+        elif tag == "blockquote":
+            self.out.append(self._QUOTE_END)
+        elif tag == "pre" and self.pre:
+            self.pre -= 1
+        elif tag == "a" and self.links:
+            href = self.links.pop()
+            text = "".join(self.out)
+            start = text.rfind(self._LINK)
+            label = text[start + 1:]
+            self.out = [text[:start], label]
+            if href and href not in {label, f"mailto:{label}"}:
+                self.out.append(f" ({self._absolute(href)})")
+        if tag in self._PARAGRAPHS:
+            self._break(blank=not (tag in {"ul", "ol"} and self.lists))
+
+    def handle_data(self, data):
+        if not self.pre:
+            if not data.strip() and "\n" in data:
+                return  # the line breaks between block tags
+            data = data.replace("\n", " ")
+        self.out.append(data.replace(self._QUOTE_START, "").replace(self._QUOTE_END, "").replace(self._LINK, ""))
+
+    def _quoted(self, match: re.Match) -> str:
+        if not self.quotes:
+            return "\n"
+        body = re.sub(r"\n{3,}", "\n\n", match.group(1).strip("\n"))
+        return "\n\n" + "\n".join(f"> {line}".rstrip() for line in body.split("\n")) + "\n\n"
+
+    def text(self) -> str:
+        text = "".join(self.out)
+        inner = re.compile(f"{self._QUOTE_START}([^{self._QUOTE_START}{self._QUOTE_END}]*){self._QUOTE_END}")
+        while True:  # innermost quotes first: each of their lines gets "> "
+            text, count = inner.subn(self._quoted, text)
+            if not count:
+                break
+        text = text.replace(self._QUOTE_START, "").replace(self._QUOTE_END, "").replace(self._LINK, "")
+        lines = [line.rstrip() for line in text.split("\n")]
+        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def plain_text(html: str, *, base_url: str = "", quotes: bool = True) -> str:
+    """The readable plain text of sanitized HTML (a mail's text part, a list's excerpt); relative links are
+    made absolute against `base_url` when it is given; `quotes=False` leaves quoted text out."""
+    parser = _PlainText(base_url, quotes=quotes)
+    parser.feed(html or "")
+    parser.close()
+    return parser.text()
+
+
+def absolute_urls(html: str, *, base_url: str) -> str:
+    """Sanitized HTML for outside the site (a mail): this site's relative links and images made absolute."""
+    base = base_url.rstrip("/")
+
+    def absolute(tag: str, attribute: str, value: str) -> str | None:
+        if attribute in {"href", "src"} and value.startswith("/") and not value.startswith("//"):
+            value = f"{base}{value}"
+        if tag == "img" and attribute == "src" and not (value.startswith(base + "/") or image_allowed(value)):
+            return None
+        return _attribute_filter(tag, attribute, value) if attribute != "src" else value
+
+    return nh3.clean(html or "", tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, attribute_filter=absolute,
+                     url_schemes=URL_SCHEMES, link_rel=LINK_REL, strip_comments=True)
+
+
+def excerpt(text: str, *, length: int = 200, html: str | None = None) -> str:
+    """Plain text of a Markdown text (or of its rendering `html`, when the caller has it), for lists and
+    notifications: without quoted text and list markers, on one line, cut at a word."""
+    plain = plain_text(render(text, profile="post") if html is None else html, quotes=False)
+    return cut(" ".join(line.strip().removeprefix("- ") for line in plain.split("\n")), length=length)
+
+
+def cut(plain: str, *, length: int = 200) -> str:
+    """Plain text on one line, at most `length` characters, cut at a word with " …"."""
     plain = " ".join(plain.split())
     if len(plain) <= length:
         return plain

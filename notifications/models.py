@@ -22,7 +22,9 @@ class Notification(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=50)
     title = models.CharField(_("title"), max_length=255)
-    body = models.TextField(_("text"), blank=True)
+    body = models.TextField(_("text"), blank=True)  # plain text: the in-site list, the digest, the mail's text part
+    # the same message as sanitized HTML (a forum post rendered by core/markup.py) for the mail's HTML part
+    body_html = models.TextField(_("text as HTML"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     delivery = models.CharField(_("email delivery"), max_length=20, choices=Mail.choices, default=Mail.IMMEDIATELY)
     dedupe_key = models.CharField(_("deduplication key"), max_length=200, blank=True)

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core import markup
 from core.i18n import in_language_of, language_of
 
 from .kinds import Delivery, get_kind
@@ -92,9 +93,13 @@ def _queue_email(notification_id: int) -> None:
 
 
 def notification_send(
-    *, recipient, kind: str, title, body="", url: str = "", dedupe_key: str | None = None
+    *, recipient, kind: str, title, body="", url: str = "", dedupe_key: str | None = None, body_html: str = ""
 ) -> Notification | None:
     """Tell one person something.
+
+    `body` is plain text (the in-site list shows it as written); `body_html`, when given, is the message
+    as HTML for the mail (a forum post's rendering): it is sanitized here again with the site's one
+    allow-list (core/markup.py), whoever the caller, and the mail's text part is made from it.
 
     The in-site notification is always created unless the person turned the kind off; the email
     goes out right after commit when they chose "immediately" (a digest kind waits for the daily
@@ -107,7 +112,8 @@ def notification_send(
     if delivery == Delivery.OFF:
         return None
     title_text, body_text = _in_language(recipient, title, body)
-    fields = {"kind": kind, "title": title_text, "body": body_text, "url": url, "delivery": delivery}
+    fields = {"kind": kind, "title": title_text, "body": body_text, "url": url, "delivery": delivery,
+              "body_html": markup.sanitize(body_html) if body_html else ""}
     with transaction.atomic():
         if dedupe_key:
             notification, created = Notification.objects.get_or_create(
@@ -280,6 +286,10 @@ def notification_email_deliver(*, notification_id: int) -> bool:
                 context={
                     "notification": notification,
                     "link": absolute_url(reverse("notifications:open", args=[notification.pk])),
+                    # a post as HTML in the HTML part, as plain text in the text part; links work from a mail
+                    "body_html": markup.absolute_urls(notification.body_html, base_url=settings.SITE_URL),
+                    "body_text": markup.plain_text(notification.body_html, base_url=settings.SITE_URL)
+                    if notification.body_html else notification.body,
                 },
                 unsubscribe_kind=notification.kind,
             ).send()

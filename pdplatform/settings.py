@@ -206,7 +206,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[pdplatform] "
 # Per-user write limits (core/ratelimit.py): action=COUNT/PERIOD, PERIOD one of s, m, h, d (e.g. 5/10m).
 RATE_LIMITS = env(
     "PDP_RATE_LIMITS",
-    "preview=30/m,post=10/m,topic=5/m,question=5/m,material=5/m,upload=20/h,api_anon=60/m,api_user=600/m",
+    "preview=30/m,post=10/m,topic=5/m,question=5/m,material=5/m,upload=20/h,api_anon=60/m,api_user=600/m,"
+    "report=5/m,draft=60/m",
 )
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env("LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
@@ -423,12 +424,17 @@ VIDEO_EMBED_ORIGINS = env_list(
     "VIDEO_EMBED_ORIGINS", "https://www.youtube-nocookie.com,https://player.vimeo.com,https://rutube.ru"
 )
 
+# Images in what users write may come from other sites over https (decision 0241): this one list is both what
+# the sanitizer lets through (core/markup.py) and the CSP's img-src, so an image that passes also shows.
+# "https:" = any https image; or name origins ("https://img.example.org"); empty = this site's files only.
+USER_IMAGE_SOURCES = env_list("PDP_USER_IMAGE_SOURCES", "https:")
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "base-uri": ["'none'"],
         "object-src": ["'none'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *USER_IMAGE_SOURCES],
         "style-src": ["'self'", "'unsafe-inline'"],
         "script-src": ["'self'"],
         "frame-src": ["'self'", *VIDEO_EMBED_ORIGINS],

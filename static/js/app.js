@@ -12,3 +12,12 @@ document.addEventListener("htmx:beforeSwap", function (event) {
     event.detail.isError = false;
   }
 });
+
+// A refused post is shown at the address it was sent to (…/reply/); the page takes its own address, so a
+// reload reads the page again (with the kept draft) instead of sending the old text a second time.
+document.addEventListener("DOMContentLoaded", function () {
+  const refused = document.querySelector("[data-replace-url]");
+  if (refused && window.history.replaceState) {
+    window.history.replaceState(null, "", refused.dataset.replaceUrl);
+  }
+});

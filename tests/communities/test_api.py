@@ -30,7 +30,7 @@ def test_bad_input_and_locked_topic_through_the_api(client):
     club = CommunityFactory(slug="api-lock")
     teacher = member(club)
     moderator = member(club, role="moderator")
-    topic = services.topic_create(community=club, author=teacher, title="T", body="b")
+    topic = services.topic_create(community=club, author=teacher, title="T topic", body="b text")
     services.topic_moderate(topic=topic, by=moderator, locked=True)
     client.force_login(teacher)
     response = client.post("/api/v1/community-posts/", {"topic": topic.pk, "body": "x"}, content_type="application/json")

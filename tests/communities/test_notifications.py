@@ -61,7 +61,7 @@ def test_notification_in_recipients_language(club, django_capture_on_commit_call
     author = member(club)
     reader = member(club, TeacherFactory(email="olena@example.org", preferred_language="uk"))
     with django_capture_on_commit_callbacks(execute=True):
-        topic = services.topic_create(community=club, author=author, title="T", body="hi @olena")
+        topic = services.topic_create(community=club, author=author, title="T topic", body="hi @olena")
     notification = Notification.objects.get(recipient=reader)
     assert notification.kind == "mention" and notification.url == f"/communities/t/{topic.pk}/?page=1#post-1"
 

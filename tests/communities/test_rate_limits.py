@@ -39,7 +39,9 @@ def test_replies_past_the_limit_get_429_on_the_page_with_the_text_kept_and_nothi
     page = refused.content.decode()
     assert WAIT in page
     assert "My fourth reply, written with care</textarea>" in page
-    # the refused text was not cached into the topic's page for later visits
+    # the refused text is the writer's draft when they come back, never in the page others see
+    assert "My fourth reply" in client.get(reverse("communities:topic", args=[topic.pk])).content.decode()
+    client.force_login(other)
     assert "My fourth reply" not in client.get(reverse("communities:topic", args=[topic.pk])).content.decode()
     assert list(Post.objects.filter(topic=topic).order_by("number").values_list("body", flat=True)) == [
         "How do you start?", "reply 0", "reply 1", "reply 2"]
@@ -75,22 +77,22 @@ def test_new_topics_past_the_limit_get_429_on_the_page_and_in_the_api(client, se
     eager, other = member(club), member(club)
     client.force_login(eager)
     url = reverse("communities:topic_create", args=["club"])
-    assert client.post(url, {"title": "One", "body": "first"}).status_code == 302
-    assert _api(client, "/api/v1/community-topics/", {"community": "club", "title": "Two", "body": "second"}
+    assert client.post(url, {"title": "One topic", "body": "first text"}).status_code == 302
+    assert _api(client, "/api/v1/community-topics/", {"community": "club", "title": "Two topic", "body": "second"}
                 ).status_code == 201
     refused = client.post(url, {"title": "Three, carefully titled", "body": "third"})
     assert refused.status_code == 429
     assert refused["Retry-After"] == "40"
     assert WAIT in refused.content.decode()
     assert 'value="Three, carefully titled"' in refused.content.decode()
-    by_api = _api(client, "/api/v1/community-topics/", {"community": "club", "title": "Four", "body": "fourth"})
+    by_api = _api(client, "/api/v1/community-topics/", {"community": "club", "title": "Four topic", "body": "fourth"})
     assert by_api.status_code == 429
     assert by_api["Retry-After"] == "40"
     assert by_api.json() == {"detail": [WAIT]}
-    assert sorted(Topic.objects.values_list("title", flat=True)) == ["One", "Two"]
+    assert sorted(Topic.objects.values_list("title", flat=True)) == ["One topic", "Two topic"]
     assert Post.objects.count() == 2
     client.force_login(other)
-    assert client.post(url, {"title": "Not affected", "body": "mine"}).status_code == 302
+    assert client.post(url, {"title": "Not affected", "body": "mine too"}).status_code == 302
 
 
 def test_materials_with_uploads_past_the_limit_get_429_and_no_file_is_stored(client, settings, clock):
@@ -122,11 +124,11 @@ def test_the_services_apply_the_limit_for_every_caller(settings, clock):
     settings.RATE_LIMITS = "post=1/m,topic=1/m,material=1/m"
     club = CommunityFactory()
     author = member(club)
-    topic = services.topic_create(community=club, author=author, title="T", body="b")
-    services.post_create(topic=topic, author=author, body="one")
-    services.material_create(community=club, author=author, title="M", description="d")
+    topic = services.topic_create(community=club, author=author, title="T topic", body="b text")
+    services.post_create(topic=topic, author=author, body="one text")
+    services.material_create(community=club, author=author, title="M topic", description="d")
     with pytest.raises(RateLimited) as refused:
-        services.topic_create(community=club, author=author, title="T2", body="b")
+        services.topic_create(community=club, author=author, title="T2 topic", body="b text")
     assert refused.value.retry_after == 40
     with pytest.raises(RateLimited):
         services.post_create(topic=topic, author=author, body="two")

@@ -39,7 +39,7 @@ def _spy(monkeypatch) -> list[tuple[str, bool]]:
 def test_a_reply_is_rendered_before_the_topic_row_is_locked_and_outside_the_transaction(monkeypatch):
     club = CommunityFactory()
     author, other = member(club), member(club)
-    topic = services.topic_create(community=club, author=author, title="Fractions", body="How?")
+    topic = services.topic_create(community=club, author=author, title="Fractions", body="How? text")
     events = _spy(monkeypatch)
     post = services.post_create(topic=topic, author=other, body="**With pizza**")
     assert events == [("render", False), ("lock", True)]
@@ -65,7 +65,7 @@ def test_each_adversarial_shape_as_a_post_is_stored_sanitized(shape):
     club = CommunityFactory()
     author = member(club)
     body = _adversarial(markup.profile_of("post").max_length)[shape][: markup.profile_of("post").max_length].strip()
-    topic = services.topic_create(community=club, author=author, title="T", body=body)
+    topic = services.topic_create(community=club, author=author, title="T topic", body=body)
     html = topic.posts.get().body_html
     assert_inert(html)
     assert "<script" not in html
@@ -77,7 +77,7 @@ def test_each_adversarial_shape_as_a_post_is_stored_sanitized(shape):
 def test_a_100_kb_post_or_topic_is_refused_with_a_clear_message_and_nothing_is_stored(shape):
     club = CommunityFactory()
     author = member(club)
-    topic = services.topic_create(community=club, author=author, title="T", body="b")
+    topic = services.topic_create(community=club, author=author, title="T topic", body="b text")
     body = _adversarial(100_000)[shape][:100_000]
     length = len(body.strip())
     expected = [f"Текст слишком длинный: {length} символов, допустимо не больше 20000."]
@@ -104,7 +104,7 @@ def test_the_demo_posts_keep_headings_lists_tables_code_links_and_images():
         "- ![Схема](/communities/files/12/)\n\n| Этап | Минуты |\n| :--- | ---: |\n| Мотивация | 5 |\n\n"
         "```\na / b : c / d\n```\n\nКод: `3/4`.\n\n> Дети сами выводят правило.\n"
     )
-    topic = services.topic_create(community=club, author=author, title="Demo", body=rich)
+    topic = services.topic_create(community=club, author=author, title="Demo topic", body=rich)
     for text in texts:
         services.post_create(topic=topic, author=author, body=text)
     htmls = [post.body_html for post in topic.posts.order_by("number")]

@@ -40,7 +40,7 @@ def test_locked_topic_and_non_member_get_a_clear_message_and_nothing_is_stored()
     club = CommunityFactory(is_closed=True)
     author = member(club)
     moderator = member(club, role="moderator")
-    topic = services.topic_create(community=club, author=author, title="Question", body="Text")
+    topic = services.topic_create(community=club, author=author, title="Question", body="Text text")
     services.topic_moderate(topic=topic, by=moderator, locked=True)
     with pytest.raises(CommunityError, match="closed for new replies"):
         services.post_create(topic=topic, author=author, body="more")
@@ -48,7 +48,7 @@ def test_locked_topic_and_non_member_get_a_clear_message_and_nothing_is_stored()
     with pytest.raises(CommunityError, match="Only members of this closed community"):
         services.post_create(topic=topic, author=outsider, body="spam")
     with pytest.raises(CommunityError, match="Only members of this closed community"):
-        services.topic_create(community=club, author=outsider, title="spam", body="spam")
+        services.topic_create(community=club, author=outsider, title="spam topic", body="spam text")
     assert Post.objects.filter(topic=topic).count() == 1
     assert Topic.objects.filter(community=club).count() == 1
     # A moderator may still answer in a locked topic.
@@ -58,7 +58,7 @@ def test_locked_topic_and_non_member_get_a_clear_message_and_nothing_is_stored()
 def test_edit_marks_edited_and_only_author_or_moderator():
     club = CommunityFactory()
     author, other = member(club), member(club)
-    topic = services.topic_create(community=club, author=author, title="T", body="old")
+    topic = services.topic_create(community=club, author=author, title="T topic", body="old text")
     post = topic.posts.get()
     with pytest.raises(CommunityError):
         services.post_edit(post=post, by=other, body="hacked")
@@ -70,7 +70,7 @@ def test_edit_marks_edited_and_only_author_or_moderator():
 def test_useful_toggles_and_not_on_own_post():
     club = CommunityFactory()
     author, other = member(club), member(club)
-    topic = services.topic_create(community=club, author=author, title="T", body="x")
+    topic = services.topic_create(community=club, author=author, title="T topic", body="x text")
     post = topic.posts.get()
     with pytest.raises(CommunityError):
         services.post_toggle_useful(post=post, user=author)
@@ -85,8 +85,8 @@ def test_useful_toggles_and_not_on_own_post():
 def test_solution_by_topic_author_only_a_reply():
     club = CommunityFactory()
     author, other = member(club), member(club)
-    topic = services.topic_create(community=club, author=author, title="T", body="q")
-    reply = services.post_create(topic=topic, author=other, body="a")
+    topic = services.topic_create(community=club, author=author, title="T topic", body="q text")
+    reply = services.post_create(topic=topic, author=other, body="a text")
     with pytest.raises(CommunityError):
         services.topic_mark_solution(topic=topic, post=reply, by=other)
     with pytest.raises(CommunityError):
@@ -100,7 +100,7 @@ def test_report_once_and_resolve():
     club = CommunityFactory()
     author, other = member(club), member(club)
     moderator = member(club, role="moderator")
-    topic = services.topic_create(community=club, author=author, title="T", body="rude")
+    topic = services.topic_create(community=club, author=author, title="T topic", body="rude text")
     post = topic.posts.get()
     report = services.post_report(post=post, reporter=other, reason="Rude words")
     with pytest.raises(CommunityError):
@@ -114,9 +114,9 @@ def test_read_marker_only_moves_forward():
     club = CommunityFactory()
     author = member(club)
     reader = member(club)
-    topic = services.topic_create(community=club, author=author, title="T", body="1")
+    topic = services.topic_create(community=club, author=author, title="T topic", body="1 text")
     for i in range(4):
-        services.post_create(topic=topic, author=author, body=f"{i}")
+        services.post_create(topic=topic, author=author, body=f"reply {i}")
     topic.refresh_from_db()
     services.topic_mark_read(topic=topic, user=reader, number=4)
     services.topic_mark_read(topic=topic, user=reader, number=2)
@@ -128,15 +128,15 @@ def test_attachments_checked_by_content(settings):
     club = CommunityFactory()
     author = member(club)
     image = SimpleUploadedFile("../../etc/photo<script>.png", PNG, content_type="image/png")
-    topic = services.topic_create(community=club, author=author, title="T", body="see", files=[image])
+    topic = services.topic_create(community=club, author=author, title="T topic", body="see text", files=[image])
     attachment = Attachment.objects.get(post__topic=topic)
     assert attachment.is_image and attachment.extension == "png"
     assert attachment.original_name == "photo<script>.png"
     assert attachment.file.name.endswith(".png") and "photo" not in attachment.file.name
     fake_pdf = SimpleUploadedFile("report.pdf", EXE, content_type="application/pdf")
     with pytest.raises(CommunityError, match="“report.pdf” is not an accepted file type"):
-        services.topic_create(community=club, author=author, title="T2", body="x", files=[fake_pdf])
-    assert not Topic.objects.filter(title="T2").exists()
+        services.topic_create(community=club, author=author, title="T2 topic", body="x text", files=[fake_pdf])
+    assert not Topic.objects.filter(title="T2 topic").exists()
     assert Attachment.objects.count() == 1
     real_pdf = SimpleUploadedFile("r.exe", PDF, content_type="application/x-msdownload")
     material = services.material_create(community=club, author=author, title="M", description="d", files=[real_pdf])
@@ -148,7 +148,7 @@ def test_too_large_upload_refused(settings):
     club = CommunityFactory()
     author = member(club)
     with pytest.raises(CommunityError, match="too large"):
-        services.topic_create(community=club, author=author, title="T", body="x",
+        services.topic_create(community=club, author=author, title="T topic", body="x text",
                               files=[SimpleUploadedFile("a.pdf", PDF + b" " * 200)])
 
 

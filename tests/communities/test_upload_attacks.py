@@ -26,7 +26,7 @@ def test_markup_and_polyglots_are_refused_and_nothing_is_stored(settings, name, 
     club = CommunityFactory()
     author = member(club)
     with pytest.raises(CommunityError) as exc:
-        services.topic_create(community=club, author=author, title="T", body="x",
+        services.topic_create(community=club, author=author, title="T topic", body="x text",
                               files=[SimpleUploadedFile(name, content)])
     assert exc.value.messages == [
         f"The file “{name}” looks like a web page, an SVG picture or an XML document; such files are not accepted."
@@ -55,7 +55,7 @@ def test_an_oversize_file_is_refused_with_the_limit(settings):
     club = CommunityFactory()
     author = member(club)
     with pytest.raises(CommunityError) as exc:
-        services.topic_create(community=club, author=author, title="T", body="x",
+        services.topic_create(community=club, author=author, title="T topic", body="x text",
                               files=[SimpleUploadedFile("big.pdf", samples.PDF + b" " * (1024 * 1024))])
     assert exc.value.messages == ["The file “big.pdf” is too large (the limit is 1.0\xa0MB)."]
     assert Attachment.objects.count() == 0
@@ -67,9 +67,9 @@ def test_an_image_is_checked_by_decoding_it():
     author = member(club)
     broken = SimpleUploadedFile("photo.png", samples.PNG[:40])
     with pytest.raises(CommunityError) as exc:
-        services.topic_create(community=club, author=author, title="T", body="x", files=[broken])
+        services.topic_create(community=club, author=author, title="T topic", body="x text", files=[broken])
     assert exc.value.messages == ["The image “photo.png” is damaged or is not a real image."]
-    topic = services.topic_create(community=club, author=author, title="T", body="x",
+    topic = services.topic_create(community=club, author=author, title="T topic", body="x text",
                                   files=[SimpleUploadedFile("photo.gif", samples.PNG)])
     attachment = Attachment.objects.get(post__topic=topic)
     assert (attachment.content_type, attachment.extension, attachment.is_image) == ("image/png", "png", True)
