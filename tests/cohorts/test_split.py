@@ -119,6 +119,12 @@ def test_groups_are_named_by_level_in_the_cohorts_language():
     assert [g.level for g in groups] == ["advanced", "basic", "introductory"]
 
 
+def test_groups_of_a_ukrainian_course_are_named_in_ukrainian():
+    cohort, _ = _intake(course__language="uk")
+    groups = cohort_split(cohort=cohort, groups=3, max_size=3, actor=CuratorFactory())
+    assert [g.title.split(" — ")[1] for g in groups] == ["поглиблений рівень", "базовий рівень", "вступний рівень"]
+
+
 def test_levels_shared_by_several_groups_are_numbered():
     cohort, _ = _intake(scores=[90, 80, 70, 60, 50, 40, 30, 20])
     groups = cohort_split(cohort=cohort, groups=4, max_size=2, actor=CuratorFactory())
