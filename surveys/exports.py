@@ -11,7 +11,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from core.exports import XLSX_CONTENT_TYPE, csv_streaming_response, neutralise
+from core.exports import XLSX_CONTENT_TYPE, csv_cell, csv_delimiter, csv_streaming_response, neutralise
 
 from .models import Question
 from .selectors import ResultFilter, SurveyResults, raw_answers
@@ -50,9 +50,9 @@ def write_file(rows: Iterable[list], handle, *, fmt: str, title: str) -> None:
     """Write rows to an open binary file: XLSX (openpyxl write-only) or CSV (UTF-8 with BOM)."""
     if fmt == "csv":
         text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
-        writer = csv.writer(text)
+        writer = csv.writer(text, delimiter=csv_delimiter())
         for row in rows:
-            writer.writerow(["" if v is None else neutralise(v) for v in row])
+            writer.writerow([csv_cell(v) for v in row])
         text.flush()
         text.detach()
         return

@@ -22,7 +22,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from core.exports import XLSX_CONTENT_TYPE, Echo, neutralise
+from core.exports import XLSX_CONTENT_TYPE, Echo, csv_cell, csv_delimiter, neutralise
 
 __all__ = ["XLSX_CONTENT_TYPE", "Column", "Sheet", "neutralise", "csv_response", "write_csv", "write_xlsx"]
 
@@ -42,17 +42,10 @@ class Sheet:
 
 
 def _plain(value, kind: str):
-    """A cell's CSV text."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, dt.date):
-        return value.isoformat()
+    """A cell's CSV text in the reader's language (core.exports.csv_cell); yes/no as 1/0."""
     if isinstance(value, bool):
         return "1" if value else "0"
-    return neutralise(value) if isinstance(value, str) else value
+    return csv_cell(value)
 
 
 def _xlsx_value(value):
@@ -65,7 +58,7 @@ def _xlsx_value(value):
 
 
 def csv_lines(columns: list[Column], rows: Iterable[list]) -> Iterator[str]:
-    writer = csv.writer(Echo())
+    writer = csv.writer(Echo(), delimiter=csv_delimiter())
     yield "\ufeff" + writer.writerow([neutralise(c.header) for c in columns])
     kinds = [c.kind for c in columns]
     batch: list[str] = []

@@ -22,3 +22,21 @@ def test_csv_stream_has_a_bom_and_neutralises_headers_and_cells():
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     assert rows == [["'=Header", "Name"], ["'@cmd", ""], ["Анна", "3"]]
+
+
+@pytest.mark.parametrize(("language", "line"), [
+    ("ru", "Иванова;05.03.2026;72,5;'=1+1\r\n"),
+    ("uk", "Іваненко;05.03.2026;72,5;'=1+1\r\n"),
+    ("en", "Smith,03/05/2026,72.5,'=1+1\r\n"),
+])
+def test_csv_is_written_as_the_readers_language_writes_dates_numbers_and_lists(language, line):
+    """A Russian or Ukrainian Excel splits on ';' and reads 72,5 and 05.03.2026; an English one on ','."""
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    name = {"ru": "Иванова", "uk": "Іваненко", "en": "Smith"}[language]
+    with translation.override(language):
+        text = "".join(csv_stream([[name, datetime.date(2026, 3, 5), Decimal("72.5"), "=1+1"]]))
+    assert text == "\ufeff" + line

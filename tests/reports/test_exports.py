@@ -13,10 +13,11 @@ from pdplatform.reports.exports import Column, Sheet, neutralise, write_xlsx
 pytestmark = pytest.mark.django_db
 
 
-def _csv(response) -> list[list[str]]:
+def _csv(response, delimiter: str = ",") -> list[list[str]]:
+    """The rows of a CSV export; `;`-separated for a ru/uk reader (core.exports.csv_delimiter)."""
     body = b"".join(response.streaming_content).decode("utf-8")
     assert body.startswith("\ufeff")
-    return list(csv.reader(io.StringIO(body[1:])))
+    return list(csv.reader(io.StringIO(body[1:]), delimiter=delimiter))
 
 
 def _xlsx(response):
@@ -134,7 +135,7 @@ def test_teachers_csv_in_russian_says_hours_and_dates_the_russian_way(client, wo
     User.objects.filter(pk=world["admin_a"].pk).update(preferred_language="ru")
     client.force_login(world["admin_a"])
     client.cookies["django_language"] = "ru"
-    rows = _csv(client.get("/reports/teachers/export.csv", {"sort": "teacher"}, HTTP_ACCEPT_LANGUAGE="ru"))
+    rows = _csv(client.get("/reports/teachers/export.csv", {"sort": "teacher"}, HTTP_ACCEPT_LANGUAGE="ru"), ";")
     completed = world["anna"].enrollments.get().completed_at
     day = timezone.localtime(completed).strftime("%d.%m.%Y")
     anna = next(r for r in rows[1:] if r[1] == "anna@example.org")
