@@ -2,9 +2,7 @@
 
 import sys
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import connection
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -20,6 +18,8 @@ from accounts.selectors import user_has_role
 from accounts.services import AccountError, user_set_language
 from core.caching import personal_cache
 from core.unavailable import is_outage, service_unavailable
+
+from .health import health_report
 
 
 def home(request):
@@ -71,31 +71,9 @@ def robots_txt(request):
 
 @never_cache
 def healthz(request):
-    """200 when the database answers and the broker accepts a connection; 503 otherwise."""
-    checks: dict[str, str] = {}
-    healthy = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-        checks["database"] = "ok"
-    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
-        checks["database"] = f"error: {exc.__class__.__name__}"
-        healthy = False
-    if settings.CELERY_BROKER_URL:
-        from kombu import Connection
-
-        try:
-            # A fresh connection, not the pool: the check must see the broker as it is now.
-            with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
-                conn.ensure_connection(max_retries=1, timeout=2)
-            checks["broker"] = "ok"
-        except Exception as exc:  # noqa: BLE001
-            checks["broker"] = f"error: {exc.__class__.__name__}"
-            healthy = False
-    else:
-        checks["broker"] = "eager"
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+    """200 when every configured dependency answers, 503 otherwise (pdplatform/health.py)."""
+    healthy, body = health_report()
+    return JsonResponse(body, status=200 if healthy else 503)
 
 
 def error_404(request, exception=None):

@@ -16,23 +16,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.django_db
-def test_healthz_checks_database_and_broker(client, settings):
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    body = response.json()
-    assert body["checks"]["database"] == "ok"
-    assert body["checks"]["broker"] == ("ok" if settings.CELERY_BROKER_URL else "eager")
-
-
-@pytest.mark.django_db
-def test_healthz_reports_unreachable_broker(client, settings):
-    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
-    response = client.get("/healthz")
-    assert response.status_code == 503
-    assert response.json()["checks"]["broker"].startswith("error")
-
-
-@pytest.mark.django_db
 def test_browser_language_is_used_and_saved_preference_wins(client):
     response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="ru")
     assert response["Content-Language"] == "ru"
