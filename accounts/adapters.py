@@ -12,13 +12,17 @@ class AccountAdapter(DefaultAccountAdapter):
 
     error_messages = {
         **DefaultAccountAdapter.error_messages,
-        "sign_in_paused": _("Signing in is paused for a moment: the service that counts sign-in attempts is "
-                            "unavailable. Please try again in a minute."),
+        "sign_in_paused": _(
+            "Signing in is paused for a moment: the service that counts sign-in attempts is "
+            "unavailable. Please try again in a minute."
+        ),
     }
 
     def send_mail(self, template_prefix, email, context):
         # "Someone tried to sign up with your address" carries no user: its owner's language still applies.
-        user = context.get("user") or User.objects.filter(email__iexact=email).only("preferred_language").first()
+        user = (
+            context.get("user") or User.objects.filter(email__iexact=email).only("preferred_language").first()
+        )
         if user is None:  # an address with no account: the language of the page that asked
             return super().send_mail(template_prefix, email, context)
         with in_language_of(user):

@@ -44,9 +44,23 @@ class UserAdmin(DjangoUserAdmin):
         (_("Personal info"), {"fields": ("full_name", "preferred_language")}),
         (
             _("Work"),
-            {"fields": ("municipality", "school", "subjects", "school_levels", "position", "years_of_experience")},
+            {
+                "fields": (
+                    "municipality",
+                    "school",
+                    "subjects",
+                    "school_levels",
+                    "position",
+                    "years_of_experience",
+                )
+            },
         ),
-        (_("Roles and permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (
+            _("Roles and permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
+    )

@@ -37,10 +37,43 @@ SUBJECTS = [
     ("arts", "Изобразительное искусство"),
     ("music", "Музыка"),
 ]
-FIRST_F = ["Анна", "Мария", "Елена", "Ольга", "Наталья", "Ирина", "Светлана", "Татьяна", "Оксана", "Юлия", "Дарья", "Галина"]
+FIRST_F = [
+    "Анна",
+    "Мария",
+    "Елена",
+    "Ольга",
+    "Наталья",
+    "Ирина",
+    "Светлана",
+    "Татьяна",
+    "Оксана",
+    "Юлия",
+    "Дарья",
+    "Галина",
+]
 FIRST_M = ["Алексей", "Дмитрий", "Сергей", "Андрей", "Игорь", "Николай", "Павел", "Олег", "Виктор", "Тарас"]
-LAST = ["Иванов", "Смирнов", "Кузнецов", "Попов", "Соколов", "Лебедев", "Козлов", "Новиков", "Морозов", "Волков",
-        "Шевченко", "Коваленко", "Бондаренко", "Ткаченко", "Кравченко", "Мельник", "Павленко", "Федоров", "Орлов", "Зайцев"]
+LAST = [
+    "Иванов",
+    "Смирнов",
+    "Кузнецов",
+    "Попов",
+    "Соколов",
+    "Лебедев",
+    "Козлов",
+    "Новиков",
+    "Морозов",
+    "Волков",
+    "Шевченко",
+    "Коваленко",
+    "Бондаренко",
+    "Ткаченко",
+    "Кравченко",
+    "Мельник",
+    "Павленко",
+    "Федоров",
+    "Орлов",
+    "Зайцев",
+]
 PATR_F = ["Александровна", "Сергеевна", "Викторовна", "Ивановна", "Петровна", "Николаевна"]
 PATR_M = ["Александрович", "Сергеевич", "Викторович", "Иванович", "Петрович", "Николаевич"]
 
@@ -66,7 +99,9 @@ def _user(email: str, full_name: str, roles: list[str], **fields) -> User:
     if created:
         user.password = _demo_password_hash()
         user.save(update_fields=["password"])
-    EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
     user.groups.add(*Group.objects.filter(name__in=roles))
     return user
 
@@ -77,47 +112,90 @@ def seed() -> dict:
         Group.objects.get_or_create(name=role)
     municipality, _ = Municipality.objects.get_or_create(name=MUNICIPALITY)
     schools = [School.objects.get_or_create(municipality=municipality, name=name)[0] for name in SCHOOLS]
-    subjects = [Subject.objects.get_or_create(code=code, defaults={"name": name})[0] for code, name in SUBJECTS]
+    subjects = [
+        Subject.objects.get_or_create(code=code, defaults={"name": name})[0] for code, name in SUBJECTS
+    ]
     # Also made by a migration; get_or_create keeps the seed whole on a database that lost them (a flush).
     levels = [Level.objects.get_or_create(code=code)[0] for code in SchoolLevel.values]
 
-    admin = _user("admin@demo.pdplatform.local", "Администратор платформы", [], is_staff=True, is_superuser=True)
+    admin = _user(
+        "admin@demo.pdplatform.local", "Администратор платформы", [], is_staff=True, is_superuser=True
+    )
     methodologists = [
-        _user(f"methodologist{i}@demo.pdplatform.local", name, [Role.METHODOLOGIST], is_staff=True,
-              municipality=municipality, position=Position.METHODOLOGIST, years_of_experience=15 + i)
-        for i, name in enumerate(["Соколова Марина Игоревна", "Петренко Олена Василівна", "Grant Helen"], start=1)
+        _user(
+            f"methodologist{i}@demo.pdplatform.local",
+            name,
+            [Role.METHODOLOGIST],
+            is_staff=True,
+            municipality=municipality,
+            position=Position.METHODOLOGIST,
+            years_of_experience=15 + i,
+        )
+        for i, name in enumerate(
+            ["Соколова Марина Игоревна", "Петренко Олена Василівна", "Grant Helen"], start=1
+        )
     ]
     curators = [
-        _user(f"curator{i}@demo.pdplatform.local", name, [Role.CURATOR], is_staff=True,
-              municipality=municipality, position=Position.METHODOLOGIST, years_of_experience=10 + i)
+        _user(
+            f"curator{i}@demo.pdplatform.local",
+            name,
+            [Role.CURATOR],
+            is_staff=True,
+            municipality=municipality,
+            position=Position.METHODOLOGIST,
+            years_of_experience=10 + i,
+        )
         for i, name in enumerate(["Лебедева Ирина Сергеевна", "Коваль Андрій Петрович"], start=1)
     ]
     school_admins = [
-        _user(f"schooladmin{i}@demo.pdplatform.local", person_name(rng), [Role.SCHOOL_ADMIN],
-              school=school, municipality=municipality, position=Position.DEPUTY_HEAD, years_of_experience=20)
+        _user(
+            f"schooladmin{i}@demo.pdplatform.local",
+            person_name(rng),
+            [Role.SCHOOL_ADMIN],
+            school=school,
+            municipality=municipality,
+            position=Position.DEPUTY_HEAD,
+            years_of_experience=20,
+        )
         for i, school in enumerate(schools, start=1)
     ]
-    municipal_admin = _user("municipal@demo.pdplatform.local", "Орлова Вера Николаевна", [Role.MUNICIPAL_ADMIN],
-                            municipality=municipality, position=Position.METHODOLOGIST, years_of_experience=25)
+    municipal_admin = _user(
+        "municipal@demo.pdplatform.local",
+        "Орлова Вера Николаевна",
+        [Role.MUNICIPAL_ADMIN],
+        municipality=municipality,
+        position=Position.METHODOLOGIST,
+        years_of_experience=25,
+    )
     teachers = []
     for i in range(1, 61):
         school = schools[(i - 1) % len(schools)]
         # Young teachers (under 3 years) spread over every school: every sixth teacher.
         years = rng.choice([0, 1, 2]) if i % 6 == 0 else rng.randint(3, 35)
         teacher = _user(
-            f"teacher{i}@demo.pdplatform.local", person_name(rng), [Role.TEACHER],
-            school=school, municipality=municipality,
+            f"teacher{i}@demo.pdplatform.local",
+            person_name(rng),
+            [Role.TEACHER],
+            school=school,
+            municipality=municipality,
             position=Position.SENIOR_TEACHER if years > 15 and i % 3 == 0 else Position.TEACHER,
-            years_of_experience=years, preferred_language="uk" if i % 7 == 0 else "ru",
+            years_of_experience=years,
+            preferred_language="uk" if i % 7 == 0 else "ru",
         )
         if not teacher.subjects.exists():
             teacher.subjects.set(rng.sample(subjects, k=rng.choice([1, 1, 2])))
             teacher.school_levels.set(rng.sample(levels, k=rng.choice([1, 2])))
         teachers.append(teacher)
     return {
-        "municipality": municipality, "schools": schools, "subjects": subjects, "admin": admin,
-        "methodologists": methodologists, "curators": curators, "school_admins": school_admins,
-        "municipal_admin": municipal_admin, "teachers": teachers,
+        "municipality": municipality,
+        "schools": schools,
+        "subjects": subjects,
+        "admin": admin,
+        "methodologists": methodologists,
+        "curators": curators,
+        "school_admins": school_admins,
+        "municipal_admin": municipal_admin,
+        "teachers": teachers,
     }
 
 

@@ -15,7 +15,9 @@ class SignupExtraForm(forms.Form):
 
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     preferred_language = forms.ChoiceField(
-        label=_("Language"), choices=LANGUAGE_FIELD_CHOICES, required=False,
+        label=_("Language"),
+        choices=LANGUAGE_FIELD_CHOICES,
+        required=False,
         help_text=_("Notifications, mails and certificates come in this language."),
     )
 
@@ -26,7 +28,9 @@ class SignupExtraForm(forms.Form):
 
     def signup(self, request, user: User) -> None:
         user.full_name = self.cleaned_data["full_name"].strip()
-        user.preferred_language = self.cleaned_data.get("preferred_language") or language_from_request(request)
+        user.preferred_language = self.cleaned_data.get("preferred_language") or language_from_request(
+            request
+        )
         user.save(update_fields=["full_name", "preferred_language"])
         user_assign_role(user=user, role=Role.TEACHER)
 
@@ -34,14 +38,19 @@ class SignupExtraForm(forms.Form):
 class ProfileForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     preferred_language = forms.ChoiceField(
-        label=_("Language"), choices=LANGUAGE_FIELD_CHOICES,
+        label=_("Language"),
+        choices=LANGUAGE_FIELD_CHOICES,
         help_text=_("Notifications, mails and certificates come in this language."),
     )
     also_course_languages = forms.MultipleChoiceField(
-        label=_("Also show courses in"), choices=LANGUAGE_FIELD_CHOICES, widget=forms.CheckboxSelectMultiple,
+        label=_("Also show courses in"),
+        choices=LANGUAGE_FIELD_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text=_("Courses in your language and in the languages ticked here come first; courses in other "
-                    "languages follow and are marked."),
+        help_text=_(
+            "Courses in your language and in the languages ticked here come first; courses in other "
+            "languages follow and are marked."
+        ),
     )
     municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.all())
     school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.select_related("municipality"))
@@ -52,10 +61,15 @@ class ProfileForm(forms.Form):
         required=False,
     )
     school_levels = forms.ModelMultipleChoiceField(
-        label=_("School levels"), queryset=Level.objects.all(), widget=forms.CheckboxSelectMultiple, required=False
+        label=_("School levels"),
+        queryset=Level.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     position = forms.ChoiceField(label=_("Position"), choices=[("", "—")] + Position.choices)
-    years_of_experience = forms.IntegerField(label=_("Years of teaching experience"), min_value=0, max_value=70)
+    years_of_experience = forms.IntegerField(
+        label=_("Years of teaching experience"), min_value=0, max_value=70
+    )
 
     def __init__(self, *args, municipality_id=None, **kwargs):
         super().__init__(*args, **kwargs)

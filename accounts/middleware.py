@@ -27,7 +27,6 @@ class PreferredLanguageMiddleware:
         return response
 
 
-
 class SuperuserAdminMFAMiddleware:
     """A superuser without an authenticator app is sent to set one up before any admin page opens.
 

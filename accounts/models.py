@@ -36,7 +36,9 @@ class School(models.Model):
         verbose_name = _("school")
         verbose_name_plural = _("schools")
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "name"], name="school_unique_name_per_municipality")
+            models.UniqueConstraint(
+                fields=["municipality", "name"], name="school_unique_name_per_municipality"
+            )
         ]
 
     def __str__(self) -> str:
@@ -133,9 +135,7 @@ class User(AbstractUser):
     )
     # "Also show courses in ...": languages besides their own the person reads courses in, stored as
     # a canonical comma-joined subset of ru/uk/en ("uk,en"); docs/decisions/0191-lang-course-language.md.
-    also_course_languages = models.CharField(
-        _("also show courses in"), max_length=20, blank=True, default=""
-    )
+    also_course_languages = models.CharField(_("also show courses in"), max_length=20, blank=True, default="")
     municipality = models.ForeignKey(
         Municipality,
         on_delete=models.PROTECT,
@@ -145,12 +145,25 @@ class User(AbstractUser):
         verbose_name=_("municipality"),
     )
     school = models.ForeignKey(
-        School, on_delete=models.PROTECT, null=True, blank=True, related_name="staff", verbose_name=_("school")
+        School,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("school"),
     )
-    subjects = models.ManyToManyField(Subject, blank=True, related_name="teachers", verbose_name=_("subjects taught"))
-    school_levels = models.ManyToManyField(Level, blank=True, related_name="teachers", verbose_name=_("school levels"))
-    position = models.CharField(pgettext_lazy("job", "position"), max_length=30, blank=True, choices=Position.choices)
-    years_of_experience = models.PositiveSmallIntegerField(_("years of teaching experience"), null=True, blank=True)
+    subjects = models.ManyToManyField(
+        Subject, blank=True, related_name="teachers", verbose_name=_("subjects taught")
+    )
+    school_levels = models.ManyToManyField(
+        Level, blank=True, related_name="teachers", verbose_name=_("school levels")
+    )
+    position = models.CharField(
+        pgettext_lazy("job", "position"), max_length=30, blank=True, choices=Position.choices
+    )
+    years_of_experience = models.PositiveSmallIntegerField(
+        _("years of teaching experience"), null=True, blank=True
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -183,11 +196,13 @@ class User(AbstractUser):
         return self.full_name or self.email
 
     def get_short_name(self) -> str:
-        return (self.full_name.split()[0] if self.full_name else self.email.split("@")[0])
+        return self.full_name.split()[0] if self.full_name else self.email.split("@")[0]
 
     @property
     def profile_complete(self) -> bool:
-        return bool(self.full_name and self.school_id and self.position and self.years_of_experience is not None)
+        return bool(
+            self.full_name and self.school_id and self.position and self.years_of_experience is not None
+        )
 
     @property
     def is_young_teacher(self) -> bool:

@@ -44,6 +44,8 @@ def sync_role_groups(sender=None, using="default", **kwargs) -> None:
         wanted = []
         for perm in perms:
             app_label, codename = perm.split(".")
-            found = Permission.objects.using(using).filter(content_type__app_label=app_label, codename=codename)
+            found = Permission.objects.using(using).filter(
+                content_type__app_label=app_label, codename=codename
+            )
             wanted.extend(found)
         group.permissions.set(wanted)

@@ -10,13 +10,19 @@ USER_UNSEEN_FIELDS = ("last_login", "password")
 
 def teachers_scopes(user_ids) -> list[str]:
     """person + school + municipality + region of these teachers (what reports read)."""
-    rows = User.objects.filter(pk__in=user_ids).values_list("pk", "school_id", "municipality_id", "school__municipality_id")
+    rows = User.objects.filter(pk__in=user_ids).values_list(
+        "pk", "school_id", "municipality_id", "school__municipality_id"
+    )
     return ["region", *(scope for row in rows for scope in area_scopes(*row))]
 
 
 def _user(row):
-    return [*people_scopes(row.pk), "region", f"school:{row.school_id}" if row.school_id else "",
-            f"municipality:{row.municipality_id}" if row.municipality_id else ""]
+    return [
+        *people_scopes(row.pk),
+        "region",
+        f"school:{row.school_id}" if row.school_id else "",
+        f"municipality:{row.municipality_id}" if row.municipality_id else "",
+    ]
 
 
 def declare() -> None:

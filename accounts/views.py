@@ -31,5 +31,7 @@ def profile_edit(request):
 def school_options(request):
     """htmx: the <option>s of the school select for the chosen municipality."""
     municipality_id = request.GET.get("municipality", "")
-    schools = school_list_for_municipality(municipality_id=municipality_id) if municipality_id.isdigit() else []
+    schools = (
+        school_list_for_municipality(municipality_id=municipality_id) if municipality_id.isdigit() else []
+    )
     return render(request, "accounts/school_options.html", {"schools": schools})

@@ -42,11 +42,21 @@ def commands(name: str, args, sizes: dict) -> list[list[str]]:
     """The processes of one benchmark, in order; the last one writes the table."""
     py = sys.executable
     if name == "certificates":
-        return [[py, str(HERE / "certificates_issue.py"), "--n", str(sizes["n"]),
-                 *([] if args.spawn_worker else ["--running-worker"])]]
+        return [
+            [
+                py,
+                str(HERE / "certificates_issue.py"),
+                "--n",
+                str(sizes["n"]),
+                *([] if args.spawn_worker else ["--running-worker"]),
+            ]
+        ]
     if name == "reports":
         script = str(HERE / "reports_export.py")
-        return [[py, script, "--rows", str(sizes["rows"]), "--build"], [py, script, "--rows", str(sizes["rows"])]]
+        return [
+            [py, script, "--rows", str(sizes["rows"]), "--build"],
+            [py, script, "--rows", str(sizes["rows"])],
+        ]
     return [[py, str(HERE / "surveys_aggregate.py"), "--responses", str(sizes["responses"])]]
 
 
@@ -82,26 +92,39 @@ def run(name: str, args, sizes: dict) -> tuple[str, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--markdown", help="also append the tables to this file")
-    parser.add_argument("--quick", action="store_true",
-                        help=f"small sizes: {QUICK['n']} certificates, {QUICK['rows']} report rows, "
-                             f"{QUICK['responses']} survey responses")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"small sizes: {QUICK['n']} certificates, {QUICK['rows']} report rows, "
+        f"{QUICK['responses']} survey responses",
+    )
     parser.add_argument("--only", nargs="+", choices=BENCHMARKS, default=list(BENCHMARKS))
     parser.add_argument("--n", type=int, help=f"certificates to issue (default {FULL['n']})")
     parser.add_argument("--rows", type=int, help=f"report rows to export (default {FULL['rows']})")
-    parser.add_argument("--responses", type=int,
-                        help=f"survey responses, ten answers each (default {FULL['responses']})")
-    parser.add_argument("--spawn-worker", action="store_true",
-                        help="certificates: start a worker of one process per core instead of using the running one")
+    parser.add_argument(
+        "--responses", type=int, help=f"survey responses, ten answers each (default {FULL['responses']})"
+    )
+    parser.add_argument(
+        "--spawn-worker",
+        action="store_true",
+        help="certificates: start a worker of one process per core instead of using the running one",
+    )
     args = parser.parse_args()
     database = os.environ.get("DATABASE_URL", "")
     if not urlsplit(database).scheme.startswith(("postgres", "pgsql")):
-        sys.exit("The background benchmarks need PostgreSQL: set DATABASE_URL=postgres://… "
-                 f"(it is {urlsplit(database).scheme or 'unset'}; COPY and the worker's view of the data need it).")
+        sys.exit(
+            "The background benchmarks need PostgreSQL: set DATABASE_URL=postgres://… "
+            f"(it is {urlsplit(database).scheme or 'unset'}; COPY and the worker's view of the data need it)."
+        )
     if not os.environ.get("CELERY_BROKER_URL"):
-        sys.exit("The background benchmarks need a Celery broker: set CELERY_BROKER_URL=redis://… "
-                 "(without it tasks run eagerly, in this process, and nothing is measured of the worker).")
+        sys.exit(
+            "The background benchmarks need a Celery broker: set CELERY_BROKER_URL=redis://… "
+            "(without it tasks run eagerly, in this process, and nothing is measured of the worker)."
+        )
     sizes = {key: getattr(args, key) or (QUICK if args.quick else FULL)[key] for key in FULL}
     tables, failed = [], []
     for name in BENCHMARKS:
@@ -110,8 +133,10 @@ def main() -> None:
         wait_for_idle_worker(os.environ["CELERY_BROKER_URL"])
         started = time.monotonic()
         text, status = run(name, args, sizes)
-        print(f"-- {name}: {'done' if not status else f'FAILED (exit {status})'} in {time.monotonic() - started:.0f} s",
-              flush=True)
+        print(
+            f"-- {name}: {'done' if not status else f'FAILED (exit {status})'} in {time.monotonic() - started:.0f} s",
+            flush=True,
+        )
         if status:
             failed.append(name)
             text = f"_Background benchmark “{name}” failed (exit {status}); see the console output._\n"

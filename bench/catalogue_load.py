@@ -28,7 +28,10 @@ SCENARIOS = [
     ("catalogue, sort by hours", "/courses/?sort=hours&page=3"),
     ("search ru (stemmed)", "/courses/?q=%D0%BE%D1%86%D0%B5%D0%BD%D0%B8%D0%B2%D0%B0%D0%BD%D0%B8%D1%8F"),
     ("search en + filter", "/courses/?q=teachers+wellbeing&format=distance"),
-    ("search, rare word", "/courses/?q=%D0%BD%D0%B0%D1%81%D1%82%D0%B0%D0%B2%D0%BD%D0%B8%D1%87%D0%B5%D1%81%D1%82%D0%B2%D0%BE+%D1%81%D0%B5%D0%BB%D1%8C%D1%81%D0%BA%D0%BE%D0%B9"),
+    (
+        "search, rare word",
+        "/courses/?q=%D0%BD%D0%B0%D1%81%D1%82%D0%B0%D0%B2%D0%BD%D0%B8%D1%87%D0%B5%D1%81%D1%82%D0%B2%D0%BE+%D1%81%D0%B5%D0%BB%D1%8C%D1%81%D0%BA%D0%BE%D0%B9",
+    ),
     ("course page", "/courses/bench-42/"),
     ("API list", "/api/v1/courses/?format=distance"),
 ]
@@ -90,13 +93,17 @@ def run_scenario(port: int, path: str, threads: int, seconds: float) -> tuple[in
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=8, help="client threads (bounded, loopback only)")
     parser.add_argument("--seconds", type=float, default=10)
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database with the bench courses (bench/courses_generate.py).")
+        sys.exit(
+            "Set DATABASE_URL to a PostgreSQL database with the bench courses (bench/courses_generate.py)."
+        )
     args.threads = max(1, min(args.threads, 64))
 
     port = free_port()
@@ -104,14 +111,33 @@ def main() -> None:
     env = {**os.environ, "DJANGO_DEBUG": "false", "DATABASE_CONN_MAX_AGE": "600", "LOG_LEVEL": "ERROR"}
     log = (ROOT / ".bench-gunicorn.log").open("w")
     server = subprocess.Popen(
-        [gunicorn, "pdplatform.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
-         "--worker-class", "gthread", "--threads", "2", "--keep-alive", "10", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            gunicorn,
+            "pdplatform.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "2",
+            "--keep-alive",
+            "10",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         wait_ready(port)
-        print(f"gunicorn: {args.workers} workers on 127.0.0.1:{port}; {args.threads} client threads, "
-              f"{args.seconds:g} s per scenario")
+        print(
+            f"gunicorn: {args.workers} workers on 127.0.0.1:{port}; {args.threads} client threads, "
+            f"{args.seconds:g} s per scenario"
+        )
         print(f"{'scenario':<28}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}")
         for name, path in SCENARIOS:
             run_scenario(port, path, min(2, args.threads), 1)  # warm-up

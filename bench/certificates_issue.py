@@ -56,19 +56,37 @@ QUEUE = "heavy"
 
 
 def make_cohort(n: int, tag: str) -> Cohort:
-    course = Course.objects.create(title="Формирующее оценивание: практика", slug=f"bench-certs-{tag}", summary="bench", hours=72)
+    course = Course.objects.create(
+        title="Формирующее оценивание: практика", slug=f"bench-certs-{tag}", summary="bench", hours=72
+    )
     today = timezone.localdate()
     now = timezone.now()
     cohort = Cohort.objects.create(
-        course=course, title=f"bench {tag}", starts_on=today, ends_on=today, enrollment_opens_at=now,
-        enrollment_closes_at=now, capacity=n, status=Cohort.Status.FINISHED,
+        course=course,
+        title=f"bench {tag}",
+        starts_on=today,
+        ends_on=today,
+        enrollment_opens_at=now,
+        enrollment_closes_at=now,
+        capacity=n,
+        status=Cohort.Status.FINISHED,
     )
     users = User.objects.bulk_create(
-        [User(email=f"bench-{tag}-{i}@example.org", full_name=f"Учитель Бенчмарков {i}", preferred_language="ru") for i in range(n)],
+        [
+            User(
+                email=f"bench-{tag}-{i}@example.org",
+                full_name=f"Учитель Бенчмарков {i}",
+                preferred_language="ru",
+            )
+            for i in range(n)
+        ],
         batch_size=1000,
     )
     Enrollment.objects.bulk_create(
-        [Enrollment(cohort=cohort, teacher=u, state=Enrollment.State.COMPLETED, completed_at=now) for u in users],
+        [
+            Enrollment(cohort=cohort, teacher=u, state=Enrollment.State.COMPLETED, completed_at=now)
+            for u in users
+        ],
         batch_size=1000,
     )
     return cohort
@@ -93,7 +111,8 @@ def heavy_workers() -> dict[str, int]:
     stats = inspect.stats() or {}
     return {
         name: stats.get(name, {}).get("pool", {}).get("max-concurrency", 0)
-        for name, consumed in queues.items() if any(q.get("name") == QUEUE for q in consumed)
+        for name, consumed in queues.items()
+        if any(q.get("name") == QUEUE for q in consumed)
     }
 
 
@@ -104,9 +123,25 @@ def processes(count: int) -> str:
 def spawn_worker(tag: str, concurrency: int, log: Path) -> subprocess.Popen:
     celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
     worker = subprocess.Popen(
-        [celery, "-A", "pdplatform", "worker", "-l", "warning", "-Q", QUEUE, "-n", f"bench-{tag}@%h",
-         f"--concurrency={concurrency}", "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=dict(os.environ), stdout=log.open("w"), stderr=subprocess.STDOUT,
+        [
+            celery,
+            "-A",
+            "pdplatform",
+            "worker",
+            "-l",
+            "warning",
+            "-Q",
+            QUEUE,
+            "-n",
+            f"bench-{tag}@%h",
+            f"--concurrency={concurrency}",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=dict(os.environ),
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
     while not any(f"bench-{tag}@" in key for reply in (app.control.ping(timeout=0.5) or []) for key in reply):
@@ -124,19 +159,26 @@ def benchmark(n: int = 5000, concurrency: int = 2, running_worker: bool = False,
     if connection.vendor != "postgresql" or not settings.CELERY_BROKER_URL:
         sys.exit("Run with DATABASE_URL=postgres://… and CELERY_BROKER_URL=redis://…")
     if running_worker and MEDIA:
-        sys.exit("A running worker does not write PDFs to this process's temporary MEDIA_ROOT: "
-                 "pass --running-worker on the command line or set MEDIA_ROOT as the worker has it.")
+        sys.exit(
+            "A running worker does not write PDFs to this process's temporary MEDIA_ROOT: "
+            "pass --running-worker on the command line or set MEDIA_ROOT as the worker has it."
+        )
     others = heavy_workers()
     if running_worker and not others:
-        sys.exit(f"No running Celery worker consumes the {QUEUE!r} queue: start one, or leave out --running-worker.")
+        sys.exit(
+            f"No running Celery worker consumes the {QUEUE!r} queue: start one, or leave out --running-worker."
+        )
     if running_worker:
         workers = f"running worker {', '.join(sorted(others))} of {processes(sum(others.values()))}"
     else:
         workers = f"worker of {processes(concurrency)}"
         if others:
             workers += f" + running {', '.join(sorted(others))} of {processes(sum(others.values()))}"
-            print(f"note: {', '.join(sorted(others))} also consume {QUEUE!r} and will issue some of the "
-                  "certificates", flush=True)
+            print(
+                f"note: {', '.join(sorted(others))} also consume {QUEUE!r} and will issue some of the "
+                "certificates",
+                flush=True,
+            )
     tag = str(int(time.time()))
     print(f"creating {n} completed enrollments …", flush=True)
     cohort = make_cohort(n, tag)
@@ -179,28 +221,49 @@ def benchmark(n: int = 5000, concurrency: int = 2, running_worker: bool = False,
             log.unlink(missing_ok=True)
     row = {
         "name": f"certificate issuance ({n:,}, records + PDFs, {workers})",
-        "rate": count / elapsed if elapsed else 0.0, "p50": None, "p95": None, "p99": None,
-        "errors": n - count, "count": n, "queries": "–",
+        "rate": count / elapsed if elapsed else 0.0,
+        "p50": None,
+        "p95": None,
+        "p99": None,
+        "errors": n - count,
+        "count": n,
+        "queries": "–",
     }
-    notes = (f"{count:,} of {n:,} certificates in {elapsed:.1f} s"
-             + (f", PDFs {sum(sizes) / len(sizes) / 1024:.0f} KiB each" if sizes else "")
-             + (f" ({len(sizes):,} of them readable here)" if sizes and len(sizes) != count else "")
-             + (f"; first problem: {problems[0]['message']}" if problems else "")
-             + ". Goal: 5,000 in under 2 minutes on a 2-core machine.")
-    title = (f"Certificate issuance: {n:,} completed enrollments, the admin's bulk action, "
-             "first request to last certificate")
-    return markdown_table(title, [row], rate_label="certificates/s", name_label="job",
-                          queries_label="SQL/item") + "\n" + notes + "\n"
+    notes = (
+        f"{count:,} of {n:,} certificates in {elapsed:.1f} s"
+        + (f", PDFs {sum(sizes) / len(sizes) / 1024:.0f} KiB each" if sizes else "")
+        + (f" ({len(sizes):,} of them readable here)" if sizes and len(sizes) != count else "")
+        + (f"; first problem: {problems[0]['message']}" if problems else "")
+        + ". Goal: 5,000 in under 2 minutes on a 2-core machine."
+    )
+    title = (
+        f"Certificate issuance: {n:,} completed enrollments, the admin's bulk action, "
+        "first request to last certificate"
+    )
+    return (
+        markdown_table(title, [row], rate_label="certificates/s", name_label="job", queries_label="SQL/item")
+        + "\n"
+        + notes
+        + "\n"
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--n", type=int, default=5000)
-    parser.add_argument("--concurrency", type=int, default=os.cpu_count() or 2,
-                        help="processes of the spawned worker")
-    parser.add_argument("--running-worker", action="store_true",
-                        help="use the workers already consuming 'heavy' instead of spawning one")
-    parser.add_argument("--stall", type=float, default=120, help="give up after this many seconds without progress")
+    parser.add_argument(
+        "--concurrency", type=int, default=os.cpu_count() or 2, help="processes of the spawned worker"
+    )
+    parser.add_argument(
+        "--running-worker",
+        action="store_true",
+        help="use the workers already consuming 'heavy' instead of spawning one",
+    )
+    parser.add_argument(
+        "--stall", type=float, default=120, help="give up after this many seconds without progress"
+    )
     parser.add_argument("--markdown", help="also append the table to this file")
     args = parser.parse_args()
     text = benchmark(args.n, args.concurrency, args.running_worker, args.stall)

@@ -86,10 +86,18 @@ def pure_rows(texts: list[str], threshold: float) -> list[dict]:
     pairs = len(texts) * (len(texts) - 1) // 2
     shingles = sum(len(p) for p in prints) / len(prints)
     return [
-        {"name": f"fingerprint all ({shingles:.0f} shingles, {len(fp.pack(prints[0]))} bytes each); peak {fp_peak / 2**20:.1f} MiB",
-         "rate": len(texts) / fp_seconds, **percentiles([fp_seconds]), "count": len(texts)},
-        {"name": f"compare all ({pairs:,} pairs; {found} copies found); peak {cmp_peak / 2**20:.1f} MiB",
-         "rate": pairs / cmp_seconds, **percentiles([cmp_seconds]), "count": pairs},
+        {
+            "name": f"fingerprint all ({shingles:.0f} shingles, {len(fp.pack(prints[0]))} bytes each); peak {fp_peak / 2**20:.1f} MiB",
+            "rate": len(texts) / fp_seconds,
+            **percentiles([fp_seconds]),
+            "count": len(texts),
+        },
+        {
+            "name": f"compare all ({pairs:,} pairs; {found} copies found); peak {cmp_peak / 2**20:.1f} MiB",
+            "rate": pairs / cmp_seconds,
+            **percentiles([cmp_seconds]),
+            "count": pairs,
+        },
     ]
 
 
@@ -110,23 +118,46 @@ def database_row(texts: list[str]) -> dict:
         with transaction.atomic():
             today = timezone.localdate()
             now = timezone.now()
-            course = Course.objects.create(title="bench copies", slug=f"bench-copies-{os.getpid()}", summary="bench", hours=36)
+            course = Course.objects.create(
+                title="bench copies", slug=f"bench-copies-{os.getpid()}", summary="bench", hours=36
+            )
             module = Module.objects.create(course=course, title="m", position=1)
             assignment = Assignment.objects.create(module=module, title="a", instructions="i", due_days=14)
-            cohort = Cohort.objects.create(course=course, title="c", starts_on=today, ends_on=today,
-                                           enrollment_opens_at=now, enrollment_closes_at=now, capacity=len(texts))
+            cohort = Cohort.objects.create(
+                course=course,
+                title="c",
+                starts_on=today,
+                ends_on=today,
+                enrollment_opens_at=now,
+                enrollment_closes_at=now,
+                capacity=len(texts),
+            )
             users = User.objects.bulk_create(
-                [User(email=f"bench-copies-{os.getpid()}-{i}@example.org", full_name=f"T {i}") for i in range(len(texts))]
+                [
+                    User(email=f"bench-copies-{os.getpid()}-{i}@example.org", full_name=f"T {i}")
+                    for i in range(len(texts))
+                ]
             )
             enrollments = Enrollment.objects.bulk_create(
                 [Enrollment(cohort=cohort, teacher=user, state=Enrollment.State.ENROLLED) for user in users]
             )
             subs = Submission.objects.bulk_create(
-                [Submission(enrollment=e, assignment=assignment, submitted_at=now, version_count=1,
-                            fingerprint=fp.pack(fp.fingerprint(text))) for e, text in zip(enrollments, texts, strict=True)]
+                [
+                    Submission(
+                        enrollment=e,
+                        assignment=assignment,
+                        submitted_at=now,
+                        version_count=1,
+                        fingerprint=fp.pack(fp.fingerprint(text)),
+                    )
+                    for e, text in zip(enrollments, texts, strict=True)
+                ]
             )
             SubmissionVersion.objects.bulk_create(
-                [SubmissionVersion(submission=s, number=1, text=text) for s, text in zip(subs, texts, strict=True)]
+                [
+                    SubmissionVersion(submission=s, number=1, text=text)
+                    for s, text in zip(subs, texts, strict=True)
+                ]
             )
             timings = []
             for _ in range(5):
@@ -136,8 +167,13 @@ def database_row(texts: list[str]) -> dict:
                     timings.append(time.perf_counter() - started)
             _, _, peak = measured(lambda: submission_check_copy(submission_id=subs[-1].pk))
             median = sorted(timings)[len(timings) // 2]
-            row = {"name": f"one check against {len(texts) - 1:,} stored ({connection.vendor}); peak {peak / 2**20:.1f} MiB",
-                   "rate": 1 / median, **percentiles(timings), "count": len(timings), "queries": len(queries)}
+            row = {
+                "name": f"one check against {len(texts) - 1:,} stored ({connection.vendor}); peak {peak / 2**20:.1f} MiB",
+                "rate": 1 / median,
+                **percentiles(timings),
+                "count": len(timings),
+                "queries": len(queries),
+            }
             raise Rollback
     except Rollback:
         pass
@@ -145,11 +181,15 @@ def database_row(texts: list[str]) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--chars", type=int, default=2000)
     parser.add_argument("--copies", type=int, default=50)
-    parser.add_argument("--database", action="store_true", help="also time the service on the configured database")
+    parser.add_argument(
+        "--database", action="store_true", help="also time the service on the configured database"
+    )
     parser.add_argument("--markdown", help="also append the table to this file")
     args = parser.parse_args()
     from cohorts.services.copies import copy_similarity_threshold
@@ -159,7 +199,9 @@ def main() -> None:
     if args.database:
         rows.append(database_row(texts))
     title = f"Copy check: {args.n:,} answers of ~{args.chars:,} characters to one assignment"
-    emit(markdown_table(title, rows, rate_label="per s", name_label="step", queries_label="SQL"), args.markdown)
+    emit(
+        markdown_table(title, rows, rate_label="per s", name_label="step", queries_label="SQL"), args.markdown
+    )
 
 
 if __name__ == "__main__":

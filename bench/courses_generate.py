@@ -29,17 +29,68 @@ from accounts.models import Subject  # noqa: E402
 from courses.models import Assignment, Competency, Course, Lesson, Module  # noqa: E402
 from courses.search import refresh_search_vectors  # noqa: E402
 
-TOPICS_RU = ["Формирующее оценивание", "Цифровая грамотность", "Инклюзивное образование", "Проектный метод",
-             "Функциональная грамотность", "Профилактика выгорания", "Работа с родителями", "Наставничество",
-             "Смысловое чтение", "Обновлённые ФГОС", "Управление классом", "Одарённые дети"]
-TOPICS_EN = ["Formative assessment", "Digital literacy", "Inclusive classrooms", "Project-based learning",
-             "Teacher wellbeing", "Mentoring new teachers", "Reading across the curriculum", "Classroom management"]
-ANGLES_RU = ["для начальной школы", "на уроках математики", "в 5–9 классах", "для классных руководителей",
-             "в сельской школе", "для молодых учителей", "на практике", ": углублённый курс"]
-ANGLES_EN = ["in primary school", "for maths teachers", "in lower secondary", "for class teachers",
-             "in rural schools", "for new teachers", "in practice", ": advanced"]
-LESSON_RU = ["Введение", "Разбор урока", "Практикум", "Круглый стол", "Мастер-класс", "Вебинар с экспертом", "Итоги"]
-LESSON_EN = ["Introduction", "Lesson walkthrough", "Practicum", "Round table", "Master class", "Expert webinar", "Wrap-up"]
+TOPICS_RU = [
+    "Формирующее оценивание",
+    "Цифровая грамотность",
+    "Инклюзивное образование",
+    "Проектный метод",
+    "Функциональная грамотность",
+    "Профилактика выгорания",
+    "Работа с родителями",
+    "Наставничество",
+    "Смысловое чтение",
+    "Обновлённые ФГОС",
+    "Управление классом",
+    "Одарённые дети",
+]
+TOPICS_EN = [
+    "Formative assessment",
+    "Digital literacy",
+    "Inclusive classrooms",
+    "Project-based learning",
+    "Teacher wellbeing",
+    "Mentoring new teachers",
+    "Reading across the curriculum",
+    "Classroom management",
+]
+ANGLES_RU = [
+    "для начальной школы",
+    "на уроках математики",
+    "в 5–9 классах",
+    "для классных руководителей",
+    "в сельской школе",
+    "для молодых учителей",
+    "на практике",
+    ": углублённый курс",
+]
+ANGLES_EN = [
+    "in primary school",
+    "for maths teachers",
+    "in lower secondary",
+    "for class teachers",
+    "in rural schools",
+    "for new teachers",
+    "in practice",
+    ": advanced",
+]
+LESSON_RU = [
+    "Введение",
+    "Разбор урока",
+    "Практикум",
+    "Круглый стол",
+    "Мастер-класс",
+    "Вебинар с экспертом",
+    "Итоги",
+]
+LESSON_EN = [
+    "Introduction",
+    "Lesson walkthrough",
+    "Practicum",
+    "Round table",
+    "Master class",
+    "Expert webinar",
+    "Wrap-up",
+]
 KINDS = [k for k, _ in Lesson.Kind.choices]
 FORMATS = [f for f, _ in Course.Format.choices]
 LEVELS = [lv for lv, _ in Course.Level.choices]
@@ -61,25 +112,39 @@ def generate(count: int, seed: int = 10_000) -> int:
                 english = i % 3 == 0
                 topic = rng.choice(TOPICS_EN if english else TOPICS_RU)
                 angle = rng.choice(ANGLES_EN if english else ANGLES_RU)
-                courses.append(Course(
-                    title=f"{topic} {angle} #{i}",
-                    slug=f"bench-{i}",
-                    summary=f"{topic} {angle}: practical techniques, cases and feedback from a curator.",
-                    description=(f"{topic}. " * 5) + f"Course number {i} for the load benchmark.",
-                    format=rng.choice(FORMATS), level=rng.choice(LEVELS), hours=rng.choice([8, 16, 18, 24, 36, 72]),
-                    status=Course.Status.PUBLISHED, published_at=now - timezone.timedelta(minutes=i),
-                ))
+                courses.append(
+                    Course(
+                        title=f"{topic} {angle} #{i}",
+                        slug=f"bench-{i}",
+                        summary=f"{topic} {angle}: practical techniques, cases and feedback from a curator.",
+                        description=(f"{topic}. " * 5) + f"Course number {i} for the load benchmark.",
+                        format=rng.choice(FORMATS),
+                        level=rng.choice(LEVELS),
+                        hours=rng.choice([8, 16, 18, 24, 36, 72]),
+                        status=Course.Status.PUBLISHED,
+                        published_at=now - timezone.timedelta(minutes=i),
+                    )
+                )
             Course.objects.bulk_create(courses)
             courses = list(Course.objects.filter(slug__in=[c.slug for c in courses]).only("pk", "title"))
-            modules = [Module(course=c, title=f"Module {m + 1}", position=m + 1) for c in courses for m in range(3)]
+            modules = [
+                Module(course=c, title=f"Module {m + 1}", position=m + 1) for c in courses for m in range(3)
+            ]
             Module.objects.bulk_create(modules)
             modules = list(Module.objects.filter(course__in=courses).only("pk", "course_id"))
             lessons, assignments = [], []
             for module in modules:
                 names = LESSON_EN if module.course_id % 3 == 0 else LESSON_RU
                 for pos in range(1, 4):
-                    lessons.append(Lesson(module=module, title=f"{rng.choice(names)} {pos}", position=pos,
-                                          kind=rng.choice(KINDS), hours=Decimal(2)))
+                    lessons.append(
+                        Lesson(
+                            module=module,
+                            title=f"{rng.choice(names)} {pos}",
+                            position=pos,
+                            kind=rng.choice(KINDS),
+                            hours=Decimal(2),
+                        )
+                    )
                 assignments.append(Assignment(module=module, title="Task", instructions="Do it.", position=1))
             Lesson.objects.bulk_create(lessons, batch_size=5000)
             Assignment.objects.bulk_create(assignments, batch_size=5000)
@@ -87,12 +152,17 @@ def generate(count: int, seed: int = 10_000) -> int:
             through_s = Course.subjects.through
             if competencies:
                 through_c.objects.bulk_create(
-                    [through_c(course_id=c.pk, competency_id=pk) for c in courses for pk in rng.sample(competencies, 2)],
+                    [
+                        through_c(course_id=c.pk, competency_id=pk)
+                        for c in courses
+                        for pk in rng.sample(competencies, 2)
+                    ],
                     ignore_conflicts=True,
                 )
             if subjects:
                 through_s.objects.bulk_create(
-                    [through_s(course_id=c.pk, subject_id=rng.choice(subjects)) for c in courses], ignore_conflicts=True
+                    [through_s(course_id=c.pk, subject_id=rng.choice(subjects)) for c in courses],
+                    ignore_conflicts=True,
                 )
             refresh_search_vectors([c.pk for c in courses])
         made += stop - start
@@ -101,7 +171,9 @@ def generate(count: int, seed: int = 10_000) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--drop", action="store_true", help="delete bench courses first")
     args = parser.parse_args()
@@ -112,8 +184,10 @@ def main() -> None:
     made = generate(args.count)
     elapsed = time.perf_counter() - started
     total = Course.objects.filter(slug__startswith="bench-").count()
-    print(f"created {made} courses in {elapsed:.1f} s; bench courses now: {total}; "
-          f"lessons in total: {Lesson.objects.count()}")
+    print(
+        f"created {made} courses in {elapsed:.1f} s; bench courses now: {total}; "
+        f"lessons in total: {Lesson.objects.count()}"
+    )
 
 
 if __name__ == "__main__":

@@ -36,7 +36,9 @@ QUERIES: dict[str, list[int]] = defaultdict(list)
 CSRF = secrets.token_hex(16)  # 32 characters: Django accepts an unmasked secret in cookie and header alike
 
 
-def count_queries(request_type, name, response_time, response_length, response=None, exception=None, **kwargs):
+def count_queries(
+    request_type, name, response_time, response_length, response=None, exception=None, **kwargs
+):
     header = response.headers.get("Server-Timing", "") if response is not None and response.headers else ""
     match = TIMING.search(header)
     if match:
@@ -55,8 +57,26 @@ class Visitor(FastHttpUser):
         jar = self.client.cookiejar
         for name, value in ((PLAN["session_cookie"], self.session_key), ("csrftoken", CSRF)):
             if value:
-                jar.set_cookie(Cookie(0, name, value, None, False, host, False, False, "/", True, False, None,
-                                      False, None, None, {}))
+                jar.set_cookie(
+                    Cookie(
+                        0,
+                        name,
+                        value,
+                        None,
+                        False,
+                        host,
+                        False,
+                        False,
+                        "/",
+                        True,
+                        False,
+                        None,
+                        False,
+                        None,
+                        None,
+                        {},
+                    )
+                )
 
     def page(self, name: str, path: str) -> str:
         with self.client.get(path, name=name, allow_redirects=False, catch_response=True) as response:
@@ -120,7 +140,10 @@ class Teacher(SignedIn):
     def forum_reply(self):
         topic = random.choice(self.person["topics"])
         with self.client.post(
-            f"/communities/t/{topic}/reply/", name="forum reply (POST)", allow_redirects=False, catch_response=True,
+            f"/communities/t/{topic}/reply/",
+            name="forum reply (POST)",
+            allow_redirects=False,
+            catch_response=True,
             data={"body": "Спасибо, коллеги! Попробую на следующей неделе и расскажу, что получилось."},
             headers={"X-CSRFToken": CSRF, "Referer": f"{self.host}/communities/t/{topic}/"},
         ) as response:
@@ -169,7 +192,9 @@ def trivial(user):
     user.page("trivial view (robots.txt)", "/robots.txt")
 
 
-def run(host: str, user_classes: list, users: int, seconds: float, spawn_rate: float, warmup: float) -> Environment:
+def run(
+    host: str, user_classes: list, users: int, seconds: float, spawn_rate: float, warmup: float
+) -> Environment:
     """Spawn the users, let them warm up (each gunicorn worker compiles templates on first use), measure."""
     env = Environment(user_classes=user_classes, host=host)
     env.events.request.add_listener(count_queries)
@@ -189,7 +214,9 @@ def run(host: str, user_classes: list, users: int, seconds: float, spawn_rate: f
 
 def solo(base: type, fn, name: str) -> type:
     """A user class that does one thing over and over with no think time."""
-    cls = type(f"Solo{base.__name__}", (base,), {"wait_time": constant(0), "weight": 1, "__module__": __name__})
+    cls = type(
+        f"Solo{base.__name__}", (base,), {"wait_time": constant(0), "weight": 1, "__module__": __name__}
+    )
     cls.tasks = [fn]  # after creation: locust's metaclass would add the base class's tasks
     return cls
 
@@ -200,28 +227,49 @@ def rows(env: Environment) -> list[dict]:
         if not entry.num_requests:
             continue
         queries = QUERIES.get(name, [])
-        out.append({
-            "name": name, "rate": entry.num_requests / env.elapsed,
-            "p50": entry.get_response_time_percentile(0.5), "p95": entry.get_response_time_percentile(0.95),
-            "p99": entry.get_response_time_percentile(0.99), "errors": entry.num_failures,
-            "count": entry.num_requests,
-            "queries": f"{min(queries)}–{max(queries)}" if queries and min(queries) != max(queries)
-            else (str(queries[0]) if queries else "–"),
-        })
+        out.append(
+            {
+                "name": name,
+                "rate": entry.num_requests / env.elapsed,
+                "p50": entry.get_response_time_percentile(0.5),
+                "p95": entry.get_response_time_percentile(0.95),
+                "p99": entry.get_response_time_percentile(0.99),
+                "errors": entry.num_failures,
+                "count": entry.num_requests,
+                "queries": f"{min(queries)}–{max(queries)}"
+                if queries and min(queries) != max(queries)
+                else (str(queries[0]) if queries else "–"),
+            }
+        )
     return out
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--host", required=True)
     parser.add_argument("--plan", required=True)
-    parser.add_argument("--users", default="100",
-                        help="simulated people in the journey phase (≤ 500); a list such as 50,100 runs each")
-    parser.add_argument("--clients", type=int, default=8, help="closed-loop clients per page in the throughput phase")
-    parser.add_argument("--seconds", type=float, default=20, help="measured seconds per page / for the journeys")
-    parser.add_argument("--warmup", type=float, default=10,
-                        help="unmeasured seconds before each measurement (steady state: warm caches, compiled templates)")
-    parser.add_argument("--pages", help="only the throughput pages whose names contain one of these (comma-separated)")
+    parser.add_argument(
+        "--users",
+        default="100",
+        help="simulated people in the journey phase (≤ 500); a list such as 50,100 runs each",
+    )
+    parser.add_argument(
+        "--clients", type=int, default=8, help="closed-loop clients per page in the throughput phase"
+    )
+    parser.add_argument(
+        "--seconds", type=float, default=20, help="measured seconds per page / for the journeys"
+    )
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=10,
+        help="unmeasured seconds before each measurement (steady state: warm caches, compiled templates)",
+    )
+    parser.add_argument(
+        "--pages", help="only the throughput pages whose names contain one of these (comma-separated)"
+    )
     parser.add_argument("--skip-throughput", action="store_true")
     parser.add_argument("--skip-journeys", action="store_true")
     parser.add_argument("--markdown", help="also write the tables to this file")
@@ -235,8 +283,14 @@ def main() -> None:
 
     if not args.skip_throughput:
         measured = []
-        ceiling_env = run(args.host, [solo(AnonymousVisitor, trivial, "trivial")], clients, args.seconds, clients,
-                          args.warmup)
+        ceiling_env = run(
+            args.host,
+            [solo(AnonymousVisitor, trivial, "trivial")],
+            clients,
+            args.seconds,
+            clients,
+            args.warmup,
+        )
         ceiling = next(r for r in rows(ceiling_env) if r["name"].startswith("trivial"))
         measured.append(ceiling)
         print(f"  trivial view: {ceiling['rate']:.0f} req/s", flush=True)
@@ -246,18 +300,34 @@ def main() -> None:
             env = run(args.host, [solo(base, fn, name)], clients, args.seconds, clients, args.warmup)
             for row in rows(env):
                 measured.append(row)
-                print(f"  {row['name']}: {row['rate']:.0f} req/s, p95 {row['p95']:.0f} ms, {row['errors']} errors",
-                      flush=True)
-        out.append(markdown_table(f"Throughput: each page alone, {clients} clients without think time, "
-                                  f"{args.seconds:g} s", measured, ceiling=ceiling["rate"]))
+                print(
+                    f"  {row['name']}: {row['rate']:.0f} req/s, p95 {row['p95']:.0f} ms, {row['errors']} errors",
+                    flush=True,
+                )
+        out.append(
+            markdown_table(
+                f"Throughput: each page alone, {clients} clients without think time, {args.seconds:g} s",
+                measured,
+                ceiling=ceiling["rate"],
+            )
+        )
 
     for users in [] if args.skip_journeys else crowds:
         if os.environ.get("CELERY_BROKER_URL"):
             wait_for_idle_worker(os.environ["CELERY_BROKER_URL"])
-        env = run(args.host, [AnonymousVisitor, Teacher, Curator, SchoolAdmin], users, args.seconds,
-                  max(1, users / 10), args.warmup)
-        out.append(markdown_table(f"Journeys: {users} simulated people with think time 1–5 s, {args.seconds:g} s",
-                                  rows(env)))
+        env = run(
+            args.host,
+            [AnonymousVisitor, Teacher, Curator, SchoolAdmin],
+            users,
+            args.seconds,
+            max(1, users / 10),
+            args.warmup,
+        )
+        out.append(
+            markdown_table(
+                f"Journeys: {users} simulated people with think time 1–5 s, {args.seconds:g} s", rows(env)
+            )
+        )
     text = "\n".join(out)
     emit(text, args.markdown)
 

@@ -30,12 +30,14 @@ def shapes(n: int) -> dict[str, str]:
         "quotes with text `> a`": "".join("> " * (i % 30) + "a\n" for i in range(n)),
         "emphasis run `*a**a***`": "".join("*" * (i % 4 + 1) + "a" for i in range(n)),
         "emphasis mix `*_*_`": "*_" * (n // 2),
-        "long table": "| a | b |\n| --- | --- |\n" + "| <script>x</script> | [y](javascript:z) |\n" * (n // 40),
+        "long table": "| a | b |\n| --- | --- |\n"
+        + "| <script>x</script> | [y](javascript:z) |\n" * (n // 40),
         "nested lists": "".join("  " * (i % 200) + "- x\n" for i in range(n)),
         "links `[a](javascript:`": "[a](javascript:alert(1) " * (n // 25),
         "backticks": "`" * n,
         "html tags": "<img src=x onerror=alert(1)>" * (n // 28),
-        "plain prose (baseline)": "Учитель объясняет деление дробей на полосках, дети работают в парах.\n\n" * (n // 60),
+        "plain prose (baseline)": "Учитель объясняет деление дробей на полосках, дети работают в парах.\n\n"
+        * (n // 60),
     }
 
 
@@ -50,15 +52,21 @@ def best_ms(text: str, repeat: int) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", default="1,10,50,100", help="sizes in KB (characters × 1000)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--markdown", help="append the table to this file")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     head = "| shape | " + " | ".join(f"{size} KB ms" for size in sizes) + " | growth |"
-    lines = [f"### core/markup.py on adversarial Markdown (best of {args.repeat})", "", head,
-             "|" + " --- |" * (len(sizes) + 2)]
+    lines = [
+        f"### core/markup.py on adversarial Markdown (best of {args.repeat})",
+        "",
+        head,
+        "|" + " --- |" * (len(sizes) + 2),
+    ]
     names = list(shapes(10))
     for name in names:
         figures = {}

@@ -31,8 +31,16 @@ from communities.models import Membership, Topic  # noqa: E402
 from courses.models import Course, Lesson  # noqa: E402
 from pdplatform.management.commands.seed_scale import DOMAIN  # noqa: E402
 
-SEARCHES = ["оценивание", "цифровая грамотность", "проектный метод", "наставничество", "classroom management",
-            "выгорания", "формувальне оцінювання", "инклюзивное"]
+SEARCHES = [
+    "оценивание",
+    "цифровая грамотность",
+    "проектный метод",
+    "наставничество",
+    "classroom management",
+    "выгорания",
+    "формувальне оцінювання",
+    "инклюзивное",
+]
 
 
 def session_for(user: User) -> str:
@@ -49,21 +57,33 @@ def teachers(count: int) -> list[dict]:
     running = Cohort.objects.filter(course__slug__startswith="scale-", starts_on__lte=timezone.localdate())
     enrollments = list(
         Enrollment.objects.filter(cohort__in=running, state=Enrollment.State.ENROLLED)
-        .select_related("teacher", "cohort").order_by("?")[:count]
+        .select_related("teacher", "cohort")
+        .order_by("?")[:count]
     )
     people = []
     for enrollment in enrollments:
-        lessons = list(Lesson.objects.filter(module__course_id=enrollment.cohort.course_id).values_list("pk", flat=True))
-        open_communities = Membership.objects.filter(user=enrollment.teacher, community__is_closed=False).values(
-            "community_id")
-        topics = list(Topic.objects.filter(community_id__in=open_communities, is_hidden=False, is_locked=False)
-                      .order_by("?").values_list("pk", flat=True)[:5])
+        lessons = list(
+            Lesson.objects.filter(module__course_id=enrollment.cohort.course_id).values_list("pk", flat=True)
+        )
+        open_communities = Membership.objects.filter(
+            user=enrollment.teacher, community__is_closed=False
+        ).values("community_id")
+        topics = list(
+            Topic.objects.filter(community_id__in=open_communities, is_hidden=False, is_locked=False)
+            .order_by("?")
+            .values_list("pk", flat=True)[:5]
+        )
         if not topics:
             continue
-        people.append({
-            "email": enrollment.teacher.email, "session": session_for(enrollment.teacher),
-            "enrollment": enrollment.pk, "lessons": lessons, "topics": topics,
-        })
+        people.append(
+            {
+                "email": enrollment.teacher.email,
+                "session": session_for(enrollment.teacher),
+                "enrollment": enrollment.pk,
+                "lessons": lessons,
+                "topics": topics,
+            }
+        )
     return people
 
 
@@ -73,12 +93,17 @@ def staff(prefix: str, count: int) -> list[dict]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("out")
     parser.add_argument("--people", type=int, default=200, help="sample teachers (staff: a quarter of it)")
     args = parser.parse_args()
-    courses = list(Course.objects.filter(slug__startswith="scale-", status=Course.Status.PUBLISHED)
-                   .order_by("?").values_list("slug", flat=True)[:500])
+    courses = list(
+        Course.objects.filter(slug__startswith="scale-", status=Course.Status.PUBLISHED)
+        .order_by("?")
+        .values_list("slug", flat=True)[:500]
+    )
     if not courses:
         sys.exit("No scale data here: run `manage.py seed_scale` first.")
     plan = {
@@ -90,8 +115,10 @@ def main() -> None:
         "school_admins": staff("schooladmin", max(1, args.people // 4)),
     }
     Path(args.out).write_text(json.dumps(plan))
-    print(f"plan: {len(plan['teachers'])} teachers, {len(plan['curators'])} curators, "
-          f"{len(plan['school_admins'])} school administrators, {len(courses)} courses -> {args.out}")
+    print(
+        f"plan: {len(plan['teachers'])} teachers, {len(plan['curators'])} curators, "
+        f"{len(plan['school_admins'])} school administrators, {len(courses)} courses -> {args.out}"
+    )
 
 
 if __name__ == "__main__":

@@ -30,7 +30,9 @@ from pdplatform.middleware import QueryCounter  # noqa: E402
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("path")
     parser.add_argument("--as", dest="email", help="signed in as this user (anonymous otherwise)")
     parser.add_argument("--repeat", type=int, default=20)

@@ -61,35 +61,59 @@ def build(rows: int) -> User:
     started = time.perf_counter()
     municipality, _ = Municipality.objects.get_or_create(name=f"{PREFIX} town")
     school = School.objects.create(municipality=municipality, name=school_name)
-    course = Course.objects.create(slug=f"{PREFIX}-{rows}", title="Bench course: =formulas, кириллица",
-                                   summary="bench", hours=36, status="published")
+    course = Course.objects.create(
+        slug=f"{PREFIX}-{rows}",
+        title="Bench course: =formulas, кириллица",
+        summary="bench",
+        hours=36,
+        status="published",
+    )
     module = Module.objects.create(course=course, title="M1", position=1)
     lessons = [Lesson.objects.create(module=module, title=f"L{i}", body="x", position=i) for i in range(8)]
     Assignment.objects.create(module=module, title="A1", instructions="x")
     now = timezone.now()
     today = timezone.localdate()
     cohorts = [
-        Cohort.objects.create(course=course, title=f"{PREFIX} cohort {i}", starts_on=today - timedelta(days=60),
-                              ends_on=today + timedelta(days=30), enrollment_opens_at=now - timedelta(days=90),
-                              enrollment_closes_at=now, status="running")
+        Cohort.objects.create(
+            course=course,
+            title=f"{PREFIX} cohort {i}",
+            starts_on=today - timedelta(days=60),
+            ends_on=today + timedelta(days=30),
+            enrollment_opens_at=now - timedelta(days=90),
+            enrollment_closes_at=now,
+            status="running",
+        )
         for i in range(10)
     ]
     for cohort in cohorts:
         LiveSession.objects.create(cohort=cohort, title="Webinar", starts_at=now - timedelta(days=5))
     teachers = User.objects.bulk_create(
-        User(email=f"{PREFIX}-{rows}-{i}@example.org", full_name=f"Учитель {i:06d}", school=school,
-             municipality=municipality)
+        User(
+            email=f"{PREFIX}-{rows}-{i}@example.org",
+            full_name=f"Учитель {i:06d}",
+            school=school,
+            municipality=municipality,
+        )
         for i in range(rows)
     )
     enrollments = Enrollment.objects.bulk_create(
-        (Enrollment(teacher=t, cohort=cohorts[i % len(cohorts)], state="enrolled", enrolled_at=now)
-         for i, t in enumerate(teachers)), batch_size=2000
+        (
+            Enrollment(teacher=t, cohort=cohorts[i % len(cohorts)], state="enrolled", enrolled_at=now)
+            for i, t in enumerate(teachers)
+        ),
+        batch_size=2000,
     )
     LessonProgress.objects.bulk_create(
-        (LessonProgress(enrollment=e, lesson=lessons[j]) for i, e in enumerate(enrollments) for j in range(i % 5)),
+        (
+            LessonProgress(enrollment=e, lesson=lessons[j])
+            for i, e in enumerate(enrollments)
+            for j in range(i % 5)
+        ),
         batch_size=5000,
     )
-    admin = User.objects.create_user(email=admin_email, password=None, school=school, municipality=municipality)
+    admin = User.objects.create_user(
+        email=admin_email, password=None, school=school, municipality=municipality
+    )
     admin.groups.add(Group.objects.get_or_create(name=Role.SCHOOL_ADMIN)[0])
     print(f"  done in {time.perf_counter() - started:.1f} s", flush=True)
     return admin
@@ -147,8 +171,14 @@ def copy_ceiling(admin: User) -> tuple[float, int]:
 
 
 def row(name: str, times: list[float], rows: int, queries) -> dict:
-    return {"name": name, "rate": rows / statistics.median(times), **percentiles(times), "errors": 0,
-            "count": len(times), "queries": queries}
+    return {
+        "name": name,
+        "rate": rows / statistics.median(times),
+        **percentiles(times),
+        "errors": 0,
+        "count": len(times),
+        "queries": queries,
+    }
 
 
 def benchmark(rows_wanted: int = 20_000, repeats: int = 3) -> str:
@@ -164,34 +194,64 @@ def benchmark(rows_wanted: int = 20_000, repeats: int = 3) -> str:
     rows = selectors.school_report_rows(user=admin, flt=selectors.EnrollmentFilters()).count()
     print(f"rows: {rows:,}", flush=True)
     copies = [copy_ceiling(admin) for _ in range(repeats)]
-    measured = [row("COPY (same query) TO STDOUT (FORMAT csv): PostgreSQL alone", [t for t, _ in copies], rows, 1)]
-    print(f"COPY … TO STDOUT (FORMAT csv): median {statistics.median(t for t, _ in copies):6.2f} s  "
-          f"{measured[0]['rate']:10,.0f} rows/s  {copies[0][1] / 1e6:6.1f} MB", flush=True)
+    measured = [
+        row("COPY (same query) TO STDOUT (FORMAT csv): PostgreSQL alone", [t for t, _ in copies], rows, 1)
+    ]
+    print(
+        f"COPY … TO STDOUT (FORMAT csv): median {statistics.median(t for t, _ in copies):6.2f} s  "
+        f"{measured[0]['rate']:10,.0f} rows/s  {copies[0][1] / 1e6:6.1f} MB",
+        flush=True,
+    )
     memory = []
     for fmt in ("csv", "xlsx"):
         url = f"/reports/export.{fmt}?sort=teacher"
         runs = [consume(client, url) for _ in range(repeats)]
         peak = python_peak(client, url)
         queries = sorted({q for _, _, q in runs})
-        name = ("CSV export via the view (streamed)" if fmt == "csv"
-                else "XLSX export via the view (write-only, + hours-ledger sheet)")
-        measured.append(row(name, [t for t, _, _ in runs], rows,
-                            f"{queries[0]}–{queries[-1]}" if len(queries) > 1 else str(queries[0])))
+        name = (
+            "CSV export via the view (streamed)"
+            if fmt == "csv"
+            else "XLSX export via the view (write-only, + hours-ledger sheet)"
+        )
+        measured.append(
+            row(
+                name,
+                [t for t, _, _ in runs],
+                rows,
+                f"{queries[0]}–{queries[-1]}" if len(queries) > 1 else str(queries[0]),
+            )
+        )
         memory.append(f"{fmt.upper()} {runs[0][1] / 1e6:.1f} MB out, Python peak {peak / 1e6:.1f} MB")
-        print(f"{fmt.upper():4} export via the view: median {statistics.median(t for t, _, _ in runs):6.2f} s  "
-              f"{measured[-1]['rate']:10,.0f} rows/s  {memory[-1]}", flush=True)
+        print(
+            f"{fmt.upper():4} export via the view: median {statistics.median(t for t, _, _ in runs):6.2f} s  "
+            f"{measured[-1]['rate']:10,.0f} rows/s  {memory[-1]}",
+            flush=True,
+        )
     max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    title = (f"School report export, {rows:,} enrollment rows ({repeats} runs each; "
-             "rate from the median run, percentiles of whole exports)")
-    table = markdown_table(title, measured, rate_label="rows/s", ceiling=measured[0]["rate"], ceiling_label="× COPY",
-                           name_label="export", queries_label="SQL/export")
-    notes = (f"Memory: {'; '.join(memory)} (tracemalloc, a separate pass); "
-             f"process max RSS {max_rss:.0f} MB (budget 150 MB).")
+    title = (
+        f"School report export, {rows:,} enrollment rows ({repeats} runs each; "
+        "rate from the median run, percentiles of whole exports)"
+    )
+    table = markdown_table(
+        title,
+        measured,
+        rate_label="rows/s",
+        ceiling=measured[0]["rate"],
+        ceiling_label="× COPY",
+        name_label="export",
+        queries_label="SQL/export",
+    )
+    notes = (
+        f"Memory: {'; '.join(memory)} (tracemalloc, a separate pass); "
+        f"process max RSS {max_rss:.0f} MB (budget 150 MB)."
+    )
     return table + "\n" + notes + "\n"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--repeats", type=int, default=3, help="whole exports per format")
     parser.add_argument("--build", action="store_true", help="only create the bench data (if missing)")

@@ -55,31 +55,47 @@ def build(responses: int = RESPONSES) -> Survey:
     rng = random.Random(5)
     print(f"creating {responses * (LIKERT + 1):,} answers …", flush=True)
     started = time.perf_counter()
-    course, _ = Course.objects.get_or_create(slug="bench-surveys", defaults={"title": "bench", "summary": "bench",
-                                                                             "hours": 1})
+    course, _ = Course.objects.get_or_create(
+        slug="bench-surveys", defaults={"title": "bench", "summary": "bench", "hours": 1}
+    )
     today = timezone.localdate()
     now = timezone.now()
     cohorts = [
-        Cohort.objects.create(course=course, title=f"bench cohort {i}", starts_on=today - timedelta(days=30 * i),
-                              ends_on=today, enrollment_opens_at=now - timedelta(days=400),
-                              enrollment_closes_at=now)
+        Cohort.objects.create(
+            course=course,
+            title=f"bench cohort {i}",
+            starts_on=today - timedelta(days=30 * i),
+            ends_on=today,
+            enrollment_opens_at=now - timedelta(days=400),
+            enrollment_closes_at=now,
+        )
         for i in range(COHORTS)
     ]
-    survey = Survey.objects.create(title=title(responses), kind=Survey.Kind.FEEDBACK, is_anonymous=True, is_published=True,
-                                   audience=Survey.Audience.COHORT, course=course)
+    survey = Survey.objects.create(
+        title=title(responses),
+        kind=Survey.Kind.FEEDBACK,
+        is_anonymous=True,
+        is_published=True,
+        audience=Survey.Audience.COHORT,
+        course=course,
+    )
     survey.cohorts.set(cohorts)
     section = Section.objects.create(survey=survey, title="bench")
-    questions = [Question.objects.create(section=section, text=f"Aspect {i}", position=i)
-                 for i in range(LIKERT)]
-    text_q = Question.objects.create(section=section, kind="text", text="Comment", position=99,
-                                     is_required=False)
+    questions = [
+        Question.objects.create(section=section, text=f"Aspect {i}", position=i) for i in range(LIKERT)
+    ]
+    text_q = Question.objects.create(
+        section=section, kind="text", text="Comment", position=99, is_required=False
+    )
     batch_r, batch_a = [], []
     for i in range(responses):
         response = Response(survey=survey, cohort=cohorts[i % COHORTS])
         batch_r.append(response)
         mood = rng.choice([2, 3, 4, 4, 5])
         for q in questions:
-            batch_a.append(Answer(response=response, question=q, value=max(1, min(5, mood + rng.choice([-1, 0, 1])))))
+            batch_a.append(
+                Answer(response=response, question=q, value=max(1, min(5, mood + rng.choice([-1, 0, 1]))))
+            )
         batch_a.append(Answer(response=response, question=text_q, text=f"comment {rng.randint(1, 500)}"))
         if len(batch_r) == 2000:
             Response.objects.bulk_create(batch_r)
@@ -106,10 +122,18 @@ def measure(label: str, fn, repeat: int = 5) -> dict:
             times.append(time.perf_counter() - started)
         queries = len(ctx.captured_queries)
     median = statistics.median(times)
-    print(f"{label:<48} best {min(times) * 1000:8.1f} ms   median {median * 1000:8.1f} ms"
-          f"   {queries} queries", flush=True)
-    return {"name": label, "rate": 1 / median, **percentiles(times), "errors": 0, "count": repeat,
-            "queries": queries}
+    print(
+        f"{label:<48} best {min(times) * 1000:8.1f} ms   median {median * 1000:8.1f} ms   {queries} queries",
+        flush=True,
+    )
+    return {
+        "name": label,
+        "rate": 1 / median,
+        **percentiles(times),
+        "errors": 0,
+        "count": repeat,
+        "queries": queries,
+    }
 
 
 def drop() -> None:
@@ -126,19 +150,41 @@ def benchmark(responses: int = RESPONSES) -> str:
     one_cohort = survey.cohorts.order_by("id").first()
     rows = []
 
-    rows.append(measure("aggregation, all cohorts (no free texts)",
-                        lambda: selectors.survey_results(survey=survey, flt=selectors.ResultFilter(), with_texts=False)))
-    rows.append(measure("aggregation, all cohorts (with free texts)",
-                        lambda: selectors.survey_results(survey=survey, flt=selectors.ResultFilter())))
-    rows.append(measure("aggregation, one cohort",
-                        lambda: selectors.survey_results(survey=survey,
-                                                         flt=selectors.ResultFilter(cohort_ids=[one_cohort.pk]))))
-    rows.append(measure("aggregation, course over a period",
-                        lambda: selectors.survey_results(survey=survey, flt=selectors.ResultFilter(
-                            course_id=survey.course_id, date_from=timezone.localdate() - timedelta(days=95)))))
+    rows.append(
+        measure(
+            "aggregation, all cohorts (no free texts)",
+            lambda: selectors.survey_results(survey=survey, flt=selectors.ResultFilter(), with_texts=False),
+        )
+    )
+    rows.append(
+        measure(
+            "aggregation, all cohorts (with free texts)",
+            lambda: selectors.survey_results(survey=survey, flt=selectors.ResultFilter()),
+        )
+    )
+    rows.append(
+        measure(
+            "aggregation, one cohort",
+            lambda: selectors.survey_results(
+                survey=survey, flt=selectors.ResultFilter(cohort_ids=[one_cohort.pk])
+            ),
+        )
+    )
+    rows.append(
+        measure(
+            "aggregation, course over a period",
+            lambda: selectors.survey_results(
+                survey=survey,
+                flt=selectors.ResultFilter(
+                    course_id=survey.course_id, date_from=timezone.localdate() - timedelta(days=95)
+                ),
+            ),
+        )
+    )
 
     admin = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
-        "bench-admin@example.org", "bench-pass-123")
+        "bench-admin@example.org", "bench-pass-123"
+    )
     client = Client()
     client.force_login(admin)
     base = f"/surveys/{survey.pk}"
@@ -150,16 +196,21 @@ def benchmark(responses: int = RESPONSES) -> str:
             if response.streaming:
                 return sum(len(chunk) for chunk in response.streaming_content)
             return len(response.content)
+
         return run
 
     get(f"{base}/results/?cohort={one_cohort.pk}")()  # warm the process (imports, templates): not measured
     rows.append(measure("results page (HTTP, all cohorts)", get(f"{base}/results/"), repeat=3))
-    rows.append(measure("results page (HTTP, one cohort)", get(f"{base}/results/?cohort={one_cohort.pk}"),
-                        repeat=3))
+    rows.append(
+        measure("results page (HTTP, one cohort)", get(f"{base}/results/?cohort={one_cohort.pk}"), repeat=3)
+    )
     rows.append(measure("export distribution CSV", get(f"{base}/export/distribution.csv"), repeat=3))
     rows.append(measure("export distribution XLSX", get(f"{base}/export/distribution.xlsx"), repeat=3))
-    rows.append(measure(f"export raw answers CSV ({answers:,} rows, streamed)", get(f"{base}/export/raw.csv"),
-                        repeat=1))
+    rows.append(
+        measure(
+            f"export raw answers CSV ({answers:,} rows, streamed)", get(f"{base}/export/raw.csv"), repeat=1
+        )
+    )
     from surveys import services
     from surveys.models import ExportJob
 
@@ -172,13 +223,20 @@ def benchmark(responses: int = RESPONSES) -> str:
         job.delete()
 
     rows.append(measure("export raw answers XLSX (worker job run here, write-only)", xlsx_job, repeat=1))
-    return markdown_table(f"Survey results over {answers:,} answers ({connection.vendor}): aggregation and exports "
-                          "(rate from the median run, percentiles of the runs)", rows, rate_label="runs/s",
-                          name_label="step", queries_label="SQL/run")
+    return markdown_table(
+        f"Survey results over {answers:,} answers ({connection.vendor}): aggregation and exports "
+        "(rate from the median run, percentiles of the runs)",
+        rows,
+        rate_label="runs/s",
+        name_label="step",
+        queries_label="SQL/run",
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--responses", type=int, default=RESPONSES, help="ten answers each")
     parser.add_argument("--drop", action="store_true", help="remove the bench data (every size)")
     parser.add_argument("--markdown", help="also append the table to this file")

@@ -20,15 +20,25 @@ def percentiles(seconds: list[float]) -> dict:
     return {f"p{q}": ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)] * 1000 for q in (50, 95, 99)}
 
 
-def markdown_table(title: str, rows: list[dict], *, rate_label: str = "req/s", ceiling: float | None = None,
-                   ceiling_label: str = "× trivial", name_label: str = "page", queries_label: str = "SQL/req") -> str:
+def markdown_table(
+    title: str,
+    rows: list[dict],
+    *,
+    rate_label: str = "req/s",
+    ceiling: float | None = None,
+    ceiling_label: str = "× trivial",
+    name_label: str = "page",
+    queries_label: str = "SQL/req",
+) -> str:
     head = f"| {name_label} | {rate_label} | p50 ms | p95 ms | p99 ms | errors | {queries_label} |"
     if ceiling:
         head += f" {ceiling_label} |"
     lines = [f"### {title}", "", head, "|" + " --- |" * (head.count("|") - 1)]
     for r in rows:
-        line = (f"| {r['name']} | {r['rate']:.1f} | {_ms(r.get('p50'))} | {_ms(r.get('p95'))} | {_ms(r.get('p99'))} | "
-                f"{r.get('errors', 0)} of {r.get('count', '–')} | {r.get('queries', '–')} |")
+        line = (
+            f"| {r['name']} | {r['rate']:.1f} | {_ms(r.get('p50'))} | {_ms(r.get('p95'))} | {_ms(r.get('p99'))} | "
+            f"{r.get('errors', 0)} of {r.get('count', '–')} | {r.get('queries', '–')} |"
+        )
         if ceiling:
             line += f" {r['rate'] / ceiling:.0%} |"
         lines.append(line)

@@ -65,16 +65,42 @@ class CohortAdmin(admin.ModelAdmin):
     readonly_fields = ["parent"]
     fieldsets = [
         (None, {"fields": ["course", "title", "status", "level", "capacity", "curators", "parent"]}),
-        (_("Dates"), {"fields": ["starts_on", "ends_on", "enrollment_opens_at", "enrollment_closes_at", "withdrawal_deadline"]}),
-        (_("Who may enrol"), {"fields": ["restricted_to_municipalities", "restricted_to_schools", "offer_hours"]}),
+        (
+            _("Dates"),
+            {
+                "fields": [
+                    "starts_on",
+                    "ends_on",
+                    "enrollment_opens_at",
+                    "enrollment_closes_at",
+                    "withdrawal_deadline",
+                ]
+            },
+        ),
+        (
+            _("Who may enrol"),
+            {"fields": ["restricted_to_municipalities", "restricted_to_schools", "offer_hours"]},
+        ),
         (
             _("Completion rules"),
-            {"fields": ["require_lessons", "require_assignments", "min_attendance_percent", "require_feedback", "response_target_hours"]},
+            {
+                "fields": [
+                    "require_lessons",
+                    "require_assignments",
+                    "min_attendance_percent",
+                    "require_feedback",
+                    "response_target_hours",
+                ]
+            },
         ),
     ]
 
     def get_queryset(self, request):
-        return cohorts_managed_by(request.user) if not request.user.is_superuser else super().get_queryset(request)
+        return (
+            cohorts_managed_by(request.user)
+            if not request.user.is_superuser
+            else super().get_queryset(request)
+        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "course" and not request.user.is_superuser:
@@ -82,7 +108,8 @@ class CohortAdmin(admin.ModelAdmin):
 
             # Published courses, and the drafts the methodologist authors.
             kwargs["queryset"] = Course.objects.filter(
-                Q(status=Course.Status.PUBLISHED) | Q(pk__in=Course.authors.through.objects.filter(user_id=request.user.pk).values("course_id"))
+                Q(status=Course.Status.PUBLISHED)
+                | Q(pk__in=Course.authors.through.objects.filter(user_id=request.user.pk).values("course_id"))
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -102,7 +129,8 @@ class CohortAdmin(admin.ModelAdmin):
         if formset.model is LiveSession:
             for session_form in formset.forms:
                 sequence_bump_on_change(
-                    form=session_form, fields=["title", "starts_at", "duration_minutes", "link", "recording_url"]
+                    form=session_form,
+                    fields=["title", "starts_at", "duration_minutes", "link", "recording_url"],
                 )
         super().save_formset(request, form, formset, change)
 
@@ -121,7 +149,9 @@ class CohortAdmin(admin.ModelAdmin):
         form = SplitForm(request.POST if "groups" in request.POST else None)
         if form.is_valid():
             try:
-                op = services.bulk_operation_start(kind="split", cohort=cohort, actor=request.user, **form.cleaned_data)
+                op = services.bulk_operation_start(
+                    kind="split", cohort=cohort, actor=request.user, **form.cleaned_data
+                )
             except ValidationError as exc:
                 self.message_user(request, " ".join(exc.messages), messages.ERROR)
             else:
@@ -211,7 +241,18 @@ class NominationAdmin(ManagedCohortsMixin, admin.ModelAdmin):
 @admin.register(BulkOperation)
 class BulkOperationAdmin(ManagedCohortsMixin, admin.ModelAdmin):
     list_display = ["kind", "cohort", "state", "done", "failed", "total", "created_at"]
-    readonly_fields = ["kind", "cohort", "created_by", "payload", "total", "done", "failed", "state", "messages", "finished_at"]
+    readonly_fields = [
+        "kind",
+        "cohort",
+        "created_by",
+        "payload",
+        "total",
+        "done",
+        "failed",
+        "state",
+        "messages",
+        "finished_at",
+    ]
 
 
 @admin.register(Announcement)
@@ -236,7 +277,16 @@ class SubmissionAdmin(ManagedCohortsMixin, admin.ModelAdmin):
     list_display = ["assignment", "enrollment", "state", "submitted_at", "score", "similarity"]
     list_filter = ["state"]
     list_select_related = ["assignment", "enrollment__teacher", "enrollment__cohort"]
-    readonly_fields = ["enrollment", "assignment", "state", "submitted_at", "score", "reviewed_at", "similar_to", "similarity"]
+    readonly_fields = [
+        "enrollment",
+        "assignment",
+        "state",
+        "submitted_at",
+        "score",
+        "reviewed_at",
+        "similar_to",
+        "similarity",
+    ]
 
 
 from .certificates.admin import issue_certificates  # noqa: E402  (certificates: models and actions)

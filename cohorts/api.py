@@ -34,8 +34,19 @@ class CohortSerializer(serializers.ModelSerializer):
     class Meta:
         model = Cohort
         fields = [
-            "id", "title", "course", "course_slug", "level", "status", "starts_on", "ends_on",
-            "enrollment_opens_at", "enrollment_closes_at", "withdrawal_deadline", "capacity", "seats_left",
+            "id",
+            "title",
+            "course",
+            "course_slug",
+            "level",
+            "status",
+            "starts_on",
+            "ends_on",
+            "enrollment_opens_at",
+            "enrollment_closes_at",
+            "withdrawal_deadline",
+            "capacity",
+            "seats_left",
         ]
         read_only_fields = fields
 
@@ -49,7 +60,16 @@ class EnrollmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Enrollment
-        fields = ["id", "cohort", "state", "created_at", "enrolled_at", "offer_expires_at", "completed_at", "withdrawn_at"]
+        fields = [
+            "id",
+            "cohort",
+            "state",
+            "created_at",
+            "enrolled_at",
+            "offer_expires_at",
+            "completed_at",
+            "withdrawn_at",
+        ]
         read_only_fields = fields
 
 
@@ -82,7 +102,9 @@ class RubricScoreSerializer(serializers.ModelSerializer):
 
 class CohortReviewSerializer(serializers.ModelSerializer):
     rubric_scores = RubricScoreSerializer(
-        many=True, read_only=True, help_text="One level per criterion when the assignment has a rubric (score = their sum); empty otherwise."
+        many=True,
+        read_only=True,
+        help_text="One level per criterion when the assignment has a rubric (score = their sum); empty otherwise.",
     )
 
     class Meta:
@@ -93,7 +115,9 @@ class CohortReviewSerializer(serializers.ModelSerializer):
 
 class SubmissionVersionSerializer(serializers.ModelSerializer):
     review = CohortReviewSerializer(read_only=True, allow_null=True)
-    file = serializers.SerializerMethodField(help_text="Where the file is downloaded (it checks who asks); null without one.")
+    file = serializers.SerializerMethodField(
+        help_text="Where the file is downloaded (it checks who asks); null without one."
+    )
 
     class Meta:
         model = SubmissionVersion
@@ -114,7 +138,16 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Submission
-        fields = ["id", "enrollment", "assignment", "state", "score", "submitted_at", "reviewed_at", "versions"]
+        fields = [
+            "id",
+            "enrollment",
+            "assignment",
+            "state",
+            "score",
+            "submitted_at",
+            "reviewed_at",
+            "versions",
+        ]
         read_only_fields = fields
 
 
@@ -153,7 +186,11 @@ class CohortViewSet(viewsets.ReadOnlyModelViewSet):
             args = (instances if kwargs.get("many") else instances[0], *args[1:])
         return super().get_serializer(*args, **kwargs)
 
-    @extend_schema(summary="Enrol in this cohort (own consent required)", request=CohortEnrolSerializer, responses={201: EnrollmentSerializer})
+    @extend_schema(
+        summary="Enrol in this cohort (own consent required)",
+        request=CohortEnrolSerializer,
+        responses={201: EnrollmentSerializer},
+    )
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
     def enrol(self, request, pk=None):
         cohort = self.get_object()
@@ -167,7 +204,9 @@ class CohortViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(EnrollmentSerializer(enrollment).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(list=extend_schema(summary="My enrollments"), retrieve=extend_schema(summary="One of my enrollments"))
+@extend_schema_view(
+    list=extend_schema(summary="My enrollments"), retrieve=extend_schema(summary="One of my enrollments")
+)
 class EnrollmentViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = EnrollmentSerializer
     permission_classes = [permissions.IsAuthenticated]
@@ -175,14 +214,20 @@ class EnrollmentViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.enrollments_of(self.request.user).order_by("-created_at", "-pk")
 
-    @extend_schema(summary="Withdraw (until the cohort's withdrawal date)", request=EnrollmentWithdrawSerializer, responses=EnrollmentSerializer)
+    @extend_schema(
+        summary="Withdraw (until the cohort's withdrawal date)",
+        request=EnrollmentWithdrawSerializer,
+        responses=EnrollmentSerializer,
+    )
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         enrollment = self.get_object()
         serializer = EnrollmentWithdrawSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            services.enrollment_withdraw(enrollment=enrollment, actor=request.user, reason=serializer.validated_data.get("reason", ""))
+            services.enrollment_withdraw(
+                enrollment=enrollment, actor=request.user, reason=serializer.validated_data.get("reason", "")
+            )
         except DjangoValidationError as exc:
             raise _api_error(exc) from None
         return Response(EnrollmentSerializer(self.get_queryset().get(pk=enrollment.pk)).data)
@@ -191,7 +236,14 @@ class EnrollmentViewSet(viewsets.ReadOnlyModelViewSet):
 @extend_schema_view(
     list=extend_schema(summary="My submissions with versions and reviews"),
     retrieve=extend_schema(summary="One of my submissions"),
-    create=extend_schema(summary="Submit work (text and/or file)", request={"multipart/form-data": SubmissionCreateSerializer, "application/json": SubmissionCreateSerializer}, responses={201: SubmissionSerializer}),
+    create=extend_schema(
+        summary="Submit work (text and/or file)",
+        request={
+            "multipart/form-data": SubmissionCreateSerializer,
+            "application/json": SubmissionCreateSerializer,
+        },
+        responses={201: SubmissionSerializer},
+    ),
 )
 class SubmissionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = SubmissionSerializer
@@ -217,14 +269,24 @@ class SubmissionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            enrollment = selectors.enrollment_for_learning(user=request.user, enrollment_id=data["enrollment"])
-            assignment = Assignment.objects.get(pk=data["assignment"], module__course_id=enrollment.cohort.course_id)
+            enrollment = selectors.enrollment_for_learning(
+                user=request.user, enrollment_id=data["enrollment"]
+            )
+            assignment = Assignment.objects.get(
+                pk=data["assignment"], module__course_id=enrollment.cohort.course_id
+            )
         except ObjectDoesNotExist:
             raise NotFound from None
         try:
             submission = services.submission_submit(
-                enrollment=enrollment, assignment=assignment, text=data.get("text", ""), upload=data.get("file")
+                enrollment=enrollment,
+                assignment=assignment,
+                text=data.get("text", ""),
+                upload=data.get("file"),
             )
         except DjangoValidationError as exc:
             raise _api_error(exc) from None
-        return Response(SubmissionSerializer(self.get_queryset().get(pk=submission.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(
+            SubmissionSerializer(self.get_queryset().get(pk=submission.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )

@@ -3,7 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 # Methodologists and curators run cohorts in the admin; admin.py narrows them to their own cohorts.
 STAFF_PERMISSIONS = [
-    *[f"cohorts.{action}_{model}" for model in ("cohort", "livesession", "seatquota") for action in ("view", "add", "change")],
+    *[
+        f"cohorts.{action}_{model}"
+        for model in ("cohort", "livesession", "seatquota")
+        for action in ("view", "add", "change")
+    ],
     "cohorts.delete_livesession",
     "cohorts.delete_seatquota",
     "cohorts.view_enrollment",

@@ -40,7 +40,8 @@ def deadline_entry(assignment, cohort: Cohort, *, base_url: str, assignment_url:
     due = cohort.starts_on + timedelta(days=assignment.due_days)
     return CalendarEntry(
         key=f"assignment-{assignment.pk}-cohort-{cohort.pk}",
-        summary=_("Due: %(assignment)s · %(cohort)s") % {"assignment": assignment.title, "cohort": cohort.title},
+        summary=_("Due: %(assignment)s · %(cohort)s")
+        % {"assignment": assignment.title, "cohort": cohort.title},
         start=due,
         end=due + timedelta(days=1),
         sequence=assignment.sequence + cohort.sequence,

@@ -45,13 +45,19 @@ ANSWERS = [
     "короткая рефлексия учеников в форме опроса.",
 ]
 COMMENTS = [
-    ("accepted", 9, "Хороший, конкретный план. Добавьте, как вы будете проверять, что все ученики подключились."),
+    (
+        "accepted",
+        9,
+        "Хороший, конкретный план. Добавьте, как вы будете проверять, что все ученики подключились.",
+    ),
     ("revise", 5, "Опишите подробнее шаги урока и критерии, по которым ученики поймут, что справились."),
 ]
 
 
 def _courses() -> list[Course]:
-    with_content = Course.objects.filter(status=Course.Status.PUBLISHED, modules__lessons__isnull=False).distinct()
+    with_content = Course.objects.filter(
+        status=Course.Status.PUBLISHED, modules__lessons__isnull=False
+    ).distinct()
     chosen = [c for slug in PREFERRED for c in with_content.filter(slug=slug)]
     for course in with_content.order_by("pk"):
         if len(chosen) >= 3:
@@ -74,8 +80,12 @@ def _place(cohort, teacher, state, *, when=None, reason="Заявка на об�
         },
     )
     if created:
-        EnrollmentEvent.objects.create(enrollment=enrollment, actor=teacher, from_state="", to_state=S.APPLIED, reason=reason)
-        EnrollmentEvent.objects.create(enrollment=enrollment, actor=teacher, from_state=S.APPLIED, to_state=state, reason=reason)
+        EnrollmentEvent.objects.create(
+            enrollment=enrollment, actor=teacher, from_state="", to_state=S.APPLIED, reason=reason
+        )
+        EnrollmentEvent.objects.create(
+            enrollment=enrollment, actor=teacher, from_state=S.APPLIED, to_state=state, reason=reason
+        )
     return enrollment
 
 
@@ -114,22 +124,37 @@ def seed(people: dict) -> None:
     )
     if created:
         running.curators.add(curators[0])
-        lessons = list(Lesson.objects.filter(module__course=course).order_by("module__position", "position", "pk"))
-        assignments = list(Assignment.objects.filter(module__course=course).order_by("module__position", "position", "pk"))
+        lessons = list(
+            Lesson.objects.filter(module__course=course).order_by("module__position", "position", "pk")
+        )
+        assignments = list(
+            Assignment.objects.filter(module__course=course).order_by("module__position", "position", "pk")
+        )
         past = LiveSession.objects.create(
-            cohort=running, title="Вводный вебинар", starts_at=now - timedelta(days=10),
-            link="https://meet.example.org/pd-intro", recording_url="https://video.example.org/pd-intro", checkin_code="START",
+            cohort=running,
+            title="Вводный вебинар",
+            starts_at=now - timedelta(days=10),
+            link="https://meet.example.org/pd-intro",
+            recording_url="https://video.example.org/pd-intro",
+            checkin_code="START",
         )
         LiveSession.objects.create(
-            cohort=running, title="Разбор практических работ", starts_at=now + timedelta(days=3),
-            link="https://meet.example.org/pd-review", checkin_code="PD42",
+            cohort=running,
+            title="Разбор практических работ",
+            starts_at=now + timedelta(days=3),
+            link="https://meet.example.org/pd-review",
+            checkin_code="PD42",
         )
         announcement = Announcement.objects.create(
-            cohort=running, author=curators[0], title="Добро пожаловать на курс!",
+            cohort=running,
+            author=curators[0],
+            title="Добро пожаловать на курс!",
             body="Начните с первого модуля. Вопросы задавайте на странице «Спросить куратора» — отвечаем в течение суток.",
         )
         Announcement.objects.create(
-            cohort=running, author=curators[0], title="Запись вводного вебинара",
+            cohort=running,
+            author=curators[0],
+            title="Запись вводного вебинара",
             body="Запись доступна в разделе «Живые занятия». Код отметки был: START.",
         )
         enrollments = [_place(running, t, S.ENROLLED, when=now - timedelta(days=20)) for t in teachers[:20]]
@@ -139,7 +164,9 @@ def seed(people: dict) -> None:
             if index % 2 == 0:
                 AnnouncementRead.objects.get_or_create(announcement=announcement, enrollment=enrollment)
             if index % 3 != 2:
-                Attendance.objects.get_or_create(session=past, enrollment=enrollment, defaults={"method": "checkin"})
+                Attendance.objects.get_or_create(
+                    session=past, enrollment=enrollment, defaults={"method": "checkin"}
+                )
         if assignments:
             first = assignments[0]
             pairs = [(0, 1), (1, 2), (2, 0), (1, 0), (2, 1), (0, 2), (0, 1)]  # the last one copies the first
@@ -150,18 +177,35 @@ def seed(people: dict) -> None:
                 if first.submission_kind != "text":
                     upload = SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n% demo work\n")
                 submission = submission_submit(
-                    enrollment=enrollment, assignment=first, text=text if first.submission_kind != "file" else "", upload=upload
+                    enrollment=enrollment,
+                    assignment=first,
+                    text=text if first.submission_kind != "file" else "",
+                    upload=upload,
                 )
                 if index < 4:
                     decision, score, comment = COMMENTS[index % 2]
-                    review_submit(submission=submission, reviewer=curators[0], decision=decision, score=min(score, first.max_score), comment=comment)
+                    review_submit(
+                        submission=submission,
+                        reviewer=curators[0],
+                        decision=decision,
+                        score=min(score, first.max_score),
+                        comment=comment,
+                    )
         if len(assignments) > 1:
             _demo_rubric_reviews(assignments[1], enrollments[8:16], curators[0])
-        q1 = question_ask(enrollment=enrollments[0], text="Можно ли сдать практическую работу файлом, а не текстом?")
-        question_answer(question=q1, curator=curators[0], answer="Да, если задание допускает файл: PDF, DOCX или ODT до 10 МБ.")
+        q1 = question_ask(
+            enrollment=enrollments[0], text="Можно ли сдать практическую работу файлом, а не текстом?"
+        )
+        question_answer(
+            question=q1,
+            curator=curators[0],
+            answer="Да, если задание допускает файл: PDF, DOCX или ODT до 10 МБ.",
+        )
         question_publish_faq(question=q1)
         q2 = question_ask(enrollment=enrollments[1], text="Где найти запись вводного вебинара?")
-        question_answer(question=q2, curator=curators[0], answer="В разделе «Живые занятия и записи» на странице курса.")
+        question_answer(
+            question=q2, curator=curators[0], answer="В разделе «Живые занятия и записи» на странице курса."
+        )
         question_ask(enrollment=enrollments[2], text="Будет ли второй вебинар записан?")
 
     # A second, later cohort of the same course (curators can move teachers there).
@@ -220,10 +264,13 @@ def seed(people: dict) -> None:
             finished.curators.add(curators[-1])
             finished_lessons = list(Lesson.objects.filter(module__course=courses[2]))
             for index, t in enumerate(teachers[:12]):
-                enrollment = _place(finished, t, S.COMPLETED if index < 10 else S.NOT_COMPLETED, when=now - timedelta(days=72))
+                enrollment = _place(
+                    finished, t, S.COMPLETED if index < 10 else S.NOT_COMPLETED, when=now - timedelta(days=72)
+                )
                 done = finished_lessons if index < 10 else finished_lessons[: len(finished_lessons) // 2]
                 LessonProgress.objects.bulk_create(
-                    [LessonProgress(enrollment=enrollment, lesson=lesson) for lesson in done], ignore_conflicts=True
+                    [LessonProgress(enrollment=enrollment, lesson=lesson) for lesson in done],
+                    ignore_conflicts=True,
                 )
 
     # 4. A mass intake split into groups by a placement score (some teachers never took the test).
@@ -240,11 +287,15 @@ def seed(people: dict) -> None:
     if created:
         intake.curators.add(curators[0], curators[-1])
         LiveSession.objects.create(
-            cohort=intake, title="Установочная встреча", starts_at=now + timedelta(days=20),
+            cohort=intake,
+            title="Установочная встреча",
+            starts_at=now + timedelta(days=20),
             link="https://meet.example.org/pd-intake",
         )
         Announcement.objects.create(
-            cohort=intake, author=curators[0], title="Как мы делим на группы",
+            cohort=intake,
+            author=curators[0],
+            title="Как мы делим на группы",
             body="Группы формируются по результатам входной диагностики; кто её не прошёл, распределён поровну.",
         )
         for index, teacher in enumerate(teachers[33:51]):
@@ -253,10 +304,21 @@ def seed(people: dict) -> None:
             Enrollment.objects.filter(pk=enrollment.pk).update(placement_score=score)
         plan = cohort_split_plan(cohort=intake, groups=3, max_size=8, unscored="spread")
         operation = BulkOperation.objects.create(
-            kind=BulkOperation.Kind.SPLIT, cohort=intake, created_by=curators[0], state=BulkOperation.State.DONE,
-            payload={"groups": 3, "max_size": 8, "unscored": "spread", "plan": plan, "parent_capacity": 60,
-                     "parent_self_enrollment": True},
-            total=sum(len(ids) for ids in plan), done=sum(len(ids) for ids in plan), finished_at=now,
+            kind=BulkOperation.Kind.SPLIT,
+            cohort=intake,
+            created_by=curators[0],
+            state=BulkOperation.State.DONE,
+            payload={
+                "groups": 3,
+                "max_size": 8,
+                "unscored": "spread",
+                "plan": plan,
+                "parent_capacity": 60,
+                "parent_self_enrollment": True,
+            },
+            total=sum(len(ids) for ids in plan),
+            done=sum(len(ids) for ids in plan),
+            finished_at=now,
         )
         cohort_split(cohort=intake, groups=3, max_size=8, actor=operation.created_by, plan=plan)
 
@@ -268,20 +330,32 @@ def seed(people: dict) -> None:
 
 
 DEMO_RUBRIC = [
-    ("Цель урока", "Сформулирована ли цель через результат ученика.", [
-        (3, "Цель измерима и сформулирована через то, что ученик сможет сделать"),
-        (1, "Цель названа в общих словах («познакомить», «изучить»)"),
-        (0, "Цель не указана"),
-    ]),
-    ("Методы", "Соответствуют ли методы и приёмы цели урока.", [
-        (3, "Методы ведут к цели, есть работа в группах и самостоятельная работа"),
-        (1, "Методы однообразны или слабо связаны с целью"),
-        (0, "Методы не описаны"),
-    ]),
-    ("Рефлексия", "Есть ли этап рефлексии и обратная связь ученикам.", [
-        (2, "Рефлексия спланирована, ученики оценивают свой результат по критериям"),
-        (0, "Рефлексии нет или она сводится к вопросу «Понравилось?»"),
-    ]),
+    (
+        "Цель урока",
+        "Сформулирована ли цель через результат ученика.",
+        [
+            (3, "Цель измерима и сформулирована через то, что ученик сможет сделать"),
+            (1, "Цель названа в общих словах («познакомить», «изучить»)"),
+            (0, "Цель не указана"),
+        ],
+    ),
+    (
+        "Методы",
+        "Соответствуют ли методы и приёмы цели урока.",
+        [
+            (3, "Методы ведут к цели, есть работа в группах и самостоятельная работа"),
+            (1, "Методы однообразны или слабо связаны с целью"),
+            (0, "Методы не описаны"),
+        ],
+    ),
+    (
+        "Рефлексия",
+        "Есть ли этап рефлексии и обратная связь ученикам.",
+        [
+            (2, "Рефлексия спланирована, ученики оценивают свой результат по критериям"),
+            (0, "Рефлексии нет или она сводится к вопросу «Понравилось?»"),
+        ],
+    ),
 ]
 # (goal, methods, reflection) points chosen by the curator for each demo work: «Рефлексия» fails most.
 DEMO_RUBRIC_SCORES = [(3, 3, 0), (1, 3, 0), (3, 1, 2), (1, 1, 0), (3, 3, 2), (0, 1, 0)]
@@ -294,14 +368,23 @@ def _demo_rubric_reviews(assignment, enrollments, curator) -> None:
 
     if not assignment.criteria.exists():
         for title, description, levels in DEMO_RUBRIC:
-            rubric_criterion_create(user=None, assignment=assignment, title=title, description=description, levels=levels)
+            rubric_criterion_create(
+                user=None, assignment=assignment, title=title, description=description, levels=levels
+            )
     criteria = list(assignment.criteria.prefetch_related("levels").order_by("position"))
     for enrollment, points in zip(enrollments, DEMO_RUBRIC_SCORES, strict=False):
-        upload = SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n% demo work\n") if assignment.submission_kind != "text" else None
+        upload = (
+            SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n% demo work\n")
+            if assignment.submission_kind != "text"
+            else None
+        )
         submission = submission_submit(
-            enrollment=enrollment, assignment=assignment, upload=upload,
-            text="" if assignment.submission_kind == "file" else
-            "Конспект урока: цель — ученики составят план пересказа текста; работа в парах, самопроверка по листу критериев.",
+            enrollment=enrollment,
+            assignment=assignment,
+            upload=upload,
+            text=""
+            if assignment.submission_kind == "file"
+            else "Конспект урока: цель — ученики составят план пересказа текста; работа в парах, самопроверка по листу критериев.",
         )
         rubric = {
             criterion.pk: {"level": next(lv.pk for lv in criterion.levels.all() if lv.points == p)}
@@ -311,7 +394,11 @@ def _demo_rubric_reviews(assignment, enrollments, curator) -> None:
             rubric[criteria[2].pk]["comment"] = "Добавьте в конце урока лист самооценки по критериям."
         accepted = sum(points) >= 5
         review_submit(
-            submission=submission, reviewer=curator, decision="accepted" if accepted else "revise", rubric=rubric,
+            submission=submission,
+            reviewer=curator,
+            decision="accepted" if accepted else "revise",
+            rubric=rubric,
             comment="Конспект продуман, цель ясна; посмотрите комментарии по критериям рубрики."
-            if accepted else "Доработайте цель и этап рефлексии: подробности — в комментариях по критериям.",
+            if accepted
+            else "Доработайте цель и этап рефлексии: подробности — в комментариях по критериям.",
         )

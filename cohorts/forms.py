@@ -35,7 +35,9 @@ class SubmissionForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=Review.Decision.choices, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=Review.Decision.choices, widget=forms.RadioSelect
+    )
     score = forms.IntegerField(label=_("Score"), min_value=0)
     comment = forms.CharField(
         label=_("Comment for the teacher"),
@@ -45,7 +47,10 @@ class ReviewForm(forms.Form):
     )
     flag = forms.ChoiceField(
         label=_("The answer is flagged as a possible copy"),
-        choices=[(Review.Flag.CONFIRMED, _("It is a copy: send it back for revision")), (Review.Flag.DISMISSED, _("It is not a copy: dismiss the flag"))],
+        choices=[
+            (Review.Flag.CONFIRMED, _("It is a copy: send it back for revision")),
+            (Review.Flag.DISMISSED, _("It is not a copy: dismiss the flag")),
+        ],
         widget=forms.RadioSelect,
     )
     flag_reason = forms.CharField(
@@ -72,7 +77,11 @@ class ReviewForm(forms.Form):
                     help_text=escape(criterion.description),  # help texts are rendered as HTML
                     coerce=int,
                     choices=[
-                        (level.pk, _("%(points)s pt. — %(descriptor)s") % {"points": level.points, "descriptor": level.descriptor})
+                        (
+                            level.pk,
+                            _("%(points)s pt. — %(descriptor)s")
+                            % {"points": level.points, "descriptor": level.descriptor},
+                        )
                         for level in criterion.levels.all()
                     ],
                     widget=forms.RadioSelect(attrs={"class": "rubric-level"}),
@@ -101,19 +110,26 @@ class ReviewForm(forms.Form):
         data = {k: v for k, v in self.cleaned_data.items() if not k.startswith("rubric_")}
         if self.criteria:
             data["rubric"] = {
-                c.pk: {"level": self.cleaned_data[f"rubric_{c.pk}"], "comment": self.cleaned_data.get(f"rubric_{c.pk}_comment", "")}
+                c.pk: {
+                    "level": self.cleaned_data[f"rubric_{c.pk}"],
+                    "comment": self.cleaned_data.get(f"rubric_{c.pk}_comment", ""),
+                }
                 for c in self.criteria
             }
         return data
 
 
 class QuestionForm(forms.Form):
-    text = forms.CharField(label=_("Your question"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(
+        label=_("Your question"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 5}))
-    publish_faq = forms.BooleanField(label=_("Publish in the course FAQ (every cohort of the course sees it)"), required=False)
+    publish_faq = forms.BooleanField(
+        label=_("Publish in the course FAQ (every cohort of the course sees it)"), required=False
+    )
 
 
 class AnnouncementForm(forms.Form):
@@ -145,7 +161,9 @@ class MoveForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    present = forms.MultipleChoiceField(label=_("Present"), required=False, widget=forms.CheckboxSelectMultiple)
+    present = forms.MultipleChoiceField(
+        label=_("Present"), required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args, roster=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -42,12 +42,16 @@ def deadline_soon(now):
 
     today = timezone.localdate(now)
     cohorts = list(
-        Cohort.objects.filter(status__in=ACTIVE, starts_on__lte=today, ends_on__gte=today).only("pk", "course_id", "starts_on")
+        Cohort.objects.filter(status__in=ACTIVE, starts_on__lte=today, ends_on__gte=today).only(
+            "pk", "course_id", "starts_on"
+        )
     )
     if not cohorts:
         return
     by_course: dict[int, list] = {}
-    dated = Assignment.objects.filter(module__course_id__in={c.course_id for c in cohorts}, due_days__isnull=False)
+    dated = Assignment.objects.filter(
+        module__course_id__in={c.course_id for c in cohorts}, due_days__isnull=False
+    )
     for assignment in dated.select_related("module").order_by("pk"):
         by_course.setdefault(assignment.module.course_id, []).append(assignment)
     due: dict[int, list] = {}
@@ -56,7 +60,9 @@ def deadline_soon(now):
             day = cohort.starts_on + timedelta(days=assignment.due_days)
             days_left = (day - today).days
             if 0 <= days_left <= 3:
-                due.setdefault(cohort.pk, []).append((assignment, day, f"c{cohort.pk}-{'1d' if days_left <= 1 else '3d'}"))
+                due.setdefault(cohort.pk, []).append(
+                    (assignment, day, f"c{cohort.pk}-{'1d' if days_left <= 1 else '3d'}")
+                )
     if not due:
         return
     assignment_ids = {assignment.pk for items in due.values() for assignment, _day, _step in items}
@@ -67,8 +73,9 @@ def deadline_soon(now):
     )
     for chunk in _chunks(learners.iterator(chunk_size=500)):
         submitted = set(
-            Submission.objects.filter(enrollment_id__in=[e.pk for e in chunk], assignment_id__in=assignment_ids)
-            .values_list("enrollment_id", "assignment_id")
+            Submission.objects.filter(
+                enrollment_id__in=[e.pk for e in chunk], assignment_id__in=assignment_ids
+            ).values_list("enrollment_id", "assignment_id")
         )
         for enrollment in chunk:
             for assignment, day, step in due[enrollment.cohort_id]:
@@ -78,7 +85,9 @@ def deadline_soon(now):
                     recipient=enrollment.teacher,
                     obj=assignment,
                     step=step,
-                    title=format_lazy(_("Due {date}: {title}"), date=day.strftime("%d.%m"), title=assignment.title),
+                    title=format_lazy(
+                        _("Due {date}: {title}"), date=day.strftime("%d.%m"), title=assignment.title
+                    ),
                     url=reverse("cohorts:assignment", args=[enrollment.pk, assignment.pk]),
                 )
 
@@ -86,24 +95,37 @@ def deadline_soon(now):
 @reminder_rule(kind="curator_escalation")
 def curator_escalation(now):
     """Waiting longer than the cohort's response target: its curators are told. Four queries, any size."""
-    targets = set(Cohort.objects.filter(status__in=ACTIVE).values_list("response_target_hours", flat=True).distinct())
+    targets = set(
+        Cohort.objects.filter(status__in=ACTIVE).values_list("response_target_hours", flat=True).distinct()
+    )
     if not targets:
         return
     floor = now - timedelta(days=30)
     questions = list(
-        Question.objects.filter(_older_than_target("created_at", "cohort__response_target_hours", targets, now, 1),
-                                answered_at__isnull=True, cohort__status__in=ACTIVE, created_at__gte=floor)
-        .select_related("cohort").order_by("pk")[:2000]
+        Question.objects.filter(
+            _older_than_target("created_at", "cohort__response_target_hours", targets, now, 1),
+            answered_at__isnull=True,
+            cohort__status__in=ACTIVE,
+            created_at__gte=floor,
+        )
+        .select_related("cohort")
+        .order_by("pk")[:2000]
     )
     submissions = list(
-        Submission.objects.filter(_older_than_target("submitted_at", "enrollment__cohort__response_target_hours", targets, now, 1),
-                                  state=Submission.State.SUBMITTED, enrollment__cohort__status__in=ACTIVE,
-                                  submitted_at__gte=floor)
-        .select_related("assignment", "enrollment__cohort").order_by("pk")[:2000]
+        Submission.objects.filter(
+            _older_than_target("submitted_at", "enrollment__cohort__response_target_hours", targets, now, 1),
+            state=Submission.State.SUBMITTED,
+            enrollment__cohort__status__in=ACTIVE,
+            submitted_at__gte=floor,
+        )
+        .select_related("assignment", "enrollment__cohort")
+        .order_by("pk")[:2000]
     )
     cohort_ids = {q.cohort_id for q in questions} | {s.enrollment.cohort_id for s in submissions}
     curators: dict[int, list] = {}
-    for row in Cohort.curators.through.objects.filter(cohort_id__in=cohort_ids, user__is_active=True).select_related("user"):
+    for row in Cohort.curators.through.objects.filter(
+        cohort_id__in=cohort_ids, user__is_active=True
+    ).select_related("user"):
         curators.setdefault(row.cohort_id, []).append(row.user)
     for question in questions:
         for curator in curators.get(question.cohort_id, []):
@@ -111,7 +133,9 @@ def curator_escalation(now):
                 recipient=curator,
                 obj=question,
                 step="late",
-                title=format_lazy(_("A question in “{cohort}” waits for an answer"), cohort=question.cohort.title),
+                title=format_lazy(
+                    _("A question in “{cohort}” waits for an answer"), cohort=question.cohort.title
+                ),
                 body=question.text[:300],
                 url=reverse("cohorts:question_answer", args=[question.pk]),
             )
@@ -122,7 +146,11 @@ def curator_escalation(now):
                 recipient=curator,
                 obj=submission,
                 step=f"late-v{submission.version_count}",
-                title=format_lazy(_("A work in “{cohort}” waits for review: {title}"), cohort=cohort.title, title=submission.assignment.title),
+                title=format_lazy(
+                    _("A work in “{cohort}” waits for review: {title}"),
+                    cohort=cohort.title,
+                    title=submission.assignment.title,
+                ),
                 url=reverse("cohorts:review", args=[submission.pk]),
             )
 
@@ -143,29 +171,50 @@ def methodologist_escalation(now):
     """Waiting longer than twice the cohort's response target: the course's methodologists (authors) are told."""
     from courses.models import Course
 
-    targets = set(Cohort.objects.filter(status__in=ACTIVE).values_list("response_target_hours", flat=True).distinct())
+    targets = set(
+        Cohort.objects.filter(status__in=ACTIVE).values_list("response_target_hours", flat=True).distinct()
+    )
     if not targets:
         return
     floor = now - timedelta(days=30)  # older than a month: long escalated already, not re-sent to new authors
     questions = list(
-        Question.objects.filter(_older_than_target("created_at", "cohort__response_target_hours", targets, now, 2), answered_at__isnull=True,
-                                cohort__status__in=ACTIVE, created_at__gte=floor)
-        .select_related("cohort").order_by("pk")[:1000]
+        Question.objects.filter(
+            _older_than_target("created_at", "cohort__response_target_hours", targets, now, 2),
+            answered_at__isnull=True,
+            cohort__status__in=ACTIVE,
+            created_at__gte=floor,
+        )
+        .select_related("cohort")
+        .order_by("pk")[:1000]
     )
     submissions = list(
-        Submission.objects.filter(_older_than_target("submitted_at", "enrollment__cohort__response_target_hours", targets, now, 2), state=Submission.State.SUBMITTED,
-                                  enrollment__cohort__status__in=ACTIVE, submitted_at__gte=floor)
-        .select_related("assignment", "enrollment__cohort").order_by("pk")[:1000]
+        Submission.objects.filter(
+            _older_than_target("submitted_at", "enrollment__cohort__response_target_hours", targets, now, 2),
+            state=Submission.State.SUBMITTED,
+            enrollment__cohort__status__in=ACTIVE,
+            submitted_at__gte=floor,
+        )
+        .select_related("assignment", "enrollment__cohort")
+        .order_by("pk")[:1000]
     )
-    course_ids = {q.cohort.course_id for q in questions} | {s.enrollment.cohort.course_id for s in submissions}
+    course_ids = {q.cohort.course_id for q in questions} | {
+        s.enrollment.cohort.course_id for s in submissions
+    }
     authors: dict[int, list] = {}
-    for row in Course.authors.through.objects.filter(course_id__in=course_ids, user__is_active=True).select_related("user"):
+    for row in Course.authors.through.objects.filter(
+        course_id__in=course_ids, user__is_active=True
+    ).select_related("user"):
         authors.setdefault(row.course_id, []).append(row.user)
     for question in questions:
         for author in authors.get(question.cohort.course_id, []):
             yield Reminder(
-                recipient=author, obj=question, step="late-2x",
-                title=format_lazy(_("A question in “{cohort}” has waited twice the response target"), cohort=question.cohort.title),
+                recipient=author,
+                obj=question,
+                step="late-2x",
+                title=format_lazy(
+                    _("A question in “{cohort}” has waited twice the response target"),
+                    cohort=question.cohort.title,
+                ),
                 body=question.text[:300],
                 url=reverse("cohorts:question_answer", args=[question.pk]),
             )
@@ -173,16 +222,23 @@ def methodologist_escalation(now):
         cohort = submission.enrollment.cohort
         for author in authors.get(cohort.course_id, []):
             yield Reminder(
-                recipient=author, obj=submission, step=f"late-2x-v{submission.version_count}",
-                title=format_lazy(_("A work in “{cohort}” has waited twice the response target: {title}"),
-                                  cohort=cohort.title, title=submission.assignment.title),
+                recipient=author,
+                obj=submission,
+                step=f"late-2x-v{submission.version_count}",
+                title=format_lazy(
+                    _("A work in “{cohort}” has waited twice the response target: {title}"),
+                    cohort=cohort.title,
+                    title=submission.assignment.title,
+                ),
                 url=reverse("cohorts:review", args=[submission.pk]),
             )
 
 
 def _unconfirmed(now, hours: int):
     """(enrollment with teacher, announcement id) pairs: published more than `hours` ago (within two weeks), not confirmed."""
-    read = AnnouncementRead.objects.filter(announcement=OuterRef("announcement_id"), enrollment=OuterRef("pk"))
+    read = AnnouncementRead.objects.filter(
+        announcement=OuterRef("announcement_id"), enrollment=OuterRef("pk")
+    )
     return (
         Enrollment.objects.filter(
             state=Enrollment.State.ENROLLED,
@@ -208,7 +264,9 @@ def announcement_unconfirmed(now):
     for enrollment in pairs:
         announcement = announcements[enrollment.announcement_id]
         yield Reminder(
-            recipient=enrollment.teacher, obj=announcement, step="48h",
+            recipient=enrollment.teacher,
+            obj=announcement,
+            step="48h",
             title=format_lazy(_("Please confirm you have read: {title}"), title=announcement.title),
             url=reverse("cohorts:player", args=[enrollment.pk]),
         )
@@ -229,14 +287,22 @@ def announcement_unconfirmed_school_admins(now):
     announcements = _announcements(a for a, _school in by_school)
     admins: dict[int, list] = {}
     school_ids = {school for _a, school in by_school}
-    for admin in User.objects.filter(groups__name=Role.SCHOOL_ADMIN, school_id__in=school_ids, is_active=True).distinct():
+    for admin in User.objects.filter(
+        groups__name=Role.SCHOOL_ADMIN, school_id__in=school_ids, is_active=True
+    ).distinct():
         admins.setdefault(admin.school_id, []).append(admin)
     for (announcement_id, school_id), names in sorted(by_school.items()):
         announcement = announcements[announcement_id]
         for admin in admins.get(school_id, []):
             yield Reminder(
-                recipient=admin, obj=announcement, step=f"96h-s{school_id}",
-                title=format_lazy(_("{count} of your teachers have not confirmed “{title}”"), count=len(names), title=announcement.title),
+                recipient=admin,
+                obj=announcement,
+                step=f"96h-s{school_id}",
+                title=format_lazy(
+                    _("{count} of your teachers have not confirmed “{title}”"),
+                    count=len(names),
+                    title=announcement.title,
+                ),
                 body="\n".join(sorted(names)),
                 url="",
             )

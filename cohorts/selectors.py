@@ -75,7 +75,9 @@ def _teacher_area(teacher) -> tuple[int | None, set[int]]:
     return teacher.school_id, municipalities
 
 
-def seats_free(*, cohorts, teacher=None, now=None, exclude_enrollment_id: int | None = None) -> dict[int, int]:
+def seats_free(
+    *, cohorts, teacher=None, now=None, exclude_enrollment_id: int | None = None
+) -> dict[int, int]:
     """The seats `teacher` can take now in each cohort — the one count behind every page, the API,
     recommendations and enrolment itself (services.seats_free_for), so a page never promises a seat
     that enrolment would not give.
@@ -105,7 +107,9 @@ def seats_free(*, cohorts, teacher=None, now=None, exclude_enrollment_id: int | 
         .annotate(n=Count("pk"))
         .values("n")[:1]
     )
-    quotas = SeatQuota.objects.filter(cohort_id__in=ids, release_at__gt=now).annotate(used=Coalesce(Subquery(in_quota), 0))
+    quotas = SeatQuota.objects.filter(cohort_id__in=ids, release_at__gt=now).annotate(
+        used=Coalesce(Subquery(in_quota), 0)
+    )
     school_id, municipalities = _teacher_area(teacher)
     reserved: dict[int, int] = {}
     for quota in quotas.values("cohort_id", "school_id", "municipality_id", "seats", "used"):
@@ -113,7 +117,9 @@ def seats_free(*, cohorts, teacher=None, now=None, exclude_enrollment_id: int | 
             quota["municipality_id"] and quota["municipality_id"] in municipalities
         )
         if not covers:
-            reserved[quota["cohort_id"]] = reserved.get(quota["cohort_id"], 0) + max(0, quota["seats"] - quota["used"])
+            reserved[quota["cohort_id"]] = reserved.get(quota["cohort_id"], 0) + max(
+                0, quota["seats"] - quota["used"]
+            )
     return {c.pk: max(0, c.capacity - taken.get(c.pk, 0) - reserved.get(c.pk, 0)) for c in cohorts}
 
 
@@ -131,16 +137,26 @@ def open_cohorts_for_course(course, user) -> list[Cohort]:
     qs = cohorts_open_qs().filter(course=course).order_by("starts_on", "pk")
     if getattr(user, "is_authenticated", False):
         qs = qs.annotate(
-            my_state=Subquery(Enrollment.objects.filter(cohort=OuterRef("pk"), teacher=user).values("state")[:1]),
-            my_enrollment_id=Subquery(Enrollment.objects.filter(cohort=OuterRef("pk"), teacher=user).values("pk")[:1]),
+            my_state=Subquery(
+                Enrollment.objects.filter(cohort=OuterRef("pk"), teacher=user).values("state")[:1]
+            ),
+            my_enrollment_id=Subquery(
+                Enrollment.objects.filter(cohort=OuterRef("pk"), teacher=user).values("pk")[:1]
+            ),
         )
         school_id = user.school_id
         municipality_id = user.municipality_id
         restricted = Q(restricted_to_municipalities__isnull=False) | Q(restricted_to_schools__isnull=False)
         allowed = Q(restricted_to_schools=school_id) | Q(restricted_to_municipalities=municipality_id)
-        qs = qs.filter(~restricted | allowed).distinct() if school_id or municipality_id else qs.exclude(restricted).distinct()
+        qs = (
+            qs.filter(~restricted | allowed).distinct()
+            if school_id or municipality_id
+            else qs.exclude(restricted).distinct()
+        )
     else:
-        qs = qs.exclude(Q(restricted_to_municipalities__isnull=False) | Q(restricted_to_schools__isnull=False)).distinct()
+        qs = qs.exclude(
+            Q(restricted_to_municipalities__isnull=False) | Q(restricted_to_schools__isnull=False)
+        ).distinct()
     return with_seats_left(qs, teacher=user)
 
 
@@ -166,9 +182,13 @@ def cohorts_managed_by(user) -> QuerySet[Cohort]:
 
 
 def cohort_list_for_curator(*, user) -> QuerySet[Cohort]:
-    return cohorts_with_seats(cohorts_managed_by(user)).annotate(
-        waitlisted=Count("enrollments", filter=Q(enrollments__state=S.WAITLISTED), distinct=True),
-    ).order_by("-starts_on", "pk")
+    return (
+        cohorts_with_seats(cohorts_managed_by(user))
+        .annotate(
+            waitlisted=Count("enrollments", filter=Q(enrollments__state=S.WAITLISTED), distinct=True),
+        )
+        .order_by("-starts_on", "pk")
+    )
 
 
 def cohorts_open_for_nomination(*, user) -> QuerySet[Cohort]:
@@ -176,11 +196,15 @@ def cohorts_open_for_nomination(*, user) -> QuerySet[Cohort]:
         return Cohort.objects.none()
     now = timezone.now()
     qs = Cohort.objects.filter(
-        self_enrollment=True, status__in=[Cohort.Status.OPEN, Cohort.Status.RUNNING], enrollment_closes_at__gte=now
+        self_enrollment=True,
+        status__in=[Cohort.Status.OPEN, Cohort.Status.RUNNING],
+        enrollment_closes_at__gte=now,
     ).select_related("course")
     if not user.is_superuser:
         restricted = Q(restricted_to_municipalities__isnull=False) | Q(restricted_to_schools__isnull=False)
-        allowed = Q(restricted_to_schools=user.school_id) | Q(restricted_to_municipalities=user.municipality_id)
+        allowed = Q(restricted_to_schools=user.school_id) | Q(
+            restricted_to_municipalities=user.municipality_id
+        )
         qs = qs.filter(~restricted | allowed).distinct()
     return cohorts_with_seats(qs).order_by("starts_on", "pk")
 
@@ -210,7 +234,9 @@ def video_position(*, enrollment: Enrollment, lesson) -> int:
         return 0
     from .models import VideoPosition
 
-    seconds = VideoPosition.objects.filter(enrollment=enrollment, lesson=lesson).values_list("seconds", flat=True)
+    seconds = VideoPosition.objects.filter(enrollment=enrollment, lesson=lesson).values_list(
+        "seconds", flat=True
+    )
     return next(iter(seconds), 0)
 
 
@@ -263,7 +289,9 @@ def player_data(enrollment: Enrollment) -> PlayerData:
     done = len([lesson for lesson in lessons if lesson.pk in done_ids])
     sessions = list(cohort.sessions.order_by("starts_at", "pk"))
     read = AnnouncementRead.objects.filter(enrollment=enrollment, announcement=OuterRef("pk"))
-    announcements = list(cohort.announcements.annotate(is_read=Exists(read)).order_by("-created_at", "-pk")[:10])
+    announcements = list(
+        cohort.announcements.annotate(is_read=Exists(read)).order_by("-created_at", "-pk")[:10]
+    )
     from courses.selectors import course_faq
 
     faq = course_faq(course_id=cohort.course_id, limit=20)
@@ -291,7 +319,11 @@ def submission_for_teacher(*, enrollment: Enrollment, assignment_id: int) -> Sub
 
 
 def questions_of_enrollment(enrollment: Enrollment) -> QuerySet[Question]:
-    return Question.objects.filter(enrollment=enrollment).select_related("lesson", "answered_by").order_by("-created_at")
+    return (
+        Question.objects.filter(enrollment=enrollment)
+        .select_related("lesson", "answered_by")
+        .order_by("-created_at")
+    )
 
 
 # --- the cabinet ----------------------------------------------------------------------------
@@ -312,7 +344,9 @@ class Cabinet:
 
 def cabinet_scopes(user) -> list[str]:
     """What the cabinet shows changes with: the person, their cohorts (announcements, sessions), content."""
-    cohorts = Enrollment.objects.filter(teacher=user).order_by("cohort_id").values_list("cohort_id", flat=True)
+    cohorts = (
+        Enrollment.objects.filter(teacher=user).order_by("cohort_id").values_list("cohort_id", flat=True)
+    )
     return ["everyone", f"person:{user.pk}", *(f"cohort:{pk}" for pk in cohorts)]
 
 
@@ -334,7 +368,9 @@ def cabinet_for_teacher(user) -> Cabinet:
             ),
             lessons_done=Count("lesson_marks", distinct=True),
             # a revoked certificate disappears from the cabinet (its holder is told why)
-            certificate_revoked=Exists(Certificate.objects.filter(enrollment=OuterRef("pk"), revoked_at__isnull=False)),
+            certificate_revoked=Exists(
+                Certificate.objects.filter(enrollment=OuterRef("pk"), revoked_at__isnull=False)
+            ),
         )
         .order_by("cohort__starts_on", "pk")
     )
@@ -358,17 +394,23 @@ def cabinet_for_teacher(user) -> Cabinet:
                 deadlines.append({"assignment": assignment, "enrollment": enrollment, "due": due})
         deadlines.sort(key=lambda d: d["due"])
     sessions = list(
-        LiveSession.objects.filter(cohort__enrollments__in=active_ids, starts_at__gte=now - timedelta(hours=2))
+        LiveSession.objects.filter(
+            cohort__enrollments__in=active_ids, starts_at__gte=now - timedelta(hours=2)
+        )
         .select_related("cohort")
         .order_by("starts_at")[:5]
     )
     new_reviews = list(
-        Submission.objects.filter(enrollment__teacher=user, reviewed_at__isnull=False, review_seen_at__isnull=True)
+        Submission.objects.filter(
+            enrollment__teacher=user, reviewed_at__isnull=False, review_seen_at__isnull=True
+        )
         .select_related("assignment", "enrollment__cohort")
         .order_by("-reviewed_at")[:10]
     )
     answered = list(
-        Question.objects.filter(enrollment__teacher=user, answered_at__isnull=False, answer_seen_at__isnull=True)
+        Question.objects.filter(
+            enrollment__teacher=user, answered_at__isnull=False, answer_seen_at__isnull=True
+        )
         .select_related("cohort")
         .order_by("-answered_at")[:10]
     )
@@ -387,7 +429,9 @@ def cabinet_for_teacher(user) -> Cabinet:
         enrollments=learning,
         waiting=[e for e in all_mine if e.state in (S.APPLIED, S.WAITLISTED)],
         nominations=[e for e in all_mine if e.state == S.NOMINATED],
-        offers=[e for e in all_mine if e.state == S.WAITLISTED and e.offer_expires_at and e.offer_expires_at > now],
+        offers=[
+            e for e in all_mine if e.state == S.WAITLISTED and e.offer_expires_at and e.offer_expires_at > now
+        ],
         deadlines=deadlines[:8],
         sessions=sessions,
         new_reviews=new_reviews,
@@ -423,7 +467,10 @@ def submission_for_reviewer(*, user, submission_id: int) -> Submission:
     return (
         Submission.objects.filter(enrollment__cohort__in=cohorts_managed_by(user).values("pk"))
         .select_related(
-            "assignment", "enrollment__teacher", "enrollment__cohort", "similar_to__enrollment__teacher",
+            "assignment",
+            "enrollment__teacher",
+            "enrollment__cohort",
+            "similar_to__enrollment__teacher",
             "similar_to__enrollment__cohort",
         )
         .prefetch_related("versions__review__reviewer")
@@ -467,9 +514,9 @@ def questions_for_curator(*, user, unanswered_only: bool = True) -> QuerySet[Que
 def response_stats(cohort_ids) -> dict[int, dict]:
     """Median and 90th percentile first-response time (hours) per cohort."""
     values: dict[int, list[int]] = {}
-    rows = Question.objects.filter(cohort_id__in=cohort_ids, first_response_seconds__isnull=False).values_list(
-        "cohort_id", "first_response_seconds"
-    )
+    rows = Question.objects.filter(
+        cohort_id__in=cohort_ids, first_response_seconds__isnull=False
+    ).values_list("cohort_id", "first_response_seconds")
     for cohort_id, seconds in rows.iterator(chunk_size=2000):
         values.setdefault(cohort_id, []).append(seconds)
     stats = {}
@@ -525,7 +572,11 @@ def rubric_of_assignment(assignment_id: int) -> list:
     """The assignment's rubric: its criteria in order, each with its levels (highest points first); [] without one."""
     from courses.models import RubricCriterion
 
-    return list(RubricCriterion.objects.filter(assignment_id=assignment_id).prefetch_related("levels").order_by("position", "pk"))
+    return list(
+        RubricCriterion.objects.filter(assignment_id=assignment_id)
+        .prefetch_related("levels")
+        .order_by("position", "pk")
+    )
 
 
 def rubric_rows(criteria: list, review) -> list[dict]:
@@ -536,12 +587,14 @@ def rubric_rows(criteria: list, review) -> list[dict]:
     for criterion in criteria:
         score = scores.get(criterion.pk)
         levels = list(criterion.levels.all())
-        rows.append({
-            "criterion": criterion,
-            "levels": [(level, score is not None and level.pk == score.level_id) for level in levels],
-            "score": score,
-            "top": max((level.points for level in levels), default=0),
-        })
+        rows.append(
+            {
+                "criterion": criterion,
+                "levels": [(level, score is not None and level.pk == score.level_id) for level in levels],
+                "score": score,
+                "top": max((level.points for level in levels), default=0),
+            }
+        )
     return rows
 
 
@@ -550,11 +603,17 @@ def versions_with_changes(submission, *, criteria: list | None = None) -> list:
     before; a review scored by the rubric (`criteria`) gets `rubric_rows` for showing it."""
     import difflib
 
-    versions = list(submission.versions.select_related("review").prefetch_related("review__rubric_scores").order_by("number"))
+    versions = list(
+        submission.versions.select_related("review")
+        .prefetch_related("review__rubric_scores")
+        .order_by("number")
+    )
     for version in versions:
         review = getattr(version, "review", None)  # RelatedObjectDoesNotExist is an AttributeError
         if review is not None:
-            review.rubric_rows = rubric_rows(criteria, review) if criteria and review.rubric_scores.all() else []
+            review.rubric_rows = (
+                rubric_rows(criteria, review) if criteria and review.rubric_scores.all() else []
+            )
     previous_text = None
     for version in versions:
         version.changes = []
@@ -602,17 +661,27 @@ def rubric_stats_for_cohort(cohort: Cohort) -> list[dict]:
         total = sum(counts.values())
         at_lowest = counts.get(criterion.lowest, 0)
         average = sum(points * n for points, n in counts.items()) / total
-        stats.append({
-            "criterion": criterion,
-            "assignment": criterion.assignment,
-            "reviews": total,
-            "at_lowest": at_lowest,
-            "lowest_percent": round(at_lowest * 100 / total),
-            "average": round(average, 1),
-            "highest": criterion.highest,
-            "average_ratio": average / criterion.highest if criterion.highest else 0,
-        })
-    stats.sort(key=lambda s: (-s["at_lowest"] / s["reviews"], s["average_ratio"], s["assignment"].title, s["criterion"].position, s["criterion"].pk))
+        stats.append(
+            {
+                "criterion": criterion,
+                "assignment": criterion.assignment,
+                "reviews": total,
+                "at_lowest": at_lowest,
+                "lowest_percent": round(at_lowest * 100 / total),
+                "average": round(average, 1),
+                "highest": criterion.highest,
+                "average_ratio": average / criterion.highest if criterion.highest else 0,
+            }
+        )
+    stats.sort(
+        key=lambda s: (
+            -s["at_lowest"] / s["reviews"],
+            s["average_ratio"],
+            s["assignment"].title,
+            s["criterion"].position,
+            s["criterion"].pk,
+        )
+    )
     return stats
 
 
@@ -667,8 +736,13 @@ class CuratorDay:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.reviews_count or self.questions_count or self.announcements or self.sessions_today
-                    or self.behind_count)
+        return not (
+            self.reviews_count
+            or self.questions_count
+            or self.announcements
+            or self.sessions_today
+            or self.behind_count
+        )
 
 
 def curator_day(*, user, now=None) -> CuratorDay:
@@ -688,7 +762,9 @@ def curator_day(*, user, now=None) -> CuratorDay:
         submission.waiting_hours = int((now - submission.submitted_at).total_seconds() // 3600)
     questions_qs = Question.objects.filter(cohort_id__in=cohort_ids, answered_at__isnull=True)
     questions = list(
-        questions_qs.select_related("enrollment__teacher", "cohort", "lesson").order_by("created_at", "pk")[:DAY_LIST_SIZE]
+        questions_qs.select_related("enrollment__teacher", "cohort", "lesson").order_by("created_at", "pk")[
+            :DAY_LIST_SIZE
+        ]
     )
     for question in questions:
         question.age_hours = int((now - question.created_at).total_seconds() // 3600)
@@ -697,7 +773,9 @@ def curator_day(*, user, now=None) -> CuratorDay:
     read = Count("reads", filter=Q(reads__enrollment__state=S.ENROLLED), distinct=True)
     announcements = [
         note
-        for note in Announcement.objects.filter(cohort_id__in=cohort_ids, created_at__gte=now - timedelta(days=14))
+        for note in Announcement.objects.filter(
+            cohort_id__in=cohort_ids, created_at__gte=now - timedelta(days=14)
+        )
         .select_related("cohort")
         .annotate(enrolled=enrolled, confirmed=read)
         .order_by("created_at", "pk")[:50]
@@ -709,7 +787,9 @@ def curator_day(*, user, now=None) -> CuratorDay:
         .order_by("starts_at", "pk")
     )
     running = list(
-        Cohort.objects.filter(pk__in=cohort_ids, status=Cohort.Status.RUNNING).values_list("pk", "course_id", "starts_on")
+        Cohort.objects.filter(pk__in=cohort_ids, status=Cohort.Status.RUNNING).values_list(
+            "pk", "course_id", "starts_on"
+        )
     )
     overdue: dict[int, list] = {}  # cohort id → assignments past their due day
     assignments = Assignment.objects.filter(
@@ -717,20 +797,27 @@ def curator_day(*, user, now=None) -> CuratorDay:
     ).values_list("pk", "module__course_id", "due_days", "title")
     for cohort_id, course_id, starts_on in running:
         overdue[cohort_id] = [
-            (pk, title) for pk, a_course, due_days, title in assignments
+            (pk, title)
+            for pk, a_course, due_days, title in assignments
             if a_course == course_id and starts_on + timedelta(days=due_days) < today
         ]
     behind = []
     if any(overdue.values()):
         handed_in = set(
-            Submission.objects.filter(enrollment__cohort_id__in=list(overdue)).values_list("enrollment_id", "assignment_id")
+            Submission.objects.filter(enrollment__cohort_id__in=list(overdue)).values_list(
+                "enrollment_id", "assignment_id"
+            )
         )
         for enrollment in (
-            Enrollment.objects.filter(cohort_id__in=[pk for pk, items in overdue.items() if items], state=S.ENROLLED)
+            Enrollment.objects.filter(
+                cohort_id__in=[pk for pk, items in overdue.items() if items], state=S.ENROLLED
+            )
             .select_related("teacher", "cohort")
             .order_by("cohort__starts_on", "teacher__full_name", "pk")
         ):
-            missing = [title for pk, title in overdue[enrollment.cohort_id] if (enrollment.pk, pk) not in handed_in]
+            missing = [
+                title for pk, title in overdue[enrollment.cohort_id] if (enrollment.pk, pk) not in handed_in
+            ]
             if missing:
                 enrollment.missing = missing
                 behind.append(enrollment)
@@ -763,9 +850,13 @@ def calendar_for_teacher(*, user) -> TeacherCalendar:
         Enrollment.objects.filter(teacher=user, state__in=[S.ENROLLED, S.COMPLETED]).select_related("cohort")
     )
     ids = {e.cohort_id: e.pk for e in enrollments}
-    sessions = list(
-        LiveSession.objects.filter(cohort_id__in=ids).select_related("cohort").order_by("starts_at", "pk")
-    ) if ids else []
+    sessions = (
+        list(
+            LiveSession.objects.filter(cohort_id__in=ids).select_related("cohort").order_by("starts_at", "pk")
+        )
+        if ids
+        else []
+    )
     deadlines = _deadlines([e.cohort for e in enrollments if e.state == S.ENROLLED])
     return TeacherCalendar(sessions=sessions, deadlines=deadlines, enrollment_ids=ids)
 
@@ -796,7 +887,9 @@ def _deadlines(cohorts: list[Cohort]) -> list[tuple]:
         by_course.setdefault(cohort.course_id, []).append(cohort)
     if not by_course:
         return []
-    assignments = Assignment.objects.filter(module__course_id__in=by_course, due_days__isnull=False).select_related(
-        "module"
-    ).order_by("pk")
+    assignments = (
+        Assignment.objects.filter(module__course_id__in=by_course, due_days__isnull=False)
+        .select_related("module")
+        .order_by("pk")
+    )
     return [(a, cohort) for a in assignments for cohort in by_course[a.module.course_id]]

@@ -8,10 +8,18 @@ urlpatterns = [
     path("cohort/<int:cohort_id>/enrol/", views.enrol, name="enrol"),
     path("my/<int:enrollment_id>/", views.player, name="player"),
     path("my/<int:enrollment_id>/lesson/<int:lesson_id>/", views.lesson, name="lesson"),
-    path("my/<int:enrollment_id>/lesson/<int:lesson_id>/position/", views.lesson_position, name="lesson_position"),
+    path(
+        "my/<int:enrollment_id>/lesson/<int:lesson_id>/position/",
+        views.lesson_position,
+        name="lesson_position",
+    ),
     path("my/<int:enrollment_id>/assignment/<int:assignment_id>/", views.assignment, name="assignment"),
     path("my/<int:enrollment_id>/questions/", views.questions, name="questions"),
-    path("my/<int:enrollment_id>/announcement/<int:announcement_id>/read/", views.announcement_read, name="announcement_read"),
+    path(
+        "my/<int:enrollment_id>/announcement/<int:announcement_id>/read/",
+        views.announcement_read,
+        name="announcement_read",
+    ),
     path("my/<int:enrollment_id>/session/<int:session_id>/check-in/", views.check_in, name="check_in"),
     path("my/<int:enrollment_id>/withdraw/", views.withdraw, name="withdraw"),
     path("my/<int:enrollment_id>/offer/", views.offer, name="offer"),
@@ -22,7 +30,11 @@ urlpatterns = [
     path("bulk/<int:operation_id>/undo/", views.split_undo, name="split_undo"),
     path("curate/", views.curate, name="curate"),
     path("curate/<int:cohort_id>/", views.curate_cohort, name="curate_cohort"),
-    path("curate/<int:cohort_id>/announcement/<int:announcement_id>/", views.announcement_detail, name="announcement_detail"),
+    path(
+        "curate/<int:cohort_id>/announcement/<int:announcement_id>/",
+        views.announcement_detail,
+        name="announcement_detail",
+    ),
     path("curate/<int:cohort_id>/session/<int:session_id>/attendance/", views.attendance, name="attendance"),
     path("curate/<int:cohort_id>/enrollment/<int:enrollment_id>/move/", views.move, name="move"),
     path("reviews/", views.review_queue, name="review_queue"),
@@ -31,9 +43,18 @@ urlpatterns = [
     path("questions/<int:question_id>/", views.question_answer, name="question_answer"),
     path("files/submissions/<int:version_id>/", views.submission_file, name="submission_file"),
     path("files/lessons/<int:lesson_id>/<str:kind>/", views.lesson_file, name="lesson_file"),
-    path("files/certificate-templates/<int:template_id>/background/", certificate_views.template_background,
-         name="certificate_template_background"),
-    path("certificates/<int:enrollment_id>/download/", certificate_views.download, name="certificate_download"),
-    path("certificates/cohort/<int:cohort_id>/school.zip", certificate_views.school_zip, name="certificate_school_zip"),
+    path(
+        "files/certificate-templates/<int:template_id>/background/",
+        certificate_views.template_background,
+        name="certificate_template_background",
+    ),
+    path(
+        "certificates/<int:enrollment_id>/download/", certificate_views.download, name="certificate_download"
+    ),
+    path(
+        "certificates/cohort/<int:cohort_id>/school.zip",
+        certificate_views.school_zip,
+        name="certificate_school_zip",
+    ),
     path("certificates/issue/<int:batch_id>/", certificate_views.batch, name="certificate_batch"),
 ]

@@ -58,7 +58,9 @@ def staff_of_cohorts(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         user = request.user
-        if not (user.is_superuser or user_has_role(user, Role.CURATOR) or user_has_role(user, Role.METHODOLOGIST)):
+        if not (
+            user.is_superuser or user_has_role(user, Role.CURATOR) or user_has_role(user, Role.METHODOLOGIST)
+        ):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -70,8 +72,14 @@ def staff_of_cohorts(view):
 
 @login_required
 def enrol(request, cohort_id: int):
-    cohort = _found(Cohort.objects.select_related("course").get, pk=cohort_id, status__in=[Cohort.Status.OPEN, Cohort.Status.RUNNING])
-    existing = Enrollment.objects.filter(cohort=cohort, teacher=request.user).exclude(state=S.WITHDRAWN).first()
+    cohort = _found(
+        Cohort.objects.select_related("course").get,
+        pk=cohort_id,
+        status__in=[Cohort.Status.OPEN, Cohort.Status.RUNNING],
+    )
+    existing = (
+        Enrollment.objects.filter(cohort=cohort, teacher=request.user).exclude(state=S.WITHDRAWN).first()
+    )
     if existing is not None:
         return redirect("cohorts:player", existing.pk)
     form = ConsentForm(request.POST or None)
@@ -84,7 +92,10 @@ def enrol(request, cohort_id: int):
             if enrollment.state == S.ENROLLED:
                 messages.success(request, _("You are enrolled. Welcome!"))
             else:
-                messages.info(request, _("The cohort is full: you are on the waitlist. We will offer you the first free seat."))
+                messages.info(
+                    request,
+                    _("The cohort is full: you are on the waitlist. We will offer you the first free seat."),
+                )
             return redirect("cohorts:player", enrollment.pk)
     selectors.with_seats_left([cohort], teacher=request.user)
     return render(request, "cohorts/enrol.html", {"cohort": cohort, "form": form})
@@ -102,8 +113,11 @@ def player(request, enrollment_id: int):
                 "enrollment": enrollment,
                 "decline_form": ReasonForm(),
                 "withdraw_form": OptionalReasonForm(),
-                "can_withdraw": enrollment.state in (S.APPLIED, S.WAITLISTED) and timezone.localdate() <= enrollment.cohort.last_withdrawal_day,
-                "has_offer": enrollment.state == S.WAITLISTED and enrollment.offer_expires_at and enrollment.offer_expires_at > timezone.now(),
+                "can_withdraw": enrollment.state in (S.APPLIED, S.WAITLISTED)
+                and timezone.localdate() <= enrollment.cohort.last_withdrawal_day,
+                "has_offer": enrollment.state == S.WAITLISTED
+                and enrollment.offer_expires_at
+                and enrollment.offer_expires_at > timezone.now(),
             },
         )
     return render(
@@ -115,7 +129,8 @@ def player(request, enrollment_id: int):
             "data": SimpleLazyObject(lambda: selectors.player_data(enrollment)),  # read on a cache miss only
             **personal_cache(request, *selectors.learning_scopes(enrollment)),
             "checkin_form": CheckInForm(),
-            "can_withdraw": enrollment.state == S.ENROLLED and timezone.localdate() <= enrollment.cohort.last_withdrawal_day,
+            "can_withdraw": enrollment.state == S.ENROLLED
+            and timezone.localdate() <= enrollment.cohort.last_withdrawal_day,
             "now": timezone.now(),
         },
     )
@@ -137,7 +152,9 @@ def lesson(request, enrollment_id: int, lesson_id: int):
         raise Http404
     if request.method == "POST":
         try:
-            services.lesson_mark_done(enrollment=enrollment, lesson=sequence[index], done=request.POST.get("done") != "0")
+            services.lesson_mark_done(
+                enrollment=enrollment, lesson=sequence[index], done=request.POST.get("done") != "0"
+            )
         except CohortError as exc:
             _error(request, exc)
         else:
@@ -161,9 +178,12 @@ def _lesson_page(request, enrollment, lesson_id: int):
         data = selectors.player_data(enrollment)
         sequence = _lesson_sequence(data)
         index = next(i for i, item in enumerate(sequence) if item.pk == lesson_id)
-        return {"data": data, "is_done": lesson_id in data.done_ids,
-                "previous": sequence[index - 1] if index > 0 else None,
-                "next": sequence[index + 1] if index + 1 < len(sequence) else None}
+        return {
+            "data": data,
+            "is_done": lesson_id in data.done_ids,
+            "previous": sequence[index - 1] if index > 0 else None,
+            "next": sequence[index + 1] if index + 1 < len(sequence) else None,
+        }
 
     page = SimpleLazyObject(around)
     return render(
@@ -193,9 +213,15 @@ def lesson_position(request, enrollment_id: int, lesson_id: int):
     from courses.models import Lesson
 
     enrollment = _found(selectors.enrollment_for_learning, user=request.user, enrollment_id=enrollment_id)
-    lesson = _found(Lesson.objects.select_related("module").get, pk=lesson_id, module__course_id=enrollment.cohort.course_id)
+    lesson = _found(
+        Lesson.objects.select_related("module").get,
+        pk=lesson_id,
+        module__course_id=enrollment.cohort.course_id,
+    )
     try:
-        services.video_position_save(enrollment=enrollment, lesson=lesson, seconds=request.POST.get("seconds"))
+        services.video_position_save(
+            enrollment=enrollment, lesson=lesson, seconds=request.POST.get("seconds")
+        )
     except CohortError as exc:
         return HttpResponse(exc.messages[0], status=400, content_type="text/plain; charset=utf-8")
     return HttpResponse(status=204)
@@ -207,13 +233,18 @@ def assignment(request, enrollment_id: int, assignment_id: int):
     from courses.models import Assignment
 
     item = _found(
-        Assignment.objects.select_related("module").get, pk=assignment_id, module__course_id=enrollment.cohort.course_id
+        Assignment.objects.select_related("module").get,
+        pk=assignment_id,
+        module__course_id=enrollment.cohort.course_id,
     )
     submission = selectors.submission_for_teacher(enrollment=enrollment, assignment_id=item.pk)
     # A revision starts from the teacher's previous answer, so nobody retypes the whole text.
     previous = submission.versions.order_by("-number").first() if submission is not None else None
     form = SubmissionForm(
-        request.POST or None, request.FILES or None, assignment=item, initial={"text": previous.text if previous else ""}
+        request.POST or None,
+        request.FILES or None,
+        assignment=item,
+        initial={"text": previous.text if previous else ""},
     )
     refused = None
     if request.method == "POST" and form.is_valid():
@@ -239,23 +270,30 @@ def assignment(request, enrollment_id: int, assignment_id: int):
         from datetime import timedelta
 
         due = enrollment.cohort.starts_on + timedelta(days=item.due_days)
-    can_submit = enrollment.state == S.ENROLLED and (submission is None or submission.state == Submission.State.REVISE)
+    can_submit = enrollment.state == S.ENROLLED and (
+        submission is None or submission.state == Submission.State.REVISE
+    )
     criteria = selectors.rubric_of_assignment(item.pk)
-    return too_many(render(
-        request,
-        "cohorts/assignment.html",
-        {
-            "enrollment": enrollment,
-            "cohort": enrollment.cohort,
-            "assignment": item,
-            "submission": submission,
-            "versions": selectors.versions_with_changes(submission, criteria=criteria) if submission else [],
-            "criteria": criteria,
-            "form": form,
-            "can_submit": can_submit,
-            "due": due,
-        },
-    ), refused)
+    return too_many(
+        render(
+            request,
+            "cohorts/assignment.html",
+            {
+                "enrollment": enrollment,
+                "cohort": enrollment.cohort,
+                "assignment": item,
+                "submission": submission,
+                "versions": selectors.versions_with_changes(submission, criteria=criteria)
+                if submission
+                else [],
+                "criteria": criteria,
+                "form": form,
+                "can_submit": can_submit,
+                "due": due,
+            },
+        ),
+        refused,
+    )
 
 
 @login_required
@@ -277,11 +315,14 @@ def questions(request, enrollment_id: int):
     from courses.selectors import course_faq
 
     faq = course_faq(course_id=enrollment.cohort.course_id)
-    return too_many(render(
-        request,
-        "cohorts/questions.html",
-        {"enrollment": enrollment, "cohort": enrollment.cohort, "page": page, "form": form, "faq": faq},
-    ), refused)
+    return too_many(
+        render(
+            request,
+            "cohorts/questions.html",
+            {"enrollment": enrollment, "cohort": enrollment.cohort, "page": page, "form": form, "faq": faq},
+        ),
+        refused,
+    )
 
 
 @login_required
@@ -291,7 +332,10 @@ def announcement_read(request, enrollment_id: int, announcement_id: int):
     announcement = _found(enrollment.cohort.announcements.get, pk=announcement_id)
     services.announcement_confirm_read(announcement=announcement, enrollment=enrollment)
     messages.success(request, _("Thank you: marked as read."))
-    return redirect(request.POST.get("next") if request.POST.get("next") == "cabinet" else "cohorts:player", *([] if request.POST.get("next") == "cabinet" else [enrollment.pk]))
+    return redirect(
+        request.POST.get("next") if request.POST.get("next") == "cabinet" else "cohorts:player",
+        *([] if request.POST.get("next") == "cabinet" else [enrollment.pk]),
+    )
 
 
 @login_required
@@ -317,7 +361,9 @@ def withdraw(request, enrollment_id: int):
     form = OptionalReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.enrollment_withdraw(enrollment=enrollment, actor=request.user, reason=form.cleaned_data["reason"])
+            services.enrollment_withdraw(
+                enrollment=enrollment, actor=request.user, reason=form.cleaned_data["reason"]
+            )
         except CohortError as exc:
             _error(request, exc)
             return redirect("cohorts:player", enrollment.pk)
@@ -378,7 +424,9 @@ def school_admin_required(view):
 
 @school_admin_required
 def nominations(request):
-    cohorts = selectors.with_seats_left(selectors.cohorts_open_for_nomination(user=request.user)[:50], teacher=request.user)
+    cohorts = selectors.with_seats_left(
+        selectors.cohorts_open_for_nomination(user=request.user)[:50], teacher=request.user
+    )
     page = paginate(request, selectors.nominations_for_school_admin(user=request.user))
     return render(request, "cohorts/nominations.html", {"cohorts": cohorts, "page": page})
 
@@ -392,7 +440,10 @@ def nominate(request, cohort_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             op = services.bulk_operation_start(
-                kind="nominate", cohort=cohort, actor=request.user, ids=[t.pk for t in form.cleaned_data["teachers"]]
+                kind="nominate",
+                cohort=cohort,
+                actor=request.user,
+                ids=[t.pk for t in form.cleaned_data["teachers"]],
             )
         except CohortError as exc:
             form.add_error(None, exc)
@@ -420,10 +471,18 @@ def split_undo(request, operation_id: int):
         except CohortError as exc:
             refusal = " ".join(exc.messages)
         else:
-            messages.success(request, _("The split is undone: every teacher is back in “%(cohort)s”.") % {"cohort": op.cohort})
+            messages.success(
+                request,
+                _("The split is undone: every teacher is back in “%(cohort)s”.") % {"cohort": op.cohort},
+            )
             return redirect("cohorts:bulk", op.pk)
     context = {"op": op, "refusal": refusal, "undo_hours": services.split_undo_hours()}
-    return render(request, "cohorts/split_undo.html", context, status=409 if refusal and request.method == "POST" else 200)
+    return render(
+        request,
+        "cohorts/split_undo.html",
+        context,
+        status=409 if refusal and request.method == "POST" else 200,
+    )
 
 
 # --- curators -------------------------------------------------------------------------------
@@ -481,18 +540,30 @@ def announcement_detail(request, cohort_id: int, announcement_id: int):
     cohort = _found(selectors.cohorts_managed_by(request.user).get, pk=cohort_id)
     announcement = _found(cohort.announcements.get, pk=announcement_id)
     page = paginate(request, selectors.announcement_unread_by(announcement))
-    return render(request, "cohorts/announcement_detail.html", {"cohort": cohort, "announcement": announcement, "page": page})
+    return render(
+        request,
+        "cohorts/announcement_detail.html",
+        {"cohort": cohort, "announcement": announcement, "page": page},
+    )
 
 
 @staff_of_cohorts
 def attendance(request, cohort_id: int, session_id: int):
     cohort = _found(selectors.cohorts_managed_by(request.user).get, pk=cohort_id)
     session = _found(cohort.sessions.get, pk=session_id)
-    roster = list(cohort.enrollments.filter(state__in=Enrollment.SEAT_STATES).select_related("teacher").order_by("teacher__full_name"))
+    roster = list(
+        cohort.enrollments.filter(state__in=Enrollment.SEAT_STATES)
+        .select_related("teacher")
+        .order_by("teacher__full_name")
+    )
     present = [str(pk) for pk in session.attendance.values_list("enrollment_id", flat=True)]
     form = AttendanceForm(request.POST or None, roster=roster, initial={"present": present})
     if request.method == "POST" and form.is_valid():
-        services.attendance_mark(session=session, enrollment_ids=[int(i) for i in form.cleaned_data["present"]], curator=request.user)
+        services.attendance_mark(
+            session=session,
+            enrollment_ids=[int(i) for i in form.cleaned_data["present"]],
+            curator=request.user,
+        )
         messages.success(request, _("Attendance saved."))
         return redirect("cohorts:curate_cohort", cohort.pk)
     return render(request, "cohorts/attendance.html", {"cohort": cohort, "session": session, "form": form})
@@ -502,14 +573,20 @@ def attendance(request, cohort_id: int, session_id: int):
 def move(request, cohort_id: int, enrollment_id: int):
     cohort = _found(selectors.cohorts_managed_by(request.user).get, pk=cohort_id)
     enrollment = _found(cohort.enrollments.select_related("teacher").get, pk=enrollment_id)
-    targets = selectors.cohorts_managed_by(request.user).filter(course_id=cohort.course_id).exclude(pk=cohort.pk).exclude(
-        status__in=[Cohort.Status.FINISHED, Cohort.Status.ARCHIVED, Cohort.Status.DRAFT]
+    targets = (
+        selectors.cohorts_managed_by(request.user)
+        .filter(course_id=cohort.course_id)
+        .exclude(pk=cohort.pk)
+        .exclude(status__in=[Cohort.Status.FINISHED, Cohort.Status.ARCHIVED, Cohort.Status.DRAFT])
     )
     form = MoveForm(request.POST or None, cohorts=targets)
     if request.method == "POST" and form.is_valid():
         try:
             services.enrollment_move(
-                enrollment=enrollment, to_cohort=form.cleaned_data["to_cohort"], actor=request.user, reason=form.cleaned_data["reason"]
+                enrollment=enrollment,
+                to_cohort=form.cleaned_data["to_cohort"],
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
             )
         except CohortError as exc:
             form.add_error(None, exc)
@@ -517,7 +594,11 @@ def move(request, cohort_id: int, enrollment_id: int):
             messages.success(request, _("The teacher is moved."))
             return redirect("cohorts:curate_cohort", cohort.pk)
     events = enrollment.events.select_related("actor").order_by("-created_at")[:50]
-    return render(request, "cohorts/move.html", {"cohort": cohort, "enrollment": enrollment, "form": form, "events": events})
+    return render(
+        request,
+        "cohorts/move.html",
+        {"cohort": cohort, "enrollment": enrollment, "form": form, "events": events},
+    )
 
 
 @staff_of_cohorts
@@ -531,11 +612,15 @@ def review_queue(request):
             submission.waiting_hours = (now - submission.submitted_at).total_seconds() / 3600
         return page
 
-    return render(request, "cohorts/review_queue.html", {
-        "page": SimpleLazyObject(queue_page),  # read only when the cached queue is missing or stale
-        "now": now,
-        **personal_cache(request, "everyone", *(f"cohort:{pk}" for pk in cohort_ids)),
-    })
+    return render(
+        request,
+        "cohorts/review_queue.html",
+        {
+            "page": SimpleLazyObject(queue_page),  # read only when the cached queue is missing or stale
+            "now": now,
+            **personal_cache(request, "everyone", *(f"cohort:{pk}" for pk in cohort_ids)),
+        },
+    )
 
 
 @staff_of_cohorts
@@ -543,7 +628,10 @@ def review(request, submission_id: int):
     submission = _found(selectors.submission_for_reviewer, user=request.user, submission_id=submission_id)
     criteria = selectors.rubric_of_assignment(submission.assignment_id)
     form = ReviewForm(
-        request.POST or None, assignment=submission.assignment, flagged=submission.similar_to_id is not None, criteria=criteria
+        request.POST or None,
+        assignment=submission.assignment,
+        flagged=submission.similar_to_id is not None,
+        criteria=criteria,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -572,16 +660,24 @@ def review(request, submission_id: int):
 def question_queue(request):
     answered = request.GET.get("show") == "all"
     page = paginate(request, selectors.questions_for_curator(user=request.user, unanswered_only=not answered))
-    return render(request, "cohorts/question_queue.html", {"page": page, "answered": answered, "now": timezone.now()})
+    return render(
+        request, "cohorts/question_queue.html", {"page": page, "answered": answered, "now": timezone.now()}
+    )
 
 
 @staff_of_cohorts
 def question_answer(request, question_id: int):
-    question = _found(selectors.questions_for_curator(user=request.user, unanswered_only=False).get, pk=question_id)
-    form = AnswerForm(request.POST or None, initial={"answer": question.answer, "publish_faq": question.is_faq})
+    question = _found(
+        selectors.questions_for_curator(user=request.user, unanswered_only=False).get, pk=question_id
+    )
+    form = AnswerForm(
+        request.POST or None, initial={"answer": question.answer, "publish_faq": question.is_faq}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.question_answer(question=question, curator=request.user, answer=form.cleaned_data["answer"])
+            services.question_answer(
+                question=question, curator=request.user, answer=form.cleaned_data["answer"]
+            )
             question.refresh_from_db()
             services.question_publish_faq(question=question, published=form.cleaned_data["publish_faq"])
         except CohortError as exc:
@@ -589,7 +685,9 @@ def question_answer(request, question_id: int):
         else:
             messages.success(request, _("The answer is sent."))
             return redirect("cohorts:question_queue")
-    return render(request, "cohorts/question_answer.html", {"question": question, "form": form, "now": timezone.now()})
+    return render(
+        request, "cohorts/question_answer.html", {"question": question, "form": form, "now": timezone.now()}
+    )
 
 
 # --- stored files: only through here (core/files.py sets the safe headers) -----------------------

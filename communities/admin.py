@@ -51,7 +51,9 @@ class MaterialAdmin(admin.ModelAdmin):
     readonly_fields = ["description_html", "rating_count", "rating_sum"]
 
     def save_model(self, request, obj, form, change):
-        obj.description_html = markup.render(obj.description, profile="post")  # the page shows only the sanitized HTML
+        obj.description_html = markup.render(
+            obj.description, profile="post"
+        )  # the page shows only the sanitized HTML
         super().save_model(request, obj, form, change)
 
 
@@ -63,7 +65,9 @@ class EventAdmin(admin.ModelAdmin):
     readonly_fields = ["description_html", "registered_count"]
 
     def save_model(self, request, obj, form, change):
-        obj.description_html = markup.render(obj.description, profile="post") if obj.description.strip() else ""
+        obj.description_html = (
+            markup.render(obj.description, profile="post") if obj.description.strip() else ""
+        )
         if change:
             obj.sequence += 1
         super().save_model(request, obj, form, change)

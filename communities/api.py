@@ -44,7 +44,9 @@ class CommunityViewSet(viewsets.ReadOnlyModelViewSet):
             return Community.objects.none()
         return selectors.community_catalogue_for(self.request.user)
 
-    @extend_schema(request=None, responses=MembershipStateSerializer, summary="Join (open) or ask to join (closed)")
+    @extend_schema(
+        request=None, responses=MembershipStateSerializer, summary="Join (open) or ask to join (closed)"
+    )
     @action(detail=True, methods=["post"])
     def join(self, request, slug=None):
         community = self.get_object()
@@ -58,13 +60,18 @@ class CommunityViewSet(viewsets.ReadOnlyModelViewSet):
 @extend_schema_view(
     list=extend_schema(
         summary="Topics of a community the user may read",
-        parameters=[OpenApiParameter("community", OpenApiTypes.STR, description="community slug", required=True)],
+        parameters=[
+            OpenApiParameter("community", OpenApiTypes.STR, description="community slug", required=True)
+        ],
     ),
     retrieve=extend_schema(summary="One topic"),
-    create=extend_schema(request=TopicCreateSerializer, responses={201: TopicSerializer},
-                         summary="Open a topic (members only)"),
+    create=extend_schema(
+        request=TopicCreateSerializer, responses={201: TopicSerializer}, summary="Open a topic (members only)"
+    ),
 )
-class TopicViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class TopicViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     serializer_class = TopicSerializer
     permission_classes = [permissions.IsAuthenticated]
 
@@ -79,12 +86,18 @@ class TopicViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         data = TopicCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            community = selectors.communities_readable_by(request.user).get(slug=data.validated_data["community"])
+            community = selectors.communities_readable_by(request.user).get(
+                slug=data.validated_data["community"]
+            )
         except ObjectDoesNotExist as exc:
             raise NotFound from exc
         try:
-            topic = services.topic_create(community=community, author=request.user,
-                                          title=data.validated_data["title"], body=data.validated_data["body"])
+            topic = services.topic_create(
+                community=community,
+                author=request.user,
+                title=data.validated_data["title"],
+                body=data.validated_data["body"],
+            )
         except CommunityError as exc:
             _raise_validation(exc)
         return Response(TopicSerializer(topic).data, status=status.HTTP_201_CREATED)
@@ -96,10 +109,15 @@ class TopicViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         parameters=[OpenApiParameter("topic", OpenApiTypes.INT, required=True)],
     ),
     retrieve=extend_schema(summary="One post"),
-    create=extend_schema(request=PostCreateSerializer, responses={201: PostSerializer},
-                         summary="Reply in a topic (members only; not in locked topics)"),
+    create=extend_schema(
+        request=PostCreateSerializer,
+        responses={201: PostSerializer},
+        summary="Reply in a topic (members only; not in locked topics)",
+    ),
 )
-class PostViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class PostViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     serializer_class = PostSerializer
     permission_classes = [permissions.IsAuthenticated]
 
@@ -116,15 +134,19 @@ class PostViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     def create(self, request, *args, **kwargs):
         data = PostCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        topic = get_object_or_404(selectors.topics_visible_to(request.user).select_related("community"),
-                                  pk=data.validated_data["topic"])
+        topic = get_object_or_404(
+            selectors.topics_visible_to(request.user).select_related("community"),
+            pk=data.validated_data["topic"],
+        )
         reply_to = None
         if data.validated_data.get("reply_to"):
-            reply_to = get_object_or_404(selectors.posts_visible_to(request.user), pk=data.validated_data["reply_to"],
-                                         topic=topic)
+            reply_to = get_object_or_404(
+                selectors.posts_visible_to(request.user), pk=data.validated_data["reply_to"], topic=topic
+            )
         try:
-            post = services.post_create(topic=topic, author=request.user, body=data.validated_data["body"],
-                                        reply_to=reply_to)
+            post = services.post_create(
+                topic=topic, author=request.user, body=data.validated_data["body"], reply_to=reply_to
+            )
         except CommunityError as exc:
             _raise_validation(exc)
         return Response(PostSerializer(post).data, status=status.HTTP_201_CREATED)

@@ -31,28 +31,40 @@ from .models import (
 
 COMMUNITIES = [
     {
-        "slug": "math-club", "name": "Клуб учителей математики", "kind": CommunityKind.SUBJECT_CLUB,
-        "subject": "math", "closed": False,
+        "slug": "math-club",
+        "name": "Клуб учителей математики",
+        "kind": CommunityKind.SUBJECT_CLUB,
+        "subject": "math",
+        "closed": False,
         "description": "Делимся задачами, разбираем трудные темы ОГЭ и ВПР, обсуждаем, как удержать внимание "
-                       "класса на уроке геометрии.",
+        "класса на уроке геометрии.",
         "rules": "Уважайте коллег. Перед новым вопросом посмотрите похожие темы. Материалы — только свои "
-                 "или со ссылкой на автора.",
+        "или со ссылкой на автора.",
     },
     {
-        "slug": "mo-ukrainian", "name": "Методичне об'єднання вчителів української мови",
-        "kind": CommunityKind.METHODOLOGICAL, "subject": "ukrainian", "closed": False,
+        "slug": "mo-ukrainian",
+        "name": "Методичне об'єднання вчителів української мови",
+        "kind": CommunityKind.METHODOLOGICAL,
+        "subject": "ukrainian",
+        "closed": False,
         "description": "Обмін досвідом, календарно-тематичне планування, підготовка до НМТ та олімпіад.",
         "rules": "Пишемо українською або російською. Без реклами.",
     },
     {
-        "slug": "vpr-experts", "name": "Экспертное сообщество по проверке ВПР", "kind": CommunityKind.EXPERT,
-        "subject": "", "closed": True,
+        "slug": "vpr-experts",
+        "name": "Экспертное сообщество по проверке ВПР",
+        "kind": CommunityKind.EXPERT,
+        "subject": "",
+        "closed": True,
         "description": "Согласование критериев оценивания и спорные случаи. Закрытое сообщество экспертов.",
         "rules": "Работы учеников не выкладываем без обезличивания.",
     },
     {
-        "slug": "gymnasium-1", "name": "Гимназия № 1: педагогический коллектив", "kind": CommunityKind.SCHOOL,
-        "subject": "", "closed": True,
+        "slug": "gymnasium-1",
+        "name": "Гимназия № 1: педагогический коллектив",
+        "kind": CommunityKind.SCHOOL,
+        "subject": "",
+        "closed": True,
         "description": "Внутреннее сообщество педагогов гимназии: педсоветы, открытые уроки, наставничество.",
         "rules": "",
     },
@@ -60,62 +72,167 @@ COMMUNITIES = [
 
 # (community slug, title, [(author index, body), ...], solution post number or None)
 TOPICS = [
-    ("math-club", "Как объяснить деление дробей в 5 классе?", [
-        (0, "Коллеги, каждый год одна и та же история: правило «перевернуть и умножить» запоминают, "
-            "а смысла не понимают. Как вы объясняете **деление дробей**?"),
-        (1, "Я начинаю с вопроса «сколько раз 1/4 помещается в 3/4?» и рисую полоски. "
-            "После трёх-четырёх таких задач правило выводят сами.\n\n- полоски\n- круги\n- числовой луч"),
-        (2, "Поддерживаю полоски. Ещё помогает задача про пиццу: 2 пиццы делим на порции по 1/3."),
-        (0, "Спасибо! Попробовала полоски — сработало, отмечаю как решение."),
-    ], 2),
-    ("math-club", "Подготовка к ВПР по математике: с чего начать в сентябре?", [
-        (3, "Какие темы вы повторяете в первую очередь перед ВПР в 6 классе?"),
-        (4, "Мы начинаем с текстовых задач на проценты и с чтения диаграмм — там больше всего ошибок."),
-    ], None),
-    ("math-club", "Геометрия в 7 классе: первые уроки без скуки", [
-        (5, "Поделитесь идеями для первых уроков геометрии. Хочется, чтобы дети не заснули на аксиомах."),
-        (1, "Оригами! Сгибание листа — отличный способ «увидеть» биссектрису и серединный перпендикуляр."),
-        (6, "А мы строим с помощью нитей и кнопок на пробковой доске, очень наглядно."),
-    ], None),
-    ("mo-ukrainian", "Як організувати роботу з текстом на уроках у 8 класі?", [
-        (7, "Колеги, поділіться прийомами роботи з текстом. Учні читають, але не розуміють головної думки."),
-        (8, "Я використовую прийом «ромашка Блума»: шість типів запитань до одного тексту. "
-            "Діти швидко звикають формулювати запитання самі."),
-        (9, "Ще працює «читання з олівцем»: позначки V, +, -, ? на полях."),
-    ], 2),
-    ("mo-ukrainian", "Календарно-тематичне планування на новий навчальний рік", [
-        (8, "Хто вже склав КТП за новою програмою? Скільки годин відводите на розвиток мовлення?"),
-        (7, "У нас 10 годин на рік, розподіляємо рівномірно по семестрах."),
-    ], None),
-    ("vpr-experts", "Спорный случай: засчитывать ли решение без единиц измерения?", [
-        (1, "В задании 8 ответ верный, но без единиц измерения. Критерии прямо не говорят. Как оцениваете?"),
-        (2, "По разъяснениям прошлого года — балл не снижаем, если единицы однозначны из условия."),
-    ], 2),
-    ("gymnasium-1", "Открытые уроки в ноябре: расписание", [
-        (0, "Коллеги, прошу до пятницы записаться на открытые уроки в ноябре."),
-        (5, "Записываюсь на 14 ноября, 3 урок, 6 «Б»."),
-    ], None),
+    (
+        "math-club",
+        "Как объяснить деление дробей в 5 классе?",
+        [
+            (
+                0,
+                "Коллеги, каждый год одна и та же история: правило «перевернуть и умножить» запоминают, "
+                "а смысла не понимают. Как вы объясняете **деление дробей**?",
+            ),
+            (
+                1,
+                "Я начинаю с вопроса «сколько раз 1/4 помещается в 3/4?» и рисую полоски. "
+                "После трёх-четырёх таких задач правило выводят сами.\n\n- полоски\n- круги\n- числовой луч",
+            ),
+            (2, "Поддерживаю полоски. Ещё помогает задача про пиццу: 2 пиццы делим на порции по 1/3."),
+            (0, "Спасибо! Попробовала полоски — сработало, отмечаю как решение."),
+        ],
+        2,
+    ),
+    (
+        "math-club",
+        "Подготовка к ВПР по математике: с чего начать в сентябре?",
+        [
+            (3, "Какие темы вы повторяете в первую очередь перед ВПР в 6 классе?"),
+            (4, "Мы начинаем с текстовых задач на проценты и с чтения диаграмм — там больше всего ошибок."),
+        ],
+        None,
+    ),
+    (
+        "math-club",
+        "Геометрия в 7 классе: первые уроки без скуки",
+        [
+            (5, "Поделитесь идеями для первых уроков геометрии. Хочется, чтобы дети не заснули на аксиомах."),
+            (
+                1,
+                "Оригами! Сгибание листа — отличный способ «увидеть» биссектрису и серединный перпендикуляр.",
+            ),
+            (6, "А мы строим с помощью нитей и кнопок на пробковой доске, очень наглядно."),
+        ],
+        None,
+    ),
+    (
+        "mo-ukrainian",
+        "Як організувати роботу з текстом на уроках у 8 класі?",
+        [
+            (
+                7,
+                "Колеги, поділіться прийомами роботи з текстом. Учні читають, але не розуміють головної думки.",
+            ),
+            (
+                8,
+                "Я використовую прийом «ромашка Блума»: шість типів запитань до одного тексту. "
+                "Діти швидко звикають формулювати запитання самі.",
+            ),
+            (9, "Ще працює «читання з олівцем»: позначки V, +, -, ? на полях."),
+        ],
+        2,
+    ),
+    (
+        "mo-ukrainian",
+        "Календарно-тематичне планування на новий навчальний рік",
+        [
+            (8, "Хто вже склав КТП за новою програмою? Скільки годин відводите на розвиток мовлення?"),
+            (7, "У нас 10 годин на рік, розподіляємо рівномірно по семестрах."),
+        ],
+        None,
+    ),
+    (
+        "vpr-experts",
+        "Спорный случай: засчитывать ли решение без единиц измерения?",
+        [
+            (
+                1,
+                "В задании 8 ответ верный, но без единиц измерения. Критерии прямо не говорят. Как оцениваете?",
+            ),
+            (2, "По разъяснениям прошлого года — балл не снижаем, если единицы однозначны из условия."),
+        ],
+        2,
+    ),
+    (
+        "gymnasium-1",
+        "Открытые уроки в ноябре: расписание",
+        [
+            (0, "Коллеги, прошу до пятницы записаться на открытые уроки в ноябре."),
+            (5, "Записываюсь на 14 ноября, 3 урок, 6 «Б»."),
+        ],
+        None,
+    ),
 ]
 
 MATERIALS = [
-    ("math-club", "Урок «Деление дробей» с полосками", MaterialKind.LESSON_PLAN, "math", 5, 5, "дроби, 5 класс",
-     "Технологическая карта урока: мотивация через задачу о пицце, работа с полосками в парах, "
-     "вывод правила, самостоятельная работа на три уровня."),
-    ("math-club", "Рабочий лист «Проценты вокруг нас»", MaterialKind.WORKSHEET, "math", 6, 7, "проценты, ВПР",
-     "12 задач из жизни: скидки, вклады, состав продуктов. С ответами для самопроверки."),
-    ("mo-ukrainian", "Презентація «Складні речення: схеми та приклади»", MaterialKind.PRESENTATION, "ukrainian", 9,
-     9, "синтаксис, 9 клас", "20 слайдів зі схемами та прикладами з художньої літератури. Зручно для повторення."),
+    (
+        "math-club",
+        "Урок «Деление дробей» с полосками",
+        MaterialKind.LESSON_PLAN,
+        "math",
+        5,
+        5,
+        "дроби, 5 класс",
+        "Технологическая карта урока: мотивация через задачу о пицце, работа с полосками в парах, "
+        "вывод правила, самостоятельная работа на три уровня.",
+    ),
+    (
+        "math-club",
+        "Рабочий лист «Проценты вокруг нас»",
+        MaterialKind.WORKSHEET,
+        "math",
+        6,
+        7,
+        "проценты, ВПР",
+        "12 задач из жизни: скидки, вклады, состав продуктов. С ответами для самопроверки.",
+    ),
+    (
+        "mo-ukrainian",
+        "Презентація «Складні речення: схеми та приклади»",
+        MaterialKind.PRESENTATION,
+        "ukrainian",
+        9,
+        9,
+        "синтаксис, 9 клас",
+        "20 слайдів зі схемами та прикладами з художньої літератури. Зручно для повторення.",
+    ),
 ]
 
 EVENTS = [
-    ("math-club", "Круглый стол «Функциональная грамотность на уроках математики»", EventKind.ROUND_TABLE, 5, 30,
-     "Актовый зал Гимназии № 1", ""),
-    ("math-club", "Мастер-класс «Геометрия руками: оригами и построения»", EventKind.MASTER_CLASS, 12, 15,
-     "", "https://meet.example.org/geometry"),
-    ("mo-ukrainian", "Вебінар «Підготовка до НМТ з української мови»", EventKind.WEBINAR, 8, None, "",
-     "https://meet.example.org/nmt"),
-    ("gymnasium-1", "Конкурс профессионального мастерства «Учитель года — школьный этап»", EventKind.CONTEST, 20, 10,
-     "Гимназия № 1, кабинет 204", ""),
+    (
+        "math-club",
+        "Круглый стол «Функциональная грамотность на уроках математики»",
+        EventKind.ROUND_TABLE,
+        5,
+        30,
+        "Актовый зал Гимназии № 1",
+        "",
+    ),
+    (
+        "math-club",
+        "Мастер-класс «Геометрия руками: оригами и построения»",
+        EventKind.MASTER_CLASS,
+        12,
+        15,
+        "",
+        "https://meet.example.org/geometry",
+    ),
+    (
+        "mo-ukrainian",
+        "Вебінар «Підготовка до НМТ з української мови»",
+        EventKind.WEBINAR,
+        8,
+        None,
+        "",
+        "https://meet.example.org/nmt",
+    ),
+    (
+        "gymnasium-1",
+        "Конкурс профессионального мастерства «Учитель года — школьный этап»",
+        EventKind.CONTEST,
+        20,
+        10,
+        "Гимназия № 1, кабинет 204",
+        "",
+    ),
 ]
 
 
@@ -125,34 +242,80 @@ CYRILLIC_LETTERS = re.compile(r"[А-Яа-яЁё]")
 # The welcome topic of each cohort's space, by the course's language: (title, [(teacher index or None for the
 # curator, body), ...]).
 COHORT_WELCOME = {
-    "ru": ("Знакомство и вопросы по потоку", [
-        (None, "Здравствуйте, коллеги! Это пространство нашего потока. Представьтесь, пожалуйста: какой предмет "
-               "вы ведёте и что хотите взять с курса в свою работу. Вопросы по заданиям тоже можно задавать здесь."),
-        (0, "Добрый день! Я учитель начальных классов, в школе шестой год. Хочу научиться давать детям **обратную "
-            "связь**, которой они действительно пользуются."),
-        (1, "Здравствуйте! Веду историю в 5–9 классах. Подскажите, можно ли выполнить практическую работу первого "
-            "модуля на материале внеурочного занятия?"),
-        (None, "Да, можно. Главное — опишите цели занятия и то, по каким признакам вы поняли, что они достигнуты."),
-    ]),
-    "uk": ("Знайомство та запитання щодо потоку", [
-        (None, "Вітаю, колеги! Це простір нашого потоку. Будь ласка, представтеся: який предмет викладаєте і що "
-               "хочете взяти з курсу у свою роботу. Запитання щодо завдань теж можна ставити тут."),
-        (0, "Добрий день! Я вчителька початкових класів, працюю в школі шостий рік. Хочу навчитися давати дітям "
-            "**зворотний зв'язок**, яким вони справді користуються."),
-        (1, "Вітаю! Викладаю історію в 5–9 класах. Підкажіть, чи можна виконати практичну роботу першого модуля "
-            "на матеріалі позакласного заняття?"),
-        (None, "Так, можна. Головне — опишіть цілі заняття і те, за якими ознаками ви зрозуміли, що їх досягнуто."),
-    ]),
-    "en": ("Introductions and questions about the cohort", [
-        (None, "Hello, colleagues! This is our cohort's space. Please introduce yourselves: what do you teach, and "
-               "what would you like to take from the course into your classroom? Questions about tasks go here too."),
-        (0, "Hi! I teach primary classes and this is my sixth year at school. I want to learn to give **feedback** "
-            "that pupils actually use."),
-        (1, "Hello! I teach history in grades 5–9. May I do the first module's practical task on an after-school "
-            "club session?"),
-        (None, "Yes, you may. Describe the session's goals and how you could tell that they were reached."),
-    ]),
+    "ru": (
+        "Знакомство и вопросы по потоку",
+        [
+            (
+                None,
+                "Здравствуйте, коллеги! Это пространство нашего потока. Представьтесь, пожалуйста: какой предмет "
+                "вы ведёте и что хотите взять с курса в свою работу. Вопросы по заданиям тоже можно задавать здесь.",
+            ),
+            (
+                0,
+                "Добрый день! Я учитель начальных классов, в школе шестой год. Хочу научиться давать детям **обратную "
+                "связь**, которой они действительно пользуются.",
+            ),
+            (
+                1,
+                "Здравствуйте! Веду историю в 5–9 классах. Подскажите, можно ли выполнить практическую работу первого "
+                "модуля на материале внеурочного занятия?",
+            ),
+            (
+                None,
+                "Да, можно. Главное — опишите цели занятия и то, по каким признакам вы поняли, что они достигнуты.",
+            ),
+        ],
+    ),
+    "uk": (
+        "Знайомство та запитання щодо потоку",
+        [
+            (
+                None,
+                "Вітаю, колеги! Це простір нашого потоку. Будь ласка, представтеся: який предмет викладаєте і що "
+                "хочете взяти з курсу у свою роботу. Запитання щодо завдань теж можна ставити тут.",
+            ),
+            (
+                0,
+                "Добрий день! Я вчителька початкових класів, працюю в школі шостий рік. Хочу навчитися давати дітям "
+                "**зворотний зв'язок**, яким вони справді користуються.",
+            ),
+            (
+                1,
+                "Вітаю! Викладаю історію в 5–9 класах. Підкажіть, чи можна виконати практичну роботу першого модуля "
+                "на матеріалі позакласного заняття?",
+            ),
+            (
+                None,
+                "Так, можна. Головне — опишіть цілі заняття і те, за якими ознаками ви зрозуміли, що їх досягнуто.",
+            ),
+        ],
+    ),
+    "en": (
+        "Introductions and questions about the cohort",
+        [
+            (
+                None,
+                "Hello, colleagues! This is our cohort's space. Please introduce yourselves: what do you teach, and "
+                "what would you like to take from the course into your classroom? Questions about tasks go here too.",
+            ),
+            (
+                0,
+                "Hi! I teach primary classes and this is my sixth year at school. I want to learn to give **feedback** "
+                "that pupils actually use.",
+            ),
+            (
+                1,
+                "Hello! I teach history in grades 5–9. May I do the first module's practical task on an after-school "
+                "club session?",
+            ),
+            (
+                None,
+                "Yes, you may. Describe the session's goals and how you could tell that they were reached.",
+            ),
+        ],
+    ),
 }
+
 
 def _member(community: Community, user, role: str = MemberRole.MEMBER) -> None:
     Membership.objects.get_or_create(community=community, user=user, defaults={"role": role})
@@ -168,9 +331,14 @@ def seed(people: dict) -> None:
     for spec in COMMUNITIES:
         community, _created = Community.objects.get_or_create(
             slug=spec["slug"],
-            defaults={"name": spec["name"], "kind": spec["kind"], "is_closed": spec["closed"],
-                      "description": spec["description"], "rules": spec["rules"],
-                      "subject": subjects.get(spec["subject"])},
+            defaults={
+                "name": spec["name"],
+                "kind": spec["kind"],
+                "is_closed": spec["closed"],
+                "description": spec["description"],
+                "rules": spec["rules"],
+                "subject": subjects.get(spec["subject"]),
+            },
         )
         communities[spec["slug"]] = community
     # Moderators and members: the first teachers take part everywhere so the demo teacher sees content.
@@ -187,22 +355,37 @@ def seed(people: dict) -> None:
     for teacher in [t for t in teachers if t.school_id == school.pk][:10]:
         _member(communities["gymnasium-1"], teacher)
     for teacher in teachers[12:15]:  # waiting for approval
-        Membership.objects.get_or_create(community=communities["vpr-experts"], user=teacher,
-                                         defaults={"state": "pending", "request_message": "Я эксперт ВПР с 2021 года."})
+        Membership.objects.get_or_create(
+            community=communities["vpr-experts"],
+            user=teacher,
+            defaults={"state": "pending", "request_message": "Я эксперт ВПР с 2021 года."},
+        )
 
     for slug, title, posts, solution in TOPICS:
         community = communities[slug]
-        cast = [m.user for m in Membership.objects.filter(community=community, state="active")
-                .select_related("user").order_by("-role", "user__email")]
+        cast = [
+            m.user
+            for m in Membership.objects.filter(community=community, state="active")
+            .select_related("user")
+            .order_by("-role", "user__email")
+        ]
         if Topic.objects.filter(community=community, title=title).exists():
             continue
-        topic = Topic.objects.create(community=community, title=title, author=cast[posts[0][0] % len(cast)],
-                                     last_post_at=now)
+        topic = Topic.objects.create(
+            community=community, title=title, author=cast[posts[0][0] % len(cast)], last_post_at=now
+        )
         created = []
         for author_index, body in posts:
-            created.append(services._post_add(topic=topic, author=cast[author_index % len(cast)], body=body,
-                                              body_html=markup.render(body, profile="post"), files=(),
-                                              reply_to=created[0] if created else None))
+            created.append(
+                services._post_add(
+                    topic=topic,
+                    author=cast[author_index % len(cast)],
+                    body=body,
+                    body_html=markup.render(body, profile="post"),
+                    files=(),
+                    reply_to=created[0] if created else None,
+                )
+            )
         for post in created[1:]:
             for reader in cast[:3]:
                 if reader.pk != post.author_id:
@@ -217,25 +400,43 @@ def seed(people: dict) -> None:
     first_topic = Topic.objects.filter(community=communities["math-club"]).order_by("pk").first()
     if first_topic is not None:
         Draft.objects.get_or_create(
-            user=writer, community=communities["math-club"], topic=first_topic,
-            defaults={"body": "Я бы добавила к этому работу с **числовой прямой**: дети сами отмечают 1/4, 2/4 и 3/4,\n"
-                              "а потом"},
+            user=writer,
+            community=communities["math-club"],
+            topic=first_topic,
+            defaults={
+                "body": "Я бы добавила к этому работу с **числовой прямой**: дети сами отмечают 1/4, 2/4 и 3/4,\n"
+                "а потом"
+            },
         )
     Draft.objects.get_or_create(
-        user=writer, community=communities["mo-ukrainian"], topic=None,
-        defaults={"title": "Диктанти з пропусками для 6 класу",
-                  "body": "Колеги, хто вже пробував диктанти з пропусками на уроках? Поділіться, будь ласка,"},
+        user=writer,
+        community=communities["mo-ukrainian"],
+        topic=None,
+        defaults={
+            "title": "Диктанти з пропусками для 6 класу",
+            "body": "Колеги, хто вже пробував диктанти з пропусками на уроках? Поділіться, будь ласка,",
+        },
     )
 
     for slug, title, kind, subject, grade_from, grade_to, tags, description in MATERIALS:
         community = communities[slug]
         if Material.objects.filter(community=community, title=title).exists():
             continue
-        cast = [m.user for m in Membership.objects.filter(community=community, state="active").select_related("user")
-                .order_by("user__email")]
+        cast = [
+            m.user
+            for m in Membership.objects.filter(community=community, state="active")
+            .select_related("user")
+            .order_by("user__email")
+        ]
         material = Material.objects.create(
-            community=community, author=cast[1], title=title, kind=kind, description=description,
-            description_html=markup.render(description, profile="post"), subject=subjects.get(subject), grade_from=grade_from,
+            community=community,
+            author=cast[1],
+            title=title,
+            kind=kind,
+            description=description,
+            description_html=markup.render(description, profile="post"),
+            subject=subjects.get(subject),
+            grade_from=grade_from,
             grade_to=grade_to,
         )
         material.tags.set(services._tags_from(tags))
@@ -245,34 +446,56 @@ def seed(people: dict) -> None:
         material.rating_count, material.rating_sum = len(ratings), sum(ratings)
         material.save(update_fields=["rating_count", "rating_sum"])
         text = "Спасибо, взяла в работу!" if slug != "mo-ukrainian" else "Дякую, дуже корисно!"
-        MaterialComment.objects.create(material=material, author=cast[2], body=text, body_html=markup.render(text, profile="post"))
+        MaterialComment.objects.create(
+            material=material, author=cast[2], body=text, body_html=markup.render(text, profile="post")
+        )
 
     for slug, title, kind, in_days, capacity, place, url in EVENTS:
         community = communities[slug]
         starts = (now + timedelta(days=in_days)).replace(hour=12, minute=0, second=0, microsecond=0)
         moderator = Membership.objects.filter(community=community, role=MemberRole.MODERATOR).first().user
-        description = ("Запрошуємо всіх учасників спільноти." if slug == "mo-ukrainian"
-                       else "Приглашаем всех участников сообщества.")
+        description = (
+            "Запрошуємо всіх учасників спільноти."
+            if slug == "mo-ukrainian"
+            else "Приглашаем всех участников сообщества."
+        )
         Event.objects.get_or_create(
-            community=community, title=title,
-            defaults={"kind": kind, "starts_at": starts, "ends_at": starts + timedelta(hours=2),
-                      "time_zone": "Europe/Kyiv" if slug == "mo-ukrainian" else "Europe/Moscow", "place": place,
-                      "online_url": url, "capacity": capacity, "created_by": moderator,
-                      "description": description, "description_html": markup.render(description, profile="post")},
+            community=community,
+            title=title,
+            defaults={
+                "kind": kind,
+                "starts_at": starts,
+                "ends_at": starts + timedelta(hours=2),
+                "time_zone": "Europe/Kyiv" if slug == "mo-ukrainian" else "Europe/Moscow",
+                "place": place,
+                "online_url": url,
+                "capacity": capacity,
+                "created_by": moderator,
+                "description": description,
+                "description_html": markup.render(description, profile="post"),
+            },
         )
     past_start = (now - timedelta(days=14)).replace(hour=15, minute=0, second=0, microsecond=0)
     Event.objects.get_or_create(
-        community=communities["math-club"], title="Вебинар «Задачи с параметром: разбор ЕГЭ»",
-        defaults={"kind": EventKind.WEBINAR, "starts_at": past_start, "ends_at": past_start + timedelta(hours=1),
-                  "online_url": "https://meet.example.org/params", "recording_url": "https://video.example.org/params",
-                  "created_by": methodologists[0]},
+        community=communities["math-club"],
+        title="Вебинар «Задачи с параметром: разбор ЕГЭ»",
+        defaults={
+            "kind": EventKind.WEBINAR,
+            "starts_at": past_start,
+            "ends_at": past_start + timedelta(hours=1),
+            "online_url": "https://meet.example.org/params",
+            "recording_url": "https://video.example.org/params",
+            "created_by": methodologists[0],
+        },
     )
 
     # The cohorts' own discussion spaces, with their teachers and curators.
     from django.apps import apps
 
     cohort_model = apps.get_model("cohorts", "Cohort")
-    for cohort in cohort_model.objects.exclude(status=cohort_model.Status.DRAFT).select_related("course")[:10]:
+    for cohort in cohort_model.objects.exclude(status=cohort_model.Status.DRAFT).select_related("course")[
+        :10
+    ]:
         language = _language_of(cohort.course.title)
         with translation.override(language):  # the space's description is in the course's language
             services.cohort_community_sync(cohort=cohort)
@@ -291,20 +514,30 @@ def _cohort_welcome(community: Community, language: str, now) -> None:
     topic is left as it is (so a reworded text never adds a second one)."""
     if Topic.objects.filter(community=community).exists():
         return
-    members = list(Membership.objects.filter(community=community, state="active").select_related("user")
-                   .order_by("-role", "user__email"))
+    members = list(
+        Membership.objects.filter(community=community, state="active")
+        .select_related("user")
+        .order_by("-role", "user__email")
+    )
     curators = [m.user for m in members if m.role == MemberRole.MODERATOR]
     teachers = [m.user for m in members if m.role != MemberRole.MODERATOR]
     if not curators:
         return
     title, posts = COHORT_WELCOME[language]
-    topic = Topic.objects.create(community=community, title=title, author=curators[0], last_post_at=now,
-                                 is_pinned=True)
+    topic = Topic.objects.create(
+        community=community, title=title, author=curators[0], last_post_at=now, is_pinned=True
+    )
     first = None
     for author_index, body in posts:
         if author_index is not None and not teachers:
             break  # a space nobody has joined yet shows only the curator's welcome
         author = curators[0] if author_index is None else teachers[author_index % len(teachers)]
-        post = services._post_add(topic=topic, author=author, body=body, body_html=markup.render(body, profile="post"),
-                                  files=(), reply_to=first)
+        post = services._post_add(
+            topic=topic,
+            author=author,
+            body=body,
+            body_html=markup.render(body, profile="post"),
+            files=(),
+            reply_to=first,
+        )
         first = first or post

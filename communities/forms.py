@@ -17,7 +17,12 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp"}))
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(
+                attrs={"accept": "image/*,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp"}
+            ),
+        )
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
 
@@ -30,19 +35,29 @@ class MultipleFileField(forms.FileField):
 
 def _live_preview(field: forms.Field) -> None:
     """htmx: the text is POSTed to the preview endpoint as the member types; the answer fills #md-preview."""
-    field.widget.attrs.update({
-        "hx-post": reverse_lazy("communities:preview"), "hx-trigger": "input changed delay:500ms, load",
-        "hx-target": "#md-preview", "hx-swap": "innerHTML",
-    })
+    field.widget.attrs.update(
+        {
+            "hx-post": reverse_lazy("communities:preview"),
+            "hx-trigger": "input changed delay:500ms, load",
+            "hx-target": "#md-preview",
+            "hx-swap": "innerHTML",
+        }
+    )
 
 
-MARKDOWN_HELP = _("Markdown: **bold**, *italic*, [link](https://…), lists, > quotes. Mention a member with @name.")
+MARKDOWN_HELP = _(
+    "Markdown: **bold**, *italic*, [link](https://…), lists, > quotes. Mention a member with @name."
+)
 
 
 class TopicForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    body = forms.CharField(label=_("Your question or message"), widget=forms.Textarea(attrs={"rows": 8}),
-                           help_text=MARKDOWN_HELP, max_length=20_000)
+    body = forms.CharField(
+        label=_("Your question or message"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=MARKDOWN_HELP,
+        max_length=20_000,
+    )
     files = MultipleFileField(label=_("Attachments (images, PDF, office documents; up to 10 MB each)"))
 
     def __init__(self, *args, **kwargs):
@@ -51,8 +66,9 @@ class TopicForm(forms.Form):
 
 
 class PostForm(forms.Form):
-    body = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 6}), help_text=MARKDOWN_HELP,
-                           max_length=20_000)
+    body = forms.CharField(
+        label=_("Reply"), widget=forms.Textarea(attrs={"rows": 6}), help_text=MARKDOWN_HELP, max_length=20_000
+    )
     reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
     files = MultipleFileField(label=_("Attachments (images, PDF, office documents; up to 10 MB each)"))
 
@@ -62,8 +78,9 @@ class PostForm(forms.Form):
 
 
 class PostEditForm(forms.Form):
-    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 10}), help_text=MARKDOWN_HELP,
-                           max_length=20_000)
+    body = forms.CharField(
+        label=_("Text"), widget=forms.Textarea(attrs={"rows": 10}), help_text=MARKDOWN_HELP, max_length=20_000
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,8 +88,9 @@ class PostEditForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    reason = forms.CharField(label=_("What is wrong with this post?"), widget=forms.Textarea(attrs={"rows": 3}),
-                             max_length=1000)
+    reason = forms.CharField(
+        label=_("What is wrong with this post?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
+    )
 
 
 class JoinForm(forms.Form):
@@ -91,8 +109,12 @@ class TopicFollowForm(forms.Form):
 class MaterialForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=MaterialKind.choices)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}),
-                                  help_text=MARKDOWN_HELP, max_length=20_000)
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=MARKDOWN_HELP,
+        max_length=20_000,
+    )
     subject = forms.ModelChoiceField(label=_("Subject"), queryset=Subject.objects.all(), required=False)
     grade_from = forms.IntegerField(label=_("From grade"), min_value=1, max_value=11, required=False)
     grade_to = forms.IntegerField(label=_("To grade"), min_value=1, max_value=11, required=False)
@@ -115,23 +137,32 @@ class CommentForm(forms.Form):
 
 
 class RatingForm(forms.Form):
-    score = forms.TypedChoiceField(label=_("Your rating"), coerce=int, choices=[(i, str(i)) for i in range(1, 6)])
+    score = forms.TypedChoiceField(
+        label=_("Your rating"), coerce=int, choices=[(i, str(i)) for i in range(1, 6)]
+    )
 
 
-TIME_ZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones()) if "/" in tz and not tz.startswith("Etc/")]
+TIME_ZONE_CHOICES = [
+    (tz, tz) for tz in sorted(zoneinfo.available_timezones()) if "/" in tz and not tz.startswith("Etc/")
+]
 
 
 class EventForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=EventKind.choices)
-    starts_at = forms.DateTimeField(label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    ends_at = forms.DateTimeField(label=_("Ends at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    starts_at = forms.DateTimeField(
+        label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Ends at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES, initial="Europe/Moscow")
     place = forms.CharField(label=_("Place"), required=False, max_length=300)
     online_url = forms.URLField(label=_("Link to join"), required=False, assume_scheme="https")
     capacity = forms.IntegerField(label=_("Places (empty: no limit)"), required=False, min_value=1)
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
-                                  max_length=20_000)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 5}), max_length=20_000
+    )
 
     def clean(self):
         """The times are read in the event's own time zone, not the server's."""

@@ -37,14 +37,23 @@ class CommunityKind(models.TextChoices):
 class Community(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("address"), max_length=80, unique=True, allow_unicode=False)
-    kind = models.CharField(_("kind"), max_length=20, choices=CommunityKind.choices, default=CommunityKind.SUBJECT_CLUB)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=CommunityKind.choices, default=CommunityKind.SUBJECT_CLUB
+    )
     is_closed = models.BooleanField(
-        _("closed"), default=False, help_text=_("Closed: joining needs a moderator's approval and content is members-only.")
+        _("closed"),
+        default=False,
+        help_text=_("Closed: joining needs a moderator's approval and content is members-only."),
     )
     description = models.TextField(_("description"), blank=True)
     rules = models.TextField(_("rules"), blank=True)
     subject = models.ForeignKey(
-        Subject, on_delete=models.SET_NULL, null=True, blank=True, related_name="communities", verbose_name=_("subject")
+        Subject,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="communities",
+        verbose_name=_("subject"),
     )
     # The per-cohort discussion space (kind=cohort): created and kept in step by services.cohort_community_sync.
     cohort = models.OneToOneField(
@@ -58,7 +67,8 @@ class Community(models.Model):
         verbose_name_plural = _("communities")
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind="cohort", is_closed=True) | ~Q(kind="cohort"), name="community_cohort_is_closed"
+                condition=Q(kind="cohort", is_closed=True) | ~Q(kind="cohort"),
+                name="community_cohort_is_closed",
             ),
         ]
 
@@ -85,10 +95,16 @@ class FollowLevel(models.TextChoices):
 
 class Membership(models.Model):
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="community_memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="community_memberships"
+    )
     role = models.CharField(_("role"), max_length=20, choices=MemberRole.choices, default=MemberRole.MEMBER)
-    state = models.CharField(_("state"), max_length=20, choices=MemberState.choices, default=MemberState.ACTIVE)
-    level = models.CharField(_("following"), max_length=20, choices=FollowLevel.choices, default=FollowLevel.TRACKING)
+    state = models.CharField(
+        _("state"), max_length=20, choices=MemberState.choices, default=MemberState.ACTIVE
+    )
+    level = models.CharField(
+        _("following"), max_length=20, choices=FollowLevel.choices, default=FollowLevel.TRACKING
+    )
     watch_new_topics = models.BooleanField(_("notify me of every new topic"), default=False)
     request_message = models.CharField(_("message to moderators"), max_length=500, blank=True)
     # Managed by the cohort sync: removed again when the person leaves the cohort.
@@ -113,7 +129,9 @@ class Membership(models.Model):
 class Topic(models.Model):
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="topics")
     title = models.CharField(_("title"), max_length=200)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="community_topics")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="community_topics"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     last_post_at = models.DateTimeField(db_index=True)
     post_count = models.PositiveIntegerField(default=0)
@@ -121,7 +139,12 @@ class Topic(models.Model):
     is_locked = models.BooleanField(_("locked"), default=False)
     is_hidden = models.BooleanField(_("hidden"), default=False)
     solution = models.OneToOneField(
-        "Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="solution_of", verbose_name=_("solution")
+        "Post",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="solution_of",
+        verbose_name=_("solution"),
     )
 
     class Meta:
@@ -141,9 +164,16 @@ class Topic(models.Model):
 class Post(models.Model):
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="posts")
     number = models.PositiveIntegerField(_("number in topic"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="community_posts")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="community_posts"
+    )
     reply_to = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replies", verbose_name=_("reply to")
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("reply to"),
     )
     body = models.TextField(_("text"))
     body_html = models.TextField(editable=False)
@@ -196,7 +226,9 @@ class Report(models.Model):
         verbose_name_plural = _("reports")
         constraints = [
             models.UniqueConstraint(
-                fields=["post", "reporter"], condition=Q(resolved_at__isnull=True), name="report_one_open_per_reporter"
+                fields=["post", "reporter"],
+                condition=Q(resolved_at__isnull=True),
+                name="report_one_open_per_reporter",
             ),
         ]
 
@@ -249,12 +281,17 @@ class Draft(models.Model):
         verbose_name = _("draft")
         verbose_name_plural = _("drafts")
         constraints = [
-            models.UniqueConstraint(fields=["user", "topic"], condition=Q(topic__isnull=False),
-                                    name="draft_one_per_topic"),
-            models.UniqueConstraint(fields=["user", "community"], condition=Q(topic__isnull=True),
-                                    name="draft_one_new_topic_per_community"),
-            models.CheckConstraint(condition=LessThanOrEqual(Length("body"), 20_000),
-                                   name="draft_body_within_post_limit"),
+            models.UniqueConstraint(
+                fields=["user", "topic"], condition=Q(topic__isnull=False), name="draft_one_per_topic"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "community"],
+                condition=Q(topic__isnull=True),
+                name="draft_one_new_topic_per_community",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("body"), 20_000), name="draft_body_within_post_limit"
+            ),
             # an emptied draft is deleted, never kept as a blank row
             models.CheckConstraint(condition=~Q(title="", body=""), name="draft_not_blank"),
         ]
@@ -285,9 +322,13 @@ class MaterialKind(models.TextChoices):
 
 class Material(models.Model):
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="materials")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="community_materials")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="community_materials"
+    )
     title = models.CharField(_("title"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=20, choices=MaterialKind.choices, default=MaterialKind.LESSON_PLAN)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=MaterialKind.choices, default=MaterialKind.LESSON_PLAN
+    )
     description = models.TextField(_("description"))
     description_html = models.TextField(editable=False)
     subject = models.ForeignKey(
@@ -311,7 +352,9 @@ class Material(models.Model):
                 name="material_grades_1_11",
             ),
             models.CheckConstraint(
-                condition=Q(grade_from__isnull=True) | Q(grade_to__isnull=True) | Q(grade_from__lte=F("grade_to")),
+                condition=Q(grade_from__isnull=True)
+                | Q(grade_to__isnull=True)
+                | Q(grade_from__lte=F("grade_to")),
                 name="material_grades_ordered",
             ),
         ]
@@ -362,7 +405,9 @@ def attachment_path(instance: "Attachment", filename: str) -> str:
 class Attachment(models.Model):
     """A file on a post or a material; served only through a view that checks who may read it."""
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments")
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
     material = models.ForeignKey(
         Material, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
     )
@@ -379,7 +424,8 @@ class Attachment(models.Model):
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(post__isnull=False, material__isnull=True) | Q(post__isnull=True, material__isnull=False),
+                condition=Q(post__isnull=False, material__isnull=True)
+                | Q(post__isnull=True, material__isnull=False),
                 name="attachment_one_owner",
             ),
         ]
@@ -404,10 +450,14 @@ class Event(models.Model):
     description_html = models.TextField(editable=False, blank=True)
     starts_at = models.DateTimeField(_("starts at"), db_index=True)
     ends_at = models.DateTimeField(_("ends at"))
-    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Moscow", validators=[validate_time_zone])
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/Moscow", validators=[validate_time_zone]
+    )
     place = models.CharField(_("place"), max_length=300, blank=True)
     online_url = models.URLField(_("link to join"), blank=True)
-    capacity = models.PositiveIntegerField(_("places"), null=True, blank=True, help_text=_("Empty: no limit."))
+    capacity = models.PositiveIntegerField(
+        _("places"), null=True, blank=True, help_text=_("Empty: no limit.")
+    )
     registered_count = models.PositiveIntegerField(default=0)
     recording_url = models.URLField(_("recording"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -420,9 +470,12 @@ class Event(models.Model):
         verbose_name_plural = _("events")
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"),
-            models.CheckConstraint(condition=Q(capacity__isnull=True) | Q(capacity__gte=1), name="event_capacity_positive"),
             models.CheckConstraint(
-                condition=Q(capacity__isnull=True) | Q(registered_count__lte=F("capacity")), name="event_not_overbooked"
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=1), name="event_capacity_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(registered_count__lte=F("capacity")),
+                name="event_not_overbooked",
             ),
         ]
 
@@ -436,7 +489,9 @@ class Event(models.Model):
 
 class Registration(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_registrations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_registrations"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -93,7 +93,10 @@ def community_catalogue_for(user, *, kind: str = "", query: str = "") -> QuerySe
     my_membership = Membership.objects.filter(user=user)
     active_members = (
         Membership.objects.filter(community=OuterRef("pk"), state=MemberState.ACTIVE)
-        .order_by().values("community").annotate(n=Count("pk")).values("n")
+        .order_by()
+        .values("community")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
     qs = (
         communities_listed_for(user)
@@ -134,7 +137,9 @@ class Access:
 
     @property
     def is_member(self) -> bool:
-        return self.is_superuser or (self.membership is not None and self.membership.state == MemberState.ACTIVE)
+        return self.is_superuser or (
+            self.membership is not None and self.membership.state == MemberState.ACTIVE
+        )
 
     @property
     def is_pending(self) -> bool:
@@ -156,7 +161,9 @@ class Access:
 def access_for(user, community: Community, membership: Membership | None = ...) -> Access:  # type: ignore[assignment]
     if membership is ...:
         membership = membership_of(user, community)
-    return Access(community=community, membership=membership, is_superuser=bool(getattr(user, "is_superuser", False)))
+    return Access(
+        community=community, membership=membership, is_superuser=bool(getattr(user, "is_superuser", False))
+    )
 
 
 def community_get_for(user, *, slug: str) -> Community:
@@ -201,7 +208,9 @@ def topic_list_for(user, *, community: Community, access: Access) -> QuerySet[To
     last_read = TopicRead.objects.filter(topic=OuterRef("pk"), user=user).values("last_read_number")[:1]
     return qs.annotate(
         last_read=Subquery(last_read),
-        unread=ExpressionWrapper(F("post_count") - Coalesce(Subquery(last_read), 0), output_field=IntegerField()),
+        unread=ExpressionWrapper(
+            F("post_count") - Coalesce(Subquery(last_read), 0), output_field=IntegerField()
+        ),
     ).order_by("-is_pinned", "-last_post_at", "-pk")
 
 
@@ -267,11 +276,21 @@ def post_may_notify(post: Post) -> bool:
     sends nothing still costs the worker a task."""
     if post.number == 1 or post.reply_to_id or mentioned_handles(post.body):
         return True
-    watchers = Topic.objects.filter(pk=post.topic_id).annotate(  # both asked in one query
-        topic_watched=Exists(TopicFollow.objects.filter(topic_id=post.topic_id, level=FollowLevel.WATCHING)),
-        community_watched=Exists(Membership.objects.filter(
-            community_id=post.topic.community_id, state=MemberState.ACTIVE, level=FollowLevel.WATCHING)),
-    ).values_list("topic_watched", "community_watched").first()
+    watchers = (
+        Topic.objects.filter(pk=post.topic_id)
+        .annotate(  # both asked in one query
+            topic_watched=Exists(
+                TopicFollow.objects.filter(topic_id=post.topic_id, level=FollowLevel.WATCHING)
+            ),
+            community_watched=Exists(
+                Membership.objects.filter(
+                    community_id=post.topic.community_id, state=MemberState.ACTIVE, level=FollowLevel.WATCHING
+                )
+            ),
+        )
+        .values_list("topic_watched", "community_watched")
+        .first()
+    )
     return any(watchers or ())
 
 
@@ -354,7 +373,9 @@ def _plain_snippet(body: str, words: list[str], width: int = 220) -> str:
     start = max(0, min(positions) - 60) if positions else 0
     snippet = body[start : start + width]
     for word in sorted(set(words), key=len, reverse=True):
-        snippet = re.sub(re.escape(word), lambda m: f"{HL_START}{m.group(0)}{HL_STOP}", snippet, flags=re.IGNORECASE)
+        snippet = re.sub(
+            re.escape(word), lambda m: f"{HL_START}{m.group(0)}{HL_STOP}", snippet, flags=re.IGNORECASE
+        )
     return ("…" if start else "") + snippet + ("…" if start + width < len(body) else "")
 
 

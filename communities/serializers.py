@@ -10,8 +10,18 @@ class CommunitySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Community
-        fields = ["id", "slug", "name", "kind", "kind_display", "is_closed", "description", "rules", "member_count",
-                  "my_state"]
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "kind",
+            "kind_display",
+            "is_closed",
+            "description",
+            "rules",
+            "member_count",
+            "my_state",
+        ]
 
 
 class AuthorField(serializers.Serializer):
@@ -26,8 +36,19 @@ class TopicSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Topic
-        fields = ["id", "community", "title", "author", "created_at", "last_post_at", "post_count", "is_pinned",
-                  "is_locked", "is_solved", "solution"]
+        fields = [
+            "id",
+            "community",
+            "title",
+            "author",
+            "created_at",
+            "last_post_at",
+            "post_count",
+            "is_pinned",
+            "is_locked",
+            "is_solved",
+            "solution",
+        ]
         read_only_fields = fields
 
 
@@ -39,12 +60,24 @@ class TopicCreateSerializer(serializers.Serializer):
 
 class PostSerializer(serializers.ModelSerializer):
     author = AuthorField(read_only=True)
-    body_html = serializers.CharField(read_only=True, help_text="Sanitized HTML rendered from the Markdown body.")
+    body_html = serializers.CharField(
+        read_only=True, help_text="Sanitized HTML rendered from the Markdown body."
+    )
 
     class Meta:
         model = Post
-        fields = ["id", "topic", "number", "author", "reply_to", "body", "body_html", "created_at", "edited_at",
-                  "useful_count"]
+        fields = [
+            "id",
+            "topic",
+            "number",
+            "author",
+            "reply_to",
+            "body",
+            "body_html",
+            "created_at",
+            "edited_at",
+            "useful_count",
+        ]
         read_only_fields = ["id", "number", "author", "body_html", "created_at", "edited_at", "useful_count"]
 
 
@@ -60,6 +93,19 @@ class EventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Event
-        fields = ["id", "community", "title", "kind", "description_html", "starts_at", "ends_at", "time_zone", "place",
-                  "capacity", "registered_count", "places_left", "recording_url"]
+        fields = [
+            "id",
+            "community",
+            "title",
+            "kind",
+            "description_html",
+            "starts_at",
+            "ends_at",
+            "time_zone",
+            "place",
+            "capacity",
+            "registered_count",
+            "places_left",
+            "recording_url",
+        ]
         read_only_fields = fields

@@ -125,7 +125,9 @@ def _clean_title(title: str) -> str:
     return title
 
 
-def _attach_files(*, files: Sequence, user, post: Post | None = None, material: Material | None = None) -> None:
+def _attach_files(
+    *, files: Sequence, user, post: Post | None = None, material: Material | None = None
+) -> None:
     if len(files) > MAX_ATTACHMENTS:
         raise CommunityError(_("At most %(count)d files can be attached.") % {"count": MAX_ATTACHMENTS})
     max_bytes = int(getattr(settings, "COMMUNITIES_MAX_UPLOAD_SIZE", 10 * 1024 * 1024))
@@ -152,18 +154,31 @@ def _attach_files(*, files: Sequence, user, post: Post | None = None, material: 
         attachment.save()
 
 
-def _notify(*, recipient, kind: str, title, body: str = "", url: str = "", dedupe_key: str | None = None,
-            body_html: str = ""):
+def _notify(
+    *,
+    recipient,
+    kind: str,
+    title,
+    body: str = "",
+    url: str = "",
+    dedupe_key: str | None = None,
+    body_html: str = "",
+):
     """Through the platform's notifications module (preferences: immediately, daily digest, off).
     `title` may be a function: it is then called in the recipient's language. `body` is plain text;
     a post goes as its excerpt (`body`) and its rendering (`body_html`, for the mail), never as Markdown."""
     if callable(title):
         with in_language_of(recipient):
             title = title()
-    notification_send(recipient=recipient, kind=kind, title=title, body=body, url=url, dedupe_key=dedupe_key,
-                      body_html=body_html)
-
-
+    notification_send(
+        recipient=recipient,
+        kind=kind,
+        title=title,
+        body=body,
+        url=url,
+        dedupe_key=dedupe_key,
+        body_html=body_html,
+    )
 
 
 # --- communities and membership ------------------------------------------------------------------
@@ -185,14 +200,21 @@ def community_create(
     name = _clean_text(name, field=_("Name"), max_length=200)
     candidate = _unique_slug(slug or name)
     community = Community(
-        name=name, slug=candidate, kind=kind, is_closed=is_closed or kind == CommunityKind.COHORT,
-        description=description, rules=rules, subject=subject,
+        name=name,
+        slug=candidate,
+        kind=kind,
+        is_closed=is_closed or kind == CommunityKind.COHORT,
+        description=description,
+        rules=rules,
+        subject=subject,
     )
     community.full_clean()
     community.save()
     for user in moderators:
         Membership.objects.update_or_create(
-            community=community, user=user, defaults={"role": MemberRole.MODERATOR, "state": MemberState.ACTIVE}
+            community=community,
+            user=user,
+            defaults={"role": MemberRole.MODERATOR, "state": MemberState.ACTIVE},
         )
     return community
 
@@ -218,7 +240,9 @@ def membership_join(*, community: Community, user, message: str = "") -> Members
                 lambda m=moderator.user: _notify(
                     recipient=m,
                     kind="community_post",
-                    title=lambda: _("%(user)s asks to join %(community)s") % {"user": user, "community": community},
+                    title=lambda: (
+                        _("%(user)s asks to join %(community)s") % {"user": user, "community": community}
+                    ),
                     url=url,
                     dedupe_key=f"community-join:{membership.pk}:{m.pk}",
                 )
@@ -259,7 +283,9 @@ def membership_leave(*, community: Community, user) -> None:
     if membership.from_cohort:
         raise CommunityError(_("You are in this community because of your cohort."))
     if membership.role == MemberRole.MODERATOR:
-        others = Membership.objects.filter(community=community, role=MemberRole.MODERATOR).exclude(pk=membership.pk)
+        others = Membership.objects.filter(community=community, role=MemberRole.MODERATOR).exclude(
+            pk=membership.pk
+        )
         if not others.exists():
             raise CommunityError(_("You are the last moderator; appoint another one before leaving."))
     membership.delete()
@@ -313,15 +339,27 @@ def topic_create(*, community: Community, author, title: str, body: str, files: 
     body = _clean_markup(body, field=_("Text"), min_length=MIN_TOPIC_LENGTH)
     body_html = markup.render(body, profile="post")
     with transaction.atomic():
-        topic = Topic.objects.create(community=community, title=title, author=author, last_post_at=timezone.now())
-        post = _post_add(topic=topic, author=author, body=body, body_html=body_html, files=files, reply_to=None)
+        topic = Topic.objects.create(
+            community=community, title=title, author=author, last_post_at=timezone.now()
+        )
+        post = _post_add(
+            topic=topic, author=author, body=body, body_html=body_html, files=files, reply_to=None
+        )
         Draft.objects.filter(user=author, community=community, topic__isnull=True).delete()
         transaction.on_commit(lambda: _queue_post_notifications(post.pk))
     return topic
 
 
-def _post_add(*, topic: Topic, author, body: str, body_html: str, files: Sequence, reply_to: Post | None,
-              locked: bool = False) -> Post:
+def _post_add(
+    *,
+    topic: Topic,
+    author,
+    body: str,
+    body_html: str,
+    files: Sequence,
+    reply_to: Post | None,
+    locked: bool = False,
+) -> Post:
     """Inside the caller's transaction, with the text already checked and rendered (never under the lock).
     `locked`: the caller holds the topic row locked (select_for_update) and passes that fresh row."""
     if not locked:
@@ -334,14 +372,19 @@ def _post_add(*, topic: Topic, author, body: str, body_html: str, files: Sequenc
         _attach_files(files=files, user=author, post=post)
     Topic.objects.filter(pk=topic.pk).update(post_count=number, last_post_at=post.created_at)
     # the author has read their own post: one upsert (update_or_create took a savepoint and two queries)
-    TopicRead.objects.bulk_create([TopicRead(topic=topic, user=author, last_read_number=number)],
-                                  update_conflicts=True, unique_fields=["topic", "user"],
-                                  update_fields=["last_read_number"])
+    TopicRead.objects.bulk_create(
+        [TopicRead(topic=topic, user=author, last_read_number=number)],
+        update_conflicts=True,
+        unique_fields=["topic", "user"],
+        update_fields=["last_read_number"],
+    )
     TopicFollow.objects.get_or_create(topic=topic, user=author, defaults={"level": FollowLevel.TRACKING})
     return post
 
 
-def post_create(*, topic: Topic, author, body: str, reply_to: Post | None = None, files: Sequence = ()) -> Post:
+def post_create(
+    *, topic: Topic, author, body: str, reply_to: Post | None = None, files: Sequence = ()
+) -> Post:
     """A reply of at least MIN_REPLY_LENGTH characters. Members only; not in a locked or hidden topic
     (moderators excepted). The author's draft of a reply to the topic is deleted with the same commit.
     Rendered first, then the transaction opens and the topic's row is locked only to number the post.
@@ -350,7 +393,9 @@ def post_create(*, topic: Topic, author, body: str, reply_to: Post | None = None
     rate_limit_hit(action="post", key=author.pk)
     if reply_to is not None and reply_to.topic_id != topic.pk:
         raise CommunityError(_("You can only reply to a post in the same topic."))
-    if (topic.is_locked or topic.is_hidden) and not access.is_moderator:  # said first; checked again under the lock
+    if (
+        topic.is_locked or topic.is_hidden
+    ) and not access.is_moderator:  # said first; checked again under the lock
         raise CommunityError(_("This topic is closed for new replies."))
     body = _clean_markup(body, field=_("Text"), min_length=MIN_REPLY_LENGTH)
     body_html = markup.render(body, profile="post")
@@ -359,8 +404,15 @@ def post_create(*, topic: Topic, author, body: str, reply_to: Post | None = None
         if (locked.is_locked or locked.is_hidden) and not access.is_moderator:
             raise CommunityError(_("This topic is closed for new replies."))
         locked.community = topic.community
-        post = _post_add(topic=locked, author=author, body=body, body_html=body_html, files=files, reply_to=reply_to,
-                         locked=True)
+        post = _post_add(
+            topic=locked,
+            author=author,
+            body=body,
+            body_html=body_html,
+            files=files,
+            reply_to=reply_to,
+            locked=True,
+        )
         Draft.objects.filter(user=author, topic=topic).delete()
         if selectors.post_may_notify(post):
             transaction.on_commit(lambda: _queue_post_notifications(post.pk))
@@ -376,8 +428,15 @@ def _queue_post_notifications(post_id: int) -> None:
 # --- drafts -------------------------------------------------------------------------------------
 
 
-def draft_save(*, user, community: Community, topic: Topic | None = None, title: str = "", body: str = "",
-               reply_to_id: int | None = None) -> Draft | None:
+def draft_save(
+    *,
+    user,
+    community: Community,
+    topic: Topic | None = None,
+    title: str = "",
+    body: str = "",
+    reply_to_id: int | None = None,
+) -> Draft | None:
     """Keep what a member is writing: a reply to `topic`, or a new topic in `community` (topic None).
 
     Only those who may write there keep drafts; one per person and topic (or community, for a new topic),
@@ -388,10 +447,15 @@ def draft_save(*, user, community: Community, topic: Topic | None = None, title:
         raise CommunityError(_("You can only reply to a post in the same topic."))
     rate_limit_hit(action="draft", key=user.pk)
     title = (title or "").replace("\x00", "")[:200] if topic is None else ""
-    body = (body or "").replace("\x00", "").replace("\r\n", "\n")  # browsers send a textarea's lines with CRLF
+    body = (
+        (body or "").replace("\x00", "").replace("\r\n", "\n")
+    )  # browsers send a textarea's lines with CRLF
     if len(body.strip()) > Draft.MAX_LENGTH:
-        raise CommunityError(_("The text is too long: %(length)d characters, at most %(max)d.")
-                             % {"length": len(body.strip()), "max": Draft.MAX_LENGTH}, code="too_long")
+        raise CommunityError(
+            _("The text is too long: %(length)d characters, at most %(max)d.")
+            % {"length": len(body.strip()), "max": Draft.MAX_LENGTH},
+            code="too_long",
+        )
     body = body.rstrip()[: Draft.MAX_LENGTH]
     lookup = {"user": user, "community": community, "topic": topic}
     if not title.strip() and not body.strip():
@@ -420,7 +484,9 @@ def post_edit(*, post: Post, by, body: str) -> Post:
         raise CommunityError(_("Only members of this community can do this."))
     if post.topic.is_locked and not access.is_moderator:
         raise CommunityError(_("This topic is closed for new replies."))
-    body = _clean_markup(body, field=_("Text"), min_length=MIN_TOPIC_LENGTH if post.number == 1 else MIN_REPLY_LENGTH)
+    body = _clean_markup(
+        body, field=_("Text"), min_length=MIN_TOPIC_LENGTH if post.number == 1 else MIN_REPLY_LENGTH
+    )
     if body == post.body:
         return post
     post.body = body
@@ -468,8 +534,9 @@ def topic_mark_solution(*, topic: Topic, post: Post | None, by) -> Topic:
 
 
 @transaction.atomic
-def topic_moderate(*, topic: Topic, by, pinned: bool | None = None, locked: bool | None = None,
-                   hidden: bool | None = None) -> Topic:
+def topic_moderate(
+    *, topic: Topic, by, pinned: bool | None = None, locked: bool | None = None, hidden: bool | None = None
+) -> Topic:
     _require_moderator(by, topic.community)
     fields = []
     for name, value in (("is_pinned", pinned), ("is_locked", locked), ("is_hidden", hidden)):
@@ -540,7 +607,11 @@ def topic_mark_read(*, topic: Topic, user, number: int, current: int | None = -1
     `current` is the marker the caller already read (None: no marker yet; -1: unknown, look it up)."""
     number = min(max(number, 0), topic.post_count)
     if current == -1:
-        current = TopicRead.objects.filter(topic=topic, user=user).values_list("last_read_number", flat=True).first()
+        current = (
+            TopicRead.objects.filter(topic=topic, user=user)
+            .values_list("last_read_number", flat=True)
+            .first()
+        )
     if current is None:
         try:
             with transaction.atomic():
@@ -550,7 +621,9 @@ def topic_mark_read(*, topic: Topic, user, number: int, current: int | None = -1
             pass
     elif current >= number:
         return
-    TopicRead.objects.filter(topic=topic, user=user, last_read_number__lt=number).update(last_read_number=number)
+    TopicRead.objects.filter(topic=topic, user=user, last_read_number__lt=number).update(
+        last_read_number=number
+    )
 
 
 def topic_set_following(*, topic: Topic, user, level: str) -> TopicFollow:
@@ -596,9 +669,14 @@ def post_send_notifications(*, post: Post) -> int:
     for user_id, level in topic_levels.items():
         if level == FollowLevel.WATCHING:
             reasons.setdefault(user_id, "watching")
-    community_wide = Q(level=FollowLevel.WATCHING) | Q(watch_new_topics=True) if post.number == 1 else Q(
-        level=FollowLevel.WATCHING)
-    for user_id, level, new_topics in active.filter(community_wide).values_list("user_id", "level", "watch_new_topics"):
+    community_wide = (
+        Q(level=FollowLevel.WATCHING) | Q(watch_new_topics=True)
+        if post.number == 1
+        else Q(level=FollowLevel.WATCHING)
+    )
+    for user_id, level, new_topics in active.filter(community_wide).values_list(
+        "user_id", "level", "watch_new_topics"
+    ):
         if user_id not in topic_levels and level == FollowLevel.WATCHING:
             reasons.setdefault(user_id, "watching")
         if post.number == 1 and new_topics:
@@ -611,8 +689,16 @@ def post_send_notifications(*, post: Post) -> int:
     def may_read(user_id: int) -> bool:
         return user_id in levels or (not community.is_closed and user_id in topic_levels)
 
-    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=[uid for uid in reasons if uid != post.author_id], is_active=True)}
-    url = reverse("communities:topic", args=[topic.pk]) + f"?page={selectors.page_of_number(post.number)}#post-{post.number}"
+    users = {
+        u.pk: u
+        for u in get_user_model().objects.filter(
+            pk__in=[uid for uid in reasons if uid != post.author_id], is_active=True
+        )
+    }
+    url = (
+        reverse("communities:topic", args=[topic.pk])
+        + f"?page={selectors.page_of_number(post.number)}#post-{post.number}"
+    )
     author = str(post.author)
     body = markup.excerpt(post.body, html=post.body_html, length=NOTIFICATION_EXCERPT_LENGTH)
     sent = 0
@@ -623,14 +709,21 @@ def post_send_notifications(*, post: Post) -> int:
             continue
         with in_language_of(users[user_id]):
             if reason == "mention":
-                kind, title = "mention", _("%(author)s mentioned you in “%(topic)s”") % {
-                    "author": author, "topic": topic.title}
+                kind, title = (
+                    "mention",
+                    _("%(author)s mentioned you in “%(topic)s”") % {"author": author, "topic": topic.title},
+                )
             elif reason == "reply":
-                kind, title = "community_post", _("%(author)s replied to you in “%(topic)s”") % {
-                    "author": author, "topic": topic.title}
+                kind, title = (
+                    "community_post",
+                    _("%(author)s replied to you in “%(topic)s”") % {"author": author, "topic": topic.title},
+                )
             elif reason == "new_topic":
-                kind, title = "community_post", _("New topic in %(community)s: “%(topic)s”") % {
-                    "community": community.name, "topic": topic.title}
+                kind, title = (
+                    "community_post",
+                    _("New topic in %(community)s: “%(topic)s”")
+                    % {"community": community.name, "topic": topic.title},
+                )
             else:
                 kind, title = "community_post", _("New post in “%(topic)s”") % {"topic": topic.title}
         _notify(
@@ -685,8 +778,15 @@ def material_create(
     description_html = markup.render(description, profile="post")
     with transaction.atomic():
         material = Material.objects.create(
-            community=community, author=author, title=title, kind=kind, description=description,
-            description_html=description_html, subject=subject, grade_from=grade_from, grade_to=grade_to,
+            community=community,
+            author=author,
+            title=title,
+            kind=kind,
+            description=description,
+            description_html=description_html,
+            subject=subject,
+            grade_from=grade_from,
+            grade_to=grade_to,
         )
         material.tags.set(_tags_from(tags))
         if files:
@@ -738,17 +838,37 @@ def _event_check(*, starts_at, ends_at, time_zone: str, capacity: int | None) ->
         raise CommunityError(_("The number of places must be at least 1 (leave it empty for no limit)."))
 
 
-def event_create(*, community: Community, by, title: str, starts_at, ends_at, time_zone: str, kind: str = "webinar",
-                 description: str = "", place: str = "", online_url: str = "", capacity: int | None = None) -> Event:
+def event_create(
+    *,
+    community: Community,
+    by,
+    title: str,
+    starts_at,
+    ends_at,
+    time_zone: str,
+    kind: str = "webinar",
+    description: str = "",
+    place: str = "",
+    online_url: str = "",
+    capacity: int | None = None,
+) -> Event:
     """Moderators announce events of their community."""
     _require_moderator(by, community)
     title = _clean_text(title, field=_("Title"), max_length=200)
     _event_check(starts_at=starts_at, ends_at=ends_at, time_zone=time_zone, capacity=capacity)
     description = _clean_markup(description, field=_("Description")) if (description or "").strip() else ""
     event = Event(
-        community=community, created_by=by, title=title, kind=kind, description=description,
+        community=community,
+        created_by=by,
+        title=title,
+        kind=kind,
+        description=description,
         description_html=markup.render(description, profile="post") if description else "",
-        starts_at=starts_at, ends_at=ends_at, time_zone=time_zone, place=place, online_url=online_url,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        time_zone=time_zone,
+        place=place,
+        online_url=online_url,
         capacity=capacity,
     )
     with transaction.atomic():
@@ -764,24 +884,41 @@ def event_update(*, event: Event, by, **fields) -> Event:
     description_html = None
     if "description" in fields:
         description = fields["description"] or ""
-        fields["description"] = _clean_markup(description, field=_("Description")) if description.strip() else ""
-        description_html = markup.render(fields["description"], profile="post") if fields["description"] else ""
+        fields["description"] = (
+            _clean_markup(description, field=_("Description")) if description.strip() else ""
+        )
+        description_html = (
+            markup.render(fields["description"], profile="post") if fields["description"] else ""
+        )
     with transaction.atomic():
         return _event_update_locked(event=event, fields=fields, description_html=description_html)
 
 
 def _event_update_locked(*, event: Event, fields: dict, description_html: str | None) -> Event:
     event = Event.objects.select_for_update().get(pk=event.pk)
-    allowed = {"title", "kind", "description", "starts_at", "ends_at", "time_zone", "place", "online_url",
-               "capacity", "recording_url"}
+    allowed = {
+        "title",
+        "kind",
+        "description",
+        "starts_at",
+        "ends_at",
+        "time_zone",
+        "place",
+        "online_url",
+        "capacity",
+        "recording_url",
+    }
     for name, value in fields.items():
         if name not in allowed:
             raise CommunityError(_("Unknown field."))
         setattr(event, name, value)
-    _event_check(starts_at=event.starts_at, ends_at=event.ends_at, time_zone=event.time_zone, capacity=event.capacity)
+    _event_check(
+        starts_at=event.starts_at, ends_at=event.ends_at, time_zone=event.time_zone, capacity=event.capacity
+    )
     if event.capacity is not None and event.capacity < event.registered_count:
         raise CommunityError(
-            _("%(count)d people are already registered; the limit cannot be lower.") % {"count": event.registered_count}
+            _("%(count)d people are already registered; the limit cannot be lower.")
+            % {"count": event.registered_count}
         )
     if description_html is not None:
         event.description_html = description_html
@@ -846,7 +983,10 @@ def _cohort_community_get_or_create(cohort) -> Community:
     try:
         with transaction.atomic():
             return Community.objects.create(
-                name=str(cohort.title)[:200], kind=CommunityKind.COHORT, is_closed=True, cohort=cohort,
+                name=str(cohort.title)[:200],
+                kind=CommunityKind.COHORT,
+                is_closed=True,
+                cohort=cohort,
                 slug=_unique_slug(f"cohort-{cohort.pk}"),
                 description=_("The discussion space of the cohort “%(cohort)s”.") % {"cohort": cohort.title},
             )
@@ -878,8 +1018,11 @@ def cohort_community_sync(*, cohort) -> dict[str, int]:
     for uid, role in wanted.items():
         membership = current.get(uid)
         if membership is None:
-            new_rows.append(Membership(community=community, user_id=uid, role=role, state=MemberState.ACTIVE,
-                                       from_cohort=True))
+            new_rows.append(
+                Membership(
+                    community=community, user_id=uid, role=role, state=MemberState.ACTIVE, from_cohort=True
+                )
+            )
             added += 1
         elif membership.from_cohort and (membership.role != role or membership.state != MemberState.ACTIVE):
             membership.role, membership.state = role, MemberState.ACTIVE

@@ -26,7 +26,11 @@ def cohort_communities_sync(batch_size: int = 200) -> int:
 
     cohort_model = apps.get_model("cohorts", "Cohort")
     done = 0
-    ids = list(cohort_model.objects.exclude(status__in=[cohort_model.Status.DRAFT, cohort_model.Status.ARCHIVED]).values_list("pk", flat=True))
+    ids = list(
+        cohort_model.objects.exclude(
+            status__in=[cohort_model.Status.DRAFT, cohort_model.Status.ARCHIVED]
+        ).values_list("pk", flat=True)
+    )
     for start in range(0, len(ids), batch_size):
         for cohort in cohort_model.objects.filter(pk__in=ids[start : start + batch_size]):
             services.cohort_community_sync(cohort=cohort)

@@ -91,10 +91,17 @@ def community_list(request):
         kind = ""
     query = request.GET.get("q", "").strip()[:100]
     page = paginate(request, selectors.community_catalogue_for(request.user, kind=kind, query=query))
-    return render(request, "communities/list.html", {
-        "page": page, "kinds": CommunityKind.choices, "kind": kind, "query": query,
-        "upcoming": selectors.events_upcoming_for(request.user),
-    })
+    return render(
+        request,
+        "communities/list.html",
+        {
+            "page": page,
+            "kinds": CommunityKind.choices,
+            "kind": kind,
+            "query": query,
+            "upcoming": selectors.events_upcoming_for(request.user),
+        },
+    )
 
 
 @login_required
@@ -102,12 +109,16 @@ def community_detail(request, slug):
     community, access = _community(request, slug, readable=False)
     context = {"community": community, "access": access, "tab": "topics"}
     if access.can_read:
-        context["page"] = paginate(request, selectors.topic_list_for(request.user, community=community, access=access))
+        context["page"] = paginate(
+            request, selectors.topic_list_for(request.user, community=community, access=access)
+        )
         context["events"] = list(selectors.events_for_community(request.user, community=community)[:3])
-        context["follow_form"] = FollowForm(initial={
-            "level": access.membership.level if access.membership else FollowLevel.TRACKING,
-            "watch_new_topics": access.membership.watch_new_topics if access.membership else False,
-        })
+        context["follow_form"] = FollowForm(
+            initial={
+                "level": access.membership.level if access.membership else FollowLevel.TRACKING,
+                "watch_new_topics": access.membership.watch_new_topics if access.membership else False,
+            }
+        )
         if access.is_moderator:
             context["pending_count"] = selectors.community_pending_requests(community).count()
             context["report_count"] = selectors.reports_open_for(community).count()
@@ -147,11 +158,19 @@ def community_leave(request, slug):
         except CommunityError as exc:
             _error(request, exc)
         else:
-            messages.info(request, _("You have left the community “%(community)s”.") % {"community": community.name})
+            messages.info(
+                request, _("You have left the community “%(community)s”.") % {"community": community.name}
+            )
         return redirect("communities:detail", slug=community.slug)
-    return render(request, "communities/leave_confirm.html", {
-        "community": community, "access": access, "membership": membership,
-    })
+    return render(
+        request,
+        "communities/leave_confirm.html",
+        {
+            "community": community,
+            "access": access,
+            "membership": membership,
+        },
+    )
 
 
 @login_required
@@ -172,7 +191,9 @@ def community_follow(request, slug):
 def community_members(request, slug):
     community, access = _community(request, slug)
     context = {
-        "community": community, "access": access, "tab": "members",
+        "community": community,
+        "access": access,
+        "tab": "members",
         "page": paginate(request, selectors.community_members(community), per_page=50),
         "pending": list(selectors.community_pending_requests(community)) if access.is_moderator else [],
     }
@@ -202,10 +223,16 @@ def community_reports(request, slug):
     community, access = _community(request, slug)
     if not access.is_moderator:
         raise Http404
-    return render(request, "communities/reports.html", {
-        "community": community, "access": access, "tab": "reports",
-        "reports": selectors.reports_open_for(community)[:100],
-    })
+    return render(
+        request,
+        "communities/reports.html",
+        {
+            "community": community,
+            "access": access,
+            "tab": "reports",
+            "reports": selectors.reports_open_for(community)[:100],
+        },
+    )
 
 
 @login_required
@@ -228,23 +255,34 @@ def topic_create(request, slug):
     community, access = _community(request, slug, readable=False)
     if not access.is_member:
         # The community itself is listed, so say plainly why (nothing of its content is shown).
-        messages.error(request, _("Only members of this closed community can do this. Ask to join first.")
-                       if community.is_closed else _("Join the community first."))
+        messages.error(
+            request,
+            _("Only members of this closed community can do this. Ask to join first.")
+            if community.is_closed
+            else _("Join the community first."),
+        )
         return redirect("communities:detail", slug=community.slug)
     draft = selectors.draft_for(request.user, community=community) if request.method != "POST" else None
     initial = {"title": draft.title, "body": draft.body} if draft else {}
     form = TopicForm(request.POST or None, request.FILES or None, initial=initial)
-    form.fields["title"].widget.attrs.update({
-        "hx-get": reverse("communities:suggestions", args=[community.slug]),
-        "hx-trigger": "input changed delay:400ms", "hx-target": "#similar-topics", "autocomplete": "off",
-    })
+    form.fields["title"].widget.attrs.update(
+        {
+            "hx-get": reverse("communities:suggestions", args=[community.slug]),
+            "hx-trigger": "input changed delay:400ms",
+            "hx-target": "#similar-topics",
+            "autocomplete": "off",
+        }
+    )
     refused = None
     if request.method == "POST":
         if form.is_valid():
             try:
                 topic = services.topic_create(
-                    community=community, author=request.user, title=form.cleaned_data["title"],
-                    body=form.cleaned_data["body"], files=form.cleaned_data["files"],
+                    community=community,
+                    author=request.user,
+                    title=form.cleaned_data["title"],
+                    body=form.cleaned_data["body"],
+                    files=form.cleaned_data["files"],
                 )
             except (CommunityError, RateLimited) as exc:
                 form.add_error(None, exc)
@@ -253,18 +291,34 @@ def topic_create(request, slug):
                 return redirect("communities:topic", pk=topic.pk)
         # refused: the text stays in the form and is kept as the member's draft
         _keep_draft(request, community=community, title=request.POST.get("title", ""))
-    return too_many(render(request, "communities/topic_form.html", {
-        "community": community, "access": access, "form": form, "draft": draft,
-        "draft_url": reverse("communities:topic_draft", args=[community.slug]),
-    }), refused)
+    return too_many(
+        render(
+            request,
+            "communities/topic_form.html",
+            {
+                "community": community,
+                "access": access,
+                "form": form,
+                "draft": draft,
+                "draft_url": reverse("communities:topic_draft", args=[community.slug]),
+            },
+        ),
+        refused,
+    )
 
 
 def _keep_draft(request, *, community, topic=None, title: str = "", reply_to=None) -> None:
     """After a refused post: its text becomes the member's draft (a draft that cannot be kept, e.g. past
     the draft limit, leaves the text in the re-shown form all the same)."""
     try:
-        services.draft_save(user=request.user, community=community, topic=topic, title=title,
-                            body=request.POST.get("body", ""), reply_to_id=reply_to)
+        services.draft_save(
+            user=request.user,
+            community=community,
+            topic=topic,
+            title=title,
+            body=request.POST.get("body", ""),
+            reply_to_id=reply_to,
+        )
     except (CommunityError, RateLimited):
         pass
 
@@ -281,14 +335,21 @@ def draft_save(request, slug=None, pk=None):
         community, access = _community(request, slug)
         topic = None
     try:
-        draft = services.draft_save(user=request.user, community=community, topic=topic,
-                                    title=request.POST.get("title", ""), body=request.POST.get("body", ""),
-                                    reply_to_id=_int(request.POST.get("reply_to"), 0) or None)
+        draft = services.draft_save(
+            user=request.user,
+            community=community,
+            topic=topic,
+            title=request.POST.get("title", ""),
+            body=request.POST.get("body", ""),
+            reply_to_id=_int(request.POST.get("reply_to"), 0) or None,
+        )
     except RateLimited as exc:
         return too_many(render(request, "communities/_draft_status.html", {"error": exc.messages[0]}), exc)
     except CommunityError as exc:
         status = 403 if not access.is_member else 400
-        return render(request, "communities/_draft_status.html", {"error": " ".join(exc.messages)}, status=status)
+        return render(
+            request, "communities/_draft_status.html", {"error": " ".join(exc.messages)}, status=status
+        )
     return render(request, "communities/_draft_status.html", {"draft": draft})
 
 
@@ -296,7 +357,9 @@ def draft_save(request, slug=None, pk=None):
 @require_GET
 def topic_suggestions(request, slug):
     community, access = _community(request, slug)
-    topics = selectors.topic_suggestions(request.user, community=community, title=request.GET.get("title", ""))
+    topics = selectors.topic_suggestions(
+        request.user, community=community, title=request.GET.get("title", "")
+    )
     return render(request, "communities/_suggestions.html", {"topics": topics})
 
 
@@ -315,53 +378,101 @@ def _topic_page(request, topic, access, *, form: PostForm | None = None):
     if form is not None and access.is_member:
         can_reply = True  # a refused reply is shown with its reason and text even when the topic just closed
     can_mark_solution = topic.author_id == request.user.pk or access.is_moderator
-    states = _post_states(request, topic, page_number, (
-        topic.solution_id, topic.is_locked, access.is_moderator, access.is_member, can_reply, can_mark_solution, page_number))
+    states = _post_states(
+        request,
+        topic,
+        page_number,
+        (
+            topic.solution_id,
+            topic.is_locked,
+            access.is_moderator,
+            access.is_member,
+            can_reply,
+            can_mark_solution,
+            page_number,
+        ),
+    )
     last_read = topic.my_last_read
     if states:
-        services.topic_mark_read(topic=topic, user=request.user, number=states[-1]["number"], current=last_read)
+        services.topic_mark_read(
+            topic=topic, user=request.user, number=states[-1]["number"], current=last_read
+        )
     last_read = last_read or 0
     # the member's draft comes back into the reply box (with a quote asked for added after it)
     draft = topic.my_draft if can_reply and form is None else None
     initial = {"body": draft, "reply_to": topic.my_draft_reply_to} if draft else {}
     quote_id = request.GET.get("quote")
     if quote_id:
-        quoted = selectors.posts_visible_to(request.user).filter(topic=topic, pk=_int(quote_id, 0)).select_related(
-            "author").first()
+        quoted = (
+            selectors.posts_visible_to(request.user)
+            .filter(topic=topic, pk=_int(quote_id, 0))
+            .select_related("author")
+            .first()
+        )
         if quoted and not quoted.is_hidden:
             quote = quote_markdown(str(quoted.author), quoted.body)
             initial = {"body": f"{draft.rstrip()}\n\n{quote}" if draft else quote, "reply_to": quoted.pk}
-    follow_level = topic.my_follow_level or (access.membership.level if access.membership else FollowLevel.NORMAL)
+    follow_level = topic.my_follow_level or (
+        access.membership.level if access.membership else FollowLevel.NORMAL
+    )
     # The page's content is keyed on everything in it that differs between readers or changes (each post's
     # state, the reader's rights, read marker and following level), so it needs no invalidation; what is
     # not in the key (an author's new name) lags by PERSONAL_PAGE_CACHE_SECONDS.
     page_state = [
-        topic.pk, topic.title, topic.is_pinned, topic.is_hidden, topic.post_count, community.pk, community.name,
-        community.kind, community.subject_id, community.is_closed, access.is_pending, access.can_read,
-        access.membership.from_cohort if access.membership else None, follow_level,
+        topic.pk,
+        topic.title,
+        topic.is_pinned,
+        topic.is_hidden,
+        topic.post_count,
+        community.pk,
+        community.name,
+        community.kind,
+        community.subject_id,
+        community.is_closed,
+        access.is_pending,
+        access.can_read,
+        access.membership.from_cohort if access.membership else None,
+        follow_level,
         # the read marker shows only as the "unread" divider on this page and the jump link
-        last_read + 1 if last_read and states and states[0]["number"] <= last_read + 1 <= states[-1]["number"] else None,
+        last_read + 1
+        if last_read and states and states[0]["number"] <= last_read + 1 <= states[-1]["number"]
+        else None,
         bool(last_read and last_read < topic.post_count),
         *(state["cache_parts"] for state in states),
     ]
-    return render(request, "communities/topic.html", {
-        "community": community, "topic": topic, "access": access,
-        "posts": SimpleLazyObject(lambda: _posts_page(request, topic, page_number, states)),  # on a miss only
-        "page_number": page_number, "pages": _page_window(page_number, pages), "page_count": pages,
-        "last_read": last_read, "can_reply": can_reply,
-        "form": form if form is not None else (  # built on a miss only
-            SimpleLazyObject(lambda: PostForm(initial=initial)) if can_reply else None),
-        "follow_level": follow_level,
-        "follow_choices": FollowLevel.choices,
-        "can_mark_solution": can_mark_solution,
-        "solution_url": SimpleLazyObject(lambda: _post_url(topic.solution)) if topic.solution_id else "",
-        "has_draft": bool(draft) or form is not None,
-        "refused": form is not None,
-        "draft_url": reverse("communities:reply_draft", args=[topic.pk]),
-        # a quote, a draft or a refused reply fills the form: that page is the reader's own, never shared
-        "cache_seconds": 0 if quote_id or draft or form is not None else settings.PERSONAL_PAGE_CACHE_SECONDS,
-        "page_state": "\x1f".join(str(part) for part in page_state),
-    })
+    return render(
+        request,
+        "communities/topic.html",
+        {
+            "community": community,
+            "topic": topic,
+            "access": access,
+            "posts": SimpleLazyObject(
+                lambda: _posts_page(request, topic, page_number, states)
+            ),  # on a miss only
+            "page_number": page_number,
+            "pages": _page_window(page_number, pages),
+            "page_count": pages,
+            "last_read": last_read,
+            "can_reply": can_reply,
+            "form": form
+            if form is not None
+            # built on a miss only
+            else (SimpleLazyObject(lambda: PostForm(initial=initial)) if can_reply else None),
+            "follow_level": follow_level,
+            "follow_choices": FollowLevel.choices,
+            "can_mark_solution": can_mark_solution,
+            "solution_url": SimpleLazyObject(lambda: _post_url(topic.solution)) if topic.solution_id else "",
+            "has_draft": bool(draft) or form is not None,
+            "refused": form is not None,
+            "draft_url": reverse("communities:reply_draft", args=[topic.pk]),
+            # a quote, a draft or a refused reply fills the form: that page is the reader's own, never shared
+            "cache_seconds": 0
+            if quote_id or draft or form is not None
+            else settings.PERSONAL_PAGE_CACHE_SECONDS,
+            "page_state": "\x1f".join(str(part) for part in page_state),
+        },
+    )
 
 
 def _post_states(request, topic, page_number: int, rights: tuple) -> list[dict]:
@@ -369,9 +480,18 @@ def _post_states(request, topic, page_number: int, rights: tuple) -> list[dict]:
     reader's rights on it, since its controls differ)."""
     states = selectors.topic_post_states(request.user, topic=topic, page=page_number)
     for state in states:
-        state["cache_parts"] = "\x1f".join(str(value) for value in (
-            state["pk"], state["edited_at"], state["is_hidden"], state["useful_count"], state["found_useful"],
-            state["author_id"] == request.user.pk, *rights))
+        state["cache_parts"] = "\x1f".join(
+            str(value)
+            for value in (
+                state["pk"],
+                state["edited_at"],
+                state["is_hidden"],
+                state["useful_count"],
+                state["found_useful"],
+                state["author_id"] == request.user.pk,
+                *rights,
+            )
+        )
     return states
 
 
@@ -384,8 +504,10 @@ def _posts_page(request, topic, page_number: int, states: list[dict]) -> list:
     keys = [fragment_key("forum-post", [state["cache_parts"]]) for state in states]
     cached = cache.get_many(keys)
     if len(cached) == len(keys):
-        return [SimpleNamespace(number=state["number"], html=restore_token(cached[key], request))
-                for state, key in zip(states, keys, strict=True)]
+        return [
+            SimpleNamespace(number=state["number"], html=restore_token(cached[key], request))
+            for state, key in zip(states, keys, strict=True)
+        ]
     parts = {state["pk"]: state["cache_parts"] for state in states}
     posts = selectors.topic_posts_page(request.user, topic=topic, page=page_number)
     for post in posts:
@@ -414,11 +536,19 @@ def topic_reply(request, pk):
     if form.is_valid():
         reply_to = None
         if form.cleaned_data.get("reply_to"):
-            reply_to = selectors.posts_visible_to(request.user).filter(
-                topic=topic, pk=form.cleaned_data["reply_to"]).first()
+            reply_to = (
+                selectors.posts_visible_to(request.user)
+                .filter(topic=topic, pk=form.cleaned_data["reply_to"])
+                .first()
+            )
         try:
-            post = services.post_create(topic=topic, author=request.user, body=form.cleaned_data["body"],
-                                        reply_to=reply_to, files=form.cleaned_data["files"])
+            post = services.post_create(
+                topic=topic,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                reply_to=reply_to,
+                files=form.cleaned_data["files"],
+            )
         except (CommunityError, RateLimited) as exc:
             form.add_error(None, exc)
             refused = exc
@@ -426,8 +556,12 @@ def topic_reply(request, pk):
             url = reverse("communities:topic", args=[topic.pk])
             return redirect(f"{url}?page={selectors.page_of_number(post.number)}#post-{post.number}")
     if access.is_member:
-        _keep_draft(request, community=topic.community, topic=topic,
-                    reply_to=_int(request.POST.get("reply_to"), 0) or None)
+        _keep_draft(
+            request,
+            community=topic.community,
+            topic=topic,
+            reply_to=_int(request.POST.get("reply_to"), 0) or None,
+        )
     return too_many(_topic_page(request, topic, access, form=form), refused)
 
 
@@ -436,8 +570,14 @@ def topic_reply(request, pk):
 def topic_moderate(request, pk):
     topic = _get_or_404(selectors.topic_get_for, user=request.user, pk=pk)
     action = request.POST.get("action", "")
-    flags = {"pin": {"pinned": True}, "unpin": {"pinned": False}, "lock": {"locked": True},
-             "unlock": {"locked": False}, "hide": {"hidden": True}, "unhide": {"hidden": False}}
+    flags = {
+        "pin": {"pinned": True},
+        "unpin": {"pinned": False},
+        "lock": {"locked": True},
+        "unlock": {"locked": False},
+        "hide": {"hidden": True},
+        "unhide": {"hidden": False},
+    }
     if action not in flags:
         return HttpResponseBadRequest()
     try:
@@ -467,7 +607,11 @@ def topic_solution(request, pk):
     topic = _get_or_404(selectors.topic_get_for, user=request.user, pk=pk)
     post = None
     if request.POST.get("post"):
-        post = selectors.posts_visible_to(request.user).filter(topic=topic, pk=_int(request.POST["post"], 0)).first()
+        post = (
+            selectors.posts_visible_to(request.user)
+            .filter(topic=topic, pk=_int(request.POST["post"], 0))
+            .first()
+        )
         if post is None:
             raise Http404
     try:
@@ -475,7 +619,9 @@ def topic_solution(request, pk):
     except CommunityError as exc:
         _error(request, exc)
     else:
-        messages.success(request, _("The solution is marked.") if post else _("The solution mark is removed."))
+        messages.success(
+            request, _("The solution is marked.") if post else _("The solution mark is removed.")
+        )
     url = reverse("communities:topic", args=[topic.pk])
     number = post.number if post else 1
     return redirect(f"{url}?page={selectors.page_of_number(number)}#post-{number}")
@@ -500,7 +646,9 @@ def post_edit(request, pk):
             form.add_error(None, exc)
         else:
             return redirect(_post_url(post))
-    return render(request, "communities/post_edit.html", {"post": post, "form": form, "community": post.topic.community})
+    return render(
+        request, "communities/post_edit.html", {"post": post, "form": form, "community": post.topic.community}
+    )
 
 
 @login_required
@@ -515,8 +663,9 @@ def post_useful(request, pk):
         _error(request, exc)
     if request.htmx:
         post.refresh_from_db(fields=["useful_count"])
-        post.found_useful = selectors.posts_visible_to(request.user).filter(
-            pk=post.pk, reactions__user=request.user).exists()
+        post.found_useful = (
+            selectors.posts_visible_to(request.user).filter(pk=post.pk, reactions__user=request.user).exists()
+        )
         return render(request, "communities/_useful.html", {"post": post})
     return redirect(_post_url(post))
 
@@ -546,8 +695,14 @@ def post_report(request, pk):
         else:
             messages.success(request, _("Thank you. The moderators will look at this post."))
             return redirect(_post_url(post))
-    return too_many(render(request, "communities/post_report.html", {"post": post, "form": form,
-                                                                     "community": post.topic.community}), refused)
+    return too_many(
+        render(
+            request,
+            "communities/post_report.html",
+            {"post": post, "form": form, "community": post.topic.community},
+        ),
+        refused,
+    )
 
 
 @login_required
@@ -597,8 +752,11 @@ def material_list(request, slug):
     if sort not in selectors.MATERIAL_SORTS:
         sort = "useful"
     page = paginate(request, selectors.materials_for(request.user, community=community, sort=sort))
-    return render(request, "communities/materials.html", {"community": community, "access": access,
-                                                          "page": page, "sort": sort, "tab": "materials"})
+    return render(
+        request,
+        "communities/materials.html",
+        {"community": community, "access": access, "page": page, "sort": sort, "tab": "materials"},
+    )
 
 
 @login_required
@@ -614,8 +772,14 @@ def material_create(request, slug):
             refused = exc
         else:
             return redirect("communities:material", pk=material.pk)
-    return too_many(render(request, "communities/material_form.html", {"community": community, "access": access,
-                                                                       "form": form, "tab": "materials"}), refused)
+    return too_many(
+        render(
+            request,
+            "communities/material_form.html",
+            {"community": community, "access": access, "form": form, "tab": "materials"},
+        ),
+        refused,
+    )
 
 
 @login_required
@@ -628,21 +792,34 @@ def material_detail(request, pk):
                 rating = RatingForm(request.POST)
                 if not rating.is_valid():
                     raise CommunityError(_("A rating is from 1 to 5."))
-                services.material_rate(material=material, user=request.user, score=rating.cleaned_data["score"])
+                services.material_rate(
+                    material=material, user=request.user, score=rating.cleaned_data["score"]
+                )
                 messages.success(request, _("Thank you for your rating."))
             else:
                 comment = CommentForm(request.POST)
                 if not comment.is_valid():
                     raise CommunityError(_("Comment cannot be empty."))
-                services.material_comment_add(material=material, author=request.user, body=comment.cleaned_data["body"])
+                services.material_comment_add(
+                    material=material, author=request.user, body=comment.cleaned_data["body"]
+                )
         except CommunityError as exc:
             _error(request, exc)
         return redirect("communities:material", pk=material.pk)
-    return render(request, "communities/material.html", {
-        "material": material, "community": material.community, "access": access, "tab": "materials",
-        "comments": selectors.material_comments(material), "my_rating": selectors.material_rating_of(
-            request.user, material), "comment_form": CommentForm(), "scores": range(1, 6),
-    })
+    return render(
+        request,
+        "communities/material.html",
+        {
+            "material": material,
+            "community": material.community,
+            "access": access,
+            "tab": "materials",
+            "comments": selectors.material_comments(material),
+            "my_rating": selectors.material_rating_of(request.user, material),
+            "comment_form": CommentForm(),
+            "scores": range(1, 6),
+        },
+    )
 
 
 # --- events --------------------------------------------------------------------------------------
@@ -651,12 +828,20 @@ def material_detail(request, pk):
 @login_required
 def event_list(request, slug):
     community, access = _community(request, slug)
-    return render(request, "communities/events.html", {
-        "community": community, "access": access, "tab": "events",
-        "upcoming": selectors.events_for_community(request.user, community=community),
-        "past": selectors.events_for_community(request.user, community=community, past=True)[:20],
-        "feed_url": request.build_absolute_uri(reverse("communities:feed", args=[feed_token(request.user, community)])),
-    })
+    return render(
+        request,
+        "communities/events.html",
+        {
+            "community": community,
+            "access": access,
+            "tab": "events",
+            "upcoming": selectors.events_for_community(request.user, community=community),
+            "past": selectors.events_for_community(request.user, community=community, past=True)[:20],
+            "feed_url": request.build_absolute_uri(
+                reverse("communities:feed", args=[feed_token(request.user, community)])
+            ),
+        },
+    )
 
 
 @login_required
@@ -672,8 +857,11 @@ def event_create(request, slug):
             form.add_error(None, exc)
         else:
             return redirect("communities:event", pk=event.pk)
-    return render(request, "communities/event_form.html", {"community": community, "access": access, "form": form,
-                                                           "tab": "events"})
+    return render(
+        request,
+        "communities/event_form.html",
+        {"community": community, "access": access, "form": form, "tab": "events"},
+    )
 
 
 @login_required
@@ -693,25 +881,36 @@ def event_detail(request, pk):
                 form = RecordingForm(request.POST)
                 if not form.is_valid():
                     raise CommunityError(_("Enter a valid link to the recording."))
-                services.event_update(event=event, by=request.user, recording_url=form.cleaned_data["recording_url"])
+                services.event_update(
+                    event=event, by=request.user, recording_url=form.cleaned_data["recording_url"]
+                )
                 messages.success(request, _("The recording is added."))
             else:
                 return HttpResponseBadRequest()
         except CommunityError as exc:
             _error(request, exc)
         return redirect("communities:event", pk=event.pk)
-    return render(request, "communities/event.html", {
-        "event": event, "community": event.community, "access": access, "tab": "events",
-        "registered": selectors.event_is_registered(request.user, event), "recording_form": RecordingForm(),
-    })
+    return render(
+        request,
+        "communities/event.html",
+        {
+            "event": event,
+            "community": event.community,
+            "access": access,
+            "tab": "events",
+            "registered": selectors.event_is_registered(request.user, event),
+            "recording_form": RecordingForm(),
+        },
+    )
 
 
 @login_required
 def event_ics(request, pk):
     event = _get_or_404(selectors.event_get_for, user=request.user, pk=pk)
     registered = [event.pk] if selectors.event_is_registered(request.user, event) else []
-    body = ical.calendar([event], name=event.title, base_url=request.build_absolute_uri("/"),
-                         registered_ids=registered)
+    body = ical.calendar(
+        [event], name=event.title, base_url=request.build_absolute_uri("/"), registered_ids=registered
+    )
     return calendar_response(body, filename=f"event-{event.pk}.ics")
 
 
@@ -739,6 +938,7 @@ def community_feed(request, token):
         raise Http404
     events = list(selectors.events_for_feed(community))
     registered = Registration.objects.filter(user=user, event__in=events).values_list("event_id", flat=True)
-    body = ical.calendar(events, name=community.name, base_url=request.build_absolute_uri("/"),
-                         registered_ids=registered)
+    body = ical.calendar(
+        events, name=community.name, base_url=request.build_absolute_uri("/"), registered_ids=registered
+    )
     return calendar_response(body)

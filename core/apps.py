@@ -19,5 +19,7 @@ class CoreConfig(AppConfig):
         # its create_default_site (connected first: django.contrib.sites is earlier in INSTALLED_APPS).
         if apps.is_installed("django.contrib.sites"):
             post_migrate.connect(
-                site_sync_from_settings, sender=apps.get_app_config("sites"), dispatch_uid="core.site_sync_from_settings"
+                site_sync_from_settings,
+                sender=apps.get_app_config("sites"),
+                dispatch_uid="core.site_sync_from_settings",
             )

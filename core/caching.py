@@ -44,8 +44,12 @@ def _key(request) -> str:
 
 
 def _cacheable(request) -> bool:
-    return (request.method == "GET" and not request.user.is_authenticated and not len(get_messages(request))
-            and not getattr(request, "htmx", False))
+    return (
+        request.method == "GET"
+        and not request.user.is_authenticated
+        and not len(get_messages(request))
+        and not getattr(request, "htmx", False)
+    )
 
 
 def cache_for_anonymous(view):
@@ -58,8 +62,9 @@ def cache_for_anonymous(view):
         cached = cache.get(key)
         if cached is not None:
             content, content_type = cached
-            response = HttpResponse(content.replace(TOKEN_SLOT.encode(), get_token(request).encode()),
-                                    content_type=content_type)
+            response = HttpResponse(
+                content.replace(TOKEN_SLOT.encode(), get_token(request).encode()), content_type=content_type
+            )
             response["X-Page-Cache"] = "hit"
             return response
         response = view(request, *args, **kwargs)
@@ -83,6 +88,7 @@ def cache_for_anonymous(view):
 # ({% shared_fragment %} with `scope_token(...)` in the key), so a change shows on the next view and
 # nothing is ever deleted by pattern. What changes without a saved row (the time, bulk updates that
 # call no signal) lags by at most PERSONAL_PAGE_CACHE_SECONDS.
+
 
 def _scope_key(scope: str) -> str:
     return f"scope:{scope}"
@@ -128,8 +134,10 @@ def personal_cache(request, *scopes: str, cacheable: bool = True) -> dict:
     reads and today's date (deadlines and "upcoming" lists change at midnight)."""
     if not cacheable or request.method != "GET" or not settings.PERSONAL_PAGE_CACHE_SECONDS:
         return {"cache_seconds": 0, "cache_token": ""}
-    return {"cache_seconds": settings.PERSONAL_PAGE_CACHE_SECONDS,
-            "cache_token": f"{scope_token(*scopes)}:{timezone.localdate().isoformat()}"}
+    return {
+        "cache_seconds": settings.PERSONAL_PAGE_CACHE_SECONDS,
+        "cache_token": f"{scope_token(*scopes)}:{timezone.localdate().isoformat()}",
+    }
 
 
 # --- Which scopes a saved or deleted row renews: declared by each app beside its models -----------
@@ -178,7 +186,9 @@ def scopes_declare(model, scopes_of, *, unseen_fields=(), relations: bool = Fals
     if relations:
         for field in model._meta.many_to_many:
             through = field.remote_field.through
-            m2m_changed.connect(_relation_changed, sender=through, dispatch_uid=f"scopes-m2m-{label}-{field.name}")
+            m2m_changed.connect(
+                _relation_changed, sender=through, dispatch_uid=f"scopes-m2m-{label}-{field.name}"
+            )
             DECLARED[through._meta.label] = ScopeDeclaration(through, lambda row: EVERYONE, frozenset())
 
 
@@ -188,4 +198,8 @@ def people_scopes(*user_ids) -> list[str]:
 
 def area_scopes(person, school, *municipalities) -> list[str]:
     """person + school + municipalities (what reports of that area read)."""
-    return [f"person:{person}", f"school:{school}" if school else "", *(f"municipality:{m}" for m in municipalities if m)]
+    return [
+        f"person:{person}",
+        f"school:{school}" if school else "",
+        *(f"municipality:{m}" for m in municipalities if m),
+    ]

@@ -118,7 +118,9 @@ def _streamed(request, fieldfile, content_type: str) -> HttpResponseBase:
         response = FileResponse(handle, content_type=content_type)
     else:
         first, last = wanted
-        response = StreamingHttpResponse(_read(handle, first, last - first + 1), status=206, content_type=content_type)
+        response = StreamingHttpResponse(
+            _read(handle, first, last - first + 1), status=206, content_type=content_type
+        )
         response["Content-Range"] = f"bytes {first}-{last}/{size}"
         response["Content-Length"] = str(last - first + 1)
     response["Accept-Ranges"] = "bytes"

@@ -34,8 +34,33 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
 ALLOWED_TAGS = {
-    "p", "br", "hr", "strong", "em", "b", "i", "s", "del", "code", "pre", "blockquote",
-    "ul", "ol", "li", "h3", "h4", "h5", "h6", "a", "img", "table", "thead", "tbody", "tr", "th", "td",
+    "p",
+    "br",
+    "hr",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "s",
+    "del",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "a",
+    "img",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
@@ -56,7 +81,7 @@ _OWN_IMAGES = r"/communities/files/\d+/|/media/"
 
 @functools.lru_cache(maxsize=8)
 def _image_src(sources: tuple[str, ...]) -> re.Pattern:
-    """"https:" → any https image; "https://img.example.org" → that origin only; anything else is ignored."""
+    """ "https:" → any https image; "https://img.example.org" → that origin only; anything else is ignored."""
     outside = []
     for source in sources:
         source = source.strip().strip("'").rstrip("/")
@@ -74,6 +99,8 @@ def image_sources() -> tuple[str, ...]:
 
 def image_allowed(src: str) -> bool:
     return bool(_image_src(image_sources()).match(src))
+
+
 _TABLE_ALIGN = re.compile(r"^text-align:(left|right|center)$")
 _CODE_CLASS = re.compile(r"^language-[\w+-]{1,30}$")
 
@@ -150,7 +177,9 @@ def _deep_brackets(state: StateInline, silent: bool) -> bool:
 
 
 def _parser(*, breaks: bool) -> MarkdownIt:
-    parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False, "breaks": breaks})
+    parser = MarkdownIt(
+        "commonmark", {"html": False, "linkify": False, "typographer": False, "breaks": breaks}
+    )
     parser.enable(["table", "strikethrough"])
     parser.inline.ruler.before("link", "deep_brackets", _deep_brackets)
     return parser
@@ -178,7 +207,8 @@ def check_length(text: str, *, profile: str, min_length: int = 0) -> str:
         )
     if len(text) < min_length:
         raise ValidationError(
-            _("The text is too short: write at least %(min)d characters.") % {"min": min_length}, code="too_short"
+            _("The text is too short: write at least %(min)d characters.") % {"min": min_length},
+            code="too_short",
         )
     return text
 
@@ -248,7 +278,11 @@ class _PlainText(HTMLParser):
             self.out.append("\n")
 
     def _absolute(self, url: str) -> str:
-        return f"{self.base_url}{url}" if self.base_url and url.startswith("/") and not url.startswith("//") else url
+        return (
+            f"{self.base_url}{url}"
+            if self.base_url and url.startswith("/") and not url.startswith("//")
+            else url
+        )
 
     def _at_line_start(self) -> bool:
         text = "".join(self.out).rstrip(" " + self._QUOTE_START)
@@ -283,7 +317,13 @@ class _PlainText(HTMLParser):
             self.out.append(self._LINK)
         elif tag == "img":
             alt, src = values.get("alt") or "", values.get("src") or ""
-            self.out.append(" ".join(part for part in (f"[{alt}]" if alt else "", f"({self._absolute(src)})" if src else "") if part))
+            self.out.append(
+                " ".join(
+                    part
+                    for part in (f"[{alt}]" if alt else "", f"({self._absolute(src)})" if src else "")
+                    if part
+                )
+            )
 
     def handle_endtag(self, tag):
         if tag in {"ul", "ol"} and self.lists:
@@ -296,7 +336,7 @@ class _PlainText(HTMLParser):
             href = self.links.pop()
             text = "".join(self.out)
             start = text.rfind(self._LINK)
-            label = text[start + 1:]
+            label = text[start + 1 :]
             self.out = [text[:start], label]
             if href and href not in {label, f"mailto:{label}"}:
                 self.out.append(f" ({self._absolute(href)})")
@@ -308,7 +348,9 @@ class _PlainText(HTMLParser):
             if not data.strip() and "\n" in data:
                 return  # the line breaks between block tags
             data = data.replace("\n", " ")
-        self.out.append(data.replace(self._QUOTE_START, "").replace(self._QUOTE_END, "").replace(self._LINK, ""))
+        self.out.append(
+            data.replace(self._QUOTE_START, "").replace(self._QUOTE_END, "").replace(self._LINK, "")
+        )
 
     def _quoted(self, match: re.Match) -> str:
         if not self.quotes:
@@ -348,8 +390,15 @@ def absolute_urls(html: str, *, base_url: str) -> str:
             return None
         return _attribute_filter(tag, attribute, value) if attribute != "src" else value
 
-    return nh3.clean(html or "", tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, attribute_filter=absolute,
-                     url_schemes=URL_SCHEMES, link_rel=LINK_REL, strip_comments=True)
+    return nh3.clean(
+        html or "",
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=absolute,
+        url_schemes=URL_SCHEMES,
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )
 
 
 def excerpt(text: str, *, length: int = 200, html: str | None = None) -> str:

@@ -38,7 +38,8 @@ class RateLimited(ValidationError):
     def __init__(self, *, retry_after: int):
         self.retry_after = retry_after
         super().__init__(
-            _("Too many attempts in a short time. Please wait %(seconds)d s and try again.") % {"seconds": retry_after},
+            _("Too many attempts in a short time. Please wait %(seconds)d s and try again.")
+            % {"seconds": retry_after},
             code="rate_limited",
         )
 

@@ -42,8 +42,11 @@ class FailSafeRedisCache(RedisCache):
         except UNREACHABLE as exc:
             self.failures += 1
             _paused_until[self._location] = time.monotonic() + self.failure_pause
-            logger.warning("The cache (Redis) is unreachable, pages are served without it for %s s: %s",
-                           self.failure_pause, exc)
+            logger.warning(
+                "The cache (Redis) is unreachable, pages are served without it for %s s: %s",
+                self.failure_pause,
+                exc,
+            )
             return miss
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):

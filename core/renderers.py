@@ -29,8 +29,10 @@ def _select(widget: dict) -> str:
         if group_name:
             html.append(format_html('\n  <optgroup label="{}">', group_name))
         for option in options:
-            html.append(f'\n  <option value="{conditional_escape(str(option["value"]))}"{_attrs(option["attrs"])}>'
-                        f'{conditional_escape(option["label"])}</option>')
+            html.append(
+                f'\n  <option value="{conditional_escape(str(option["value"]))}"{_attrs(option["attrs"])}>'
+                f"{conditional_escape(option['label'])}</option>"
+            )
         if group_name:
             html.append("\n  </optgroup>")
     html.append("\n</select>")
@@ -41,7 +43,9 @@ class FastSelectRenderer(DjangoTemplates):
     def render(self, template_name, context, request=None):
         widget = context.get("widget") or {}
         if template_name == SELECT and all(
-            option.get("template_name") == OPTION for _name, options, _i in widget.get("optgroups", []) for option in options
+            option.get("template_name") == OPTION
+            for _name, options, _i in widget.get("optgroups", [])
+            for option in options
         ):
             return mark_safe(_select(widget))  # noqa: S308 - every value above is escaped
         return super().render(template_name, context, request)

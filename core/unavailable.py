@@ -48,6 +48,10 @@ class ServiceUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not is_outage(exception):
             return None
-        logger.warning("%s %s: a dependency is unavailable, answered 503", request.method, request.path,
-                       exc_info=exception)
+        logger.warning(
+            "%s %s: a dependency is unavailable, answered 503",
+            request.method,
+            request.path,
+            exc_info=exception,
+        )
         return service_unavailable()

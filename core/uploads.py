@@ -73,15 +73,28 @@ VIDEOS = frozenset({"mp4", "m4v", "mov", "webm"})
 
 # What browsers look for when they sniff a page (WHATWG MIME sniffing), plus SVG and XML: a file
 # whose first bytes hold one of these could run script if it were ever rendered, whatever it claims.
-_HTML_MARKERS = re.compile(rb"<(?:!doctype\s+html|html|head|body|script|iframe|object|embed|svg)[\s/>]", re.IGNORECASE)
+_HTML_MARKERS = re.compile(
+    rb"<(?:!doctype\s+html|html|head|body|script|iframe|object|embed|svg)[\s/>]", re.IGNORECASE
+)
 # Text is also refused when it is XML of any kind (an XML document may carry script or a stylesheet).
 _XML_MARKER = re.compile(rb"<\?xml[\s?]", re.IGNORECASE)
 # Archives are only ever downloaded; their stored members may hold web pages legitimately.
 _NOT_SCANNED = frozenset({"zip"})
 
 _FILETYPE_TO_KIND = {
-    "jpg": "jpg", "png": "png", "gif": "gif", "webp": "webp", "pdf": "pdf", "rtf": "rtf",
-    "doc": "doc", "xls": "xls", "ppt": "ppt", "mp3": "mp3", "mp4": "mp4", "m4v": "m4v", "mov": "mov",
+    "jpg": "jpg",
+    "png": "png",
+    "gif": "gif",
+    "webp": "webp",
+    "pdf": "pdf",
+    "rtf": "rtf",
+    "doc": "doc",
+    "xls": "xls",
+    "ppt": "ppt",
+    "mp3": "mp3",
+    "mp4": "mp4",
+    "m4v": "m4v",
+    "mov": "mov",
     "webm": "webm",
 }
 _PILLOW_FORMAT = {"jpg": "JPEG", "png": "PNG", "gif": "GIF", "webp": "WEBP"}
@@ -125,7 +138,11 @@ def clean_display_name(name: str, kind: Kind | None = None) -> str:
         accepted = {kind.extension, *kind.names}
         stem, extension = os.path.splitext(name)
         if extension[1:].lower() not in accepted:
-            name = stem if stem and os.path.splitext(stem)[1][1:].lower() in accepted else f"{stem or name}.{kind.extension}"
+            name = (
+                stem
+                if stem and os.path.splitext(stem)[1][1:].lower() in accepted
+                else f"{stem or name}.{kind.extension}"
+            )
     if len(name) > 200:
         stem, extension = os.path.splitext(name)
         name = stem[: 200 - len(extension)] + extension
@@ -262,7 +279,9 @@ def inspect_upload(upload, *, allowed: Iterable[str], max_bytes: int) -> Checked
     kind = detect_kind(upload)
     if _looks_like_markup(upload, kind):
         raise UploadRefused(
-            _("The file “%(name)s” looks like a web page, an SVG picture or an XML document; such files are not accepted.")
+            _(
+                "The file “%(name)s” looks like a web page, an SVG picture or an XML document; such files are not accepted."
+            )
             % {"name": shown},
             code="file_markup",
         )
@@ -297,7 +316,10 @@ class UploadCheck:
         inspect_upload(value, allowed=self.allowed, max_bytes=self.max_bytes)
 
     def __eq__(self, other) -> bool:
-        return isinstance(other, UploadCheck) and (self.allowed, self.max_bytes) == (other.allowed, other.max_bytes)
+        return isinstance(other, UploadCheck) and (self.allowed, self.max_bytes) == (
+            other.allowed,
+            other.max_bytes,
+        )
 
 
 class CheckedFieldFile(FieldFile):

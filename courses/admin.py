@@ -39,7 +39,9 @@ from .selectors import courses_editable_by
 
 
 def _author_candidates():
-    return User.objects.filter(Q(groups__name=Role.METHODOLOGIST) | Q(is_superuser=True), is_active=True).distinct()
+    return User.objects.filter(
+        Q(groups__name=Role.METHODOLOGIST) | Q(is_superuser=True), is_active=True
+    ).distinct()
 
 
 def _lesson_length(value: str) -> None:
@@ -170,7 +172,17 @@ class ModuleInline(admin.TabularInline):
 
 @admin.register(Course)
 class CourseAdmin(MarkupLimitsMixin, AuthorScopedMixin, SimpleHistoryAdmin):
-    list_display = ["title", "status", "language", "format", "level", "hours", "version", "author_names", "updated_at"]
+    list_display = [
+        "title",
+        "status",
+        "language",
+        "format",
+        "level",
+        "hours",
+        "version",
+        "author_names",
+        "updated_at",
+    ]
     list_filter = ["status", "language", "format", "level", "subjects", "competencies__area", "updated_at"]
     search_fields = ["title", "slug", "summary"]
     date_hierarchy = "updated_at"
@@ -185,14 +197,26 @@ class CourseAdmin(MarkupLimitsMixin, AuthorScopedMixin, SimpleHistoryAdmin):
         (None, {"fields": ("title", "slug", "summary", "description", "cover", "preview")}),
         (
             _("Audience and format"),
-            {"fields": ("language", "subjects", "school_levels", "target_audience", "format", "hours", "level")},
+            {
+                "fields": (
+                    "language",
+                    "subjects",
+                    "school_levels",
+                    "target_audience",
+                    "format",
+                    "hours",
+                    "level",
+                )
+            },
         ),
         (_("Competencies and authors"), {"fields": ("competencies", "authors")}),
         (
             _("Status"),
             {
                 "fields": ("status", "published_at", "version", "previous_version", "updated_at"),
-                "description": _("Use the Publish / Archive / Duplicate actions in the course list to change it."),
+                "description": _(
+                    "Use the Publish / Archive / Duplicate actions in the course list to change it."
+                ),
             },
         ),
     )
@@ -205,7 +229,11 @@ class CourseAdmin(MarkupLimitsMixin, AuthorScopedMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         qs = super().get_queryset(request).defer("search_vector").prefetch_related("authors")
-        return qs if request.user.is_superuser else qs.filter(pk__in=courses_editable_by(request.user).values("pk"))
+        return (
+            qs
+            if request.user.is_superuser
+            else qs.filter(pk__in=courses_editable_by(request.user).values("pk"))
+        )
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "school_levels":
@@ -213,7 +241,9 @@ class CourseAdmin(MarkupLimitsMixin, AuthorScopedMixin, SimpleHistoryAdmin):
         if db_field.name == "authors":
             kwargs["widget"] = AuthorAutocompleteWidget(db_field, self.admin_site)
             kwargs["queryset"] = _author_candidates()
-            kwargs.setdefault("help_text", _("Methodologists who may edit this course. You are added automatically."))
+            kwargs.setdefault(
+                "help_text", _("Methodologists who may edit this course. You are added automatically.")
+            )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_urls(self):
@@ -233,7 +263,10 @@ class CourseAdmin(MarkupLimitsMixin, AuthorScopedMixin, SimpleHistoryAdmin):
         qs = _author_candidates()
         if term:
             qs = qs.filter(Q(full_name__icontains=term) | Q(email__icontains=term))
-        results = [{"id": str(u.pk), "text": f"{u.full_name or u.email} <{u.email}>"} for u in qs.order_by("full_name")[:20]]
+        results = [
+            {"id": str(u.pk), "text": f"{u.full_name or u.email} <{u.email}>"}
+            for u in qs.order_by("full_name")[:20]
+        ]
         return JsonResponse({"results": results, "pagination": {"more": False}})
 
     @admin.display(description=_("authors"))
@@ -287,26 +320,35 @@ class CourseAdmin(MarkupLimitsMixin, AuthorScopedMixin, SimpleHistoryAdmin):
     @admin.action(description=_("Publish selected courses"), permissions=["change"])
     def publish(self, request, queryset):
         self._run(
-            request, queryset, services.course_publish,
+            request,
+            queryset,
+            services.course_publish,
             lambda n: ngettext("%(n)d course published.", "%(n)d courses published.", n) % {"n": n},
         )
 
     @admin.action(description=_("Archive selected courses"), permissions=["change"])
     def archive(self, request, queryset):
         self._run(
-            request, queryset, services.course_archive,
+            request,
+            queryset,
+            services.course_archive,
             lambda n: ngettext("%(n)d course archived.", "%(n)d courses archived.", n) % {"n": n},
         )
 
     @admin.action(description=_("Duplicate as a new version (draft)"), permissions=["add"])
     def duplicate(self, request, queryset):
         self._run(
-            request, queryset, services.course_duplicate_as_new_version,
-            lambda n: ngettext(
-                "%(n)d new draft version created; the old version is unchanged.",
-                "%(n)d new draft versions created; the old versions are unchanged.",
-                n,
-            ) % {"n": n},
+            request,
+            queryset,
+            services.course_duplicate_as_new_version,
+            lambda n: (
+                ngettext(
+                    "%(n)d new draft version created; the old version is unchanged.",
+                    "%(n)d new draft versions created; the old versions are unchanged.",
+                    n,
+                )
+                % {"n": n}
+            ),
         )
 
 
@@ -314,7 +356,14 @@ class LessonInline(MarkupLimitsMixin, admin.StackedInline):
     model = Lesson
     extra = 1
     ordering = ["position", "id"]
-    fields = [("position", "title", "kind"), ("hours", "is_required"), "body", "video_url", "video_file", "material"]
+    fields = [
+        ("position", "title", "kind"),
+        ("hours", "is_required"),
+        "body",
+        "video_url",
+        "video_file",
+        "material",
+    ]
     formfield_overrides = {
         models.URLField: {"assume_scheme": "https"},
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 4, "cols": 80})},
@@ -326,7 +375,8 @@ class LessonInline(MarkupLimitsMixin, admin.StackedInline):
         kind = {"video_file": "video", "material": "material"}.get(db_field.name)
         if kind is not None:
             kwargs["widget"] = AuthorizedFileWidget(
-                lambda lesson, _file, kind=kind: reverse("cohorts:lesson_file", args=[lesson.pk, kind]))
+                lambda lesson, _file, kind=kind: reverse("cohorts:lesson_file", args=[lesson.pk, kind])
+            )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
@@ -339,8 +389,11 @@ class AssignmentInline(MarkupLimitsMixin, admin.StackedInline):
         models.PositiveSmallIntegerField: {"widget": forms.NumberInput(attrs={"style": "width: 5em"})},
     }
     fields = [
-        ("position", "title"), "instructions", ("submission_kind", "max_score"),
-        ("review_requires_comment", "due_days"), "rubric",
+        ("position", "title"),
+        "instructions",
+        ("submission_kind", "max_score"),
+        ("review_requires_comment", "due_days"),
+        "rubric",
     ]
     readonly_fields = ["rubric"]
     show_change_link = True
@@ -360,11 +413,14 @@ def _rubric_summary(assignment):
     criteria = list(assignment.criteria.all())
     url = reverse("admin:courses_assignment_change", args=[assignment.pk])
     if not criteria:
-        return format_html('{} <a href="{}">{}</a>', _("No rubric: the reviewer gives one score."), url, _("Add a rubric"))
+        return format_html(
+            '{} <a href="{}">{}</a>', _("No rubric: the reviewer gives one score."), url, _("Add a rubric")
+        )
     return format_html(
         '{} <a href="{}">{}</a>',
         ngettext("%(n)d criterion:", "%(n)d criteria:", len(criteria)) % {"n": len(criteria)}
-        + " " + ", ".join(c.title for c in criteria),
+        + " "
+        + ", ".join(c.title for c in criteria),
         url,
         _("Edit the rubric"),
     )
@@ -404,9 +460,15 @@ class ModuleAdmin(AuthorScopedMixin, SimpleHistoryAdmin):
         services.course_structure_changed(course_ids=[form.instance.course_id])
 
     def response_change(self, request, obj):
-        if "_continue" not in request.POST and "_addanother" not in request.POST and "_saveasnew" not in request.POST:
+        if (
+            "_continue" not in request.POST
+            and "_addanother" not in request.POST
+            and "_saveasnew" not in request.POST
+        ):
             # Back to the course after saving a module: that is where the methodologist came from.
-            self.message_user(request, _("Module “%(title)s” saved.") % {"title": obj.title}, messages.SUCCESS)
+            self.message_user(
+                request, _("Module “%(title)s” saved.") % {"title": obj.title}, messages.SUCCESS
+            )
             return HttpResponseRedirect(reverse("admin:courses_course_change", args=[obj.course_id]))
         return super().response_change(request, obj)
 
@@ -433,7 +495,9 @@ class RubricCriterionInline(admin.TabularInline):
 
     @admin.display(description=_("levels"))
     def levels_summary(self, obj):
-        return format_html_join(" · ", "<b>{}</b> {}", ((lv.points, lv.descriptor[:60]) for lv in obj.levels.all()))
+        return format_html_join(
+            " · ", "<b>{}</b> {}", ((lv.points, lv.descriptor[:60]) for lv in obj.levels.all())
+        )
 
 
 @admin.register(Assignment)
@@ -442,8 +506,12 @@ class AssignmentAdmin(MarkupLimitsMixin, AuthorScopedMixin, SimpleHistoryAdmin):
     search_fields = ["title", "module__title", "module__course__title"]
     list_select_related = ["module__course"]
     fields = [
-        "module", ("position", "title"), "instructions", ("submission_kind", "max_score"),
-        ("review_requires_comment", "due_days"), "rubric_state",
+        "module",
+        ("position", "title"),
+        "instructions",
+        ("submission_kind", "max_score"),
+        ("review_requires_comment", "due_days"),
+        "rubric_state",
     ]
     readonly_fields = ["module", "rubric_state"]
     inlines = [RubricCriterionInline]
@@ -459,7 +527,11 @@ class AssignmentAdmin(MarkupLimitsMixin, AuthorScopedMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         qs = super().get_queryset(request).annotate(n_criteria=Count("criteria"))
-        return qs if request.user.is_superuser else qs.filter(module__course__in=courses_editable_by(request.user))
+        return (
+            qs
+            if request.user.is_superuser
+            else qs.filter(module__course__in=courses_editable_by(request.user))
+        )
 
     @admin.display(description=_("criteria"), ordering="n_criteria")
     def criteria_count(self, obj):
@@ -476,16 +548,26 @@ class AssignmentAdmin(MarkupLimitsMixin, AuthorScopedMixin, SimpleHistoryAdmin):
         if obj is None or obj.pk is None:
             return ""
         if services.rubric_is_frozen(obj):
-            return _("This rubric has already been used in reviews, so its criteria and levels can no longer change. "
-                     "To change it, duplicate the course as a new version.")
+            return _(
+                "This rubric has already been used in reviews, so its criteria and levels can no longer change. "
+                "To change it, duplicate the course as a new version."
+            )
         add = reverse("admin:courses_rubriccriterion_add") + f"?assignment={obj.pk}"
-        note = _("With a rubric, the reviewer chooses a level for every criterion and the score is the sum of "
-                 "their points; the maximum score is the rubric's maximum.")
+        note = _(
+            "With a rubric, the reviewer chooses a level for every criterion and the score is the sum of "
+            "their points; the maximum score is the rubric's maximum."
+        )
         return format_html('{}<br><a class="button" href="{}">{}</a>', note, add, _("Add a criterion"))
 
     def response_change(self, request, obj):
-        if "_continue" not in request.POST and "_addanother" not in request.POST and "_saveasnew" not in request.POST:
-            self.message_user(request, _("Assignment “%(title)s” saved.") % {"title": obj.title}, messages.SUCCESS)
+        if (
+            "_continue" not in request.POST
+            and "_addanother" not in request.POST
+            and "_saveasnew" not in request.POST
+        ):
+            self.message_user(
+                request, _("Assignment “%(title)s” saved.") % {"title": obj.title}, messages.SUCCESS
+            )
             return HttpResponseRedirect(reverse("admin:courses_module_change", args=[obj.module_id]))
         return super().response_change(request, obj)
 
@@ -498,7 +580,9 @@ class RubricLevelFormSet(forms.BaseInlineFormSet):
         points = [
             form.cleaned_data["points"]
             for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("points") is not None
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("points") is not None
         ]
         try:
             services.rubric_check_levels(points=points)
@@ -523,7 +607,9 @@ class RubricLevelInline(admin.TabularInline):
     fields = ["points", "descriptor"]
     ordering = ["-points", "id"]
     formfield_overrides = {
-        models.PositiveSmallIntegerField: {"widget": forms.NumberInput(attrs={"style": "width: 5em", "min": 0})},
+        models.PositiveSmallIntegerField: {
+            "widget": forms.NumberInput(attrs={"style": "width: 5em", "min": 0})
+        },
         models.CharField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 70})},
     }
     verbose_name_plural = _("levels (points and what work at this level looks like)")
@@ -573,7 +659,11 @@ class RubricCriterionAdmin(AuthorScopedMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        return qs if request.user.is_superuser else qs.filter(assignment__module__course__in=courses_editable_by(request.user))
+        return (
+            qs
+            if request.user.is_superuser
+            else qs.filter(assignment__module__course__in=courses_editable_by(request.user))
+        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assignment":
@@ -584,16 +674,26 @@ class RubricCriterionAdmin(AuthorScopedMixin, SimpleHistoryAdmin):
 
     def has_change_permission(self, request, obj=None):
         # A rubric used in reviews is shown read-only (the service refuses changes too).
-        return super().has_change_permission(request, obj) and not (obj and services.rubric_is_frozen(obj.assignment))
+        return super().has_change_permission(request, obj) and not (
+            obj and services.rubric_is_frozen(obj.assignment)
+        )
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not (obj and services.rubric_is_frozen(obj.assignment))
+        return super().has_delete_permission(request, obj) and not (
+            obj and services.rubric_is_frozen(obj.assignment)
+        )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
         if obj is not None and services.rubric_is_frozen(obj.assignment) and request.method == "GET":
-            self.message_user(request, _("This rubric has already been used in reviews, so its criteria and levels can no longer change. "
-                                         "To change it, duplicate the course as a new version."), messages.WARNING)
+            self.message_user(
+                request,
+                _(
+                    "This rubric has already been used in reviews, so its criteria and levels can no longer change. "
+                    "To change it, duplicate the course as a new version."
+                ),
+                messages.WARNING,
+            )
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):

@@ -34,7 +34,15 @@ class LessonSerializer(serializers.ModelSerializer):
 class AssignmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Assignment
-        fields = ["id", "title", "submission_kind", "max_score", "review_requires_comment", "due_days", "position"]
+        fields = [
+            "id",
+            "title",
+            "submission_kind",
+            "max_score",
+            "review_requires_comment",
+            "due_days",
+            "position",
+        ]
 
 
 class ModuleSerializer(serializers.ModelSerializer):
@@ -55,8 +63,23 @@ class CourseListSerializer(serializers.ModelSerializer):
     class Meta:
         model = Course
         fields = [
-            "id", "slug", "title", "summary", "format", "level", "language", "hours", "status", "version",
-            "subjects", "competencies", "authors", "cover", "updated_at", "published_at", "url",
+            "id",
+            "slug",
+            "title",
+            "summary",
+            "format",
+            "level",
+            "language",
+            "hours",
+            "status",
+            "version",
+            "subjects",
+            "competencies",
+            "authors",
+            "cover",
+            "updated_at",
+            "published_at",
+            "url",
         ]
         read_only_fields = fields
 
@@ -69,14 +92,22 @@ class CourseDetailSerializer(CourseListSerializer):
     modules = ModuleSerializer(many=True, read_only=True)
 
     class Meta(CourseListSerializer.Meta):
-        fields = [*CourseListSerializer.Meta.fields, "description", "target_audience", "school_levels", "modules"]
+        fields = [
+            *CourseListSerializer.Meta.fields,
+            "description",
+            "target_audience",
+            "school_levels",
+            "modules",
+        ]
         read_only_fields = fields
 
 
 class CourseWriteSerializer(serializers.ModelSerializer):
     """Fields a methodologist sets; the structure is authored in the admin. Status changes: admin actions."""
 
-    subjects = serializers.SlugRelatedField(slug_field="code", many=True, queryset=Subject.objects.all(), required=False)
+    subjects = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=Subject.objects.all(), required=False
+    )
     school_levels = serializers.SlugRelatedField(
         slug_field="code", many=True, queryset=Level.objects.all(), required=False
     )
@@ -87,8 +118,18 @@ class CourseWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Course
         fields = [
-            "slug", "title", "summary", "description", "target_audience", "format", "hours", "level", "language",
-            "subjects", "school_levels", "competencies",
+            "slug",
+            "title",
+            "summary",
+            "description",
+            "target_audience",
+            "format",
+            "hours",
+            "level",
+            "language",
+            "subjects",
+            "school_levels",
+            "competencies",
         ]
         extra_kwargs = {"slug": {"required": False}}
 
@@ -104,7 +145,9 @@ class CourseWriteSerializer(serializers.ModelSerializer):
     def update(self, instance, validated_data):
         m2m = {name: validated_data.pop(name) for name in self.M2M if name in validated_data}
         try:
-            return services.course_update(user=self.context["request"].user, course=instance, m2m=m2m, **validated_data)
+            return services.course_update(
+                user=self.context["request"].user, course=instance, m2m=m2m, **validated_data
+            )
         except DjangoValidationError as exc:
             raise ApiValidationError(_detail(exc)) from exc
 
@@ -139,12 +182,21 @@ class CoursePermission(permissions.BasePermission):
 
 
 CATALOGUE_PARAMETERS = [
-    OpenApiParameter("q", OpenApiTypes.STR, description="Full-text search (title, summary, description, lessons)."),
-    OpenApiParameter("subject", OpenApiTypes.STR, many=True, description="Subject code; repeat or comma-separate."),
+    OpenApiParameter(
+        "q", OpenApiTypes.STR, description="Full-text search (title, summary, description, lessons)."
+    ),
+    OpenApiParameter(
+        "subject", OpenApiTypes.STR, many=True, description="Subject code; repeat or comma-separate."
+    ),
     OpenApiParameter("format", OpenApiTypes.STR, many=True, enum=Course.Format.values),
     OpenApiParameter("level", OpenApiTypes.STR, many=True, enum=Course.Level.values),
-    OpenApiParameter("language", OpenApiTypes.STR, many=True, enum=Course.Language.values,
-                     description="Course language; repeat or comma-separate."),
+    OpenApiParameter(
+        "language",
+        OpenApiTypes.STR,
+        many=True,
+        enum=Course.Language.values,
+        description="Course language; repeat or comma-separate.",
+    ),
     OpenApiParameter("competency", OpenApiTypes.STR, many=True, description="Competency or area code."),
     OpenApiParameter("hours_min", OpenApiTypes.INT),
     OpenApiParameter("hours_max", OpenApiTypes.INT),

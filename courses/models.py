@@ -84,7 +84,9 @@ class Course(models.Model):
     slug = models.SlugField(_("slug"), max_length=255, unique=True, allow_unicode=False)
     summary = models.CharField(_("summary"), max_length=500)
     description = models.TextField(_("full description"), blank=True)
-    subjects = models.ManyToManyField(Subject, blank=True, related_name="courses", verbose_name=_("subject areas"))
+    subjects = models.ManyToManyField(
+        Subject, blank=True, related_name="courses", verbose_name=_("subject areas")
+    )
     school_levels = models.ManyToManyField(
         SchoolLevelRow, blank=True, related_name="courses", verbose_name=_("target school levels")
     )
@@ -135,7 +137,9 @@ class Course(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=["draft", "published", "archived"]), name="course_status_known"
             ),
-            models.CheckConstraint(condition=models.Q(language__in=["ru", "uk", "en"]), name="course_language_known"),
+            models.CheckConstraint(
+                condition=models.Q(language__in=["ru", "uk", "en"]), name="course_language_known"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -148,7 +152,7 @@ class Course(models.Model):
 
     @property
     def language_badge(self) -> str:
-        """"на украинском" / "українською" / "in Ukrainian": the mark of a course in another language."""
+        """ "на украинском" / "українською" / "in Ukrainian": the mark of a course in another language."""
         return str(LANGUAGE_BADGES.get(self.language, ""))
 
 
@@ -160,7 +164,9 @@ LANGUAGE_BADGES = {
 
 
 class Module(models.Model):
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules", verbose_name=_("course"))
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="modules", verbose_name=_("course")
+    )
     title = models.CharField(_("title"), max_length=255)
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -186,7 +192,9 @@ class Lesson(models.Model):
         MASTER_CLASS = "master_class", _("Master class")
         PRACTICUM = "practicum", _("Practicum")
 
-    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons", verbose_name=_("module"))
+    module = models.ForeignKey(
+        Module, on_delete=models.CASCADE, related_name="lessons", verbose_name=_("module")
+    )
     title = models.CharField(_("title"), max_length=255)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TEXT)
     body = models.TextField(_("text"), blank=True, help_text=_("Markdown."))
@@ -279,17 +287,19 @@ class Assignment(models.Model):
     submission_kind = models.CharField(
         _("what is submitted"), max_length=20, choices=Submission.choices, default=Submission.TEXT
     )
-    max_score = models.PositiveSmallIntegerField(_("maximum score"), default=10, validators=[MinValueValidator(1)])
-    review_requires_comment = models.BooleanField(_("review must carry a comment"), default=True)
-    due_days = models.PositiveSmallIntegerField(
-        _("due, days after the cohort starts"), null=True, blank=True
+    max_score = models.PositiveSmallIntegerField(
+        _("maximum score"), default=10, validators=[MinValueValidator(1)]
     )
+    review_requires_comment = models.BooleanField(_("review must carry a comment"), default=True)
+    due_days = models.PositiveSmallIntegerField(_("due, days after the cohort starts"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     # Bumped when the title or the due day changes, so calendars replace the deadline (iCalendar SEQUENCE).
     sequence = models.PositiveIntegerField(_("calendar version"), default=0, editable=False)
     # Set (once) by the first review that scored the rubric: from then on its structure is frozen
     # (services.rubric_check_editable), so every review of the assignment used the same criteria and levels.
-    rubric_used_at = models.DateTimeField(_("rubric first used in a review"), null=True, blank=True, editable=False)
+    rubric_used_at = models.DateTimeField(
+        _("rubric first used in a review"), null=True, blank=True, editable=False
+    )
 
     history = HistoricalRecords()
 
@@ -297,7 +307,9 @@ class Assignment(models.Model):
         ordering = ["module", "position", "id"]
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
-        constraints = [models.CheckConstraint(condition=models.Q(max_score__gte=1), name="assignment_max_score_positive")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(max_score__gte=1), name="assignment_max_score_positive")
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -308,7 +320,9 @@ class FaqEntry(models.Model):
     answered question by a curator (cohorts.Question.faq_entry) or written by the course's
     methodologists, who edit and order them in the course admin."""
 
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="faq_entries", verbose_name=_("course"))
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="faq_entries", verbose_name=_("course")
+    )
     question = models.TextField(_("question"), max_length=2000)
     answer = models.TextField(_("answer"), max_length=10000, help_text=_("Markdown."))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -320,7 +334,9 @@ class FaqEntry(models.Model):
         verbose_name = _("FAQ entry")
         verbose_name_plural = _("course FAQ")
         constraints = [
-            models.CheckConstraint(condition=~models.Q(question="") & ~models.Q(answer=""), name="faq_entry_answered"),
+            models.CheckConstraint(
+                condition=~models.Q(question="") & ~models.Q(answer=""), name="faq_entry_answered"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -344,7 +360,9 @@ class RubricCriterion(models.Model):
         ordering = ["assignment", "position", "id"]
         verbose_name = _("rubric criterion")
         verbose_name_plural = _("rubric criteria")
-        constraints = [models.CheckConstraint(condition=~models.Q(title=""), name="rubriccriterion_has_title")]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(title=""), name="rubriccriterion_has_title")
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -372,7 +390,9 @@ class RubricLevel(models.Model):
             models.CheckConstraint(condition=~models.Q(descriptor=""), name="rubriclevel_has_descriptor"),
             # The target of cohorts.RubricScore's composite foreign key (level, criterion, points) on
             # PostgreSQL: a score's level belongs to its criterion and carries the points it stored.
-            models.UniqueConstraint(fields=["id", "criterion", "points"], name="rubriclevel_id_criterion_points"),
+            models.UniqueConstraint(
+                fields=["id", "criterion", "points"], name="rubriclevel_id_criterion_points"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -163,8 +163,12 @@ def apply_search(qs: QuerySet, text: str) -> QuerySet:
     from .models import Lesson
 
     for word in text.split()[:MAX_WORDS]:
-        lessons = Lesson.objects.filter(Q(title__fold=word) | Q(body__fold=word), module__course=OuterRef("pk"))
-        qs = qs.filter(Q(title__fold=word) | Q(summary__fold=word) | Q(description__fold=word) | Exists(lessons))
+        lessons = Lesson.objects.filter(
+            Q(title__fold=word) | Q(body__fold=word), module__course=OuterRef("pk")
+        )
+        qs = qs.filter(
+            Q(title__fold=word) | Q(summary__fold=word) | Q(description__fold=word) | Exists(lessons)
+        )
     return qs
 
 

@@ -43,7 +43,9 @@ def courses_editable_by(user) -> QuerySet[Course]:
         return Course.objects.none()
     if user.is_superuser:
         return Course.objects.all()
-    return Course.objects.filter(pk__in=Course.authors.through.objects.filter(user_id=user.pk).values("course_id"))
+    return Course.objects.filter(
+        pk__in=Course.authors.through.objects.filter(user_id=user.pk).values("course_id")
+    )
 
 
 # --- "has an open cohort": filled by the cohorts app ---------------------------------------
@@ -125,8 +127,15 @@ class CatalogueFilters:
     @property
     def active(self) -> bool:
         return bool(
-            self.q or self.subjects or self.formats or self.levels or self.competencies
-            or self.hours_min is not None or self.hours_max is not None or self.open_cohort or self.languages
+            self.q
+            or self.subjects
+            or self.formats
+            or self.levels
+            or self.competencies
+            or self.hours_min is not None
+            or self.hours_max is not None
+            or self.open_cohort
+            or self.languages
         )
 
 
@@ -142,12 +151,16 @@ def with_reader_language(qs: QuerySet[Course], *, user) -> QuerySet[Course]:
     (their own plus "also show courses in ..."); such courses rank after the others and are marked."""
     return qs.annotate(
         in_other_language=Case(
-            When(language__in=reading_languages(user), then=Value(False)), default=Value(True), output_field=BooleanField()
+            When(language__in=reading_languages(user), then=Value(False)),
+            default=Value(True),
+            output_field=BooleanField(),
         )
     )
 
 
-def course_catalogue(*, user, filters: CatalogueFilters, base: QuerySet[Course] | None = None) -> QuerySet[Course]:
+def course_catalogue(
+    *, user, filters: CatalogueFilters, base: QuerySet[Course] | None = None
+) -> QuerySet[Course]:
     """Published courses (or `base`) matching the filters, sorted; one query per page plus two prefetches.
     Within every sort, courses in the reader's languages come first."""
     qs = Course.objects.filter(status=Course.Status.PUBLISHED) if base is None else base
@@ -155,7 +168,11 @@ def course_catalogue(*, user, filters: CatalogueFilters, base: QuerySet[Course] 
         qs = qs.filter(language__in=filters.languages)
     if filters.subjects:
         qs = qs.filter(
-            Exists(Course.subjects.through.objects.filter(course_id=OuterRef("pk"), subject__code__in=filters.subjects))
+            Exists(
+                Course.subjects.through.objects.filter(
+                    course_id=OuterRef("pk"), subject__code__in=filters.subjects
+                )
+            )
         )
     if filters.formats:
         qs = qs.filter(format__in=filters.formats)
@@ -192,11 +209,13 @@ def course_catalogue(*, user, filters: CatalogueFilters, base: QuerySet[Course] 
 
 def course_faq(*, course_id: int, limit: int = 30) -> list[FaqEntry]:
     """The course's FAQ as every cohort of it shows it, in the methodologists' order."""
-    return list(FaqEntry.objects.filter(course_id=course_id).order_by("position", "-created_at", "-id")[:limit])
+    return list(
+        FaqEntry.objects.filter(course_id=course_id).order_by("position", "-created_at", "-id")[:limit]
+    )
 
 
 def catalogue_suggestion(*, user, filters: CatalogueFilters) -> str:
-    """"Did you mean": for a search that found nothing, a corrected query that finds something under the
+    """ "Did you mean": for a search that found nothing, a corrected query that finds something under the
     same filters (PostgreSQL; "" otherwise)."""
     if not filters.q:
         return ""
@@ -245,7 +264,9 @@ def course_detail_queryset(qs: QuerySet[Course], with_content: bool = False) -> 
     modules = (
         Module.objects.order_by("position", "id")
         .annotate(lesson_hours=Sum("lessons__hours"))
-        .prefetch_related(Prefetch("lessons", queryset=lessons), Prefetch("assignments", queryset=assignments))
+        .prefetch_related(
+            Prefetch("lessons", queryset=lessons), Prefetch("assignments", queryset=assignments)
+        )
     )
     return (
         qs.select_related("previous_version")

@@ -34,7 +34,15 @@ class CourseError(ValidationError):
 
 
 COURSE_FIELDS = (
-    "title", "slug", "summary", "description", "target_audience", "format", "hours", "level", "cover",
+    "title",
+    "slug",
+    "summary",
+    "description",
+    "target_audience",
+    "format",
+    "hours",
+    "level",
+    "cover",
 )
 
 
@@ -72,7 +80,9 @@ def _save(course: Course, user=None) -> None:
             course.save()
     except IntegrityError as exc:
         # A concurrent writer took the slug between the check and the insert.
-        raise CourseError({"slug": [_("A course with this slug already exists.")]}, code="slug_taken") from exc
+        raise CourseError(
+            {"slug": [_("A course with this slug already exists.")]}, code="slug_taken"
+        ) from exc
 
 
 @transaction.atomic
@@ -205,12 +215,21 @@ def course_duplicate_as_new_version(*, user, course: Course) -> Course:
     """
     _check_can_edit(user, course)
     source = Course.objects.prefetch_related(
-        "competencies", "subjects", "school_levels", "authors", "modules__lessons", "modules__assignments__criteria__levels"
+        "competencies",
+        "subjects",
+        "school_levels",
+        "authors",
+        "modules__lessons",
+        "modules__assignments__criteria__levels",
     ).get(pk=course.pk)
     root_slug = source.slug
     if source.version > 1 and root_slug.endswith(f"-v{source.version}"):
         root_slug = root_slug[: -len(f"-v{source.version}")]
-    latest = Course.objects.filter(slug__startswith=root_slug).order_by("-version").values_list("version", flat=True)
+    latest = (
+        Course.objects.filter(slug__startswith=root_slug)
+        .order_by("-version")
+        .values_list("version", flat=True)
+    )
     copy = Course.objects.get(pk=source.pk)
     copy.pk = None
     copy.id = None
@@ -286,8 +305,10 @@ def rubric_check_editable(*, assignment: Assignment) -> None:
     """Criteria and levels change only until the first review scored them."""
     if Assignment.objects.filter(pk=assignment.pk, rubric_used_at__isnull=False).exists():
         raise CourseError(
-            _("This rubric has already been used in reviews, so its criteria and levels can no longer change. "
-              "To change it, duplicate the course as a new version."),
+            _(
+                "This rubric has already been used in reviews, so its criteria and levels can no longer change. "
+                "To change it, duplicate the course as a new version."
+            ),
             code="rubric_frozen",
         )
 
@@ -300,7 +321,9 @@ def rubric_check_levels(*, points: list[int]) -> None:
         raise CourseError(_("Points of a level cannot be negative."), code="rubric_negative")
     if len(set(points)) != len(points):
         raise CourseError(
-            _("Two levels of one criterion cannot give the same points: make the points of each level different."),
+            _(
+                "Two levels of one criterion cannot give the same points: make the points of each level different."
+            ),
             code="rubric_same_points",
         )
 
@@ -330,7 +353,13 @@ def rubric_sync_max_score(*, assignment: Assignment) -> Assignment:
 
 @transaction.atomic
 def rubric_criterion_create(
-    *, user, assignment: Assignment, title: str, levels: list[tuple[int, str]], description: str = "", position: int | None = None
+    *,
+    user,
+    assignment: Assignment,
+    title: str,
+    levels: list[tuple[int, str]],
+    description: str = "",
+    position: int | None = None,
 ) -> RubricCriterion:
     """A criterion with its levels (points, descriptor), checked by the rubric's rules; the
     assignment's maximum follows the rubric."""
@@ -356,7 +385,9 @@ def rubric_criterion_create(
 
 def rubric_mark_used(*, assignment_id: int) -> None:
     """Called by the cohorts app when a review scored the rubric: from now on it is frozen."""
-    Assignment.objects.filter(pk=assignment_id, rubric_used_at__isnull=True).update(rubric_used_at=timezone.now())
+    Assignment.objects.filter(pk=assignment_id, rubric_used_at__isnull=True).update(
+        rubric_used_at=timezone.now()
+    )
 
 
 # --- Competency framework ------------------------------------------------------------------
@@ -380,7 +411,8 @@ def competency_import_csv(*, file) -> dict[str, int]:
     missing = [c for c in ("area_code", "area_name", "code", "name") if c not in (reader.fieldnames or [])]
     if missing:
         raise ValidationError(
-            _("The CSV file lacks the columns: %(columns)s.") % {"columns": ", ".join(missing)}, code="csv_columns"
+            _("The CSV file lacks the columns: %(columns)s.") % {"columns": ", ".join(missing)},
+            code="csv_columns",
         )
     rows, errors, seen = [], [], set()
     for line, row in enumerate(reader, start=2):
@@ -391,7 +423,9 @@ def competency_import_csv(*, file) -> dict[str, int]:
         if len(row.get("code", "")) > 20 or len(row.get("area_code", "")) > 20:
             errors.append(_("Line %(line)s: codes are at most 20 characters.") % {"line": line})
         if row.get("code") in seen:
-            errors.append(_("Line %(line)s: the code %(code)s appears twice.") % {"line": line, "code": row["code"]})
+            errors.append(
+                _("Line %(line)s: the code %(code)s appears twice.") % {"line": line, "code": row["code"]}
+            )
         seen.add(row.get("code"))
         rows.append(row)
     if errors:

@@ -24,7 +24,9 @@ SORT_LABELS = {
 @cache_for_anonymous
 def catalogue(request):
     filters = selectors.CatalogueFilters.from_query(request.GET)
-    page = paginate(request, selectors.course_catalogue(user=request.user, filters=filters), CATALOGUE_PAGE_SIZE)
+    page = paginate(
+        request, selectors.course_catalogue(user=request.user, filters=filters), CATALOGUE_PAGE_SIZE
+    )
     # The current filters without the page, for pagination and sort links.
     kept = [(k, v) for k in request.GET for v in request.GET.getlist(k) if k not in {"page"} and v]
     context = {
@@ -45,7 +47,9 @@ def catalogue(request):
         suggestion = selectors.catalogue_suggestion(user=request.user, filters=filters)
         if suggestion:
             context["suggestion"] = suggestion
-            context["suggestion_query"] = urlencode([(k, v) for k, v in kept if k != "q"] + [("q", suggestion)])
+            context["suggestion_query"] = urlencode(
+                [(k, v) for k, v in kept if k != "q"] + [("q", suggestion)]
+            )
     return render(request, "courses/catalogue.html", context)
 
 
@@ -87,8 +91,12 @@ def _active_chips(kept: list[tuple[str, str]], filters, facets) -> list[tuple[st
         "level": lambda v: dict(Course.Level.choices).get(v),
         "language": lambda v: dict(Course.Language.choices).get(v),
         "competency": lambda v: competency_names.get(v),
-        "hours_min": lambda v: _("from %(n)s h") % {"n": filters.hours_min} if filters.hours_min is not None else None,
-        "hours_max": lambda v: _("to %(n)s h") % {"n": filters.hours_max} if filters.hours_max is not None else None,
+        "hours_min": lambda v: (
+            _("from %(n)s h") % {"n": filters.hours_min} if filters.hours_min is not None else None
+        ),
+        "hours_max": lambda v: (
+            _("to %(n)s h") % {"n": filters.hours_max} if filters.hours_max is not None else None
+        ),
         "open": lambda v: _("Has an open cohort") if filters.open_cohort else None,
     }
     chips = []

@@ -32,8 +32,16 @@ class MentoringPairAdmin(admin.ModelAdmin):
     list_filter = ["state", "mentee__school__municipality"]
     search_fields = ["mentor__full_name", "mentee__full_name", "mentor__email", "mentee__email"]
     list_select_related = ["mentor", "mentee"]
-    readonly_fields = ["mentor", "mentee", "state", "mentor_accepted_at", "mentee_accepted_at", "created_by",
-                       "created_at", "ended_at"]
+    readonly_fields = [
+        "mentor",
+        "mentee",
+        "state",
+        "mentor_accepted_at",
+        "mentee_accepted_at",
+        "created_by",
+        "created_at",
+        "ended_at",
+    ]
     inlines = [PairGoalInline, MeetingInline]
 
     def save_formset(self, request, form, formset, change):

@@ -48,9 +48,21 @@ class PairSerializer(serializers.ModelSerializer):
     class Meta:
         model = MentoringPair
         fields = [
-            "id", "mentor", "mentee", "state", "start_date", "end_date", "focus_competencies",
-            "feedback_every_weeks", "mentor_accepted_at", "mentee_accepted_at", "stop_reason", "created_at",
-            "ended_at", "meetings_held", "meetings_planned",
+            "id",
+            "mentor",
+            "mentee",
+            "state",
+            "start_date",
+            "end_date",
+            "focus_competencies",
+            "feedback_every_weeks",
+            "mentor_accepted_at",
+            "mentee_accepted_at",
+            "stop_reason",
+            "created_at",
+            "ended_at",
+            "meetings_held",
+            "meetings_planned",
         ]
         read_only_fields = fields
 
@@ -124,8 +136,18 @@ class PlanSerializer(serializers.ModelSerializer):
     class Meta:
         model = DevelopmentPlan
         fields = [
-            "id", "teacher", "topic", "competency", "from_deficit_profile", "period_start", "period_end",
-            "presentation_kind", "presentation_details", "state", "goals", "created_at",
+            "id",
+            "teacher",
+            "topic",
+            "competency",
+            "from_deficit_profile",
+            "period_start",
+            "period_end",
+            "presentation_kind",
+            "presentation_details",
+            "state",
+            "goals",
+            "created_at",
         ]
         read_only_fields = ["id", "teacher", "from_deficit_profile", "state", "goals", "created_at"]
 
@@ -138,10 +160,15 @@ def _member_or_403(user, pair: MentoringPair) -> None:
 @extend_schema_view(
     list=extend_schema(summary="Mentoring pairs the user may see"),
     retrieve=extend_schema(summary="One mentoring pair"),
-    create=extend_schema(summary="Propose a pair (school administrator of the mentee's school)",
-                         request=PairCreateSerializer, responses={201: PairSerializer}),
+    create=extend_schema(
+        summary="Propose a pair (school administrator of the mentee's school)",
+        request=PairCreateSerializer,
+        responses={201: PairSerializer},
+    ),
 )
-class PairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class PairViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     serializer_class = PairSerializer
     permission_classes = [permissions.IsAuthenticated]
 
@@ -165,19 +192,28 @@ class PairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         if len(competencies) != len(set(values["focus_competencies"])):
             raise ApiValidationError({"detail": [_("Unknown competency.")]})
         pair = _call(
-            services.pair_create, actor=request.user, mentor=mentor, mentee=mentee,
-            focus_competencies=competencies, start_date=values["start_date"], end_date=values["end_date"],
+            services.pair_create,
+            actor=request.user,
+            mentor=mentor,
+            mentee=mentee,
+            focus_competencies=competencies,
+            start_date=values["start_date"],
+            end_date=values["end_date"],
             feedback_every_weeks=values["feedback_every_weeks"],
         )
         return Response(PairSerializer(pair).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=PairSerializer, summary="Accept a proposed pair (mentor or mentee)")
+    @extend_schema(
+        request=None, responses=PairSerializer, summary="Accept a proposed pair (mentor or mentee)"
+    )
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         pair = _call(services.pair_accept, actor=request.user, pair=self.get_object())
         return Response(PairSerializer(pair).data)
 
-    @extend_schema(request=StopSerializer, responses=PairSerializer, summary="Decline or stop a pair with a reason")
+    @extend_schema(
+        request=StopSerializer, responses=PairSerializer, summary="Decline or stop a pair with a reason"
+    )
     @action(detail=True, methods=["post"])
     def stop(self, request, pk=None):
         pair = self.get_object()
@@ -193,10 +229,13 @@ class PairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         return Response(PairSerializer(pair).data)
 
 
-@extend_schema_view(list=extend_schema(summary="Goals of the pairs the user may see (filter: ?pair=)"),
-                    create=extend_schema(summary="Add a goal to a pair's mentoring plan (pair members)"))
-class PairGoalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                      viewsets.GenericViewSet):
+@extend_schema_view(
+    list=extend_schema(summary="Goals of the pairs the user may see (filter: ?pair=)"),
+    create=extend_schema(summary="Add a goal to a pair's mentoring plan (pair members)"),
+)
+class PairGoalViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     serializer_class = PairGoalSerializer
     permission_classes = [permissions.IsAuthenticated]
 
@@ -213,8 +252,12 @@ class PairGoalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         values = serializer.validated_data
         _member_or_403(self.request.user, values["pair"])
         serializer.instance = _call(
-            services.pair_goal_create, actor=self.request.user, pair=values["pair"],
-            competency_id=values["competency_id"], title=values["title"], due_date=values["due_date"],
+            services.pair_goal_create,
+            actor=self.request.user,
+            pair=values["pair"],
+            competency_id=values["competency_id"],
+            title=values["title"],
+            due_date=values["due_date"],
         )
 
     @extend_schema(request=StateSerializer, responses=PairGoalSerializer, summary="Change a goal's state")
@@ -224,14 +267,19 @@ class PairGoalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         _member_or_403(request.user, goal.pair)
         data = StateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        goal = _call(services.pair_goal_set_state, actor=request.user, goal=goal, state=data.validated_data["state"])
+        goal = _call(
+            services.pair_goal_set_state, actor=request.user, goal=goal, state=data.validated_data["state"]
+        )
         return Response(PairGoalSerializer(goal, context={"request": request}).data)
 
 
-@extend_schema_view(list=extend_schema(summary="Meetings of the user's own pairs (filter: ?pair=)"),
-                    create=extend_schema(summary="Log a meeting (pair members)"))
-class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                     viewsets.GenericViewSet):
+@extend_schema_view(
+    list=extend_schema(summary="Meetings of the user's own pairs (filter: ?pair=)"),
+    create=extend_schema(summary="Log a meeting (pair members)"),
+)
+class MeetingViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     serializer_class = MeetingSerializer
     permission_classes = [permissions.IsAuthenticated]
 
@@ -250,25 +298,39 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         serializer.instance = _call(services.meeting_log, actor=self.request.user, pair=pair, **values)
 
 
-@extend_schema_view(list=extend_schema(summary="Development plans the user may see"),
-                    create=extend_schema(summary="Create my development plan"))
-class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(
+    list=extend_schema(summary="Development plans the user may see"),
+    create=extend_schema(summary="Create my development plan"),
+)
+class PlanViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     serializer_class = PlanSerializer
     permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self):
-        return selectors.plans_visible_to(self.request.user).prefetch_related("goals").order_by("-period_start", "-id")
+        return (
+            selectors.plans_visible_to(self.request.user)
+            .prefetch_related("goals")
+            .order_by("-period_start", "-id")
+        )
 
     def perform_create(self, serializer):
         values = serializer.validated_data
         serializer.instance = _call(
-            services.plan_create, actor=self.request.user, topic=values["topic"],
-            competency_id=values.get("competency_id"), period_start=values["period_start"],
-            period_end=values["period_end"], presentation_kind=values["presentation_kind"],
+            services.plan_create,
+            actor=self.request.user,
+            topic=values["topic"],
+            competency_id=values.get("competency_id"),
+            period_start=values["period_start"],
+            period_end=values["period_end"],
+            presentation_kind=values["presentation_kind"],
             presentation_details=values.get("presentation_details", ""),
         )
 
-    @extend_schema(request=PlanGoalSerializer, responses={201: PlanGoalSerializer}, summary="Add a goal to my plan")
+    @extend_schema(
+        request=PlanGoalSerializer, responses={201: PlanGoalSerializer}, summary="Add a goal to my plan"
+    )
     @action(detail=True, methods=["post"])
     def goals(self, request, pk=None):
         plan = self.get_object()
@@ -278,13 +340,20 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         data.is_valid(raise_exception=True)
         values = data.validated_data
         goal = _call(
-            services.plan_goal_create, actor=request.user, plan=plan, title=values["title"],
-            due_date=values["due_date"], course_id=values.get("course_id"), cohort_id=values.get("cohort_id"),
+            services.plan_goal_create,
+            actor=request.user,
+            plan=plan,
+            title=values["title"],
+            due_date=values["due_date"],
+            course_id=values.get("course_id"),
+            cohort_id=values.get("cohort_id"),
             event_link=values.get("event_link", ""),
         )
         return Response(PlanGoalSerializer(goal).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=StateSerializer, responses=PlanGoalSerializer, summary="Change a plan goal's state")
+    @extend_schema(
+        request=StateSerializer, responses=PlanGoalSerializer, summary="Change a plan goal's state"
+    )
     @action(detail=True, methods=["post"], url_path=r"goals/(?P<goal_id>\d+)/state")
     def goal_state(self, request, pk=None, goal_id=None):
         plan = self.get_object()
@@ -296,5 +365,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
             raise PermissionDenied()
         data = StateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        goal = _call(services.plan_goal_set_state, actor=request.user, goal=goal, state=data.validated_data["state"])
+        goal = _call(
+            services.plan_goal_set_state, actor=request.user, goal=goal, state=data.validated_data["state"]
+        )
         return Response(PlanGoalSerializer(goal).data)

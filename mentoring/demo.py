@@ -27,19 +27,40 @@ from .models import (
 )
 from .services import render_message
 
-STATES = [PairState.ACTIVE, PairState.ACTIVE, PairState.PROPOSED, PairState.COMPLETED, PairState.STOPPED,
-          PairState.ACTIVE]
+STATES = [
+    PairState.ACTIVE,
+    PairState.ACTIVE,
+    PairState.PROPOSED,
+    PairState.COMPLETED,
+    PairState.STOPPED,
+    PairState.ACTIVE,
+]
 GOALS = [
     "Спланировать урок с разноуровневыми заданиями для трёх групп",
     "В течение месяца применять формирующее оценивание на каждом уроке",
     "Провести открытый урок для коллег",
 ]
 MEETINGS = [
-    (MeetingKind.LESSON_OBSERVATION, "Посетила урок в 7 классе: во второй половине темп слишком высокий.",
-     "Разделить практику на два блока с проверкой понимания между ними."),
-    (MeetingKind.CONSULTATION, "Обсудили работу с родителями ученика, который отстаёт.", "Подготовить короткую памятку к родительскому собранию."),
-    (MeetingKind.CO_PLANNING, "Вместе спланировали следующую тему и критерии оценивания.", "Попробовать приём «билет на выход»."),
-    (MeetingKind.OPEN_LESSON, "Молодой педагог посетил открытый урок наставника.", "Записать три приёма, которые можно взять в свою работу."),
+    (
+        MeetingKind.LESSON_OBSERVATION,
+        "Посетила урок в 7 классе: во второй половине темп слишком высокий.",
+        "Разделить практику на два блока с проверкой понимания между ними.",
+    ),
+    (
+        MeetingKind.CONSULTATION,
+        "Обсудили работу с родителями ученика, который отстаёт.",
+        "Подготовить короткую памятку к родительскому собранию.",
+    ),
+    (
+        MeetingKind.CO_PLANNING,
+        "Вместе спланировали следующую тему и критерии оценивания.",
+        "Попробовать приём «билет на выход».",
+    ),
+    (
+        MeetingKind.OPEN_LESSON,
+        "Молодой педагог посетил открытый урок наставника.",
+        "Записать три приёма, которые можно взять в свою работу.",
+    ),
 ]
 PLAN_TOPICS = [
     ("Формирующее оценивание в основной школе", PresentationKind.OPEN_LESSON),
@@ -97,20 +118,28 @@ def seed(people: dict) -> None:
         if state in (PairState.PROPOSED, PairState.ACTIVE):
             load[mentor.pk] = load.get(mentor.pk, 0) + 1
         if competencies:
-            pair.focus_competencies.set(competencies[index % len(competencies):][:2] or competencies[:1])
+            pair.focus_competencies.set(competencies[index % len(competencies) :][:2] or competencies[:1])
         if state == PairState.PROPOSED:
             continue
         for g, title in enumerate(GOALS if competencies else []):
             done = g == 0 or state == PairState.COMPLETED
             PairGoal.objects.create(
-                pair=pair, competency=competencies[(index + g) % len(competencies)], title=title,
+                pair=pair,
+                competency=competencies[(index + g) % len(competencies)],
+                title=title,
                 due_date=start + dt.timedelta(weeks=6 * (g + 1)),
                 state=GoalState.DONE if done else (GoalState.IN_PROGRESS if g == 1 else GoalState.PLANNED),
                 completed_at=timezone.now() - dt.timedelta(weeks=2) if done else None,
             )
         Meeting.objects.bulk_create(
-            Meeting(pair=pair, date=start + dt.timedelta(weeks=2 * (m + 1)), kind=kind, notes=notes,
-                    next_steps=steps, logged_by=mentor)
+            Meeting(
+                pair=pair,
+                date=start + dt.timedelta(weeks=2 * (m + 1)),
+                kind=kind,
+                notes=notes,
+                next_steps=steps,
+                logged_by=mentor,
+            )
             for m, (kind, notes, steps) in enumerate(MEETINGS)
         )
         for author, body in [
@@ -119,8 +148,15 @@ def seed(people: dict) -> None:
         ]:
             Message.objects.create(pair=pair, author=author, body=body, body_html=render_message(body))
         if state == PairState.ACTIVE:
-            Feedback.objects.create(pair=pair, period=1, availability=5, usefulness=4, advice=4 + index % 2,
-                                    confidence=3 + index % 3, comment="Больше всего помогают посещения уроков и их разбор.")
+            Feedback.objects.create(
+                pair=pair,
+                period=1,
+                availability=5,
+                usefulness=4,
+                advice=4 + index % 2,
+                confidence=3 + index % 3,
+                comment="Больше всего помогают посещения уроков и их разбор.",
+            )
 
     for index, teacher in enumerate(t for t in teachers if not t.is_young_teacher):
         if index >= len(PLAN_TOPICS):
@@ -141,10 +177,17 @@ def seed(people: dict) -> None:
         )
         if not created:
             continue
-        for g, title in enumerate(["Пройти курс повышения квалификации по теме", "Апробировать методы в двух классах",
-                                   "Представить результаты коллегам"]):
+        for g, title in enumerate(
+            [
+                "Пройти курс повышения квалификации по теме",
+                "Апробировать методы в двух классах",
+                "Представить результаты коллегам",
+            ]
+        ):
             PlanGoal.objects.create(
-                plan=plan, title=title, due_date=plan.period_start + dt.timedelta(days=120 * (g + 1)),
+                plan=plan,
+                title=title,
+                due_date=plan.period_start + dt.timedelta(days=120 * (g + 1)),
                 course=courses[g % len(courses)] if courses and g == 0 else None,
                 event_link="Круглый стол муниципального методического объединения" if g == 2 else "",
                 state=GoalState.DONE if g == 0 else GoalState.PLANNED,

@@ -64,8 +64,6 @@ def coverage_xlsx_response(*, user) -> HttpResponse:
         months.append([item["month"].strftime("%Y-%m"), item["meetings"]])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type=XLSX_CONTENT_TYPE
-    )
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
     return response

@@ -22,8 +22,9 @@ class PairProposeForm(forms.Form):
 
 
 class FocusForm(forms.Form):
-    competencies = forms.TypedMultipleChoiceField(label=_("Focus competencies"), coerce=int, required=False,
-                                                  choices=())
+    competencies = forms.TypedMultipleChoiceField(
+        label=_("Focus competencies"), coerce=int, required=False, choices=()
+    )
 
     def __init__(self, *args, competencies=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,7 +58,9 @@ class MeetingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=MeetingKind.choices)
     status = forms.ChoiceField(label=_("Status"), choices=MeetingStatus.choices, initial=MeetingStatus.HELD)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    next_steps = forms.CharField(label=_("Agreed next steps"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    next_steps = forms.CharField(
+        label=_("Agreed next steps"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class MessageForm(forms.Form):
@@ -76,7 +79,10 @@ class FeedbackForm(forms.Form):
         super().__init__(*args, **kwargs)
         fields = {
             name: forms.TypedChoiceField(
-                label=label, choices=LIKERT_CHOICES, coerce=int, widget=forms.RadioSelect(attrs={"class": "likert"})
+                label=label,
+                choices=LIKERT_CHOICES,
+                coerce=int,
+                widget=forms.RadioSelect(attrs={"class": "likert"}),
             )
             for name, label in LIKERT_ITEMS
         }
@@ -85,10 +91,14 @@ class FeedbackForm(forms.Form):
 
 class PlanForm(forms.Form):
     topic = forms.CharField(label=_("Topic"), max_length=255)
-    competency = forms.TypedChoiceField(label=_("Competency"), coerce=int, required=False, empty_value=None, choices=())
+    competency = forms.TypedChoiceField(
+        label=_("Competency"), coerce=int, required=False, empty_value=None, choices=()
+    )
     period_start = forms.DateField(label=_("Period start"), widget=DATE)
     period_end = forms.DateField(label=_("Period end"), widget=DATE)
-    presentation_kind = forms.ChoiceField(label=_("Presentation of results"), choices=PresentationKind.choices)
+    presentation_kind = forms.ChoiceField(
+        label=_("Presentation of results"), choices=PresentationKind.choices
+    )
     presentation_details = forms.CharField(label=_("Presentation details"), max_length=255, required=False)
 
     def __init__(self, *args, deficit=(), competencies=(), **kwargs):
@@ -97,7 +107,9 @@ class PlanForm(forms.Form):
         choices = [("", "---------")]
         if deficit:
             choices.append((_("From my deficit profile"), [(c.pk, str(c)) for c in deficit]))
-            choices.append((_("Other competencies"), [(c.pk, str(c)) for c in competencies if c.pk not in deficit_ids]))
+            choices.append(
+                (_("Other competencies"), [(c.pk, str(c)) for c in competencies if c.pk not in deficit_ids])
+            )
         else:
             choices += [(c.pk, str(c)) for c in competencies]
         self.fields["competency"].choices = choices
@@ -108,12 +120,17 @@ class PlanGoalForm(forms.Form):
     title = forms.CharField(label=_("Goal"), max_length=255)
     due_date = forms.DateField(label=_("Due date"), widget=DATE)
     course = forms.ModelChoiceField(
-        label=_("Course"), queryset=Course.objects.filter(status=Course.Status.PUBLISHED).order_by("title"),
+        label=_("Course"),
+        queryset=Course.objects.filter(status=Course.Status.PUBLISHED).order_by("title"),
         required=False,
     )
-    cohort = forms.TypedChoiceField(label=_("Cohort"), coerce=int, required=False, empty_value=None, choices=())
+    cohort = forms.TypedChoiceField(
+        label=_("Cohort"), coerce=int, required=False, empty_value=None, choices=()
+    )
     event_link = forms.CharField(
-        label=_("Community event"), max_length=500, required=False,
+        label=_("Community event"),
+        max_length=500,
+        required=False,
         help_text=_("Name or address of a community event (round table, master class...)."),
     )
 

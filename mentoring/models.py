@@ -23,10 +23,15 @@ class MentorProfile(models.Model):
     """How many mentees a teacher can guide at once; a missing row means the default capacity."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentor_profile", verbose_name=_("mentor")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="mentor_profile",
+        verbose_name=_("mentor"),
     )
     capacity = models.PositiveSmallIntegerField(
-        _("capacity"), default=DEFAULT_MENTOR_CAPACITY, help_text=_("Maximum number of mentees at the same time.")
+        _("capacity"),
+        default=DEFAULT_MENTOR_CAPACITY,
+        help_text=_("Maximum number of mentees at the same time."),
     )
 
     class Meta:
@@ -53,10 +58,16 @@ OPEN_STATES = [PairState.PROPOSED, PairState.ACTIVE]
 
 class MentoringPair(models.Model):
     mentor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="mentoring_as_mentor", verbose_name=_("mentor")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="mentoring_as_mentor",
+        verbose_name=_("mentor"),
     )
     mentee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="mentoring_as_mentee", verbose_name=_("mentee")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="mentoring_as_mentee",
+        verbose_name=_("mentee"),
     )
     state = models.CharField(_("state"), max_length=20, choices=PairState.choices, default=PairState.PROPOSED)
     start_date = models.DateField(_("start date"), null=True, blank=True)
@@ -93,9 +104,13 @@ class MentoringPair(models.Model):
             models.CheckConstraint(
                 condition=Q(state__in=["proposed", "active", "completed", "stopped"]), name="pair_state_known"
             ),
-            models.CheckConstraint(condition=~Q(state="stopped") | ~Q(stop_reason=""), name="pair_stop_has_reason"),
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                condition=~Q(state="stopped") | ~Q(stop_reason=""), name="pair_stop_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
                 name="pair_end_after_start",
             ),
             models.CheckConstraint(
@@ -129,7 +144,9 @@ GOAL_STATES = [s.value for s in GoalState]
 class PairGoal(models.Model):
     """One goal of a pair's mentoring plan, always tied to a competency of the framework."""
 
-    pair = models.ForeignKey(MentoringPair, on_delete=models.CASCADE, related_name="goals", verbose_name=_("pair"))
+    pair = models.ForeignKey(
+        MentoringPair, on_delete=models.CASCADE, related_name="goals", verbose_name=_("pair")
+    )
     competency = models.ForeignKey(
         Competency, on_delete=models.PROTECT, related_name="mentoring_goals", verbose_name=_("competency")
     )
@@ -167,14 +184,22 @@ class MeetingStatus(models.TextChoices):
 
 
 class Meeting(models.Model):
-    pair = models.ForeignKey(MentoringPair, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("pair"))
+    pair = models.ForeignKey(
+        MentoringPair, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("pair")
+    )
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=30, choices=MeetingKind.choices)
-    status = models.CharField(_("status"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.HELD)
+    status = models.CharField(
+        _("status"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.HELD
+    )
     notes = models.TextField(_("notes"), blank=True)
     next_steps = models.TextField(_("agreed next steps"), blank=True)
     logged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("logged by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("logged by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Bumped on every change, so the two people's calendars replace the entry (iCalendar SEQUENCE).
@@ -198,7 +223,9 @@ class Meeting(models.Model):
 class Message(models.Model):
     """A private message between the two people of a pair; `body_html` is rendered and sanitized once."""
 
-    pair = models.ForeignKey(MentoringPair, on_delete=models.CASCADE, related_name="messages", verbose_name=_("pair"))
+    pair = models.ForeignKey(
+        MentoringPair, on_delete=models.CASCADE, related_name="messages", verbose_name=_("pair")
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
     )
@@ -230,7 +257,9 @@ def _likert_field(label):
 class Feedback(models.Model):
     """The mentee's periodic feedback: one per pair and period (every `feedback_every_weeks` weeks)."""
 
-    pair = models.ForeignKey(MentoringPair, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("pair"))
+    pair = models.ForeignKey(
+        MentoringPair, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("pair")
+    )
     period = models.PositiveSmallIntegerField(_("period number"))
     availability = _likert_field(LIKERT_ITEMS[0][1])
     usefulness = _likert_field(LIKERT_ITEMS[1][1])
@@ -249,7 +278,8 @@ class Feedback(models.Model):
             models.UniqueConstraint(fields=["pair", "period"], name="feedback_once_per_period"),
             *[
                 models.CheckConstraint(
-                    condition=Q(**{f"{name}__gte": 1}) & Q(**{f"{name}__lte": 5}), name=f"feedback_{name}_likert"
+                    condition=Q(**{f"{name}__gte": 1}) & Q(**{f"{name}__lte": 5}),
+                    name=f"feedback_{name}_likert",
                 )
                 for name, _label in LIKERT_ITEMS
             ],
@@ -276,7 +306,10 @@ class DevelopmentPlan(models.Model):
     """A teacher's individual self-education programme for a period (often two school years)."""
 
     teacher = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="development_plans", verbose_name=_("teacher")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="development_plans",
+        verbose_name=_("teacher"),
     )
     topic = models.CharField(_("topic"), max_length=255)
     competency = models.ForeignKey(
@@ -303,7 +336,9 @@ class DevelopmentPlan(models.Model):
         verbose_name = _("individual development plan")
         verbose_name_plural = _("individual development plans")
         constraints = [
-            models.CheckConstraint(condition=Q(period_end__gt=F("period_start")), name="plan_period_positive"),
+            models.CheckConstraint(
+                condition=Q(period_end__gt=F("period_start")), name="plan_period_positive"
+            ),
             models.UniqueConstraint(
                 fields=["teacher"], condition=Q(state="active"), name="plan_one_active_per_teacher"
             ),
@@ -321,7 +356,9 @@ class DevelopmentPlan(models.Model):
 
 
 class PlanGoal(models.Model):
-    plan = models.ForeignKey(DevelopmentPlan, on_delete=models.CASCADE, related_name="goals", verbose_name=_("plan"))
+    plan = models.ForeignKey(
+        DevelopmentPlan, on_delete=models.CASCADE, related_name="goals", verbose_name=_("plan")
+    )
     title = models.CharField(_("goal"), max_length=255)
     due_date = models.DateField(_("due date"))
     state = models.CharField(_("state"), max_length=20, choices=GoalState.choices, default=GoalState.PLANNED)

@@ -110,7 +110,9 @@ def pair_access(user, pair: MentoringPair) -> dict[str, bool]:
     """What the user may do on a pair they can see."""
     member = user.pk in (pair.mentor_id, pair.mentee_id)
     school_admin = user.is_superuser or (
-        user_has_role(user, Role.SCHOOL_ADMIN) and user.school_id is not None and user.school_id == pair.mentee.school_id
+        user_has_role(user, Role.SCHOOL_ADMIN)
+        and user.school_id is not None
+        and user.school_id == pair.mentee.school_id
     )
     return {
         "member": member,
@@ -156,10 +158,15 @@ def pair_workspace(pair: MentoringPair, *, user) -> dict:
         feedback = feedback.filter(shared_with_school=True)
     return {
         "goals": list(pair.goals.select_related("competency").order_by("due_date", "id")),
-        "meetings": list(pair.meetings.select_related("logged_by").order_by("-date", "-id")[:100]) if member else [],
+        "meetings": list(pair.meetings.select_related("logged_by").order_by("-date", "-id")[:100])
+        if member
+        else [],
         "meeting_counts": counts,
-        "pair_messages": list(pair.messages.select_related("author").order_by("-created_at", "-id")[:100])[::-1]
-        if member else [],
+        "pair_messages": list(pair.messages.select_related("author").order_by("-created_at", "-id")[:100])[
+            ::-1
+        ]
+        if member
+        else [],
         "feedback": [_with_scores(f) for f in feedback],
         "focus": list(pair.focus_competencies.all()),
     }
@@ -219,7 +226,9 @@ def mentor_suggestions(*, mentee: User, limit: int = 20) -> QuerySet[User]:
     if mentee.municipality_id is None:
         return User.objects.none()
     subject_ids = list(mentee.subjects.values_list("pk", flat=True))
-    same_subject = Exists(User.subjects.through.objects.filter(user_id=OuterRef("pk"), subject_id__in=subject_ids))
+    same_subject = Exists(
+        User.subjects.through.objects.filter(user_id=OuterRef("pk"), subject_id__in=subject_ids)
+    )
     capacity = Subquery(MentorProfile.objects.filter(user=OuterRef("pk")).values("capacity")[:1])
     return (
         User.objects.filter(
@@ -229,7 +238,9 @@ def mentor_suggestions(*, mentee: User, limit: int = 20) -> QuerySet[User]:
             years_of_experience__gte=MENTOR_MIN_EXPERIENCE,
         )
         .exclude(pk=mentee.pk)
-        .exclude(Exists(MentoringPair.objects.filter(mentor=OuterRef("pk"), mentee=mentee, state__in=OPEN_STATES)))
+        .exclude(
+            Exists(MentoringPair.objects.filter(mentor=OuterRef("pk"), mentee=mentee, state__in=OPEN_STATES))
+        )
         .annotate(
             same_subject=same_subject,
             same_school=Case(When(school_id=mentee.school_id, then=Value(True)), default=Value(False)),
@@ -273,7 +284,9 @@ def mentors_of_school(*, user) -> QuerySet[User]:
     )
 
 
-def pairs_due_feedback(*, today: dt.date | None = None, pair_ids: list[int] | None = None) -> list[MentoringPair]:
+def pairs_due_feedback(
+    *, today: dt.date | None = None, pair_ids: list[int] | None = None
+) -> list[MentoringPair]:
     """Active pairs whose mentee owes feedback for the current period (batched, in SQL where it can)."""
     from .services import feedback_period
 
@@ -321,10 +334,14 @@ def plans_visible_to(user) -> QuerySet[DevelopmentPlan]:
 
 
 def plan_list_for(*, user) -> QuerySet[DevelopmentPlan]:
-    return plans_visible_to(user).annotate(
-        goals_total=Count("goals", distinct=True),
-        goals_done=Count("goals", filter=Q(goals__state=GoalState.DONE), distinct=True),
-    ).order_by("teacher__full_name", "-period_start", "-id")
+    return (
+        plans_visible_to(user)
+        .annotate(
+            goals_total=Count("goals", distinct=True),
+            goals_done=Count("goals", filter=Q(goals__state=GoalState.DONE), distinct=True),
+        )
+        .order_by("teacher__full_name", "-period_start", "-id")
+    )
 
 
 def plan_get_for(*, user, plan_id) -> DevelopmentPlan:
@@ -386,9 +403,11 @@ def _mark_feedback_due(user, pairs: list[MentoringPair]) -> None:
 
     periods = {p.pk: feedback_period(p) for p in pairs if p.mentee_id == user.pk}
     periods = {pk: n for pk, n in periods.items() if n is not None}
-    done = set(
-        Feedback.objects.filter(pair_id__in=list(periods)).values_list("pair_id", "period")
-    ) if periods else set()
+    done = (
+        set(Feedback.objects.filter(pair_id__in=list(periods)).values_list("pair_id", "period"))
+        if periods
+        else set()
+    )
     for pair in pairs:
         pair.feedback_due = pair.pk in periods and (pair.pk, periods[pair.pk]) not in done
 
@@ -408,7 +427,11 @@ def report_coverage_by_school(*, user) -> QuerySet[School]:
         output_field=IntegerField(),
     )
     young_mentored = Subquery(
-        young.filter(mentored).order_by().values("school").annotate(n=Count("pk", distinct=True)).values("n")[:1],
+        young.filter(mentored)
+        .order_by()
+        .values("school")
+        .annotate(n=Count("pk", distinct=True))
+        .values("n")[:1],
         output_field=IntegerField(),
     )
     active_pairs = MentoringPair.objects.filter(mentee__school=OuterRef("pk"), state=PairState.ACTIVE)
@@ -440,7 +463,10 @@ def report_coverage_by_school(*, user) -> QuerySet[School]:
                 output_field=IntegerField(),
             ),
             meetings_held=Subquery(
-                meetings_held.order_by().values("pair__mentee__school").annotate(n=Count("pk")).values("n")[:1],
+                meetings_held.order_by()
+                .values("pair__mentee__school")
+                .annotate(n=Count("pk"))
+                .values("n")[:1],
                 output_field=IntegerField(),
             ),
             feedback_avg=feedback_avg,
@@ -474,7 +500,9 @@ def report_feedback_averages(*, user) -> dict:
     (count and averages are None below that)."""
     qs = Feedback.objects.filter(pair__mentee__school__in=schools_visible_to(user))
     result = qs.aggregate(
-        count=Count("pk"), pairs=Count("pair", distinct=True), **{name: Avg(name) for name, _label in LIKERT_ITEMS}
+        count=Count("pk"),
+        pairs=Count("pair", distinct=True),
+        **{name: Avg(name) for name, _label in LIKERT_ITEMS},
     )
     if result["pairs"] < FEEDBACK_MIN_PAIRS:
         return {"count": None, "items": [(label, None) for _name, label in LIKERT_ITEMS]}
@@ -497,7 +525,9 @@ def report_goals(*, user) -> dict:
 
 def mentoring_summary(*, user) -> dict:
     """Figures for municipal monitoring (pdplatform composes them with other apps')."""
-    rows = list(report_coverage_by_school(user=user).values("young_total", "young_mentored", "active_pairs_n"))
+    rows = list(
+        report_coverage_by_school(user=user).values("young_total", "young_mentored", "active_pairs_n")
+    )
     young = sum(r["young_total"] for r in rows)
     mentored = sum(r["young_mentored"] for r in rows)
     return {
@@ -523,9 +553,10 @@ def can_match(user) -> bool:
     )
 
 
-
 def meetings_for_calendar(*, user) -> QuerySet[Meeting]:
     """The meetings of the person's own pairs, with the pair's two people for the entry's title."""
-    return Meeting.objects.filter(pair__in=pairs_of_member(user)).select_related(
-        "pair__mentor", "pair__mentee"
-    ).order_by("date", "pk")
+    return (
+        Meeting.objects.filter(pair__in=pairs_of_member(user))
+        .select_related("pair__mentor", "pair__mentee")
+        .order_by("date", "pk")
+    )

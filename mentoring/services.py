@@ -69,7 +69,9 @@ def user_manages_school_of(user, teacher: User) -> bool:
     if user.is_superuser:
         return True
     return (
-        user_has_role(user, Role.SCHOOL_ADMIN) and user.school_id is not None and user.school_id == teacher.school_id
+        user_has_role(user, Role.SCHOOL_ADMIN)
+        and user.school_id is not None
+        and user.school_id == teacher.school_id
     )
 
 
@@ -127,7 +129,8 @@ def pair_create(
         raise MentoringError(_("The mentor must be an active teacher."))
     if (mentor.years_of_experience or 0) < MENTOR_MIN_EXPERIENCE:
         raise MentoringError(
-            _("A mentor needs at least %(years)s years of teaching experience.") % {"years": MENTOR_MIN_EXPERIENCE}
+            _("A mentor needs at least %(years)s years of teaching experience.")
+            % {"years": MENTOR_MIN_EXPERIENCE}
         )
     if start_date and end_date and end_date < start_date:
         raise MentoringError(_("The end date cannot be before the start date."))
@@ -156,7 +159,8 @@ def pair_create(
         title=gettext_lazy("You are invited to a mentoring pair"),
         body=format_lazy(
             gettext_lazy("{mentor} (mentor) and {mentee} (mentee): please open the pair and accept it."),
-            mentor=mentor, mentee=mentee,
+            mentor=mentor,
+            mentee=mentee,
         ),
         url=pair.get_absolute_url(),
         dedupe_key=f"mentoring-pair-{pair.pk}-proposed",
@@ -313,7 +317,12 @@ def meeting_log(
     if status == MeetingStatus.HELD and date > timezone.localdate():
         raise MentoringError(_("A meeting dated in the future cannot be marked as held."))
     return Meeting.objects.create(
-        pair=pair, date=date, kind=kind, status=status, notes=notes.strip(), next_steps=next_steps.strip(),
+        pair=pair,
+        date=date,
+        kind=kind,
+        status=status,
+        notes=notes.strip(),
+        next_steps=next_steps.strip(),
         logged_by=actor,
     )
 
@@ -333,7 +342,9 @@ def message_send(*, actor: User, pair: MentoringPair, body: str) -> Message:
     if not body:
         raise MentoringError(_("The message is empty."))
     if len(body) > MESSAGE_MAX_LENGTH:
-        raise MentoringError(_("The message is too long (at most %(n)s characters).") % {"n": MESSAGE_MAX_LENGTH})
+        raise MentoringError(
+            _("The message is too long (at most %(n)s characters).") % {"n": MESSAGE_MAX_LENGTH}
+        )
     message = Message.objects.create(pair=pair, author=actor, body=body, body_html=render_message(body))
     other = pair.mentee if actor.pk == pair.mentor_id else pair.mentor
     _notify(
@@ -357,7 +368,9 @@ def feedback_period(pair: MentoringPair, on: dt.date | None = None) -> int | Non
 
 
 @transaction.atomic
-def feedback_submit(*, actor: User, pair: MentoringPair, answers: dict[str, int], comment: str = "") -> Feedback:
+def feedback_submit(
+    *, actor: User, pair: MentoringPair, answers: dict[str, int], comment: str = ""
+) -> Feedback:
     """The mentee rates the mentoring (Likert 1-5) once per period."""
     if actor.pk != pair.mentee_id:
         raise MentoringError(_("Only the mentee gives feedback on the mentoring."))
@@ -377,7 +390,9 @@ def feedback_submit(*, actor: User, pair: MentoringPair, answers: dict[str, int]
         raise MentoringError(_("You have already given feedback for this period."))
     try:
         with transaction.atomic():
-            return Feedback.objects.create(pair=pair, period=period, comment=(comment or "").strip(), **values)
+            return Feedback.objects.create(
+                pair=pair, period=period, comment=(comment or "").strip(), **values
+            )
     except IntegrityError as exc:
         raise MentoringError(_("You have already given feedback for this period.")) from exc
 
@@ -406,7 +421,8 @@ def feedback_remind_due(*, today: dt.date | None = None, pair_ids: list[int] | N
             kind=KIND_FEEDBACK,
             title=gettext_lazy("How is your mentoring going?"),
             body=format_lazy(
-                gettext_lazy("Please rate your mentoring with {mentor}: it takes two minutes."), mentor=pair.mentor
+                gettext_lazy("Please rate your mentoring with {mentor}: it takes two minutes."),
+                mentor=pair.mentor,
             ),
             url=pair.get_absolute_url() + "#feedback",
             obj=pair,
@@ -417,7 +433,15 @@ def feedback_remind_due(*, today: dt.date | None = None, pair_ids: list[int] | N
 
 
 def _notify(
-    users, *, kind: str, title, body, url: str, dedupe_key: str | None = None, obj=None, step: str | None = None
+    users,
+    *,
+    kind: str,
+    title,
+    body,
+    url: str,
+    dedupe_key: str | None = None,
+    obj=None,
+    step: str | None = None,
 ) -> bool:
     """Through the platform's notifications module: a reminder step (obj + step) goes out once in the
     life of the platform; titles are lazy so each person reads them in their own language."""
@@ -485,9 +509,10 @@ def plan_set_state(*, actor: User, plan: DevelopmentPlan, state: str) -> Develop
         raise MentoringError(_("Only the plan's owner can change it."))
     if state not in PlanState.values:
         raise MentoringError(_("Unknown plan state."))
-    if state == PlanState.ACTIVE and DevelopmentPlan.objects.filter(
-        Q(teacher=actor, state=PlanState.ACTIVE) & ~Q(pk=plan.pk)
-    ).exists():
+    if (
+        state == PlanState.ACTIVE
+        and DevelopmentPlan.objects.filter(Q(teacher=actor, state=PlanState.ACTIVE) & ~Q(pk=plan.pk)).exists()
+    ):
         raise MentoringError(_("You already have an active development plan."))
     plan.state = state
     plan.save(update_fields=["state"])
@@ -531,7 +556,11 @@ def plan_goal_create(
         if course is None:
             course = cohort.course
     return PlanGoal.objects.create(
-        plan=plan, title=title[:255], due_date=due_date, course=course, cohort=cohort,
+        plan=plan,
+        title=title[:255],
+        due_date=due_date,
+        course=course,
+        cohort=cohort,
         event_link=(event_link or "").strip()[:500],
     )
 

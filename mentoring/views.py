@@ -64,7 +64,9 @@ def matching(request):
     if not selectors.can_see_reports(request.user):
         raise Http404
     page = paginate(request, selectors.young_teachers_without_mentor(user=request.user))
-    return render(request, "mentoring/matching.html", {"page": page, "can_match": selectors.can_match(request.user)})
+    return render(
+        request, "mentoring/matching.html", {"page": page, "can_match": selectors.can_match(request.user)}
+    )
 
 
 @login_required
@@ -119,7 +121,9 @@ def mentors(request):
     if not selectors.can_see_reports(request.user):
         raise Http404
     page = paginate(request, selectors.mentors_of_school(user=request.user))
-    return render(request, "mentoring/mentors.html", {"page": page, "can_match": selectors.can_match(request.user)})
+    return render(
+        request, "mentoring/mentors.html", {"page": page, "can_match": selectors.can_match(request.user)}
+    )
 
 
 @login_required
@@ -130,8 +134,13 @@ def mentor_capacity(request, mentor_id: int):
     mentor = _get_or_404(selectors.mentors_of_school(user=request.user).get, pk=mentor_id)
     form = CapacityForm(request.POST)
     if form.is_valid():
-        _run(request, services.mentor_set_capacity, _("The capacity is saved."), mentor=mentor,
-             capacity=form.cleaned_data["capacity"])
+        _run(
+            request,
+            services.mentor_set_capacity,
+            _("The capacity is saved."),
+            mentor=mentor,
+            capacity=form.cleaned_data["capacity"],
+        )
     else:
         messages.error(request, _("Capacity must be between 0 and 10."))
     return redirect("mentoring:mentors")
@@ -148,7 +157,9 @@ def pair_detail(request, pk: int):
     competencies = list(selectors.competency_choices())
     due_period = services.feedback_period(pair)
     feedback_due = (
-        access["is_mentee"] and due_period is not None and all(f.period != due_period for f in workspace["feedback"])
+        access["is_mentee"]
+        and due_period is not None
+        and all(f.period != due_period for f in workspace["feedback"])
     )
     return render(
         request,
@@ -162,8 +173,11 @@ def pair_detail(request, pk: int):
             "message_form": MessageForm(),
             "feedback_form": FeedbackForm() if feedback_due else None,
             "stop_form": StopForm(),
-            "focus_form": FocusForm(competencies=competencies, initial={"competencies": [c.pk for c in workspace["focus"]]})
-            if pair.is_open and (access["member"] or access["manage"]) else None,
+            "focus_form": FocusForm(
+                competencies=competencies, initial={"competencies": [c.pk for c in workspace["focus"]]}
+            )
+            if pair.is_open and (access["member"] or access["manage"])
+            else None,
             "likert_items": LIKERT_ITEMS,
         },
     )
@@ -197,7 +211,13 @@ def pair_stop(request, pk: int):
     pair = _pair_action(request, pk)
     form = StopForm(request.POST)
     if form.is_valid():
-        _run(request, services.pair_stop, _("The pair is stopped."), pair=pair, reason=form.cleaned_data["reason"])
+        _run(
+            request,
+            services.pair_stop,
+            _("The pair is stopped."),
+            pair=pair,
+            reason=form.cleaned_data["reason"],
+        )
     else:
         messages.error(request, _("Please give a reason for stopping the pair."))
     return redirect("mentoring:pair_detail", pk=pair.pk)
@@ -209,8 +229,13 @@ def pair_focus(request, pk: int):
     pair = _pair_action(request, pk)
     form = FocusForm(request.POST, competencies=list(selectors.competency_choices()))
     if form.is_valid():
-        _run(request, services.pair_set_focus, _("The focus competencies are saved."), pair=pair,
-             competency_ids=form.cleaned_data["competencies"])
+        _run(
+            request,
+            services.pair_set_focus,
+            _("The focus competencies are saved."),
+            pair=pair,
+            competency_ids=form.cleaned_data["competencies"],
+        )
     else:
         messages.error(request, _form_errors(form))
     return redirect("mentoring:pair_detail", pk=pair.pk)
@@ -251,7 +276,13 @@ def goal_set_state(request, pk: int, goal_id: int):
     goal = _get_or_404(PairGoal.objects.filter(pair=pair).get, pk=goal_id)
     form = GoalStateForm(request.POST)
     if form.is_valid():
-        _run(request, services.pair_goal_set_state, _("The goal is updated."), goal=goal, state=form.cleaned_data["state"])
+        _run(
+            request,
+            services.pair_goal_set_state,
+            _("The goal is updated."),
+            goal=goal,
+            state=form.cleaned_data["state"],
+        )
     else:
         messages.error(request, _("Unknown goal state."))
     return redirect(f"{pair.get_absolute_url()}#goals")
@@ -289,8 +320,14 @@ def feedback_create(request, pk: int):
     if form.is_valid():
         data = dict(form.cleaned_data)
         comment = data.pop("comment", "")
-        _run(request, services.feedback_submit, _("Thank you for your feedback."), pair=pair, answers=data,
-             comment=comment)
+        _run(
+            request,
+            services.feedback_submit,
+            _("Thank you for your feedback."),
+            pair=pair,
+            answers=data,
+            comment=comment,
+        )
     else:
         messages.error(request, _("Please rate every statement from 1 to 5."))
     return redirect(f"{pair.get_absolute_url()}#feedback")
@@ -302,12 +339,17 @@ def feedback_share(request, pk: int, feedback_id: int):
     pair = _pair_action(request, pk)
     # Feedback is looked up only inside the user's own pairs: an administrator's id is a 404.
     feedback = _get_or_404(
-        Feedback.objects.filter(pair__in=selectors.pairs_of_member(request.user), pair=pair).get, pk=feedback_id
+        Feedback.objects.filter(pair__in=selectors.pairs_of_member(request.user), pair=pair).get,
+        pk=feedback_id,
     )
     shared = request.POST.get("shared") == "1"
-    _run(request, services.feedback_set_shared,
-         _("The entry is shared with the school.") if shared else _("The entry is private to the pair again."),
-         feedback=feedback, shared=shared)
+    _run(
+        request,
+        services.feedback_set_shared,
+        _("The entry is shared with the school.") if shared else _("The entry is private to the pair again."),
+        feedback=feedback,
+        shared=shared,
+    )
     return redirect(f"{pair.get_absolute_url()}#feedback")
 
 
@@ -361,7 +403,9 @@ def plan_detail(request, pk: int):
             "percent": round(100 * done / len(goals)) if goals else 0,
             "done": done,
             "is_owner": plan.teacher_id == request.user.pk,
-            "goal_form": PlanGoalForm(cohorts=selectors.cohorts_for_plan(request.user)) if plan.teacher_id == request.user.pk else None,
+            "goal_form": PlanGoalForm(cohorts=selectors.cohorts_for_plan(request.user))
+            if plan.teacher_id == request.user.pk
+            else None,
         },
     )
 
@@ -396,7 +440,13 @@ def plan_goal_set_state(request, pk: int, goal_id: int):
     goal = _get_or_404(PlanGoal.objects.filter(plan=plan).get, pk=goal_id)
     form = GoalStateForm(request.POST)
     if form.is_valid():
-        _run(request, services.plan_goal_set_state, _("The goal is updated."), goal=goal, state=form.cleaned_data["state"])
+        _run(
+            request,
+            services.plan_goal_set_state,
+            _("The goal is updated."),
+            goal=goal,
+            state=form.cleaned_data["state"],
+        )
     else:
         messages.error(request, _("Unknown goal state."))
     return redirect("mentoring:plan_detail", pk=plan.pk)

@@ -26,7 +26,16 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
 class SentRecordAdmin(admin.ModelAdmin):
     """Read-only: the once-only record is written by the reminder machinery alone."""
 
-    list_display = ["kind", "step", "recipient", "content_type", "object_id", "state", "created_at", "sent_at"]
+    list_display = [
+        "kind",
+        "step",
+        "recipient",
+        "content_type",
+        "object_id",
+        "state",
+        "created_at",
+        "sent_at",
+    ]
     list_filter = ["kind", "state", "content_type"]
     search_fields = ["recipient__email", "title"]
     list_select_related = ["recipient", "content_type"]

@@ -42,7 +42,9 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         notification = notification_mark_read(notification=self.get_object())
         return Response(NotificationSerializer(notification).data)
 
-    @extend_schema(request=None, responses=inline_serializer("MarkedRead", {"marked": serializers.IntegerField()}))
+    @extend_schema(
+        request=None, responses=inline_serializer("MarkedRead", {"marked": serializers.IntegerField()})
+    )
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request):
         return Response({"marked": notification_mark_all_read(user=request.user)})

@@ -8,12 +8,27 @@ from .models import Notification
 
 # (dedupe key, kind, title, body, link name); titles are Russian like the rest of the demo data.
 DEMO = [
-    ("demo:welcome", "announcement", "Добро пожаловать на платформу!",
-     "Здесь собраны ваши курсы, вопросы кураторам, сообщества и сертификаты.", "cabinet"),
-    ("demo:review", "review_done", "Куратор проверил вашу работу",
-     "«Хорошо продуманный план урока. Добавьте критерии оценивания для групповой работы.»", "cabinet"),
-    ("demo:deadline", "deadline_reminder", "До срока сдачи задания осталось 3 дня",
-     "Задание «Технологическая карта урока» нужно сдать до пятницы.", "cabinet"),
+    (
+        "demo:welcome",
+        "announcement",
+        "Добро пожаловать на платформу!",
+        "Здесь собраны ваши курсы, вопросы кураторам, сообщества и сертификаты.",
+        "cabinet",
+    ),
+    (
+        "demo:review",
+        "review_done",
+        "Куратор проверил вашу работу",
+        "«Хорошо продуманный план урока. Добавьте критерии оценивания для групповой работы.»",
+        "cabinet",
+    ),
+    (
+        "demo:deadline",
+        "deadline_reminder",
+        "До срока сдачи задания осталось 3 дня",
+        "Задание «Технологическая карта урока» нужно сдать до пятницы.",
+        "cabinet",
+    ),
     ("demo:community", "community_post", "Новые сообщения в сообществе «Учителя математики»", "", "home"),
 ]
 
@@ -28,7 +43,11 @@ def seed(people: dict) -> None:
                 recipient=user,
                 dedupe_key=key,
                 defaults={
-                    "kind": kind, "title": title, "body": body, "url": reverse(link),
-                    "delivery": get_kind(kind).default_delivery, "emailed_at": now,
+                    "kind": kind,
+                    "title": title,
+                    "body": body,
+                    "url": reverse(link),
+                    "delivery": get_kind(kind).default_delivery,
+                    "emailed_at": now,
                 },
             )

@@ -18,15 +18,22 @@ class Notification(models.Model):
         DIGEST = Delivery.DIGEST.value, Delivery.DIGEST.label
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
     )
     kind = models.CharField(_("kind"), max_length=50)
     title = models.CharField(_("title"), max_length=255)
-    body = models.TextField(_("text"), blank=True)  # plain text: the in-site list, the digest, the mail's text part
+    body = models.TextField(
+        _("text"), blank=True
+    )  # plain text: the in-site list, the digest, the mail's text part
     # the same message as sanitized HTML (a forum post rendered by core/markup.py) for the mail's HTML part
     body_html = models.TextField(_("text as HTML"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
-    delivery = models.CharField(_("email delivery"), max_length=20, choices=Mail.choices, default=Mail.IMMEDIATELY)
+    delivery = models.CharField(
+        _("email delivery"), max_length=20, choices=Mail.choices, default=Mail.IMMEDIATELY
+    )
     dedupe_key = models.CharField(_("deduplication key"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
@@ -38,16 +45,21 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         constraints = [
             models.UniqueConstraint(
-                fields=["recipient", "dedupe_key"], condition=~Q(dedupe_key=""), name="notification_dedupe_once"
+                fields=["recipient", "dedupe_key"],
+                condition=~Q(dedupe_key=""),
+                name="notification_dedupe_once",
             ),
             models.CheckConstraint(
-                condition=Q(delivery__in=[Delivery.IMMEDIATELY, Delivery.DIGEST]), name="notification_delivery_known"
+                condition=Q(delivery__in=[Delivery.IMMEDIATELY, Delivery.DIGEST]),
+                name="notification_delivery_known",
             ),
         ]
         indexes = [
             models.Index(fields=["recipient", "-created_at"], name="notification_recipient_recent"),
             models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"),
-            models.Index(fields=["created_at"], condition=Q(emailed_at__isnull=True), name="notification_mail_pending"),
+            models.Index(
+                fields=["created_at"], condition=Q(emailed_at__isnull=True), name="notification_mail_pending"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -76,7 +88,9 @@ class NotificationPreference(models.Model):
         verbose_name_plural = _("notification preferences")
         constraints = [
             models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_once_per_kind"),
-            models.CheckConstraint(condition=Q(delivery__in=Delivery.values), name="notification_preference_known"),
+            models.CheckConstraint(
+                condition=Q(delivery__in=Delivery.values), name="notification_preference_known"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -109,7 +123,12 @@ class SentRecord(models.Model):
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     notification = models.ForeignKey(
-        Notification, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("notification")
+        Notification,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("notification"),
     )
 
     class Meta:
@@ -120,7 +139,9 @@ class SentRecord(models.Model):
             models.UniqueConstraint(
                 fields=["recipient", "kind", "content_type", "object_id", "step"], name="sent_record_once"
             ),
-            models.CheckConstraint(condition=Q(state__in=["pending", "sent"]), name="sent_record_state_known"),
+            models.CheckConstraint(
+                condition=Q(state__in=["pending", "sent"]), name="sent_record_state_known"
+            ),
             models.CheckConstraint(
                 condition=Q(state="pending", sent_at__isnull=True) | Q(state="sent", sent_at__isnull=False),
                 name="sent_record_sent_has_time",

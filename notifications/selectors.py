@@ -10,7 +10,9 @@ def notifications_for(*, user) -> QuerySet[Notification]:
     """The user's own notifications, unread first, newest first within each group."""
     if not getattr(user, "is_authenticated", False):
         return Notification.objects.none()
-    unread_first = Case(When(read_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField())
+    unread_first = Case(
+        When(read_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
     return Notification.objects.filter(recipient=user).order_by(unread_first, "-created_at", "-id")
 
 
@@ -37,7 +39,9 @@ def deliveries_for_users(*, user_ids, kind: str) -> dict[int, str]:
     known = get_kind(kind)
     default = known.default_delivery if known else Delivery.IMMEDIATELY
     chosen = dict(
-        NotificationPreference.objects.filter(user_id__in=list(user_ids), kind=kind).values_list("user_id", "delivery")
+        NotificationPreference.objects.filter(user_id__in=list(user_ids), kind=kind).values_list(
+            "user_id", "delivery"
+        )
     )
     return {uid: chosen.get(uid, default) for uid in user_ids}
 

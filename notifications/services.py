@@ -48,8 +48,6 @@ class NotificationError(ValidationError):
 # --- helpers ----------------------------------------------------------------------------------
 
 
-
-
 def absolute_url(path: str) -> str:
     return urljoin(settings.SITE_URL.rstrip("/") + "/", path.lstrip("/")) if path else settings.SITE_URL
 
@@ -112,8 +110,14 @@ def notification_send(
     if delivery == Delivery.OFF:
         return None
     title_text, body_text = _in_language(recipient, title, body)
-    fields = {"kind": kind, "title": title_text, "body": body_text, "url": url, "delivery": delivery,
-              "body_html": markup.sanitize(body_html) if body_html else ""}
+    fields = {
+        "kind": kind,
+        "title": title_text,
+        "body": body_text,
+        "url": url,
+        "delivery": delivery,
+        "body_html": markup.sanitize(body_html) if body_html else "",
+    }
     with transaction.atomic():
         if dedupe_key:
             notification, created = Notification.objects.get_or_create(
@@ -237,7 +241,9 @@ def _unsubscribe_headers(url: str) -> dict[str, str]:
     return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
-def _message(*, user, subject: str, template: str, context: dict, unsubscribe_kind: str) -> EmailMultiAlternatives:
+def _message(
+    *, user, subject: str, template: str, context: dict, unsubscribe_kind: str
+) -> EmailMultiAlternatives:
     unsubscribe_url = absolute_url(
         reverse("notifications:unsubscribe", args=[unsubscribe_token(user=user, kind=unsubscribe_kind)])
     )
@@ -289,7 +295,8 @@ def notification_email_deliver(*, notification_id: int) -> bool:
                     # a post as HTML in the HTML part, as plain text in the text part; links work from a mail
                     "body_html": markup.absolute_urls(notification.body_html, base_url=settings.SITE_URL),
                     "body_text": markup.plain_text(notification.body_html, base_url=settings.SITE_URL)
-                    if notification.body_html else notification.body,
+                    if notification.body_html
+                    else notification.body,
                 },
                 unsubscribe_kind=notification.kind,
             ).send()
@@ -315,7 +322,9 @@ def digest_deliver(*, user_id: int) -> int:
     with transaction.atomic():
         items = list(
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(recipient_id=user_id, delivery=Delivery.DIGEST, emailed_at__isnull=True, read_at__isnull=True)
+            .filter(
+                recipient_id=user_id, delivery=Delivery.DIGEST, emailed_at__isnull=True, read_at__isnull=True
+            )
             .order_by("created_at", "id")[:DIGEST_LIMIT]
         )
         if not items:
@@ -334,16 +343,23 @@ def digest_deliver(*, user_id: int) -> int:
                 sections = [
                     {
                         "label": kind_label(code),
-                        "items": [(n, absolute_url(reverse("notifications:open", args=[n.pk]))) for n in group],
+                        "items": [
+                            (n, absolute_url(reverse("notifications:open", args=[n.pk]))) for n in group
+                        ],
                         "unsubscribe_url": absolute_url(
-                            reverse("notifications:unsubscribe", args=[unsubscribe_token(user=user, kind=code)])
+                            reverse(
+                                "notifications:unsubscribe", args=[unsubscribe_token(user=user, kind=code)]
+                            )
                         ),
                     }
                     for code, group in groups.items()
                 ]
             _message(
-                user=user, subject=subject, template="digest",
-                context={"sections": sections, "count": len(items)}, unsubscribe_kind=DIGEST,
+                user=user,
+                subject=subject,
+                template="digest",
+                context={"sections": sections, "count": len(items)},
+                unsubscribe_kind=DIGEST,
             ).send()
         Notification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=timezone.now())
     return len(items)
@@ -368,8 +384,14 @@ def reminder_send_once(*, recipient, kind: str, obj, step: str, title, body="", 
     try:
         with transaction.atomic():
             record = SentRecord.objects.create(
-                recipient=recipient, kind=kind, content_type=content_type, object_id=obj.pk, step=str(step)[:50],
-                title=title_text, body=body_text, url=url,
+                recipient=recipient,
+                kind=kind,
+                content_type=content_type,
+                object_id=obj.pk,
+                step=str(step)[:50],
+                title=title_text,
+                body=body_text,
+                url=url,
             )
     except IntegrityError:
         return False
@@ -393,7 +415,11 @@ def sent_record_deliver(*, record_id: int) -> bool:
         if record is None:
             return False
         notification = notification_send(
-            recipient=record.recipient, kind=record.kind, title=record.title, body=record.body, url=record.url,
+            recipient=record.recipient,
+            kind=record.kind,
+            title=record.title,
+            body=record.body,
+            url=record.url,
             dedupe_key=f"reminder:{record.pk}",
         )
         record.state = SentRecord.State.SENT
@@ -427,14 +453,22 @@ def _send_batch(rule: ReminderRule, batch: list) -> int:
     sent = 0
     for content_type_id, reminders in by_type.items():
         done = sent_record_keys(
-            kind=rule.kind, content_type_id=content_type_id,
-            object_ids={r.obj.pk for r in reminders}, steps={str(r.step) for r in reminders},
+            kind=rule.kind,
+            content_type_id=content_type_id,
+            object_ids={r.obj.pk for r in reminders},
+            steps={str(r.step) for r in reminders},
         )
         for r in reminders:
             if (r.recipient.pk, r.obj.pk, str(r.step)) in done:
                 continue  # a cheap skip; the unique constraint is what guarantees "once"
             sent += reminder_send_once(
-                recipient=r.recipient, kind=rule.kind, obj=r.obj, step=r.step, title=r.title, body=r.body, url=r.url
+                recipient=r.recipient,
+                kind=rule.kind,
+                obj=r.obj,
+                step=r.step,
+                title=r.title,
+                body=r.body,
+                url=r.url,
             )
     return sent
 
@@ -445,7 +479,9 @@ def pending_recover(*, older_than_minutes: int | None = None, limit: int = 500) 
     Only work older than `older_than_minutes` is touched (newer work is probably still in flight;
     the row locks make an overlap harmless anyway). Mails older than a day are not retried.
     """
-    minutes = settings.NOTIFICATIONS_RECOVER_AFTER_MINUTES if older_than_minutes is None else older_than_minutes
+    minutes = (
+        settings.NOTIFICATIONS_RECOVER_AFTER_MINUTES if older_than_minutes is None else older_than_minutes
+    )
     now = timezone.now()
     cutoff = now - timedelta(minutes=minutes)
     record_ids = list(
@@ -456,8 +492,10 @@ def pending_recover(*, older_than_minutes: int | None = None, limit: int = 500) 
     delivered = sum(sent_record_deliver(record_id=pk) for pk in record_ids)
     mail_ids = list(
         Notification.objects.filter(
-            delivery=Delivery.IMMEDIATELY, emailed_at__isnull=True,
-            created_at__lte=cutoff, created_at__gte=now - timedelta(days=1),
+            delivery=Delivery.IMMEDIATELY,
+            emailed_at__isnull=True,
+            created_at__lte=cutoff,
+            created_at__gte=now - timedelta(days=1),
         )
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]

@@ -44,8 +44,12 @@ def notification_read(request, pk: int):
     notification = get_object_or_404(notifications_for(user=request.user), pk=pk)
     notification_mark_read(notification=notification)
     if request.htmx:
-        context = {"notification": notification, "page_number": request.POST.get("page", ""),
-                   "notifications_unread": unread_count_for(user=request.user), "oob": True}
+        context = {
+            "notification": notification,
+            "page_number": request.POST.get("page", ""),
+            "notifications_unread": unread_count_for(user=request.user),
+            "oob": True,
+        }
         return render(request, "notifications/_item.html", context)
     return _back_to_list(request)
 
@@ -99,5 +103,9 @@ def unsubscribe(request, token: str):
     label = _("Daily digest") if kind == DIGEST else kind_label(kind)
     if request.method == "POST":
         unsubscribe_apply(token=token)
-        return render(request, "notifications/unsubscribe.html", {"done": True, "label": label, "email": user.email})
-    return render(request, "notifications/unsubscribe.html", {"label": label, "email": user.email, "token": token})
+        return render(
+            request, "notifications/unsubscribe.html", {"done": True, "label": label, "email": user.email}
+        )
+    return render(
+        request, "notifications/unsubscribe.html", {"label": label, "email": user.email, "token": token}
+    )

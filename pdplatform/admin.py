@@ -36,6 +36,18 @@ class ExportLogAdmin(SuperuserOnlyReadAdmin):
 class ExportJobAdmin(SuperuserOnlyReadAdmin):
     list_display = ("created_at", "requested_by", "report", "fmt", "state", "done", "total")
     list_filter = ("report", "fmt", "state")
-    readonly_fields = ("id", "requested_by", "report", "fmt", "params", "state", "total", "done", "file", "error",
-                       "created_at", "finished_at")
+    readonly_fields = (
+        "id",
+        "requested_by",
+        "report",
+        "fmt",
+        "params",
+        "state",
+        "total",
+        "done",
+        "file",
+        "error",
+        "created_at",
+        "finished_at",
+    )
     list_select_related = ("requested_by",)

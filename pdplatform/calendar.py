@@ -80,11 +80,15 @@ def cohort_feed(request, token, cohort_id):
 def calendar_page(request):
     """The person's feed: whether it is on, and — once, right after it is made — its addresses."""
     token = request.session.pop(ONCE_KEY, "")
-    return render(request, "calendar/feed.html", {
-        "feed": calendar_feed_of(request.user),
-        "token": token,
-        "cohorts": list(cohort_selectors.calendar_cohorts_curated(user=request.user)) if token else [],
-    })
+    return render(
+        request,
+        "calendar/feed.html",
+        {
+            "feed": calendar_feed_of(request.user),
+            "token": token,
+            "cohorts": list(cohort_selectors.calendar_cohorts_curated(user=request.user)) if token else [],
+        },
+    )
 
 
 @never_cache
@@ -94,7 +98,9 @@ def calendar_renew(request):
     feed = calendar_feed_of(request.user)
     if request.method == "POST":
         request.session[ONCE_KEY] = calendar_feed_renew(user=request.user)
-        messages.success(request, _("Your new calendar address is ready. Copy it now: it is shown only once."))
+        messages.success(
+            request, _("Your new calendar address is ready. Copy it now: it is shown only once.")
+        )
         return redirect("calendar")
     if feed is None:
         return redirect("calendar")
@@ -107,7 +113,10 @@ def calendar_revoke(request):
     feed = calendar_feed_of(request.user)
     if request.method == "POST":
         if calendar_feed_revoke(user=request.user):
-            messages.success(request, _("Your calendar address is turned off. Calendars subscribed to it get nothing more."))
+            messages.success(
+                request,
+                _("Your calendar address is turned off. Calendars subscribed to it get nothing more."),
+            )
         return redirect("calendar")
     if feed is None:
         return redirect("calendar")

@@ -3,10 +3,18 @@ from accounts.selectors import user_role_codes
 
 # The navigation's sections by path prefix, first match wins ("=" for an exact path).
 NAV_SECTIONS = [
-    ("/courses/", "courses"), ("=/cabinet/", "cabinet"), ("/communities/", "communities"),
-    ("/surveys/heatmap/", "heatmap"), ("/surveys/", "surveys"), ("/mentoring/", "mentoring"),
-    ("/learn/curate/", "curate"), ("/learn/reviews/", "reviews"), ("/learn/questions/", "questions"),
-    ("/learn/nominations/", "nominations"), ("/reports/", "reports"), ("=/notifications/", "notifications"),
+    ("/courses/", "courses"),
+    ("=/cabinet/", "cabinet"),
+    ("/communities/", "communities"),
+    ("/surveys/heatmap/", "heatmap"),
+    ("/surveys/", "surveys"),
+    ("/mentoring/", "mentoring"),
+    ("/learn/curate/", "curate"),
+    ("/learn/reviews/", "reviews"),
+    ("/learn/questions/", "questions"),
+    ("/learn/nominations/", "nominations"),
+    ("/reports/", "reports"),
+    ("=/notifications/", "notifications"),
 ]
 
 
@@ -32,5 +40,5 @@ def navigation(request):
             "school_admin": su or Role.SCHOOL_ADMIN in codes,
             "municipal_admin": su or Role.MUNICIPAL_ADMIN in codes,
             "staff": bool(getattr(user, "is_staff", False)),
-        }
+        },
     }

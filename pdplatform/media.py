@@ -87,7 +87,9 @@ def media_orphans_remove(*, now=None, batch: int = 500) -> list[str]:
     def referenced(names: list[str]) -> set[str]:
         seen: set[str] = set()
         for model, field in fields:
-            seen.update(model._base_manager.filter(**{f"{field.name}__in": names}).values_list(field.name, flat=True))
+            seen.update(
+                model._base_manager.filter(**{f"{field.name}__in": names}).values_list(field.name, flat=True)
+            )
         return seen
 
     removed: list[str] = []

@@ -47,7 +47,9 @@ class ExportLog(models.Model):
         verbose_name = _("export log entry")
         verbose_name_plural = _("export log")
         constraints = [
-            models.CheckConstraint(condition=models.Q(fmt__in=["csv", "xlsx", "json"]), name="exportlog_fmt_known"),
+            models.CheckConstraint(
+                condition=models.Q(fmt__in=["csv", "xlsx", "json"]), name="exportlog_fmt_known"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -69,7 +71,10 @@ class ExportJob(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     requested_by = models.ForeignKey(
-        "accounts.User", on_delete=models.CASCADE, related_name="report_exports", verbose_name=_("requested by")
+        "accounts.User",
+        on_delete=models.CASCADE,
+        related_name="report_exports",
+        verbose_name=_("requested by"),
     )
     report = models.CharField(_("report"), max_length=20, choices=ReportKind.choices)
     fmt = models.CharField(_("format"), max_length=10)
@@ -96,7 +101,9 @@ class ExportJob(models.Model):
                 condition=models.Q(state__in=["pending", "running", "done", "failed"]),
                 name="reportexportjob_state_known",
             ),
-            models.CheckConstraint(condition=models.Q(fmt__in=["csv", "xlsx"]), name="reportexportjob_fmt_known"),
+            models.CheckConstraint(
+                condition=models.Q(fmt__in=["csv", "xlsx"]), name="reportexportjob_fmt_known"
+            ),
         ]
 
     def __str__(self) -> str:

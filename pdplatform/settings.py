@@ -36,7 +36,9 @@ DJANGO_ENV = env("DJANGO_ENV", "development")
 PRODUCTION = DJANGO_ENV == "production"
 
 DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
-SECRET_KEY = env("DJANGO_SECRET_KEY", "" if PRODUCTION else "dev-only-secret-key-change-me-in-production-0123456789")
+SECRET_KEY = env(
+    "DJANGO_SECRET_KEY", "" if PRODUCTION else "dev-only-secret-key-change-me-in-production-0123456789"
+)
 if PRODUCTION and len(SECRET_KEY) < 50:
     raise RuntimeError("DJANGO_SECRET_KEY must be set to at least 50 random characters in production.")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1],testserver")
@@ -146,7 +148,10 @@ if DATABASE_POOL_SIZE and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": 1, "max_size": DATABASE_POOL_SIZE, "timeout": int(env("DATABASE_POOL_TIMEOUT", "10"))}
+        "min_size": 1,
+        "max_size": DATABASE_POOL_SIZE,
+        "timeout": int(env("DATABASE_POOL_TIMEOUT", "10")),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: Redis when REDIS_URL is set (shared by all processes), else local memory --------
@@ -156,8 +161,11 @@ REDIS_URL = env("REDIS_URL")
 def redis_cache(url: str) -> dict:
     """The shared cache on Redis. An outage of it is not an outage of the site: an operation that cannot
     reach Redis within a second is logged and behaves as a miss (core/redis_cache.py, docs/decisions/0151)."""
-    return {"BACKEND": "core.redis_cache.FailSafeRedisCache", "LOCATION": url,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, "FAILURE_PAUSE": 5}}
+    return {
+        "BACKEND": "core.redis_cache.FailSafeRedisCache",
+        "LOCATION": url,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, "FAILURE_PAUSE": 5},
+    }
 
 
 if REDIS_URL:
@@ -167,7 +175,9 @@ else:
 if PRODUCTION and not REDIS_URL:
     # A process-local cache would keep page-cache renewals, rate limits and sessions in one process
     # while gunicorn and the workers are several: refuse to start rather than serve stale pages.
-    raise ImproperlyConfigured("DJANGO_ENV=production needs REDIS_URL: the cache must be shared by all processes.")
+    raise ImproperlyConfigured(
+        "DJANGO_ENV=production needs REDIS_URL: the cache must be shared by all processes."
+    )
 # Sessions live in the database only: a page needs no Redis to know who is signed in, and a sign-out
 # made while Redis is down cannot come back from a cached copy when it returns (docs/decisions/0151).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -23,7 +23,9 @@ urlpatterns = [
     path("calendar/renew/", calendar.calendar_renew, name="calendar_renew"),
     path("calendar/revoke/", calendar.calendar_revoke, name="calendar_revoke"),
     path("calendar/<str:token>.ics", calendar.personal_feed, name="calendar_feed"),
-    path("calendar/<str:token>/cohort/<int:cohort_id>.ics", calendar.cohort_feed, name="calendar_cohort_feed"),
+    path(
+        "calendar/<str:token>/cohort/<int:cohort_id>.ics", calendar.cohort_feed, name="calendar_cohort_feed"
+    ),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("notifications/", include("notifications.urls")),

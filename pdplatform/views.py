@@ -28,18 +28,22 @@ def home(request):
 
 @login_required
 def cabinet(request):
-    """"My learning": later issues add cohorts, deadlines, nominations, surveys, events here."""
+    """ "My learning": later issues add cohorts, deadlines, nominations, surveys, events here."""
     user = request.user
     if user_has_role(user, Role.TEACHER) and not user.is_superuser and not user.profile_complete:
         return redirect("profile_edit")
     from cohorts.selectors import cabinet_for_teacher, cabinet_scopes
 
-    return render(request, "cabinet.html", {
-        "profile_user": user,
-        # read only when the cached content is missing or stale (each app's scopes.py, core/caching.py)
-        "learning": SimpleLazyObject(lambda: cabinet_for_teacher(user)),
-        **personal_cache(request, *cabinet_scopes(user)),
-    })
+    return render(
+        request,
+        "cabinet.html",
+        {
+            "profile_user": user,
+            # read only when the cached content is missing or stale (each app's scopes.py, core/caching.py)
+            "learning": SimpleLazyObject(lambda: cabinet_for_teacher(user)),
+            **personal_cache(request, *cabinet_scopes(user)),
+        },
+    )
 
 
 @require_POST
@@ -57,8 +61,19 @@ def set_language(request):
     return django_set_language(request)
 
 
-ROBOTS_DISALLOW = ["/admin/", "/accounts/", "/cabinet/", "/learn/", "/reports/", "/notifications/", "/mentoring/",
-                  "/surveys/", "/communities/", "/api/", "/verify/"]
+ROBOTS_DISALLOW = [
+    "/admin/",
+    "/accounts/",
+    "/cabinet/",
+    "/learn/",
+    "/reports/",
+    "/notifications/",
+    "/mentoring/",
+    "/surveys/",
+    "/communities/",
+    "/api/",
+    "/verify/",
+]
 
 
 @cache_control(public=True, max_age=86400)
@@ -93,4 +108,6 @@ def error_500(request):
 
 
 def csrf_failure(request, reason=""):
-    return render(request, "403.html", {"reason": _("Your session has expired. Please reload the page.")}, status=403)
+    return render(
+        request, "403.html", {"reason": _("Your session has expired. Please reload the page.")}, status=403
+    )

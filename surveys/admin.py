@@ -23,8 +23,16 @@ from django.utils.translation import ngettext
 from . import selectors, services
 from .models import Choice, CourseRecommendationRule, Participation, Question, Section, Survey
 
-FROZEN_QUESTION_FIELDS = ("kind", "section", "position", "competency", "weight", "min_value", "max_value",
-                          "is_required")
+FROZEN_QUESTION_FIELDS = (
+    "kind",
+    "section",
+    "position",
+    "competency",
+    "weight",
+    "min_value",
+    "max_value",
+    "is_required",
+)
 
 
 def _survey_of(obj) -> Survey | None:
@@ -53,7 +61,9 @@ class BuilderForm(forms.ModelForm):
         if self.errors or not self.has_changed():
             return
         try:
-            type(self).builder_check(user=self.builder_user, **{self._meta.model._meta.model_name: self.instance})
+            type(self).builder_check(
+                user=self.builder_user, **{self._meta.model._meta.model_name: self.instance}
+            )
         except ValidationError as error:
             self.add_error(None, error)
 
@@ -66,14 +76,17 @@ class BuilderFormSet(forms.BaseInlineFormSet):
         for form in self.deleted_forms:
             if form.instance.pk:
                 try:
-                    type(form).builder_check(user=form.builder_user, deleting=True,
-                                     **{self.model._meta.model_name: form.instance})
+                    type(form).builder_check(
+                        user=form.builder_user, deleting=True, **{self.model._meta.model_name: form.instance}
+                    )
                 except ValidationError as error:
                     raise ValidationError(error.messages) from error
 
 
 def _builder_form(base, model, check, user):
-    return type(f"{model.__name__}BuilderForm", (base,), {"builder_user": user, "builder_check": staticmethod(check)})
+    return type(
+        f"{model.__name__}BuilderForm", (base,), {"builder_user": user, "builder_check": staticmethod(check)}
+    )
 
 
 class ScopedToAuthorsMixin:
@@ -81,7 +94,11 @@ class ScopedToAuthorsMixin:
 
     def _allowed(self, request, obj) -> bool:
         survey = _survey_of(obj)
-        return survey is None or survey.pk is None or services.survey_user_can_edit(user=request.user, survey=survey)
+        return (
+            survey is None
+            or survey.pk is None
+            or services.survey_user_can_edit(user=request.user, survey=survey)
+        )
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and self._allowed(request, obj)
@@ -168,15 +185,28 @@ class BuilderSaveMixin:
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
-            getattr(services, f"{obj._meta.model_name}_delete")(user=request.user, **{obj._meta.model_name: obj})
+            getattr(services, f"{obj._meta.model_name}_delete")(
+                user=request.user, **{obj._meta.model_name: obj}
+            )
         for obj in instances:
-            getattr(services, f"{obj._meta.model_name}_save")(user=request.user, **{obj._meta.model_name: obj})
+            getattr(services, f"{obj._meta.model_name}_save")(
+                user=request.user, **{obj._meta.model_name: obj}
+            )
         formset.save_m2m()
 
 
 @admin.register(Survey)
 class SurveyAdmin(BuilderSaveMixin, ScopedToAuthorsMixin, admin.ModelAdmin):
-    list_display = ("title", "version", "kind", "is_anonymous", "is_published", "opens_at", "closes_at", "responses")
+    list_display = (
+        "title",
+        "version",
+        "kind",
+        "is_anonymous",
+        "is_published",
+        "opens_at",
+        "closes_at",
+        "responses",
+    )
     list_filter = ("kind", "is_published", "is_anonymous", "audience")
     search_fields = ("title",)
     inlines = (SectionInline,)
@@ -203,17 +233,28 @@ class SurveyAdmin(BuilderSaveMixin, ScopedToAuthorsMixin, admin.ModelAdmin):
     def builder_state(self, obj):
         if obj is None or obj.pk is None:
             return _("Save the survey, then add its sections and questions.")
-        preview = format_html('<a href="{}" target="_blank" rel="noopener">{}</a>',
-                              reverse("surveys:preview", args=[obj.pk]), _("Preview as a teacher"))
+        preview = format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            reverse("surveys:preview", args=[obj.pk]),
+            _("Preview as a teacher"),
+        )
         if services.survey_has_responses(obj):
-            return format_html("{} {}", _("The survey has responses: its structure is frozen. "
-                                          "Use “Make a new version” to change it."), preview)
+            return format_html(
+                "{} {}",
+                _(
+                    "The survey has responses: its structure is frozen. "
+                    "Use “Make a new version” to change it."
+                ),
+                preview,
+            )
         problems = services.survey_publish_problems(obj)
         if not problems:
             return format_html("{} {}", _("Ready to publish."), preview)
         return format_html(
-            "<strong>{}</strong><ul class='survey-problems'>{}</ul>{}", _("Fix before publishing:"),
-            format_html_join("", "<li>{}</li>", ((p,) for p in problems)), preview,
+            "<strong>{}</strong><ul class='survey-problems'>{}</ul>{}",
+            _("Fix before publishing:"),
+            format_html_join("", "<li>{}</li>", ((p,) for p in problems)),
+            preview,
         )
 
     def has_delete_permission(self, request, obj=None):
@@ -237,8 +278,11 @@ class SurveyAdmin(BuilderSaveMixin, ScopedToAuthorsMixin, admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path("<int:object_id>/new-version/", self.admin_site.admin_view(self.new_version),
-                 name="surveys_survey_new_version"),
+            path(
+                "<int:object_id>/new-version/",
+                self.admin_site.admin_view(self.new_version),
+                name="surveys_survey_new_version",
+            ),
             *super().get_urls(),
         ]
 
@@ -248,8 +292,11 @@ class SurveyAdmin(BuilderSaveMixin, ScopedToAuthorsMixin, admin.ModelAdmin):
         if request.method != "POST" or not self.has_change_permission(request, survey):
             raise PermissionDenied
         copy = services.survey_copy_as_new_version(survey=survey, user=request.user)
-        self.message_user(request, _("Version %(n)d created as a draft; the answered version is unchanged.")
-                          % {"n": copy.version}, messages.SUCCESS)
+        self.message_user(
+            request,
+            _("Version %(n)d created as a draft; the answered version is unchanged.") % {"n": copy.version},
+            messages.SUCCESS,
+        )
         return HttpResponseRedirect(reverse("admin:surveys_survey_change", args=[copy.pk]))
 
     def _run(self, request, queryset, service, done_message):
@@ -261,8 +308,12 @@ class SurveyAdmin(BuilderSaveMixin, ScopedToAuthorsMixin, admin.ModelAdmin):
             except ValidationError as error:
                 self.message_user(
                     request,
-                    format_html("“{}”: {}<ul>{}</ul>", survey.title, _("cannot be published yet. Fix:"),
-                                format_html_join("", "<li>{}</li>", ((m,) for m in error.messages))),
+                    format_html(
+                        "“{}”: {}<ul>{}</ul>",
+                        survey.title,
+                        _("cannot be published yet. Fix:"),
+                        format_html_join("", "<li>{}</li>", ((m,) for m in error.messages)),
+                    ),
                     messages.ERROR,
                 )
         if done:
@@ -270,21 +321,35 @@ class SurveyAdmin(BuilderSaveMixin, ScopedToAuthorsMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Publish selected surveys"), permissions=["change"])
     def publish(self, request, queryset):
-        self._run(request, queryset, services.survey_publish,
-                  lambda n: ngettext("%(n)d survey published.", "%(n)d surveys published.", n) % {"n": n})
+        self._run(
+            request,
+            queryset,
+            services.survey_publish,
+            lambda n: ngettext("%(n)d survey published.", "%(n)d surveys published.", n) % {"n": n},
+        )
 
     @admin.action(description=_("Unpublish selected surveys"), permissions=["change"])
     def unpublish(self, request, queryset):
-        self._run(request, queryset, services.survey_unpublish,
-                  lambda n: ngettext("%(n)d survey unpublished.", "%(n)d surveys unpublished.", n) % {"n": n})
+        self._run(
+            request,
+            queryset,
+            services.survey_unpublish,
+            lambda n: ngettext("%(n)d survey unpublished.", "%(n)d surveys unpublished.", n) % {"n": n},
+        )
 
     @admin.action(description=_("Copy as a new version"), permissions=["change"])
     def copy_as_new_version(self, request, queryset):
-        copies = [services.survey_copy_as_new_version(survey=survey, user=request.user) for survey in queryset]
+        copies = [
+            services.survey_copy_as_new_version(survey=survey, user=request.user) for survey in queryset
+        ]
         self.message_user(
             request,
-            ngettext("%(n)d new version created (unpublished).", "%(n)d new versions created (unpublished).",
-                     len(copies)) % {"n": len(copies)},
+            ngettext(
+                "%(n)d new version created (unpublished).",
+                "%(n)d new versions created (unpublished).",
+                len(copies),
+            )
+            % {"n": len(copies)},
             messages.SUCCESS,
         )
 
@@ -326,7 +391,9 @@ class SectionAdmin(BuilderSaveMixin, ScopedToAuthorsMixin, admin.ModelAdmin):
     def response_change(self, request, obj):
         if "_continue" not in request.POST and "_addanother" not in request.POST:
             # Back to the survey after saving a section: that is where the methodologist came from.
-            self.message_user(request, _("Section “%(title)s” saved.") % {"title": obj.title}, messages.SUCCESS)
+            self.message_user(
+                request, _("Section “%(title)s” saved.") % {"title": obj.title}, messages.SUCCESS
+            )
             return HttpResponseRedirect(reverse("admin:surveys_survey_change", args=[obj.survey_id]))
         return super().response_change(request, obj)
 
@@ -354,7 +421,8 @@ class QuestionAdmin(BuilderSaveMixin, ScopedToAuthorsMixin, admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "section":
             kwargs["queryset"] = selectors.sections_editable_by(request.user).order_by(
-                "survey__title", "position", "id")
+                "survey__title", "position", "id"
+            )
             field = super().formfield_for_foreignkey(db_field, request, **kwargs)
             field.label_from_instance = lambda s: f"{s.survey.title} → {s.title}"
             return field

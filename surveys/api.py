@@ -89,9 +89,12 @@ class SubmitResponseView(APIView):
 
     @extend_schema(
         request=SubmitSerializer,
-        responses={201: inline_serializer("SubmitResult", {"level": serializers.CharField(),
-                                                             "scores": serializers.DictField()}),
-                   400: inline_serializer("SubmitErrors", {"errors": serializers.ListField()})},
+        responses={
+            201: inline_serializer(
+                "SubmitResult", {"level": serializers.CharField(), "scores": serializers.DictField()}
+            ),
+            400: inline_serializer("SubmitErrors", {"errors": serializers.ListField()}),
+        },
         summary="Submit my response",
     )
     def post(self, request, pk: int):
@@ -101,7 +104,8 @@ class SubmitResponseView(APIView):
         cohort = None
         if data.validated_data.get("cohort"):
             cohort = get_object_or_404(
-                selectors.cohorts_for_filling(user=request.user, survey=survey), pk=data.validated_data["cohort"]
+                selectors.cohorts_for_filling(user=request.user, survey=survey),
+                pk=data.validated_data["cohort"],
             )
         try:
             result = services.response_submit(
@@ -117,35 +121,66 @@ class SurveyResultsView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        parameters=[OpenApiParameter("cohort", int), OpenApiParameter("course", int),
-                    OpenApiParameter("date_from", OpenApiTypes.DATE), OpenApiParameter("date_to", OpenApiTypes.DATE)],
-        responses={200: inline_serializer("SurveyResults", {
-            "responses": serializers.IntegerField(), "hidden": serializers.BooleanField(),
-            "likert": serializers.ListField(), "choices": serializers.ListField(),
-        }), 400: inline_serializer("ResultsFilterErrors", {
-            "detail": serializers.ListField(child=serializers.CharField(),
-                                            help_text="Each filter value that is not valid, with the reason."),
-        })},
+        parameters=[
+            OpenApiParameter("cohort", int),
+            OpenApiParameter("course", int),
+            OpenApiParameter("date_from", OpenApiTypes.DATE),
+            OpenApiParameter("date_to", OpenApiTypes.DATE),
+        ],
+        responses={
+            200: inline_serializer(
+                "SurveyResults",
+                {
+                    "responses": serializers.IntegerField(),
+                    "hidden": serializers.BooleanField(),
+                    "likert": serializers.ListField(),
+                    "choices": serializers.ListField(),
+                },
+            ),
+            400: inline_serializer(
+                "ResultsFilterErrors",
+                {
+                    "detail": serializers.ListField(
+                        child=serializers.CharField(),
+                        help_text="Each filter value that is not valid, with the reason.",
+                    ),
+                },
+            ),
+        },
         summary="Results of a survey (authors, the course's methodologists, the cohort's curators)",
     )
     def get(self, request, pk: int):
         from .views import _results_context
 
         scope, form, flt, _compare = _results_context(request._request, pk)
-        if flt is None:  # a filter value that is not valid: 400 in the API's one error shape, never another set
+        if (
+            flt is None
+        ):  # a filter value that is not valid: 400 in the API's one error shape, never another set
             raise ApiValidationError({"detail": form.error_lines()})
         results = selectors.survey_results(survey=scope.survey, flt=flt, with_texts=False)
-        return ApiResponse({
-            "responses": results.responses,
-            "hidden": results.hidden,
-            "likert": [
-                {"question": r.question.pk, "text": r.question.text, "n": r.n, "mean": r.mean,
-                 "percents": r.percents, "counts": r.counts}
-                for r in results.likert
-            ],
-            "choices": [
-                {"question": r.question.pk, "text": r.question.text, "n": r.n,
-                 "options": [{"text": t, "count": c, "percent": p} for t, c, p in r.options]}
-                for r in results.choices
-            ],
-        })
+        return ApiResponse(
+            {
+                "responses": results.responses,
+                "hidden": results.hidden,
+                "likert": [
+                    {
+                        "question": r.question.pk,
+                        "text": r.question.text,
+                        "n": r.n,
+                        "mean": r.mean,
+                        "percents": r.percents,
+                        "counts": r.counts,
+                    }
+                    for r in results.likert
+                ],
+                "choices": [
+                    {
+                        "question": r.question.pk,
+                        "text": r.question.text,
+                        "n": r.n,
+                        "options": [{"text": t, "count": c, "percent": p} for t, c, p in r.options],
+                    }
+                    for r in results.choices
+                ],
+            }
+        )

@@ -49,21 +49,33 @@ class Bar:
 def profile_chart(profile) -> dict:
     bars = []
     for i, row in enumerate(profile.rows):
-        bars.append(Bar(
-            y=10 + i * ROW_H,
-            label=row.competency.name if len(row.competency.name) <= 38 else row.competency.name[:36] + "…",
-            code=row.competency.code,
-            score=row.score,
-            width=BAR_W * row.score / 100,
-            before=row.before,
-            before_width=None if row.before is None else BAR_W * row.before / 100,
-            is_deficit=row.is_deficit,
-        ))
+        bars.append(
+            Bar(
+                y=10 + i * ROW_H,
+                label=row.competency.name
+                if len(row.competency.name) <= 38
+                else row.competency.name[:36] + "…",
+                code=row.competency.code,
+                score=row.score,
+                width=BAR_W * row.score / 100,
+                before=row.before,
+                before_width=None if row.before is None else BAR_W * row.before / 100,
+                is_deficit=row.is_deficit,
+            )
+        )
     height = 40 + len(bars) * ROW_H
     return {
-        "bars": bars, "width": LABEL_W + BAR_W + 70, "height": height, "label_w": LABEL_W, "bar_w": BAR_W,
-        "label_x": LABEL_W - 8, "threshold_x": LABEL_W + BAR_W * profile.threshold / 100,
-        "threshold": profile.threshold, "axis_y": height - 22, "tick_y": height - 6, "threshold_label_y": height - 12,
+        "bars": bars,
+        "width": LABEL_W + BAR_W + 70,
+        "height": height,
+        "label_w": LABEL_W,
+        "bar_w": BAR_W,
+        "label_x": LABEL_W - 8,
+        "threshold_x": LABEL_W + BAR_W * profile.threshold / 100,
+        "threshold": profile.threshold,
+        "axis_y": height - 22,
+        "tick_y": height - 6,
+        "threshold_label_y": height - 12,
         "ticks": [(LABEL_W + BAR_W * t / 100, t) for t in (0, 25, 50, 75, 100)],
         "has_before": any(b.before is not None for b in bars),
     }

@@ -37,45 +37,105 @@ FALLBACK_COMPETENCIES = [
 ]
 
 SELF_LABELS = ["Не умею", "Скорее не умею", "Частично", "Скорее умею", "Уверенно умею"]
-AGREE_LABELS = ["Совсем не согласен", "Скорее не согласен", "Отчасти", "Скорее согласен", "Полностью согласен"]
+AGREE_LABELS = [
+    "Совсем не согласен",
+    "Скорее не согласен",
+    "Отчасти",
+    "Скорее согласен",
+    "Полностью согласен",
+]
 SATISFACTION_LABELS = ["Очень плохо", "Плохо", "Удовлетворительно", "Хорошо", "Отлично"]
 
 # (section, [(competency code, kind, text, choices with points)])
 DIAGNOSTIC = [
-    ("Цифровая среда", [
-        ("DIG.1", "likert", "Я нахожу и адаптирую цифровые ресурсы к своим урокам с учётом авторского права.", None),
-        ("DIG.1", "likert", "Я создаю собственные интерактивные задания в онлайн-конструкторах.", None),
-        ("DIG.2", "likert", "Я могу провести дистанционный урок так, чтобы работал весь класс.", None),
-        ("DIG.2", "single", "Ученик не сдал онлайн-задание к сроку. Что вы делаете в первую очередь?", [
-            ("Ставлю двойку автоматически", 0), ("Пишу ему комментарий и продлеваю срок", 100),
-            ("Жду, пока сдаст сам", 25)]),
-        ("DIG.4", "likert", "Я использую генеративный ИИ для подготовки материалов и проверяю результат.", None),
-        ("DIG.4", "likert", "Я могу объяснить ученикам ограничения и риски нейросетей.", None),
-    ]),
-    ("Оценивание", [
-        ("ASM.1", "likert", "Я регулярно использую техники формирующего оценивания на уроке.", None),
-        ("ASM.1", "likert", "По результатам проверки я меняю план следующего урока.", None),
-        ("ASM.1", "single", "Как чаще всего вы узнаёте, понял ли класс новую тему?", [
-            ("По итоговой контрольной", 20), ("По быстрой проверке в конце урока (выходной билет)", 100),
-            ("Спрашиваю «всем понятно?»", 0)]),
-        ("ASM.3", "likert", "Я составляю задания на функциональную грамотность по своему предмету.", None),
-        ("ASM.3", "likert", "Я умею оценивать задания на читательскую грамотность по критериям.", None),
-    ]),
-    ("Инклюзия и проекты", [
-        ("INC.1", "likert", "Я адаптирую задания и темп для ребёнка с ОВЗ по рекомендациям ПМПК.", None),
-        ("INC.1", "likert", "Я знаю, к кому обратиться за помощью в работе с ребёнком с ОВЗ.", None),
-        ("INC.1", "multiple", "Какие приёмы адаптации вы уже применяете?", [
-            ("Дробление задания на шаги", 35), ("Визуальные опоры", 35), ("Дополнительное время", 30),
-            ("Пока не применяю", 0)]),
-        ("STD.2", "likert", "Я руковожу ученическими проектами от замысла до защиты.", None),
-        ("STD.2", "likert", "Я умею оценить проект по понятным ученику критериям.", None),
-        ("STD.2", "number", "Сколько ученических проектов вы сопровождали за последний год? (0–10)", (0, 10)),
-    ]),
-    ("Саморазвитие", [
-        ("SLF.1", "likert", "Я замечаю у себя признаки усталости и знаю, как с ними справиться.", None),
-        ("SLF.1", "likert", "Я умею планировать нагрузку так, чтобы оставалось время на отдых.", None),
-        ("", "text", "Какая тема для вас сейчас самая важная? (необязательно)", None),
-    ]),
+    (
+        "Цифровая среда",
+        [
+            (
+                "DIG.1",
+                "likert",
+                "Я нахожу и адаптирую цифровые ресурсы к своим урокам с учётом авторского права.",
+                None,
+            ),
+            ("DIG.1", "likert", "Я создаю собственные интерактивные задания в онлайн-конструкторах.", None),
+            ("DIG.2", "likert", "Я могу провести дистанционный урок так, чтобы работал весь класс.", None),
+            (
+                "DIG.2",
+                "single",
+                "Ученик не сдал онлайн-задание к сроку. Что вы делаете в первую очередь?",
+                [
+                    ("Ставлю двойку автоматически", 0),
+                    ("Пишу ему комментарий и продлеваю срок", 100),
+                    ("Жду, пока сдаст сам", 25),
+                ],
+            ),
+            (
+                "DIG.4",
+                "likert",
+                "Я использую генеративный ИИ для подготовки материалов и проверяю результат.",
+                None,
+            ),
+            ("DIG.4", "likert", "Я могу объяснить ученикам ограничения и риски нейросетей.", None),
+        ],
+    ),
+    (
+        "Оценивание",
+        [
+            ("ASM.1", "likert", "Я регулярно использую техники формирующего оценивания на уроке.", None),
+            ("ASM.1", "likert", "По результатам проверки я меняю план следующего урока.", None),
+            (
+                "ASM.1",
+                "single",
+                "Как чаще всего вы узнаёте, понял ли класс новую тему?",
+                [
+                    ("По итоговой контрольной", 20),
+                    ("По быстрой проверке в конце урока (выходной билет)", 100),
+                    ("Спрашиваю «всем понятно?»", 0),
+                ],
+            ),
+            (
+                "ASM.3",
+                "likert",
+                "Я составляю задания на функциональную грамотность по своему предмету.",
+                None,
+            ),
+            ("ASM.3", "likert", "Я умею оценивать задания на читательскую грамотность по критериям.", None),
+        ],
+    ),
+    (
+        "Инклюзия и проекты",
+        [
+            ("INC.1", "likert", "Я адаптирую задания и темп для ребёнка с ОВЗ по рекомендациям ПМПК.", None),
+            ("INC.1", "likert", "Я знаю, к кому обратиться за помощью в работе с ребёнком с ОВЗ.", None),
+            (
+                "INC.1",
+                "multiple",
+                "Какие приёмы адаптации вы уже применяете?",
+                [
+                    ("Дробление задания на шаги", 35),
+                    ("Визуальные опоры", 35),
+                    ("Дополнительное время", 30),
+                    ("Пока не применяю", 0),
+                ],
+            ),
+            ("STD.2", "likert", "Я руковожу ученическими проектами от замысла до защиты.", None),
+            ("STD.2", "likert", "Я умею оценить проект по понятным ученику критериям.", None),
+            (
+                "STD.2",
+                "number",
+                "Сколько ученических проектов вы сопровождали за последний год? (0–10)",
+                (0, 10),
+            ),
+        ],
+    ),
+    (
+        "Саморазвитие",
+        [
+            ("SLF.1", "likert", "Я замечаю у себя признаки усталости и знаю, как с ними справиться.", None),
+            ("SLF.1", "likert", "Я умею планировать нагрузку так, чтобы оставалось время на отдых.", None),
+            ("", "text", "Какая тема для вас сейчас самая важная? (необязательно)", None),
+        ],
+    ),
 ]
 
 FEEDBACK_ASPECTS = [
@@ -96,17 +156,23 @@ def _competencies() -> dict[str, Competency]:
     found = {c.code: c for c in Competency.objects.filter(code__in=[c[2] for c in FALLBACK_COMPETENCIES])}
     for position, (area_code, area_name, code, name) in enumerate(FALLBACK_COMPETENCIES):
         if code not in found:
-            area, _ = CompetencyArea.objects.get_or_create(code=area_code, defaults={"name": area_name,
-                                                                                     "position": position})
-            found[code], _ = Competency.objects.get_or_create(code=code, defaults={"area": area, "name": name})
+            area, _ = CompetencyArea.objects.get_or_create(
+                code=area_code, defaults={"name": area_name, "position": position}
+            )
+            found[code], _ = Competency.objects.get_or_create(
+                code=code, defaults={"area": area, "name": name}
+            )
     return found
 
 
 def _build_diagnostic(title: str, author, competencies) -> Survey:
     survey = Survey.objects.create(
-        title=title, kind=Survey.Kind.DIAGNOSTIC, is_published=True, deficit_threshold=60,
+        title=title,
+        kind=Survey.Kind.DIAGNOSTIC,
+        is_published=True,
+        deficit_threshold=60,
         description="20 вопросов, около 10 минут. По ответам вы увидите свой профиль компетенций и курсы, "
-                    "которые закрывают дефициты.",
+        "которые закрывают дефициты.",
         what_next="Ваш профиль готов сразу. Повторите диагностику после обучения, чтобы увидеть рост.",
     )
     if author:
@@ -114,11 +180,18 @@ def _build_diagnostic(title: str, author, competencies) -> Survey:
     for s_pos, (section_title, questions) in enumerate(DIAGNOSTIC, start=1):
         section = Section.objects.create(survey=survey, title=section_title, position=s_pos)
         for q_pos, (code, kind, text, extra) in enumerate(questions, start=1):
-            labels = dict(zip(["label_1", "label_2", "label_3", "label_4", "label_5"], SELF_LABELS, strict=True))
+            labels = dict(
+                zip(["label_1", "label_2", "label_3", "label_4", "label_5"], SELF_LABELS, strict=True)
+            )
             question = Question.objects.create(
-                section=section, kind=kind, text=text, position=q_pos,
-                competency=competencies.get(code), is_required=kind != "text",
-                min_value=extra[0] if kind == "number" else None, max_value=extra[1] if kind == "number" else None,
+                section=section,
+                kind=kind,
+                text=text,
+                position=q_pos,
+                competency=competencies.get(code),
+                is_required=kind != "text",
+                min_value=extra[0] if kind == "number" else None,
+                max_value=extra[1] if kind == "number" else None,
                 **(labels if kind == "likert" else {}),
             )
             if kind in ("single", "multiple"):
@@ -138,22 +211,28 @@ def _diagnostic_answers(survey: Survey, rng: random.Random, bias: dict[str, int]
             answers[question.pk] = max(1, min(5, base + rng.choice([-1, 0, 0, 1])))
         elif question.kind == "single":
             choices = sorted(question.choices.all(), key=lambda c: c.points)
-            answers[question.pk] = (choices[-1] if base + rng.choice([-1, 0, 1]) >= 4 else rng.choice(choices)).pk
+            answers[question.pk] = (
+                choices[-1] if base + rng.choice([-1, 0, 1]) >= 4 else rng.choice(choices)
+            ).pk
         elif question.kind == "multiple":
             real = [c.pk for c in question.choices.all() if c.points]
             answers[question.pk] = rng.sample(real, k=max(1, min(len(real), base - 1)))
         elif question.kind == "number":
             answers[question.pk] = max(0, min(10, base * 2 + rng.choice([-2, 0, 1])))
         elif rng.random() < 0.3:
-            answers[question.pk] = rng.choice(["Функциональная грамотность", "Работа с ИИ", "Инклюзия",
-                                               "Профилактика выгорания"])
+            answers[question.pk] = rng.choice(
+                ["Функциональная грамотность", "Работа с ИИ", "Инклюзия", "Профилактика выгорания"]
+            )
     return answers
 
 
 def _feedback_cohorts(teachers) -> list[Cohort]:
     """Cohorts with at least six listeners; if cohorts/demo.py made none, one finished demo cohort."""
-    cohorts = [c for c in Cohort.objects.order_by("starts_on", "id")[:20]
-               if c.enrollments.filter(state__in=Enrollment.SEAT_STATES).count() >= 6][:3]
+    cohorts = [
+        c
+        for c in Cohort.objects.order_by("starts_on", "id")[:20]
+        if c.enrollments.filter(state__in=Enrollment.SEAT_STATES).count() >= 6
+    ][:3]
     if cohorts:
         return cohorts
     course = Course.objects.filter(status=Course.Status.PUBLISHED).order_by("id").first()
@@ -162,14 +241,27 @@ def _feedback_cohorts(teachers) -> list[Cohort]:
     today = timezone.localdate()
     now = timezone.now()
     cohort, _ = Cohort.objects.get_or_create(
-        course=course, title=f"{course.title} — демо-поток для отзывов",
-        defaults={"starts_on": today - timedelta(days=60), "ends_on": today - timedelta(days=5),
-                  "enrollment_opens_at": now - timedelta(days=90), "enrollment_closes_at": now - timedelta(days=61),
-                  "status": Cohort.Status.FINISHED, "capacity": 30},
+        course=course,
+        title=f"{course.title} — демо-поток для отзывов",
+        defaults={
+            "starts_on": today - timedelta(days=60),
+            "ends_on": today - timedelta(days=5),
+            "enrollment_opens_at": now - timedelta(days=90),
+            "enrollment_closes_at": now - timedelta(days=61),
+            "status": Cohort.Status.FINISHED,
+            "capacity": 30,
+        },
     )
     for teacher in teachers[20:34]:
-        Enrollment.objects.get_or_create(teacher=teacher, cohort=cohort, defaults={
-            "state": Enrollment.State.COMPLETED, "enrolled_at": now - timedelta(days=60), "completed_at": now})
+        Enrollment.objects.get_or_create(
+            teacher=teacher,
+            cohort=cohort,
+            defaults={
+                "state": Enrollment.State.COMPLETED,
+                "enrolled_at": now - timedelta(days=60),
+                "completed_at": now,
+            },
+        )
     return [cohort]
 
 
@@ -203,8 +295,9 @@ def seed(people: dict) -> None:
     for teacher in teachers[:41]:
         if not Participation.objects.filter(survey=first, user=teacher).exists():
             first.closes_at = None
-            services.response_submit(survey=first, user=teacher,
-                                     answers=_diagnostic_answers(first, rng, biases[teacher.pk]))
+            services.response_submit(
+                survey=first, user=teacher, answers=_diagnostic_answers(first, rng, biases[teacher.pk])
+            )
     if first.closes_at is None or first.closes_at > now:
         first.closes_at = now - timedelta(days=60)
         first.save(update_fields=["closes_at"])
@@ -215,21 +308,32 @@ def seed(people: dict) -> None:
     Participation.objects.filter(survey=first).update(submitted_on=autumn.date())
     for teacher in teachers[1:13]:
         if not Participation.objects.filter(survey=second, user=teacher).exists():
-            services.response_submit(survey=second, user=teacher,
-                                     answers=_diagnostic_answers(second, rng, biases[teacher.pk], lift=1))
+            services.response_submit(
+                survey=second,
+                user=teacher,
+                answers=_diagnostic_answers(second, rng, biases[teacher.pk], lift=1),
+            )
 
     # --- methodologists' pins and exclusions ---------------------------------------------------------
     for code, mode in (("ASM.1", "pin"), ("DIG.4", "exclude")):
-        course = Course.objects.filter(status=Course.Status.PUBLISHED, competencies__code=code).order_by("id").first()
+        course = (
+            Course.objects.filter(status=Course.Status.PUBLISHED, competencies__code=code)
+            .order_by("id")
+            .first()
+        )
         if course is not None and code in competencies:
             CourseRecommendationRule.objects.get_or_create(
-                competency=competencies[code], course=course, defaults={"mode": mode})
+                competency=competencies[code], course=course, defaults={"mode": mode}
+            )
 
     # --- course feedback, anonymous, on cohorts ------------------------------------------------------
     feedback = Survey.objects.filter(title=FEEDBACK_TITLE).first()
     if feedback is None:
         feedback = Survey.objects.create(
-            title=FEEDBACK_TITLE, kind=Survey.Kind.FEEDBACK, is_anonymous=True, is_published=True,
+            title=FEEDBACK_TITLE,
+            kind=Survey.Kind.FEEDBACK,
+            is_anonymous=True,
+            is_published=True,
             audience=Survey.Audience.COHORT,
             description="Оцените курс по десяти аспектам. Опрос анонимный: ответы не связываются с вашим именем.",
             what_next="Методисты обсудят итоги и изменят программу следующего потока.",
@@ -239,20 +343,40 @@ def seed(people: dict) -> None:
         rating = Section.objects.create(survey=feedback, title="Оценка курса", position=1)
         for pos, aspect in enumerate(FEEDBACK_ASPECTS, start=1):
             Question.objects.create(
-                section=rating, kind="likert", text=aspect, position=pos,
-                **dict(zip(["label_1", "label_2", "label_3", "label_4", "label_5"], SATISFACTION_LABELS, strict=True)),
+                section=rating,
+                kind="likert",
+                text=aspect,
+                position=pos,
+                **dict(
+                    zip(
+                        ["label_1", "label_2", "label_3", "label_4", "label_5"],
+                        SATISFACTION_LABELS,
+                        strict=True,
+                    )
+                ),
             )
         free = Section.objects.create(survey=feedback, title="Ваши предложения", position=2)
-        Question.objects.create(section=free, kind="text", is_required=False, position=1,
-                                text="Что понравилось больше всего?")
-        Question.objects.create(section=free, kind="text", is_required=False, position=2,
-                                text="Что стоит изменить в следующем потоке?")
+        Question.objects.create(
+            section=free, kind="text", is_required=False, position=1, text="Что понравилось больше всего?"
+        )
+        Question.objects.create(
+            section=free,
+            kind="text",
+            is_required=False,
+            position=2,
+            text="Что стоит изменить в следующем потоке?",
+        )
     cohorts = _feedback_cohorts(teachers)
     feedback.cohorts.add(*cohorts)
     questions = list(feedback.questions.order_by("section__position", "position"))
-    comments = ["Больше практики на реальных уроках", "Записи вебинаров очень выручили",
-                "Группа была слишком большой", "Хотелось бы больше обратной связи по заданиям",
-                "Удобная платформа", "Неудобное время вебинаров — после шести вечера"]
+    comments = [
+        "Больше практики на реальных уроках",
+        "Записи вебинаров очень выручили",
+        "Группа была слишком большой",
+        "Хотелось бы больше обратной связи по заданиям",
+        "Удобная платформа",
+        "Неудобное время вебинаров — после шести вечера",
+    ]
     for c_index, cohort in enumerate(cohorts):
         enrollments = cohort.enrollments.filter(state__in=Enrollment.SEAT_STATES).select_related("teacher")
         for enrollment in enrollments:
@@ -285,19 +409,43 @@ def seed_builder_draft(author) -> Survey | None:
     if survey is not None:
         return survey
     survey = Survey.objects.create(
-        title=BUILDER_TITLE, kind=Survey.Kind.GENERAL, is_published=False,
+        title=BUILDER_TITLE,
+        kind=Survey.Kind.GENERAL,
+        is_published=False,
         description="Пять минут о том, как вам помогает наставник в первый год работы.",
     )
     survey.authors.add(author)
-    about = services.section_save(user=author, section=Section(survey=survey, title="Ваш наставник", position=1))
-    services.question_save(user=author, question=Question(
-        section=about, kind="likert", position=1, text="Наставник помогает мне готовиться к урокам."))
-    services.question_save(user=author, question=Question(
-        section=about, kind="likert", position=2, text="Я могу обратиться к наставнику в любой момент."))
+    about = services.section_save(
+        user=author, section=Section(survey=survey, title="Ваш наставник", position=1)
+    )
+    services.question_save(
+        user=author,
+        question=Question(
+            section=about, kind="likert", position=1, text="Наставник помогает мне готовиться к урокам."
+        ),
+    )
+    services.question_save(
+        user=author,
+        question=Question(
+            section=about, kind="likert", position=2, text="Я могу обратиться к наставнику в любой момент."
+        ),
+    )
     # Its options are left for the methodologist to add: the publish check lists it until then.
-    services.question_save(user=author, question=Question(
-        section=about, kind="single", position=3, text="Как часто вы встречаетесь с наставником?"))
+    services.question_save(
+        user=author,
+        question=Question(
+            section=about, kind="single", position=3, text="Как часто вы встречаетесь с наставником?"
+        ),
+    )
     wishes = services.section_save(user=author, section=Section(survey=survey, title="Пожелания", position=2))
-    services.question_save(user=author, question=Question(
-        section=wishes, kind="text", position=1, is_required=False, text="Чего вам не хватает в наставничестве?"))
+    services.question_save(
+        user=author,
+        question=Question(
+            section=wishes,
+            kind="text",
+            position=1,
+            is_required=False,
+            text="Чего вам не хватает в наставничестве?",
+        ),
+    )
     return survey

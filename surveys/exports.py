@@ -68,6 +68,8 @@ def xlsx_response(rows: Iterable[list], filename: str, title: str) -> FileRespon
     write_file(rows, handle, fmt="xlsx", title=title)
     handle.seek(0)
     return FileResponse(
-        handle, as_attachment=True, filename=f"{filename}.xlsx",
+        handle,
+        as_attachment=True,
+        filename=f"{filename}.xlsx",
         content_type=XLSX_CONTENT_TYPE,
     )

@@ -11,22 +11,30 @@ def field_for(question: Question, *, required: bool) -> forms.Field:
     if question.kind == Question.Kind.LIKERT:
         return forms.TypedChoiceField(
             choices=[(v, f"{v} — {label}") for v, label in question.likert_labels()],
-            coerce=int, widget=forms.RadioSelect(attrs={"class": "btn-check"}), **common,
+            coerce=int,
+            widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+            **common,
         )
     if question.kind == Question.Kind.SINGLE:
         return forms.TypedChoiceField(
-            choices=[(c.pk, c.text) for c in question.choices.all()], coerce=int,
-            widget=forms.RadioSelect(attrs={"class": "form-check-input"}), **common,
+            choices=[(c.pk, c.text) for c in question.choices.all()],
+            coerce=int,
+            widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+            **common,
         )
     if question.kind == Question.Kind.MULTIPLE:
         return forms.TypedMultipleChoiceField(
-            choices=[(c.pk, c.text) for c in question.choices.all()], coerce=int,
-            widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}), **common,
+            choices=[(c.pk, c.text) for c in question.choices.all()],
+            coerce=int,
+            widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+            **common,
         )
     if question.kind == Question.Kind.NUMBER:
         return forms.IntegerField(
-            min_value=question.min_value, max_value=question.max_value,
-            widget=forms.NumberInput(attrs={"class": "form-control w-auto"}), **common,
+            min_value=question.min_value,
+            max_value=question.max_value,
+            widget=forms.NumberInput(attrs={"class": "form-control w-auto"}),
+            **common,
         )
     return forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}), max_length=5000, **common
@@ -40,7 +48,9 @@ class SectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.questions = list(questions)
         for question in self.questions:
-            self.fields[f"q{question.pk}"] = field_for(question, required=enforce_required and question.is_required)
+            self.fields[f"q{question.pk}"] = field_for(
+                question, required=enforce_required and question.is_required
+            )
 
     def answers(self) -> dict:
         """{question id: value} for what was filled on this page (blank answers are dropped)."""
@@ -72,20 +82,34 @@ class ResultsFilterForm(forms.Form):
     period the other way round, a period on a survey without cohorts — is an error, never a silent fallback."""
 
     course = forms.TypedChoiceField(
-        label=_("Course"), required=False, coerce=int, empty_value=None,
+        label=_("Course"),
+        required=False,
+        coerce=int,
+        empty_value=None,
         error_messages={"invalid_choice": _("This course has no cohort of the survey that you can see.")},
     )
     cohort = forms.TypedChoiceField(
-        label=_("Cohort"), required=False, coerce=int, empty_value=None,
+        label=_("Cohort"),
+        required=False,
+        coerce=int,
+        empty_value=None,
         error_messages={"invalid_choice": _("This cohort is not one of the survey's cohorts you can see.")},
     )
     compare = forms.TypedChoiceField(
-        label=_("Compare with cohort"), required=False, coerce=int, empty_value=None,
+        label=_("Compare with cohort"),
+        required=False,
+        coerce=int,
+        empty_value=None,
         error_messages={"invalid_choice": _("This cohort is not one of the survey's cohorts you can see.")},
     )
-    date_from = forms.DateField(label=_("Cohorts starting from"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=pgettext_lazy("date range", "to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("Cohorts starting from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=pgettext_lazy("date range", "to"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     # How an error names its field where the short label would not read on its own ("to: Enter a valid date").
     error_names = {"date_to": _("Cohorts starting up to")}
@@ -98,9 +122,15 @@ class ResultsFilterForm(forms.Form):
         self.fields["cohort"].choices = first + options
         self.fields["compare"].choices = [("", "—")] + options
         courses = {c.course_id: c.course.title for c in cohorts}
-        self.fields["course"].choices = [("", _("All courses"))] + sorted(courses.items(), key=lambda kv: kv[1])
+        self.fields["course"].choices = [("", _("All courses"))] + sorted(
+            courses.items(), key=lambda kv: kv[1]
+        )
         for name, f in self.fields.items():
-            f.widget.attrs["class"] = "form-select form-select-sm" if name in ("course", "cohort", "compare") else "form-control form-control-sm"
+            f.widget.attrs["class"] = (
+                "form-select form-select-sm"
+                if name in ("course", "cohort", "compare")
+                else "form-control form-control-sm"
+            )
 
     def visible_filters(self) -> list:
         """The fields worth offering: every filter here is by cohort, so none on a survey without cohorts."""
@@ -111,7 +141,9 @@ class ResultsFilterForm(forms.Form):
         if not self.has_cohorts:
             for name in ("date_from", "date_to"):
                 if data.get(name):
-                    self.add_error(name, _("The survey is not tied to cohorts: it cannot be filtered by their dates."))
+                    self.add_error(
+                        name, _("The survey is not tied to cohorts: it cannot be filtered by their dates.")
+                    )
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             raise forms.ValidationError(_("The end of the period is before its start."))
         return data

@@ -49,26 +49,45 @@ class Survey(models.Model):
     is_published = models.BooleanField(_("published"), default=False)
     opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
     closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
-    audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices, default=Audience.ALL_TEACHERS)
+    audience = models.CharField(
+        _("audience"), max_length=20, choices=Audience.choices, default=Audience.ALL_TEACHERS
+    )
     school = models.ForeignKey(
-        "accounts.School", on_delete=models.PROTECT, null=True, blank=True, related_name="surveys",
+        "accounts.School",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="surveys",
         verbose_name=_("school"),
     )
     course = models.ForeignKey(
-        Course, on_delete=models.PROTECT, null=True, blank=True, related_name="surveys",
-        verbose_name=_("course"), help_text=_("For course feedback: the course whose cohorts are asked."),
+        Course,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="surveys",
+        verbose_name=_("course"),
+        help_text=_("For course feedback: the course whose cohorts are asked."),
     )
     cohorts = models.ManyToManyField(
-        "cohorts.Cohort", blank=True, related_name="surveys", verbose_name=_("cohorts"),
+        "cohorts.Cohort",
+        blank=True,
+        related_name="surveys",
+        verbose_name=_("cohorts"),
         help_text=_("Course feedback and placement: the cohorts whose listeners are asked."),
     )
     deficit_threshold = models.PositiveSmallIntegerField(
-        _("deficit threshold"), default=60,
+        _("deficit threshold"),
+        default=60,
         help_text=_("A competency scoring below this (0–100) is a deficit."),
     )
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     previous_version = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="next_versions",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="next_versions",
         verbose_name=_("previous version"),
     )
     authors = models.ManyToManyField(
@@ -82,19 +101,23 @@ class Survey(models.Model):
         verbose_name_plural = _("surveys")
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["diagnostic", "feedback", "placement", "general"]), name="survey_kind_known"
+                condition=Q(kind__in=["diagnostic", "feedback", "placement", "general"]),
+                name="survey_kind_known",
             ),
             models.CheckConstraint(
                 condition=~Q(kind__in=["diagnostic", "placement"], is_anonymous=True),
                 name="survey_profile_kinds_not_anonymous",
             ),
             models.CheckConstraint(
-                condition=Q(opens_at__isnull=True) | Q(closes_at__isnull=True) | Q(closes_at__gt=models.F("opens_at")),
+                condition=Q(opens_at__isnull=True)
+                | Q(closes_at__isnull=True)
+                | Q(closes_at__gt=models.F("opens_at")),
                 name="survey_closes_after_opening",
             ),
             models.CheckConstraint(condition=Q(deficit_threshold__lte=100), name="survey_threshold_percent"),
             models.CheckConstraint(
-                condition=~Q(audience="school") | Q(school__isnull=False), name="survey_school_audience_has_school"
+                condition=~Q(audience="school") | Q(school__isnull=False),
+                name="survey_school_audience_has_school",
             ),
         ]
 
@@ -108,7 +131,9 @@ class Survey(models.Model):
 
 
 class Section(models.Model):
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="sections", verbose_name=_("survey"))
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="sections", verbose_name=_("survey")
+    )
     title = models.CharField(_("title"), max_length=255)
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -148,7 +173,11 @@ class Question(models.Model):
     min_value = models.IntegerField(_("minimum"), null=True, blank=True)
     max_value = models.IntegerField(_("maximum"), null=True, blank=True)
     competency = models.ForeignKey(
-        Competency, on_delete=models.PROTECT, null=True, blank=True, related_name="survey_questions",
+        Competency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="survey_questions",
         verbose_name=_("competency"),
     )
     weight = models.PositiveSmallIntegerField(
@@ -161,10 +190,13 @@ class Question(models.Model):
         verbose_name_plural = _("questions")
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["likert", "single", "multiple", "number", "text"]), name="question_kind_known"
+                condition=Q(kind__in=["likert", "single", "multiple", "number", "text"]),
+                name="question_kind_known",
             ),
             models.CheckConstraint(
-                condition=Q(min_value__isnull=True) | Q(max_value__isnull=True) | Q(max_value__gte=models.F("min_value")),
+                condition=Q(min_value__isnull=True)
+                | Q(max_value__isnull=True)
+                | Q(max_value__gte=models.F("min_value")),
                 name="question_range_ordered",
             ),
             models.CheckConstraint(condition=Q(weight__gte=1), name="question_weight_positive"),
@@ -187,7 +219,9 @@ class Question(models.Model):
 
 
 class Choice(models.Model):
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices", verbose_name=_("question"))
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="choices", verbose_name=_("question")
+    )
     text = models.CharField(_("text"), max_length=255)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     points = models.PositiveSmallIntegerField(
@@ -212,11 +246,17 @@ class Participation(models.Model):
         Survey, on_delete=models.CASCADE, related_name="participations", verbose_name=_("survey")
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="survey_participations",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="survey_participations",
         verbose_name=_("user"),
     )
     cohort = models.ForeignKey(
-        "cohorts.Cohort", on_delete=models.CASCADE, null=True, blank=True, related_name="survey_participations",
+        "cohorts.Cohort",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="survey_participations",
         verbose_name=_("cohort"),
     )
     submitted_on = models.DateField(_("submitted on"))
@@ -228,10 +268,13 @@ class Participation(models.Model):
         verbose_name_plural = _("participations")
         constraints = [
             models.UniqueConstraint(
-                fields=["survey", "user"], condition=Q(cohort__isnull=True), name="participation_once_per_survey"
+                fields=["survey", "user"],
+                condition=Q(cohort__isnull=True),
+                name="participation_once_per_survey",
             ),
             models.UniqueConstraint(
-                fields=["survey", "user", "cohort"], condition=Q(cohort__isnull=False),
+                fields=["survey", "user", "cohort"],
+                condition=Q(cohort__isnull=False),
                 name="participation_once_per_survey_cohort",
             ),
         ]
@@ -248,13 +291,24 @@ class Response(models.Model):
     """What was answered. Anonymous: no respondent, no date, a random key — nothing to join on."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses", verbose_name=_("survey"))
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="responses", verbose_name=_("survey")
+    )
     respondent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="survey_responses",
-        verbose_name=_("respondent"), help_text=_("Empty for anonymous surveys."),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="survey_responses",
+        verbose_name=_("respondent"),
+        help_text=_("Empty for anonymous surveys."),
     )
     cohort = models.ForeignKey(
-        "cohorts.Cohort", on_delete=models.CASCADE, null=True, blank=True, related_name="survey_responses",
+        "cohorts.Cohort",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="survey_responses",
         verbose_name=_("cohort"),
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -264,11 +318,13 @@ class Response(models.Model):
         verbose_name_plural = _("responses")
         constraints = [
             models.UniqueConstraint(
-                fields=["survey", "respondent"], condition=Q(respondent__isnull=False, cohort__isnull=True),
+                fields=["survey", "respondent"],
+                condition=Q(respondent__isnull=False, cohort__isnull=True),
                 name="response_once_per_named_respondent",
             ),
             models.UniqueConstraint(
-                fields=["survey", "respondent", "cohort"], condition=Q(respondent__isnull=False, cohort__isnull=False),
+                fields=["survey", "respondent", "cohort"],
+                condition=Q(respondent__isnull=False, cohort__isnull=False),
                 name="response_once_per_named_respondent_cohort",
             ),
             models.CheckConstraint(
@@ -285,7 +341,9 @@ class Answer(models.Model):
     """One answer; a multiple-choice question gets one row per chosen option (counts GROUP BY choice)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers", verbose_name=_("response"))
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="answers", verbose_name=_("response")
+    )
     # RESTRICT: a question or choice that has answers cannot be deleted on its own (copy to a new version);
     # deleting the whole survey still removes its answers through the responses.
     question = models.ForeignKey(
@@ -293,7 +351,12 @@ class Answer(models.Model):
     )
     value = models.IntegerField(_("value"), null=True, blank=True)
     choice = models.ForeignKey(
-        Choice, on_delete=models.RESTRICT, null=True, blank=True, related_name="answers", verbose_name=_("choice")
+        Choice,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="answers",
+        verbose_name=_("choice"),
     )
     text = models.TextField(_("text"), blank=True)
 
@@ -303,14 +366,18 @@ class Answer(models.Model):
         indexes = [models.Index(fields=["question", "value"], name="answer_question_value")]
         constraints = [
             models.UniqueConstraint(
-                fields=["response", "question"], condition=Q(choice__isnull=True), name="answer_once_per_question"
+                fields=["response", "question"],
+                condition=Q(choice__isnull=True),
+                name="answer_once_per_question",
             ),
             models.UniqueConstraint(
-                fields=["response", "question", "choice"], condition=Q(choice__isnull=False),
+                fields=["response", "question", "choice"],
+                condition=Q(choice__isnull=False),
                 name="answer_choice_once",
             ),
             models.CheckConstraint(
-                condition=Q(value__isnull=False) | Q(choice__isnull=False) | ~Q(text=""), name="answer_not_empty"
+                condition=Q(value__isnull=False) | Q(choice__isnull=False) | ~Q(text=""),
+                name="answer_not_empty",
             ),
         ]
 
@@ -326,9 +393,15 @@ class PendingAnswers(models.Model):
     held they become `Response` rows together, in random order, and the row is emptied.
     """
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="pending", verbose_name=_("survey"))
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="pending", verbose_name=_("survey")
+    )
     cohort = models.ForeignKey(
-        "cohorts.Cohort", on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        "cohorts.Cohort",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("cohort"),
     )
     items = models.JSONField(_("answers waiting"), default=list)
@@ -337,9 +410,13 @@ class PendingAnswers(models.Model):
         verbose_name = _("answers waiting for release")
         verbose_name_plural = _("answers waiting for release")
         constraints = [
-            models.UniqueConstraint(fields=["survey"], condition=Q(cohort__isnull=True), name="pending_once_per_survey"),
             models.UniqueConstraint(
-                fields=["survey", "cohort"], condition=Q(cohort__isnull=False), name="pending_once_per_survey_cohort"
+                fields=["survey"], condition=Q(cohort__isnull=True), name="pending_once_per_survey"
+            ),
+            models.UniqueConstraint(
+                fields=["survey", "cohort"],
+                condition=Q(cohort__isnull=False),
+                name="pending_once_per_survey_cohort",
             ),
         ]
 
@@ -350,12 +427,21 @@ class PendingAnswers(models.Model):
 class Draft(models.Model):
     """Autosaved unfinished answers, keyed to the person; deleted when the response is submitted."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="drafts", verbose_name=_("survey"))
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="drafts", verbose_name=_("survey")
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="survey_drafts", verbose_name=_("user")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="survey_drafts",
+        verbose_name=_("user"),
     )
     cohort = models.ForeignKey(
-        "cohorts.Cohort", on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        "cohorts.Cohort",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("cohort"),
     )
     data = models.JSONField(_("answers so far"), default=dict)
@@ -370,7 +456,9 @@ class Draft(models.Model):
                 fields=["survey", "user"], condition=Q(cohort__isnull=True), name="draft_once_per_survey"
             ),
             models.UniqueConstraint(
-                fields=["survey", "user", "cohort"], condition=Q(cohort__isnull=False), name="draft_once_per_survey_cohort"
+                fields=["survey", "user", "cohort"],
+                condition=Q(cohort__isnull=False),
+                name="draft_once_per_survey_cohort",
             ),
         ]
 
@@ -385,7 +473,10 @@ class CompetencyScore(models.Model):
         Response, on_delete=models.CASCADE, related_name="competency_scores", verbose_name=_("response")
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="competency_scores", verbose_name=_("user")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="competency_scores",
+        verbose_name=_("user"),
     )
     competency = models.ForeignKey(
         Competency, on_delete=models.PROTECT, related_name="scores", verbose_name=_("competency")
@@ -415,7 +506,10 @@ class CourseRecommendationRule(models.Model):
         EXCLUDE = "exclude", _("Exclude (never recommend)")
 
     competency = models.ForeignKey(
-        Competency, on_delete=models.CASCADE, related_name="recommendation_rules", verbose_name=_("competency")
+        Competency,
+        on_delete=models.CASCADE,
+        related_name="recommendation_rules",
+        verbose_name=_("competency"),
     )
     course = models.ForeignKey(
         Course, on_delete=models.CASCADE, related_name="recommendation_rules", verbose_name=_("course")
@@ -428,7 +522,9 @@ class CourseRecommendationRule(models.Model):
         verbose_name_plural = _("course recommendation rules")
         constraints = [
             models.UniqueConstraint(fields=["competency", "course"], name="recommendation_rule_once"),
-            models.CheckConstraint(condition=Q(mode__in=["pin", "exclude"]), name="recommendation_rule_mode_known"),
+            models.CheckConstraint(
+                condition=Q(mode__in=["pin", "exclude"]), name="recommendation_rule_mode_known"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -445,9 +541,13 @@ class ExportJob(models.Model):
         FAILED = "failed", _("Failed")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="export_jobs", verbose_name=_("survey"))
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="export_jobs", verbose_name=_("survey")
+    )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="survey_exports",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="survey_exports",
         verbose_name=_("requested by"),
     )
     what = models.CharField(_("what"), max_length=20, default="raw")
@@ -473,7 +573,9 @@ class ExportJob(models.Model):
             models.CheckConstraint(
                 condition=Q(state__in=["pending", "running", "done", "failed"]), name="exportjob_state_known"
             ),
-            models.CheckConstraint(condition=Q(what__in=["raw", "distribution"]), name="exportjob_what_known"),
+            models.CheckConstraint(
+                condition=Q(what__in=["raw", "distribution"]), name="exportjob_what_known"
+            ),
             models.CheckConstraint(condition=Q(fmt__in=["csv", "xlsx"]), name="exportjob_fmt_known"),
         ]
 

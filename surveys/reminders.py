@@ -54,7 +54,11 @@ def feedback_survey_due(now):
     due = (
         links.Enrollment.objects.filter(cohort__surveys__in=list(surveys))
         .filter(
-            Q(state=S.COMPLETED, completed_at__lte=now - timedelta(days=1), completed_at__gte=now - GIVE_UP_AFTER)
+            Q(
+                state=S.COMPLETED,
+                completed_at__lte=now - timedelta(days=1),
+                completed_at__gte=now - GIVE_UP_AFTER,
+            )
             | Q(
                 state__in=[S.ENROLLED, S.NOT_COMPLETED],
                 cohort__ends_on__lt=today,
@@ -77,7 +81,9 @@ def feedback_survey_due(now):
             obj=survey,
             step=f"c{enrollment.cohort_id}-{step}",
             title=format_lazy(_("Please tell us how the course went: {title}"), title=survey.title),
-            body=format_lazy(_("Your feedback on “{cohort}” takes a few minutes and helps the next teachers."),
-                             cohort=enrollment.cohort.title),
+            body=format_lazy(
+                _("Your feedback on “{cohort}” takes a few minutes and helps the next teachers."),
+                cohort=enrollment.cohort.title,
+            ),
             url=f"{reverse('surveys:fill', args=[survey.pk])}?cohort={enrollment.cohort_id}",
         )

@@ -96,7 +96,11 @@ def survey_for_filling(*, user, survey_id: int) -> Survey:
     survey = Survey.objects.filter(pk=survey_id, is_published=True).first()
     if survey is None:
         raise Http404
-    if survey.audience == Survey.Audience.SCHOOL and survey.school_id != user.school_id and not user.is_superuser:
+    if (
+        survey.audience == Survey.Audience.SCHOOL
+        and survey.school_id != user.school_id
+        and not user.is_superuser
+    ):
         raise Http404
     return survey
 
@@ -110,7 +114,9 @@ def survey_sections(survey: Survey):
     """Sections with their questions and choices, in order (three queries)."""
     return list(
         survey.sections.order_by("position", "id").prefetch_related(
-            Prefetch("questions", queryset=Question.objects.order_by("position", "id").prefetch_related("choices"))
+            Prefetch(
+                "questions", queryset=Question.objects.order_by("position", "id").prefetch_related("choices")
+            )
         )
     )
 
@@ -167,7 +173,9 @@ def export_job_for(*, user, job_id):
 
 
 def surveys_answered_by(user) -> QuerySet[Participation]:
-    return Participation.objects.filter(user=user).select_related("survey", "cohort").order_by("-submitted_on")
+    return (
+        Participation.objects.filter(user=user).select_related("survey", "cohort").order_by("-submitted_on")
+    )
 
 
 # --- who may see results ---------------------------------------------------------------------------
@@ -221,7 +229,8 @@ class ResultFilter:
 
     def to_params(self) -> dict:
         return {
-            "cohort_ids": self.cohort_ids, "course_id": self.course_id,
+            "cohort_ids": self.cohort_ids,
+            "course_id": self.course_id,
             "date_from": self.date_from.isoformat() if self.date_from else None,
             "date_to": self.date_to.isoformat() if self.date_to else None,
         }
@@ -229,7 +238,8 @@ class ResultFilter:
     @classmethod
     def from_params(cls, params: dict) -> ResultFilter:
         return cls(
-            cohort_ids=params.get("cohort_ids"), course_id=params.get("course_id"),
+            cohort_ids=params.get("cohort_ids"),
+            course_id=params.get("course_id"),
             date_from=date.fromisoformat(params["date_from"]) if params.get("date_from") else None,
             date_to=date.fromisoformat(params["date_to"]) if params.get("date_to") else None,
         )
@@ -264,7 +274,10 @@ def visible_responses(*, survey: Survey, flt: ResultFilter) -> QuerySet[Response
     k = anonymity_k()
     cells = [
         row["cohort_id"]
-        for row in Response.objects.filter(survey=survey).values("cohort_id").annotate(n=Count("pk")).order_by()
+        for row in Response.objects.filter(survey=survey)
+        .values("cohort_id")
+        .annotate(n=Count("pk"))
+        .order_by()
         if row["n"] >= k
     ]
     in_cells = Q(cohort_id__in=[c for c in cells if c is not None])
@@ -325,7 +338,9 @@ def survey_results(*, survey: Survey, flt: ResultFilter, with_texts: bool = True
     """
     responses = visible_responses(survey=survey, flt=flt).count()
     questions = list(
-        Question.objects.filter(section__survey=survey).select_related("section").prefetch_related("choices")
+        Question.objects.filter(section__survey=survey)
+        .select_related("section")
+        .prefetch_related("choices")
         .order_by("section__position", "section_id", "position", "id")
     )
     if responses < anonymity_k():
@@ -349,7 +364,10 @@ def survey_results(*, survey: Survey, flt: ResultFilter, with_texts: bool = True
     choice_rows: dict[int, dict[int, int]] = {}
     choice_n: dict[int, int] = {}
     for row in (
-        answers.filter(choice__isnull=False).values("question_id", "choice_id").annotate(n=Count("pk")).order_by()
+        answers.filter(choice__isnull=False)
+        .values("question_id", "choice_id")
+        .annotate(n=Count("pk"))
+        .order_by()
     ):
         choice_rows.setdefault(row["question_id"], {})[row["choice_id"]] = row["n"]
     for row in (
@@ -363,7 +381,10 @@ def survey_results(*, survey: Survey, flt: ResultFilter, with_texts: bool = True
     text_totals: dict[int, int] = {}
     if with_texts:
         text_totals = dict(
-            answers.exclude(text="").values("question_id").annotate(n=Count("pk")).values_list("question_id", "n")
+            answers.exclude(text="")
+            .values("question_id")
+            .annotate(n=Count("pk"))
+            .values_list("question_id", "n")
             .order_by()
         )
         for question in questions:
@@ -371,8 +392,12 @@ def survey_results(*, survey: Survey, flt: ResultFilter, with_texts: bool = True
                 # Ordered by the text itself (never in the order people answered); the export has them all.
                 # Identical answers are grouped with their count, most frequent first.
                 texts[question.pk] = list(
-                    answers.filter(question=question).exclude(text="").values("text").annotate(n=Count("pk"))
-                    .order_by("-n", "text").values_list("text", "n")[:TEXTS_SHOWN]
+                    answers.filter(question=question)
+                    .exclude(text="")
+                    .values("text")
+                    .annotate(n=Count("pk"))
+                    .order_by("-n", "text")
+                    .values_list("text", "n")[:TEXTS_SHOWN]
                 )
     likert, choices, numbers, text_rows = [], [], [], []
     for question in questions:
@@ -411,7 +436,9 @@ def placement_levels(*, survey: Survey, flt: ResultFilter) -> QuerySet[Participa
 
 def responses_per_cohort(*, survey: Survey, cohort_ids: list[int] | None) -> dict[int, int]:
     """Visible responses per cohort; a cohort under K is absent (the page says "fewer than K")."""
-    qs = visible_responses(survey=survey, flt=ResultFilter(cohort_ids=cohort_ids)).filter(cohort__isnull=False)
+    qs = visible_responses(survey=survey, flt=ResultFilter(cohort_ids=cohort_ids)).filter(
+        cohort__isnull=False
+    )
     return {row["cohort_id"]: row["n"] for row in qs.values("cohort_id").annotate(n=Count("pk")).order_by()}
 
 
@@ -503,16 +530,18 @@ def _recommendable_pairs(profile: Profile) -> tuple[dict[int, list[int]], set[in
     excluded (competency, course) pairs never count, pinned ones always do. Read once per profile."""
     cached = getattr(profile, "_recommendable", None)
     if cached is None:
-        cached = profile._recommendable = _read_recommendable_pairs([r.competency.pk for r in profile.deficits])
+        cached = profile._recommendable = _read_recommendable_pairs(
+            [r.competency.pk for r in profile.deficits]
+        )
     return cached
 
 
 def _read_recommendable_pairs(deficit_ids) -> tuple[dict[int, list[int]], set[int]]:
     through = Course.competencies.through
     pairs = set(
-        through.objects.filter(competency_id__in=deficit_ids, course__in=links.published_courses()).values_list(
-            "course_id", "competency_id"
-        )
+        through.objects.filter(
+            competency_id__in=deficit_ids, course__in=links.published_courses()
+        ).values_list("course_id", "competency_id")
     )
     pinned: set[int] = set()
     for course_id, competency_id, mode in CourseRecommendationRule.objects.filter(
@@ -554,9 +583,15 @@ def recommendations_for(*, profile: Profile | None, limit: int = 6, user=None) -
     reads = reading_languages(user)
     for rec in recs:
         rec.course.in_other_language = rec.course.language not in reads
-    recs.sort(key=lambda r: (r.course.in_other_language, not r.pinned, not any(c.free_seats for c in r.cohorts),
-                             -len(r.competencies),
-                             r.course.title))
+    recs.sort(
+        key=lambda r: (
+            r.course.in_other_language,
+            not r.pinned,
+            not any(c.free_seats for c in r.cohorts),
+            -len(r.competencies),
+            r.course.title,
+        )
+    )
     return recs[:limit]
 
 
@@ -587,14 +622,18 @@ def deficits_without_course(*, profile: Profile | None) -> UncoveredDeficits:
 
 
 def _latest_scores(teachers: QuerySet) -> QuerySet[CompetencyScore]:
-    newest = CompetencyScore.objects.filter(user=OuterRef("user"), competency=OuterRef("competency")).order_by(
-        "-measured_at", "-pk"
-    )
+    newest = CompetencyScore.objects.filter(
+        user=OuterRef("user"), competency=OuterRef("competency")
+    ).order_by("-measured_at", "-pk")
     return CompetencyScore.objects.filter(user__in=teachers, pk=Subquery(newest.values("pk")[:1]))
 
 
 def can_see_heatmap(user) -> bool:
-    return user.is_superuser or user_has_role(user, Role.SCHOOL_ADMIN) or user_has_role(user, Role.MUNICIPAL_ADMIN)
+    return (
+        user.is_superuser
+        or user_has_role(user, Role.SCHOOL_ADMIN)
+        or user_has_role(user, Role.MUNICIPAL_ADMIN)
+    )
 
 
 def competency_counts_for(viewer):
@@ -603,8 +642,11 @@ def competency_counts_for(viewer):
     return list(
         _latest_scores(teachers)
         .values("competency_id", "competency__code", "competency__name")
-        .annotate(teachers=Count("user", distinct=True), deficits=Count("pk", filter=Q(is_deficit=True)),
-                  mean=Avg("score"))
+        .annotate(
+            teachers=Count("user", distinct=True),
+            deficits=Count("pk", filter=Q(is_deficit=True)),
+            mean=Avg("score"),
+        )
         .order_by("competency__code")
     )
 

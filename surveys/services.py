@@ -151,7 +151,11 @@ def _answer_points(question: Question, answers: list[Answer]) -> float | None:
         return float(answers[0].choice.points)
     if question.kind == Question.Kind.MULTIPLE:
         return float(min(100, sum(a.choice.points for a in answers)))
-    if question.kind == Question.Kind.NUMBER and question.min_value is not None and question.max_value is not None:
+    if (
+        question.kind == Question.Kind.NUMBER
+        and question.min_value is not None
+        and question.max_value is not None
+    ):
         span = question.max_value - question.min_value
         return 100.0 if span == 0 else (answers[0].value - question.min_value) * 100.0 / span
     return None
@@ -198,7 +202,10 @@ def placement_level(score: int | None) -> str:
 
 
 def survey_needs_cohort(survey: Survey) -> bool:
-    return survey.kind in (Survey.Kind.FEEDBACK, Survey.Kind.PLACEMENT) or survey.audience == Survey.Audience.COHORT
+    return (
+        survey.kind in (Survey.Kind.FEEDBACK, Survey.Kind.PLACEMENT)
+        or survey.audience == Survey.Audience.COHORT
+    )
 
 
 def _check_can_respond(*, survey: Survey, user, cohort=None):
@@ -217,8 +224,10 @@ def _check_can_respond(*, survey: Survey, user, cohort=None):
         raise SurveyError(_("This survey is for the teachers of another school."))
     if not survey_is_open(survey):
         if survey.closes_at and timezone.now() >= survey.closes_at:
-            raise SurveyError(_("This survey closed on %(date)s; responses are no longer accepted.")
-                              % {"date": timezone.localtime(survey.closes_at).strftime("%d.%m.%Y")})
+            raise SurveyError(
+                _("This survey closed on %(date)s; responses are no longer accepted.")
+                % {"date": timezone.localtime(survey.closes_at).strftime("%d.%m.%Y")}
+            )
         raise SurveyError(_("This survey is not open for responses."))
     if Participation.objects.filter(survey=survey, user=user, cohort_id=_cohort_id(cohort)).exists():
         raise SurveyError(_("You have already responded to this survey."))
@@ -233,12 +242,20 @@ def draft_save(*, survey: Survey, user, data: dict, page: int = 1, cohort=None) 
     """
     _check_can_respond(survey=survey, user=user, cohort=cohort)
     if survey.is_anonymous:
-        raise SurveyError(_("Answers to an anonymous survey are not saved on the server before you submit them."))
+        raise SurveyError(
+            _("Answers to an anonymous survey are not saved on the server before you submit them.")
+        )
     question_ids = {str(pk) for pk in survey.questions.values_list("pk", flat=True)}
     clean = {
-        str(k).removeprefix("q"): v for k, v in (data or {}).items() if str(k).removeprefix("q") in question_ids
+        str(k).removeprefix("q"): v
+        for k, v in (data or {}).items()
+        if str(k).removeprefix("q") in question_ids
     }
-    draft = Draft.objects.select_for_update().filter(survey=survey, user=user, cohort_id=_cohort_id(cohort)).first()
+    draft = (
+        Draft.objects.select_for_update()
+        .filter(survey=survey, user=user, cohort_id=_cohort_id(cohort))
+        .first()
+    )
     if draft is None:
         draft = Draft(survey=survey, user=user, cohort_id=_cohort_id(cohort))
     draft.data = {**draft.data, **clean}
@@ -287,7 +304,9 @@ def response_submit(*, survey: Survey, user, answers: dict, cohort=None) -> Subm
         response = None
         _anonymous_hold(survey=survey, cohort_id=cohort_id, rows=rows)
     else:
-        response = Response.objects.create(survey=survey, cohort_id=cohort_id, respondent=user, submitted_at=now)
+        response = Response.objects.create(
+            survey=survey, cohort_id=cohort_id, respondent=user, submitted_at=now
+        )
         for row in rows:
             row.response = response
         Answer.objects.bulk_create(rows)
@@ -296,8 +315,12 @@ def response_submit(*, survey: Survey, user, answers: dict, cohort=None) -> Subm
     if survey.kind == Survey.Kind.DIAGNOSTIC and scores:
         CompetencyScore.objects.bulk_create(
             CompetencyScore(
-                response=response, user=user, competency_id=cid, score=score,
-                is_deficit=score < survey.deficit_threshold, measured_at=now,
+                response=response,
+                user=user,
+                competency_id=cid,
+                score=score,
+                is_deficit=score < survey.deficit_threshold,
+                measured_at=now,
             )
             for cid, score in scores.items()
         )
@@ -320,8 +343,12 @@ def _anonymous_hold(*, survey: Survey, cohort_id, rows: list[Answer]) -> None:
     so the released rows share one insertion transaction and an order that follows no one's submission:
     what one participation can be joined to is its whole batch of K (surveys/README.md, "Anonymity").
     """
-    item = [{"q": a.question.pk, "v": a.value, "c": a.choice.pk if a.choice else None, "t": a.text} for a in rows]
-    pending, _created = PendingAnswers.objects.select_for_update().get_or_create(survey=survey, cohort_id=cohort_id)
+    item = [
+        {"q": a.question.pk, "v": a.value, "c": a.choice.pk if a.choice else None, "t": a.text} for a in rows
+    ]
+    pending, _created = PendingAnswers.objects.select_for_update().get_or_create(
+        survey=survey, cohort_id=cohort_id
+    )
     items = [*pending.items, item]
     shuffle = secrets.SystemRandom().shuffle
     shuffle(items)
@@ -346,7 +373,16 @@ def _anonymous_hold(*, survey: Survey, cohort_id, rows: list[Answer]) -> None:
 # Fields whose change alters what the answers already given mean (a typo fix in a text does not).
 STRUCTURAL_FIELDS = {
     Section: ("survey_id", "position"),
-    Question: ("section_id", "kind", "position", "is_required", "competency_id", "weight", "min_value", "max_value"),
+    Question: (
+        "section_id",
+        "kind",
+        "position",
+        "is_required",
+        "competency_id",
+        "weight",
+        "min_value",
+        "max_value",
+    ),
     Choice: ("question_id", "position", "points"),
 }
 
@@ -370,8 +406,10 @@ def _survey_of(obj) -> Survey:
 
 def _frozen_error(survey: Survey) -> SurveyError:
     return SurveyError(
-        _("“%(title)s” already has responses: its sections, questions and options can no longer be added, "
-          "removed, reordered or re-scored. Make a new version of the survey and change that one.")
+        _(
+            "“%(title)s” already has responses: its sections, questions and options can no longer be added, "
+            "removed, reordered or re-scored. Make a new version of the survey and change that one."
+        )
         % {"title": survey.title},
         code="survey_frozen",
     )
@@ -415,7 +453,9 @@ def choice_check(*, user, choice: Choice, deleting: bool = False) -> None:
 
 def _structure_save(*, user, obj):
     with transaction.atomic():
-        Survey.objects.select_for_update().filter(pk=_survey_of(obj).pk).first()  # one builder write at a time
+        Survey.objects.select_for_update().filter(
+            pk=_survey_of(obj).pk
+        ).first()  # one builder write at a time
         _structure_check(user=user, obj=obj)
         obj.full_clean(validate_unique=False, validate_constraints=False)
         obj.save()
@@ -520,7 +560,13 @@ def survey_copy_as_new_version(*, survey: Survey, user=None) -> Survey:
     copy.id = None
     copy._state.adding = True
     copy.version = (
-        max([survey.version, *Survey.objects.filter(previous_version=survey).values_list("version", flat=True)]) + 1
+        max(
+            [
+                survey.version,
+                *Survey.objects.filter(previous_version=survey).values_list("version", flat=True),
+            ]
+        )
+        + 1
     )
     copy.previous_version = survey
     copy.is_published = False
@@ -559,7 +605,11 @@ def export_job_start(*, user, survey: Survey, flt, what: str = "raw", fmt: str =
     if what not in ("raw", "distribution") or fmt not in ("csv", "xlsx"):
         raise SurveyError(_("Unknown export."))
     job = ExportJob.objects.create(
-        survey=survey, requested_by=user, what=what, fmt=fmt, params=flt.to_params(),
+        survey=survey,
+        requested_by=user,
+        what=what,
+        fmt=fmt,
+        params=flt.to_params(),
         total=selectors.visible_answers(survey=survey, flt=flt).count(),
     )
     transaction.on_commit(lambda: tasks.export_run.delay(str(job.pk)))
@@ -580,7 +630,9 @@ def export_job_run(*, job_id) -> None:
     job = ExportJob.objects.select_related("survey").filter(pk=job_id).first()
     if job is None or job.state == ExportJob.State.DONE:
         return
-    ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.RUNNING, done=0, progressed_at=timezone.now())
+    ExportJob.objects.filter(pk=job.pk).update(
+        state=ExportJob.State.RUNNING, done=0, progressed_at=timezone.now()
+    )
     flt = ResultFilter.from_params(job.params)
 
     def progress(rows):
@@ -602,9 +654,9 @@ def export_job_run(*, job_id) -> None:
         raise
     # Two runs of one job (a redelivery, or the sweep resuming a slow one): the first to finish wins; the
     # other removes its own file, so none is left behind.
-    finished = ExportJob.objects.filter(pk=job.pk, state__in=[ExportJob.State.PENDING, ExportJob.State.RUNNING]).update(
-        file=job.file.name, state=ExportJob.State.DONE, done=F("total"), finished_at=timezone.now()
-    )
+    finished = ExportJob.objects.filter(
+        pk=job.pk, state__in=[ExportJob.State.PENDING, ExportJob.State.RUNNING]
+    ).update(file=job.file.name, state=ExportJob.State.DONE, done=F("total"), finished_at=timezone.now())
     if not finished:
         job.file.delete(save=False)
 
@@ -632,7 +684,9 @@ def export_jobs_resume(*, now=None, limit: int = 50) -> list:
         Q(resumed_at__isnull=True) | Q(resumed_at__lt=cutoff)
     )
     resumed = []
-    for pk in ExportJob.objects.filter(stalled).order_by("progressed_at").values_list("pk", flat=True)[:limit]:
+    for pk in (
+        ExportJob.objects.filter(stalled).order_by("progressed_at").values_list("pk", flat=True)[:limit]
+    ):
         with transaction.atomic():
             job = ExportJob.objects.select_for_update(skip_locked=True).filter(stalled, pk=pk).first()
             if job is None:

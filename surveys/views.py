@@ -39,11 +39,15 @@ def _cohort_from(request, survey: Survey):
 
 @login_required
 def survey_list(request):
-    return render(request, "surveys/list.html", {
-        "pending": selectors.surveys_pending_for(request.user),
-        "answered": selectors.surveys_answered_by(request.user)[:50],
-        "results": selectors.surveys_with_results_for(request.user)[:50],
-    })
+    return render(
+        request,
+        "surveys/list.html",
+        {
+            "pending": selectors.surveys_pending_for(request.user),
+            "answered": selectors.surveys_answered_by(request.user)[:50],
+            "results": selectors.surveys_with_results_for(request.user)[:50],
+        },
+    )
 
 
 def _fill_url(survey, cohort, page=None) -> str:
@@ -71,7 +75,9 @@ def survey_fill(request, pk: int):
         raise Http404
     anonymous = survey.is_anonymous
     # Anonymous surveys keep unfinished answers only in the form itself (a hidden field), never on the server.
-    draft = None if anonymous else Draft.objects.filter(survey=survey, user=request.user, cohort=cohort).first()
+    draft = (
+        None if anonymous else Draft.objects.filter(survey=survey, user=request.user, cohort=cohort).first()
+    )
     carried = _carried_answers(request.POST, sections) if anonymous and request.method == "POST" else {}
     try:
         page = int(request.GET.get("page") or request.POST.get("page") or (draft.page if draft else 1))
@@ -81,11 +87,15 @@ def survey_fill(request, pk: int):
     section = sections[page - 1]
     questions = list(section.questions.all())
     saved = carried if anonymous else (draft.data if draft else {})
-    initial = {f"q{q.pk}": saved.get(str(q.pk)) for q in questions if saved.get(str(q.pk)) not in (None, "", [])}
+    initial = {
+        f"q{q.pk}": saved.get(str(q.pk)) for q in questions if saved.get(str(q.pk)) not in (None, "", [])
+    }
     going_back = request.method == "POST" and "back" in request.POST
     form = SectionForm(
-        request.POST if request.method == "POST" else None, questions=questions,
-        enforce_required=not going_back, initial=initial,
+        request.POST if request.method == "POST" else None,
+        questions=questions,
+        enforce_required=not going_back,
+        initial=initial,
     )
     if request.method == "POST":
         last = page == len(sections)
@@ -101,13 +111,20 @@ def survey_fill(request, pk: int):
                 if not last:
                     return _render_page(request, survey, cohort, sections, page + 1, answers)
             else:
-                draft = services.draft_save(survey=survey, user=request.user, cohort=cohort,
-                                            data=form.answers(), page=page if last else page + 1)
+                draft = services.draft_save(
+                    survey=survey,
+                    user=request.user,
+                    cohort=cohort,
+                    data=form.answers(),
+                    page=page if last else page + 1,
+                )
                 if not last:
                     return redirect(_fill_url(survey, cohort, page + 1))
                 answers = draft.data
             try:
-                result = services.response_submit(survey=survey, user=request.user, cohort=cohort, answers=answers)
+                result = services.response_submit(
+                    survey=survey, user=request.user, cohort=cohort, answers=answers
+                )
             except services.SurveyError as error:
                 for message in error.messages:
                     messages.error(request, message)
@@ -131,18 +148,30 @@ def _render_page(request, survey, cohort, sections, page, saved, form=None):
     section = sections[page - 1]
     questions = list(section.questions.all())
     if form is None:
-        initial = {f"q{q.pk}": saved.get(str(q.pk)) for q in questions if saved.get(str(q.pk)) not in (None, "", [])}
+        initial = {
+            f"q{q.pk}": saved.get(str(q.pk)) for q in questions if saved.get(str(q.pk)) not in (None, "", [])
+        }
         form = SectionForm(None, questions=questions, initial=initial)
     answered = sum(1 for v in saved.values() if v not in (None, "", []))
     total_questions = sum(len(s.questions.all()) for s in sections)
-    return render(request, "surveys/fill.html", {
-        "survey": survey, "cohort": cohort, "form": form, "section": section, "page": page,
-        "pages": len(sections), "is_last": page == len(sections),
-        "progress": round(100 * (page - 1) / len(sections)),
-        "answered": answered, "total_questions": total_questions,
-        "autosave_url": reverse("surveys:autosave", args=[survey.pk]),
-        "carried": json.dumps(saved) if survey.is_anonymous else "",
-    })
+    return render(
+        request,
+        "surveys/fill.html",
+        {
+            "survey": survey,
+            "cohort": cohort,
+            "form": form,
+            "section": section,
+            "page": page,
+            "pages": len(sections),
+            "is_last": page == len(sections),
+            "progress": round(100 * (page - 1) / len(sections)),
+            "answered": answered,
+            "total_questions": total_questions,
+            "autosave_url": reverse("surveys:autosave", args=[survey.pk]),
+            "carried": json.dumps(saved) if survey.is_anonymous else "",
+        },
+    )
 
 
 @login_required
@@ -157,8 +186,13 @@ def survey_autosave(request, pk: int):
         page = 1
     questions = [q for s in selectors.survey_sections(survey) for q in s.questions.all()]
     try:
-        services.draft_save(survey=survey, user=request.user, cohort=cohort,
-                            data=raw_page_data(request.POST, questions), page=page)
+        services.draft_save(
+            survey=survey,
+            user=request.user,
+            cohort=cohort,
+            data=raw_page_data(request.POST, questions),
+            page=page,
+        )
     except services.SurveyError as error:
         return HttpResponse(" ".join(error.messages), status=400)
     return HttpResponse(_("Draft saved at %(time)s") % {"time": timezone.localtime().strftime("%H:%M")})
@@ -187,11 +221,16 @@ def my_profile(request):
         for cohort in rec.cohorts:
             cohort.course = rec.course
             cohort.enrol_url = _enrol_url(cohort)
-    return render(request, "surveys/profile.html", {
-        "profile": profile, "recommendations": recommendations,
-        "uncovered": selectors.deficits_without_course(profile=profile),
-        "chart": charts.profile_chart(profile) if profile else None,
-    })
+    return render(
+        request,
+        "surveys/profile.html",
+        {
+            "profile": profile,
+            "recommendations": recommendations,
+            "uncovered": selectors.deficits_without_course(profile=profile),
+            "chart": charts.profile_chart(profile) if profile else None,
+        },
+    )
 
 
 def _results_context(request, pk: int):
@@ -217,9 +256,17 @@ def _results_context(request, pk: int):
 
 def _bad_filter(request, scope, form):
     """The results page with the filter's errors and no figures (400): bad input is never read as "all"."""
-    return render(request, "surveys/results.html", {
-        "survey": scope.survey, "scope": scope, "form": form, "results": None,
-    }, status=400)
+    return render(
+        request,
+        "surveys/results.html",
+        {
+            "survey": scope.survey,
+            "scope": scope,
+            "form": form,
+            "results": None,
+        },
+        status=400,
+    )
 
 
 @login_required
@@ -235,14 +282,26 @@ def survey_results(request, pk: int):
         )
     cohort_names = {c.pk: c.title for c in scope.cohorts}
     per_cohort = selectors.responses_per_cohort(survey=scope.survey, cohort_ids=[c.pk for c in scope.cohorts])
-    return render(request, "surveys/results.html", {
-        "survey": scope.survey, "scope": scope, "form": form, "results": results, "other": other,
-        "compare_name": cohort_names.get(compare, ""),
-        "current_name": cohort_names.get(flt.cohort_ids[0], "") if flt.cohort_ids and len(flt.cohort_ids) == 1 else "",
-        "per_cohort": [(c, per_cohort.get(c.pk)) for c in scope.cohorts],
-        "k": selectors.anonymity_k(), "query": request.GET.urlencode(), "max_texts": selectors.TEXTS_SHOWN,
-        "levels": selectors.placement_levels(survey=scope.survey, flt=flt)[:500],
-    })
+    return render(
+        request,
+        "surveys/results.html",
+        {
+            "survey": scope.survey,
+            "scope": scope,
+            "form": form,
+            "results": results,
+            "other": other,
+            "compare_name": cohort_names.get(compare, ""),
+            "current_name": cohort_names.get(flt.cohort_ids[0], "")
+            if flt.cohort_ids and len(flt.cohort_ids) == 1
+            else "",
+            "per_cohort": [(c, per_cohort.get(c.pk)) for c in scope.cohorts],
+            "k": selectors.anonymity_k(),
+            "query": request.GET.urlencode(),
+            "max_texts": selectors.TEXTS_SHOWN,
+            "levels": selectors.placement_levels(survey=scope.survey, flt=flt)[:500],
+        },
+    )
 
 
 @login_required
@@ -255,7 +314,9 @@ def survey_export(request, pk: int, what: str, fmt: str):
     if what == "distribution":
         results = selectors.survey_results(survey=survey, flt=flt, with_texts=False)
         if results.hidden:
-            raise PermissionDenied(_("Fewer than %(k)s responses: the breakdown is hidden.") % {"k": selectors.anonymity_k()})
+            raise PermissionDenied(
+                _("Fewer than %(k)s responses: the breakdown is hidden.") % {"k": selectors.anonymity_k()}
+            )
         rows = exports.distribution_rows(results)
     elif what == "raw":
         if selectors.visible_responses(survey=survey, flt=flt).count() < selectors.anonymity_k():
@@ -284,7 +345,9 @@ def heatmap(request):
     context = {"counts": counts, "across_schools": across_schools}
     if across_schools:
         context["competencies"], context["school_rows"] = selectors.heatmap_schools(user)
-    page = paginate(request, teachers_visible_to(user).order_by("school__name", "full_name", "pk"), per_page=30)
+    page = paginate(
+        request, teachers_visible_to(user).order_by("school__name", "full_name", "pk"), per_page=30
+    )
     context["competencies_t"], context["teacher_rows"] = selectors.heatmap_teachers(user, page.object_list)
     context["page_obj"] = page
     return render(request, "surveys/heatmap.html", context)
@@ -319,12 +382,20 @@ def survey_preview(request, pk: int):
     page = min(max(page, 1), len(sections)) if sections else 1
     section = sections[page - 1] if sections else None
     form = SectionForm(None, questions=list(section.questions.all())) if section else None
-    return render(request, "surveys/preview.html", {
-        "survey": survey, "section": section, "form": form, "page": page, "pages": len(sections),
-        "problems": services.survey_publish_problems(survey),
-        "has_responses": services.survey_has_responses(survey),
-        "admin_url": reverse("admin:surveys_survey_change", args=[survey.pk]),
-    })
+    return render(
+        request,
+        "surveys/preview.html",
+        {
+            "survey": survey,
+            "section": section,
+            "form": form,
+            "page": page,
+            "pages": len(sections),
+            "problems": services.survey_publish_problems(survey),
+            "has_responses": services.survey_has_responses(survey),
+            "admin_url": reverse("admin:surveys_survey_change", args=[survey.pk]),
+        },
+    )
 
 
 @login_required
@@ -337,5 +408,7 @@ def survey_publish(request, pk: int):
     except services.SurveyError:
         messages.error(request, _("The survey cannot be published yet: fix what is listed below."))
         return redirect("surveys:preview", pk=survey.pk)
-    messages.success(request, _("“%(title)s” is published: teachers can answer it now.") % {"title": survey.title})
+    messages.success(
+        request, _("“%(title)s” is published: teachers can answer it now.") % {"title": survey.title}
+    )
     return redirect("surveys:preview", pk=survey.pk)

@@ -56,7 +56,9 @@ def on_postgres() -> bool:
 
 
 def requires_postgres(reason: str = "needs PostgreSQL (CI runs it)"):
-    return pytest.mark.skipif(not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"), reason=reason)
+    return pytest.mark.skipif(
+        not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"), reason=reason
+    )
 
 
 requires_broker = pytest.mark.skipif(
@@ -83,9 +85,26 @@ class WorkerProcess:
         env["DATABASE_CONN_MAX_AGE"] = "0"
         celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
         self.proc = subprocess.Popen(
-            [celery, "-A", "pdplatform", "worker", "-l", "info", "-Q", self.queues, "-n", f"{self.name}@%h",
-             f"--concurrency={self.concurrency}", "--without-heartbeat", "--without-gossip", "--without-mingle"],
-            cwd=ROOT, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
+            [
+                celery,
+                "-A",
+                "pdplatform",
+                "worker",
+                "-l",
+                "info",
+                "-Q",
+                self.queues,
+                "-n",
+                f"{self.name}@%h",
+                f"--concurrency={self.concurrency}",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -152,9 +171,25 @@ class RedisServer:
 
     def start(self) -> "RedisServer":
         self.proc = subprocess.Popen(
-            [REDIS_SERVER, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "yes",
-             "--appendfsync", "always", "--dir", str(self.folder), "--daemonize", "no"],
-            stdout=(self.folder / "redis.log").open("a"), stderr=subprocess.STDOUT,
+            [
+                REDIS_SERVER,
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "always",
+                "--dir",
+                str(self.folder),
+                "--daemonize",
+                "no",
+            ],
+            stdout=(self.folder / "redis.log").open("a"),
+            stderr=subprocess.STDOUT,
         )
         client = redis.Redis(port=self.port)
 
@@ -181,8 +216,13 @@ def both_cache_backends(request, settings):
         url = os.environ.get("REDIS_URL")
         if not url:
             pytest.skip("needs Redis in REDIS_URL (CI runs it)")
-        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
-                                       "KEY_PREFIX": f"test-{os.getpid()}"}}
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": url,
+                "KEY_PREFIX": f"test-{os.getpid()}",
+            }
+        }
     cache.clear()
     yield request.param
     cache.clear()

@@ -42,7 +42,9 @@ def with_roles(default: list[str]):
         for role in default if extracted is None else extracted:
             user.groups.add(Group.objects.get_or_create(name=role)[0])
         user.save()
-        EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+        EmailAddress.objects.get_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
 
     return factory.PostGeneration(apply)
 

@@ -8,7 +8,9 @@ import io
 
 from PIL import Image
 
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF = (
+    b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+)
 
 
 def png_bytes() -> bytes:
@@ -21,7 +23,10 @@ PNG = png_bytes()
 
 # A PDF signature followed by a web page: passes a magic-byte check, runs as HTML if served as text/html.
 POLYGLOT = ("x.html", b"%PDF-1.4\n<html><script>alert(1)</script></html>\n")
-SVG = ("pic.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(1)</script></svg>')
+SVG = (
+    "pic.svg",
+    b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(1)</script></svg>',
+)
 XML = ("data.xml", b'<?xml version="1.0" encoding="UTF-8"?>\n<note><to>all</to><body>hello</body></note>\n')
 HTML_AS_TEXT = ("notes.txt", b"<!DOCTYPE html>\n<p>hello</p><script>alert(1)</script>\n")
 PNG_THEN_HTML = ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 16 + b"<html><script>alert(1)</script>")

@@ -35,12 +35,22 @@ register_role_permissions(Role.CURATOR, ["cohorts.view_certificate", "cohorts.vi
 class CertificateTemplateAdmin(admin.ModelAdmin):
     list_display = ["name", "is_default", "background", "updated_at"]
     filter_horizontal = ["courses"]
-    fields = ["name", "is_default", "background", "layout", "signatures", "signatures_uk", "signatures_en", "courses"]
+    fields = [
+        "name",
+        "is_default",
+        "background",
+        "layout",
+        "signatures",
+        "signatures_uk",
+        "signatures_en",
+        "courses",
+    ]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "background":  # private: linked to the view that checks who asks
             kwargs["widget"] = AuthorizedFileWidget(
-                lambda template, _file: reverse("cohorts:certificate_template_background", args=[template.pk]))
+                lambda template, _file: reverse("cohorts:certificate_template_background", args=[template.pk])
+            )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
@@ -73,17 +83,23 @@ class CertificateAdmin(admin.ModelAdmin):
     def revoke_action(self, request, queryset):
         certificates = list(self._managed(request, queryset))
         if not certificates:
-            self.message_user(request, _("Only the course's methodologists may revoke its certificates."), messages.ERROR)
+            self.message_user(
+                request, _("Only the course's methodologists may revoke its certificates."), messages.ERROR
+            )
             return None
         form = ReasonForm(request.POST if "reason" in request.POST else None)
         if form.is_valid():
             revoked = 0
             for certificate in certificates:
                 try:
-                    certificate_revoke(certificate=certificate, actor=request.user, reason=form.cleaned_data["reason"])
+                    certificate_revoke(
+                        certificate=certificate, actor=request.user, reason=form.cleaned_data["reason"]
+                    )
                     revoked += 1
                 except ValidationError as exc:
-                    self.message_user(request, f"{certificate.number}: {' '.join(exc.messages)}", messages.WARNING)
+                    self.message_user(
+                        request, f"{certificate.number}: {' '.join(exc.messages)}", messages.WARNING
+                    )
             self.message_user(request, _("%(n)s certificates revoked.") % {"n": revoked})
             return None
         context = {
@@ -100,17 +116,23 @@ class CertificateAdmin(admin.ModelAdmin):
         """Asks for the reason first (the holder is told it), then re-issues each certificate."""
         certificates = list(self._managed(request, queryset))
         if not certificates:
-            self.message_user(request, _("Only the course's methodologists may re-issue its certificates."), messages.ERROR)
+            self.message_user(
+                request, _("Only the course's methodologists may re-issue its certificates."), messages.ERROR
+            )
             return None
         form = ReasonForm(request.POST if "reason" in request.POST else None)
         if form.is_valid():
             done = 0
             for certificate in certificates:
                 try:
-                    certificate_reissue(certificate=certificate, actor=request.user, reason=form.cleaned_data["reason"])
+                    certificate_reissue(
+                        certificate=certificate, actor=request.user, reason=form.cleaned_data["reason"]
+                    )
                     done += 1
                 except ValidationError as exc:
-                    self.message_user(request, f"{certificate.number}: {' '.join(exc.messages)}", messages.ERROR)
+                    self.message_user(
+                        request, f"{certificate.number}: {' '.join(exc.messages)}", messages.ERROR
+                    )
             self.message_user(request, _("%(n)s certificates re-issued.") % {"n": done})
             return None
         context = {

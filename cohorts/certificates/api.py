@@ -17,7 +17,17 @@ class CertificateVerificationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Certificate
-        fields = ["number", "status", "holder_name", "course_title", "hours", "starts_on", "ends_on", "issued_at", "revoked_at"]
+        fields = [
+            "number",
+            "status",
+            "holder_name",
+            "course_title",
+            "hours",
+            "starts_on",
+            "ends_on",
+            "issued_at",
+            "revoked_at",
+        ]
         read_only_fields = fields
 
     def get_status(self, obj) -> str:
@@ -33,8 +43,14 @@ class MyCertificateSerializer(CertificateVerificationSerializer):
     verify_url = serializers.SerializerMethodField()
 
     class Meta(CertificateVerificationSerializer.Meta):
-        fields = [*CertificateVerificationSerializer.Meta.fields, "revoked_reason", "reissue_count", "enrollment",
-                  "download_url", "verify_url"]
+        fields = [
+            *CertificateVerificationSerializer.Meta.fields,
+            "revoked_reason",
+            "reissue_count",
+            "enrollment",
+            "download_url",
+            "verify_url",
+        ]
         read_only_fields = fields
 
     def get_download_url(self, obj) -> str | None:

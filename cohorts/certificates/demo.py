@@ -4,14 +4,22 @@ finished demo cohorts (issued by the same service as in production; idempotent).
 from ..models import Certificate, CertificateTemplate, Cohort, Enrollment
 from .services import certificate_issue
 
-SIGNATURES = "Директор центра повышения квалификации ________ Е. В. Орлова\nКуратор курса ________ А. С. Миронов"
-SIGNATURES_UK = "Директорка центру підвищення кваліфікації ________ О. В. Орлова\nКуратор курсу ________ А. С. Миронов"
-SIGNATURES_EN = "Director of the professional development centre ________ E. Orlova\nCourse curator ________ A. Mironov"
+SIGNATURES = (
+    "Директор центра повышения квалификации ________ Е. В. Орлова\nКуратор курса ________ А. С. Миронов"
+)
+SIGNATURES_UK = (
+    "Директорка центру підвищення кваліфікації ________ О. В. Орлова\nКуратор курсу ________ А. С. Миронов"
+)
+SIGNATURES_EN = (
+    "Director of the professional development centre ________ E. Orlova\nCourse curator ________ A. Mironov"
+)
 
 
 def seed(people: dict) -> None:
     if not CertificateTemplate.objects.filter(is_default=True).exists():
-        CertificateTemplate.objects.create(name="Стандартное удостоверение", is_default=True, signatures=SIGNATURES)
+        CertificateTemplate.objects.create(
+            name="Стандартное удостоверение", is_default=True, signatures=SIGNATURES
+        )
     # Ukrainian and English holders' certificates are signed in their language (also on an older demo).
     CertificateTemplate.objects.filter(is_default=True, signatures=SIGNATURES, signatures_uk="").update(
         signatures_uk=SIGNATURES_UK, signatures_en=SIGNATURES_EN

@@ -67,14 +67,20 @@ class CertificateTemplate(models.Model):
         help_text=_("{field: [x_mm, y_mm, font_size]} from the bottom-left corner; text is centred on x."),
     )
     signatures = models.TextField(
-        _("signatures"), blank=True, help_text=_("One line per signature, e.g. “Director ________ I. Ivanova”.")
+        _("signatures"),
+        blank=True,
+        help_text=_("One line per signature, e.g. “Director ________ I. Ivanova”."),
     )
     # The signatures are fixed text too: a Ukrainian or English holder's certificate takes its own lines.
     signatures_uk = models.TextField(
-        _("signatures in Ukrainian"), blank=True, help_text=_("For holders who read Ukrainian. Empty: the lines above.")
+        _("signatures in Ukrainian"),
+        blank=True,
+        help_text=_("For holders who read Ukrainian. Empty: the lines above."),
     )
     signatures_en = models.TextField(
-        _("signatures in English"), blank=True, help_text=_("For holders who read English. Empty: the lines above.")
+        _("signatures in English"),
+        blank=True,
+        help_text=_("For holders who read English. Empty: the lines above."),
     )
     courses = models.ManyToManyField(
         "courses.Course",
@@ -161,7 +167,8 @@ class Certificate(models.Model):
         verbose_name_plural = _("certificates")
         constraints = [
             models.CheckConstraint(
-                condition=Q(revoked_at__isnull=True) | ~Q(revoked_reason=""), name="certificate_revoked_has_reason"
+                condition=Q(revoked_at__isnull=True) | ~Q(revoked_reason=""),
+                name="certificate_revoked_has_reason",
             ),
             models.CheckConstraint(condition=~Q(pdf=""), name="certificate_has_pdf"),
             models.CheckConstraint(
@@ -193,7 +200,11 @@ class CertificateBatch(models.Model):
         Cohort, on_delete=models.CASCADE, related_name="certificate_batches", verbose_name=_("cohort")
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("started by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("started by"),
     )
     total = models.PositiveIntegerField(_("completed enrollments"), default=0)
     messages = models.JSONField(_("problems"), default=list, blank=True)

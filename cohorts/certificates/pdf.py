@@ -127,7 +127,9 @@ def _date(value: date) -> str:
     return formats.date_format(value, "j E Y")
 
 
-def render_certificate(*, facts: CertificateFacts, layout: dict | None, signatures: str, background: Background) -> bytes:
+def render_certificate(
+    *, facts: CertificateFacts, layout: dict | None, signatures: str, background: Background
+) -> bytes:
     """One A4 landscape page; text in `facts.language`."""
     _register_fonts()
     spots = {**DEFAULT_LAYOUT, **{k: v for k, v in (layout or {}).items() if k in DEFAULT_LAYOUT}}
@@ -136,7 +138,9 @@ def render_certificate(*, facts: CertificateFacts, layout: dict | None, signatur
     c.setTitle(f"{facts.number} {facts.holder_name}")
     c.setAuthor("pdplatform")
     if background.kind == "image":
-        c.drawImage(_image_reader(background.data), 0, 0, width=PAGE[0], height=PAGE[1], preserveAspectRatio=False)
+        c.drawImage(
+            _image_reader(background.data), 0, 0, width=PAGE[0], height=PAGE[1], preserveAspectRatio=False
+        )
     elif background.kind == "":
         c.setStrokeColorRGB(0.16, 0.33, 0.55)
         c.setLineWidth(2)
@@ -163,7 +167,8 @@ def render_certificate(*, facts: CertificateFacts, layout: dict | None, signatur
         _left(
             c,
             spots["issued"],
-            _("Issued %(date)s · verify: %(url)s") % {"date": _date(facts.issued_on), "url": facts.verify_url},
+            _("Issued %(date)s · verify: %(url)s")
+            % {"date": _date(facts.issued_on), "url": facts.verify_url},
         )
     _qr(c, spots["qr"], facts.verify_url)
     c.showPage()

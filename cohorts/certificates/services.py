@@ -95,7 +95,9 @@ def _render(*, template, number: str, code: str, enrollment: Enrollment, now) ->
         )
     except BackgroundMissing as exc:
         raise CertificateError(
-            _("The background file of the certificate template “%(template)s” is missing or unreadable; upload it again.")
+            _(
+                "The background file of the certificate template “%(template)s” is missing or unreadable; upload it again."
+            )
             % {"template": template}
         ) from exc
     return pdf, facts
@@ -106,7 +108,9 @@ def _check_background(template) -> None:
         load_background(template)
     except BackgroundMissing as exc:
         raise CertificateError(
-            _("The background file of the certificate template “%(template)s” is missing or unreadable; upload it again.")
+            _(
+                "The background file of the certificate template “%(template)s” is missing or unreadable; upload it again."
+            )
             % {"template": template}
         ) from exc
 
@@ -114,7 +118,8 @@ def _check_background(template) -> None:
 def _check_not_before_start(cohort: Cohort, now) -> None:
     if timezone.localdate(now) < cohort.starts_on:
         raise CertificateError(
-            _("A certificate cannot be dated before the cohort starts (%(date)s).") % {"date": date_format(cohort.starts_on)}
+            _("A certificate cannot be dated before the cohort starts (%(date)s).")
+            % {"date": date_format(cohort.starts_on)}
         )
 
 
@@ -166,8 +171,13 @@ def certificate_issue(*, enrollment_id: int) -> Certificate:
             notify(
                 recipient=enrollment.teacher,
                 kind="certificate_issued",
-                title=lazy_format(gettext_lazy("Your certificate for “%(course)s” is ready"), course=enrollment.cohort.course.title),
-                body=lazy_format(gettext_lazy("Certificate No. %(number)s. Download it from your cabinet."), number=number),
+                title=lazy_format(
+                    gettext_lazy("Your certificate for “%(course)s” is ready"),
+                    course=enrollment.cohort.course.title,
+                ),
+                body=lazy_format(
+                    gettext_lazy("Certificate No. %(number)s. Download it from your cabinet."), number=number
+                ),
                 url=reverse("cohorts:certificate_download", args=[enrollment_id]),
                 dedupe_key=f"certificate:{certificate.pk}",
             )
@@ -192,14 +202,20 @@ def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certi
         certificate.revoked_by = actor
         certificate.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
         learning_changed(certificate.enrollment_id)  # the cabinet drops the link
-        enrollment = Enrollment.objects.select_related("teacher", "cohort__course").get(pk=certificate.enrollment_id)
+        enrollment = Enrollment.objects.select_related("teacher", "cohort__course").get(
+            pk=certificate.enrollment_id
+        )
         notify(
             recipient=enrollment.teacher,
             kind="certificate_changed",
-            title=lazy_format(gettext_lazy("Your certificate for “%(course)s” was revoked"), course=enrollment.cohort.course.title),
+            title=lazy_format(
+                gettext_lazy("Your certificate for “%(course)s” was revoked"),
+                course=enrollment.cohort.course.title,
+            ),
             body=lazy_format(
                 gettext_lazy("Certificate No. %(number)s no longer verifies. Reason: %(reason)s"),
-                number=certificate.number, reason=certificate.revoked_reason,
+                number=certificate.number,
+                reason=certificate.revoked_reason,
             ),
             url=reverse("cabinet"),
             dedupe_key=f"certificate:{certificate.pk}:revoked:{certificate.revoked_at.timestamp():.0f}",
@@ -212,14 +228,18 @@ def certificate_reissue(*, certificate: Certificate, actor=None, reason: str = "
     (the old printout no longer verifies), a new PDF; a revocation is lifted. The holder is told, with
     the reason when one is given (the admin action asks for one)."""
     reason = " ".join((reason or "").split())[:500]
-    enrollment = Enrollment.objects.select_related("teacher", "cohort__course").get(pk=certificate.enrollment_id)
+    enrollment = Enrollment.objects.select_related("teacher", "cohort__course").get(
+        pk=certificate.enrollment_id
+    )
     if enrollment.state != S.COMPLETED:
         raise CertificateError(_("A certificate is issued only for a completed enrollment."))
     now = timezone.now()
     _check_not_before_start(enrollment.cohort, now)
     template = certificate_template_for(enrollment.cohort.course)
     code = secrets.token_urlsafe(CODE_BYTES)
-    pdf, facts = _render(template=template, number=certificate.number, code=code, enrollment=enrollment, now=now)
+    pdf, facts = _render(
+        template=template, number=certificate.number, code=code, enrollment=enrollment, now=now
+    )
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
         old_file = certificate.pdf.name
@@ -244,10 +264,17 @@ def certificate_reissue(*, certificate: Certificate, actor=None, reason: str = "
             kind="certificate_changed",
             title=lazy_format(gettext_lazy("Your certificate for “%(course)s” was re-issued"), course=course),
             body=lazy_format(
-                gettext_lazy("Certificate No. %(number)s. Reason: %(reason)s. The previous copy no longer verifies: download the new one from your cabinet."),
-                number=certificate.number, reason=reason,
-            ) if reason else lazy_format(
-                gettext_lazy("Certificate No. %(number)s. The previous copy no longer verifies: download the new one from your cabinet."),
+                gettext_lazy(
+                    "Certificate No. %(number)s. Reason: %(reason)s. The previous copy no longer verifies: download the new one from your cabinet."
+                ),
+                number=certificate.number,
+                reason=reason,
+            )
+            if reason
+            else lazy_format(
+                gettext_lazy(
+                    "Certificate No. %(number)s. The previous copy no longer verifies: download the new one from your cabinet."
+                ),
                 number=certificate.number,
             ),
             url=reverse("cohorts:certificate_download", args=[enrollment.pk]),
@@ -332,9 +359,17 @@ def certificate_batches_resume(*, now=None, limit: int = 100) -> list[int]:
         Q(resumed_at__isnull=True) | Q(resumed_at__lt=cutoff)
     )
     resumed = []
-    for batch_id in CertificateBatch.objects.filter(stalled).order_by("progressed_at").values_list("pk", flat=True)[:limit]:
+    for batch_id in (
+        CertificateBatch.objects.filter(stalled)
+        .order_by("progressed_at")
+        .values_list("pk", flat=True)[:limit]
+    ):
         with transaction.atomic():
-            batch = CertificateBatch.objects.select_for_update(skip_locked=True).filter(stalled, pk=batch_id).first()
+            batch = (
+                CertificateBatch.objects.select_for_update(skip_locked=True)
+                .filter(stalled, pk=batch_id)
+                .first()
+            )
             if batch is None:
                 continue  # another sweep has it, or it moved on meanwhile
             remaining = certificate_batch_remaining(batch)
@@ -345,7 +380,9 @@ def certificate_batches_resume(*, now=None, limit: int = 100) -> list[int]:
             batch.resumed_at = now
             batch.resumed_count = F("resumed_count") + 1
             batch.save(update_fields=["resumed_at", "resumed_count"])
-            logger.warning("certificate batch %s stalled: queueing %s enrollments again", batch_id, len(remaining))
+            logger.warning(
+                "certificate batch %s stalled: queueing %s enrollments again", batch_id, len(remaining)
+            )
             transaction.on_commit(partial(certificates_queue_chunks, remaining, batch_id))
             resumed.append(batch_id)
     return resumed

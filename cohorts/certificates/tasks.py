@@ -74,7 +74,9 @@ def certificates_queue_chunks(ids: list[int], batch_id: int) -> None:
 )
 def certificates_issue_chunk(enrollment_ids: list[int], batch_id: int | None = None) -> int:
     issued = 0
-    done = set(Certificate.objects.filter(enrollment_id__in=enrollment_ids).values_list("enrollment_id", flat=True))
+    done = set(
+        Certificate.objects.filter(enrollment_id__in=enrollment_ids).values_list("enrollment_id", flat=True)
+    )
     for enrollment_id in enrollment_ids:
         if enrollment_id in done:
             continue
@@ -89,7 +91,9 @@ def certificates_issue_chunk(enrollment_ids: list[int], batch_id: int | None = N
             message = " ".join(getattr(exc, "messages", [str(exc)]))
             logger.warning("certificate for enrollment %s not issued: %s", enrollment_id, message)
             if batch_id:
-                certificate_batch_note_failure(batch_id=batch_id, enrollment_id=enrollment_id, message=message)
+                certificate_batch_note_failure(
+                    batch_id=batch_id, enrollment_id=enrollment_id, message=message
+                )
     if batch_id:
         certificate_batch_progressed(batch_id=batch_id)
     return issued

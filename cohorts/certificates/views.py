@@ -26,7 +26,9 @@ def download(request, enrollment_id: int):
     try:
         certificate = selectors.certificate_for_holder(user=request.user, enrollment_id=enrollment_id)
     except ObjectDoesNotExist:
-        raise Http404(_("There is no certificate for this course yet. It is issued shortly after completion.")) from None
+        raise Http404(
+            _("There is no certificate for this course yet. It is issued shortly after completion.")
+        ) from None
     if certificate.revoked_at is not None:
         return render(request, "cohorts/certificate_revoked.html", {"certificate": certificate}, status=410)
     return serve_file(request, certificate.pdf, filename=_pdf_name(certificate))
@@ -40,7 +42,12 @@ def template_background(request, template_id: int):
         template = selectors.template_for_designer(user=request.user, template_id=template_id)
     except ObjectDoesNotExist:
         raise Http404 from None
-    return serve_file(request, template.background, filename=f"certificate-background-{template.pk}.{stored_extension(template.background)}", inline=True)
+    return serve_file(
+        request,
+        template.background,
+        filename=f"certificate-background-{template.pk}.{stored_extension(template.background)}",
+        inline=True,
+    )
 
 
 class _Sink:
@@ -93,7 +100,9 @@ def batch(request, batch_id: int):
     except ObjectDoesNotExist:
         raise Http404 from None
     progress = selectors.batch_progress(found)
-    template = "cohorts/_certificate_batch_progress.html" if request.htmx else "cohorts/certificate_batch.html"
+    template = (
+        "cohorts/_certificate_batch_progress.html" if request.htmx else "cohorts/certificate_batch.html"
+    )
     return render(request, template, {"progress": progress, "batch": found})
 
 

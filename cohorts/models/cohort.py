@@ -81,7 +81,8 @@ class Cohort(models.Model):
         verbose_name_plural = _("cohorts")
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_on__gte=models.F("starts_on")), name="cohort_ends_after_start",
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="cohort_ends_after_start",
                 violation_error_message=_("The cohort cannot end before it starts."),
             ),
             models.CheckConstraint(
@@ -108,7 +109,8 @@ class Cohort(models.Model):
             ),
             # A split's group is placed by curators only: nobody enrols straight into "group 1".
             models.CheckConstraint(
-                condition=Q(split_index__isnull=True) | Q(self_enrollment=False), name="cohort_split_group_closed"
+                condition=Q(split_index__isnull=True) | Q(self_enrollment=False),
+                name="cohort_split_group_closed",
             ),
         ]
 
@@ -132,17 +134,27 @@ class Cohort(models.Model):
 class LiveSession(models.Model):
     """A webinar, round table or master class on the cohort's schedule; a recording is linked afterwards."""
 
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("cohort"))
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("cohort")
+    )
     title = models.CharField(_("title"), max_length=255)
     starts_at = models.DateTimeField(_("starts at"))
     duration_minutes = models.PositiveSmallIntegerField(_("duration, minutes"), default=90)
     link = models.URLField(_("link to join"), blank=True)
     recording_url = models.URLField(_("recording"), blank=True)
     checkin_code = models.CharField(
-        _("check-in code"), max_length=12, blank=True, help_text=_("Shown during the session; teachers type it.")
+        _("check-in code"),
+        max_length=12,
+        blank=True,
+        help_text=_("Shown during the session; teachers type it."),
     )
     copied_from = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="copies", editable=False,
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="copies",
+        editable=False,
         verbose_name=_("copied from"),
     )
     # Bumped on every change, so a subscribed calendar replaces the entry (iCalendar SEQUENCE).
@@ -175,9 +187,15 @@ class LiveSession(models.Model):
 class SeatQuota(models.Model):
     """Seats of a cohort reserved for one municipality or one school until a release date."""
 
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="quotas", verbose_name=_("cohort"))
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="quotas", verbose_name=_("cohort")
+    )
     municipality = models.ForeignKey(
-        "accounts.Municipality", on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("municipality")
+        "accounts.Municipality",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name=_("municipality"),
     )
     school = models.ForeignKey(
         "accounts.School", on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("school")
@@ -205,5 +223,6 @@ class SeatQuota(models.Model):
         if self.school_id:
             return user.school_id == self.school_id
         return user.municipality_id == self.municipality_id or (
-            user.school_id is not None and getattr(user.school, "municipality_id", None) == self.municipality_id
+            user.school_id is not None
+            and getattr(user.school, "municipality_id", None) == self.municipality_id
         )

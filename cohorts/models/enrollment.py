@@ -26,7 +26,10 @@ class Enrollment(models.Model):
     SEAT_STATES = (State.ENROLLED, State.COMPLETED, State.NOT_COMPLETED)
 
     teacher = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments", verbose_name=_("teacher")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="enrollments",
+        verbose_name=_("teacher"),
     )
     cohort = models.ForeignKey(
         Cohort, on_delete=models.CASCADE, related_name="enrollments", verbose_name=_("cohort")
@@ -36,7 +39,10 @@ class Enrollment(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     waitlisted_at = models.DateTimeField(_("waitlisted at"), null=True, blank=True)
     offer_expires_at = models.DateTimeField(
-        _("seat offered until"), null=True, blank=True, help_text=_("A freed seat held for this waitlisted teacher.")
+        _("seat offered until"),
+        null=True,
+        blank=True,
+        help_text=_("A freed seat held for this waitlisted teacher."),
     )
     enrolled_at = models.DateTimeField(_("enrolled at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
@@ -98,8 +104,15 @@ class EnrollmentEvent(models.Model):
         related_name="+",
         verbose_name=_("changed by"),
     )
-    from_state = models.CharField(pgettext_lazy("enrollment state change", "was"), max_length=20, blank=True, choices=Enrollment.State.choices)
-    to_state = models.CharField(pgettext_lazy("enrollment state change", "became"), max_length=20, choices=Enrollment.State.choices)
+    from_state = models.CharField(
+        pgettext_lazy("enrollment state change", "was"),
+        max_length=20,
+        blank=True,
+        choices=Enrollment.State.choices,
+    )
+    to_state = models.CharField(
+        pgettext_lazy("enrollment state change", "became"), max_length=20, choices=Enrollment.State.choices
+    )
     reason = models.CharField(_("reason"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
@@ -131,7 +144,9 @@ class Nomination(models.Model):
         verbose_name=_("nominated by"),
     )
     created_at = models.DateTimeField(_("nominated at"), auto_now_add=True)
-    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices, default=Decision.PENDING)
+    decision = models.CharField(
+        _("decision"), max_length=20, choices=Decision.choices, default=Decision.PENDING
+    )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     reason = models.CharField(_("reason for declining"), max_length=500, blank=True)
 
@@ -169,7 +184,11 @@ class BulkOperation(models.Model):
         Cohort, on_delete=models.CASCADE, related_name="bulk_operations", verbose_name=_("cohort")
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("started by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("started by"),
     )
     payload = models.JSONField(_("parameters"), default=dict, blank=True)
     total = models.PositiveIntegerField(_("total"), default=0)

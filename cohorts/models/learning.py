@@ -20,7 +20,9 @@ class LessonProgress(models.Model):
     enrollment = models.ForeignKey(
         Enrollment, on_delete=models.CASCADE, related_name="lesson_marks", verbose_name=_("enrollment")
     )
-    lesson = models.ForeignKey("courses.Lesson", on_delete=models.CASCADE, related_name="+", verbose_name=_("lesson"))
+    lesson = models.ForeignKey(
+        "courses.Lesson", on_delete=models.CASCADE, related_name="+", verbose_name=_("lesson")
+    )
     done_at = models.DateTimeField(_("done at"), auto_now_add=True)
 
     class Meta:
@@ -41,7 +43,9 @@ class VideoPosition(models.Model):
     enrollment = models.ForeignKey(
         Enrollment, on_delete=models.CASCADE, related_name="video_positions", verbose_name=_("enrollment")
     )
-    lesson = models.ForeignKey("courses.Lesson", on_delete=models.CASCADE, related_name="+", verbose_name=_("lesson"))
+    lesson = models.ForeignKey(
+        "courses.Lesson", on_delete=models.CASCADE, related_name="+", verbose_name=_("lesson")
+    )
     seconds = models.PositiveIntegerField(_("position, seconds"))
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
 
@@ -51,7 +55,8 @@ class VideoPosition(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["enrollment", "lesson"], name="videoposition_once"),
             models.CheckConstraint(
-                condition=Q(seconds__gte=0, seconds__lte=VIDEO_POSITION_MAX_SECONDS), name="videoposition_in_a_day"
+                condition=Q(seconds__gte=0, seconds__lte=VIDEO_POSITION_MAX_SECONDS),
+                name="videoposition_in_a_day",
             ),
         ]
 
@@ -103,7 +108,9 @@ class Submission(models.Model):
         verbose_name = _("submission")
         verbose_name_plural = _("submissions")
         constraints = [
-            models.UniqueConstraint(fields=["enrollment", "assignment"], name="submission_one_per_assignment"),
+            models.UniqueConstraint(
+                fields=["enrollment", "assignment"], name="submission_one_per_assignment"
+            ),
             models.CheckConstraint(
                 condition=Q(state__in=["submitted", "revise", "accepted"]), name="submission_state_known"
             ),
@@ -158,16 +165,26 @@ class Review(models.Model):
         SubmissionVersion, on_delete=models.CASCADE, related_name="review", verbose_name=_("version")
     )
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("reviewer")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("reviewer"),
     )
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
     score = models.PositiveSmallIntegerField(_("score"))
     comment = models.TextField(_("comment"), blank=True, max_length=REVIEW_COMMENT_MAX_CHARS)
     flag = models.CharField(
-        _("copy flag"), max_length=20, choices=Flag.choices, blank=True, default=Flag.NONE,
+        _("copy flag"),
+        max_length=20,
+        choices=Flag.choices,
+        blank=True,
+        default=Flag.NONE,
         help_text=_("How the reviewer addressed a copy-suspected answer."),
     )
-    flag_reason = models.TextField(_("why the flag was dismissed"), blank=True, max_length=REVIEW_COMMENT_MAX_CHARS)
+    flag_reason = models.TextField(
+        _("why the flag was dismissed"), blank=True, max_length=REVIEW_COMMENT_MAX_CHARS
+    )
     created_at = models.DateTimeField(_("reviewed at"), auto_now_add=True)
 
     class Meta:
@@ -175,14 +192,23 @@ class Review(models.Model):
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
         constraints = [
-            models.CheckConstraint(condition=Q(decision__in=["accepted", "revise"]), name="review_decision_known"),
             models.CheckConstraint(
-                condition=LessThanOrEqual(Length("comment"), REVIEW_COMMENT_MAX_CHARS), name="review_comment_at_most_max"
+                condition=Q(decision__in=["accepted", "revise"]), name="review_decision_known"
             ),
-            models.CheckConstraint(condition=Q(flag__in=["", "confirmed", "dismissed"]), name="review_flag_known"),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("comment"), REVIEW_COMMENT_MAX_CHARS),
+                name="review_comment_at_most_max",
+            ),
+            models.CheckConstraint(
+                condition=Q(flag__in=["", "confirmed", "dismissed"]), name="review_flag_known"
+            ),
             # A confirmed copy is never accepted; a dismissed flag carries its reason.
-            models.CheckConstraint(condition=~Q(flag="confirmed") | Q(decision="revise"), name="review_copy_means_revise"),
-            models.CheckConstraint(condition=~Q(flag="dismissed") | ~Q(flag_reason=""), name="review_dismissal_has_reason"),
+            models.CheckConstraint(
+                condition=~Q(flag="confirmed") | Q(decision="revise"), name="review_copy_means_revise"
+            ),
+            models.CheckConstraint(
+                condition=~Q(flag="dismissed") | ~Q(flag_reason=""), name="review_dismissal_has_reason"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -198,11 +224,15 @@ class RubricScore(models.Model):
     criterion, points) → the level's (id, criterion, points) holds that the level belongs to the criterion
     and that the points are the level's (migration 0009)."""
 
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="rubric_scores", verbose_name=_("review"))
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="rubric_scores", verbose_name=_("review")
+    )
     criterion = models.ForeignKey(
         "courses.RubricCriterion", on_delete=models.RESTRICT, related_name="+", verbose_name=_("criterion")
     )
-    level = models.ForeignKey("courses.RubricLevel", on_delete=models.RESTRICT, related_name="+", verbose_name=_("level"))
+    level = models.ForeignKey(
+        "courses.RubricLevel", on_delete=models.RESTRICT, related_name="+", verbose_name=_("level")
+    )
     points = models.PositiveSmallIntegerField(_("points"))
     comment = models.TextField(_("comment on the criterion"), blank=True, max_length=RUBRIC_COMMENT_MAX_CHARS)
 
@@ -214,7 +244,8 @@ class RubricScore(models.Model):
             models.UniqueConstraint(fields=["review", "criterion"], name="rubricscore_one_per_criterion"),
             models.CheckConstraint(condition=Q(points__gte=0), name="rubricscore_points_not_negative"),
             models.CheckConstraint(
-                condition=LessThanOrEqual(Length("comment"), RUBRIC_COMMENT_MAX_CHARS), name="rubricscore_comment_at_most_max"
+                condition=LessThanOrEqual(Length("comment"), RUBRIC_COMMENT_MAX_CHARS),
+                name="rubricscore_comment_at_most_max",
             ),
         ]
 
@@ -228,9 +259,16 @@ class Question(models.Model):
     enrollment = models.ForeignKey(
         Enrollment, on_delete=models.CASCADE, related_name="questions", verbose_name=_("enrollment")
     )
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="questions", verbose_name=_("cohort"))
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="questions", verbose_name=_("cohort")
+    )
     lesson = models.ForeignKey(
-        "courses.Lesson", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("lesson")
+        "courses.Lesson",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lesson"),
     )
     text = models.TextField(_("question"))
     created_at = models.DateTimeField(_("asked at"), auto_now_add=True, db_index=True)
@@ -279,13 +317,22 @@ class Announcement(models.Model):
         Cohort, on_delete=models.CASCADE, related_name="announcements", verbose_name=_("cohort")
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("author")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
     )
     title = models.CharField(_("title"), max_length=255)
     body = models.TextField(_("text"))
     created_at = models.DateTimeField(_("published at"), auto_now_add=True, db_index=True)
     copied_from = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="copies", editable=False,
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="copies",
+        editable=False,
         verbose_name=_("copied from"),
     )
 
@@ -310,7 +357,9 @@ class AnnouncementRead(models.Model):
     class Meta:
         verbose_name = _("read confirmation")
         verbose_name_plural = _("read confirmations")
-        constraints = [models.UniqueConstraint(fields=["announcement", "enrollment"], name="announcementread_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["announcement", "enrollment"], name="announcementread_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.announcement_id}: {self.enrollment_id}"

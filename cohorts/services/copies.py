@@ -26,7 +26,9 @@ def copy_similarity_threshold() -> float:
 
 
 def _latest_text():
-    return Subquery(SubmissionVersion.objects.filter(submission=OuterRef("pk")).order_by("-number").values("text")[:1])
+    return Subquery(
+        SubmissionVersion.objects.filter(submission=OuterRef("pk")).order_by("-number").values("text")[:1]
+    )
 
 
 def _others(submission: Submission):
@@ -42,7 +44,11 @@ def _others(submission: Submission):
     stored = base.filter(fingerprint__isnull=False).values_list("pk", "fingerprint")
     for other_id, data in stored.iterator(chunk_size=CHUNK):
         yield other_id, fp.unpack(data)
-    missing = base.filter(fingerprint__isnull=True).annotate(text=_latest_text()).values_list("pk", "version_count", "text")
+    missing = (
+        base.filter(fingerprint__isnull=True)
+        .annotate(text=_latest_text())
+        .values_list("pk", "version_count", "text")
+    )
     for other_id, version_count, text in missing.iterator(chunk_size=CHUNK):
         hashes = fp.fingerprint(text or "")
         Submission.objects.filter(pk=other_id, version_count=version_count, fingerprint__isnull=True).update(
@@ -90,4 +96,3 @@ def submission_check_copy(*, submission_id: int) -> Submission | None:
         learning_changed(*changed)
     submission.refresh_from_db()
     return submission
-

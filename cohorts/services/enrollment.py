@@ -46,7 +46,9 @@ logger = logging.getLogger(__name__)
 S = Enrollment.State
 
 
-def _transition(enrollment: Enrollment, to_state: str, *, actor=None, reason: str = "", **fields) -> Enrollment:
+def _transition(
+    enrollment: Enrollment, to_state: str, *, actor=None, reason: str = "", **fields
+) -> Enrollment:
     """Change the state, stamp the matching time, and keep the audit record."""
     now = timezone.now()
     from_state = enrollment.state if enrollment.pk else ""
@@ -83,7 +85,9 @@ def _seat_holders(cohort: Cohort, now):
 
 def seats_free_for(cohort: Cohort, teacher, *, now=None, exclude_enrollment_id=None) -> int:
     """Seats this teacher could take now — the very count the pages show (selectors.seats_free)."""
-    return seats_free(cohorts=[cohort], teacher=teacher, now=now, exclude_enrollment_id=exclude_enrollment_id)[cohort.pk]
+    return seats_free(
+        cohorts=[cohort], teacher=teacher, now=now, exclude_enrollment_id=exclude_enrollment_id
+    )[cohort.pk]
 
 
 def _check_eligible(cohort: Cohort, teacher) -> None:
@@ -91,7 +95,9 @@ def _check_eligible(cohort: Cohort, teacher) -> None:
     schools = list(cohort.restricted_to_schools.values_list("pk", flat=True))
     if not municipalities and not schools:
         return
-    teacher_municipality = teacher.municipality_id or (teacher.school.municipality_id if teacher.school_id else None)
+    teacher_municipality = teacher.municipality_id or (
+        teacher.school.municipality_id if teacher.school_id else None
+    )
     if teacher.school_id in schools or (teacher_municipality and teacher_municipality in municipalities):
         return
     raise CohortError(_("This cohort is only for teachers of certain municipalities or schools."))
@@ -182,7 +188,8 @@ def seats_offer_freed(*, cohort: Cohort, actor=None) -> list[Enrollment]:
             actor=actor,
             from_state=S.WAITLISTED,
             to_state=S.WAITLISTED,
-            reason=_("A seat is offered until %(time)s") % {"time": candidate.offer_expires_at.isoformat(timespec="minutes")},
+            reason=_("A seat is offered until %(time)s")
+            % {"time": candidate.offer_expires_at.isoformat(timespec="minutes")},
         )
         notify(
             recipient=candidate.teacher,
@@ -209,7 +216,11 @@ def enrollment_accept_offer(*, enrollment: Enrollment, teacher) -> Enrollment:
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if enrollment.teacher_id != teacher.pk:
         raise CohortError(_("This offer is not yours."))
-    if enrollment.state != S.WAITLISTED or not enrollment.offer_expires_at or enrollment.offer_expires_at <= timezone.now():
+    if (
+        enrollment.state != S.WAITLISTED
+        or not enrollment.offer_expires_at
+        or enrollment.offer_expires_at <= timezone.now()
+    ):
         raise CohortError(_("There is no open seat offer for you in this cohort."))
     del cohort
     return _transition(enrollment, S.ENROLLED, actor=teacher, reason=_("Accepted the seat offer"))
@@ -219,7 +230,11 @@ def enrollment_accept_offer(*, enrollment: Enrollment, teacher) -> Enrollment:
 def enrollment_decline_offer(*, enrollment: Enrollment, teacher) -> Enrollment:
     cohort = _lock_cohort(enrollment.cohort_id)
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
-    if enrollment.teacher_id != teacher.pk or enrollment.state != S.WAITLISTED or not enrollment.offer_expires_at:
+    if (
+        enrollment.teacher_id != teacher.pk
+        or enrollment.state != S.WAITLISTED
+        or not enrollment.offer_expires_at
+    ):
         raise CohortError(_("There is no open seat offer for you in this cohort."))
     _transition(enrollment, S.WITHDRAWN, actor=teacher, reason=_("Declined the seat offer"))
     seats_offer_freed(cohort=cohort, actor=teacher)
@@ -229,14 +244,22 @@ def enrollment_decline_offer(*, enrollment: Enrollment, teacher) -> Enrollment:
 def _notify_offer_expired(enrollment: Enrollment, cohort: Cohort) -> None:
     """The teacher who let an offer lapse has lost the place: say so, with the course's next cohorts."""
     later = [
-        c for c in open_cohorts_for_course(cohort.course, enrollment.teacher)
+        c
+        for c in open_cohorts_for_course(cohort.course, enrollment.teacher)
         if c.pk != cohort.pk and c.my_state in (None, S.WITHDRAWN)
     ][:3]
     if later:
-        listed = lazy(lambda: "; ".join(f"{c.title} ({date_format(c.starts_on, 'SHORT_DATE_FORMAT')})" for c in later), str)()
-        next_text = lazy_format(gettext_lazy("Next cohorts of the course open for enrolment: %(cohorts)s."), cohorts=listed)
+        listed = lazy(
+            lambda: "; ".join(f"{c.title} ({date_format(c.starts_on, 'SHORT_DATE_FORMAT')})" for c in later),
+            str,
+        )()
+        next_text = lazy_format(
+            gettext_lazy("Next cohorts of the course open for enrolment: %(cohorts)s."), cohorts=listed
+        )
     else:
-        next_text = gettext_lazy("No other cohort of this course is open for enrolment now; the course page shows new ones.")
+        next_text = gettext_lazy(
+            "No other cohort of this course is open for enrolment now; the course page shows new ones."
+        )
     body = lazy_format(
         gettext_lazy("The seat went to the next teacher on the waitlist. %(next)s"), next=next_text
     )
@@ -255,13 +278,19 @@ def enrollment_expire_offers(*, now=None, batch: int = 500) -> int:
     now = now or timezone.now()
     expired = 0
     due = list(
-        Enrollment.objects.filter(state=S.WAITLISTED, offer_expires_at__lte=now).values_list("pk", "cohort_id")[:batch]
+        Enrollment.objects.filter(state=S.WAITLISTED, offer_expires_at__lte=now).values_list(
+            "pk", "cohort_id"
+        )[:batch]
     )
     for enrollment_id, cohort_id in due:
         with transaction.atomic():
             cohort = _lock_cohort(cohort_id)
             enrollment = Enrollment.objects.select_for_update().get(pk=enrollment_id)
-            if enrollment.state != S.WAITLISTED or not enrollment.offer_expires_at or enrollment.offer_expires_at > now:
+            if (
+                enrollment.state != S.WAITLISTED
+                or not enrollment.offer_expires_at
+                or enrollment.offer_expires_at > now
+            ):
                 continue  # taken or already handled by a concurrent sweep
             _transition(enrollment, S.WITHDRAWN, reason=_("The seat offer expired"))
             _notify_offer_expired(enrollment, cohort)
@@ -290,9 +319,15 @@ def enrollment_expire_offers(*, now=None, batch: int = 500) -> int:
 def nomination_create(*, cohort: Cohort, teacher, nominated_by) -> Enrollment:
     """A school administrator proposes one of their own school's teachers; nothing happens without the teacher's yes."""
     cohort = _lock_cohort(cohort.pk)
-    if not (user_has_role(nominated_by, Role.SCHOOL_ADMIN) and teachers_visible_to(nominated_by).filter(pk=teacher.pk).exists()):
+    if not (
+        user_has_role(nominated_by, Role.SCHOOL_ADMIN)
+        and teachers_visible_to(nominated_by).filter(pk=teacher.pk).exists()
+    ):
         raise CohortError(_("You can nominate only teachers of your own school."))
-    if cohort.status not in (Cohort.Status.OPEN, Cohort.Status.RUNNING) or timezone.now() > cohort.enrollment_closes_at:
+    if (
+        cohort.status not in (Cohort.Status.OPEN, Cohort.Status.RUNNING)
+        or timezone.now() > cohort.enrollment_closes_at
+    ):
         raise CohortError(_("This cohort is not accepting nominations."))
     _check_eligible(cohort, teacher)
     enrollment = Enrollment.objects.select_for_update().filter(cohort=cohort, teacher=teacher).first()
@@ -329,14 +364,24 @@ def _notify_nomination_decision(enrollment: Enrollment, cohort: Cohort) -> None:
         return
     teacher = enrollment.teacher.full_name or enrollment.teacher.email
     if nomination.decision == Nomination.Decision.DECLINED:
-        title = lazy_format(gettext_lazy("%(teacher)s declined the nomination for “%(cohort)s”"), teacher=teacher, cohort=cohort.title)
+        title = lazy_format(
+            gettext_lazy("%(teacher)s declined the nomination for “%(cohort)s”"),
+            teacher=teacher,
+            cohort=cohort.title,
+        )
         body = lazy_format(gettext_lazy("The teacher's reason: %(reason)s"), reason=nomination.reason)
     else:
-        title = lazy_format(gettext_lazy("%(teacher)s accepted the nomination for “%(cohort)s”"), teacher=teacher, cohort=cohort.title)
+        title = lazy_format(
+            gettext_lazy("%(teacher)s accepted the nomination for “%(cohort)s”"),
+            teacher=teacher,
+            cohort=cohort.title,
+        )
         body = (
             gettext_lazy("The teacher has a seat in the cohort.")
             if enrollment.state == S.ENROLLED
-            else gettext_lazy("The cohort is full: the teacher is on the waitlist and gets the first free seat.")
+            else gettext_lazy(
+                "The cohort is full: the teacher is on the waitlist and gets the first free seat."
+            )
         )
     notify(
         recipient=nomination.nominated_by,
@@ -380,7 +425,12 @@ def nomination_decline(*, enrollment: Enrollment, teacher, reason: str) -> Enrol
     Nomination.objects.filter(enrollment=enrollment).update(
         decision=Nomination.Decision.DECLINED, decided_at=timezone.now(), reason=reason[:500]
     )
-    _transition(enrollment, S.WITHDRAWN, actor=teacher, reason=_("Declined the nomination: %(reason)s") % {"reason": reason})
+    _transition(
+        enrollment,
+        S.WITHDRAWN,
+        actor=teacher,
+        reason=_("Declined the nomination: %(reason)s") % {"reason": reason},
+    )
     _notify_nomination_decision(enrollment, enrollment.cohort)
     return enrollment
 
@@ -403,15 +453,29 @@ def enrollment_move(*, enrollment: Enrollment, to_cohort: Cohort, actor, reason:
         raise CohortError(_("The target cohort is not running."))
     if enrollment.state not in (S.APPLIED, S.ENROLLED, S.WAITLISTED, S.NOMINATED):
         raise CohortError(_("Only a current enrollment can be moved."))
-    moved = Enrollment.objects.select_for_update().filter(cohort=target, teacher_id=enrollment.teacher_id).first()
+    moved = (
+        Enrollment.objects.select_for_update().filter(cohort=target, teacher_id=enrollment.teacher_id).first()
+    )
     if moved is None:
-        moved = Enrollment(cohort=target, teacher_id=enrollment.teacher_id, placement_score=enrollment.placement_score)
+        moved = Enrollment(
+            cohort=target, teacher_id=enrollment.teacher_id, placement_score=enrollment.placement_score
+        )
     elif moved.state != S.WITHDRAWN:
         raise CohortError(_("The teacher is already in the target cohort."))
     held_seat = enrollment.state == S.ENROLLED or enrollment.offer_expires_at is not None
     note = reason or _("Moved by a curator")
-    _transition(enrollment, S.WITHDRAWN, actor=actor, reason=_("Moved to “%(cohort)s”: %(why)s") % {"cohort": target.title, "why": note})
-    _transition(moved, S.APPLIED, actor=actor, reason=_("Moved from “%(cohort)s”: %(why)s") % {"cohort": source.title, "why": note})
+    _transition(
+        enrollment,
+        S.WITHDRAWN,
+        actor=actor,
+        reason=_("Moved to “%(cohort)s”: %(why)s") % {"cohort": target.title, "why": note},
+    )
+    _transition(
+        moved,
+        S.APPLIED,
+        actor=actor,
+        reason=_("Moved from “%(cohort)s”: %(why)s") % {"cohort": source.title, "why": note},
+    )
     if seats_free_for(target, moved.teacher, exclude_enrollment_id=moved.pk) > 0:
         _transition(moved, S.ENROLLED, actor=actor, reason=note)
     else:
@@ -428,7 +492,9 @@ def split_undo_hours() -> int:
     return int(getattr(settings, "COHORTS_SPLIT_UNDO_HOURS", 48))
 
 
-def cohort_split_plan(*, cohort: Cohort, groups: int, max_size: int, unscored: str = "spread") -> list[list[int]]:
+def cohort_split_plan(
+    *, cohort: Cohort, groups: int, max_size: int, unscored: str = "spread"
+) -> list[list[int]]:
     """Enrolled teachers cut into N groups, best placement score first (group 1 is the most advanced).
 
     Teachers without a score are placed by the rule chosen on the action: "spread" deals them out evenly
@@ -444,9 +510,13 @@ def cohort_split_plan(*, cohort: Cohort, groups: int, max_size: int, unscored: s
         raise CohortError(_("A group must have room for at least one teacher."))
     enrolled = cohort.enrollments.filter(state=S.ENROLLED)
     scored = list(
-        enrolled.filter(placement_score__isnull=False).order_by("-placement_score", "id").values_list("pk", flat=True)
+        enrolled.filter(placement_score__isnull=False)
+        .order_by("-placement_score", "id")
+        .values_list("pk", flat=True)
     )
-    unscored_ids = list(enrolled.filter(placement_score__isnull=True).order_by("id").values_list("pk", flat=True))
+    unscored_ids = list(
+        enrolled.filter(placement_score__isnull=True).order_by("id").values_list("pk", flat=True)
+    )
     total = len(scored) + len(unscored_ids)
     if groups > total:
         raise CohortError(
@@ -454,7 +524,8 @@ def cohort_split_plan(*, cohort: Cohort, groups: int, max_size: int, unscored: s
         )
     if total > groups * max_size:
         raise CohortError(
-            _("%(n)s teachers do not fit into %(g)s groups of at most %(k)s.") % {"n": total, "g": groups, "k": max_size}
+            _("%(n)s teachers do not fit into %(g)s groups of at most %(k)s.")
+            % {"n": total, "g": groups, "k": max_size}
         )
     size, extra = divmod(total, groups)
     targets = [size + (1 if index < extra else 0) for index in range(groups)]
@@ -532,14 +603,22 @@ def _split_group(*, cohort: Cohort, index: int, title: str, level: str, max_size
         group.curators.add(*curators)
         for session in cohort.sessions.filter(copied_from__isnull=True).order_by("pk"):
             LiveSession.objects.create(
-                cohort=group, copied_from=session, title=session.title, starts_at=session.starts_at,
-                duration_minutes=session.duration_minutes, link=session.link, recording_url=session.recording_url,
+                cohort=group,
+                copied_from=session,
+                title=session.title,
+                starts_at=session.starts_at,
+                duration_minutes=session.duration_minutes,
+                link=session.link,
+                recording_url=session.recording_url,
                 checkin_code=session.checkin_code,
             )
         for announcement in cohort.announcements.filter(copied_from__isnull=True).order_by("pk"):
             copy = Announcement.objects.create(
-                cohort=group, copied_from=announcement, author=announcement.author,
-                title=announcement.title, body=announcement.body,
+                cohort=group,
+                copied_from=announcement,
+                author=announcement.author,
+                title=announcement.title,
+                body=announcement.body,
             )
             # Published when the original was: the group's feed reads in the same order.
             Announcement.objects.filter(pk=copy.pk).update(created_at=announcement.created_at)
@@ -552,15 +631,25 @@ def _move_learning(*, ids: list[int], source: Cohort, target: Cohort) -> None:
     Enrollment.objects.filter(pk__in=ids, cohort=source).update(cohort=target, updated_at=timezone.now())
     Question.objects.filter(enrollment_id__in=ids).update(cohort=target)
     if target.parent_id == source.pk:  # into a group: from the originals to their copies
-        pairs = LiveSession.objects.filter(cohort=target, copied_from__isnull=False).values_list("copied_from_id", "pk")
-        notes = Announcement.objects.filter(cohort=target, copied_from__isnull=False).values_list("copied_from_id", "pk")
+        pairs = LiveSession.objects.filter(cohort=target, copied_from__isnull=False).values_list(
+            "copied_from_id", "pk"
+        )
+        notes = Announcement.objects.filter(cohort=target, copied_from__isnull=False).values_list(
+            "copied_from_id", "pk"
+        )
     else:  # back to the parent: from the copies to their originals
-        pairs = LiveSession.objects.filter(cohort=source, copied_from__isnull=False).values_list("pk", "copied_from_id")
-        notes = Announcement.objects.filter(cohort=source, copied_from__isnull=False).values_list("pk", "copied_from_id")
+        pairs = LiveSession.objects.filter(cohort=source, copied_from__isnull=False).values_list(
+            "pk", "copied_from_id"
+        )
+        notes = Announcement.objects.filter(cohort=source, copied_from__isnull=False).values_list(
+            "pk", "copied_from_id"
+        )
     for old, new in pairs:
         Attendance.objects.filter(session_id=old, enrollment_id__in=ids).update(session_id=new)
     for old, new in notes:
-        AnnouncementRead.objects.filter(announcement_id=old, enrollment_id__in=ids).update(announcement_id=new)
+        AnnouncementRead.objects.filter(announcement_id=old, enrollment_id__in=ids).update(
+            announcement_id=new
+        )
     learning_changed(*ids)
     scopes_changed(f"cohort:{source.pk}", f"cohort:{target.pk}")
 
@@ -592,7 +681,11 @@ def cohort_split(
     for index, member_ids in enumerate(plan):
         with transaction.atomic():
             group = _split_group(
-                cohort=cohort, index=index + 1, title=titles[index], level=levels[index], max_size=max_size,
+                cohort=cohort,
+                index=index + 1,
+                title=titles[index],
+                level=levels[index],
+                max_size=max_size,
                 curators=curators,
             )
         for start in range(0, len(member_ids), 200):
@@ -659,14 +752,18 @@ def cohort_split_undo(*, operation: BulkOperation, actor) -> Cohort:
             _move_learning(ids=ids, source=group, target=parent)
             EnrollmentEvent.objects.bulk_create(
                 EnrollmentEvent(
-                    enrollment_id=pk, actor=actor, from_state=state, to_state=state,
+                    enrollment_id=pk,
+                    actor=actor,
+                    from_state=state,
+                    to_state=state,
                     reason=_("Back in “%(cohort)s”: the split was undone") % {"cohort": parent.title},
                 )
                 for pk, state in Enrollment.objects.filter(pk__in=ids).values_list("pk", "state")
             )
             group.delete()
         parent.capacity = max(
-            int(operation.payload.get("parent_capacity", 0)), parent.enrollments.filter(state__in=Enrollment.SEAT_STATES).count()
+            int(operation.payload.get("parent_capacity", 0)),
+            parent.enrollments.filter(state__in=Enrollment.SEAT_STATES).count(),
         )
         parent.self_enrollment = bool(operation.payload.get("parent_self_enrollment", True))
         parent.save(update_fields=["capacity", "self_enrollment"])
@@ -675,7 +772,9 @@ def cohort_split_undo(*, operation: BulkOperation, actor) -> Cohort:
     return parent
 
 
-def bulk_operation_start(*, kind: str, cohort: Cohort, actor, ids: list[int] | None = None, **params) -> BulkOperation:
+def bulk_operation_start(
+    *, kind: str, cohort: Cohort, actor, ids: list[int] | None = None, **params
+) -> BulkOperation:
     """Record the job, then queue it after commit: the page polls the record for progress."""
     from ..tasks import bulk_operation_run
 
@@ -683,11 +782,15 @@ def bulk_operation_start(*, kind: str, cohort: Cohort, actor, ids: list[int] | N
     if kind == BulkOperation.Kind.SPLIT:
         # The plan is fixed now and kept with the job: a redelivered job moves the same people.
         plan = cohort_split_plan(
-            cohort=cohort, groups=int(params["groups"]), max_size=int(params["max_size"]),
+            cohort=cohort,
+            groups=int(params["groups"]),
+            max_size=int(params["max_size"]),
             unscored=params.get("unscored", "spread"),
         )
         total = sum(len(ids) for ids in plan)
-        params.update(plan=plan, parent_capacity=cohort.capacity, parent_self_enrollment=cohort.self_enrollment)
+        params.update(
+            plan=plan, parent_capacity=cohort.capacity, parent_self_enrollment=cohort.self_enrollment
+        )
     else:
         if not ids:
             raise CohortError(_("Choose at least one teacher."))
@@ -707,11 +810,13 @@ def bulk_operations_resume(*, now=None, limit: int = 100) -> list[int]:
 
     now = now or timezone.now()
     cutoff = stalled_cutoff(now)
-    stalled = Q(state__in=[BulkOperation.State.PENDING, BulkOperation.State.RUNNING], progressed_at__lt=cutoff) & (
-        Q(resumed_at__isnull=True) | Q(resumed_at__lt=cutoff)
-    )
+    stalled = Q(
+        state__in=[BulkOperation.State.PENDING, BulkOperation.State.RUNNING], progressed_at__lt=cutoff
+    ) & (Q(resumed_at__isnull=True) | Q(resumed_at__lt=cutoff))
     resumed = []
-    for pk in BulkOperation.objects.filter(stalled).order_by("progressed_at").values_list("pk", flat=True)[:limit]:
+    for pk in (
+        BulkOperation.objects.filter(stalled).order_by("progressed_at").values_list("pk", flat=True)[:limit]
+    ):
         with transaction.atomic():
             op = BulkOperation.objects.select_for_update(skip_locked=True).filter(stalled, pk=pk).first()
             if op is None:

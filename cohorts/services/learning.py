@@ -152,12 +152,16 @@ def submission_submit(*, enrollment: Enrollment, assignment, text: str = "", upl
     if upload is not None:  # each attempt with a file counts (PDP_RATE_LIMITS "upload"), refused or not
         rate_limit_hit(action="upload", key=enrollment.teacher_id)
     checked = _check_file(upload) if upload is not None else None
-    submission = Submission.objects.select_for_update().filter(enrollment=enrollment, assignment=assignment).first()
+    submission = (
+        Submission.objects.select_for_update().filter(enrollment=enrollment, assignment=assignment).first()
+    )
     if submission is not None:
         if submission.state == Submission.State.ACCEPTED:
             raise CohortError(_("This work is already accepted; it cannot be changed."))
         if submission.state == Submission.State.SUBMITTED:
-            raise CohortError(_("Your work is waiting for review; you can submit again after a “revise” decision."))
+            raise CohortError(
+                _("Your work is waiting for review; you can submit again after a “revise” decision.")
+            )
     else:
         submission = Submission(enrollment=enrollment, assignment=assignment)
     submission.state = Submission.State.SUBMITTED
@@ -202,11 +206,14 @@ def text_has_substance(text: str, *, min_chars: int) -> bool:
 def _check_comment(comment: str, *, required: bool, what) -> None:
     if len(comment) > REVIEW_COMMENT_MAX_CHARS:
         raise CohortError(
-            _("%(what)s is too long: at most %(max)s characters.") % {"what": what, "max": REVIEW_COMMENT_MAX_CHARS}
+            _("%(what)s is too long: at most %(max)s characters.")
+            % {"what": what, "max": REVIEW_COMMENT_MAX_CHARS}
         )
     if (required or comment) and not text_has_substance(comment, min_chars=review_min_comment_chars()):
         raise CohortError(
-            _("%(what)s must say something to the teacher: at least %(min)s letters or digits, not just punctuation or repeated characters.")
+            _(
+                "%(what)s must say something to the teacher: at least %(min)s letters or digits, not just punctuation or repeated characters."
+            )
             % {"what": what, "min": review_min_comment_chars()}
         )
 
@@ -216,7 +223,11 @@ def _rubric_choices(criteria: list, rubric: dict) -> dict:
     wrong: a criterion of another rubric, a level that is not the criterion's own, a criterion left out."""
     by_id = {criterion.pk: criterion for criterion in criteria}
     if any(str(key) not in {str(pk) for pk in by_id} for key in rubric):
-        raise CohortError(_("The review names a criterion that is not in this assignment's rubric. Reload the page and score again."))
+        raise CohortError(
+            _(
+                "The review names a criterion that is not in this assignment's rubric. Reload the page and score again."
+            )
+        )
     rubric = {str(key): value for key, value in rubric.items()}
     chosen, missing = {}, []
     for criterion in criteria:
@@ -228,7 +239,9 @@ def _rubric_choices(criteria: list, rubric: dict) -> dict:
         level = next((lv for lv in criterion.levels.all() if str(lv.pk) == str(level_id)), None)
         if level is None:
             raise CohortError(
-                _("“%(criterion)s”: the chosen level is not one of this criterion's levels. Reload the page and score again.")
+                _(
+                    "“%(criterion)s”: the chosen level is not one of this criterion's levels. Reload the page and score again."
+                )
                 % {"criterion": criterion.title}
             )
         note = (entry.get("comment") or "").strip()
@@ -239,7 +252,10 @@ def _rubric_choices(criteria: list, rubric: dict) -> dict:
             )
         chosen[criterion.pk] = (level, note)
     if missing:
-        raise CohortError(_("Choose a level for every criterion of the rubric: %(criteria)s.") % {"criteria": ", ".join(missing)})
+        raise CohortError(
+            _("Choose a level for every criterion of the rubric: %(criteria)s.")
+            % {"criteria": ", ".join(missing)}
+        )
     return chosen
 
 
@@ -266,14 +282,20 @@ def review_submit(
     from courses.models import RubricCriterion
     from courses.services import rubric_mark_used
 
-    submission = Submission.objects.select_for_update().select_related("assignment", "enrollment__cohort").get(pk=submission.pk)
+    submission = (
+        Submission.objects.select_for_update()
+        .select_related("assignment", "enrollment__cohort")
+        .get(pk=submission.pk)
+    )
     comment = (comment or "").strip()
     flag_reason = (flag_reason or "").strip()
     if submission.state != Submission.State.SUBMITTED:
         raise CohortError(_("This work has already been reviewed."))
     if decision not in Review.Decision.values:
         raise CohortError(_("Choose accepted or revise."))
-    criteria = list(RubricCriterion.objects.filter(assignment_id=submission.assignment_id).prefetch_related("levels"))
+    criteria = list(
+        RubricCriterion.objects.filter(assignment_id=submission.assignment_id).prefetch_related("levels")
+    )
     chosen = {}
     if criteria:
         chosen = _rubric_choices(criteria, rubric or {})
@@ -281,7 +303,9 @@ def review_submit(
     elif rubric:
         raise CohortError(_("This assignment has no rubric: give a score instead."))
     if score is None or not 0 <= score <= submission.assignment.max_score:
-        raise CohortError(_("The score must be between 0 and %(max)s.") % {"max": submission.assignment.max_score})
+        raise CohortError(
+            _("The score must be between 0 and %(max)s.") % {"max": submission.assignment.max_score}
+        )
     flag = flag or ""
     if submission.similar_to_id is None:
         flag, flag_reason = "", ""
@@ -293,11 +317,21 @@ def review_submit(
     elif flag == Review.Flag.DISMISSED:
         _check_comment(flag_reason, required=True, what=_("The reason for dismissing the flag"))
     else:
-        raise CohortError(_("This answer is flagged as a possible copy: confirm the copy or dismiss the flag with a reason."))
+        raise CohortError(
+            _(
+                "This answer is flagged as a possible copy: confirm the copy or dismiss the flag with a reason."
+            )
+        )
     _check_comment(comment, required=submission.assignment.review_requires_comment, what=_("The comment"))
     version = submission.versions.order_by("-number").first()
     review = Review.objects.create(
-        version=version, reviewer=reviewer, decision=decision, score=score, comment=comment, flag=flag, flag_reason=flag_reason
+        version=version,
+        reviewer=reviewer,
+        decision=decision,
+        score=score,
+        comment=comment,
+        flag=flag,
+        flag_reason=flag_reason,
     )
     if chosen:
         RubricScore.objects.bulk_create(
@@ -314,7 +348,11 @@ def review_submit(
     notify(
         recipient=enrollment.teacher,
         kind="review_done",
-        title=lazy_format(gettext_lazy("Your work “%(assignment)s” is reviewed: %(decision)s"), assignment=submission.assignment.title, decision=Review.Decision(decision).label),
+        title=lazy_format(
+            gettext_lazy("Your work “%(assignment)s” is reviewed: %(decision)s"),
+            assignment=submission.assignment.title,
+            decision=Review.Decision(decision).label,
+        ),
         body=comment[:500],
         url=reverse("cohorts:assignment", args=[enrollment.pk, submission.assignment_id]),
         dedupe_key=f"cohorts.review.{review.pk}",
@@ -326,7 +364,9 @@ def review_submit(
 
 def review_mark_seen(*, submission: Submission) -> None:
     if submission.reviewed_at and not submission.review_seen_at:
-        Submission.objects.filter(pk=submission.pk, review_seen_at__isnull=True).update(review_seen_at=timezone.now())
+        Submission.objects.filter(pk=submission.pk, review_seen_at__isnull=True).update(
+            review_seen_at=timezone.now()
+        )
         learning_changed(submission.enrollment_id)
 
 
@@ -343,7 +383,9 @@ def question_ask(*, enrollment: Enrollment, text: str, lesson=None) -> Question:
         raise CohortError(_("Please write your question."))
     if lesson is not None:
         _in_course(enrollment.cohort, lesson=lesson)
-    return Question.objects.create(enrollment=enrollment, cohort_id=enrollment.cohort_id, lesson=lesson, text=text[:5000])
+    return Question.objects.create(
+        enrollment=enrollment, cohort_id=enrollment.cohort_id, lesson=lesson, text=text[:5000]
+    )
 
 
 def _checked_text(text: str, *, profile: str) -> str:
@@ -365,7 +407,9 @@ def question_answer(*, question: Question, curator, answer: str) -> Question:
     question.answer_seen_at = None
     if question.answered_at is None:
         question.answered_at = timezone.now()
-        question.first_response_seconds = max(0, int((question.answered_at - question.created_at).total_seconds()))
+        question.first_response_seconds = max(
+            0, int((question.answered_at - question.created_at).total_seconds())
+        )
     question.save()
     notify(
         recipient=question.enrollment.teacher,
@@ -384,7 +428,11 @@ def question_publish_faq(*, question: Question, published: bool = True) -> Quest
     methodologists may edit it there), update the entry with a changed answer, or withdraw it."""
     from courses.models import FaqEntry
 
-    question = Question.objects.select_for_update(of=("self",)).select_related("cohort", "faq_entry").get(pk=question.pk)
+    question = (
+        Question.objects.select_for_update(of=("self",))
+        .select_related("cohort", "faq_entry")
+        .get(pk=question.pk)
+    )
     if published and not question.answer:
         raise CohortError(_("Only an answered question can be published as FAQ."))
     entry = question.faq_entry
@@ -404,9 +452,9 @@ def question_publish_faq(*, question: Question, published: bool = True) -> Quest
 
 
 def question_mark_seen(*, enrollment: Enrollment) -> None:
-    Question.objects.filter(enrollment=enrollment, answered_at__isnull=False, answer_seen_at__isnull=True).update(
-        answer_seen_at=timezone.now()
-    )
+    Question.objects.filter(
+        enrollment=enrollment, answered_at__isnull=False, answer_seen_at__isnull=True
+    ).update(answer_seen_at=timezone.now())
     learning_changed(enrollment.pk)
 
 
@@ -431,7 +479,9 @@ def announcement_notify_all(*, announcement_id: int) -> int:
     if announcement is None:
         return 0
     count = 0
-    learners = Enrollment.objects.filter(cohort_id=announcement.cohort_id, state=S.ENROLLED).select_related("teacher")
+    learners = Enrollment.objects.filter(cohort_id=announcement.cohort_id, state=S.ENROLLED).select_related(
+        "teacher"
+    )
     for enrollment in learners.iterator(chunk_size=500):
         notify(
             recipient=enrollment.teacher,
@@ -458,9 +508,9 @@ def announcement_confirm_read(*, announcement: Announcement, enrollment: Enrollm
 def attendance_mark(*, session: LiveSession, enrollment_ids: list[int], curator) -> int:
     """The curator's list of who was there replaces the marks they made before (self check-ins stay)."""
     valid = set(
-        Enrollment.objects.filter(cohort_id=session.cohort_id, pk__in=enrollment_ids, state__in=Enrollment.SEAT_STATES).values_list(
-            "pk", flat=True
-        )
+        Enrollment.objects.filter(
+            cohort_id=session.cohort_id, pk__in=enrollment_ids, state__in=Enrollment.SEAT_STATES
+        ).values_list("pk", flat=True)
     )
     session.attendance.filter(method=Attendance.Method.CURATOR).exclude(enrollment_id__in=valid).delete()
     existing = set(session.attendance.values_list("enrollment_id", flat=True))
@@ -497,7 +547,12 @@ def completion_status(enrollment: Enrollment) -> dict[str, bool | None]:
     from courses.models import Assignment, Lesson
 
     cohort = enrollment.cohort
-    result: dict[str, bool | None] = {"lessons": None, "assignments": None, "attendance": None, "feedback": None}
+    result: dict[str, bool | None] = {
+        "lessons": None,
+        "assignments": None,
+        "attendance": None,
+        "feedback": None,
+    }
     if cohort.require_lessons:
         required = Lesson.objects.filter(module__course_id=cohort.course_id, is_required=True)
         done = LessonProgress.objects.filter(enrollment=enrollment, lesson__in=required).count()
@@ -553,7 +608,9 @@ def enrollment_record_feedback(*, enrollment_id: int) -> Enrollment | None:
     if enrollment is None:
         return None
     if enrollment.feedback_at is None:
-        Enrollment.objects.filter(pk=enrollment_id, feedback_at__isnull=True).update(feedback_at=timezone.now())
+        Enrollment.objects.filter(pk=enrollment_id, feedback_at__isnull=True).update(
+            feedback_at=timezone.now()
+        )
         learning_changed(enrollment_id)
     enrollment_evaluate_completion(enrollment=enrollment)
     return enrollment
@@ -566,11 +623,15 @@ def cohort_close(*, cohort: Cohort, actor) -> int:
     count = 0
     for enrollment in cohort.enrollments.filter(state=S.ENROLLED):
         if not enrollment_evaluate_completion(enrollment=enrollment):
-            _transition(enrollment, S.NOT_COMPLETED, actor=actor, reason=_("The cohort ended before the rules were met"))
+            _transition(
+                enrollment,
+                S.NOT_COMPLETED,
+                actor=actor,
+                reason=_("The cohort ended before the rules were met"),
+            )
             count += 1
     for enrollment in cohort.enrollments.filter(state__in=[S.WAITLISTED, S.APPLIED, S.NOMINATED]):
         _transition(enrollment, S.WITHDRAWN, actor=actor, reason=_("The cohort ended"))
     cohort.status = Cohort.Status.FINISHED
     cohort.save(update_fields=["status"])
     return count
-

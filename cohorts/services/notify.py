@@ -9,11 +9,15 @@ from notifications.services import notification_send
 logger = logging.getLogger(__name__)
 
 
-def notify(*, recipient, kind: str, title: str, body: str = "", url: str = "", dedupe_key: str | None = None) -> None:
+def notify(
+    *, recipient, kind: str, title: str, body: str = "", url: str = "", dedupe_key: str | None = None
+) -> None:
     """Send after the surrounding transaction commits, so a rolled-back change notifies nobody."""
 
     def send() -> None:
-        notification_send(recipient=recipient, kind=kind, title=title, body=body, url=url, dedupe_key=dedupe_key)
+        notification_send(
+            recipient=recipient, kind=kind, title=title, body=body, url=url, dedupe_key=dedupe_key
+        )
 
     transaction.on_commit(send)
 

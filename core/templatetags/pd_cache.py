@@ -64,5 +64,9 @@ def shared_fragment(parser, token):
         raise template.TemplateSyntaxError(f"'{bits[0]}' needs a timeout and a name")
     nodelist = parser.parse(("endshared_fragment",))
     parser.delete_first_token()
-    return SharedFragmentNode(nodelist, parser.compile_filter(bits[1]), parser.compile_filter(bits[2]),
-                              [parser.compile_filter(bit) for bit in bits[3:]])
+    return SharedFragmentNode(
+        nodelist,
+        parser.compile_filter(bits[1]),
+        parser.compile_filter(bits[2]),
+        [parser.compile_filter(bit) for bit in bits[3:]],
+    )

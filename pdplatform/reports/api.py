@@ -21,9 +21,23 @@ from cohorts.models import Cohort, Enrollment
 from . import selectors, services
 
 ENROLLMENT_KEYS = [
-    "teacher", "email", "school", "course", "course_hours", "cohort", "starts_on", "ends_on", "state_label",
-    "progress_percent", "assignments_accepted", "assignments_total", "average_score", "attendance_percent",
-    "feedback_filled", "completed_on", "certificate_number",
+    "teacher",
+    "email",
+    "school",
+    "course",
+    "course_hours",
+    "cohort",
+    "starts_on",
+    "ends_on",
+    "state_label",
+    "progress_percent",
+    "assignments_accepted",
+    "assignments_total",
+    "average_score",
+    "attendance_percent",
+    "feedback_filled",
+    "completed_on",
+    "certificate_number",
 ]
 
 
@@ -92,16 +106,24 @@ class ReportPagination(PageNumberPagination):
 
 
 FILTER_PARAMS = [
-    OpenApiParameter("year", OpenApiTypes.INT, description="School year starting on 1 September of this year"),
+    OpenApiParameter(
+        "year", OpenApiTypes.INT, description="School year starting on 1 September of this year"
+    ),
     OpenApiParameter("date_from", OpenApiTypes.DATE, description="Cohorts running on or after this day"),
     OpenApiParameter("date_to", OpenApiTypes.DATE, description="Cohorts running on or before this day"),
     OpenApiParameter("course", OpenApiTypes.INT),
     OpenApiParameter("cohort", OpenApiTypes.INT),
     OpenApiParameter("state", OpenApiTypes.STR, enum=[s for s, _label in Enrollment.State.choices]),
     OpenApiParameter("subject", OpenApiTypes.INT, description="Subject the teacher teaches"),
-    OpenApiParameter("school", OpenApiTypes.INT, description="Municipal administrators: one of their schools"),
-    OpenApiParameter("sort", OpenApiTypes.STR, description="teacher, school, course, cohort, starts, state, "
-                                                           "progress, score; '-' first for descending"),
+    OpenApiParameter(
+        "school", OpenApiTypes.INT, description="Municipal administrators: one of their schools"
+    ),
+    OpenApiParameter(
+        "sort",
+        OpenApiTypes.STR,
+        description="teacher, school, course, cohort, starts, state, "
+        "progress, score; '-' first for descending",
+    ),
     OpenApiParameter("page", OpenApiTypes.INT),
     OpenApiParameter("page_size", OpenApiTypes.INT),
 ]
@@ -126,10 +148,13 @@ class SchoolReportAPI(APIView):
             raise ValidationError(form.errors.get_json_data())
         flt = selectors.EnrollmentFilters.from_form(form)
         paginator = ReportPagination()
-        rows = paginator.paginate_queryset(selectors.school_report_rows(user=user, flt=flt), request, view=self)
+        rows = paginator.paginate_queryset(
+            selectors.school_report_rows(user=user, flt=flt), request, view=self
+        )
         data = [_enrollment_dict(r) for r in rows]
-        services.export_log_record(user=user, report="school", fmt="json", filters=flt.as_params(), rows=len(data),
-                                   via="api")
+        services.export_log_record(
+            user=user, report="school", fmt="json", filters=flt.as_params(), rows=len(data), via="api"
+        )
         return paginator.get_paginated_response(EnrollmentRowSerializer(data, many=True).data)
 
 
@@ -158,13 +183,15 @@ class TeacherHoursAPI(APIView):
             raise ValidationError(form.errors.get_json_data())
         c = form.cleaned_data
         cycle = selectors.current_cycle()
-        qs = selectors.teacher_report(user=user, show=c.get("show") or "", subject=c.get("subject"),
-                                      school=c.get("school"), cycle=cycle)
+        qs = selectors.teacher_report(
+            user=user, show=c.get("show") or "", subject=c.get("subject"), school=c.get("school"), cycle=cycle
+        )
         paginator = ReportPagination()
         teachers = paginator.paginate_queryset(qs, request, view=self)
         data = [_teacher_dict(t, cycle) for t in teachers]
-        services.export_log_record(user=user, report="teachers", fmt="json", filters=_params(request),
-                                   rows=len(data), via="api")
+        services.export_log_record(
+            user=user, report="teachers", fmt="json", filters=_params(request), rows=len(data), via="api"
+        )
         return paginator.get_paginated_response(TeacherHoursSerializer(data, many=True).data)
 
 
@@ -203,16 +230,26 @@ class CohortReportAPI(APIView):
         except Cohort.DoesNotExist:
             raise Http404 from None
         rows = [_enrollment_dict(r) for r in selectors.cohort_report_rows(cohort).iterator(chunk_size=2000)]
-        services.export_log_record(user=request.user, report="cohort", fmt="json", filters={"cohort": cohort.pk},
-                                   rows=len(rows), via="api")
-        return Response(CohortReportSerializer({
-            "cohort_id": cohort.pk,
-            "cohort": cohort.title,
-            "first_response": selectors.cohort_response_stats(cohort),
-            "review_time": selectors.review_time_stats(cohort),
-            "schools": selectors.cohort_school_summary(cohort),
-            "rows": rows,
-        }).data)
+        services.export_log_record(
+            user=request.user,
+            report="cohort",
+            fmt="json",
+            filters={"cohort": cohort.pk},
+            rows=len(rows),
+            via="api",
+        )
+        return Response(
+            CohortReportSerializer(
+                {
+                    "cohort_id": cohort.pk,
+                    "cohort": cohort.title,
+                    "first_response": selectors.cohort_response_stats(cohort),
+                    "review_time": selectors.review_time_stats(cohort),
+                    "schools": selectors.cohort_school_summary(cohort),
+                    "rows": rows,
+                }
+            ).data
+        )
 
 
 class MonitoringSchoolSerializer(serializers.Serializer):
@@ -272,8 +309,11 @@ class MonitoringAPI(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(parameters=[OpenApiParameter("year", OpenApiTypes.INT)], responses=MonitoringSerializer,
-                   tags=["reports"])
+    @extend_schema(
+        parameters=[OpenApiParameter("year", OpenApiTypes.INT)],
+        responses=MonitoringSerializer,
+        tags=["reports"],
+    )
     def get(self, request):
         if not selectors.can_see_monitoring(request.user):
             raise PermissionDenied(_("Municipal monitoring is for municipal administrators."))
@@ -283,6 +323,12 @@ class MonitoringAPI(APIView):
         if _params(request) and not form.is_valid():
             raise ValidationError(form.errors.get_json_data())
         data = selectors.monitoring(user=request.user, year=form.year_value())
-        services.export_log_record(user=request.user, report="monitoring", fmt="json", filters={"year": data["year"]},
-                                   rows=len(data["by_school"]), via="api")
+        services.export_log_record(
+            user=request.user,
+            report="monitoring",
+            fmt="json",
+            filters={"year": data["year"]},
+            rows=len(data["by_school"]),
+            via="api",
+        )
         return Response(MonitoringSerializer(data).data)

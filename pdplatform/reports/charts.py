@@ -19,8 +19,9 @@ def _label(text: str, limit: int = 26) -> str:
     return escape(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
-def bar_chart(items: list[tuple[str, float]], *, title: str, max_value: float | None = None,
-              suffix: str = "") -> SafeString:
+def bar_chart(
+    items: list[tuple[str, float]], *, title: str, max_value: float | None = None, suffix: str = ""
+) -> SafeString:
     if not items:
         return mark_safe("")  # noqa: S308 - empty
     top = max_value or max((v for _l, v in items), default=0) or 1

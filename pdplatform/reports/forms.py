@@ -56,12 +56,22 @@ class EnrollmentFilterForm(PeriodMixin, forms.Form):
     """Filters of the school report (and its export and API): all optional."""
 
     year = forms.TypedChoiceField(label=_("School year"), required=False, coerce=int, empty_value=None)
-    date_from = forms.DateField(label=pgettext_lazy("date range", "From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=pgettext_lazy("date range", "To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=pgettext_lazy("date range", "From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = forms.DateField(
+        label=pgettext_lazy("date range", "To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.none(), required=False)
     cohort = forms.ModelChoiceField(label=_("Cohort"), queryset=Cohort.objects.none(), required=False)
     state = forms.ChoiceField(label=_("State"), required=False)
-    subject = forms.ModelChoiceField(label=_("Subject taught"), queryset=Subject.objects.none(), required=False)
+    subject = forms.ModelChoiceField(
+        label=_("Subject taught"), queryset=Subject.objects.none(), required=False
+    )
     school = forms.ModelChoiceField(label=_("School"), queryset=None, required=False)
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=[("", "")] + SORT_CHOICES)
 
@@ -95,7 +105,9 @@ class TeacherFilterForm(forms.Form):
         ("behind", _("Behind on hours this cycle")),
     ]
     show = forms.ChoiceField(label=_("Show"), required=False, choices=SHOW_CHOICES)
-    subject = forms.ModelChoiceField(label=_("Subject taught"), queryset=Subject.objects.none(), required=False)
+    subject = forms.ModelChoiceField(
+        label=_("Subject taught"), queryset=Subject.objects.none(), required=False
+    )
     school = forms.ModelChoiceField(label=_("School"), queryset=None, required=False)
 
     def __init__(self, data=None, *, schools, **kwargs):
@@ -119,4 +131,6 @@ class MonitoringForm(forms.Form):
         self.fields["year"].error_messages["invalid_choice"] = _("Unknown value: %(value)s.")
 
     def year_value(self) -> int:
-        return (self.cleaned_data.get("year") if self.is_valid() else None) or school_year_of(timezone.localdate())
+        return (self.cleaned_data.get("year") if self.is_valid() else None) or school_year_of(
+            timezone.localdate()
+        )

@@ -59,8 +59,10 @@ REPORT_STATES_VISIBLE = [s for s, _label in S.choices]
 def can_see_school_report(user) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    return user.is_superuser or (user_has_role(user, Role.SCHOOL_ADMIN) and user.school_id is not None) or (
-        user_has_role(user, Role.MUNICIPAL_ADMIN) and user.municipality_id is not None
+    return (
+        user.is_superuser
+        or (user_has_role(user, Role.SCHOOL_ADMIN) and user.school_id is not None)
+        or (user_has_role(user, Role.MUNICIPAL_ADMIN) and user.municipality_id is not None)
     )
 
 
@@ -105,7 +107,9 @@ def report_teachers(user) -> QuerySet[User]:
 
 def _count(qs, group: str):
     return Coalesce(
-        Subquery(qs.order_by().values(group).annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()),
+        Subquery(
+            qs.order_by().values(group).annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()
+        ),
         0,
     )
 
@@ -113,7 +117,9 @@ def _count(qs, group: str):
 def enrollment_rows_qs(base: QuerySet[Enrollment]) -> QuerySet[Enrollment]:
     """Every column of an enrollment row as correlated subqueries (one row per enrollment, no join fan-out)."""
     now = timezone.now()
-    lessons_total = _count(Lesson.objects.filter(module__course_id=OuterRef("cohort__course_id")), "module__course_id")
+    lessons_total = _count(
+        Lesson.objects.filter(module__course_id=OuterRef("cohort__course_id")), "module__course_id"
+    )
     assignments_total = _count(
         Assignment.objects.filter(module__course_id=OuterRef("cohort__course_id")), "module__course_id"
     )
@@ -130,7 +136,9 @@ def enrollment_rows_qs(base: QuerySet[Enrollment]) -> QuerySet[Enrollment]:
         output_field=FloatField(),
     )
     attended = _count(Attendance.objects.filter(enrollment=OuterRef("pk")), "enrollment")
-    sessions_held = _count(LiveSession.objects.filter(cohort=OuterRef("cohort"), starts_at__lte=now), "cohort")
+    sessions_held = _count(
+        LiveSession.objects.filter(cohort=OuterRef("cohort"), starts_at__lte=now), "cohort"
+    )
     qs = base.annotate(
         lessons_total=lessons_total,
         lessons_done=lessons_done,
@@ -197,8 +205,6 @@ def enrollment_columns() -> list[Column]:
         Column(_("Completed on"), "date", 12),
         Column(_("Certificate No."), width=16),
     ]
-
-
 
 
 def _percent(part, whole):
@@ -328,10 +334,18 @@ def filter_choices(user) -> dict:
     """Courses and cohorts the user's teachers are or were in (for the filter selects)."""
     schools = report_schools(user).values("pk")
     # Only what the options show: DISTINCT over whole rows (descriptions, search vectors) was most of the cost.
-    cohorts = (Cohort.objects.filter(enrollments__teacher__school__in=schools).distinct()
-               .only("pk", "title", "starts_on").order_by("-starts_on", "title"))
-    courses = (Course.objects.filter(cohorts__enrollments__teacher__school__in=schools).distinct()
-               .only("pk", "title").order_by("title"))
+    cohorts = (
+        Cohort.objects.filter(enrollments__teacher__school__in=schools)
+        .distinct()
+        .only("pk", "title", "starts_on")
+        .order_by("-starts_on", "title")
+    )
+    courses = (
+        Course.objects.filter(cohorts__enrollments__teacher__school__in=schools)
+        .distinct()
+        .only("pk", "title")
+        .order_by("title")
+    )
     return {"schools": report_schools(user), "courses": courses, "cohorts": cohorts}
 
 
@@ -341,9 +355,11 @@ def filter_choices(user) -> dict:
 def cohorts_for_reports(user) -> QuerySet[Cohort]:
     if not can_see_cohort_reports(user):
         return Cohort.objects.none()
-    return cohorts_managed_by(user).annotate(
-        enrolled=Count("enrollments", filter=Q(enrollments__state__in=Enrollment.SEAT_STATES))
-    ).order_by("-starts_on", "pk")
+    return (
+        cohorts_managed_by(user)
+        .annotate(enrolled=Count("enrollments", filter=Q(enrollments__state__in=Enrollment.SEAT_STATES)))
+        .order_by("-starts_on", "pk")
+    )
 
 
 def cohort_for_report(*, user, cohort_id: int) -> Cohort:
@@ -353,7 +369,11 @@ def cohort_for_report(*, user, cohort_id: int) -> Cohort:
 
 def cohort_report_rows(cohort: Cohort) -> QuerySet:
     base = Enrollment.objects.filter(cohort=cohort)
-    return enrollment_rows_qs(base).order_by("teacher__school__name", "teacher__full_name", "pk").values(*ROW_FIELDS)
+    return (
+        enrollment_rows_qs(base)
+        .order_by("teacher__school__name", "teacher__full_name", "pk")
+        .values(*ROW_FIELDS)
+    )
 
 
 def cohort_school_summary(cohort: Cohort) -> list[dict]:
@@ -376,8 +396,11 @@ def _median_p90(values: list[int]) -> dict | None:
         return None
     values.sort()
     p90 = values[min(len(values) - 1, max(0, int(round(0.9 * len(values) + 0.5)) - 1))]
-    return {"count": len(values), "median_hours": round(statistics.median(values) / 3600, 1),
-            "p90_hours": round(p90 / 3600, 1)}
+    return {
+        "count": len(values),
+        "median_hours": round(statistics.median(values) / 3600, 1),
+        "p90_hours": round(p90 / 3600, 1),
+    }
 
 
 def review_time_stats(cohort: Cohort) -> dict | None:
@@ -385,7 +408,9 @@ def review_time_stats(cohort: Cohort) -> dict | None:
     rows = Review.objects.filter(version__submission__enrollment__cohort=cohort).values_list(
         "created_at", "version__created_at"
     )
-    seconds = [max(0, int((reviewed - submitted).total_seconds())) for reviewed, submitted in rows.iterator(2000)]
+    seconds = [
+        max(0, int((reviewed - submitted).total_seconds())) for reviewed, submitted in rows.iterator(2000)
+    ]
     return _median_p90(seconds)
 
 
@@ -442,13 +467,18 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def teacher_hours_qs(teachers: QuerySet[User], *, cycle: Cycle, today: dt.date | None = None) -> QuerySet[User]:
+def teacher_hours_qs(
+    teachers: QuerySet[User], *, cycle: Cycle, today: dt.date | None = None
+) -> QuerySet[User]:
     """Aggregate per teacher (correlated subqueries, so one row each): completed courses and their hours
     in the last three years, and the cycle's ledger — course hours, events and mentoring as configured."""
     conf = ledger_settings()
     today = today or timezone.localdate()
-    three_years_ago = _day_start(today.replace(year=today.year - 3) if not (today.month == 2 and today.day == 29)
-                                 else today.replace(year=today.year - 3, day=28))
+    three_years_ago = _day_start(
+        today.replace(year=today.year - 3)
+        if not (today.month == 2 and today.day == 29)
+        else today.replace(year=today.year - 3, day=28)
+    )
     cycle_from, cycle_to = _day_start(cycle.start), _day_start(cycle.end)
     completed = Enrollment.objects.filter(teacher=OuterRef("pk"), state=S.COMPLETED)
 
@@ -467,30 +497,42 @@ def teacher_hours_qs(teachers: QuerySet[User], *, cycle: Cycle, today: dt.date |
     from communities.models import Registration  # aggregate over communities' rows (read-only)
     from mentoring.models import MentoringPair, PairState
 
-    events = Registration.objects.filter(user=OuterRef("pk"), event__ends_at__lte=timezone.now(),
-                                         event__starts_at__gte=cycle_from, event__starts_at__lt=cycle_to)
+    events = Registration.objects.filter(
+        user=OuterRef("pk"),
+        event__ends_at__lte=timezone.now(),
+        event__starts_at__gte=cycle_from,
+        event__starts_at__lt=cycle_to,
+    )
     as_mentor = MentoringPair.objects.filter(mentor=OuterRef("pk"), state=PairState.COMPLETED)
     as_mentee = MentoringPair.objects.filter(mentee=OuterRef("pk"), state=PairState.COMPLETED)
     as_mentor = as_mentor.filter(ended_at__gte=cycle_from, ended_at__lt=cycle_to)
     as_mentee = as_mentee.filter(ended_at__gte=cycle_from, ended_at__lt=cycle_to)
-    qs = teachers.annotate(
-        courses_3y=count_of(completed.filter(completed_at__gte=three_years_ago), "teacher"),
-        hours_3y=hours_sum(completed.filter(completed_at__gte=three_years_ago)),
-        cycle_course_hours=hours_sum(completed.filter(completed_at__gte=cycle_from, completed_at__lt=cycle_to)),
-        cycle_events=count_of(events, "user"),
-        cycle_mentor_pairs=count_of(as_mentor, "mentor"),
-        cycle_mentee_pairs=count_of(as_mentee, "mentee"),
-    ).annotate(
-        cycle_event_hours=F("cycle_events") * Value(int(conf["event_hours"])),
-        cycle_mentoring_hours=F("cycle_mentor_pairs") * Value(int(conf["mentor_pair_hours"]))
-        + F("cycle_mentee_pairs") * Value(int(conf["mentee_pair_hours"])),
-    ).annotate(
-        cycle_total=F("cycle_course_hours") + F("cycle_event_hours") + F("cycle_mentoring_hours"),
+    qs = (
+        teachers.annotate(
+            courses_3y=count_of(completed.filter(completed_at__gte=three_years_ago), "teacher"),
+            hours_3y=hours_sum(completed.filter(completed_at__gte=three_years_ago)),
+            cycle_course_hours=hours_sum(
+                completed.filter(completed_at__gte=cycle_from, completed_at__lt=cycle_to)
+            ),
+            cycle_events=count_of(events, "user"),
+            cycle_mentor_pairs=count_of(as_mentor, "mentor"),
+            cycle_mentee_pairs=count_of(as_mentee, "mentee"),
+        )
+        .annotate(
+            cycle_event_hours=F("cycle_events") * Value(int(conf["event_hours"])),
+            cycle_mentoring_hours=F("cycle_mentor_pairs") * Value(int(conf["mentor_pair_hours"]))
+            + F("cycle_mentee_pairs") * Value(int(conf["mentee_pair_hours"])),
+        )
+        .annotate(
+            cycle_total=F("cycle_course_hours") + F("cycle_event_hours") + F("cycle_mentoring_hours"),
+        )
     )
     return qs
 
 
-def teacher_report(*, user, show: str = "", subject=None, school=None, cycle: Cycle | None = None) -> QuerySet[User]:
+def teacher_report(
+    *, user, show: str = "", subject=None, school=None, cycle: Cycle | None = None
+) -> QuerySet[User]:
     cycle = cycle or current_cycle()
     teachers = report_teachers(user)
     if subject:
@@ -598,13 +640,18 @@ def monitoring_trained_by_course(*, user, year: int) -> list[dict]:
     schools = report_schools(user).values("pk")
     return list(
         Enrollment.objects.filter(teacher__school__in=schools, teacher__is_active=True)
-        .filter(Q(completed_at__gte=start, completed_at__lt=end)
-                | Q(cohort__starts_on__lte=end.date(), cohort__ends_on__gte=start.date()))
+        .filter(
+            Q(completed_at__gte=start, completed_at__lt=end)
+            | Q(cohort__starts_on__lte=end.date(), cohort__ends_on__gte=start.date())
+        )
         .values("cohort__course_id", "cohort__course__title", "cohort__course__hours")
         .annotate(
             enrolled=Count("teacher", distinct=True, filter=Q(state__in=Enrollment.SEAT_STATES)),
-            completed=Count("teacher", distinct=True,
-                            filter=Q(state=S.COMPLETED, completed_at__gte=start, completed_at__lt=end)),
+            completed=Count(
+                "teacher",
+                distinct=True,
+                filter=Q(state=S.COMPLETED, completed_at__gte=start, completed_at__lt=end),
+            ),
         )
         .order_by("-completed", "cohort__course__title")
     )
@@ -627,11 +674,17 @@ def monitoring_deficits(*, user, year: int) -> list[dict]:
         cohort__course__competencies=OuterRef("competency"),
     )
     return list(
-        CompetencyScore.objects.filter(user__in=teachers.values("pk"), is_deficit=True, measured_at__lt=end,
-                                       pk=Subquery(newest.values("pk")[:1]))
+        CompetencyScore.objects.filter(
+            user__in=teachers.values("pk"),
+            is_deficit=True,
+            measured_at__lt=end,
+            pk=Subquery(newest.values("pk")[:1]),
+        )
         .annotate(addressed=Exists(addressed))
         .values("competency_id", "competency__code", "competency__name")
-        .annotate(found=Count("user", distinct=True), fixed=Count("user", distinct=True, filter=Q(addressed=True)))
+        .annotate(
+            found=Count("user", distinct=True), fixed=Count("user", distinct=True, filter=Q(addressed=True))
+        )
         .order_by("competency__code")
     )
 
@@ -641,8 +694,10 @@ def monitoring_mentoring(*, user) -> list[dict]:
 
     scope = set(report_schools(user).values_list("pk", flat=True))
     return [
-        r for r in report_coverage_by_school(user=user).values("pk", "name", "young_total", "young_mentored",
-                                                                 "young_unmentored")
+        r
+        for r in report_coverage_by_school(user=user).values(
+            "pk", "name", "young_total", "young_mentored", "young_unmentored"
+        )
         if r["pk"] in scope
     ]
 
@@ -659,13 +714,22 @@ def monitoring_communities(*, user, year: int) -> list[dict]:
         report_schools(user)
         .annotate(
             members=_count(members, "school"),
-            topics=_count(Topic.objects.filter(author__school=OuterRef("pk"), created_at__gte=start,
-                                               created_at__lt=end), "author__school"),
-            posts=_count(Post.objects.filter(author__school=OuterRef("pk"), created_at__gte=start,
-                                             created_at__lt=end), "author__school"),
-            registrations=_count(Registration.objects.filter(user__school=OuterRef("pk"),
-                                                             event__starts_at__gte=start,
-                                                             event__starts_at__lt=end), "user__school"),
+            topics=_count(
+                Topic.objects.filter(
+                    author__school=OuterRef("pk"), created_at__gte=start, created_at__lt=end
+                ),
+                "author__school",
+            ),
+            posts=_count(
+                Post.objects.filter(author__school=OuterRef("pk"), created_at__gte=start, created_at__lt=end),
+                "author__school",
+            ),
+            registrations=_count(
+                Registration.objects.filter(
+                    user__school=OuterRef("pk"), event__starts_at__gte=start, event__starts_at__lt=end
+                ),
+                "user__school",
+            ),
         )
         .values("pk", "name", "members", "topics", "posts", "registrations")
     )
@@ -695,27 +759,70 @@ def monitoring_sheets(data: dict) -> list:
     from .exports import Sheet
 
     return [
-        Sheet(_("Trained per school"), [Column(_("School"), width=30), Column(_("Teachers"), "int", 10),
-                                        Column(_("Trained this year"), "int", 12),
-                                        Column(_("Completed a course in 3 years"), "int", 14),
-                                        Column(_("Share, %"), "percent", 10)],
-              [[r["name"], r["teachers"], r["trained_year"], r["trained_3y"], r["share_3y"]]
-               for r in data["by_school"]]),
-        Sheet(_("Trained per course"), [Column(_("Course"), width=40), Column(_("Academic hours"), "int", 10),
-                                        Column(_("Teachers enrolled"), "int", 12),
-                                        Column(_("Teachers completed"), "int", 12)],
-              [[r["cohort__course__title"], r["cohort__course__hours"], r["enrolled"], r["completed"]]
-               for r in data["by_course"]]),
-        Sheet(_("Deficits"), [Column(_("Competency"), width=40), Column(_("Teachers with a deficit"), "int", 14),
-                              Column(_("Addressed by a completed course"), "int", 14)],
-              [[f'{r["competency__code"]} {r["competency__name"]}', r["found"], r["fixed"]]
-               for r in data["deficits"]]),
-        Sheet(_("Young teachers"), [Column(_("School"), width=30), Column(_("Young teachers"), "int", 12),
-                                    Column(_("With a mentor"), "int", 12), Column(_("Without a mentor"), "int", 12)],
-              [[r["name"], r["young_total"], r["young_mentored"], r["young_unmentored"]] for r in data["mentoring"]]),
-        Sheet(_("Communities"), [Column(_("School"), width=30), Column(_("Community members"), "int", 12),
-                                 Column(_("Topics"), "int", 10), Column(_("Posts"), "int", 10),
-                                 Column(_("Event registrations"), "int", 12)],
-              [[r["name"], r["members"], r["topics"], r["posts"], r["registrations"]] for r in data["communities"]]),
+        Sheet(
+            _("Trained per school"),
+            [
+                Column(_("School"), width=30),
+                Column(_("Teachers"), "int", 10),
+                Column(_("Trained this year"), "int", 12),
+                Column(_("Completed a course in 3 years"), "int", 14),
+                Column(_("Share, %"), "percent", 10),
+            ],
+            [
+                [r["name"], r["teachers"], r["trained_year"], r["trained_3y"], r["share_3y"]]
+                for r in data["by_school"]
+            ],
+        ),
+        Sheet(
+            _("Trained per course"),
+            [
+                Column(_("Course"), width=40),
+                Column(_("Academic hours"), "int", 10),
+                Column(_("Teachers enrolled"), "int", 12),
+                Column(_("Teachers completed"), "int", 12),
+            ],
+            [
+                [r["cohort__course__title"], r["cohort__course__hours"], r["enrolled"], r["completed"]]
+                for r in data["by_course"]
+            ],
+        ),
+        Sheet(
+            _("Deficits"),
+            [
+                Column(_("Competency"), width=40),
+                Column(_("Teachers with a deficit"), "int", 14),
+                Column(_("Addressed by a completed course"), "int", 14),
+            ],
+            [
+                [f"{r['competency__code']} {r['competency__name']}", r["found"], r["fixed"]]
+                for r in data["deficits"]
+            ],
+        ),
+        Sheet(
+            _("Young teachers"),
+            [
+                Column(_("School"), width=30),
+                Column(_("Young teachers"), "int", 12),
+                Column(_("With a mentor"), "int", 12),
+                Column(_("Without a mentor"), "int", 12),
+            ],
+            [
+                [r["name"], r["young_total"], r["young_mentored"], r["young_unmentored"]]
+                for r in data["mentoring"]
+            ],
+        ),
+        Sheet(
+            _("Communities"),
+            [
+                Column(_("School"), width=30),
+                Column(_("Community members"), "int", 12),
+                Column(_("Topics"), "int", 10),
+                Column(_("Posts"), "int", 10),
+                Column(_("Event registrations"), "int", 12),
+            ],
+            [
+                [r["name"], r["members"], r["topics"], r["posts"], r["registrations"]]
+                for r in data["communities"]
+            ],
+        ),
     ]
-

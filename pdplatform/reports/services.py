@@ -107,11 +107,17 @@ def teachers_export_spec(*, user, data) -> ExportSpec:
         raise ReportError(_errors_text(form), code="bad_filter")
     c = form.cleaned_data
     cycle = selectors.current_cycle()
-    qs = selectors.teacher_report(user=user, show=c.get("show") or "", subject=c.get("subject"),
-                                  school=c.get("school"), cycle=cycle)
+    qs = selectors.teacher_report(
+        user=user, show=c.get("show") or "", subject=c.get("subject"), school=c.get("school"), cycle=cycle
+    )
     params = {k: (v.pk if hasattr(v, "pk") else v) for k, v in c.items() if v}
-    return ExportSpec(ReportKind.TEACHERS, [Sheet(_("Hours ledger"), selectors.teacher_columns(),
-                                                  _teacher_rows(qs, cycle))], qs.count(), "teachers-hours", params)
+    return ExportSpec(
+        ReportKind.TEACHERS,
+        [Sheet(_("Hours ledger"), selectors.teacher_columns(), _teacher_rows(qs, cycle))],
+        qs.count(),
+        "teachers-hours",
+        params,
+    )
 
 
 def cohort_export_spec(*, user, cohort_id) -> ExportSpec:
@@ -125,11 +131,26 @@ def cohort_export_spec(*, user, cohort_id) -> ExportSpec:
     summary = selectors.cohort_school_summary(cohort)
     sheets = [
         Sheet(_("Teachers"), selectors.enrollment_columns(), _enrollment_rows(qs)),
-        Sheet(_("Schools"), [Column(_("School"), width=30), Column(_("Teachers"), "int", 10),
-                             Column(_("Learning"), "int", 10), Column(_("Completed"), "int", 10),
-                             Column(_("Feedback survey filled"), "int", 12)],
-              [[r["teacher__school__name"] or "—", r["teachers"], r["learning"], r["completed"], r["feedback"]]
-               for r in summary]),
+        Sheet(
+            _("Schools"),
+            [
+                Column(_("School"), width=30),
+                Column(_("Teachers"), "int", 10),
+                Column(_("Learning"), "int", 10),
+                Column(_("Completed"), "int", 10),
+                Column(_("Feedback survey filled"), "int", 12),
+            ],
+            [
+                [
+                    r["teacher__school__name"] or "—",
+                    r["teachers"],
+                    r["learning"],
+                    r["completed"],
+                    r["feedback"],
+                ]
+                for r in summary
+            ],
+        ),
     ]
     return ExportSpec(ReportKind.COHORT, sheets, qs.count(), f"cohort-{cohort.pk}", {"cohort": cohort.pk})
 
@@ -159,7 +180,9 @@ def spec_for(*, user, report: str, params: dict) -> ExportSpec:
     raise ReportError(_("Unknown report."), code="unknown_report")
 
 
-def export_log_record(*, user, report: str, fmt: str, filters: dict, rows: int, via: str = "web") -> ExportLog:
+def export_log_record(
+    *, user, report: str, fmt: str, filters: dict, rows: int, via: str = "web"
+) -> ExportLog:
     """Every export leaves a trace: who, when, which filters, how many rows."""
     return ExportLog.objects.create(user=user, report=report, fmt=fmt, filters=filters, rows=rows, via=via)
 
@@ -183,8 +206,9 @@ def export_job_run(*, job_id) -> ExportJob | None:
     try:
         spec = spec_for(user=job.requested_by, report=job.report, params=job.params)
     except ReportError as exc:
-        ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.FAILED, error=" ".join(exc.messages)[:500],
-                                                   finished_at=timezone.now())
+        ExportJob.objects.filter(pk=job.pk).update(
+            state=ExportJob.State.FAILED, error=" ".join(exc.messages)[:500], finished_at=timezone.now()
+        )
         return ExportJob.objects.get(pk=job.pk)
     ExportJob.objects.filter(pk=job.pk).update(
         state=ExportJob.State.RUNNING, total=spec.count, done=0, progressed_at=timezone.now()
@@ -196,6 +220,7 @@ def export_job_run(*, job_id) -> ExportJob | None:
 
     with tempfile.TemporaryFile() as handle:
         if job.fmt == "csv":
+
             def counted():
                 for n, row in enumerate(spec.rows, start=1):
                     progress(n)
@@ -217,12 +242,21 @@ def export_job_run(*, job_id) -> ExportJob | None:
         finished = ExportJob.objects.filter(
             pk=job.pk, state__in=[ExportJob.State.PENDING, ExportJob.State.RUNNING]
         ).update(
-            file=job.file.name, state=ExportJob.State.DONE, done=spec.count, total=spec.count,
+            file=job.file.name,
+            state=ExportJob.State.DONE,
+            done=spec.count,
+            total=spec.count,
             finished_at=timezone.now(),
         )
         if finished:
-            export_log_record(user=job.requested_by, report=job.report, fmt=job.fmt, filters=spec.params,
-                              rows=spec.count, via="task")
+            export_log_record(
+                user=job.requested_by,
+                report=job.report,
+                fmt=job.fmt,
+                filters=spec.params,
+                rows=spec.count,
+                via="task",
+            )
             notification_send(
                 recipient=job.requested_by,
                 kind="export_ready",
@@ -252,11 +286,16 @@ def export_jobs_resume(*, now=None, limit: int = 50) -> list:
         Q(resumed_at__isnull=True) | Q(resumed_at__lt=cutoff)
     )
     resumed = []
-    for pk in ExportJob.objects.filter(stalled).order_by("progressed_at").values_list("pk", flat=True)[:limit]:
+    for pk in (
+        ExportJob.objects.filter(stalled).order_by("progressed_at").values_list("pk", flat=True)[:limit]
+    ):
         with transaction.atomic():
-            job = ExportJob.objects.select_for_update(skip_locked=True).filter(stalled, pk=pk).select_related(
-                "requested_by"
-            ).first()
+            job = (
+                ExportJob.objects.select_for_update(skip_locked=True)
+                .filter(stalled, pk=pk)
+                .select_related("requested_by")
+                .first()
+            )
             if job is None:
                 continue
             if job.created_at < now - EXPORT_RESUME_WITHIN:

@@ -38,7 +38,9 @@ def _export(request, spec, fmt: str):
     if spec.count > services.async_threshold():
         job = services.export_job_start(user=request.user, report=spec.report, fmt=fmt, params=spec.params)
         return redirect("reports:job", job_id=job.pk)
-    services.export_log_record(user=request.user, report=spec.report, fmt=fmt, filters=spec.params, rows=spec.count)
+    services.export_log_record(
+        user=request.user, report=spec.report, fmt=fmt, filters=spec.params, rows=spec.count
+    )
     if fmt == "csv":
         return csv_response(spec.columns, spec.rows, spec.filename)
     return xlsx_response(spec.sheets, spec.filename)
@@ -52,12 +54,19 @@ def _cells(rows, skip: frozenset = frozenset()) -> list[str]:
     """
     numeric = [c.kind in ("int", "number", "percent") for c in selectors.enrollment_columns()]
     return [
-        mark_safe("<tr>" + "".join(  # noqa: S308 - every value is escaped
-            ('<td class="text-end">' if is_number else "<td>")
-            + ("—" if value is None or value == "" else conditional_escape(localize(value))) + "</td>"
-            for i, (value, is_number) in enumerate(zip(selectors.enrollment_row_values(r), numeric, strict=False))
-            if i not in skip
-        ) + "</tr>")
+        mark_safe(  # noqa: S308 - every value is escaped
+            "<tr>"
+            + "".join(
+                ('<td class="text-end">' if is_number else "<td>")
+                + ("—" if value is None or value == "" else conditional_escape(localize(value)))
+                + "</td>"
+                for i, (value, is_number) in enumerate(
+                    zip(selectors.enrollment_row_values(r), numeric, strict=False)
+                )
+                if i not in skip
+            )
+            + "</tr>"
+        )
         for r in rows
     ]
 
@@ -82,7 +91,9 @@ def home(request):
     valid = form.is_valid()
 
     def rows_page():  # read only when the cached report is missing or stale
-        page = paginate(request, selectors.school_report_rows(user=user, flt=selectors.EnrollmentFilters.from_form(form)))
+        page = paginate(
+            request, selectors.school_report_rows(user=user, flt=selectors.EnrollmentFilters.from_form(form))
+        )
         page.object_list = _cells(page.object_list)
         return page
 
@@ -114,7 +125,9 @@ def _tabs(user, active: str) -> list[dict]:
             {"key": "teachers", "url": reverse("reports:teachers"), "label": _("Hours and three-year cycle")},
         ]
     if selectors.can_see_monitoring(user):
-        tabs.append({"key": "monitoring", "url": reverse("reports:monitoring"), "label": _("Municipal monitoring")})
+        tabs.append(
+            {"key": "monitoring", "url": reverse("reports:monitoring"), "label": _("Municipal monitoring")}
+        )
     if selectors.can_see_cohort_reports(user):
         tabs.append({"key": "cohorts", "url": reverse("reports:cohorts"), "label": _("Cohort reports")})
     for tab in tabs:
@@ -145,8 +158,9 @@ def teachers(request):
 
     def teachers_page():  # read only when the cached report is missing or stale
         c = form.cleaned_data
-        qs = selectors.teacher_report(user=user, show=c.get("show") or "", subject=c.get("subject"),
-                                      school=c.get("school"), cycle=cycle)
+        qs = selectors.teacher_report(
+            user=user, show=c.get("show") or "", subject=c.get("subject"), school=c.get("school"), cycle=cycle
+        )
         page = paginate(request, qs)
         for teacher in page.object_list:
             teacher.behind = teacher.cycle_total < cycle.expected_now
@@ -155,9 +169,15 @@ def teachers(request):
     return render(
         request,
         "reports/teachers.html",
-        {"form": form, "valid": valid, "page": SimpleLazyObject(teachers_page) if valid else None, "cycle": cycle,
-         "query": _query_without(request, "page"), "tabs": _tabs(user, "teachers"),
-         **personal_cache(request, *selectors.report_scopes(user), cacheable=valid)},
+        {
+            "form": form,
+            "valid": valid,
+            "page": SimpleLazyObject(teachers_page) if valid else None,
+            "cycle": cycle,
+            "query": _query_without(request, "page"),
+            "tabs": _tabs(user, "teachers"),
+            **personal_cache(request, *selectors.report_scopes(user), cacheable=valid),
+        },
         status=200 if valid else 400,
     )
 
@@ -224,26 +244,45 @@ def monitoring(request):
 
     form = MonitoringForm(request.GET or None)
     if request.GET and not form.is_valid():
-        return render(request, "reports/monitoring.html", {"form": form, "tabs": _tabs(user, "monitoring")},
-                      status=400)
+        return render(
+            request, "reports/monitoring.html", {"form": form, "tabs": _tabs(user, "monitoring")}, status=400
+        )
     data = selectors.monitoring(user=user, year=form.year_value())
     chart_data = {
-        "share": charts.bar_chart([(r["name"], r["share_3y"] or 0) for r in data["by_school"]], max_value=100,
-                                  suffix="%", title=_("Teachers with a completed course in 3 years, %")),
-        "trained": charts.bar_chart([(r["name"], r["trained_year"]) for r in data["by_school"]],
-                                    title=_("Teachers trained this school year")),
+        "share": charts.bar_chart(
+            [(r["name"], r["share_3y"] or 0) for r in data["by_school"]],
+            max_value=100,
+            suffix="%",
+            title=_("Teachers with a completed course in 3 years, %"),
+        ),
+        "trained": charts.bar_chart(
+            [(r["name"], r["trained_year"]) for r in data["by_school"]],
+            title=_("Teachers trained this school year"),
+        ),
         "deficits": charts.pair_chart(
-            [(f'{r["competency__code"]} {r["competency__name"]}', r["found"], r["fixed"]) for r in data["deficits"]],
-            title=_("Deficits found vs addressed"), labels=(_("found"), _("addressed"))),
+            [
+                (f"{r['competency__code']} {r['competency__name']}", r["found"], r["fixed"])
+                for r in data["deficits"]
+            ],
+            title=_("Deficits found vs addressed"),
+            labels=(_("found"), _("addressed")),
+        ),
         "young": charts.pair_chart(
             [(r["name"], r["young_mentored"], r["young_unmentored"]) for r in data["mentoring"]],
-            title=_("Young teachers with and without a mentor"), labels=(_("with a mentor"), _("without"))),
+            title=_("Young teachers with and without a mentor"),
+            labels=(_("with a mentor"), _("without")),
+        ),
     }
     return render(
         request,
         "reports/monitoring.html",
-        {"form": form, "data": data, "charts": chart_data, "tabs": _tabs(user, "monitoring"),
-         "query": request.GET.urlencode()},
+        {
+            "form": form,
+            "data": data,
+            "charts": chart_data,
+            "tabs": _tabs(user, "monitoring"),
+            "query": request.GET.urlencode(),
+        },
     )
 
 

@@ -24,7 +24,9 @@ def test_admin_login_form_does_not_take_passwords_past_the_failed_login_limit(cl
     admin_login = reverse("admin:login")
     for _ in range(11):
         client.post(admin_login, {"username": curator.email, "password": "wrong-guess", "next": "/admin/"})
-    response = client.post(admin_login, {"username": curator.email, "password": "correct-horse-42", "next": "/admin/"})
+    response = client.post(
+        admin_login, {"username": curator.email, "password": "correct-horse-42", "next": "/admin/"}
+    )
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/?next=%2Fadmin%2F"
     assert "_auth_user_id" not in client.session
@@ -33,7 +35,10 @@ def test_admin_login_form_does_not_take_passwords_past_the_failed_login_limit(cl
 def test_admin_sign_in_goes_through_allauth_and_its_lockout(client):
     curator = CuratorFactory(email="curator@example.org")
     response = client.get("/admin/", follow=True)
-    assert response.redirect_chain == [("/admin/login/?next=/admin/", 302), ("/accounts/login/?next=%2Fadmin%2F", 302)]
+    assert response.redirect_chain == [
+        ("/admin/login/?next=/admin/", 302),
+        ("/accounts/login/?next=%2Fadmin%2F", 302),
+    ]
     login_url = response.redirect_chain[-1][0]
     for _ in range(11):
         response = client.post(login_url, {"login": curator.email, "password": "wrong-guess"})
@@ -50,7 +55,9 @@ def test_ip_blocked_on_site_login_is_blocked_for_the_admin_too(client):
     curator = CuratorFactory(email="curator@example.org")
     for i in range(10):
         client.post(reverse("account_login"), {"login": f"someone{i}@example.org", "password": "wrong-guess"})
-    response = client.post("/accounts/login/?next=%2Fadmin%2F", {"login": curator.email, "password": "correct-horse-42"})
+    response = client.post(
+        "/accounts/login/?next=%2Fadmin%2F", {"login": curator.email, "password": "correct-horse-42"}
+    )
     assert response.status_code == 200
     assert LOCKOUT in response.content.decode()
     assert "_auth_user_id" not in client.session
@@ -58,7 +65,9 @@ def test_ip_blocked_on_site_login_is_blocked_for_the_admin_too(client):
 
 def test_staff_signs_in_on_the_site_form_and_lands_in_the_admin(client):
     curator = CuratorFactory(email="curator@example.org")
-    response = client.post("/accounts/login/?next=%2Fadmin%2F", {"login": curator.email, "password": "correct-horse-42"})
+    response = client.post(
+        "/accounts/login/?next=%2Fadmin%2F", {"login": curator.email, "password": "correct-horse-42"}
+    )
     assert response.status_code == 302
     assert response["Location"] == "/admin/"
     assert int(client.session["_auth_user_id"]) == curator.pk
@@ -71,13 +80,18 @@ def test_signed_in_teacher_is_refused_by_the_admin_login(client):
 
 
 def _sign_in(client, user, next_url="/admin/"):
-    return client.post(f"{reverse('account_login')}?next={next_url}", {"login": user.email, "password": "correct-horse-42"})
+    return client.post(
+        f"{reverse('account_login')}?next={next_url}", {"login": user.email, "password": "correct-horse-42"}
+    )
 
 
 def _open_activation(client):
     """allauth asks for the password again before an authenticator is added."""
     response = client.get(reverse("mfa_activate_totp"))
-    assert response["Location"] == f"{reverse('account_reauthenticate')}?next=%2Faccounts%2F2fa%2Ftotp%2Factivate%2F"
+    assert (
+        response["Location"]
+        == f"{reverse('account_reauthenticate')}?next=%2Faccounts%2F2fa%2Ftotp%2Factivate%2F"
+    )
     response = client.post(response["Location"], {"password": "correct-horse-42"})
     assert response["Location"] == reverse("mfa_activate_totp")
     return client.get(reverse("mfa_activate_totp"))
@@ -113,7 +127,9 @@ def test_superuser_with_totp_reaches_the_admin_after_the_code_step(client, setti
     assert response["Location"] == reverse("mfa_authenticate")
     assert "_auth_user_id" not in client.session
     assert client.get("/admin/")["Location"] == "/admin/login/?next=/admin/"
-    response = client.post(reverse("mfa_authenticate"), {"code": "000000" if _current_code(secret) != "000000" else "111111"})
+    response = client.post(
+        reverse("mfa_authenticate"), {"code": "000000" if _current_code(secret) != "000000" else "111111"}
+    )
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
     response = client.post(reverse("mfa_authenticate"), {"code": _current_code(secret)})

@@ -36,7 +36,8 @@ def test_the_sites_default_language_is_russian(settings):
 
 
 @pytest.mark.parametrize(
-    ("code", "expected"), [("uk", "uk"), ("ru-RU", "ru"), ("en-GB", "en"), ("de", "ru"), ("", "ru"), (None, "ru")]
+    ("code", "expected"),
+    [("uk", "uk"), ("ru-RU", "ru"), ("en-GB", "en"), ("de", "ru"), ("", "ru"), (None, "ru")],
 )
 def test_only_languages_the_site_speaks_are_stored(code, expected):
     assert supported_language(code) == expected
@@ -48,8 +49,15 @@ def test_an_account_cannot_be_without_a_language():
         User.objects.filter(pk=user.pk).update(preferred_language="")
 
 
-@pytest.mark.parametrize(("accept", "stored"), [("uk-UA,uk;q=0.9", "uk"), ("ru-RU,ru;q=0.9,en;q=0.8", "ru"),
-                                                ("en-US,en;q=0.9", "en"), ("de-DE,de;q=0.9", "ru")])
+@pytest.mark.parametrize(
+    ("accept", "stored"),
+    [
+        ("uk-UA,uk;q=0.9", "uk"),
+        ("ru-RU,ru;q=0.9,en;q=0.8", "ru"),
+        ("en-US,en;q=0.9", "en"),
+        ("de-DE,de;q=0.9", "ru"),
+    ],
+)
 def test_sign_up_stores_the_language_the_browser_asked_for(client, accept, stored):
     form = client.get(reverse("account_signup"), HTTP_ACCEPT_LANGUAGE=accept)
     assert re.search(rf'<option value="{stored}" selected>', form.content.decode())
@@ -59,8 +67,9 @@ def test_sign_up_stores_the_language_the_browser_asked_for(client, accept, store
 
 
 def test_a_language_chosen_on_the_form_wins_over_the_browser(client):
-    response = client.post(reverse("account_signup"), {**SIGNUP, "preferred_language": "uk"},
-                           HTTP_ACCEPT_LANGUAGE="ru-RU,ru")
+    response = client.post(
+        reverse("account_signup"), {**SIGNUP, "preferred_language": "uk"}, HTTP_ACCEPT_LANGUAGE="ru-RU,ru"
+    )
     assert response.status_code == 302
     assert User.objects.get(email=SIGNUP["email"]).preferred_language == "uk"
 
@@ -86,10 +95,17 @@ def test_a_mail_after_sign_up_is_in_the_stored_language_whatever_the_page(client
     assert "Password" not in mail.outbox[0].subject
 
 
-@pytest.mark.parametrize(("language", "expected"), [("ru", "Работа «Эссе о формирующем оценивании» проверена: Принято"),
-                                                    ("uk", "Роботу «Эссе о формирующем оценивании» перевірено: Прийнято"),
-                                                    ("en", "Your work “Эссе о формирующем оценивании” is reviewed: Accepted")])
-def test_a_review_notification_is_in_the_teachers_language(language, expected, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ru", "Работа «Эссе о формирующем оценивании» проверена: Принято"),
+        ("uk", "Роботу «Эссе о формирующем оценивании» перевірено: Прийнято"),
+        ("en", "Your work “Эссе о формирующем оценивании” is reviewed: Accepted"),
+    ],
+)
+def test_a_review_notification_is_in_the_teachers_language(
+    language, expected, django_capture_on_commit_callbacks
+):
     module = ModuleFactory()
     cohort = CohortFactory(course=module.course)
     assignment = AssignmentFactory(module=module, title="Эссе о формирующем оценивании")
@@ -97,8 +113,13 @@ def test_a_review_notification_is_in_the_teachers_language(language, expected, d
     enrollment = EnrollmentFactory(cohort=cohort, teacher=teacher)
     with django_capture_on_commit_callbacks(execute=True):
         submission = submission_submit(enrollment=enrollment, assignment=assignment, text="Мой ответ " * 10)
-        review_submit(submission=submission, reviewer=CuratorFactory(preferred_language="en"), decision="accepted",
-                      score=8, comment="Хорошая работа, примеры из практики убедительны.")
+        review_submit(
+            submission=submission,
+            reviewer=CuratorFactory(preferred_language="en"),
+            decision="accepted",
+            score=8,
+            comment="Хорошая работа, примеры из практики убедительны.",
+        )
     assert Submission.objects.get(pk=submission.pk).state == Submission.State.ACCEPTED
     note = Notification.objects.get(recipient=teacher, kind="review_done")
     assert note.title.startswith(expected)

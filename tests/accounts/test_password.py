@@ -41,7 +41,11 @@ def test_password_change_needs_the_old_password(client):
     assert user.check_password("correct-horse-42")
     response = client.post(
         reverse("account_change_password"),
-        {"oldpassword": "correct-horse-42", "password1": "N3w-secret-phrase", "password2": "N3w-secret-phrase"},
+        {
+            "oldpassword": "correct-horse-42",
+            "password1": "N3w-secret-phrase",
+            "password2": "N3w-secret-phrase",
+        },
     )
     assert response.status_code == 302
     user.refresh_from_db()

@@ -24,7 +24,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def region():
     north, south = MunicipalityFactory(name="North"), MunicipalityFactory(name="South")
-    n1, n2, s1 = SchoolFactory(municipality=north), SchoolFactory(municipality=north), SchoolFactory(municipality=south)
+    n1, n2, s1 = (
+        SchoolFactory(municipality=north),
+        SchoolFactory(municipality=north),
+        SchoolFactory(municipality=south),
+    )
     teachers = {s: [TeacherFactory(school=s) for _ in range(2)] for s in (n1, n2, s1)}
     return north, south, n1, n2, s1, teachers
 

@@ -34,7 +34,9 @@ def test_signup_sends_verification_mail_and_verifying_allows_login(client):
     path = link.split("testserver", 1)[-1]
     # Not verified yet: logging in does not give a session.
     client.logout()
-    client.post(reverse("account_login"), {"login": "new.teacher@example.org", "password": SIGNUP["password1"]})
+    client.post(
+        reverse("account_login"), {"login": "new.teacher@example.org", "password": SIGNUP["password1"]}
+    )
     assert not EmailAddress.objects.get(email="new.teacher@example.org").verified
     confirm = client.post(path)
     assert confirm.status_code == 302
@@ -78,12 +80,16 @@ def test_login_brute_force_is_slowed(client):
     TeacherFactory(email="victim@example.org")
     limited = []
     for _ in range(7):
-        response = client.post(reverse("account_login"), {"login": "victim@example.org", "password": "wrong-one"})
+        response = client.post(
+            reverse("account_login"), {"login": "victim@example.org", "password": "wrong-one"}
+        )
         limited.append("Too many failed login attempts" in response.content.decode())
     assert limited[0] is False
     assert limited[-1] is True
     # Even the right password is refused while the limit holds.
-    response = client.post(reverse("account_login"), {"login": "victim@example.org", "password": "correct-horse-42"})
+    response = client.post(
+        reverse("account_login"), {"login": "victim@example.org", "password": "correct-horse-42"}
+    )
     assert "Too many failed login attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
 

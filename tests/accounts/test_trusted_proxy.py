@@ -25,10 +25,15 @@ LOCKOUT = "Too many failed login attempts"
 
 def _deployment_settings(**environ) -> dict:
     """The proxy settings a fresh process computes from this environment."""
-    probe = ("import json; from django.conf import settings; "
-             f"print(json.dumps({{name: getattr(settings, name) for name in {NAMES!r} if hasattr(settings, name)}}))")
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("DJANGO_TRUSTED_PROXY_COUNT", "DJANGO_ENV", "REDIS_URL", "DATABASE_URL")}
+    probe = (
+        "import json; from django.conf import settings; "
+        f"print(json.dumps({{name: getattr(settings, name) for name in {NAMES!r} if hasattr(settings, name)}}))"
+    )
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DJANGO_TRUSTED_PROXY_COUNT", "DJANGO_ENV", "REDIS_URL", "DATABASE_URL")
+    }
     env.update(DJANGO_SETTINGS_MODULE="pdplatform.settings", **environ)
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
@@ -45,21 +50,34 @@ def behind_one_proxy(settings):
 
 
 def _login(client, email, password, forwarded_for):
-    return client.post(reverse("account_login"), {"login": email, "password": password},
-                       REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded_for)
+    return client.post(
+        reverse("account_login"),
+        {"login": email, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
 
 
 def test_the_one_setting_drives_client_address_and_https_detection():
     assert _deployment_settings() == {
-        "ALLAUTH_TRUSTED_PROXY_COUNT": 0, "ALLAUTH_TRUSTED_CLIENT_IP_HEADER": None, "SECURE_PROXY_SSL_HEADER": None}
+        "ALLAUTH_TRUSTED_PROXY_COUNT": 0,
+        "ALLAUTH_TRUSTED_CLIENT_IP_HEADER": None,
+        "SECURE_PROXY_SSL_HEADER": None,
+    }
     assert _deployment_settings(DJANGO_TRUSTED_PROXY_COUNT="2") == {
-        "ALLAUTH_TRUSTED_PROXY_COUNT": 2, "ALLAUTH_TRUSTED_CLIENT_IP_HEADER": None,
-        "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https")}
+        "ALLAUTH_TRUSTED_PROXY_COUNT": 2,
+        "ALLAUTH_TRUSTED_CLIENT_IP_HEADER": None,
+        "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
+    }
 
 
 def test_without_a_proxy_a_forged_https_header_is_not_believed_even_in_production(settings):
-    production = _deployment_settings(DJANGO_ENV="production", DJANGO_SECRET_KEY="x" * 60,
-                                      DJANGO_ALLOWED_HOSTS="example.org", REDIS_URL="redis://127.0.0.1:1/0")
+    production = _deployment_settings(
+        DJANGO_ENV="production",
+        DJANGO_SECRET_KEY="x" * 60,
+        DJANGO_ALLOWED_HOSTS="example.org",
+        REDIS_URL="redis://127.0.0.1:1/0",
+    )
     for name, value in production.items():
         setattr(settings, name, value)
     assert RequestFactory().get("/", HTTP_X_FORWARDED_PROTO="https").is_secure() is False

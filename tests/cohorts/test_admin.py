@@ -24,7 +24,9 @@ def test_curator_sees_only_their_cohorts_in_the_admin(client):
     assert "Mine" in page and "Not mine" not in page
     assert client.get(reverse("admin:cohorts_cohort_change", args=[mine.pk])).status_code == 200
     other = Cohort.objects.get(title="Not mine")
-    assert client.get(reverse("admin:cohorts_cohort_change", args=[other.pk])).status_code == 302  # "doesn't exist"
+    assert (
+        client.get(reverse("admin:cohorts_cohort_change", args=[other.pk])).status_code == 302
+    )  # "doesn't exist"
 
 
 def test_split_action_runs_as_a_bulk_operation(client, django_capture_on_commit_callbacks):
@@ -37,7 +39,14 @@ def test_split_action_runs_as_a_bulk_operation(client, django_capture_on_commit_
     assert form.status_code == 200 and "Number of groups" in form.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            url, {"action": "split_action", "_selected_action": [cohort.pk], "groups": 2, "max_size": 3, "unscored": "spread"}
+            url,
+            {
+                "action": "split_action",
+                "_selected_action": [cohort.pk],
+                "groups": 2,
+                "max_size": 3,
+                "unscored": "spread",
+            },
         )
     op = BulkOperation.objects.get()
     assert response["Location"] == reverse("cohorts:bulk", args=[op.pk])
@@ -57,7 +66,9 @@ def test_move_action_moves_in_the_background(client, django_capture_on_commit_ca
     ids = [e.pk for e in enrollments]
     assert client.post(url, {"action": "move_action", "_selected_action": ids}).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"action": "move_action", "_selected_action": ids, "to_cohort": target.pk})
+        response = client.post(
+            url, {"action": "move_action", "_selected_action": ids, "to_cohort": target.pk}
+        )
     assert response.status_code == 302
     assert target.enrollments.filter(state="enrolled").count() == 3
     assert source.enrollments.filter(state="withdrawn").count() == 3
@@ -118,14 +129,19 @@ def test_editing_in_the_admin_raises_the_calendar_version_only_on_a_change(clien
 
     data = _form_data(client.get(url).content.decode())
     assert client.post(url, data).status_code == 302
-    assert [s.sequence for s in LiveSession.objects.filter(pk__in=[session.pk, other.pk]).order_by("pk")] == [0, 0]
+    assert [s.sequence for s in LiveSession.objects.filter(pk__in=[session.pk, other.pk]).order_by("pk")] == [
+        0,
+        0,
+    ]
     cohort.refresh_from_db()
     assert cohort.sequence == 0
 
     data = _form_data(client.get(url).content.decode())
     index = next(k for k, v in data.items() if k.endswith("-id") and v == str(session.pk)).split("-")[1]
     data[f"sessions-{index}-title"] = "Вебинар 1 (перенесён)"
-    data["starts_on"] = str(cohort.starts_on.replace(day=1) if cohort.starts_on.day != 1 else cohort.starts_on.replace(day=2))
+    data["starts_on"] = str(
+        cohort.starts_on.replace(day=1) if cohort.starts_on.day != 1 else cohort.starts_on.replace(day=2)
+    )
     response = client.post(url, data)
     assert response.status_code == 302
     assert LiveSession.objects.get(pk=session.pk).sequence == 1

@@ -30,7 +30,8 @@ def test_the_curator_picker_lists_curators_only(client):
     client.force_login(curator)
     form = client.get(reverse("admin:cohorts_cohort_change", args=[cohort.pk])).context["adminform"].form
     assert sorted(u.full_name for u in form.fields["curators"].queryset) == sorted(
-        [curator.full_name, other_curator.full_name])
+        [curator.full_name, other_curator.full_name]
+    )
 
 
 def test_a_date_mistake_is_a_sentence_in_russian_not_a_constraint_name(client):
@@ -64,12 +65,23 @@ def test_the_order_column_is_not_called_a_job_position():
         assert str(User._meta.get_field("position").verbose_name) == "должность"
 
 
-@pytest.mark.parametrize(("starts_in", "shown"), [(timedelta(days=2), False), (timedelta(minutes=10), True),
-                                                   (timedelta(minutes=-60), True), (timedelta(days=-2), False)])
+@pytest.mark.parametrize(
+    ("starts_in", "shown"),
+    [
+        (timedelta(days=2), False),
+        (timedelta(minutes=10), True),
+        (timedelta(minutes=-60), True),
+        (timedelta(days=-2), False),
+    ],
+)
 def test_the_check_in_field_shows_only_during_the_session(client, starts_in, shown):
     enrollment = EnrollmentFactory()
-    LiveSessionFactory(cohort=enrollment.cohort, starts_at=timezone.now() + starts_in, duration_minutes=90,
-                       checkin_code="XY7")
+    LiveSessionFactory(
+        cohort=enrollment.cohort,
+        starts_at=timezone.now() + starts_in,
+        duration_minutes=90,
+        checkin_code="XY7",
+    )
     client.force_login(enrollment.teacher)
     html = client.get(reverse("cohorts:player", args=[enrollment.pk])).content.decode()
     assert ('name="code"' in html) is shown

@@ -31,7 +31,9 @@ def test_enrol_needs_login_and_consent(api):
     assert api.post(f"/api/v1/cohorts/{cohort.pk}/enrol/", {"consent": True}).status_code in (401, 403)
     teacher = TeacherFactory()
     api.force_authenticate(teacher)
-    assert api.post(f"/api/v1/cohorts/{cohort.pk}/enrol/", {"consent": False}, format="json").status_code == 400
+    assert (
+        api.post(f"/api/v1/cohorts/{cohort.pk}/enrol/", {"consent": False}, format="json").status_code == 400
+    )
     response = api.post(f"/api/v1/cohorts/{cohort.pk}/enrol/", {"consent": True}, format="json")
     assert response.status_code == 201 and response.json()["state"] == "enrolled"
     again = api.post(f"/api/v1/cohorts/{cohort.pk}/enrol/", {"consent": True}, format="json")
@@ -60,23 +62,38 @@ def test_submissions_are_private_and_checked(api):
     mine = EnrollmentFactory(cohort=cohort)
     theirs = EnrollmentFactory(cohort=cohort)
     submission_submit(
-        enrollment=theirs, assignment=assignment, text="theirs", upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 x")
+        enrollment=theirs,
+        assignment=assignment,
+        text="theirs",
+        upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 x"),
     )
     api.force_authenticate(mine.teacher)
     assert api.get("/api/v1/submissions/").json()["results"] == []
     other_id = Submission.objects.get().pk
     assert api.get(f"/api/v1/submissions/{other_id}/").status_code == 404
-    posted = api.post("/api/v1/submissions/", {"enrollment": theirs.pk, "assignment": assignment.pk, "text": "x"})
+    posted = api.post(
+        "/api/v1/submissions/", {"enrollment": theirs.pk, "assignment": assignment.pk, "text": "x"}
+    )
     assert posted.status_code == 404
     bad = api.post(
         "/api/v1/submissions/",
-        {"enrollment": mine.pk, "assignment": assignment.pk, "text": "mine", "file": SimpleUploadedFile("x.pdf", b"MZ\x90\x00" * 10)},
+        {
+            "enrollment": mine.pk,
+            "assignment": assignment.pk,
+            "text": "mine",
+            "file": SimpleUploadedFile("x.pdf", b"MZ\x90\x00" * 10),
+        },
         format="multipart",
     )
     assert bad.status_code == 400 and "is not an accepted file type" in bad.json()["detail"]
     good = api.post(
         "/api/v1/submissions/",
-        {"enrollment": mine.pk, "assignment": assignment.pk, "text": "mine", "file": SimpleUploadedFile("x.pdf", b"%PDF-1.4 y")},
+        {
+            "enrollment": mine.pk,
+            "assignment": assignment.pk,
+            "text": "mine",
+            "file": SimpleUploadedFile("x.pdf", b"%PDF-1.4 y"),
+        },
         format="multipart",
     )
     assert good.status_code == 201 and good.json()["versions"][0]["text"] == "mine"
@@ -93,7 +110,9 @@ def test_submitting_through_the_api_before_the_start_gets_the_message(api):
     cohort = CohortFactory(course=module.course, starts_on=timezone.localdate() + timedelta(days=2))
     mine = EnrollmentFactory(cohort=cohort)
     api.force_authenticate(mine.teacher)
-    response = api.post("/api/v1/submissions/", {"enrollment": mine.pk, "assignment": assignment.pk, "text": "mine"})
+    response = api.post(
+        "/api/v1/submissions/", {"enrollment": mine.pk, "assignment": assignment.pk, "text": "mine"}
+    )
     assert response.status_code == 400
     assert response.json()["detail"].startswith("The cohort has not started yet: learning opens on")
     assert not Submission.objects.exists()

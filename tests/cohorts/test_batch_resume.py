@@ -33,11 +33,15 @@ def _lost_batch(n: int, *, issued: int = 0, actor=None) -> CertificateBatch:
     enrollments = [EnrollmentFactory(cohort=cohort, state=COMPLETED) for _ in range(n)]
     for enrollment in enrollments[:issued]:
         certificate_issue(enrollment_id=enrollment.pk)
-    return certificate_batch_start(cohort=cohort, actor=actor)  # on_commit never runs in this test's transaction
+    return certificate_batch_start(
+        cohort=cohort, actor=actor
+    )  # on_commit never runs in this test's transaction
 
 
 def _later(seconds: int | None = None):
-    return timezone.now() + timedelta(seconds=(settings.PDP_STALLED_AFTER + 1) if seconds is None else seconds)
+    return timezone.now() + timedelta(
+        seconds=(settings.PDP_STALLED_AFTER + 1) if seconds is None else seconds
+    )
 
 
 def _per_enrollment(batch) -> set[int]:
@@ -48,9 +52,13 @@ def _per_enrollment(batch) -> set[int]:
     )
 
 
-def test_a_batch_whose_chunks_were_lost_is_completed_by_the_sweep_exactly_once(django_capture_on_commit_callbacks):
+def test_a_batch_whose_chunks_were_lost_is_completed_by_the_sweep_exactly_once(
+    django_capture_on_commit_callbacks,
+):
     batch = _lost_batch(24, issued=3)
-    before = dict(Certificate.objects.filter(enrollment__cohort=batch.cohort).values_list("enrollment_id", "number"))
+    before = dict(
+        Certificate.objects.filter(enrollment__cohort=batch.cohort).values_list("enrollment_id", "number")
+    )
     assert Certificate.objects.filter(enrollment__cohort=batch.cohort).count() == 3
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -87,7 +95,9 @@ def test_sweeps_running_again_and_again_issue_each_certificate_once(django_captu
     ids = list(Enrollment.objects.filter(cohort=batch.cohort).values_list("pk", flat=True))
     assert certificates_issue_chunk(ids[:20], batch.pk) == 0
     assert Certificate.objects.filter(enrollment__cohort=batch.cohort).count() == 22
-    assert Certificate.objects.filter(enrollment__cohort=batch.cohort).values("number").distinct().count() == 22
+    assert (
+        Certificate.objects.filter(enrollment__cohort=batch.cohort).values("number").distinct().count() == 22
+    )
     assert _per_enrollment(batch) == {1}
 
 
@@ -99,13 +109,19 @@ def test_a_finished_batch_is_closed_and_never_resumed(django_capture_on_commit_c
     assert batch.resumed_count == 0
 
 
-def test_an_enrollment_that_failed_with_a_reason_is_not_queued_again(django_capture_on_commit_callbacks, monkeypatch):
+def test_an_enrollment_that_failed_with_a_reason_is_not_queued_again(
+    django_capture_on_commit_callbacks, monkeypatch
+):
     batch = _lost_batch(3)
     failed = Enrollment.objects.filter(cohort=batch.cohort).order_by("pk").first()
-    certificate_batch_note_failure(batch_id=batch.pk, enrollment_id=failed.pk, message="The background is missing.")
+    certificate_batch_note_failure(
+        batch_id=batch.pk, enrollment_id=failed.pk, message="The background is missing."
+    )
     with django_capture_on_commit_callbacks(execute=True):
         certificate_batches_resume(now=_later())
-    issued = set(Certificate.objects.filter(enrollment__cohort=batch.cohort).values_list("enrollment_id", flat=True))
+    issued = set(
+        Certificate.objects.filter(enrollment__cohort=batch.cohort).values_list("enrollment_id", flat=True)
+    )
     assert len(issued) == 2
     assert failed.pk not in issued
 

@@ -58,7 +58,9 @@ def worker_env(monkeypatch, settings):
     settings.PDP_STALLED_AFTER = 1  # the sweep this test process calls
 
 
-def test_sigkill_mid_batch_the_sweep_requeues_and_every_certificate_is_issued_exactly_once(real_worker, worker_env):
+def test_sigkill_mid_batch_the_sweep_requeues_and_every_certificate_is_issued_exactly_once(
+    real_worker, worker_env
+):
     broker = redis.Redis.from_url(os.environ["CELERY_BROKER_URL"])
     broker.delete("heavy", "unacked", "unacked_index")
     cohort = CohortFactory(capacity=N + 10)
@@ -83,7 +85,9 @@ def test_sigkill_mid_batch_the_sweep_requeues_and_every_certificate_is_issued_ex
 
     real_worker("resume-again", queues="heavy", concurrency=2)
     wait_for(lambda: issued.count() == N, timeout=300, interval=0.5)
-    wait_for(lambda: CertificateBatch.objects.filter(pk=batch.pk, finished_at__isnull=False).exists(), timeout=120)
+    wait_for(
+        lambda: CertificateBatch.objects.filter(pk=batch.pk, finished_at__isnull=False).exists(), timeout=120
+    )
     _exactly_once(cohort, ids)
     batch.refresh_from_db()
     assert batch.resumed_count == 1
@@ -131,6 +135,8 @@ def test_redis_restart_mid_batch_the_batch_completes_by_itself(worker_env, priva
         return issued.count() == N
 
     wait_for(beat_tick_then_complete, timeout=300, interval=2)
-    wait_for(lambda: CertificateBatch.objects.filter(pk=batch.pk, finished_at__isnull=False).exists(), timeout=120)
+    wait_for(
+        lambda: CertificateBatch.objects.filter(pk=batch.pk, finished_at__isnull=False).exists(), timeout=120
+    )
     _exactly_once(cohort, ids)
     assert worker.proc.poll() is None

@@ -29,10 +29,13 @@ def test_a_markup_background_is_refused_and_nothing_is_stored(settings, name, co
     assert _stored_files(settings) == []
 
 
-@pytest.mark.parametrize(("name", "content", "extension"), [
-    ("../../frame.exe", samples.PDF, ".pdf"),
-    ("frame.pdf.html", samples.PNG, ".png"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "extension"),
+    [
+        ("../../frame.exe", samples.PDF, ".pdf"),
+        ("frame.pdf.html", samples.PNG, ".png"),
+    ],
+)
 def test_a_background_is_stored_by_what_it_is(settings, name, content, extension):
     template = CertificateTemplate(name="Regional", background=SimpleUploadedFile(name, content))
     template.full_clean()
@@ -44,7 +47,11 @@ def test_a_background_is_stored_by_what_it_is(settings, name, content, extension
 
 
 def test_a_word_document_is_not_a_background():
-    template = CertificateTemplate(name="Regional", background=SimpleUploadedFile("frame.png", b"just some words\n"))
+    template = CertificateTemplate(
+        name="Regional", background=SimpleUploadedFile("frame.png", b"just some words\n")
+    )
     with pytest.raises(ValidationError) as exc:
         template.full_clean()
-    assert exc.value.message_dict["background"] == ["“frame.png” is not an accepted file type. Accepted: JPG, PDF, PNG."]
+    assert exc.value.message_dict["background"] == [
+        "“frame.png” is not an accepted file type. Accepted: JPG, PDF, PNG."
+    ]

@@ -39,7 +39,8 @@ def issued_for(language: str, template) -> str:
     if template is not None:
         template.courses.add(course)
     enrollment = EnrollmentFactory(
-        cohort=CohortFactory(course=course), state=Enrollment.State.COMPLETED,
+        cohort=CohortFactory(course=course),
+        state=Enrollment.State.COMPLETED,
         teacher=TeacherFactory(full_name="Петренко Олена", preferred_language=language),
     )
     return pdf_text(certificate_issue(enrollment_id=enrollment.pk))
@@ -50,7 +51,10 @@ def template(request):
     if request.param == "plain":
         return None
     return CertificateTemplate.objects.create(
-        name="Удостоверение центра", signatures=SIGNATURES, signatures_uk=SIGNATURES_UK, signatures_en=SIGNATURES_EN
+        name="Удостоверение центра",
+        signatures=SIGNATURES,
+        signatures_uk=SIGNATURES_UK,
+        signatures_en=SIGNATURES_EN,
     )
 
 
@@ -66,13 +70,19 @@ def test_ru_and_uk_certificates_keep_no_english_fixed_text(template):
 
 def test_the_ukrainian_certificate_is_signed_in_ukrainian():
     template = CertificateTemplate.objects.create(
-        name="Удостоверение центра", signatures=SIGNATURES, signatures_uk=SIGNATURES_UK, signatures_en=SIGNATURES_EN
+        name="Удостоверение центра",
+        signatures=SIGNATURES,
+        signatures_uk=SIGNATURES_UK,
+        signatures_en=SIGNATURES_EN,
     )
     texts = {language: issued_for(language, template) for language in ("ru", "uk", "en")}
     for language, lines in (("ru", SIGNATURES), ("uk", SIGNATURES_UK), ("en", SIGNATURES_EN)):
         signed = [line.split("________")[0].strip() for line in lines.splitlines()]
-        others = [line.split("________")[0].strip() for other in {SIGNATURES, SIGNATURES_UK, SIGNATURES_EN} - {lines}
-                  for line in other.splitlines()]
+        others = [
+            line.split("________")[0].strip()
+            for other in {SIGNATURES, SIGNATURES_UK, SIGNATURES_EN} - {lines}
+            for line in other.splitlines()
+        ]
         assert [line in texts[language] for line in signed] == [True, True], language
         assert [line for line in others if line in texts[language] and line not in signed] == [], language
 

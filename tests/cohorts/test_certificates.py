@@ -43,14 +43,19 @@ def pdf_text(certificate: Certificate) -> str:
 
 
 def test_completion_queues_the_certificate_and_it_is_issued_once(django_capture_on_commit_callbacks):
-    enrollment = EnrollmentFactory(teacher=TeacherFactory(full_name="Иванова Мария Сергеевна", preferred_language="ru"))
+    enrollment = EnrollmentFactory(
+        teacher=TeacherFactory(full_name="Иванова Мария Сергеевна", preferred_language="ru")
+    )
     with django_capture_on_commit_callbacks(execute=True):
         enrollment_complete(enrollment=enrollment)
     certificate = Certificate.objects.get(enrollment=enrollment)
     assert certificate.holder_name == "Иванова Мария Сергеевна"
     assert certificate.language == "ru"
     assert certificate.hours == enrollment.cohort.course.hours
-    assert (certificate.starts_on, certificate.ends_on) == (enrollment.cohort.starts_on, enrollment.cohort.ends_on)
+    assert (certificate.starts_on, certificate.ends_on) == (
+        enrollment.cohort.starts_on,
+        enrollment.cohort.ends_on,
+    )
     assert certificate.number.startswith(f"PD-{certificate.issued_at.year}-")
     assert len(certificate.code) == 22
     # The teacher is told once.
@@ -99,7 +104,9 @@ def test_task_for_a_missing_enrollment_is_quiet():
 
 
 def test_pdf_has_the_cyrillic_name_the_number_and_the_embedded_font():
-    enrollment = completed(teacher=TeacherFactory(full_name="Ковальчук Олена Петрівна", preferred_language="uk"))
+    enrollment = completed(
+        teacher=TeacherFactory(full_name="Ковальчук Олена Петрівна", preferred_language="uk")
+    )
     certificate = certificate_issue(enrollment_id=enrollment.pk)
     text = pdf_text(certificate)
     assert "Ковальчук Олена Петрівна" in text
@@ -117,7 +124,9 @@ def test_template_with_a_pdf_background_and_positions():
     page = canvas.Canvas(buffer)
     page.drawString(100, 100, "BACKGROUND-MARK")
     page.save()
-    template = CertificateTemplate.objects.create(name="Blue", is_default=True, signatures="Director ____ I. Ivanova")
+    template = CertificateTemplate.objects.create(
+        name="Blue", is_default=True, signatures="Director ____ I. Ivanova"
+    )
     template.background.save("bg.pdf", ContentFile(buffer.getvalue()))
     certificate = certificate_issue(enrollment_id=completed().pk)
     text = pdf_text(certificate)
@@ -190,7 +199,9 @@ def test_revoke_then_reissue():
 
 
 def test_verify_valid_revoked_unknown(client):
-    certificate = certificate_issue(enrollment_id=completed(teacher=TeacherFactory(full_name="Петров Иван")).pk)
+    certificate = certificate_issue(
+        enrollment_id=completed(teacher=TeacherFactory(full_name="Петров Иван")).pk
+    )
     response = client.get(reverse("certificate_verify", args=[certificate.code]))
     assert response.status_code == 200
     assert 'data-status="valid"' in response.content.decode()
@@ -204,7 +215,9 @@ def test_verify_valid_revoked_unknown(client):
     assert "No certificate with this verification code" in response.content.decode()
 
 
-@pytest.mark.parametrize("code", ["short", "x" * 23, "has space in it 123456", "ы" * 22, "'; DROP TABLE x;--12345", "%00" * 8])
+@pytest.mark.parametrize(
+    "code", ["short", "x" * 23, "has space in it 123456", "ы" * 22, "'; DROP TABLE x;--12345", "%00" * 8]
+)
 def test_wrong_shaped_code_is_a_plain_404(client, code, django_assert_num_queries):
     with django_assert_num_queries(0):
         response = client.get(f"/verify/{code}/")
@@ -237,7 +250,10 @@ def test_holder_downloads_the_stored_pdf(client):
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content) == stored
     # The cabinet links to it.
-    assert reverse("cohorts:certificate_download", args=[enrollment.pk]) in client.get(reverse("cabinet")).content.decode()
+    assert (
+        reverse("cohorts:certificate_download", args=[enrollment.pk])
+        in client.get(reverse("cabinet")).content.decode()
+    )
 
 
 def test_download_before_issuance_and_after_revocation(client):
@@ -284,7 +300,11 @@ def test_zip_for_people_of_other_schools_is_404(client, who):
     cohort = CohortFactory()
     holder = completed(cohort=cohort)
     certificate_issue(enrollment_id=holder.pk)
-    user = {"other_school_admin": SchoolAdminFactory, "teacher": lambda: holder.teacher, "methodologist": MethodologistFactory}[who]()
+    user = {
+        "other_school_admin": SchoolAdminFactory,
+        "teacher": lambda: holder.teacher,
+        "methodologist": MethodologistFactory,
+    }[who]()
     client.force_login(user)
     assert client.get(reverse("cohorts:certificate_school_zip", args=[cohort.pk])).status_code == 404
 
@@ -352,4 +372,6 @@ def test_the_issue_date_is_stored_and_checked_against_the_start_in_the_database_
     certificate = certificate_issue(enrollment_id=completed().pk)
     assert certificate.issued_on == timezone.localdate(certificate.issued_at)
     with pytest.raises(IntegrityError):
-        Certificate.objects.filter(pk=certificate.pk).update(issued_on=certificate.starts_on - timedelta(days=1))
+        Certificate.objects.filter(pk=certificate.pk).update(
+            issued_on=certificate.starts_on - timedelta(days=1)
+        )

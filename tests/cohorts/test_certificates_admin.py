@@ -40,7 +40,8 @@ def test_issue_certificates_action_runs_in_the_background(client, django_capture
     client.force_login(methodologist)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("admin:cohorts_cohort_changelist"), {"action": "issue_certificates", "_selected_action": [cohort.pk]}
+            reverse("admin:cohorts_cohort_changelist"),
+            {"action": "issue_certificates", "_selected_action": [cohort.pk]},
         )
     assert response.status_code == 302
     assert Certificate.objects.filter(enrollment__cohort=cohort).count() == 3
@@ -66,7 +67,9 @@ def test_methodologist_revokes_with_a_reason_only(client):
     assert confirm.status_code == 200 and 'name="reason"' in confirm.content.decode()
     first.refresh_from_db()
     assert first.reissue_count == 0  # nothing happens before the reason is given
-    client.post(url, {"action": "reissue_action", "_selected_action": [first.pk], "reason": "Исправлена фамилия"})
+    client.post(
+        url, {"action": "reissue_action", "_selected_action": [first.pk], "reason": "Исправлена фамилия"}
+    )
     first.refresh_from_db()
     assert first.revoked_at is None and first.reissue_count == 1
 
@@ -78,8 +81,12 @@ def test_others_cannot_revoke(client, who):
     if who == "curator":
         cohort.curators.add(user)  # the curator sees the cohort's certificates, but may not revoke
     client.force_login(user)
-    client.post(reverse(CHANGELIST), {"action": "revoke_action", "_selected_action": [certificate.pk], "reason": "x"})
-    client.post(reverse(CHANGELIST), {"action": "reissue_action", "_selected_action": [certificate.pk], "reason": "x"})
+    client.post(
+        reverse(CHANGELIST), {"action": "revoke_action", "_selected_action": [certificate.pk], "reason": "x"}
+    )
+    client.post(
+        reverse(CHANGELIST), {"action": "reissue_action", "_selected_action": [certificate.pk], "reason": "x"}
+    )
     certificate.refresh_from_db()
     assert certificate.revoked_at is None and certificate.reissue_count == 0
 

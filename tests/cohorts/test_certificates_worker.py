@@ -22,11 +22,19 @@ N = 300
 
 def _completed_enrollments(cohort, n: int) -> list[int]:
     users = User.objects.bulk_create(
-        [User(email=f"kill{i}@example.org", full_name=f"Учитель Номер {i}", preferred_language="ru") for i in range(n)]
+        [
+            User(email=f"kill{i}@example.org", full_name=f"Учитель Номер {i}", preferred_language="ru")
+            for i in range(n)
+        ]
     )
     now = timezone.now()
     Enrollment.objects.bulk_create(
-        [Enrollment(cohort=cohort, teacher=u, state=Enrollment.State.COMPLETED, enrolled_at=now, completed_at=now) for u in users]
+        [
+            Enrollment(
+                cohort=cohort, teacher=u, state=Enrollment.State.COMPLETED, enrolled_at=now, completed_at=now
+            )
+            for u in users
+        ]
     )
     return list(Enrollment.objects.filter(cohort=cohort).values_list("pk", flat=True))
 

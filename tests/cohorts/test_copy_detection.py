@@ -60,7 +60,11 @@ def course():
     module = ModuleFactory()
     assignment = AssignmentFactory(module=module)
     curator = CuratorFactory()
-    earlier = CohortFactory(course=module.course, curators=[curator], starts_on=CohortFactory.starts_on.function() - timedelta(days=200))
+    earlier = CohortFactory(
+        course=module.course,
+        curators=[curator],
+        starts_on=CohortFactory.starts_on.function() - timedelta(days=200),
+    )
     current = CohortFactory(course=module.course, curators=[curator])
     return {"assignment": assignment, "earlier": earlier, "current": current, "curator": curator}
 
@@ -75,8 +79,13 @@ def test_reordered_sentences_with_case_punctuation_and_whitespace_changed_are_fl
 
 def test_an_answer_copied_from_an_earlier_cohort_of_the_course_is_flagged(course, submit):
     a = submit(EnrollmentFactory(cohort=course["earlier"]), course["assignment"], ORIGINAL)
-    review_submit(submission=a, reviewer=course["curator"], decision="accepted", score=8,
-                  comment="Хороший план урока, добавьте критерии оценивания для каждого этапа.")
+    review_submit(
+        submission=a,
+        reviewer=course["curator"],
+        decision="accepted",
+        score=8,
+        comment="Хороший план урока, добавьте критерии оценивания для каждого этапа.",
+    )
     b = submit(EnrollmentFactory(cohort=course["current"]), course["assignment"], DISGUISED)
     assert (b.similar_to_id, b.similarity) == (a.pk, 1.0)
     a.refresh_from_db()  # accepted work of the earlier cohort is not reopened
@@ -120,7 +129,9 @@ def test_a_copy_of_another_assignment_of_the_same_course_is_not_flagged(course, 
 def test_a_teacher_retaking_the_course_with_their_own_earlier_answer_is_not_flagged(course, submit):
     first = EnrollmentFactory(cohort=course["earlier"])
     submit(first, course["assignment"], ORIGINAL)
-    again = submit(EnrollmentFactory(cohort=course["current"], teacher=first.teacher), course["assignment"], DISGUISED)
+    again = submit(
+        EnrollmentFactory(cohort=course["current"], teacher=first.teacher), course["assignment"], DISGUISED
+    )
     assert again.similar_to_id is None
 
 
@@ -130,7 +141,11 @@ def test_the_threshold_is_a_setting(course, submit, settings):
     settings.COHORTS_COPY_SIMILARITY_THRESHOLD = 0.99
     a = submit(EnrollmentFactory(cohort=course["current"]), course["assignment"], ORIGINAL)
     sentences = ORIGINAL.split(". ")
-    b = submit(EnrollmentFactory(cohort=course["current"]), course["assignment"], ". ".join(sentences[:4]) + ". " + HONEST)
+    b = submit(
+        EnrollmentFactory(cohort=course["current"]),
+        course["assignment"],
+        ". ".join(sentences[:4]) + ". " + HONEST,
+    )
     assert b.similar_to_id is None
     settings.COHORTS_COPY_SIMILARITY_THRESHOLD = 0.3
     submission_check_copy_run(b.pk)
@@ -138,7 +153,9 @@ def test_the_threshold_is_a_setting(course, submit, settings):
     assert b.similar_to_id == a.pk
 
 
-def test_the_check_runs_after_commit_in_the_background_not_in_the_request(course, client, django_capture_on_commit_callbacks):
+def test_the_check_runs_after_commit_in_the_background_not_in_the_request(
+    course, client, django_capture_on_commit_callbacks
+):
     a_enrollment = EnrollmentFactory(cohort=course["current"])
     with django_capture_on_commit_callbacks(execute=True):
         a = submission_submit(enrollment=a_enrollment, assignment=course["assignment"], text=ORIGINAL)
@@ -172,8 +189,14 @@ def test_a_revised_version_is_checked_again(course, submit):
     a = submit(EnrollmentFactory(cohort=course["current"]), course["assignment"], ORIGINAL)
     b = submit(EnrollmentFactory(cohort=course["current"]), course["assignment"], DISGUISED)
     assert b.similar_to_id == a.pk
-    review_submit(submission=b, reviewer=course["curator"], decision="revise", score=0, flag="confirmed",
-                  comment="Это копия ответа коллеги: напишите, пожалуйста, своими словами.")
+    review_submit(
+        submission=b,
+        reviewer=course["curator"],
+        decision="revise",
+        score=0,
+        flag="confirmed",
+        comment="Это копия ответа коллеги: напишите, пожалуйста, своими словами.",
+    )
     b = submit(b.enrollment, course["assignment"], HONEST)
     assert (b.similar_to_id, b.similarity) == (None, None)
 
@@ -195,8 +218,13 @@ def test_the_flag_must_still_be_addressed_by_the_reviewer(course, submit):
     from cohorts.services import CohortError
 
     with pytest.raises(CohortError):
-        review_submit(submission=b, reviewer=course["curator"], decision="accepted", score=8,
-                      comment="Хороший план урока, добавьте критерии оценивания для каждого этапа.")
+        review_submit(
+            submission=b,
+            reviewer=course["curator"],
+            decision="accepted",
+            score=8,
+            comment="Хороший план урока, добавьте критерии оценивания для каждого этапа.",
+        )
     assert Review.objects.filter(version__submission=b).count() == 0
 
 

@@ -67,7 +67,10 @@ def test_methodologists_edit_the_course_faq_in_the_course_admin(client, publishe
     entry.answer = "Записи — в разделе «Материалы»."
     entry.save()
     client.force_login(later.teacher)
-    assert "Записи — в разделе «Материалы»." in client.get(reverse("cohorts:questions", args=[later.pk])).content.decode()
+    assert (
+        "Записи — в разделе «Материалы»."
+        in client.get(reverse("cohorts:questions", args=[later.pk])).content.decode()
+    )
 
 
 def test_an_unanswered_question_cannot_be_published():

@@ -23,7 +23,10 @@ def _morning(curator, *, teachers=3):
     """A running cohort two weeks in: work waiting, questions, a session today, an overdue assignment."""
     module = ModuleFactory()
     cohort = CohortFactory(
-        course=module.course, curators=[curator], status="running", response_target_hours=24,
+        course=module.course,
+        curators=[curator],
+        status="running",
+        response_target_hours=24,
         starts_on=timezone.localdate() - timedelta(days=14),
     )
     due = AssignmentFactory(module=module, title="Lesson plan", due_days=7)
@@ -50,7 +53,10 @@ def test_the_day_lists_what_waits_oldest_first():
 
     assert [s.enrollment_id for s in day.reviews] == [enrollments[0].pk]
     assert day.reviews_count == review_queue(user=curator).count() == 1
-    assert [(q.text, q.late) for q in day.questions] == [("Where is the recording?", True), ("Can I send a file?", False)]
+    assert [(q.text, q.late) for q in day.questions] == [
+        ("Where is the recording?", True),
+        ("Can I send a file?", False),
+    ]
     assert day.questions[0].age_hours == 30
     assert day.questions_count == questions_for_curator(user=curator).count() == 2
     assert [(s.title, s.checkin_code) for s in day.sessions_today] == [("Round table", "PD42")]
@@ -68,7 +74,10 @@ def test_an_empty_day_says_so(client):
     CohortFactory(curators=[curator])
     client.force_login(curator)
     page = client.get(reverse("cohorts:curate")).content.decode()
-    assert "Nothing waits for you: no work to review, no unanswered question, every announcement confirmed." in page
+    assert (
+        "Nothing waits for you: no work to review, no unanswered question, every announcement confirmed."
+        in page
+    )
 
 
 def test_the_page_shows_the_day(client):
@@ -80,7 +89,7 @@ def test_the_page_shows_the_day(client):
     assert f'href="{reverse("cohorts:review", args=[submission.pk])}"' in page
     assert 'data-late="1"' in page
     assert "past the response target" in page
-    assert "<code class=\"fs-6\">PD42</code>" in page
+    assert '<code class="fs-6">PD42</code>' in page
     assert "1 of 3 confirmed" in page
     assert "not handed in: Lesson plan" in page
 

@@ -46,9 +46,19 @@ def test_teacher_cannot_open_another_teachers_pages(client, world):
         reverse("cohorts:withdraw", args=[theirs.pk]),
     ]:
         assert client.get(url).status_code == 404, url
-    assert client.post(reverse("cohorts:assignment", args=[theirs.pk, world["assignment"].pk]), {"text": "x"}).status_code == 404
+    assert (
+        client.post(
+            reverse("cohorts:assignment", args=[theirs.pk, world["assignment"].pk]), {"text": "x"}
+        ).status_code
+        == 404
+    )
     assert client.post(reverse("cohorts:withdraw", args=[theirs.pk]), {}).status_code == 404
-    assert client.post(reverse("cohorts:lesson", args=[theirs.pk, world["lesson"].pk]), {"done": "1"}).status_code == 404
+    assert (
+        client.post(
+            reverse("cohorts:lesson", args=[theirs.pk, world["lesson"].pk]), {"done": "1"}
+        ).status_code
+        == 404
+    )
     theirs.refresh_from_db()
     assert theirs.state == Enrollment.State.ENROLLED
     assert Submission.objects.get().version_count == 1
@@ -65,7 +75,10 @@ def test_teacher_cannot_use_curator_pages(client, world):
         reverse("cohorts:curate_cohort", args=[world["cohort"].pk]),
     ]:
         assert client.get(url).status_code == 403, url
-    response = client.post(reverse("cohorts:review", args=[world["submission"].pk]), {"decision": "accepted", "score": 10, "comment": "ok"})
+    response = client.post(
+        reverse("cohorts:review", args=[world["submission"].pk]),
+        {"decision": "accepted", "score": 10, "comment": "ok"},
+    )
     assert response.status_code == 403
     assert not Review.objects.exists()
 
@@ -89,7 +102,9 @@ def test_school_admin_nominates_only_own_school(client, world):
     admin = SchoolAdminFactory()
     other_teacher = TeacherFactory()
     client.force_login(admin)
-    response = client.post(reverse("cohorts:nominate", args=[world["cohort"].pk]), {"teachers": [other_teacher.pk]})
+    response = client.post(
+        reverse("cohorts:nominate", args=[world["cohort"].pk]), {"teachers": [other_teacher.pk]}
+    )
     assert response.status_code == 200  # not a choice: the form refuses it
     assert not Enrollment.objects.filter(teacher=other_teacher).exists()
 
@@ -99,7 +114,12 @@ def test_teacher_cannot_answer_another_teachers_nomination(client, world):
     nominee = TeacherFactory(school=admin.school)
     enrollment = nomination_create(cohort=world["cohort"], teacher=nominee, nominated_by=admin)
     client.force_login(world["mine"].teacher)
-    assert client.post(reverse("cohorts:nomination_respond", args=[enrollment.pk]), {"answer": "accept"}).status_code == 404
+    assert (
+        client.post(
+            reverse("cohorts:nomination_respond", args=[enrollment.pk]), {"answer": "accept"}
+        ).status_code
+        == 404
+    )
     enrollment.refresh_from_db()
     assert enrollment.state == Enrollment.State.NOMINATED
 

@@ -43,7 +43,13 @@ def _teacher_world(teacher, curator, size):
         LiveSessionFactory(cohort=cohort)
         assignment = course.modules.first().assignments.first()
         submission = submission_submit(enrollment=enrollment, assignment=assignment, text="An answer")
-        review_submit(submission=submission, reviewer=curator, decision="revise", score=1, comment="Please add more detail to each step.")
+        review_submit(
+            submission=submission,
+            reviewer=curator,
+            decision="revise",
+            score=1,
+            comment="Please add more detail to each step.",
+        )
         question_answer(question=question_ask(enrollment=enrollment, text="Q"), curator=curator, answer="A")
         announcement_publish(cohort=cohort, author=curator, title="News", body="Text")
     return enrollment
@@ -68,7 +74,13 @@ def test_cabinet_and_player_queries_do_not_grow():
         counts[size] = (
             _count(client, reverse("cabinet")),
             _count(client, reverse("cohorts:player", args=[enrollment.pk])),
-            _count(client, reverse("cohorts:lesson", args=[enrollment.pk, enrollment.cohort.course.modules.first().lessons.first().pk])),
+            _count(
+                client,
+                reverse(
+                    "cohorts:lesson",
+                    args=[enrollment.pk, enrollment.cohort.course.modules.first().lessons.first().pk],
+                ),
+            ),
         )
     assert counts[1] == counts[4], counts
 
@@ -82,7 +94,11 @@ def test_review_queue_queries_do_not_grow(client):
         assignment = AssignmentFactory(module=module)
         cohort = CohortFactory(course=module.course, curators=[curator])
         for _ in range(size // 2):
-            submission_submit(enrollment=EnrollmentFactory(cohort=cohort), assignment=assignment, text="Same answer text for all of them, copied from a chat.")
+            submission_submit(
+                enrollment=EnrollmentFactory(cohort=cohort),
+                assignment=assignment,
+                text="Same answer text for all of them, copied from a chat.",
+            )
         counts.append(
             (
                 _count(client, reverse("cohorts:review_queue")),
@@ -107,8 +123,14 @@ def test_review_page_of_a_flagged_answer_queries_do_not_grow(client, django_capt
         cohort = CohortFactory(course=module.course, curators=[curator])
         with django_capture_on_commit_callbacks(execute=True):
             for i in range(size):
-                submission_submit(enrollment=EnrollmentFactory(cohort=cohort), assignment=assignment, text=f"{ORIGINAL} Вариант {i}.")
-            copy = submission_submit(enrollment=EnrollmentFactory(cohort=cohort), assignment=assignment, text=DISGUISED)
+                submission_submit(
+                    enrollment=EnrollmentFactory(cohort=cohort),
+                    assignment=assignment,
+                    text=f"{ORIGINAL} Вариант {i}.",
+                )
+            copy = submission_submit(
+                enrollment=EnrollmentFactory(cohort=cohort), assignment=assignment, text=DISGUISED
+            )
         copy.refresh_from_db()
         assert copy.similarity == 1.0
         counts.append(_count(client, reverse("cohorts:review", args=[copy.pk])))

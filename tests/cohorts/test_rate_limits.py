@@ -62,14 +62,18 @@ def test_file_uploads_past_the_limit_are_refused_even_when_the_earlier_ones_were
     for _ in range(2):
         with pytest.raises(CohortError):
             services.submission_submit(
-                enrollment=prober, assignment=assignment, upload=SimpleUploadedFile("x.html", b"<html><script>")
+                enrollment=prober,
+                assignment=assignment,
+                upload=SimpleUploadedFile("x.html", b"<html><script>"),
             )
     with pytest.raises(RateLimited):
         services.submission_submit(
             enrollment=prober, assignment=assignment, upload=SimpleUploadedFile("plan.pdf", samples.PDF)
         )
     assert SubmissionVersion.objects.count() == 0
-    services.submission_submit(enrollment=other, assignment=assignment, upload=SimpleUploadedFile("plan.pdf", samples.PDF))
+    services.submission_submit(
+        enrollment=other, assignment=assignment, upload=SimpleUploadedFile("plan.pdf", samples.PDF)
+    )
     assert SubmissionVersion.objects.count() == 1
 
 
@@ -101,6 +105,8 @@ def test_the_api_answers_429_past_the_upload_limit(client, settings, clock):
     client.force_login(teacher.teacher)
     data = {"enrollment": teacher.pk, "assignment": assignment.pk}
     client.post("/api/v1/submissions/", {**data, "file": SimpleUploadedFile("x.html", b"<html>")})
-    refused = client.post("/api/v1/submissions/", {**data, "file": SimpleUploadedFile("plan.pdf", samples.PDF)})
+    refused = client.post(
+        "/api/v1/submissions/", {**data, "file": SimpleUploadedFile("plan.pdf", samples.PDF)}
+    )
     assert refused.status_code == 429
     assert refused.json() == {"detail": [WAIT]}

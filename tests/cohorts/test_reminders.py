@@ -26,7 +26,9 @@ def test_deadline_reminder_once_to_those_who_have_not_submitted():
     submission_submit(enrollment=done, assignment=assignment, text="Done already")
     reminder_rule_run(rule="cohorts.reminders.deadline_soon")
     reminder_rule_run(rule="cohorts.reminders.deadline_soon")
-    assert list(Notification.objects.filter(kind="deadline_reminder").values_list("recipient_id", flat=True)) == [late.teacher_id]
+    assert list(
+        Notification.objects.filter(kind="deadline_reminder").values_list("recipient_id", flat=True)
+    ) == [late.teacher_id]
 
 
 def test_curators_are_told_of_a_question_past_the_target():
@@ -36,6 +38,12 @@ def test_curators_are_told_of_a_question_past_the_target():
     question = question_ask(enrollment=enrollment, text="Hello?")
     reminder_rule_run(rule="cohorts.reminders.curator_escalation")
     assert not Notification.objects.filter(kind="curator_escalation").exists()
-    reminder_rule_run(rule="cohorts.reminders.curator_escalation", now=question.created_at + timedelta(hours=25))
-    reminder_rule_run(rule="cohorts.reminders.curator_escalation", now=question.created_at + timedelta(hours=26))
-    assert list(Notification.objects.filter(kind="curator_escalation").values_list("recipient_id", flat=True)) == [curator.pk]
+    reminder_rule_run(
+        rule="cohorts.reminders.curator_escalation", now=question.created_at + timedelta(hours=25)
+    )
+    reminder_rule_run(
+        rule="cohorts.reminders.curator_escalation", now=question.created_at + timedelta(hours=26)
+    )
+    assert list(
+        Notification.objects.filter(kind="curator_escalation").values_list("recipient_id", flat=True)
+    ) == [curator.pk]

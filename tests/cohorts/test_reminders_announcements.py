@@ -50,7 +50,9 @@ def test_unconfirmed_announcement_teacher_at_48h_school_admins_at_96h_each_once(
     school, other_school = SchoolFactory(), SchoolFactory()
     admin, other_admin = SchoolAdminFactory(school=school), SchoolAdminFactory(school=other_school)
     cohort = CohortFactory(status="running")
-    silent = EnrollmentFactory(cohort=cohort, teacher=TeacherFactory(school=school, full_name="Сидорова Анна"))
+    silent = EnrollmentFactory(
+        cohort=cohort, teacher=TeacherFactory(school=school, full_name="Сидорова Анна")
+    )
     reader = EnrollmentFactory(cohort=cohort, teacher=TeacherFactory(school=school))
     announcement = _announcement(cohort, 0, now)
     AnnouncementRead.objects.create(announcement=announcement, enrollment=reader)
@@ -97,8 +99,13 @@ def test_deadline_and_curator_sweeps_select_in_constant_queries(n, django_assert
     for _ in range(n):
         module = ModuleFactory()
         AssignmentFactory(module=module, due_days=10)
-        cohort = CohortFactory(course=module.course, status="running", starts_on=today - timedelta(days=8),
-                               ends_on=today + timedelta(days=30), curators=[CuratorFactory()])
+        cohort = CohortFactory(
+            course=module.course,
+            status="running",
+            starts_on=today - timedelta(days=8),
+            ends_on=today + timedelta(days=30),
+            curators=[CuratorFactory()],
+        )
         EnrollmentFactory(cohort=cohort)
         question = QuestionFactory(enrollment=EnrollmentFactory(cohort=cohort))
         Question.objects.filter(pk=question.pk).update(created_at=now - timedelta(hours=30))

@@ -26,7 +26,14 @@ def _submission(text="Мой ответ на задание: план урока
 
 @pytest.mark.parametrize(
     "comment",
-    [".", "Ок", "!!!!!!!!!!!!!!!!!!!!!!!!!!!!", "ааааааааааааааааааааа", "а а а а а а а а а а а а а а а а а а а а а", "12 12 12 12 12 12 12 12 12"],
+    [
+        ".",
+        "Ок",
+        "!!!!!!!!!!!!!!!!!!!!!!!!!!!!",
+        "ааааааааааааааааааааа",
+        "а а а а а а а а а а а а а а а а а а а а а",
+        "12 12 12 12 12 12 12 12 12",
+    ],
 )
 def test_a_comment_without_substance_is_refused_and_nothing_changes(comment):
     submission, curator = _submission()
@@ -42,20 +49,26 @@ def test_a_comment_too_long_is_refused_even_when_the_assignment_waives_comments(
     submission.assignment.review_requires_comment = False
     submission.assignment.save()
     with pytest.raises(CohortError):
-        review_submit(submission=submission, reviewer=curator, decision="accepted", score=8, comment="Хорошо. " * 2500)
+        review_submit(
+            submission=submission, reviewer=curator, decision="accepted", score=8, comment="Хорошо. " * 2500
+        )
     assert Review.objects.count() == 0
 
 
 def test_the_minimum_is_a_setting(settings):
     settings.COHORTS_REVIEW_MIN_COMMENT_CHARS = 5
     submission, curator = _submission()
-    review = review_submit(submission=submission, reviewer=curator, decision="accepted", score=8, comment="Верно")
+    review = review_submit(
+        submission=submission, reviewer=curator, decision="accepted", score=8, comment="Верно"
+    )
     assert review.comment == "Верно"
 
 
 def test_a_meaningful_comment_is_accepted():
     submission, curator = _submission()
-    review = review_submit(submission=submission, reviewer=curator, decision="accepted", score=8, comment=GOOD)
+    review = review_submit(
+        submission=submission, reviewer=curator, decision="accepted", score=8, comment=GOOD
+    )
     assert review.comment == GOOD
 
 
@@ -64,7 +77,13 @@ def test_the_database_refuses_a_comment_over_the_maximum():
 
     submission, curator = _submission()
     with pytest.raises(IntegrityError), transaction.atomic():
-        Review.objects.create(version=submission.versions.get(), reviewer=curator, decision="accepted", score=1, comment="x" * 5001)
+        Review.objects.create(
+            version=submission.versions.get(),
+            reviewer=curator,
+            decision="accepted",
+            score=1,
+            comment="x" * 5001,
+        )
 
 
 def _flagged():
@@ -83,9 +102,24 @@ def test_flagged_work_cannot_be_accepted_without_addressing_the_flag():
     with pytest.raises(CohortError):
         review_submit(submission=submission, reviewer=curator, decision="accepted", score=8, comment=GOOD)
     with pytest.raises(CohortError):  # a confirmed copy is never accepted
-        review_submit(submission=submission, reviewer=curator, decision="accepted", score=8, comment=GOOD, flag="confirmed")
+        review_submit(
+            submission=submission,
+            reviewer=curator,
+            decision="accepted",
+            score=8,
+            comment=GOOD,
+            flag="confirmed",
+        )
     with pytest.raises(CohortError):  # dismissing needs a reason
-        review_submit(submission=submission, reviewer=curator, decision="accepted", score=8, comment=GOOD, flag="dismissed", flag_reason=".")
+        review_submit(
+            submission=submission,
+            reviewer=curator,
+            decision="accepted",
+            score=8,
+            comment=GOOD,
+            flag="dismissed",
+            flag_reason=".",
+        )
     submission.refresh_from_db()
     assert submission.state == Submission.State.SUBMITTED
     assert Review.objects.count() == 0
@@ -93,11 +127,21 @@ def test_flagged_work_cannot_be_accepted_without_addressing_the_flag():
 
 def test_flag_confirmed_means_revise_and_dismissed_keeps_the_reason():
     submission, curator = _flagged()
-    review = review_submit(submission=submission, reviewer=curator, decision="revise", score=0, comment=GOOD, flag="confirmed")
+    review = review_submit(
+        submission=submission, reviewer=curator, decision="revise", score=0, comment=GOOD, flag="confirmed"
+    )
     assert (review.flag, review.decision) == ("confirmed", "revise")
     other, curator2 = _flagged()
     reason = "Ответы совпадают, потому что оба учителя цитируют один методический документ."
-    review = review_submit(submission=other, reviewer=curator2, decision="accepted", score=8, comment=GOOD, flag="dismissed", flag_reason=reason)
+    review = review_submit(
+        submission=other,
+        reviewer=curator2,
+        decision="accepted",
+        score=8,
+        comment=GOOD,
+        flag="dismissed",
+        flag_reason=reason,
+    )
     assert (review.flag, review.flag_reason) == ("dismissed", reason)
 
 
@@ -121,7 +165,11 @@ def test_revision_form_starts_from_the_previous_answer_and_history_shows_a_diff(
     page = client.get(url)
     assert page.status_code == 200
     assert page.context["form"].initial["text"] == "Первая строка ответа.\nВторая строка ответа."
-    submission_submit(enrollment=enrollment, assignment=submission.assignment, text="Первая строка ответа.\nНовая вторая строка.")
+    submission_submit(
+        enrollment=enrollment,
+        assignment=submission.assignment,
+        text="Первая строка ответа.\nНовая вторая строка.",
+    )
     client.force_login(curator)
     page = client.get(reverse("cohorts:review", args=[submission.pk]))
     html = page.content.decode()

@@ -19,11 +19,16 @@ GOOD = "Хороший план урока, добавьте критерии о
 
 def _rubric(assignment):
     goal = rubric_criterion_create(
-        user=None, assignment=assignment, title="Цель урока",
+        user=None,
+        assignment=assignment,
+        title="Цель урока",
         levels=[(3, "Цель через результат ученика"), (1, "Цель в общих словах"), (0, "Цели нет")],
     )
     methods = rubric_criterion_create(
-        user=None, assignment=assignment, title="Методы", levels=[(2, "Методы соответствуют цели"), (0, "Методы случайны")]
+        user=None,
+        assignment=assignment,
+        title="Методы",
+        levels=[(2, "Методы соответствуют цели"), (0, "Методы случайны")],
     )
     return goal, methods
 
@@ -35,7 +40,9 @@ def _setup():
     assignment = AssignmentFactory(module=module)
     goal, methods = _rubric(assignment)
     enrollment = EnrollmentFactory(cohort=cohort)
-    submission = submission_submit(enrollment=enrollment, assignment=assignment, text="План урока с целью и методами.")
+    submission = submission_submit(
+        enrollment=enrollment, assignment=assignment, text="План урока с целью и методами."
+    )
     return submission, curator, goal, methods
 
 
@@ -44,7 +51,10 @@ def _level(criterion, points):
 
 
 def _scores(goal, methods, g=3, m=0):
-    return {goal.pk: {"level": _level(goal, g).pk, "comment": "Цель ясна"}, methods.pk: {"level": _level(methods, m).pk}}
+    return {
+        goal.pk: {"level": _level(goal, g).pk, "comment": "Цель ясна"},
+        methods.pk: {"level": _level(methods, m).pk},
+    }
 
 
 # --- service -------------------------------------------------------------------------------
@@ -52,10 +62,18 @@ def _scores(goal, methods, g=3, m=0):
 
 def test_the_score_is_the_sum_of_the_chosen_levels_and_each_level_is_stored():
     submission, curator, goal, methods = _setup()
-    review = review_submit(submission=submission, reviewer=curator, decision="accepted", score=99, comment=GOOD, rubric=_scores(goal, methods))
+    review = review_submit(
+        submission=submission,
+        reviewer=curator,
+        decision="accepted",
+        score=99,
+        comment=GOOD,
+        rubric=_scores(goal, methods),
+    )
     assert review.score == 3
     assert list(review.rubric_scores.values_list("criterion__title", "points", "comment")) == [
-        ("Цель урока", 3, "Цель ясна"), ("Методы", 0, ""),
+        ("Цель урока", 3, "Цель ясна"),
+        ("Методы", 0, ""),
     ]
     submission.refresh_from_db()
     assert submission.score == 3
@@ -69,8 +87,12 @@ def test_attack_a_level_of_another_assignments_rubric_is_refused_and_nothing_is_
     other_goal, _other_methods = _rubric(AssignmentFactory(module=ModuleFactory()))
     rubric = {goal.pk: {"level": _level(other_goal, 3).pk}, methods.pk: {"level": _level(methods, 2).pk}}
     with pytest.raises(CohortError) as exc:
-        review_submit(submission=submission, reviewer=curator, decision="accepted", comment=GOOD, rubric=rubric)
-    assert exc.value.messages == ["“Цель урока”: the chosen level is not one of this criterion's levels. Reload the page and score again."]
+        review_submit(
+            submission=submission, reviewer=curator, decision="accepted", comment=GOOD, rubric=rubric
+        )
+    assert exc.value.messages == [
+        "“Цель урока”: the chosen level is not one of this criterion's levels. Reload the page and score again."
+    ]
     assert Review.objects.count() == 0
     assert RubricScore.objects.count() == 0
     submission.refresh_from_db()
@@ -81,26 +103,42 @@ def test_attack_the_level_of_another_criterion_is_refused():
     submission, curator, goal, methods = _setup()
     rubric = {goal.pk: {"level": _level(methods, 2).pk}, methods.pk: {"level": _level(methods, 2).pk}}
     with pytest.raises(CohortError):
-        review_submit(submission=submission, reviewer=curator, decision="accepted", comment=GOOD, rubric=rubric)
+        review_submit(
+            submission=submission, reviewer=curator, decision="accepted", comment=GOOD, rubric=rubric
+        )
     assert Review.objects.count() == 0
 
 
 def test_a_missing_criterion_and_a_foreign_criterion_are_refused():
     submission, curator, goal, methods = _setup()
     with pytest.raises(CohortError) as exc:
-        review_submit(submission=submission, reviewer=curator, decision="accepted", comment=GOOD, rubric={goal.pk: {"level": _level(goal, 3).pk}})
+        review_submit(
+            submission=submission,
+            reviewer=curator,
+            decision="accepted",
+            comment=GOOD,
+            rubric={goal.pk: {"level": _level(goal, 3).pk}},
+        )
     assert exc.value.messages == ["Choose a level for every criterion of the rubric: «Методы»."]
     other_goal, _ = _rubric(AssignmentFactory(module=ModuleFactory()))
     rubric = {**_scores(goal, methods), other_goal.pk: {"level": _level(other_goal, 3).pk}}
     with pytest.raises(CohortError):
-        review_submit(submission=submission, reviewer=curator, decision="accepted", comment=GOOD, rubric=rubric)
+        review_submit(
+            submission=submission, reviewer=curator, decision="accepted", comment=GOOD, rubric=rubric
+        )
     assert Review.objects.count() == 0
 
 
 def test_the_overall_comment_rules_still_apply_with_a_rubric():
     submission, curator, goal, methods = _setup()
     with pytest.raises(CohortError):
-        review_submit(submission=submission, reviewer=curator, decision="accepted", comment=".", rubric=_scores(goal, methods))
+        review_submit(
+            submission=submission,
+            reviewer=curator,
+            decision="accepted",
+            comment=".",
+            rubric=_scores(goal, methods),
+        )
     assert RubricScore.objects.count() == 0
 
 
@@ -113,7 +151,13 @@ def test_the_database_refuses_a_level_of_another_criterion_on_postgresql():
         assert connection.vendor == "sqlite"
         return
     submission, curator, goal, methods = _setup()
-    review = review_submit(submission=submission, reviewer=curator, decision="accepted", comment=GOOD, rubric=_scores(goal, methods))
+    review = review_submit(
+        submission=submission,
+        reviewer=curator,
+        decision="accepted",
+        comment=GOOD,
+        rubric=_scores(goal, methods),
+    )
     with pytest.raises(IntegrityError):
         RubricScore.objects.filter(review=review, criterion=goal).update(level=_level(methods, 2), points=2)
 
@@ -123,8 +167,11 @@ def test_the_database_refuses_a_level_of_another_criterion_on_postgresql():
 
 def _post(goal, methods, g=3, m=0, **extra):
     data = {
-        f"rubric_{goal.pk}": str(_level(goal, g).pk), f"rubric_{goal.pk}_comment": "Цель ясна",
-        f"rubric_{methods.pk}": str(_level(methods, m).pk), "decision": "revise", "comment": GOOD,
+        f"rubric_{goal.pk}": str(_level(goal, g).pk),
+        f"rubric_{goal.pk}_comment": "Цель ясна",
+        f"rubric_{methods.pk}": str(_level(methods, m).pk),
+        "decision": "revise",
+        "comment": GOOD,
     }
     data.update(extra)
     return data
@@ -172,15 +219,25 @@ def test_a_curator_of_another_cohort_cannot_score(client):
     CohortFactory(course=submission.enrollment.cohort.course, curators=[stranger])
     client.force_login(stranger)
     assert client.get(reverse("cohorts:review", args=[submission.pk])).status_code == 404
-    assert client.post(reverse("cohorts:review", args=[submission.pk]), _post(goal, methods)).status_code == 404
+    assert (
+        client.post(reverse("cohorts:review", args=[submission.pk]), _post(goal, methods)).status_code == 404
+    )
     assert Review.objects.count() == 0
 
 
 def test_the_teacher_sees_the_rubric_with_the_chosen_levels_and_comments(client):
     submission, curator, goal, methods = _setup()
-    review_submit(submission=submission, reviewer=curator, decision="revise", comment=GOOD, rubric=_scores(goal, methods, 1, 2))
+    review_submit(
+        submission=submission,
+        reviewer=curator,
+        decision="revise",
+        comment=GOOD,
+        rubric=_scores(goal, methods, 1, 2),
+    )
     client.force_login(submission.enrollment.teacher)
-    page = client.get(reverse("cohorts:assignment", args=[submission.enrollment_id, submission.assignment_id]))
+    page = client.get(
+        reverse("cohorts:assignment", args=[submission.enrollment_id, submission.assignment_id])
+    )
     html = page.content.decode()
     assert page.status_code == 200
     chosen = [part.split("</li>")[0].rsplit(">", 1)[-1] for part in html.split("rubric-level-chosen")[1:]]
@@ -191,10 +248,21 @@ def test_the_teacher_sees_the_rubric_with_the_chosen_levels_and_comments(client)
 
 def test_a_teacher_cannot_see_another_teachers_scores(client):
     submission, curator, goal, methods = _setup()
-    review_submit(submission=submission, reviewer=curator, decision="accepted", comment=GOOD, rubric=_scores(goal, methods))
+    review_submit(
+        submission=submission,
+        reviewer=curator,
+        decision="accepted",
+        comment=GOOD,
+        rubric=_scores(goal, methods),
+    )
     other = EnrollmentFactory(cohort=submission.enrollment.cohort)
     client.force_login(other.teacher)
-    assert client.get(reverse("cohorts:assignment", args=[submission.enrollment_id, submission.assignment_id])).status_code == 404
+    assert (
+        client.get(
+            reverse("cohorts:assignment", args=[submission.enrollment_id, submission.assignment_id])
+        ).status_code
+        == 404
+    )
     page = client.get(reverse("cohorts:assignment", args=[other.pk, submission.assignment_id]))
     assert "Цель ясна" not in page.content.decode()
     listing = client.get("/api/v1/submissions/").json()
@@ -204,16 +272,36 @@ def test_a_teacher_cannot_see_another_teachers_scores(client):
 
 def test_the_api_shows_the_reviews_rubric_scores(client):
     submission, curator, goal, methods = _setup()
-    review_submit(submission=submission, reviewer=curator, decision="accepted", comment=GOOD, rubric=_scores(goal, methods, 3, 2))
+    review_submit(
+        submission=submission,
+        reviewer=curator,
+        decision="accepted",
+        comment=GOOD,
+        rubric=_scores(goal, methods, 3, 2),
+    )
     client.force_login(submission.enrollment.teacher)
     data = client.get(f"/api/v1/submissions/{submission.pk}/").json()
     review = data["versions"][0]["review"]
     assert review["score"] == 5
     assert review["rubric_scores"] == [
-        {"criterion": goal.pk, "criterion_title": "Цель урока", "level": _level(goal, 3).pk, "points": 3,
-         "max_points": 3, "descriptor": "Цель через результат ученика", "comment": "Цель ясна"},
-        {"criterion": methods.pk, "criterion_title": "Методы", "level": _level(methods, 2).pk, "points": 2,
-         "max_points": 2, "descriptor": "Методы соответствуют цели", "comment": ""},
+        {
+            "criterion": goal.pk,
+            "criterion_title": "Цель урока",
+            "level": _level(goal, 3).pk,
+            "points": 3,
+            "max_points": 3,
+            "descriptor": "Цель через результат ученика",
+            "comment": "Цель ясна",
+        },
+        {
+            "criterion": methods.pk,
+            "criterion_title": "Методы",
+            "level": _level(methods, 2).pk,
+            "points": 2,
+            "max_points": 2,
+            "descriptor": "Методы соответствуют цели",
+            "comment": "",
+        },
     ]
 
 
@@ -230,14 +318,23 @@ def _reviewed_cohort(pairs):
     for g, m in pairs:
         enrollment = EnrollmentFactory(cohort=cohort)
         submission = submission_submit(enrollment=enrollment, assignment=assignment, text="План урока.")
-        review_submit(submission=submission, reviewer=curator, decision="accepted", comment=GOOD, rubric=_scores(goal, methods, g, m))
+        review_submit(
+            submission=submission,
+            reviewer=curator,
+            decision="accepted",
+            comment=GOOD,
+            rubric=_scores(goal, methods, g, m),
+        )
     return cohort, curator, goal, methods
 
 
 def test_the_criteria_that_fail_most_come_first_with_exact_numbers():
     cohort, _curator, goal, methods = _reviewed_cohort([(3, 0), (1, 0), (0, 2), (3, 0)])
     stats = selectors.rubric_stats_for_cohort(cohort)
-    assert [(s["criterion"].pk, s["reviews"], s["at_lowest"], s["lowest_percent"], s["average"], s["highest"]) for s in stats] == [
+    assert [
+        (s["criterion"].pk, s["reviews"], s["at_lowest"], s["lowest_percent"], s["average"], s["highest"])
+        for s in stats
+    ] == [
         (methods.pk, 4, 3, 75, 0.5, 2),
         (goal.pk, 4, 1, 25, 1.8, 3),
     ]

@@ -25,8 +25,12 @@ def _with_held_offers(*, capacity=4, enrolled=2, offers=2):
     for _ in range(enrolled):
         EnrollmentFactory(cohort=cohort)
     for _ in range(offers):
-        EnrollmentFactory(cohort=cohort, state=S.WAITLISTED, enrolled_at=None,
-                          offer_expires_at=timezone.now() + timedelta(hours=24))
+        EnrollmentFactory(
+            cohort=cohort,
+            state=S.WAITLISTED,
+            enrolled_at=None,
+            offer_expires_at=timezone.now() + timedelta(hours=24),
+        )
     return cohort
 
 
@@ -55,8 +59,12 @@ def test_held_offers_take_seats_on_the_course_page_and_enrolment_agrees(client):
 
 def test_an_expired_offer_holds_no_seat_anywhere():
     cohort = _with_held_offers(offers=0)
-    EnrollmentFactory(cohort=cohort, state=S.WAITLISTED, enrolled_at=None,
-                      offer_expires_at=timezone.now() - timedelta(minutes=1))
+    EnrollmentFactory(
+        cohort=cohort,
+        state=S.WAITLISTED,
+        enrolled_at=None,
+        offer_expires_at=timezone.now() - timedelta(minutes=1),
+    )
     teacher = TeacherFactory()
     assert selectors.seats_free(cohorts=[cohort], teacher=teacher) == {cohort.pk: 2}
 
@@ -92,7 +100,9 @@ def test_a_municipality_quota_covers_its_schools_teachers():
 
 def test_a_released_quota_frees_its_seats_for_everyone():
     cohort = CohortFactory(capacity=2)
-    SeatQuotaFactory(cohort=cohort, school=SchoolFactory(), seats=2, release_at=timezone.now() - timedelta(minutes=1))
+    SeatQuotaFactory(
+        cohort=cohort, school=SchoolFactory(), seats=2, release_at=timezone.now() - timedelta(minutes=1)
+    )
     assert selectors.seats_free(cohorts=[cohort], teacher=TeacherFactory()) == {cohort.pk: 2}
 
 

@@ -70,7 +70,13 @@ def test_full_cohort_waitlists_and_twice_is_refused():
         ({"status": Cohort.Status.ARCHIVED}, "finished"),
         ({"status": Cohort.Status.DRAFT}, "not open"),
         ({"enrollment_opens_at": timezone.now() + timedelta(days=1)}, "not opened yet"),
-        ({"enrollment_closes_at": timezone.now() - timedelta(minutes=1), "enrollment_opens_at": timezone.now() - timedelta(days=2)}, "closed"),
+        (
+            {
+                "enrollment_closes_at": timezone.now() - timedelta(minutes=1),
+                "enrollment_opens_at": timezone.now() - timedelta(days=2),
+            },
+            "closed",
+        ),
     ],
 )
 def test_enrol_refused_outside_the_window(changes, message):
@@ -239,13 +245,25 @@ def test_completion_after_lessons_and_accepted_work():
         review_submit(submission=submission, reviewer=curator, decision="accepted", score=8, comment="")
     submission.refresh_from_db()
     assert submission.state == Submission.State.SUBMITTED
-    review_submit(submission=submission, reviewer=curator, decision="revise", score=4, comment="Add an example from your own lesson, please.")
+    review_submit(
+        submission=submission,
+        reviewer=curator,
+        decision="revise",
+        score=4,
+        comment="Add an example from your own lesson, please.",
+    )
     with pytest.raises(CohortError, match="Please write"):
         submission_submit(enrollment=enrollment, assignment=assignment, text="")
     submission_submit(enrollment=enrollment, assignment=assignment, text="My answer with an example")
     submission.refresh_from_db()
     assert submission.version_count == 2
-    review_submit(submission=submission, reviewer=curator, decision="accepted", score=9, comment="Good work, the example makes it concrete.")
+    review_submit(
+        submission=submission,
+        reviewer=curator,
+        decision="accepted",
+        score=9,
+        comment="Good work, the example makes it concrete.",
+    )
     enrollment.refresh_from_db()
     assert enrollment.state == S.COMPLETED and enrollment.completed_at is not None
     with pytest.raises(CohortError, match="already accepted"):
@@ -253,7 +271,9 @@ def test_completion_after_lessons_and_accepted_work():
 
 
 def test_feedback_rule_via_the_upper_apps_service():
-    cohort, lesson, assignment, enrollment = _learning(require_lessons=False, require_assignments=False, require_feedback=True)
+    cohort, lesson, assignment, enrollment = _learning(
+        require_lessons=False, require_assignments=False, require_feedback=True
+    )
     enrollment_record_feedback(enrollment_id=enrollment.pk)
     enrollment.refresh_from_db()
     assert enrollment.state == S.COMPLETED
@@ -284,7 +304,9 @@ def test_near_identical_answers_are_flagged(django_capture_on_commit_callbacks):
     text = "Formative assessment helps pupils see their progress and lets the teacher adjust the lesson plan."
     with django_capture_on_commit_callbacks(execute=True):  # the copy check runs after commit
         a = submission_submit(enrollment=first, assignment=assignment, text=text)
-        b = submission_submit(enrollment=second, assignment=assignment, text=text.replace("pupils", "students"))
+        b = submission_submit(
+            enrollment=second, assignment=assignment, text=text.replace("pupils", "students")
+        )
     a.refresh_from_db()
     b.refresh_from_db()
     # 13 three-word phrases; the changed word is in 3 of them: 10 of 13 are shared.
@@ -292,7 +314,11 @@ def test_near_identical_answers_are_flagged(django_capture_on_commit_callbacks):
     assert (a.similar_to_id, a.similarity) == (b.pk, 0.769)
     other = EnrollmentFactory(cohort=cohort)
     with django_capture_on_commit_callbacks(execute=True):
-        c = submission_submit(enrollment=other, assignment=assignment, text="Something completely different, written by me in my own words.")
+        c = submission_submit(
+            enrollment=other,
+            assignment=assignment,
+            text="Something completely different, written by me in my own words.",
+        )
     c.refresh_from_db()
     assert (c.similar_to_id, c.similarity) == (None, None)
 
@@ -314,13 +340,17 @@ def test_question_first_response_time_and_faq():
 
 
 def test_announcement_read_and_check_in():
-    cohort, lesson, assignment, enrollment = _learning(min_attendance_percent=100, require_lessons=False, require_assignments=False)
+    cohort, lesson, assignment, enrollment = _learning(
+        min_attendance_percent=100, require_lessons=False, require_assignments=False
+    )
     curator = CuratorFactory()
     announcement = announcement_publish(cohort=cohort, author=curator, title="Welcome", body="Hello")
     announcement_confirm_read(announcement=announcement, enrollment=enrollment)
     announcement_confirm_read(announcement=announcement, enrollment=enrollment)
     assert announcement.reads.count() == 1
-    session = LiveSessionFactory(cohort=cohort, starts_at=timezone.now() - timedelta(minutes=10), checkin_code="AB12")
+    session = LiveSessionFactory(
+        cohort=cohort, starts_at=timezone.now() - timedelta(minutes=10), checkin_code="AB12"
+    )
     with pytest.raises(CohortError, match="wrong"):
         attendance_check_in(session=session, enrollment=enrollment, code="zz")
     attendance_check_in(session=session, enrollment=enrollment, code="ab12")
@@ -365,7 +395,9 @@ def _days(n):
 
 
 def test_marking_a_lesson_done_before_the_start_is_refused_and_stores_nothing():
-    cohort, lesson, assignment, enrollment = _learning(starts_on=_days(1), ends_on=_days(30), require_assignments=False)
+    cohort, lesson, assignment, enrollment = _learning(
+        starts_on=_days(1), ends_on=_days(30), require_assignments=False
+    )
     with pytest.raises(CohortError, match="has not started yet"):
         lesson_mark_done(enrollment=enrollment, lesson=lesson)
     assert not LessonProgress.objects.exists()
@@ -382,7 +414,9 @@ def test_submitting_before_the_start_is_refused_and_stores_nothing():
 
 def test_marking_a_lesson_done_after_the_end_and_the_grace_is_refused(settings):
     settings.COHORTS_COMPLETION_GRACE_DAYS = 3
-    cohort, lesson, assignment, enrollment = _learning(starts_on=_days(-30), ends_on=_days(-4), require_assignments=False)
+    cohort, lesson, assignment, enrollment = _learning(
+        starts_on=_days(-30), ends_on=_days(-4), require_assignments=False
+    )
     with pytest.raises(CohortError, match="Learning in this cohort closed"):
         lesson_mark_done(enrollment=enrollment, lesson=lesson)
     assert not LessonProgress.objects.exists()
@@ -392,7 +426,9 @@ def test_marking_a_lesson_done_after_the_end_and_the_grace_is_refused(settings):
 
 def test_the_last_day_of_the_grace_still_counts(settings):
     settings.COHORTS_COMPLETION_GRACE_DAYS = 3
-    cohort, lesson, assignment, enrollment = _learning(starts_on=_days(-30), ends_on=_days(-3), require_assignments=False)
+    cohort, lesson, assignment, enrollment = _learning(
+        starts_on=_days(-30), ends_on=_days(-3), require_assignments=False
+    )
     lesson_mark_done(enrollment=enrollment, lesson=lesson)
     enrollment.refresh_from_db()
     assert enrollment.state == S.COMPLETED
@@ -404,7 +440,13 @@ def test_a_work_accepted_after_the_grace_is_recorded_but_does_not_complete(setti
     lesson_mark_done(enrollment=enrollment, lesson=lesson)
     submission = submission_submit(enrollment=enrollment, assignment=assignment, text="My answer")
     Cohort.objects.filter(pk=cohort.pk).update(ends_on=_days(-4))  # the grace ran out while the work waited
-    review_submit(submission=submission, reviewer=CuratorFactory(), decision="accepted", score=9, comment="Good work, the example makes it concrete.")
+    review_submit(
+        submission=submission,
+        reviewer=CuratorFactory(),
+        decision="accepted",
+        score=9,
+        comment="Good work, the example makes it concrete.",
+    )
     submission.refresh_from_db()
     enrollment.refresh_from_db()
     assert submission.state == Submission.State.ACCEPTED
@@ -412,7 +454,13 @@ def test_a_work_accepted_after_the_grace_is_recorded_but_does_not_complete(setti
 
 
 def test_completion_before_the_start_is_impossible():
-    cohort, lesson, assignment, enrollment = _learning(starts_on=_days(1), ends_on=_days(30), require_lessons=False, require_assignments=False, require_feedback=True)
+    cohort, lesson, assignment, enrollment = _learning(
+        starts_on=_days(1),
+        ends_on=_days(30),
+        require_lessons=False,
+        require_assignments=False,
+        require_feedback=True,
+    )
     enrollment_record_feedback(enrollment_id=enrollment.pk)
     enrollment.refresh_from_db()
     assert (enrollment.state, enrollment.completed_at) == (S.ENROLLED, None)

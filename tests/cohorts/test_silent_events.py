@@ -49,8 +49,17 @@ def test_the_nominating_admin_hears_an_acceptance_in_their_language(django_captu
     with django_capture_on_commit_callbacks(execute=True):
         nomination_accept(enrollment=enrollment, teacher=enrollment.teacher)
     assert _notes("nomination_decision") == [
-        (admin.pk, _in("ru", "%(teacher)s accepted the nomination for “%(cohort)s”", teacher="Сидорова Анна", cohort="Поток весна"),
-        _in("ru", "The teacher has a seat in the cohort."))]
+        (
+            admin.pk,
+            _in(
+                "ru",
+                "%(teacher)s accepted the nomination for “%(cohort)s”",
+                teacher="Сидорова Анна",
+                cohort="Поток весна",
+            ),
+            _in("ru", "The teacher has a seat in the cohort."),
+        )
+    ]
 
 
 def test_an_acceptance_into_a_full_cohort_says_waitlist(django_capture_on_commit_callbacks):
@@ -59,7 +68,10 @@ def test_an_acceptance_into_a_full_cohort_says_waitlist(django_capture_on_commit
     with django_capture_on_commit_callbacks(execute=True):
         assert nomination_accept(enrollment=enrollment, teacher=enrollment.teacher).state == S.WAITLISTED
     ((recipient, _title, body),) = _notes("nomination_decision")
-    assert (recipient, body) == (admin.pk, _in("ru", "The cohort is full: the teacher is on the waitlist and gets the first free seat."))
+    assert (recipient, body) == (
+        admin.pk,
+        _in("ru", "The cohort is full: the teacher is on the waitlist and gets the first free seat."),
+    )
 
 
 def test_the_nominating_admin_hears_a_refusal_with_the_reason(django_capture_on_commit_callbacks):
@@ -67,17 +79,32 @@ def test_the_nominating_admin_hears_a_refusal_with_the_reason(django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         nomination_decline(enrollment=enrollment, teacher=enrollment.teacher, reason="Уже прошла этот курс")
     assert _notes("nomination_decision") == [
-        (admin.pk, _in("ru", "%(teacher)s declined the nomination for “%(cohort)s”", teacher="Сидорова Анна", cohort="Поток весна"),
-         _in("ru", "The teacher's reason: %(reason)s", reason="Уже прошла этот курс"))]
+        (
+            admin.pk,
+            _in(
+                "ru",
+                "%(teacher)s declined the nomination for “%(cohort)s”",
+                teacher="Сидорова Анна",
+                cohort="Поток весна",
+            ),
+            _in("ru", "The teacher's reason: %(reason)s", reason="Уже прошла этот курс"),
+        )
+    ]
 
 
 def test_a_lapsed_offer_tells_the_teacher_with_the_next_cohorts(django_capture_on_commit_callbacks):
     cohort = CohortFactory(title="Поток весна", capacity=1)
-    later = CohortFactory(title="Поток осень", course=cohort.course,
-                          starts_on=timezone.localdate() + timedelta(days=30))
+    later = CohortFactory(
+        title="Поток осень", course=cohort.course, starts_on=timezone.localdate() + timedelta(days=30)
+    )
     teacher = TeacherFactory(preferred_language="uk")
-    lapsed = EnrollmentFactory(cohort=cohort, teacher=teacher, state=S.WAITLISTED, enrolled_at=None,
-                               offer_expires_at=timezone.now() - timedelta(minutes=1))
+    lapsed = EnrollmentFactory(
+        cohort=cohort,
+        teacher=teacher,
+        state=S.WAITLISTED,
+        enrolled_at=None,
+        offer_expires_at=timezone.now() - timedelta(minutes=1),
+    )
     with django_capture_on_commit_callbacks(execute=True):
         assert enrollment_expire_offers() == 1
     lapsed.refresh_from_db()
@@ -86,10 +113,21 @@ def test_a_lapsed_offer_tells_the_teacher_with_the_next_cohorts(django_capture_o
 
     with translation.override("uk"):
         start = date_format(later.starts_on, "SHORT_DATE_FORMAT")
-    assert _notes("waitlist_offer_expired") == [(
-        teacher.pk, _in("uk", "Your seat offer in “%(cohort)s” expired", cohort="Поток весна"),
-        _in("uk", "The seat went to the next teacher on the waitlist. %(next)s",
-            next=_in("uk", "Next cohorts of the course open for enrolment: %(cohorts)s.", cohorts=f"Поток осень ({start})")))]
+    assert _notes("waitlist_offer_expired") == [
+        (
+            teacher.pk,
+            _in("uk", "Your seat offer in “%(cohort)s” expired", cohort="Поток весна"),
+            _in(
+                "uk",
+                "The seat went to the next teacher on the waitlist. %(next)s",
+                next=_in(
+                    "uk",
+                    "Next cohorts of the course open for enrolment: %(cohorts)s.",
+                    cohorts=f"Поток осень ({start})",
+                ),
+            ),
+        )
+    ]
 
 
 def _certificate():
@@ -100,21 +138,34 @@ def _certificate():
 def test_the_holder_hears_of_a_revocation_with_the_reason(django_capture_on_commit_callbacks):
     certificate = _certificate()
     with django_capture_on_commit_callbacks(execute=True):
-        certificate_revoke(certificate=certificate, actor=MethodologistFactory(), reason="Ошибка в данных курса")
+        certificate_revoke(
+            certificate=certificate, actor=MethodologistFactory(), reason="Ошибка в данных курса"
+        )
     ((recipient, _title, body),) = _notes("certificate_changed")
     assert recipient == certificate.enrollment.teacher_id
-    assert body == _in("ru", "Certificate No. %(number)s no longer verifies. Reason: %(reason)s",
-                       number=certificate.number, reason="Ошибка в данных курса")
+    assert body == _in(
+        "ru",
+        "Certificate No. %(number)s no longer verifies. Reason: %(reason)s",
+        number=certificate.number,
+        reason="Ошибка в данных курса",
+    )
 
 
 def test_the_holder_hears_of_a_reissue_with_the_reason(django_capture_on_commit_callbacks):
     certificate = _certificate()
     with django_capture_on_commit_callbacks(execute=True):
-        certificate_reissue(certificate=certificate, actor=MethodologistFactory(), reason="Исправлена фамилия")
+        certificate_reissue(
+            certificate=certificate, actor=MethodologistFactory(), reason="Исправлена фамилия"
+        )
     ((recipient, _title, body),) = _notes("certificate_changed")
     assert recipient == certificate.enrollment.teacher_id
-    assert body == _in("ru", "Certificate No. %(number)s. Reason: %(reason)s. The previous copy no longer verifies: "
-                             "download the new one from your cabinet.", number=certificate.number, reason="Исправлена фамилия")
+    assert body == _in(
+        "ru",
+        "Certificate No. %(number)s. Reason: %(reason)s. The previous copy no longer verifies: "
+        "download the new one from your cabinet.",
+        number=certificate.number,
+        reason="Исправлена фамилия",
+    )
 
 
 def test_a_revoked_certificate_disappears_from_the_cabinet_and_the_api_shows_its_state(client):
@@ -128,7 +179,11 @@ def test_a_revoked_certificate_disappears_from_the_cabinet_and_the_api_shows_its
     certificate_revoke(certificate=certificate, actor=MethodologistFactory(), reason="Ошибка в данных курса")
     assert download not in client.get(reverse("cabinet")).content.decode()
     (row,) = client.get("/api/v1/certificates/").json()["results"]
-    assert (row["status"], row["revoked_reason"], row["download_url"]) == ("revoked", "Ошибка в данных курса", None)
+    assert (row["status"], row["revoked_reason"], row["download_url"]) == (
+        "revoked",
+        "Ошибка в данных курса",
+        None,
+    )
     certificate_reissue(certificate=certificate, actor=MethodologistFactory(), reason="Исправлено")
     assert download in client.get(reverse("cabinet")).content.decode()
     (row,) = client.get("/api/v1/certificates/").json()["results"]

@@ -86,9 +86,13 @@ def test_impossible_splits_are_refused_with_a_reason_and_change_nothing(groups, 
 def test_groups_copy_curators_sessions_and_announcements_and_the_teachers_keep_their_records():
     curators = CuratorFactory.create_batch(2)
     cohort, enrollments = _intake(curators=curators)
-    past = LiveSessionFactory(cohort=cohort, title="Установочный вебинар", starts_at=timezone.now() - timedelta(days=1))
+    past = LiveSessionFactory(
+        cohort=cohort, title="Установочный вебинар", starts_at=timezone.now() - timedelta(days=1)
+    )
     LiveSessionFactory(cohort=cohort, title="Круглый стол")
-    note = Announcement.objects.create(cohort=cohort, author=curators[0], title="Расписание", body="Начинаем в понедельник.")
+    note = Announcement.objects.create(
+        cohort=cohort, author=curators[0], title="Расписание", body="Начинаем в понедельник."
+    )
     best = enrollments[0]  # 98: group 1
     Attendance.objects.create(session=past, enrollment=best, method="curator")
     AnnouncementRead.objects.create(announcement=note, enrollment=best)
@@ -98,9 +102,12 @@ def test_groups_copy_curators_sessions_and_announcements_and_the_teachers_keep_t
     for group in groups:
         assert sorted(group.curators.values_list("pk", flat=True)) == sorted(c.pk for c in curators)
         assert list(group.sessions.order_by("starts_at").values_list("title", flat=True)) == [
-            "Установочный вебинар", "Круглый стол"
+            "Установочный вебинар",
+            "Круглый стол",
         ]
-        assert list(group.announcements.values_list("title", "body")) == [("Расписание", "Начинаем в понедельник.")]
+        assert list(group.announcements.values_list("title", "body")) == [
+            ("Расписание", "Начинаем в понедельник.")
+        ]
         assert group.announcements.get().created_at == note.created_at
     first = groups[0]
     assert Attendance.objects.get(enrollment=best).session == first.sessions.get(title="Установочный вебинар")
@@ -122,7 +129,11 @@ def test_groups_are_named_by_level_in_the_cohorts_language():
 def test_groups_of_a_ukrainian_course_are_named_in_ukrainian():
     cohort, _ = _intake(course__language="uk")
     groups = cohort_split(cohort=cohort, groups=3, max_size=3, actor=CuratorFactory())
-    assert [g.title.split(" — ")[1] for g in groups] == ["поглиблений рівень", "базовий рівень", "вступний рівень"]
+    assert [g.title.split(" — ")[1] for g in groups] == [
+        "поглиблений рівень",
+        "базовий рівень",
+        "вступний рівень",
+    ]
 
 
 def test_levels_shared_by_several_groups_are_numbered():
@@ -143,7 +154,9 @@ def test_nobody_enrols_into_a_group_or_the_split_cohort_themself():
     for target in [groups[0], cohort]:
         with pytest.raises(CohortError) as refused:
             enrollment_enrol(cohort=target, teacher=teacher)
-        assert refused.value.messages == ["Teachers do not enrol in this cohort themselves: its curators place them."]
+        assert refused.value.messages == [
+            "Teachers do not enrol in this cohort themselves: its curators place them."
+        ]
     assert Enrollment.objects.filter(teacher=teacher).count() == 0
     cohort.refresh_from_db()
     assert (cohort.capacity, cohort.self_enrollment) == (0, False)
@@ -189,7 +202,9 @@ def test_a_redelivered_split_job_moves_nobody_twice(django_capture_on_commit_cal
     cohort, _ = _intake()
     curator = CuratorFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        op = bulk_operation_start(kind="split", cohort=cohort, actor=curator, groups=3, max_size=3, unscored="spread")
+        op = bulk_operation_start(
+            kind="split", cohort=cohort, actor=curator, groups=3, max_size=3, unscored="spread"
+        )
     from cohorts.tasks import bulk_operation_run
 
     BulkOperation.objects.filter(pk=op.pk).update(state=BulkOperation.State.RUNNING)  # as if redelivered
@@ -202,13 +217,17 @@ def test_a_redelivered_split_job_moves_nobody_twice(django_capture_on_commit_cal
 
 def _split_op(cohort, curator, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        op = bulk_operation_start(kind="split", cohort=cohort, actor=curator, groups=3, max_size=3, unscored="spread")
+        op = bulk_operation_start(
+            kind="split", cohort=cohort, actor=curator, groups=3, max_size=3, unscored="spread"
+        )
     op.refresh_from_db()
     assert op.state == "done"
     return op
 
 
-def test_undo_puts_everyone_back_with_their_records_and_reopens_the_cohort(django_capture_on_commit_callbacks):
+def test_undo_puts_everyone_back_with_their_records_and_reopens_the_cohort(
+    django_capture_on_commit_callbacks,
+):
     curator = CuratorFactory()
     cohort, enrollments = _intake(curators=[curator])
     session = LiveSessionFactory(cohort=cohort, starts_at=timezone.now() - timedelta(hours=2))
@@ -221,7 +240,9 @@ def test_undo_puts_everyone_back_with_their_records_and_reopens_the_cohort(djang
     cohort.refresh_from_db()
     assert (cohort.capacity, cohort.self_enrollment) == (50, True)
     assert Cohort.objects.filter(parent=cohort).count() == 0
-    assert sorted(Enrollment.objects.filter(cohort=cohort).values_list("pk", flat=True)) == sorted(e.pk for e in enrollments)
+    assert sorted(Enrollment.objects.filter(cohort=cohort).values_list("pk", flat=True)) == sorted(
+        e.pk for e in enrollments
+    )
     assert Attendance.objects.get(enrollment=best).session == session
     assert EnrollmentEvent.objects.filter(enrollment=best).last().reason == (
         "Back in “Формирующее оценивание”: the split was undone"
@@ -253,7 +274,9 @@ def test_undo_is_refused_once_a_group_has_its_own_sessions(django_capture_on_com
     LiveSessionFactory(cohort=cohort.groups.first())
     with pytest.raises(CohortError) as refused:
         cohort_split_undo(operation=op, actor=curator)
-    assert refused.value.messages == ["The groups have sessions or announcements of their own since the split."]
+    assert refused.value.messages == [
+        "The groups have sessions or announcements of their own since the split."
+    ]
     assert cohort.groups.count() == 3
 
 

@@ -34,7 +34,9 @@ def _stored_files(settings) -> list[str]:
 def test_markup_and_polyglots_are_refused_and_nothing_is_stored(settings, name, content):
     assignment, enrollment = _file_assignment()
     with pytest.raises(CohortError) as exc:
-        submission_submit(enrollment=enrollment, assignment=assignment, upload=SimpleUploadedFile(name, content))
+        submission_submit(
+            enrollment=enrollment, assignment=assignment, upload=SimpleUploadedFile(name, content)
+        )
     assert exc.value.messages == [
         f"The file “{name}” looks like a web page, an SVG picture or an XML document; such files are not accepted."
     ]
@@ -47,7 +49,9 @@ def test_markup_and_polyglots_are_refused_and_nothing_is_stored(settings, name, 
 def test_an_accepted_file_is_stored_by_what_it_is_under_a_cleaned_name(settings, sample, display_name):
     name, content = sample
     assignment, enrollment = _file_assignment()
-    submission = submission_submit(enrollment=enrollment, assignment=assignment, upload=SimpleUploadedFile(name, content))
+    submission = submission_submit(
+        enrollment=enrollment, assignment=assignment, upload=SimpleUploadedFile(name, content)
+    )
     version = submission.versions.get()
     stored = version.file.name
     assert stored.startswith("cohorts/submissions/")

@@ -36,7 +36,8 @@ def test_the_position_is_saved_and_replaced(client, video_lesson):
     assert client.post(position_url(enrollment, lesson), {"seconds": "42.7"}).status_code == 204
     assert client.post(position_url(enrollment, lesson), {"seconds": "95"}).status_code == 204
     assert list(VideoPosition.objects.values_list("enrollment_id", "lesson_id", "seconds")) == [
-        (enrollment.pk, lesson.pk, 95)]
+        (enrollment.pk, lesson.pk, 95)
+    ]
 
 
 def test_the_lesson_page_resumes_at_the_position_even_when_cached(client, video_lesson):
@@ -97,7 +98,10 @@ def test_a_lesson_without_video_keeps_no_position(client):
     response = client.post(position_url(enrollment, lesson), {"seconds": "3"})
     assert response.status_code == 400
     assert response.content.decode() == "У цьому уроці немає відео."
-    assert "video-position" not in client.get(reverse("cohorts:lesson", args=[enrollment.pk, lesson.pk])).content.decode()
+    assert (
+        "video-position"
+        not in client.get(reverse("cohorts:lesson", args=[enrollment.pk, lesson.pk])).content.decode()
+    )
     assert VideoPosition.objects.count() == 0
 
 
@@ -110,7 +114,9 @@ def test_get_is_not_allowed(client, video_lesson):
 def test_the_video_file_seeks_by_byte_ranges(client, video_lesson):
     enrollment, lesson = video_lesson
     client.force_login(enrollment.teacher)
-    response = client.get(reverse("cohorts:lesson_file", args=[lesson.pk, "video"]), HTTP_RANGE="bytes=100-199")
+    response = client.get(
+        reverse("cohorts:lesson_file", args=[lesson.pk, "video"]), HTTP_RANGE="bytes=100-199"
+    )
     assert response.status_code == 206
     assert response["Content-Range"] == f"bytes 100-199/{len(WEBM)}"
     assert response["Content-Type"] == "video/webm"

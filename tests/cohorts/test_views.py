@@ -56,11 +56,15 @@ def test_enrol_needs_consent_then_learn_and_submit(client, course_cohort):
     response = client.post(reverse("cohorts:lesson", args=[enrollment.pk, lessons[0].pk]), {"done": "1"})
     assert response["Location"] == reverse("cohorts:lesson", args=[enrollment.pk, lessons[1].pk])
     assert enrollment.lesson_marks.count() == 1
-    response = client.post(reverse("cohorts:assignment", args=[enrollment.pk, assignment.pk]), {"text": "My essay"})
+    response = client.post(
+        reverse("cohorts:assignment", args=[enrollment.pk, assignment.pk]), {"text": "My essay"}
+    )
     assert response.status_code == 302
     assert Submission.objects.get().versions.get().text == "My essay"
     # A second submission while waiting for review is refused with a message.
-    response = client.post(reverse("cohorts:assignment", args=[enrollment.pk, assignment.pk]), {"text": "Again"})
+    response = client.post(
+        reverse("cohorts:assignment", args=[enrollment.pk, assignment.pk]), {"text": "Again"}
+    )
     assert response.status_code == 200 and "waiting for review" in response.content.decode()
     assert Submission.objects.get().version_count == 1
 
@@ -75,7 +79,9 @@ def test_curator_reviews_with_a_comment_and_teacher_sees_it(client, course_cohor
     url = reverse("cohorts:review", args=[submission.pk])
     response = client.post(url, {"decision": "revise", "score": "3", "comment": ""})
     assert response.status_code == 200 and not Review.objects.exists()
-    response = client.post(url, {"decision": "revise", "score": "3", "comment": "Add an example from your class"})
+    response = client.post(
+        url, {"decision": "revise", "score": "3", "comment": "Add an example from your class"}
+    )
     assert response.status_code == 302
     client.force_login(enrollment.teacher)
     cabinet = client.get(reverse("cabinet")).content.decode()
@@ -94,9 +100,16 @@ def test_questions_answer_and_faq(client, course_cohort):
     question = Question.objects.get()
     client.force_login(curator)
     assert "Where is the recording?" in client.get(reverse("cohorts:question_queue")).content.decode()
-    client.post(reverse("cohorts:question_answer", args=[question.pk]), {"answer": "Under sessions", "publish_faq": "on"})
+    client.post(
+        reverse("cohorts:question_answer", args=[question.pk]),
+        {"answer": "Under sessions", "publish_faq": "on"},
+    )
     question.refresh_from_db()
-    assert question.answer == "Under sessions" and question.is_faq and question.first_response_seconds is not None
+    assert (
+        question.answer == "Under sessions"
+        and question.is_faq
+        and question.first_response_seconds is not None
+    )
     assert "Every question has an answer" in client.get(reverse("cohorts:question_queue")).content.decode()
 
 
@@ -104,16 +117,22 @@ def test_announcement_read_confirmation(client, course_cohort):
     cohort, curator, *_ = course_cohort
     enrollment = EnrollmentFactory(cohort=cohort)
     client.force_login(curator)
-    client.post(reverse("cohorts:curate_cohort", args=[cohort.pk]), {"title": "Webinar moved", "body": "To Friday"})
+    client.post(
+        reverse("cohorts:curate_cohort", args=[cohort.pk]), {"title": "Webinar moved", "body": "To Friday"}
+    )
     announcement = cohort.announcements.get()
-    detail = client.get(reverse("cohorts:announcement_detail", args=[cohort.pk, announcement.pk])).content.decode()
+    detail = client.get(
+        reverse("cohorts:announcement_detail", args=[cohort.pk, announcement.pk])
+    ).content.decode()
     assert str(enrollment.teacher) in detail
     client.force_login(enrollment.teacher)
     assert "Webinar moved" in client.get(reverse("cabinet")).content.decode()
     client.post(reverse("cohorts:announcement_read", args=[enrollment.pk, announcement.pk]))
     assert announcement.reads.count() == 1
     client.force_login(curator)
-    detail = client.get(reverse("cohorts:announcement_detail", args=[cohort.pk, announcement.pk])).content.decode()
+    detail = client.get(
+        reverse("cohorts:announcement_detail", args=[cohort.pk, announcement.pk])
+    ).content.decode()
     assert "Everyone has confirmed" in detail
 
 
@@ -143,7 +162,9 @@ def test_decline_nomination_without_reason_changes_nothing(client, course_cohort
     teacher = TeacherFactory(school=admin.school)
     enrollment = nomination_create(cohort=cohort, teacher=teacher, nominated_by=admin)
     client.force_login(teacher)
-    client.post(reverse("cohorts:nomination_respond", args=[enrollment.pk]), {"answer": "decline", "reason": ""})
+    client.post(
+        reverse("cohorts:nomination_respond", args=[enrollment.pk]), {"answer": "decline", "reason": ""}
+    )
     enrollment.refresh_from_db()
     assert enrollment.state == S.NOMINATED
 
@@ -162,7 +183,9 @@ def test_withdraw_confirmation(client, course_cohort):
 def test_check_in_and_attendance_page(client, course_cohort):
     cohort, curator, *_ = course_cohort
     enrollment = EnrollmentFactory(cohort=cohort)
-    session = LiveSessionFactory(cohort=cohort, starts_at=timezone.now() - timedelta(minutes=5), checkin_code="XY7")
+    session = LiveSessionFactory(
+        cohort=cohort, starts_at=timezone.now() - timedelta(minutes=5), checkin_code="XY7"
+    )
     client.force_login(enrollment.teacher)
     client.post(reverse("cohorts:check_in", args=[enrollment.pk, session.pk]), {"code": "xy7"})
     assert session.attendance.count() == 1
@@ -187,7 +210,9 @@ def test_curator_pages_render(client, course_cohort):
         reverse("cohorts:question_queue") + "?show=all",
     ]:
         assert client.get(url).status_code == 200, url
-    client.post(reverse("cohorts:move", args=[cohort.pk, enrollment.pk]), {"to_cohort": other.pk, "reason": "Time"})
+    client.post(
+        reverse("cohorts:move", args=[cohort.pk, enrollment.pk]), {"to_cohort": other.pk, "reason": "Time"}
+    )
     assert Enrollment.objects.get(teacher=enrollment.teacher, cohort=other).state == S.ENROLLED
 
 
@@ -223,7 +248,10 @@ def test_the_lesson_page_offers_marking_only_while_the_cohort_runs(client, cours
     response = client.post(url, {"done": "1"}, follow=True)
     assert response.status_code == 200 and "The cohort has not started yet" in response.content.decode()
     assert enrollment.lesson_marks.count() == 0
-    cohort.starts_on, cohort.ends_on = timezone.localdate() - timedelta(days=60), timezone.localdate() - timedelta(days=15)
+    cohort.starts_on, cohort.ends_on = (
+        timezone.localdate() - timedelta(days=60),
+        timezone.localdate() - timedelta(days=15),
+    )
     cohort.save()
     page = client.get(url).content.decode()
     assert 'name="done" value="1"' not in page

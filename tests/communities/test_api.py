@@ -14,14 +14,22 @@ def test_member_reads_and_writes_through_the_api(client):
     client.force_login(teacher)
     communities = client.get("/api/v1/communities/").json()["results"]
     assert [c["slug"] for c in communities] == ["api-club"] and communities[0]["my_state"] == "active"
-    created = client.post("/api/v1/community-topics/", {"community": "api-club", "title": "Via API",
-                                                        "body": "**bold** <script>x</script>"}, content_type="application/json")
+    created = client.post(
+        "/api/v1/community-topics/",
+        {"community": "api-club", "title": "Via API", "body": "**bold** <script>x</script>"},
+        content_type="application/json",
+    )
     assert created.status_code == 201
     topic_id = created.json()["id"]
-    reply = client.post("/api/v1/community-posts/", {"topic": topic_id, "body": "reply"}, content_type="application/json")
+    reply = client.post(
+        "/api/v1/community-posts/", {"topic": topic_id, "body": "reply"}, content_type="application/json"
+    )
     assert reply.status_code == 201 and reply.json()["number"] == 2
     posts = client.get("/api/v1/community-posts/", {"topic": topic_id}).json()["results"]
-    assert [p["body_html"] for p in posts] == ["<p><strong>bold</strong> &lt;script&gt;x&lt;/script&gt;</p>\n", "<p>reply</p>\n"]
+    assert [p["body_html"] for p in posts] == [
+        "<p><strong>bold</strong> &lt;script&gt;x&lt;/script&gt;</p>\n",
+        "<p>reply</p>\n",
+    ]
     topics = client.get("/api/v1/community-topics/", {"community": "api-club"}).json()["results"]
     assert [t["title"] for t in topics] == ["Via API"]
 
@@ -33,12 +41,22 @@ def test_bad_input_and_locked_topic_through_the_api(client):
     topic = services.topic_create(community=club, author=teacher, title="T topic", body="b text")
     services.topic_moderate(topic=topic, by=moderator, locked=True)
     client.force_login(teacher)
-    response = client.post("/api/v1/community-posts/", {"topic": topic.pk, "body": "x"}, content_type="application/json")
+    response = client.post(
+        "/api/v1/community-posts/", {"topic": topic.pk, "body": "x"}, content_type="application/json"
+    )
     assert response.status_code == 400 and "closed for new replies" in str(response.json())
-    assert client.post("/api/v1/community-posts/", {"topic": topic.pk, "body": ""},
-                       content_type="application/json").status_code == 400
-    assert client.post("/api/v1/community-posts/", {"topic": "abc", "body": "x"},
-                       content_type="application/json").status_code == 400
+    assert (
+        client.post(
+            "/api/v1/community-posts/", {"topic": topic.pk, "body": ""}, content_type="application/json"
+        ).status_code
+        == 400
+    )
+    assert (
+        client.post(
+            "/api/v1/community-posts/", {"topic": "abc", "body": "x"}, content_type="application/json"
+        ).status_code
+        == 400
+    )
     assert Post.objects.filter(topic=topic).count() == 1
 
 
@@ -63,6 +81,10 @@ def test_schema_documents_the_endpoints(client):
 
     client.force_login(UserFactory())
     schema = client.get("/api/schema/").content.decode()
-    for path in ["/api/v1/communities/", "/api/v1/community-topics/", "/api/v1/community-posts/",
-                 "/api/v1/community-events/{id}/register/"]:
+    for path in [
+        "/api/v1/communities/",
+        "/api/v1/community-topics/",
+        "/api/v1/community-posts/",
+        "/api/v1/community-events/{id}/register/",
+    ]:
         assert path in schema

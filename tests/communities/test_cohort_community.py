@@ -28,7 +28,10 @@ def test_cohort_community_created_lazily_and_kept_in_step():
     waiting.save()
     assert services.cohort_community_sync(cohort=cohort) == {"added": 1, "removed": 1}
     assert set(Membership.objects.filter(community=community).values_list("user_id", flat=True)) == {
-        curator.pk, waiting.teacher_id, guest.pk}
+        curator.pk,
+        waiting.teacher_id,
+        guest.pk,
+    }
     assert services.cohort_community_sync(cohort=cohort) == {"added": 0, "removed": 0}
 
 

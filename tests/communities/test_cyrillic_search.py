@@ -13,8 +13,9 @@ pytestmark = pytest.mark.django_db
 def test_post_search_finds_russian_words_in_any_case(query):
     club = CommunityFactory()
     author = member(club)
-    topic = services.topic_create(community=club, author=author, title="Разное",
-                                  body="Проектная деятельность в пятом классе.")
+    topic = services.topic_create(
+        community=club, author=author, title="Разное", body="Проектная деятельность в пятом классе."
+    )
     services.topic_create(community=club, author=author, title="Другое", body="Совсем о другом.")
     assert [p.topic_id for p in selectors.post_search(author, query=query)] == [topic.pk]
 
@@ -22,8 +23,9 @@ def test_post_search_finds_russian_words_in_any_case(query):
 def test_post_search_finds_ukrainian_words_and_folds_yo():
     club = CommunityFactory()
     author = member(club)
-    uk = services.topic_create(community=club, author=author, title="Оцінювання",
-                               body="Формувальне ОЦІНЮВАННЯ на уроках.")
+    uk = services.topic_create(
+        community=club, author=author, title="Оцінювання", body="Формувальне ОЦІНЮВАННЯ на уроках."
+    )
     yo = services.topic_create(community=club, author=author, title="Праздник", body="Ёлка в актовом зале.")
     assert [p.topic_id for p in selectors.post_search(author, query="оцінювання")] == [uk.pk]
     assert [p.topic_id for p in selectors.post_search(author, query="елка")] == [yo.pk]
@@ -33,7 +35,13 @@ def test_community_catalogue_and_similar_topics_ignore_case():
     club = CommunityFactory(name="Методическое объединение учителей истории")
     CommunityFactory(name="Клуб молодых педагогов")
     author = member(club)
-    topic = services.topic_create(community=club, author=author, title="Выгорание педагога",
-                                  body="Как вы справляетесь с усталостью к концу четверти?")
+    topic = services.topic_create(
+        community=club,
+        author=author,
+        title="Выгорание педагога",
+        body="Как вы справляетесь с усталостью к концу четверти?",
+    )
     assert [c.pk for c in selectors.community_catalogue_for(author, query="ИСТОРИИ")] == [club.pk]
-    assert [t.pk for t in selectors.topic_suggestions(author, community=club, title="выгорание")] == [topic.pk]
+    assert [t.pk for t in selectors.topic_suggestions(author, community=club, title="выгорание")] == [
+        topic.pk
+    ]

@@ -24,7 +24,9 @@ def club():
 
 @pytest.fixture
 def topic(club):
-    return services.topic_create(community=club, author=member(club), title="Fractions", body="How do you start?")
+    return services.topic_create(
+        community=club, author=member(club), title="Fractions", body="How do you start?"
+    )
 
 
 def _reply(client, topic, body, **extra):
@@ -36,7 +38,9 @@ def test_a_refused_reply_keeps_its_text_in_the_box_and_as_a_draft(client, club, 
     client.force_login(teacher)
     fake = SimpleUploadedFile("plan.pdf", b"not a pdf at all", content_type="application/pdf")
     text = "My long answer about **fractions**, written with care"
-    refused = client.post(reverse("communities:topic_reply", args=[topic.pk]), {"body": text, "files": [fake]})
+    refused = client.post(
+        reverse("communities:topic_reply", args=[topic.pk]), {"body": text, "files": [fake]}
+    )
     assert refused.status_code == 200
     page = refused.content.decode()
     assert f"{text}</textarea>" in page
@@ -98,7 +102,9 @@ def test_a_refused_new_topic_keeps_title_and_text_as_the_communitys_draft(client
     restored = client.get(url).content.decode()
     assert 'value="Hm"' in restored
     assert "Why do pupils confuse 1/3 and 3?</textarea>" in restored
-    published = client.post(url, {"title": "Fractions: 1/3 and 3", "body": "Why do pupils confuse 1/3 and 3?"})
+    published = client.post(
+        url, {"title": "Fractions: 1/3 and 3", "body": "Why do pupils confuse 1/3 and 3?"}
+    )
     assert published.status_code == 302
     assert Draft.objects.filter(user=teacher).count() == 0
 
@@ -113,7 +119,8 @@ def test_the_draft_is_saved_as_the_member_types_and_deleted_when_posted(client, 
     assert "Draft saved at" in saved.content.decode()
     assert client.post(url, {"body": "Half-written, now longer"}).status_code == 200
     assert list(Draft.objects.filter(user=teacher).values_list("body", "reply_to")) == [
-        ("Half-written, now longer", None)]
+        ("Half-written, now longer", None)
+    ]
     assert _reply(client, topic, "Half-written, now finished").status_code == 302
     assert Draft.objects.filter(user=teacher).count() == 0
     page = client.get(reverse("communities:topic", args=[topic.pk])).content.decode()
@@ -151,9 +158,13 @@ def test_outsiders_keep_no_drafts(client, club, topic):
     assert refused.status_code == 403
     assert "Join the community first." in refused.content.decode()
     closed = CommunityFactory(is_closed=True, slug="closed")
-    secret = services.topic_create(community=closed, author=member(closed), title="Inside", body="Members only")
+    secret = services.topic_create(
+        community=closed, author=member(closed), title="Inside", body="Members only"
+    )
     assert client.post(reverse("communities:reply_draft", args=[secret.pk]), {"body": "x"}).status_code == 404
-    assert client.post(reverse("communities:topic_draft", args=[closed.slug]), {"body": "x"}).status_code == 404
+    assert (
+        client.post(reverse("communities:topic_draft", args=[closed.slug]), {"body": "x"}).status_code == 404
+    )
     assert Draft.objects.count() == 0
 
 

@@ -22,8 +22,9 @@ def club():
 def test_watchers_mentions_replies_and_muted(club, django_capture_on_commit_callbacks):
     author = member(club, TeacherFactory(email="anna.ivanova@example.org", full_name="Anna"))
     watcher = member(club, TeacherFactory(full_name="Watcher"))
-    services.membership_set_following(community=club, user=watcher, level=FollowLevel.WATCHING,
-                                      watch_new_topics=False)
+    services.membership_set_following(
+        community=club, user=watcher, level=FollowLevel.WATCHING, watch_new_topics=False
+    )
     mentioned = member(club, TeacherFactory(email="petro@example.org"))
     muted = member(club, TeacherFactory(email="muted@example.org"))
     normal = member(club)
@@ -32,8 +33,9 @@ def test_watchers_mentions_replies_and_muted(club, django_capture_on_commit_call
     services.topic_set_following(topic=topic, user=muted, level=FollowLevel.MUTED)
     first = topic.posts.get()
     with django_capture_on_commit_callbacks(execute=True):
-        services.post_create(topic=topic, author=normal, reply_to=first,
-                             body="Ask @petro and @muted, not `@normal` in code")
+        services.post_create(
+            topic=topic, author=normal, reply_to=first, body="Ask @petro and @muted, not `@normal` in code"
+        )
     assert [k for k, _t in _kinds(watcher)] == ["community_post", "community_post"]
     assert _kinds(mentioned) == [("mention", f"{normal} mentioned you in “Fractions”")]
     assert _kinds(muted) == []
@@ -44,7 +46,9 @@ def test_watchers_mentions_replies_and_muted(club, django_capture_on_commit_call
 def test_new_topic_watchers_and_dedupe(club, django_capture_on_commit_callbacks):
     author = member(club)
     fan = member(club)
-    services.membership_set_following(community=club, user=fan, level=FollowLevel.NORMAL, watch_new_topics=True)
+    services.membership_set_following(
+        community=club, user=fan, level=FollowLevel.NORMAL, watch_new_topics=True
+    )
     with django_capture_on_commit_callbacks(execute=True):
         topic = services.topic_create(community=club, author=author, title="Olympiad", body="Who goes?")
     assert _kinds(fan) == [("community_post", "New topic in Maths club: “Olympiad”")]
@@ -81,8 +85,9 @@ def test_a_plain_reply_reaches_watchers(club, watches, django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=True):
         topic = services.topic_create(community=club, author=author, title="Homework", body="How much?")
     if watches == "community":
-        services.membership_set_following(community=club, user=watcher, level=FollowLevel.WATCHING,
-                                          watch_new_topics=False)
+        services.membership_set_following(
+            community=club, user=watcher, level=FollowLevel.WATCHING, watch_new_topics=False
+        )
     else:
         services.topic_set_following(topic=topic, user=watcher, level=FollowLevel.WATCHING)
     with django_capture_on_commit_callbacks(execute=True):

@@ -21,16 +21,32 @@ def closed(django_capture_on_commit_callbacks):
     moderator = member(community, role="moderator")
     with django_capture_on_commit_callbacks(execute=True):
         topic = services.topic_create(
-            community=community, author=author, title="Confidential fractions plan", body="Secret quadratic content",
+            community=community,
+            author=author,
+            title="Confidential fractions plan",
+            body="Secret quadratic content",
             files=[SimpleUploadedFile("plan.png", PNG)],
         )
         services.post_create(topic=topic, author=moderator, body="Reply about quadratic things")
-    material = services.material_create(community=community, author=author, title="Hidden worksheet",
-                                        description="quadratic", files=[SimpleUploadedFile("w.pdf", PDF)])
+    material = services.material_create(
+        community=community,
+        author=author,
+        title="Hidden worksheet",
+        description="quadratic",
+        files=[SimpleUploadedFile("w.pdf", PDF)],
+    )
     event = EventFactory(community=community, title="Closed webinar", created_by=moderator)
-    return {"community": community, "author": author, "moderator": moderator, "topic": topic,
-            "post": topic.posts.get(number=1), "material": material, "event": event,
-            "image": topic.posts.get(number=1).attachments.get(), "file": material.attachments.get()}
+    return {
+        "community": community,
+        "author": author,
+        "moderator": moderator,
+        "topic": topic,
+        "post": topic.posts.get(number=1),
+        "material": material,
+        "event": event,
+        "image": topic.posts.get(number=1).attachments.get(),
+        "file": material.attachments.get(),
+    }
 
 
 @pytest.fixture(params=["teacher", "pending", "school_admin"])
@@ -84,7 +100,9 @@ def test_api_hides_closed_content(client, closed, outsider):
     assert client.get("/api/v1/community-posts/", {"topic": closed["topic"].pk}).json()["results"] == []
     assert client.get(f"/api/v1/community-posts/{closed['post'].pk}/").status_code == 404
     assert client.get(f"/api/v1/community-events/{closed['event'].pk}/").status_code == 404
-    assert closed["event"].pk not in [e["id"] for e in client.get("/api/v1/community-events/").json()["results"]]
+    assert closed["event"].pk not in [
+        e["id"] for e in client.get("/api/v1/community-events/").json()["results"]
+    ]
 
 
 def test_writes_refused_and_nothing_changes(client, closed, outsider):
@@ -103,7 +121,9 @@ def test_writes_refused_and_nothing_changes(client, closed, outsider):
         client.post(f"/api/v1/community-events/{closed['event'].pk}/register/"),
     ]
     assert [r.status_code for r in responses] == [404] * len(responses)
-    refused = client.post(reverse("communities:topic_create", args=["secret"]), {"title": "x", "body": "y"}, follow=True)
+    refused = client.post(
+        reverse("communities:topic_create", args=["secret"]), {"title": "x", "body": "y"}, follow=True
+    )
     assert "Only members of this closed community can do this. Ask to join first." in refused.content.decode()
     assert b"Confidential" not in refused.content
     assert (Post.objects.count(), Topic.objects.count(), Registration.objects.count()) == before
@@ -130,10 +150,14 @@ def test_notifications_never_reach_outsiders(closed, django_capture_on_commit_ca
     services.topic_set_following(topic=topic, user=closed["author"], level="watching")
     community.memberships.filter(user=closed["author"]).delete()
     with django_capture_on_commit_callbacks(execute=True):
-        services.post_create(topic=topic, author=closed["moderator"], body="Hi @outsider and @" +
-                             closed["author"].email.split("@")[0])
-    assert not Notification.objects.filter(recipient__in=[outsider, closed["author"]],
-                                           url__startswith=f"/communities/t/{topic.pk}/").exists()
+        services.post_create(
+            topic=topic,
+            author=closed["moderator"],
+            body="Hi @outsider and @" + closed["author"].email.split("@")[0],
+        )
+    assert not Notification.objects.filter(
+        recipient__in=[outsider, closed["author"]], url__startswith=f"/communities/t/{topic.pk}/"
+    ).exists()
 
 
 def test_member_cannot_moderate_or_edit_others(client, closed):
@@ -152,8 +176,13 @@ def test_hidden_topic_invisible_to_members_but_not_moderators(client, closed):
     services.topic_moderate(topic=closed["topic"], by=closed["moderator"], hidden=True)
     other = member(closed["community"])
     assert _get(client, other, reverse("communities:topic", args=[closed["topic"].pk])).status_code == 404
-    assert _get(client, other, reverse("communities:attachment", args=[closed["image"].pk])).status_code == 404
-    assert _get(client, closed["moderator"], reverse("communities:topic", args=[closed["topic"].pk])).status_code == 200
+    assert (
+        _get(client, other, reverse("communities:attachment", args=[closed["image"].pk])).status_code == 404
+    )
+    assert (
+        _get(client, closed["moderator"], reverse("communities:topic", args=[closed["topic"].pk])).status_code
+        == 200
+    )
 
 
 def test_anonymous_redirected_to_login(client, closed):

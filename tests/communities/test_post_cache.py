@@ -20,9 +20,12 @@ def thread():
     community = CommunityFactory()
     topic = TopicFactory(community=community)
     author = member(community, topic.author)
-    first = PostFactory(topic=topic, number=1, author=author, body="Первый пост", body_html="<p>Первый пост</p>")
-    second = PostFactory(topic=topic, number=2, author=member(community), body="Ответ",
-                         body_html="<p>Ответ коллеги</p>")
+    first = PostFactory(
+        topic=topic, number=1, author=author, body="Первый пост", body_html="<p>Первый пост</p>"
+    )
+    second = PostFactory(
+        topic=topic, number=2, author=member(community), body="Ответ", body_html="<p>Ответ коллеги</p>"
+    )
     topic.post_count = 2
     topic.save()
     return community, topic, first, second
@@ -52,7 +55,9 @@ def test_a_cached_post_carries_the_readers_own_token_and_the_form_works(thread):
 def test_moderators_and_members_never_share_a_rendered_post(thread):
     community, topic, _first, second = thread
     member_page = reader(community).get(f"/communities/t/{topic.pk}/").content.decode()
-    moderator_page = reader(community, MemberRole.MODERATOR).get(f"/communities/t/{topic.pk}/").content.decode()
+    moderator_page = (
+        reader(community, MemberRole.MODERATOR).get(f"/communities/t/{topic.pk}/").content.decode()
+    )
     hide = f"/communities/p/{second.pk}/hide/"
     assert hide in moderator_page and hide not in member_page
     assert hide not in reader(community).get(f"/communities/t/{topic.pk}/").content.decode()
@@ -71,7 +76,8 @@ def test_an_edited_or_hidden_post_is_rendered_anew(thread):
 
 
 def test_a_repeated_topic_view_is_served_whole_from_the_cache_until_something_in_it_changes(
-        thread, django_assert_num_queries):
+    thread, django_assert_num_queries
+):
     community, topic, _first, second = thread
     url = f"/communities/t/{topic.pk}/"
     client = reader(community)

@@ -30,18 +30,22 @@ POST = """## Что внутри
 
 def _watched_reply(club, django_capture_on_commit_callbacks, body=POST):
     author, watcher = member(club), member(club, TeacherFactory(email="watcher@example.org"))
-    services.membership_set_following(community=club, user=watcher, level=FollowLevel.WATCHING,
-                                      watch_new_topics=False)
+    services.membership_set_following(
+        community=club, user=watcher, level=FollowLevel.WATCHING, watch_new_topics=False
+    )
     preference_set(user=watcher, kind="community_post", delivery="immediately")
-    topic = services.topic_create(community=club, author=author, title="Раздатка к уроку", body="С чего начать?")
+    topic = services.topic_create(
+        community=club, author=author, title="Раздатка к уроку", body="С чего начать?"
+    )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.post_create(topic=topic, author=author, body=body)
     return watcher
 
 
-def test_the_mail_shows_the_post_as_html_and_as_plain_text_never_markdown(django_capture_on_commit_callbacks,
-                                                                         settings):
+def test_the_mail_shows_the_post_as_html_and_as_plain_text_never_markdown(
+    django_capture_on_commit_callbacks, settings
+):
     settings.SITE_URL = "https://pd.example.org"
     watcher = _watched_reply(CommunityFactory(), django_capture_on_commit_callbacks)
     [message] = [m for m in mail.outbox if m.to == [watcher.email]]
@@ -53,8 +57,10 @@ def test_the_mail_shows_the_post_as_html_and_as_plain_text_never_markdown(django
     assert "<h3>Что внутри</h3>" in html
     assert "<td>5</td>" in html
     text = message.body
-    assert "Работа с раздаткой, см. шаблон (https://example.org/plan) и наш файл " \
-           "(https://pd.example.org/communities/files/7/)." in text
+    assert (
+        "Работа с раздаткой, см. шаблон (https://example.org/plan) и наш файл "
+        "(https://pd.example.org/communities/files/7/)." in text
+    )
     assert "- первое\n- второе" in text
     assert "класс | часы\n5 | 2" in text
     for markdown in ("**", "##", "|---", "]("):
@@ -63,8 +69,9 @@ def test_the_mail_shows_the_post_as_html_and_as_plain_text_never_markdown(django
 
 
 def test_the_notification_list_shows_a_plain_excerpt(client, django_capture_on_commit_callbacks):
-    watcher = _watched_reply(CommunityFactory(), django_capture_on_commit_callbacks,
-                             body=POST + "\n" + "Длинный текст. " * 60)
+    watcher = _watched_reply(
+        CommunityFactory(), django_capture_on_commit_callbacks, body=POST + "\n" + "Длинный текст. " * 60
+    )
     note = Notification.objects.get(recipient=watcher, kind="community_post")
     assert note.body.startswith("Что внутри Работа с раздаткой, см. шаблон (https://example.org/plan)")
     assert note.body.endswith(" …")
@@ -77,14 +84,22 @@ def test_the_notification_list_shows_a_plain_excerpt(client, django_capture_on_c
 
 
 def test_quoted_text_is_left_out_of_the_excerpt(django_capture_on_commit_callbacks):
-    watcher = _watched_reply(CommunityFactory(), django_capture_on_commit_callbacks,
-                             body="> **Анна:**\n> старый вопрос\n\nМой ответ: да.")
+    watcher = _watched_reply(
+        CommunityFactory(),
+        django_capture_on_commit_callbacks,
+        body="> **Анна:**\n> старый вопрос\n\nМой ответ: да.",
+    )
     assert Notification.objects.get(recipient=watcher, kind="community_post").body == "Мой ответ: да."
 
 
 def test_html_given_to_a_notification_is_sanitized_whoever_sends_it():
     """Attack: a caller passing unsafe HTML cannot get it into a mail."""
     user = TeacherFactory()
-    note = notification_send(recipient=user, kind="community_post", title="Hi", body="plain",
-                             body_html='<p onclick="x()">ok<script>alert(1)</script></p><a href="javascript:x">l</a>')
+    note = notification_send(
+        recipient=user,
+        kind="community_post",
+        title="Hi",
+        body="plain",
+        body_html='<p onclick="x()">ok<script>alert(1)</script></p><a href="javascript:x">l</a>',
+    )
     assert note.body_html == '<p>ok</p><a rel="nofollow ugc noopener">l</a>'

@@ -25,10 +25,15 @@ def test_trigram_extension_is_installed():
 def test_search_ranks_title_matches_first_and_escapes_headlines():
     club = CommunityFactory()
     author = member(club)
-    weak = services.topic_create(community=club, author=author, title="Разное",
-                                 body="Кстати, проектная деятельность тоже бывает.")
-    strong = services.topic_create(community=club, author=author, title="Проектная деятельность в 5 классе",
-                                   body="Как организовать <script>alert(1)</script> проектная работа, если 1 < 2 & 3 > 2?")
+    weak = services.topic_create(
+        community=club, author=author, title="Разное", body="Кстати, проектная деятельность тоже бывает."
+    )
+    strong = services.topic_create(
+        community=club,
+        author=author,
+        title="Проектная деятельность в 5 классе",
+        body="Как организовать <script>alert(1)</script> проектная работа, если 1 < 2 & 3 > 2?",
+    )
     results = selectors.post_search(author, query="проектная")
     assert [p.topic_id for p in results] == [strong.pk, weak.pk]
     snippet = str(results[0].snippet)
@@ -41,12 +46,17 @@ def test_search_ranks_title_matches_first_and_escapes_headlines():
 def test_suggestions_find_similar_titles_with_typos():
     club = CommunityFactory()
     author = member(club)
-    target = services.topic_create(community=club, author=author, title="Как готовить детей к ВПР по математике",
-                                   body="... text")
+    target = services.topic_create(
+        community=club, author=author, title="Как готовить детей к ВПР по математике", body="... text"
+    )
     services.topic_create(community=club, author=author, title="Экскурсия в музей", body="... text")
     other_club = CommunityFactory()
-    services.topic_create(community=other_club, author=member(other_club), title="Подготовка к ВПР по математике",
-                          body="... text")
+    services.topic_create(
+        community=other_club,
+        author=member(other_club),
+        title="Подготовка к ВПР по математике",
+        body="... text",
+    )
     found = selectors.topic_suggestions(author, community=club, title="подготовка к впр математка")
     assert [t.pk for t in found] == [target.pk]
 

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 def test_a_signed_in_non_member_gets_403_and_no_rendering(client):
     CommunityFactory(slug="open")
     pending = TeacherFactory()
-    MembershipFactory(community=CommunityFactory(slug="closed", is_closed=True), user=pending, state="pending")
+    MembershipFactory(
+        community=CommunityFactory(slug="closed", is_closed=True), user=pending, state="pending"
+    )
     for outsider in (TeacherFactory(), pending):
         client.force_login(outsider)
         response = client.post(reverse("communities:preview"), {"body": "**bold**"})
@@ -32,7 +34,9 @@ def test_a_member_sees_the_sanitized_preview_and_a_too_long_text_gets_the_limit_
     assert "The text is too long: 20001 characters, at most 20000." in response.content.decode()
 
 
-def test_the_preview_past_the_limit_gets_429_with_the_message_and_others_are_not_affected(client, settings, clock):
+def test_the_preview_past_the_limit_gets_429_with_the_message_and_others_are_not_affected(
+    client, settings, clock
+):
     settings.RATE_LIMITS = "preview=3/m,post=10/m"
     club = CommunityFactory()
     eager, other = member(club), member(club)
@@ -53,6 +57,9 @@ def test_the_preview_past_the_limit_gets_429_with_the_message_and_others_are_not
 
 def test_rates_are_read_from_the_setting():
     assert ratelimit.parse_rates("preview=30/m, post=10/5m,topic=2/h") == {
-        "preview": ratelimit.Rate(30, 60), "post": ratelimit.Rate(10, 300), "topic": ratelimit.Rate(2, 3600)}
+        "preview": ratelimit.Rate(30, 60),
+        "post": ratelimit.Rate(10, 300),
+        "topic": ratelimit.Rate(2, 3600),
+    }
     with pytest.raises(ratelimit.ImproperlyConfigured):
         ratelimit.parse_rates("preview=lots")

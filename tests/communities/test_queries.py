@@ -14,10 +14,17 @@ pytestmark = pytest.mark.django_db
 
 
 def _topic_with_posts(community, authors, n: int) -> Topic:
-    topic = TopicFactory(community=community, author=authors[0], title=f"Topic with {n} posts about fractions")
+    topic = TopicFactory(
+        community=community, author=authors[0], title=f"Topic with {n} posts about fractions"
+    )
     posts = [
-        Post(topic=topic, number=i, author=authors[i % len(authors)], body=f"fractions answer {i}",
-             body_html=post_html(f"fractions answer {i}"))
+        Post(
+            topic=topic,
+            number=i,
+            author=authors[i % len(authors)],
+            body=f"fractions answer {i}",
+            body_html=post_html(f"fractions answer {i}"),
+        )
         for i in range(1, n + 1)
     ]
     Post.objects.bulk_create(posts, batch_size=500)
@@ -26,9 +33,16 @@ def _topic_with_posts(community, authors, n: int) -> Topic:
     for pk in saved[-20:]:
         Post.objects.filter(pk=pk).update(reply_to_id=saved[0])
         Reaction.objects.create(post_id=pk, user=authors[1])
-    Attachment.objects.create(post_id=saved[-1], uploaded_by=authors[0], file="communities/x.png",
-                              original_name="x.png", content_type="image/png", extension="png", size=len(PNG),
-                              is_image=True)
+    Attachment.objects.create(
+        post_id=saved[-1],
+        uploaded_by=authors[0],
+        file="communities/x.png",
+        original_name="x.png",
+        content_type="image/png",
+        extension="png",
+        size=len(PNG),
+        is_image=True,
+    )
     topic.refresh_from_db()
     return topic
 
@@ -53,7 +67,11 @@ def test_topic_page_constant_queries_small_and_2000_posts(client, django_assert_
         url = reverse("communities:topic", args=[topic.pk])
         first_visit = _count(client, f"{url}?page={last}")  # creates the read marker
         TopicRead.objects.filter(topic=topic, user=reader).update(last_read_number=1)
-        counts[topic.post_count] = (first_visit, _count(client, f"{url}?page={last}"), _count(client, f"{url}?page=1"))
+        counts[topic.post_count] = (
+            first_visit,
+            _count(client, f"{url}?page={last}"),
+            _count(client, f"{url}?page=1"),
+        )
     assert counts[30] == counts[2000]
     with django_assert_max_num_queries(max(counts[30])):
         page = client.get(reverse("communities:topic", args=[big.pk]) + "?page=50").content.decode()
@@ -103,8 +121,9 @@ def test_materials_page_constant_queries(client):
 
     def add(n):
         for i in range(n):
-            m = services.material_create(community=community, author=authors[i % 3], title=f"M{i}",
-                                         description="d", tags="a, b")
+            m = services.material_create(
+                community=community, author=authors[i % 3], title=f"M{i}", description="d", tags="a, b"
+            )
             services.material_comment_add(material=m, author=authors[0], body="c")
 
     add(2)

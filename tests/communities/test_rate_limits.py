@@ -25,7 +25,9 @@ def _api(client, path, data):
     return client.post(path, data, content_type="application/json")
 
 
-def test_replies_past_the_limit_get_429_on_the_page_with_the_text_kept_and_nothing_stored(client, settings, clock):
+def test_replies_past_the_limit_get_429_on_the_page_with_the_text_kept_and_nothing_stored(
+    client, settings, clock
+):
     settings.RATE_LIMITS = "post=3/m"
     club = CommunityFactory()
     eager, other = member(club), member(club)
@@ -44,7 +46,11 @@ def test_replies_past_the_limit_get_429_on_the_page_with_the_text_kept_and_nothi
     client.force_login(other)
     assert "My fourth reply" not in client.get(reverse("communities:topic", args=[topic.pk])).content.decode()
     assert list(Post.objects.filter(topic=topic).order_by("number").values_list("body", flat=True)) == [
-        "How do you start?", "reply 0", "reply 1", "reply 2"]
+        "How do you start?",
+        "reply 0",
+        "reply 1",
+        "reply 2",
+    ]
     client.force_login(other)
     assert _reply(client, topic, "not affected").status_code == 302
     clock.value += 40  # the next window
@@ -68,7 +74,10 @@ def test_replies_through_the_api_share_the_limit_and_get_429_in_the_api_error_sh
     assert refused.json() == {"detail": [WAIT]}
     assert Post.objects.filter(topic=topic).count() == 4
     client.force_login(other)
-    assert _api(client, "/api/v1/community-posts/", {"topic": topic.pk, "body": "not affected"}).status_code == 201
+    assert (
+        _api(client, "/api/v1/community-posts/", {"topic": topic.pk, "body": "not affected"}).status_code
+        == 201
+    )
 
 
 def test_new_topics_past_the_limit_get_429_on_the_page_and_in_the_api(client, settings, clock):
@@ -78,14 +87,20 @@ def test_new_topics_past_the_limit_get_429_on_the_page_and_in_the_api(client, se
     client.force_login(eager)
     url = reverse("communities:topic_create", args=["club"])
     assert client.post(url, {"title": "One topic", "body": "first text"}).status_code == 302
-    assert _api(client, "/api/v1/community-topics/", {"community": "club", "title": "Two topic", "body": "second"}
-                ).status_code == 201
+    assert (
+        _api(
+            client, "/api/v1/community-topics/", {"community": "club", "title": "Two topic", "body": "second"}
+        ).status_code
+        == 201
+    )
     refused = client.post(url, {"title": "Three, carefully titled", "body": "third"})
     assert refused.status_code == 429
     assert refused["Retry-After"] == "40"
     assert WAIT in refused.content.decode()
     assert 'value="Three, carefully titled"' in refused.content.decode()
-    by_api = _api(client, "/api/v1/community-topics/", {"community": "club", "title": "Four topic", "body": "fourth"})
+    by_api = _api(
+        client, "/api/v1/community-topics/", {"community": "club", "title": "Four topic", "body": "fourth"}
+    )
     assert by_api.status_code == 429
     assert by_api["Retry-After"] == "40"
     assert by_api.json() == {"detail": [WAIT]}
@@ -102,8 +117,15 @@ def test_materials_with_uploads_past_the_limit_get_429_and_no_file_is_stored(cli
     url = reverse("communities:material_create", args=["lib"])
 
     def share(title):
-        return client.post(url, {"title": title, "kind": "lesson_plan", "description": "A plan",
-                                 "files": [SimpleUploadedFile("plan.png", PNG)]})
+        return client.post(
+            url,
+            {
+                "title": title,
+                "kind": "lesson_plan",
+                "description": "A plan",
+                "files": [SimpleUploadedFile("plan.png", PNG)],
+            },
+        )
 
     client.force_login(eager)
     assert share("One").status_code == 302

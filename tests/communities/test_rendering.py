@@ -51,7 +51,9 @@ def test_a_new_topic_and_an_edit_are_rendered_outside_the_transaction(monkeypatc
     club = CommunityFactory()
     author = member(club)
     events = _spy(monkeypatch)
-    topic = services.topic_create(community=club, author=author, title="Fractions", body="How *do* you start?")
+    topic = services.topic_create(
+        community=club, author=author, title="Fractions", body="How *do* you start?"
+    )
     assert events == [("render", False), ("lock", True)]
     events.clear()
     services.post_edit(post=topic.posts.get(), by=author, body="How *did* you start?")
@@ -64,7 +66,9 @@ def test_a_new_topic_and_an_edit_are_rendered_outside_the_transaction(monkeypatc
 def test_each_adversarial_shape_as_a_post_is_stored_sanitized(shape):
     club = CommunityFactory()
     author = member(club)
-    body = _adversarial(markup.profile_of("post").max_length)[shape][: markup.profile_of("post").max_length].strip()
+    body = _adversarial(markup.profile_of("post").max_length)[shape][
+        : markup.profile_of("post").max_length
+    ].strip()
     topic = services.topic_create(community=club, author=author, title="T topic", body=body)
     html = topic.posts.get().body_html
     assert_inert(html)
@@ -73,7 +77,9 @@ def test_each_adversarial_shape_as_a_post_is_stored_sanitized(shape):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("shape", ["nested brackets", "nested quotes", "emphasis run", "long table", "nested lists"])
+@pytest.mark.parametrize(
+    "shape", ["nested brackets", "nested quotes", "emphasis run", "long table", "nested lists"]
+)
 def test_a_100_kb_post_or_topic_is_refused_with_a_clear_message_and_nothing_is_stored(shape):
     club = CommunityFactory()
     author = member(club)
@@ -109,10 +115,18 @@ def test_the_demo_posts_keep_headings_lists_tables_code_links_and_images():
         services.post_create(topic=topic, author=author, body=text)
     htmls = [post.body_html for post in topic.posts.order_by("number")]
     first = htmls[0]
-    for element in ("<h3>Что внутри</h3>", "<ol>", "<ul>", "<table>", '<td style="text-align:right">5</td>',
-                    "<pre><code>a / b : c / d\n</code></pre>", "<code>3/4</code>", "<blockquote>",
-                    '<a href="https://example.org/cards.pdf" rel="nofollow ugc noopener">Карточки</a>',
-                    '<img src="/communities/files/12/" alt="Схема">'):
+    for element in (
+        "<h3>Что внутри</h3>",
+        "<ol>",
+        "<ul>",
+        "<table>",
+        '<td style="text-align:right">5</td>',
+        "<pre><code>a / b : c / d\n</code></pre>",
+        "<code>3/4</code>",
+        "<blockquote>",
+        '<a href="https://example.org/cards.pdf" rel="nofollow ugc noopener">Карточки</a>',
+        '<img src="/communities/files/12/" alt="Схема">',
+    ):
         assert element in first, element
     assert "<li>полоски</li>" in htmls[2]  # the demo's own list: "- полоски\n- круги\n- числовой луч"
     assert all(html.startswith(("<p>", "<ul>", "<ol>", "<h3>", "<blockquote>", "<table>")) for html in htmls)

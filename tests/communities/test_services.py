@@ -21,13 +21,17 @@ def test_join_open_is_immediate_and_closed_waits_for_a_moderator():
     assert request.state == MemberState.PENDING
     with pytest.raises(CommunityError):
         services.membership_decide(membership=request, by=teacher, approve=True)
-    assert services.membership_decide(membership=request, by=moderator, approve=True).state == MemberState.ACTIVE
+    assert (
+        services.membership_decide(membership=request, by=moderator, approve=True).state == MemberState.ACTIVE
+    )
 
 
 def test_topic_and_replies_are_numbered_and_mark_the_author_read():
     club = CommunityFactory()
     author, other = member(club), member(club)
-    topic = services.topic_create(community=club, author=author, title="Fractions in grade 5", body="How do you *start*?")
+    topic = services.topic_create(
+        community=club, author=author, title="Fractions in grade 5", body="How do you *start*?"
+    )
     reply = services.post_create(topic=topic, author=other, body="With pizza")
     topic.refresh_from_db()
     assert topic.post_count == 2 and reply.number == 2
@@ -128,18 +132,24 @@ def test_attachments_checked_by_content(settings):
     club = CommunityFactory()
     author = member(club)
     image = SimpleUploadedFile("../../etc/photo<script>.png", PNG, content_type="image/png")
-    topic = services.topic_create(community=club, author=author, title="T topic", body="see text", files=[image])
+    topic = services.topic_create(
+        community=club, author=author, title="T topic", body="see text", files=[image]
+    )
     attachment = Attachment.objects.get(post__topic=topic)
     assert attachment.is_image and attachment.extension == "png"
     assert attachment.original_name == "photo<script>.png"
     assert attachment.file.name.endswith(".png") and "photo" not in attachment.file.name
     fake_pdf = SimpleUploadedFile("report.pdf", EXE, content_type="application/pdf")
     with pytest.raises(CommunityError, match="“report.pdf” is not an accepted file type"):
-        services.topic_create(community=club, author=author, title="T2 topic", body="x text", files=[fake_pdf])
+        services.topic_create(
+            community=club, author=author, title="T2 topic", body="x text", files=[fake_pdf]
+        )
     assert not Topic.objects.filter(title="T2 topic").exists()
     assert Attachment.objects.count() == 1
     real_pdf = SimpleUploadedFile("r.exe", PDF, content_type="application/x-msdownload")
-    material = services.material_create(community=club, author=author, title="M", description="d", files=[real_pdf])
+    material = services.material_create(
+        community=club, author=author, title="M", description="d", files=[real_pdf]
+    )
     assert material.attachments.get().content_type == "application/pdf"
 
 
@@ -148,16 +158,25 @@ def test_too_large_upload_refused(settings):
     club = CommunityFactory()
     author = member(club)
     with pytest.raises(CommunityError, match="too large"):
-        services.topic_create(community=club, author=author, title="T topic", body="x text",
-                              files=[SimpleUploadedFile("a.pdf", PDF + b" " * 200)])
+        services.topic_create(
+            community=club,
+            author=author,
+            title="T topic",
+            body="x text",
+            files=[SimpleUploadedFile("a.pdf", PDF + b" " * 200)],
+        )
 
 
 def test_material_rating_and_grades():
     club = CommunityFactory()
     author, rater = member(club), member(club)
     with pytest.raises(CommunityError):
-        services.material_create(community=club, author=author, title="M", description="d", grade_from=9, grade_to=5)
-    material = services.material_create(community=club, author=author, title="M", description="d", tags="Fractions, ОГЭ, fractions")
+        services.material_create(
+            community=club, author=author, title="M", description="d", grade_from=9, grade_to=5
+        )
+    material = services.material_create(
+        community=club, author=author, title="M", description="d", tags="Fractions, ОГЭ, fractions"
+    )
     assert sorted(material.tags.values_list("name", flat=True)) == ["fractions", "огэ"]
     with pytest.raises(CommunityError):
         services.material_rate(material=material, user=author, score=5)

@@ -26,8 +26,13 @@ def test_markup_and_polyglots_are_refused_and_nothing_is_stored(settings, name, 
     club = CommunityFactory()
     author = member(club)
     with pytest.raises(CommunityError) as exc:
-        services.topic_create(community=club, author=author, title="T topic", body="x text",
-                              files=[SimpleUploadedFile(name, content)])
+        services.topic_create(
+            community=club,
+            author=author,
+            title="T topic",
+            body="x text",
+            files=[SimpleUploadedFile(name, content)],
+        )
     assert exc.value.messages == [
         f"The file “{name}” looks like a web page, an SVG picture or an XML document; such files are not accepted."
     ]
@@ -41,10 +46,19 @@ def test_an_accepted_file_keeps_the_checked_type_and_a_cleaned_name(sample, disp
     name, content = sample
     club = CommunityFactory()
     author = member(club)
-    material = services.material_create(community=club, author=author, title="M", description="d",
-                                        files=[SimpleUploadedFile(name, content, content_type="text/html")])
+    material = services.material_create(
+        community=club,
+        author=author,
+        title="M",
+        description="d",
+        files=[SimpleUploadedFile(name, content, content_type="text/html")],
+    )
     attachment = material.attachments.get()
-    assert (attachment.content_type, attachment.extension, attachment.is_image) == ("application/pdf", "pdf", False)
+    assert (attachment.content_type, attachment.extension, attachment.is_image) == (
+        "application/pdf",
+        "pdf",
+        False,
+    )
     assert attachment.original_name == display_name
     base, extension = os.path.splitext(os.path.basename(attachment.file.name))
     assert extension == ".pdf" and len(base) == 32
@@ -55,8 +69,13 @@ def test_an_oversize_file_is_refused_with_the_limit(settings):
     club = CommunityFactory()
     author = member(club)
     with pytest.raises(CommunityError) as exc:
-        services.topic_create(community=club, author=author, title="T topic", body="x text",
-                              files=[SimpleUploadedFile("big.pdf", samples.PDF + b" " * (1024 * 1024))])
+        services.topic_create(
+            community=club,
+            author=author,
+            title="T topic",
+            body="x text",
+            files=[SimpleUploadedFile("big.pdf", samples.PDF + b" " * (1024 * 1024))],
+        )
     assert exc.value.messages == ["The file “big.pdf” is too large (the limit is 1.0\xa0MB)."]
     assert Attachment.objects.count() == 0
     assert _stored_files(settings) == []
@@ -69,8 +88,13 @@ def test_an_image_is_checked_by_decoding_it():
     with pytest.raises(CommunityError) as exc:
         services.topic_create(community=club, author=author, title="T topic", body="x text", files=[broken])
     assert exc.value.messages == ["The image “photo.png” is damaged or is not a real image."]
-    topic = services.topic_create(community=club, author=author, title="T topic", body="x text",
-                                  files=[SimpleUploadedFile("photo.gif", samples.PNG)])
+    topic = services.topic_create(
+        community=club,
+        author=author,
+        title="T topic",
+        body="x text",
+        files=[SimpleUploadedFile("photo.gif", samples.PNG)],
+    )
     attachment = Attachment.objects.get(post__topic=topic)
     assert (attachment.content_type, attachment.extension, attachment.is_image) == ("image/png", "png", True)
     assert attachment.original_name == "photo.png"

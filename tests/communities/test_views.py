@@ -17,12 +17,15 @@ def test_sanitizer_corpus_and_link_rel():
     for payload in CORPUS:
         assert_inert(post_html(payload))
     html = post_html("[site](https://example.org) and <a href='http://x.org' onclick='x()'>x</a>")
-    assert html == ('<p><a href="https://example.org" rel="nofollow ugc noopener">site</a> and '
-                    "&lt;a href='http://x.org' onclick='x()'&gt;x&lt;/a&gt;</p>\n")  # raw HTML stays text
+    assert html == (
+        '<p><a href="https://example.org" rel="nofollow ugc noopener">site</a> and '
+        "&lt;a href='http://x.org' onclick='x()'&gt;x&lt;/a&gt;</p>\n"
+    )  # raw HTML stays text
     assert post_html("# Big\n\n**b**") == "<h3>Big</h3>\n<p><strong>b</strong></p>\n"
     # Images: attachments of this site (or https) only, never a same-site page that would receive a GET.
     assert post_html("![a](/communities/files/3/) ![b](/communities/t/5/?page=9)") == (
-        '<p><img src="/communities/files/3/" alt="a"> <img alt="b"></p>\n')
+        '<p><img src="/communities/files/3/" alt="a"> <img alt="b"></p>\n'
+    )
 
 
 def test_xss_corpus_inert_everywhere(client, django_capture_on_commit_callbacks, settings):
@@ -35,21 +38,36 @@ def test_xss_corpus_inert_everywhere(client, django_capture_on_commit_callbacks,
     for i, payload in enumerate(CORPUS):
         with django_capture_on_commit_callbacks(execute=True):
             topic = services.topic_create(
-                community=club, author=author, title=f"{payload} solve {i}", body=f"{payload} solve",
+                community=club,
+                author=author,
+                title=f"{payload} solve {i}",
+                body=f"{payload} solve",
                 files=[SimpleUploadedFile(f"{payload}.png", PNG)],
             )
             services.post_create(topic=topic, author=author, body=f"quote {payload} solve")
-        material = services.material_create(community=club, author=author, title=payload, description=payload,
-                                            tags=payload[:40], files=[SimpleUploadedFile(f"{payload}.png", PNG)])
+        material = services.material_create(
+            community=club,
+            author=author,
+            title=payload,
+            description=payload,
+            tags=payload[:40],
+            files=[SimpleUploadedFile(f"{payload}.png", PNG)],
+        )
         services.material_comment_add(material=material, author=reader, body=payload)
         event = services.event_create(
-            community=club, by=author, title=payload, description=payload,
-            starts_at=EventFactory.build().starts_at, ends_at=EventFactory.build().ends_at, time_zone="Europe/Kyiv",
+            community=club,
+            by=author,
+            title=payload,
+            description=payload,
+            starts_at=EventFactory.build().starts_at,
+            ends_at=EventFactory.build().ends_at,
+            time_zone="Europe/Kyiv",
             place=payload,
         )
         services.post_report(post=topic.posts.get(number=2), reporter=reader, reason=payload)
-        services.membership_join(community=CommunityFactory(is_closed=True, slug=f"closed-{i}"), user=reader,
-                                 message=payload)
+        services.membership_join(
+            community=CommunityFactory(is_closed=True, slug=f"closed-{i}"), user=reader, message=payload
+        )
         pages += [
             reverse("communities:topic", args=[topic.pk]),
             reverse("communities:topic", args=[topic.pk]) + f"?quote={topic.posts.get(number=1).pk}",
@@ -102,9 +120,14 @@ def test_executable_disguised_as_pdf_refused_through_the_form(client):
     club = CommunityFactory(slug="c1")
     teacher = member(club)
     client.force_login(teacher)
-    response = client.post(reverse("communities:topic_create", args=["c1"]), {
-        "title": "My plan", "body": "see the file", "files": [SimpleUploadedFile("plan.pdf", EXE, "application/pdf")],
-    })
+    response = client.post(
+        reverse("communities:topic_create", args=["c1"]),
+        {
+            "title": "My plan",
+            "body": "see the file",
+            "files": [SimpleUploadedFile("plan.pdf", EXE, "application/pdf")],
+        },
+    )
     assert response.status_code == 200
     assert "is not an accepted file type" in response.content.decode()
     assert not Topic.objects.exists() and not Attachment.objects.exists()
@@ -137,7 +160,9 @@ def test_topic_flow_quote_unread_and_solution(client):
     club = CommunityFactory(slug="flow")
     asker, helper = member(club), member(club)
     client.force_login(asker)
-    response = client.post(reverse("communities:topic_create", args=["flow"]), {"title": "How to?", "body": "Q: where to start?"})
+    response = client.post(
+        reverse("communities:topic_create", args=["flow"]), {"title": "How to?", "body": "Q: where to start?"}
+    )
     topic = Topic.objects.get()
     assert response["Location"] == reverse("communities:topic", args=[topic.pk])
     for i in range(25):
@@ -164,9 +189,13 @@ def test_useful_htmx_and_preview(client):
     author, reader = member(club), member(club)
     topic = services.topic_create(community=club, author=author, title="T topic", body="b text")
     client.force_login(reader)
-    response = client.post(reverse("communities:post_useful", args=[topic.posts.get().pk]), HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("communities:post_useful", args=[topic.posts.get().pk]), HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200 and 'class="useful-count">1<' in response.content.decode()
-    preview = client.post(reverse("communities:preview"), {"body": "**hi** <script>x</script>"}).content.decode()
+    preview = client.post(
+        reverse("communities:preview"), {"body": "**hi** <script>x</script>"}
+    ).content.decode()
     assert "<strong>hi</strong>" in preview and "<script>x" not in preview
 
 
@@ -174,10 +203,17 @@ def test_event_form_time_zone_and_ics(client):
     club = CommunityFactory(slug="ev")
     moderator = member(club, role="moderator")
     client.force_login(moderator)
-    response = client.post(reverse("communities:event_create", args=["ev"]), {
-        "title": "Round table; part 1, intro", "kind": "round_table", "starts_at": "2030-03-10T15:00",
-        "ends_at": "2030-03-10T16:30", "time_zone": "Asia/Yekaterinburg", "capacity": "2",
-    })
+    response = client.post(
+        reverse("communities:event_create", args=["ev"]),
+        {
+            "title": "Round table; part 1, intro",
+            "kind": "round_table",
+            "starts_at": "2030-03-10T15:00",
+            "ends_at": "2030-03-10T16:30",
+            "time_zone": "Asia/Yekaterinburg",
+            "capacity": "2",
+        },
+    )
     event = club.events.get()
     assert response["Location"] == reverse("communities:event", args=[event.pk])
     assert event.starts_at.isoformat() == "2030-03-10T10:00:00+00:00"
@@ -194,12 +230,25 @@ def test_event_form_time_zone_and_ics(client):
     assert str(entry["UID"]) == f"community-event-{event.pk}@testserver"
     assert entry["SEQUENCE"] == 0
     services.event_update(event=event, by=moderator, online_url="https://meet.example.org/rt")
-    assert "meet.example.org" not in client.get(reverse("communities:event_ics", args=[event.pk])).content.decode()
+    assert (
+        "meet.example.org"
+        not in client.get(reverse("communities:event_ics", args=[event.pk])).content.decode()
+    )
     services.event_register(event=event, user=moderator)
-    assert "meet.example.org/rt" in client.get(reverse("communities:event_ics", args=[event.pk])).content.decode()
-    bad = client.post(reverse("communities:event_create", args=["ev"]), {
-        "title": "x", "kind": "webinar", "starts_at": "2030-03-10T15:00", "ends_at": "2030-03-10T14:00",
-        "time_zone": "Europe/Moscow"})
+    assert (
+        "meet.example.org/rt"
+        in client.get(reverse("communities:event_ics", args=[event.pk])).content.decode()
+    )
+    bad = client.post(
+        reverse("communities:event_create", args=["ev"]),
+        {
+            "title": "x",
+            "kind": "webinar",
+            "starts_at": "2030-03-10T15:00",
+            "ends_at": "2030-03-10T14:00",
+            "time_zone": "Europe/Moscow",
+        },
+    )
     assert bad.status_code == 200 and club.events.count() == 1
 
 
@@ -255,14 +304,24 @@ def test_material_shared_rated_and_sorted(client, django_assert_max_num_queries)
     club = CommunityFactory(slug="lib")
     author, rater = member(club), member(club)
     client.force_login(author)
-    response = client.post(reverse("communities:material_create", args=["lib"]), {
-        "title": "Урок дробей", "kind": "lesson_plan", "description": "План *урока*", "grade_from": "5",
-        "grade_to": "6", "tags": "дроби, 5 класс", "files": [SimpleUploadedFile("plan.png", PNG)],
-    })
+    response = client.post(
+        reverse("communities:material_create", args=["lib"]),
+        {
+            "title": "Урок дробей",
+            "kind": "lesson_plan",
+            "description": "План *урока*",
+            "grade_from": "5",
+            "grade_to": "6",
+            "tags": "дроби, 5 класс",
+            "files": [SimpleUploadedFile("plan.png", PNG)],
+        },
+    )
     material = Material.objects.get()
     assert response["Location"] == reverse("communities:material", args=[material.pk])
-    bad = client.post(reverse("communities:material_create", args=["lib"]), {
-        "title": "x", "kind": "lesson_plan", "description": "d", "grade_from": "9", "grade_to": "5"})
+    bad = client.post(
+        reverse("communities:material_create", args=["lib"]),
+        {"title": "x", "kind": "lesson_plan", "description": "d", "grade_from": "9", "grade_to": "5"},
+    )
     assert bad.status_code == 200 and Material.objects.count() == 1
     newer = services.material_create(community=club, author=author, title="Новый", description="d")
     client.force_login(rater)
@@ -281,9 +340,15 @@ def test_event_register_through_the_page(client):
     event = EventFactory(community=club, capacity=1, online_url="https://meet.example.org/x")
     first, second = member(club), member(club)
     client.force_login(first)
-    assert "https://meet.example.org/x" not in client.get(reverse("communities:event", args=[event.pk])).content.decode()
+    assert (
+        "https://meet.example.org/x"
+        not in client.get(reverse("communities:event", args=[event.pk])).content.decode()
+    )
     client.post(reverse("communities:event", args=[event.pk]), {"action": "register"})
-    assert "https://meet.example.org/x" in client.get(reverse("communities:event", args=[event.pk])).content.decode()
+    assert (
+        "https://meet.example.org/x"
+        in client.get(reverse("communities:event", args=[event.pk])).content.decode()
+    )
     client.force_login(second)
     response = client.post(reverse("communities:event", args=[event.pk]), {"action": "register"}, follow=True)
     assert "No places are left for this event." in response.content.decode()

@@ -52,13 +52,21 @@ def test_reports_are_limited_per_person(client, settings, clock):
     settings.RATE_LIMITS = "report=2/m"
     club = CommunityFactory(slug="maths")
     author, reporter = member(club), member(club)
-    topics = [services.topic_create(community=club, author=author, title=f"Topic {n}", body="Some question")
-              for n in range(3)]
+    topics = [
+        services.topic_create(community=club, author=author, title=f"Topic {n}", body="Some question")
+        for n in range(3)
+    ]
     client.force_login(reporter)
     for topic in topics[:2]:
-        assert client.post(reverse("communities:post_report", args=[topic.posts.get().pk]),
-                           {"reason": "Spam"}).status_code == 302
-    refused = client.post(reverse("communities:post_report", args=[topics[2].posts.get().pk]), {"reason": "Spam"})
+        assert (
+            client.post(
+                reverse("communities:post_report", args=[topic.posts.get().pk]), {"reason": "Spam"}
+            ).status_code
+            == 302
+        )
+    refused = client.post(
+        reverse("communities:post_report", args=[topics[2].posts.get().pk]), {"reason": "Spam"}
+    )
     assert refused.status_code == 429
     assert refused["Retry-After"] == "40"
     assert "Too many attempts in a short time. Please wait 40 s and try again." in refused.content.decode()
@@ -70,12 +78,19 @@ def test_one_setting_drives_the_sanitizer_and_the_csp(settings, client):
 
     assert product.USER_IMAGE_SOURCES == ["https:"]
     assert product.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] == ["'self'", "data:", "https:"]
-    text = "![a](https://img.example.org/a.png) ![b](http://plain.example.org/b.png) ![c](/communities/files/3/)"
+    text = (
+        "![a](https://img.example.org/a.png) ![b](http://plain.example.org/b.png) ![c](/communities/files/3/)"
+    )
     assert markup.render(text, profile="post") == (
-        '<p><img src="https://img.example.org/a.png" alt="a"> <img alt="b"> <img src="/communities/files/3/" alt="c"></p>\n')
+        '<p><img src="https://img.example.org/a.png" alt="a"> <img alt="b"> <img src="/communities/files/3/" alt="c"></p>\n'
+    )
     settings.USER_IMAGE_SOURCES = ["https://img.example.org"]
-    assert markup.render("![a](https://img.example.org/a.png) ![x](https://other.example.org/x.png)",
-                         profile="post") == '<p><img src="https://img.example.org/a.png" alt="a"> <img alt="x"></p>\n'
+    assert (
+        markup.render(
+            "![a](https://img.example.org/a.png) ![x](https://other.example.org/x.png)", profile="post"
+        )
+        == '<p><img src="https://img.example.org/a.png" alt="a"> <img alt="x"></p>\n'
+    )
     settings.USER_IMAGE_SOURCES = []
     assert markup.render("![a](https://img.example.org/a.png)", profile="post") == '<p><img alt="a"></p>\n'
 

@@ -25,7 +25,19 @@ CORPUS = [
     "<b onmouseover=alert(1)>unclosed <i>malformed",
 ]
 
-DANGEROUS_TAGS = {"script", "iframe", "object", "embed", "style", "form", "base", "meta", "link", "frame", "applet"}
+DANGEROUS_TAGS = {
+    "script",
+    "iframe",
+    "object",
+    "embed",
+    "style",
+    "form",
+    "base",
+    "meta",
+    "link",
+    "frame",
+    "applet",
+}
 
 
 class _Checker(HTMLParser):
@@ -52,7 +64,12 @@ class _Checker(HTMLParser):
             if name.startswith("on"):
                 self.problems.append(f"<{tag} {name}=...>")
             if name in {"href", "src", "action", "formaction", "data", "xlink:href"} and value:
-                if value.strip().lower().replace("\x00", "").startswith(("javascript:", "data:", "vbscript:")):
+                if (
+                    value.strip()
+                    .lower()
+                    .replace("\x00", "")
+                    .startswith(("javascript:", "data:", "vbscript:"))
+                ):
                     self.problems.append(f"<{tag} {name}={value}>")
             if name == "style" and "javascript" in (value or "").lower():
                 self.problems.append(f"<{tag} style=...>")

@@ -30,7 +30,10 @@ def test_an_image_asked_inline_is_inline_and_a_non_ascii_name_is_encoded():
     stored = _stored("x/photo.png", b"\x89PNG\r\n\x1a\n")
     response = serve_file(RequestFactory().get("/"), stored, filename="Фото урока.png", inline=True)
     assert response["Content-Type"] == "image/png"
-    assert response["Content-Disposition"] == "inline; filename*=utf-8''%D0%A4%D0%BE%D1%82%D0%BE%20%D1%83%D1%80%D0%BE%D0%BA%D0%B0.png"
+    assert (
+        response["Content-Disposition"]
+        == "inline; filename*=utf-8''%D0%A4%D0%BE%D1%82%D0%BE%20%D1%83%D1%80%D0%BE%D0%BA%D0%B0.png"
+    )
     assert b"".join(response.streaming_content) == b"\x89PNG\r\n\x1a\n"
 
 
@@ -55,14 +58,17 @@ def test_a_missing_or_empty_file_is_404(settings, prefix):
         serve_file(RequestFactory().get("/"), FieldFile(None, field, ""), filename="x.pdf")
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("a.XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ("a.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    ("a.webm", "video/webm"),
-    ("a.csv", "text/csv; charset=utf-8"),
-    ("a.tar.gz", "application/octet-stream"),
-    ("noextension", "application/octet-stream"),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("a.XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("a.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("a.webm", "video/webm"),
+        ("a.csv", "text/csv; charset=utf-8"),
+        ("a.tar.gz", "application/octet-stream"),
+        ("noextension", "application/octet-stream"),
+    ],
+)
 def test_types_come_from_pythons_own_table(name, expected):
     assert content_type_of(name) == expected
 
@@ -72,11 +78,13 @@ VIDEO = bytes(range(256)) * 40  # 10,240 bytes
 
 @pytest.mark.parametrize(
     ("header", "status", "content_range", "body"),
-    [("bytes=0-99", 206, "bytes 0-99/10240", VIDEO[:100]),
-     ("bytes=10000-", 206, "bytes 10000-10239/10240", VIDEO[10000:]),
-     ("bytes=-40", 206, "bytes 10200-10239/10240", VIDEO[-40:]),
-     ("bytes=10200-99999", 206, "bytes 10200-10239/10240", VIDEO[10200:]),
-     ("bytes=0-0", 206, "bytes 0-0/10240", VIDEO[:1])],
+    [
+        ("bytes=0-99", 206, "bytes 0-99/10240", VIDEO[:100]),
+        ("bytes=10000-", 206, "bytes 10000-10239/10240", VIDEO[10000:]),
+        ("bytes=-40", 206, "bytes 10200-10239/10240", VIDEO[-40:]),
+        ("bytes=10200-99999", 206, "bytes 10200-10239/10240", VIDEO[10200:]),
+        ("bytes=0-0", 206, "bytes 0-0/10240", VIDEO[:1]),
+    ],
 )
 def test_a_video_is_served_by_byte_ranges_so_it_seeks(header, status, content_range, body):
     stored = _stored("lessons/v.mp4", VIDEO)

@@ -23,7 +23,8 @@ def _adversarial(n: int) -> dict[str, str]:
         "nested lists": "".join("  " * i + "- x\n" for i in range(n // 400)),
         "emphasis run": "*a" * (n // 2),
         "emphasis mix": "*_" * (n // 2),
-        "long table": "| a | b |\n| --- | --- |\n" + "| <script>x</script> | [y](javascript:z) |\n" * (n // 40),
+        "long table": "| a | b |\n| --- | --- |\n"
+        + "| <script>x</script> | [y](javascript:z) |\n" * (n // 40),
         "links": "[a](javascript:alert(1) " * (n // 25),
         "backticks": "`" * n,
         "html tags": "<img src=x onerror=alert(1)>" * (n // 28),
@@ -48,19 +49,24 @@ def test_the_sanitizer_corpus_is_inert_in_every_profile():
 
 def test_one_link_policy_and_image_sources():
     html = markup.render("[site](https://example.org) [mail](mailto:a@b.ru) [x](vbscript:x)", profile="post")
-    assert html == ('<p><a href="https://example.org" rel="nofollow ugc noopener">site</a> '
-                    '<a href="mailto:a@b.ru" rel="nofollow ugc noopener">mail</a> [x](vbscript:x)</p>\n')
+    assert html == (
+        '<p><a href="https://example.org" rel="nofollow ugc noopener">site</a> '
+        '<a href="mailto:a@b.ru" rel="nofollow ugc noopener">mail</a> [x](vbscript:x)</p>\n'
+    )
     # Images: attachments of this site (or https) only, never a same-site page that would receive a GET.
     assert markup.render("![a](/communities/files/3/) ![b](/communities/t/5/?page=9)", profile="lesson") == (
-        '<p><img src="/communities/files/3/" alt="a"> <img alt="b"></p>\n')
+        '<p><img src="/communities/files/3/" alt="a"> <img alt="b"></p>\n'
+    )
     # Raw HTML is text, never markup.
     assert markup.render("<b onclick='x()'>b</b>", profile="post") == (
-        "<p>&lt;b onclick='x()'&gt;b&lt;/b&gt;</p>\n")
+        "<p>&lt;b onclick='x()'&gt;b&lt;/b&gt;</p>\n"
+    )
 
 
 def test_big_headings_become_h3_and_messages_keep_line_breaks():
     assert markup.render("# Big\n\n## Less\n\n**b**", profile="post") == (
-        "<h3>Big</h3>\n<h3>Less</h3>\n<p><strong>b</strong></p>\n")
+        "<h3>Big</h3>\n<h3>Less</h3>\n<p><strong>b</strong></p>\n"
+    )
     assert markup.render("one\ntwo", profile="message") == "<p>one<br>\ntwo</p>\n"
     assert markup.render("one\ntwo", profile="post") == "<p>one\ntwo</p>\n"
 
@@ -80,7 +86,10 @@ def test_length_limits_per_kind_with_a_clear_message():
 
 
 def test_excerpt_is_plain_text():
-    assert markup.excerpt("## Что внутри\n\n**раздатка** | a |\n\n- один\n- два") == "Что внутри раздатка | a | один два"
+    assert (
+        markup.excerpt("## Что внутри\n\n**раздатка** | a |\n\n- один\n- два")
+        == "Что внутри раздатка | a | один два"
+    )
     assert markup.excerpt("слово " * 100, length=20) == "слово слово слово …"
 
 
@@ -92,7 +101,9 @@ class _Signature(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         values = dict(attrs)
-        self.tags.append(" ".join([tag] + [f"{k}={values[k]}" for k in ("href", "src", "alt") if k in values]))
+        self.tags.append(
+            " ".join([tag] + [f"{k}={values[k]}" for k in ("href", "src", "alt") if k in values])
+        )
 
     def handle_data(self, data):
         self.text.append(data)
@@ -135,11 +146,15 @@ def _parse_steps(monkeypatch, text: str) -> int:
 def test_nested_brackets_cost_a_bounded_number_of_label_steps(monkeypatch):
     """100 KB of `[[[[` took 1-2 s: every `[` started a label scan that tried 20 levels of nesting."""
     for text in ("[" * SIZE, _adversarial(SIZE)["nested brackets"][:SIZE]):
-        assert _parse_steps(monkeypatch, text) <= 2 * markup.MAX_BRACKET_DEPTH ** 2
+        assert _parse_steps(monkeypatch, text) <= 2 * markup.MAX_BRACKET_DEPTH**2
 
 
 def test_deep_brackets_stay_text_and_ordinary_nesting_still_links():
-    assert markup.render("[" * 40 + "a](https://x.org)", profile="post") == "<p>" + "[" * 40 + "a](https://x.org)</p>\n"
+    assert (
+        markup.render("[" * 40 + "a](https://x.org)", profile="post")
+        == "<p>" + "[" * 40 + "a](https://x.org)</p>\n"
+    )
     assert markup.render("![" * 30 + "x", profile="post") == "<p>" + "![" * 30 + "x</p>\n"
     assert markup.render("[[a](https://x.org)] and [[[b]]]", profile="post") == (
-        '<p>[<a href="https://x.org" rel="nofollow ugc noopener">a</a>] and [[[b]]]</p>\n')
+        '<p>[<a href="https://x.org" rel="nofollow ugc noopener">a</a>] and [[[b]]]</p>\n'
+    )

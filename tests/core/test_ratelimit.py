@@ -7,6 +7,14 @@ from core.ratelimit import Rate, parse_rates
 
 def test_the_default_limits_every_user_write():
     assert parse_rates(product.RATE_LIMITS) == {
-        "preview": Rate(30, 60), "post": Rate(10, 60), "topic": Rate(5, 60), "question": Rate(5, 60),
-        "material": Rate(5, 60), "upload": Rate(20, 3600), "api_anon": Rate(60, 60),
-        "api_user": Rate(600, 60), "report": Rate(5, 60), "draft": Rate(60, 60)}
+        "preview": Rate(30, 60),
+        "post": Rate(10, 60),
+        "topic": Rate(5, 60),
+        "question": Rate(5, 60),
+        "material": Rate(5, 60),
+        "upload": Rate(20, 3600),
+        "api_anon": Rate(60, 60),
+        "api_user": Rate(600, 60),
+        "report": Rate(5, 60),
+        "draft": Rate(60, 60),
+    }

@@ -39,19 +39,46 @@ def _jpeg() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize(("name", "content", "extension", "content_type"), [
-    ("letter.doc", _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"}),
-     "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    ("sheet", _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}),
-     "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ("text.zip", _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<office/>"}),
-     "odt", "application/vnd.oasis.opendocument.text"),
-    ("site.zip", _zip({"index.html": b"<html><script>alert(1)</script></html>"}), "zip", "application/zip"),
-    ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600 + "WordDocument".encode("utf-16-le") + b"\x00\x00",
-     "doc", "application/msword"),
-    ("photo.jpeg", _jpeg(), "jpg", "image/jpeg"),
-    ("notes.md", "# План\n" .encode() + "дроби ".encode() * 2000, "txt", "text/plain; charset=utf-8"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "extension", "content_type"),
+    [
+        (
+            "letter.doc",
+            _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"}),
+            "docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        (
+            "sheet",
+            _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}),
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        (
+            "text.zip",
+            _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<office/>"}),
+            "odt",
+            "application/vnd.oasis.opendocument.text",
+        ),
+        (
+            "site.zip",
+            _zip({"index.html": b"<html><script>alert(1)</script></html>"}),
+            "zip",
+            "application/zip",
+        ),
+        (
+            "old.xls",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+            + b"\x00" * 600
+            + "WordDocument".encode("utf-16-le")
+            + b"\x00\x00",
+            "doc",
+            "application/msword",
+        ),
+        ("photo.jpeg", _jpeg(), "jpg", "image/jpeg"),
+        ("notes.md", "# План\n".encode() + "дроби ".encode() * 2000, "txt", "text/plain; charset=utf-8"),
+    ],
+)
 def test_kinds_are_read_from_the_content(name, content, extension, content_type):
     checked = _check(name, content)
     assert (checked.extension, checked.content_type) == (extension, content_type)
@@ -77,7 +104,9 @@ def test_refusals_say_why():
     assert exc.value.messages == ["The file “empty.pdf” is empty."]
     with pytest.raises(UploadRefused) as exc:
         _check("run.pdf", b"\x7fELF\x02\x01\x01" + b"\x00" * 64, allowed=DOCUMENTS)
-    assert exc.value.messages[0].startswith("“run.pdf” is not an accepted file type. Accepted: DOC, DOCX, ODP,")
+    assert exc.value.messages[0].startswith(
+        "“run.pdf” is not an accepted file type. Accepted: DOC, DOCX, ODP,"
+    )
     with pytest.raises(UploadRefused) as exc:
         _check("doc.png", samples.PDF, allowed=IMAGES)
     assert exc.value.messages == ["“doc.png” is not an accepted file type. Accepted: GIF, JPG, PNG, WEBP."]
@@ -86,13 +115,17 @@ def test_refusals_say_why():
     assert exc.value.messages == ["The image “cut.png” is damaged or is not a real image."]
 
 
-@pytest.mark.parametrize(("name", "content"), samples.MARKUP + [
-    samples.PNG_THEN_HTML,
-    ("page.pdf", b"   \n<!doctype html><title>x</title>"),
-    ("bom.txt", b"\xef\xbb\xbf<svg/onload=alert(1)>"),
-    ("later.txt", b"plain words\n" * 20 + b"<script>alert(1)</script>"),
-    ("photo.jpg", _jpeg()[:200] + b"<iframe src=//evil>" + _jpeg()[200:]),
-])
+@pytest.mark.parametrize(
+    ("name", "content"),
+    samples.MARKUP
+    + [
+        samples.PNG_THEN_HTML,
+        ("page.pdf", b"   \n<!doctype html><title>x</title>"),
+        ("bom.txt", b"\xef\xbb\xbf<svg/onload=alert(1)>"),
+        ("later.txt", b"plain words\n" * 20 + b"<script>alert(1)</script>"),
+        ("photo.jpg", _jpeg()[:200] + b"<iframe src=//evil>" + _jpeg()[200:]),
+    ],
+)
 def test_markup_anywhere_in_the_first_kilobytes_is_refused(name, content):
     with pytest.raises(UploadRefused) as exc:
         _check(name, content)

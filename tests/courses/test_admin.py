@@ -18,13 +18,26 @@ def test_methodologist_creates_a_course_with_modules_in_the_admin(client):
     response = client.post(
         "/admin/courses/course/add/",
         {
-            "title": "Digital literacy", "slug": "digital-literacy", "summary": "Tools", "description": "",
-            "target_audience": "", "format": "distance", "hours": "36", "level": "basic", "language": "en",
+            "title": "Digital literacy",
+            "slug": "digital-literacy",
+            "summary": "Tools",
+            "description": "",
+            "target_audience": "",
+            "format": "distance",
+            "hours": "36",
+            "level": "basic",
+            "language": "en",
             "competencies": [competency.pk],
-            "modules-TOTAL_FORMS": "2", "modules-INITIAL_FORMS": "0", "modules-MIN_NUM_FORMS": "0",
-            "modules-MAX_NUM_FORMS": "1000", "faq_entries-TOTAL_FORMS": "0", "faq_entries-INITIAL_FORMS": "0",
-            "modules-0-title": "Platforms", "modules-0-position": "0",
-            "modules-1-title": "Online lessons", "modules-1-position": "0",
+            "modules-TOTAL_FORMS": "2",
+            "modules-INITIAL_FORMS": "0",
+            "modules-MIN_NUM_FORMS": "0",
+            "modules-MAX_NUM_FORMS": "1000",
+            "faq_entries-TOTAL_FORMS": "0",
+            "faq_entries-INITIAL_FORMS": "0",
+            "modules-0-title": "Platforms",
+            "modules-0-position": "0",
+            "modules-1-title": "Online lessons",
+            "modules-1-position": "0",
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
@@ -40,10 +53,20 @@ def test_bad_input_in_the_admin_shows_errors_and_saves_nothing(client):
     response = client.post(
         "/admin/courses/course/add/",
         {
-            "title": "Other", "slug": "taken", "summary": "s", "format": "distance", "hours": "-4",
-            "level": "basic", "language": "ru", "modules-TOTAL_FORMS": "1", "modules-INITIAL_FORMS": "0",
-            "modules-MIN_NUM_FORMS": "0", "modules-MAX_NUM_FORMS": "1000", "faq_entries-TOTAL_FORMS": "0",
-            "faq_entries-INITIAL_FORMS": "0", "modules-0-title": "M",
+            "title": "Other",
+            "slug": "taken",
+            "summary": "s",
+            "format": "distance",
+            "hours": "-4",
+            "level": "basic",
+            "language": "ru",
+            "modules-TOTAL_FORMS": "1",
+            "modules-INITIAL_FORMS": "0",
+            "modules-MIN_NUM_FORMS": "0",
+            "modules-MAX_NUM_FORMS": "1000",
+            "faq_entries-TOTAL_FORMS": "0",
+            "faq_entries-INITIAL_FORMS": "0",
+            "modules-0-title": "M",
             "modules-0-position": "1",
         },
     )
@@ -62,12 +85,23 @@ def test_lesson_with_a_non_http_video_url_is_refused_in_the_module_admin(client)
     response = client.post(
         f"/admin/courses/module/{module.pk}/change/",
         {
-            "course": course.pk, "title": module.title, "description": "", "position": "1",
-            "lessons-TOTAL_FORMS": "1", "lessons-INITIAL_FORMS": "0", "lessons-MIN_NUM_FORMS": "0",
-            "lessons-MAX_NUM_FORMS": "1000", "lessons-0-title": "Video", "lessons-0-kind": "video",
-            "lessons-0-hours": "1", "lessons-0-position": "1", "lessons-0-is_required": "on",
+            "course": course.pk,
+            "title": module.title,
+            "description": "",
+            "position": "1",
+            "lessons-TOTAL_FORMS": "1",
+            "lessons-INITIAL_FORMS": "0",
+            "lessons-MIN_NUM_FORMS": "0",
+            "lessons-MAX_NUM_FORMS": "1000",
+            "lessons-0-title": "Video",
+            "lessons-0-kind": "video",
+            "lessons-0-hours": "1",
+            "lessons-0-position": "1",
+            "lessons-0-is_required": "on",
             "lessons-0-video_url": "javascript:alert(1)",
-            "assignments-TOTAL_FORMS": "0", "assignments-INITIAL_FORMS": "0", "assignments-MIN_NUM_FORMS": "0",
+            "assignments-TOTAL_FORMS": "0",
+            "assignments-INITIAL_FORMS": "0",
+            "assignments-MIN_NUM_FORMS": "0",
             "assignments-MAX_NUM_FORMS": "1000",
         },
     )
@@ -82,7 +116,9 @@ def test_publish_archive_and_duplicate_actions(client):
     empty.authors.add(author)
     client.force_login(author)
     response = client.post(
-        "/admin/courses/course/", {"action": "publish", "_selected_action": [course.pk, empty.pk]}, follow=True
+        "/admin/courses/course/",
+        {"action": "publish", "_selected_action": [course.pk, empty.pk]},
+        follow=True,
     )
     texts = [str(m) for m in response.context["messages"]]
     assert any("no lessons yet" in t for t in texts)
@@ -125,11 +161,24 @@ def test_cover_upload_of_the_wrong_type_is_refused_in_the_admin(client):
     response = client.post(
         f"/admin/courses/course/{course.pk}/change/",
         {
-            "title": course.title, "slug": course.slug, "summary": course.summary, "description": "",
-            "target_audience": "", "format": "distance", "hours": "5", "level": "basic", "language": "ru",
-            "cover": SimpleUploadedFile("cover.jpg", b"#!/bin/sh\necho not an image\n", content_type="image/jpeg"),
-            "modules-TOTAL_FORMS": "0", "modules-INITIAL_FORMS": "0", "modules-MIN_NUM_FORMS": "0",
-            "modules-MAX_NUM_FORMS": "1000", "faq_entries-TOTAL_FORMS": "0", "faq_entries-INITIAL_FORMS": "0",
+            "title": course.title,
+            "slug": course.slug,
+            "summary": course.summary,
+            "description": "",
+            "target_audience": "",
+            "format": "distance",
+            "hours": "5",
+            "level": "basic",
+            "language": "ru",
+            "cover": SimpleUploadedFile(
+                "cover.jpg", b"#!/bin/sh\necho not an image\n", content_type="image/jpeg"
+            ),
+            "modules-TOTAL_FORMS": "0",
+            "modules-INITIAL_FORMS": "0",
+            "modules-MIN_NUM_FORMS": "0",
+            "modules-MAX_NUM_FORMS": "1000",
+            "faq_entries-TOTAL_FORMS": "0",
+            "faq_entries-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 200

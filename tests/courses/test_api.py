@@ -40,7 +40,9 @@ def test_detail_has_structure(api):
     assert len(data["modules"]) == 2
     assert len(data["modules"][0]["lessons"]) == 3
     assert len(data["modules"][0]["assignments"]) == 1
-    assert {"max_score", "review_requires_comment", "submission_kind"} <= set(data["modules"][0]["assignments"][0])
+    assert {"max_score", "review_requires_comment", "submission_kind"} <= set(
+        data["modules"][0]["assignments"][0]
+    )
 
 
 def test_draft_detail_is_404_except_for_authors(api):
@@ -60,8 +62,14 @@ def test_methodologist_creates_a_course_and_becomes_its_author(api):
     api.force_authenticate(author)
     response = api.post(
         "/api/v1/courses/",
-        {"title": "Digital literacy", "summary": "Tools", "hours": 36, "competencies": ["DIG.1"], "subjects": ["math"],
-         "format": "blended"},
+        {
+            "title": "Digital literacy",
+            "summary": "Tools",
+            "hours": 36,
+            "competencies": ["DIG.1"],
+            "subjects": ["math"],
+            "format": "blended",
+        },
         format="json",
     )
     assert response.status_code == 201, response.content
@@ -91,9 +99,14 @@ def test_bad_input_gets_a_clear_400_and_saves_nothing(api, payload, field):
 
 
 def test_teachers_and_anonymous_cannot_create(api):
-    assert api.post("/api/v1/courses/", {"title": "T", "summary": "s", "hours": 5}, format="json").status_code in (401, 403)
+    assert api.post(
+        "/api/v1/courses/", {"title": "T", "summary": "s", "hours": 5}, format="json"
+    ).status_code in (401, 403)
     api.force_authenticate(TeacherFactory())
-    assert api.post("/api/v1/courses/", {"title": "T", "summary": "s", "hours": 5}, format="json").status_code == 403
+    assert (
+        api.post("/api/v1/courses/", {"title": "T", "summary": "s", "hours": 5}, format="json").status_code
+        == 403
+    )
     assert not Course.objects.exists()
 
 

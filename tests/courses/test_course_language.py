@@ -115,8 +115,14 @@ def test_catalogue_with_mixed_languages_runs_constant_queries(client, django_ass
     comp = CompetencyFactory(code="ASM.1")
     math = SubjectFactory(code="math")
     for i in range(n):
-        course_with_structure(modules=1, lessons=1, slug=f"l-{n}-{i}", language=["ru", "uk", "en"][i % 3],
-                              subjects=[math], competencies=[comp])
+        course_with_structure(
+            modules=1,
+            lessons=1,
+            slug=f"l-{n}-{i}",
+            language=["ru", "uk", "en"][i % 3],
+            subjects=[math],
+            competencies=[comp],
+        )
     client.force_login(TeacherFactory(also_course_languages="en"))
     client.get(CATALOGUE)  # warm the facets cache
     with django_assert_num_queries(8):
@@ -136,9 +142,14 @@ def test_api_lists_and_filters_by_language(client):
 
 def profile_data(school, **overrides):
     data = {
-        "full_name": "Петренко Олена", "preferred_language": "ru", "municipality": school.municipality_id,
-        "school": school.pk, "subjects": [SubjectFactory().pk],
-        "school_levels": [Level.objects.get(code="primary").pk], "position": "teacher", "years_of_experience": 2,
+        "full_name": "Петренко Олена",
+        "preferred_language": "ru",
+        "municipality": school.municipality_id,
+        "school": school.pk,
+        "subjects": [SubjectFactory().pk],
+        "school_levels": [Level.objects.get(code="primary").pk],
+        "position": "teacher",
+        "years_of_experience": 2,
     }
     data.update(overrides)
     return data
@@ -147,7 +158,9 @@ def profile_data(school, **overrides):
 def test_profile_stores_also_show_courses_in(client):
     teacher = TeacherFactory(preferred_language="ru")
     client.force_login(teacher)
-    response = client.post(reverse("profile_edit"), profile_data(SchoolFactory(), also_course_languages=["en", "uk", "ru"]))
+    response = client.post(
+        reverse("profile_edit"), profile_data(SchoolFactory(), also_course_languages=["en", "uk", "ru"])
+    )
     assert response.status_code == 302
     teacher.refresh_from_db()
     assert teacher.also_course_languages == "uk,en"
@@ -158,8 +171,11 @@ def test_profile_stores_also_show_courses_in(client):
 def test_profile_refuses_an_unknown_course_language_and_changes_nothing(client):
     teacher = TeacherFactory(preferred_language="ru", full_name="Иванова Анна")
     client.force_login(teacher)
-    response = client.post(reverse("profile_edit"), profile_data(SchoolFactory(), also_course_languages=["de"]),
-                           HTTP_ACCEPT_LANGUAGE="ru")
+    response = client.post(
+        reverse("profile_edit"),
+        profile_data(SchoolFactory(), also_course_languages=["de"]),
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["also_course_languages"] == [
         "Выберите корректный вариант. de нет среди допустимых значений."
@@ -178,7 +194,10 @@ def test_recommendations_rank_other_languages_after_and_mark_them():
     CourseFactory(title="C Russian", competencies=[weak], language="ru")
     recs = survey_selectors.recommendations_for(profile=survey_selectors.profile_for(teacher), user=teacher)
     assert [(r.course.title, r.course.in_other_language) for r in recs] == [
-        ("C Russian", False), ("A English", True), ("B Ukrainian", True)]
+        ("C Russian", False),
+        ("A English", True),
+        ("B Ukrainian", True),
+    ]
 
 
 def test_recommendations_page_marks_the_other_language(client):

@@ -20,17 +20,29 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def owned():
     owner = MethodologistFactory()
-    course = course_with_structure(slug="owned", title="Owner's course", authors=[owner], status=Course.Status.DRAFT,
-                                   published_at=None)
+    course = course_with_structure(
+        slug="owned", title="Owner's course", authors=[owner], status=Course.Status.DRAFT, published_at=None
+    )
     return owner, course
 
 
 def admin_post_data(course: Course, **changes) -> dict:
     data = {
-        "title": course.title, "slug": course.slug, "summary": course.summary, "description": course.description,
-        "target_audience": "", "format": course.format, "hours": course.hours, "level": course.level, "language": course.language,
-        "modules-TOTAL_FORMS": "0", "modules-INITIAL_FORMS": "0", "modules-MIN_NUM_FORMS": "0",
-        "modules-MAX_NUM_FORMS": "1000", "faq_entries-TOTAL_FORMS": "0", "faq_entries-INITIAL_FORMS": "0",
+        "title": course.title,
+        "slug": course.slug,
+        "summary": course.summary,
+        "description": course.description,
+        "target_audience": "",
+        "format": course.format,
+        "hours": course.hours,
+        "level": course.level,
+        "language": course.language,
+        "modules-TOTAL_FORMS": "0",
+        "modules-INITIAL_FORMS": "0",
+        "modules-MIN_NUM_FORMS": "0",
+        "modules-MAX_NUM_FORMS": "1000",
+        "faq_entries-TOTAL_FORMS": "0",
+        "faq_entries-INITIAL_FORMS": "0",
     }
     data.update(changes)
     return data
@@ -74,7 +86,9 @@ def test_methodologist_cannot_edit_another_authors_module(client, owned):
 def test_owner_and_superuser_can_edit_in_the_admin(client, owned):
     owner, course = owned
     client.force_login(owner)
-    response = client.post(f"/admin/courses/course/{course.pk}/change/", admin_post_data(course, title="Renamed"))
+    response = client.post(
+        f"/admin/courses/course/{course.pk}/change/", admin_post_data(course, title="Renamed")
+    )
     assert response.status_code == 302
     course.refresh_from_db()
     assert course.title == "Renamed"
@@ -100,7 +114,9 @@ def test_methodologist_cannot_edit_another_authors_course_through_the_api(owned)
     api.force_authenticate(MethodologistFactory())
     response = api.patch("/api/v1/courses/owned/", {"title": "Hijacked"}, format="json")
     assert response.status_code == 403
-    response = api.put("/api/v1/courses/owned/", {"title": "Hijacked", "summary": "s", "hours": 3}, format="json")
+    response = api.put(
+        "/api/v1/courses/owned/", {"title": "Hijacked", "summary": "s", "hours": 3}, format="json"
+    )
     assert response.status_code == 403
     course.refresh_from_db()
     assert course.title == "Owner's course"
@@ -141,5 +157,12 @@ def test_methodologist_group_has_the_admin_permissions():
     from django.contrib.auth.models import Group
 
     perms = set(Group.objects.get(name="methodologist").permissions.values_list("codename", flat=True))
-    assert {"add_course", "change_course", "view_course", "add_lesson", "change_module", "view_competency"} <= perms
+    assert {
+        "add_course",
+        "change_course",
+        "view_course",
+        "add_lesson",
+        "change_module",
+        "view_competency",
+    } <= perms
     assert "delete_course" not in perms

@@ -32,8 +32,14 @@ def catalogue():
 @requires_postgres()
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [("выгарание", ["burnout"]), ("ВЫГАРАНИЕ педагогов", ["burnout"]), ("assesment", ["assessment"]),
-     ("формирущее оцениванее", ["grading"]), ("выгорание", ["burnout"]), ("оценивание выгорание", [])],
+    [
+        ("выгарание", ["burnout"]),
+        ("ВЫГАРАНИЕ педагогов", ["burnout"]),
+        ("assesment", ["assessment"]),
+        ("формирущее оцениванее", ["grading"]),
+        ("выгорание", ["burnout"]),
+        ("оценивание выгорание", []),
+    ],
 )
 def test_typos_find_the_course(client, catalogue, query, expected):
     assert slugs(client.get(CATALOGUE, {"q": query})) == expected
@@ -48,7 +54,7 @@ def test_a_typo_never_turns_into_a_different_word(client, catalogue):
 
 @requires_postgres()
 def test_an_exact_word_ranks_above_a_near_one(client, catalogue):
-    """"читать" is one edit from "считать": both are found, the exact one first."""
+    """ "читать" is one edit from "считать": both are found, the exact one first."""
     assert slugs(client.get(CATALOGUE, {"q": "читать", "sort": "relevance"})) == ["reading", "counting"]
 
 
@@ -63,7 +69,9 @@ def test_the_vocabulary_holds_each_word_once_lower_case_and_yo_folded(catalogue)
 
 def test_lesson_texts_are_searched(client):
     course = CourseFactory(slug="lesson-text", title="Урок", summary="Кратко")
-    LessonFactory(module=ModuleFactory(course=course), title="Первый", body="Разбираем **таксономию Блума** на примерах")
+    LessonFactory(
+        module=ModuleFactory(course=course), title="Первый", body="Разбираем **таксономию Блума** на примерах"
+    )
     CourseFactory(slug="other", title="Другое")
     refresh_search_vectors()
     assert slugs(client.get(CATALOGUE, {"q": "таксономию"})) == ["lesson-text"]

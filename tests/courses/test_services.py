@@ -30,7 +30,9 @@ def test_course_create_makes_a_draft_authored_by_the_methodologist():
 def test_course_create_rejects_a_duplicate_slug_and_saves_nothing():
     CourseFactory(slug="taken")
     with pytest.raises(services.CourseError) as exc:
-        services.course_create(user=MethodologistFactory(), title="Other", summary="s", hours=10, slug="taken")
+        services.course_create(
+            user=MethodologistFactory(), title="Other", summary="s", hours=10, slug="taken"
+        )
     assert "slug" in exc.value.message_dict
     assert Course.objects.filter(slug="taken").count() == 1
 
@@ -61,7 +63,9 @@ def test_course_update_by_author_and_superuser():
     author = MethodologistFactory()
     course = CourseFactory(authors=[author])
     services.course_update(user=author, course=course, title="Renamed", hours=30)
-    services.course_update(user=UserFactory(is_superuser=True, is_staff=True), course=course, summary="New summary")
+    services.course_update(
+        user=UserFactory(is_superuser=True, is_staff=True), course=course, summary="New summary"
+    )
     course.refresh_from_db()
     assert (course.title, course.hours, course.summary) == ("Renamed", 30, "New summary")
 
@@ -89,13 +93,20 @@ def test_publish_and_archive():
 def test_duplicate_as_new_version_copies_structure_and_leaves_the_old_version_alone():
     author = MethodologistFactory()
     competency = CompetencyFactory()
-    course = course_with_structure(modules=2, lessons=3, slug="fa", authors=[author], competencies=[competency])
+    course = course_with_structure(
+        modules=2, lessons=3, slug="fa", authors=[author], competencies=[competency]
+    )
     before = (course.status, course.title, Module.objects.filter(course=course).count())
 
     copy = services.course_duplicate_as_new_version(user=author, course=course)
 
     assert copy.pk != course.pk
-    assert (copy.slug, copy.version, copy.status, copy.previous_version_id) == ("fa-v2", 2, "draft", course.pk)
+    assert (copy.slug, copy.version, copy.status, copy.previous_version_id) == (
+        "fa-v2",
+        2,
+        "draft",
+        course.pk,
+    )
     assert Module.objects.filter(course=copy).count() == 2
     assert Lesson.objects.filter(module__course=copy).count() == 6
     assert Assignment.objects.filter(module__course=copy).count() == 2
@@ -124,9 +135,9 @@ def test_changes_are_recorded_with_who_made_them():
     assert list(dict.fromkeys(titles)) == ["History 2", "History"]
     assert course.history.first().history_type == "~"
     assert course.history.last().history_type == "+"
-    assert {h.history_user_id for h in course.history.all() if h.history_type == "~" and h.title == "History 2"} == {
-        author.pk
-    }
+    assert {
+        h.history_user_id for h in course.history.all() if h.history_type == "~" and h.title == "History 2"
+    } == {author.pk}
 
 
 @pytest.mark.parametrize("url", ["ftp://example.org/v.mp4", "javascript:alert(1)", "file:///etc/passwd"])
@@ -141,7 +152,10 @@ def test_lesson_embed_url_for_known_hosts():
     assert LessonFactory.build(video_url="https://www.youtube.com/watch?v=abc_DEF-1").embed_url == (
         "https://www.youtube-nocookie.com/embed/abc_DEF-1"
     )
-    assert LessonFactory.build(video_url="https://vimeo.com/12345").embed_url == "https://player.vimeo.com/video/12345"
+    assert (
+        LessonFactory.build(video_url="https://vimeo.com/12345").embed_url
+        == "https://player.vimeo.com/video/12345"
+    )
     assert LessonFactory.build(video_url="https://example.org/v.mp4").embed_url == ""
 
 
@@ -151,9 +165,13 @@ PNG = samples.PNG  # a real image: the check decodes it
 def test_upload_checks_the_content_not_the_name():
     validate_cover_upload(SimpleUploadedFile("cover.png", PNG, content_type="image/png"))
     with pytest.raises(ValidationError) as exc:
-        validate_cover_upload(SimpleUploadedFile("cover.png", b"MZ\x90\x00 not an image", content_type="image/png"))
+        validate_cover_upload(
+            SimpleUploadedFile("cover.png", b"MZ\x90\x00 not an image", content_type="image/png")
+        )
     assert exc.value.code == "file_type"
-    validate_material_upload(SimpleUploadedFile("notes.pdf", b"%PDF-1.4\n...", content_type="application/pdf"))
+    validate_material_upload(
+        SimpleUploadedFile("notes.pdf", b"%PDF-1.4\n...", content_type="application/pdf")
+    )
     with pytest.raises(ValidationError):
         validate_material_upload(SimpleUploadedFile("run.pdf", b"\x7fELF\x02\x01\x01" + b"\x00" * 64))
 
@@ -178,7 +196,9 @@ def test_competency_import_creates_then_updates():
     counts = services.competency_import_csv(file=io.BytesIO(CSV_OK.encode()))
     assert counts == {"areas": 2, "competencies": 3, "created": 3, "updated": 0}
     assert CompetencyArea.objects.get(code="DIG").description == "About digital"
-    again = services.competency_import_csv(file=io.BytesIO(CSV_OK.replace("Formative", "Formative!").encode()))
+    again = services.competency_import_csv(
+        file=io.BytesIO(CSV_OK.replace("Formative", "Formative!").encode())
+    )
     assert again["updated"] == 3
     assert Competency.objects.get(code="ASM.1").name == "Formative!"
 
@@ -209,7 +229,9 @@ def test_author_and_competency_changes_are_recorded():
     other = MethodologistFactory()
     competency = CompetencyFactory()
     course = services.course_create(user=author, title="Audit", summary="s", hours=5)
-    services.course_update(user=author, course=course, m2m={"authors": [author, other], "competencies": [competency]})
+    services.course_update(
+        user=author, course=course, m2m={"authors": [author, other], "competencies": [competency]}
+    )
     latest = course.history.first()
     assert sorted(a.user_id for a in latest.authors.all()) == sorted([author.pk, other.pk])
     assert [c.competency_id for c in latest.competencies.all()] == [competency.pk]
@@ -227,7 +249,11 @@ def test_publishing_a_new_version_archives_the_earlier_ones_and_their_cohorts_ke
     third = services.course_duplicate_as_new_version(user=author, course=second)
     Course.objects.filter(pk=first.pk).update(status=Course.Status.PUBLISHED)  # republished by hand meanwhile
     services.course_publish(user=author, course=third)
-    assert dict(Course.objects.values_list("slug", "status")) == {"fa": "archived", "fa-v2": "archived", "fa-v3": "published"}
+    assert dict(Course.objects.values_list("slug", "status")) == {
+        "fa": "archived",
+        "fa-v2": "archived",
+        "fa-v3": "published",
+    }
     assert [c.slug for c in client.get("/courses/").context["courses"]] == ["fa-v3"]
     client.force_login(enrolled.teacher)
     assert client.get(f"/learn/my/{enrolled.pk}/").status_code == 200

@@ -19,7 +19,9 @@ MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
 
 
 def _markup_message(name: str) -> list[str]:
-    return [f"The file “{name}” looks like a web page, an SVG picture or an XML document; such files are not accepted."]
+    return [
+        f"The file “{name}” looks like a web page, an SVG picture or an XML document; such files are not accepted."
+    ]
 
 
 def _stored_files(settings, folder: str) -> list[str]:
@@ -31,10 +33,22 @@ def _post_cover(client, course, upload):
     return client.post(
         f"/admin/courses/course/{course.pk}/change/",
         {
-            "title": course.title, "slug": course.slug, "summary": course.summary, "description": "",
-            "target_audience": "", "format": "distance", "hours": "5", "level": "basic", "language": "ru", "cover": upload,
-            "modules-TOTAL_FORMS": "0", "modules-INITIAL_FORMS": "0", "modules-MIN_NUM_FORMS": "0",
-            "modules-MAX_NUM_FORMS": "1000", "faq_entries-TOTAL_FORMS": "0", "faq_entries-INITIAL_FORMS": "0",
+            "title": course.title,
+            "slug": course.slug,
+            "summary": course.summary,
+            "description": "",
+            "target_audience": "",
+            "format": "distance",
+            "hours": "5",
+            "level": "basic",
+            "language": "ru",
+            "cover": upload,
+            "modules-TOTAL_FORMS": "0",
+            "modules-INITIAL_FORMS": "0",
+            "modules-MIN_NUM_FORMS": "0",
+            "modules-MAX_NUM_FORMS": "1000",
+            "faq_entries-TOTAL_FORMS": "0",
+            "faq_entries-INITIAL_FORMS": "0",
         },
     )
 
@@ -56,7 +70,9 @@ def test_a_real_image_cover_under_a_hostile_name_is_stored_by_what_it_is(client,
     author = MethodologistFactory()
     course = course_with_structure(modules=0, slug="cov", authors=[author])
     client.force_login(author)
-    response = _post_cover(client, course, SimpleUploadedFile("../../cover.exe", samples.PNG, content_type="text/html"))
+    response = _post_cover(
+        client, course, SimpleUploadedFile("../../cover.exe", samples.PNG, content_type="text/html")
+    )
     assert response.status_code == 302
     course.refresh_from_db()
     folder, stored = os.path.split(course.cover.name)
@@ -70,7 +86,9 @@ def test_a_pdf_is_not_a_cover():
     course.cover = SimpleUploadedFile("cover.png", samples.PDF)
     with pytest.raises(ValidationError) as exc:
         course.full_clean()
-    assert exc.value.message_dict["cover"] == ["“cover.png” is not an accepted file type. Accepted: JPG, PNG, WEBP."]
+    assert exc.value.message_dict["cover"] == [
+        "“cover.png” is not an accepted file type. Accepted: JPG, PNG, WEBP."
+    ]
 
 
 @pytest.mark.parametrize(("name", "content"), samples.MARKUP)
@@ -103,7 +121,9 @@ def test_an_oversize_material_is_refused(monkeypatch):
     lesson.material = upload
     with pytest.raises(ValidationError) as exc:
         lesson.full_clean()
-    assert exc.value.message_dict["material"] == ["The file “notes.pdf” is too large (the limit is 50.0\xa0MB)."]
+    assert exc.value.message_dict["material"] == [
+        "The file “notes.pdf” is too large (the limit is 50.0\xa0MB)."
+    ]
 
 
 def test_a_video_is_stored_by_what_it_is_and_markup_is_refused(settings):

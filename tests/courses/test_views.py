@@ -36,7 +36,9 @@ def test_catalogue_filters(client):
     math = SubjectFactory(code="math", name="Mathematics")
     area = CompetencyAreaFactory(code="ASM")
     formative = CompetencyFactory(code="ASM.1", area=area)
-    CourseFactory(slug="a", format="distance", level="basic", hours=10, subjects=[math], competencies=[formative])
+    CourseFactory(
+        slug="a", format="distance", level="basic", hours=10, subjects=[math], competencies=[formative]
+    )
     CourseFactory(slug="b", format="blended", level="advanced", hours=40)
     CourseFactory(slug="c", format="in_person", level="basic", hours=72)
     assert slugs(client.get(CATALOGUE, {"format": "blended"})) == ["b"]
@@ -60,8 +62,16 @@ def test_catalogue_sorting(client):
 @pytest.mark.parametrize(
     "query",
     [
-        "?format=teleport", "?level=guru&sort=random", "?hours_min=abc&hours_max=-4", "?page=999", "?page=abc",
-        "?subject=nope&competency=%00%27", "?q=%00abc%00", "?q=" + "x" * 5000, "?q=%22unbalanced&sort=relevance", "?open=maybe",
+        "?format=teleport",
+        "?level=guru&sort=random",
+        "?hours_min=abc&hours_max=-4",
+        "?page=999",
+        "?page=abc",
+        "?subject=nope&competency=%00%27",
+        "?q=%00abc%00",
+        "?q=" + "x" * 5000,
+        "?q=%22unbalanced&sort=relevance",
+        "?open=maybe",
         "?hours_min=99999999999999999999",
     ],
 )
@@ -159,7 +169,9 @@ def test_open_cohort_filter_uses_the_registered_hook(client, monkeypatch):
 def test_course_page_shows_structure_competencies_and_authors(client):
     author = MethodologistFactory(full_name="Helen Grant")
     competency = CompetencyFactory(code="DIG.1", name="Digital resources")
-    course = course_with_structure(modules=2, lessons=2, slug="page", authors=[author], competencies=[competency])
+    course = course_with_structure(
+        modules=2, lessons=2, slug="page", authors=[author], competencies=[competency]
+    )
     response = client.get(reverse("courses:detail", args=["page"]))
     assert response.status_code == 200
     html = response.content.decode()
@@ -208,7 +220,7 @@ def test_unknown_course_is_404(client):
 
 def test_nav_shows_courses_first(client):
     html = client.get("/").content.decode()
-    nav = html[html.index('id="mainNav"'):]
+    nav = html[html.index('id="mainNav"') :]
     assert nav.index(">Courses<") < nav.index("</ul>")
 
 
@@ -219,7 +231,9 @@ def make_courses(n: int) -> None:
     math = SubjectFactory(code="math")
     comp = CompetencyFactory(code="ASM.1")
     for i in range(n):
-        course = course_with_structure(modules=2, lessons=2, slug=f"qc-{n}-{i}", subjects=[math], competencies=[comp])
+        course = course_with_structure(
+            modules=2, lessons=2, slug=f"qc-{n}-{i}", subjects=[math], competencies=[comp]
+        )
         course.authors.set([MethodologistFactory()])
 
 
@@ -261,8 +275,13 @@ def test_course_page_query_count_is_constant(client, django_assert_max_num_queri
 def test_authors_preview_lesson_content_with_embedded_video(client):
     author = MethodologistFactory()
     course = CourseFactory(slug="pv", status=Course.Status.DRAFT, authors=[author])
-    LessonFactory(module=ModuleFactory(course=course), title="Watch", kind="video", body="Secret **notes**",
-                  video_url="https://youtu.be/abcDEF123")
+    LessonFactory(
+        module=ModuleFactory(course=course),
+        title="Watch",
+        kind="video",
+        body="Secret **notes**",
+        video_url="https://youtu.be/abcDEF123",
+    )
     client.force_login(author)
     html = client.get("/courses/pv/?preview=1").content.decode()
     assert 'src="https://www.youtube-nocookie.com/embed/abcDEF123"' in html
@@ -277,9 +296,18 @@ def test_authors_preview_lesson_content_with_embedded_video(client):
 
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [("Оценивание", ["ru"]), ("оценивание", ["ru"]), ("формирующее оценивание", ["ru"]), ("ФОРМИРУЮЩЕЕ", ["ru"]),
-     ("выгорание", ["burnout"]), ("елочные", ["yo"]), ("оцінювання", ["uk"]), ("ОЦІНЮВАННЯ", ["uk"]),
-     ("Інклюзія", ["uk-lesson"]), ("оценивание выгорание", [])],
+    [
+        ("Оценивание", ["ru"]),
+        ("оценивание", ["ru"]),
+        ("формирующее оценивание", ["ru"]),
+        ("ФОРМИРУЮЩЕЕ", ["ru"]),
+        ("выгорание", ["burnout"]),
+        ("елочные", ["yo"]),
+        ("оцінювання", ["uk"]),
+        ("ОЦІНЮВАННЯ", ["uk"]),
+        ("Інклюзія", ["uk-lesson"]),
+        ("оценивание выгорание", []),
+    ],
 )
 def test_cyrillic_search_ignores_case_and_yo_in_both_databases(client, query, expected):
     """The catalogue finds Russian and Ukrainian words in any case (SQLite's LIKE folds ASCII only)."""
@@ -289,7 +317,9 @@ def test_cyrillic_search_ignores_case_and_yo_in_both_databases(client, query, ex
     CourseFactory(slug="burnout", summary="Профилактика ВЫГОРАНИЯ и выгорание педагога")
     CourseFactory(slug="yo", description="Ёлочные игрушки и проектная работа")
     CourseFactory(slug="uk", title="Формувальне оцінювання")
-    LessonFactory(module=ModuleFactory(course=CourseFactory(slug="uk-lesson", title="Урок")), title="інклюзія в класі")
+    LessonFactory(
+        module=ModuleFactory(course=CourseFactory(slug="uk-lesson", title="Урок")), title="інклюзія в класі"
+    )
     CourseFactory(slug="none", title="Something else")
     refresh_search_vectors()
     assert sorted(slugs(client.get(CATALOGUE, {"q": query}))) == expected
@@ -301,7 +331,9 @@ def test_course_page_in_russian_says_hours_with_plural_forms(client):
     LessonFactory(module=module, hours=1.5)
     LessonFactory(module=module, hours=1)
     client.cookies["django_language"] = "ru"
-    html = client.get(reverse("courses:detail", args=["ru-hours"]), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    html = client.get(
+        reverse("courses:detail", args=["ru-hours"]), HTTP_ACCEPT_LANGUAGE="ru"
+    ).content.decode()
     assert "72 часа" in html
     assert "2,5 часа" in html  # the module
     assert "1,5 часа" in html and "1 час<" in html  # the lessons

@@ -12,8 +12,12 @@ from tests.factories import CuratorFactory
 
 def test_curator_makes_uses_and_turns_off_the_calendar_address(page, live_server, login_as, shot):
     curator = CuratorFactory(full_name="Irina Curator")
-    run = CohortFactory(curators=[curator], title="Формирующее оценивание, поток 2",
-                        starts_on=date(2030, 3, 1), ends_on=date(2030, 5, 1))
+    run = CohortFactory(
+        curators=[curator],
+        title="Формирующее оценивание, поток 2",
+        starts_on=date(2030, 3, 1),
+        ends_on=date(2030, 5, 1),
+    )
     LiveSessionFactory(cohort=run, title="Установочный вебинар")
     EnrollmentFactory(cohort=run, teacher=curator)  # the curator also learns there: their own feed has it
 

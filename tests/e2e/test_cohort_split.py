@@ -42,7 +42,9 @@ def test_curator_splits_an_intake_and_undoes_it(page, live_server, login_as, sho
     expect(page.get_by_role("heading", name="Undo the split: Mass intake 2026")).to_be_visible()
     shot("cohort-split-3-confirm")
     page.get_by_role("button", name="Undo the split").click()
-    expect(page.get_by_text("The split is undone: every teacher is back in “Mass intake 2026”.")).to_be_visible()
+    expect(
+        page.get_by_text("The split is undone: every teacher is back in “Mass intake 2026”.")
+    ).to_be_visible()
     expect(page.locator("#split-result")).to_contain_text("The split was undone on")
     shot("cohort-split-4-undone")
     assert Cohort.objects.filter(parent=intake).count() == 0

@@ -11,7 +11,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_teacher_enrols_learns_submits_and_reads_the_review(page, live_server, login_as, shot):
     module = ModuleFactory(title="Getting started", course__title="Formative assessment in every lesson")
-    lessons = [LessonFactory(module=module, title="Why assess for learning"), LessonFactory(module=module, title="Exit tickets")]
+    lessons = [
+        LessonFactory(module=module, title="Why assess for learning"),
+        LessonFactory(module=module, title="Exit tickets"),
+    ]
     assignment = AssignmentFactory(module=module, title="Three techniques in my lesson")
     curator = CuratorFactory(full_name="Irina Curator")
     cohort = CohortFactory(course=module.course, title="Spring cohort", curators=[curator], capacity=10)
@@ -62,7 +65,10 @@ def test_teacher_enrols_learns_submits_and_reads_the_review(page, live_server, l
     page.wait_for_load_state("networkidle")
     assert Submission.objects.get().state == Submission.State.SUBMITTED  # a comment is required
     shot("cohorts-07-review-needs-comment")
-    page.fill("textarea[name=comment]", "Clear and practical. Try the traffic lights at the start of the lesson too.")
+    page.fill(
+        "textarea[name=comment]",
+        "Clear and practical. Try the traffic lights at the start of the lesson too.",
+    )
     page.get_by_role("button", name="Send the review").click()
     page.wait_for_load_state("networkidle")
     assert Submission.objects.get().state == Submission.State.ACCEPTED
@@ -81,7 +87,9 @@ def test_teacher_enrols_learns_submits_and_reads_the_review(page, live_server, l
 
 def test_school_admin_nominates_and_teacher_accepts(page, live_server, login_as, shot):
     admin = SchoolAdminFactory(full_name="Olga Deputy Head")
-    teacher = TeacherFactory(school=admin.school, municipality=admin.school.municipality, full_name="Pavel Teacher")
+    teacher = TeacherFactory(
+        school=admin.school, municipality=admin.school.municipality, full_name="Pavel Teacher"
+    )
     TeacherFactory(school=admin.school, municipality=admin.school.municipality, full_name="Vera Teacher")
     cohort = CohortFactory(title="Inclusive classroom, May", course__title="Inclusive education basics")
 

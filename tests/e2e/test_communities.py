@@ -16,8 +16,12 @@ pytestmark = pytest.mark.e2e
 def test_teacher_joins_asks_gets_answer_and_marks_solution(page, live_server, login_as, shot, tmp_path):
     club = CommunityFactory(name="Клуб учителей математики", slug="math", description="Задачи и методики.")
     helper = member(club, TeacherFactory(full_name="Петренко Олена", email="olena@example.org"))
-    services.topic_create(community=club, author=helper, title="Деление дробей: полоски или круги?",
-                          body="Обсуждаем наглядность.")
+    services.topic_create(
+        community=club,
+        author=helper,
+        title="Деление дробей: полоски или круги?",
+        body="Обсуждаем наглядность.",
+    )
     asker = TeacherFactory(full_name="Иванова Анна", email="anna@example.org")
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -32,7 +36,10 @@ def test_teacher_joins_asks_gets_answer_and_marks_solution(page, live_server, lo
     page.fill("input[name=title]", "Как объяснить деление дробей")
     page.wait_for_selector("#similar-list")  # htmx suggestions while typing
     assert "Деление дробей: полоски или круги?" in page.locator("#similar-list").inner_text()
-    page.fill("textarea[name=body]", "Ученики путают **правило**.\n\n- полоски\n- круги\n\n<script>window.__xss=1</script>")
+    page.fill(
+        "textarea[name=body]",
+        "Ученики путают **правило**.\n\n- полоски\n- круги\n\n<script>window.__xss=1</script>",
+    )
     page.wait_for_selector("#md-preview strong")  # live preview, sanitized
     assert page.locator("#md-preview script").count() == 0
     image = tmp_path / "fractions.png"
@@ -56,7 +63,9 @@ def test_teacher_joins_asks_gets_answer_and_marks_solution(page, live_server, lo
     page.goto(f"{live_server.url}/communities/t/{topic.pk}/")
     page.locator("#post-1").get_by_role("link", name="Quote").click()
     assert "> **Иванова Анна:**" in page.input_value("textarea[name=body]")
-    page.fill("textarea[name=body]", page.input_value("textarea[name=body]") + "Начните с полосок: 3/4 : 1/4 = 3.")
+    page.fill(
+        "textarea[name=body]", page.input_value("textarea[name=body]") + "Начните с полосок: 3/4 : 1/4 = 3."
+    )
     page.locator("#send-reply").click()
     page.wait_for_load_state("networkidle")
     assert page.locator("#post-2 blockquote").count() == 1
@@ -84,8 +93,9 @@ def test_teacher_joins_asks_gets_answer_and_marks_solution(page, live_server, lo
 def test_script_in_a_post_does_not_run(page, live_server, login_as, shot):
     club = CommunityFactory(slug="xss")
     author = member(club)
-    topic = services.topic_create(community=club, author=author, title="<script>alert('title')</script> Опрос",
-                                  body="Начало")
+    topic = services.topic_create(
+        community=club, author=author, title="<script>alert('title')</script> Опрос", body="Начало"
+    )
     for payload in CORPUS:
         services.post_create(topic=topic, author=author, body=payload.replace("alert(1)", "window.__xss=1"))
     dialogs = []

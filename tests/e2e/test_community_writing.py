@@ -11,11 +11,17 @@ from tests.factories import TeacherFactory
 pytestmark = pytest.mark.e2e
 
 
-def test_a_refused_reply_keeps_its_text_and_a_draft_survives_a_reload(page, live_server, login_as, shot, tmp_path):
+def test_a_refused_reply_keeps_its_text_and_a_draft_survives_a_reload(
+    page, live_server, login_as, shot, tmp_path
+):
     club = CommunityFactory(name="Клуб учителей математики", slug="math")
     asker = member(club, TeacherFactory(full_name="Петренко Олена"))
-    topic = services.topic_create(community=club, author=asker, title="Деление дробей: полоски или круги?",
-                                  body="Как вы объясняете деление дробей?")
+    topic = services.topic_create(
+        community=club,
+        author=asker,
+        title="Деление дробей: полоски или круги?",
+        body="Как вы объясняете деление дробей?",
+    )
     teacher = member(club, TeacherFactory(full_name="Иванова Анна"))
     fake = tmp_path / "план.pdf"
     fake.write_bytes(b"<html><script>alert(1)</script></html>")

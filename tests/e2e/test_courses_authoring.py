@@ -19,7 +19,9 @@ def test_methodologist_builds_and_publishes_a_course_teacher_finds_it(page, live
     SubjectFactory(code="history", name="History")
     CompetencyFactory(code="STD.3", name="Reading for meaning")
     for i in range(3):
-        CourseFactory(title=f"Other course {i}", slug=f"other-{i}", format="distance", description="Unrelated text")
+        CourseFactory(
+            title=f"Other course {i}", slug=f"other-{i}", format="distance", description="Unrelated text"
+        )
     methodologist = MethodologistFactory(full_name="Helen Grant")
     teacher = TeacherFactory(full_name="Anna Ivanova")
 
@@ -29,7 +31,9 @@ def test_methodologist_builds_and_publishes_a_course_teacher_finds_it(page, live
     page.locator("#id_title").press_sequentially("Memory techniques for history lessons")
     expect(page.locator("#id_slug")).to_have_value("memory-techniques-for-history-lessons")  # prepopulated
     page.fill("#id_summary", "Help students remember dates and causes without cramming.")
-    page.fill("#id_description", f"We practise {DESCRIPTION_WORD}, timelines and retrieval practice in class.")
+    page.fill(
+        "#id_description", f"We practise {DESCRIPTION_WORD}, timelines and retrieval practice in class."
+    )
     page.select_option("#id_format", "blended")
     page.fill("#id_hours", "18")
     page.select_option("#id_level", "basic")
@@ -41,7 +45,10 @@ def test_methodologist_builds_and_publishes_a_course_teacher_finds_it(page, live
     expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
     course = Course.objects.get(slug="memory-techniques-for-history-lessons")
     assert list(course.authors.all()) == [methodologist]
-    assert list(course.modules.values_list("title", flat=True)) == ["Why students forget", "Retrieval practice"]
+    assert list(course.modules.values_list("title", flat=True)) == [
+        "Why students forget",
+        "Retrieval practice",
+    ]
 
     # Module 1: two lessons and an assignment.
     page.locator("#modules-group a.inlinechangelink").first.click()

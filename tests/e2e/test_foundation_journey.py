@@ -11,9 +11,20 @@ from tests.e2e.conftest import SHOTS
 from tests.factories import SchoolFactory, SubjectFactory
 
 TEXTS = {
-    "en": {"signup": "Sign Up", "login": "Sign In", "confirm": "Confirm", "save": "Save profile", "cabinet": "My learning"},
-    "ru": {"signup": "Регистрация", "login": "Войти", "confirm": "Подтвердить", "save": "Сохранить профиль",
-           "cabinet": "Моё обучение"},
+    "en": {
+        "signup": "Sign Up",
+        "login": "Sign In",
+        "confirm": "Confirm",
+        "save": "Save profile",
+        "cabinet": "My learning",
+    },
+    "ru": {
+        "signup": "Регистрация",
+        "login": "Войти",
+        "confirm": "Подтвердить",
+        "save": "Сохранить профиль",
+        "cabinet": "Моё обучение",
+    },
 }
 
 

@@ -14,7 +14,9 @@ WEBM = (Path(__file__).parent.parent / "data" / "lesson-60s.webm").read_bytes()
 
 def test_the_video_resumes_where_the_teacher_stopped(page, live_server, login_as, shot):
     cohort = CohortFactory(course__title="Цифровые инструменты учителя")
-    lesson = LessonFactory(module__course=cohort.course, title="Запись вебинара", kind="video", body="Смотрите запись.")
+    lesson = LessonFactory(
+        module__course=cohort.course, title="Запись вебинара", kind="video", body="Смотрите запись."
+    )
     lesson.video_file.save("webinar.webm", ContentFile(WEBM), save=True)
     enrollment = EnrollmentFactory(cohort=cohort)
 
@@ -23,7 +25,9 @@ def test_the_video_resumes_where_the_teacher_stopped(page, live_server, login_as
     video = page.locator("video[data-position-url]")
     expect(video).to_be_visible()
     page.wait_for_function("document.querySelector('video').readyState >= 1")
-    with page.expect_response(lambda r: r.url.endswith("/position/") and r.request.method == "POST") as posted:
+    with page.expect_response(
+        lambda r: r.url.endswith("/position/") and r.request.method == "POST"
+    ) as posted:
         page.evaluate("""() => { const v = document.querySelector('video'); v.muted = true;
             return v.play().then(() => { v.currentTime = 25; v.pause(); }); }""")
     assert posted.value.status == 204

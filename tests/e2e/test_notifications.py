@@ -12,10 +12,15 @@ from tests.notifications.factories import NotificationFactory
 
 def test_teacher_reads_notifications_and_changes_a_preference(page, live_server, login_as, shot):
     teacher = TeacherFactory(full_name="Anna Ivanova")
-    NotificationFactory(recipient=teacher, kind="review_done", title="Your lesson plan was reviewed",
-                        body="Good structure. Add assessment criteria for the group work.")
-    NotificationFactory(recipient=teacher, kind="question_answered", title="Your question was answered",
-                        url="/cabinet/")
+    NotificationFactory(
+        recipient=teacher,
+        kind="review_done",
+        title="Your lesson plan was reviewed",
+        body="Good structure. Add assessment criteria for the group work.",
+    )
+    NotificationFactory(
+        recipient=teacher, kind="question_answered", title="Your question was answered", url="/cabinet/"
+    )
     NotificationFactory(recipient=teacher, kind="deadline_reminder", title="Assignment due in 3 days")
     NotificationFactory(recipient=teacher, title="An old one", read_at=timezone.now())
     NotificationFactory(title="Someone else's")

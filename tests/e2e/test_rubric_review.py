@@ -14,15 +14,33 @@ def test_a_curator_reviews_with_a_rubric_and_the_teacher_sees_the_levels(page, l
     curator = CuratorFactory(full_name="Ирина Куратор")
     cohort = CohortFactory(course=module.course, curators=[curator])
     assignment = AssignmentFactory(module=module, title="Конспект урока")
-    rubric_criterion_create(user=None, assignment=assignment, title="Цель урока", levels=[
-        (3, "Цель измерима и сформулирована через результат ученика"), (1, "Цель названа в общих словах"), (0, "Цель не указана")])
-    rubric_criterion_create(user=None, assignment=assignment, title="Методы", levels=[
-        (3, "Методы ведут к цели"), (1, "Методы однообразны"), (0, "Методы не описаны")])
-    rubric_criterion_create(user=None, assignment=assignment, title="Рефлексия", levels=[
-        (2, "Ученики оценивают свой результат по критериям"), (0, "Рефлексии нет")])
+    rubric_criterion_create(
+        user=None,
+        assignment=assignment,
+        title="Цель урока",
+        levels=[
+            (3, "Цель измерима и сформулирована через результат ученика"),
+            (1, "Цель названа в общих словах"),
+            (0, "Цель не указана"),
+        ],
+    )
+    rubric_criterion_create(
+        user=None,
+        assignment=assignment,
+        title="Методы",
+        levels=[(3, "Методы ведут к цели"), (1, "Методы однообразны"), (0, "Методы не описаны")],
+    )
+    rubric_criterion_create(
+        user=None,
+        assignment=assignment,
+        title="Рефлексия",
+        levels=[(2, "Ученики оценивают свой результат по критериям"), (0, "Рефлексии нет")],
+    )
     teacher = TeacherFactory(full_name="Анна Учитель")
     enrollment = EnrollmentFactory(cohort=cohort, teacher=teacher)
-    submission = submission_submit(enrollment=enrollment, assignment=assignment, text="Цель: ученики составят план пересказа.")
+    submission = submission_submit(
+        enrollment=enrollment, assignment=assignment, text="Цель: ученики составят план пересказа."
+    )
 
     login_as(curator)
     page.goto(live_server.url + reverse("cohorts:review", args=[submission.pk]))
@@ -30,7 +48,9 @@ def test_a_curator_reviews_with_a_rubric_and_the_teacher_sees_the_levels(page, l
     page.get_by_label("1 pt. — Методы однообразны").check()
     page.get_by_label("Comment on “Методы” (optional)").fill("Добавьте работу в парах.")
     page.get_by_label("Accepted").check()
-    page.get_by_label("Comment for the teacher").fill("Хороший конспект: цель ясна, осталось продумать рефлексию.")
+    page.get_by_label("Comment for the teacher").fill(
+        "Хороший конспект: цель ясна, осталось продумать рефлексию."
+    )
     # Every criterion is required (the browser and the server refuse a missing level; tests/cohorts/test_rubrics.py).
     expect(page.get_by_label("0 pt. — Рефлексии нет")).to_have_attribute("required", "")
     shot("rubric-review-1366")

@@ -65,7 +65,9 @@ def test_a_russian_browser_gets_a_russian_account_mail_and_certificate(browser, 
 
     # The course itself is completed by the cohort's rules (tests/cohorts); here its outcome is issued.
     teacher = User.objects.get(email=email)
-    cohort = CohortFactory(status="finished", title="Зимний поток", course=CourseFactory(title="Формирующее оценивание"))
+    cohort = CohortFactory(
+        status="finished", title="Зимний поток", course=CourseFactory(title="Формирующее оценивание")
+    )
     enrollment = EnrollmentFactory(cohort=cohort, teacher=teacher, state=Enrollment.State.COMPLETED)
     certificate = certificate_issue(enrollment_id=enrollment.pk)
 

@@ -21,14 +21,23 @@ pytestmark = pytest.mark.e2e
 def test_teacher_fills_the_diagnostic_and_sees_the_recommended_course(page, live_server, login_as, shot):
     digital = CompetencyFactory(code="DIG.2", name="Distance and blended teaching")
     assessment = CompetencyFactory(code="ASM.1", name="Formative assessment")
-    survey = SurveyFactory(title="Professional deficits diagnostic", kind="diagnostic", deficit_threshold=60,
-                           what_next="Take it again after your course to see your growth.")
+    survey = SurveyFactory(
+        title="Professional deficits diagnostic",
+        kind="diagnostic",
+        deficit_threshold=60,
+        what_next="Take it again after your course to see your growth.",
+    )
     first = SectionFactory(survey=survey, title="Digital environment", position=1)
     second = SectionFactory(survey=survey, title="Assessment", position=2)
     q1 = QuestionFactory(section=first, survey=survey, competency=digital, text="I can run an online lesson.")
     q2 = QuestionFactory(section=first, survey=survey, competency=digital, text="I give feedback online.")
-    q3 = QuestionFactory(section=second, survey=survey, competency=assessment, kind=Question.Kind.SINGLE,
-                         text="How do you check that the class understood?")
+    q3 = QuestionFactory(
+        section=second,
+        survey=survey,
+        competency=assessment,
+        kind=Question.Kind.SINGLE,
+        text="How do you check that the class understood?",
+    )
     ChoiceFactory(question=q3, text="Exit ticket at the end of the lesson", points=100)
     ChoiceFactory(question=q3, text="I ask “is everything clear?”", points=0)
     course = CourseFactory(title="Teaching online without losing the class", competencies=[digital])
@@ -66,5 +75,7 @@ def test_teacher_fills_the_diagnostic_and_sees_the_recommended_course(page, live
     assert "Assessment course" not in page.locator("#recommendations").inner_text()
     shot("surveys-diagnostic-profile")
     assert dict(CompetencyScore.objects.filter(user=teacher).values_list("competency__code", "score")) == {
-        "DIG.2": 13, "ASM.1": 100}
+        "DIG.2": 13,
+        "ASM.1": 100,
+    }
     assert not Draft.objects.exists()

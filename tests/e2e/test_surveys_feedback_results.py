@@ -27,8 +27,16 @@ def test_curator_opens_the_feedback_results_of_a_cohort(page, live_server, login
     for cohort, values in ((autumn, [5, 5, 4, 4, 3, 5]), (spring, [2, 3, 3, 4, 2]), (hidden, [1] * 6)):
         for i, value in enumerate(values):
             e = EnrollmentFactory(cohort=cohort)
-            services.response_submit(survey=survey, user=e.teacher, cohort=cohort, answers={
-                content.pk: value, timing.pk: 6 - value, comment.pk: "More practice, please" if i == 0 else ""})
+            services.response_submit(
+                survey=survey,
+                user=e.teacher,
+                cohort=cohort,
+                answers={
+                    content.pk: value,
+                    timing.pk: 6 - value,
+                    comment.pk: "More practice, please" if i == 0 else "",
+                },
+            )
 
     login_as(curator)
     page.goto(f"{live_server.url}/surveys/")
@@ -52,5 +60,10 @@ def test_curator_opens_the_feedback_results_of_a_cohort(page, live_server, login
     compare = page.locator("#compare")
     assert "Spring stream" in compare.inner_text()
     assert compare.locator(f"tr[data-question='{content.pk}'] td.pct").all_inner_texts() == [
-        "0%", "40%", "40%", "20%", "0%"]
+        "0%",
+        "40%",
+        "40%",
+        "20%",
+        "0%",
+    ]
     shot("surveys-feedback-results-compare")

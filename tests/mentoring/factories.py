@@ -62,9 +62,7 @@ class PairFactory(factory.django.DjangoModelFactory):
         model = MentoringPair
 
     mentee = factory.SubFactory(YoungTeacherFactory)
-    mentor = factory.SubFactory(
-        MentorFactory, school=factory.SelfAttribute("..mentee.school")
-    )
+    mentor = factory.SubFactory(MentorFactory, school=factory.SelfAttribute("..mentee.school"))
     state = PairState.PROPOSED
 
 
@@ -120,5 +118,3 @@ class PlanGoalFactory(factory.django.DjangoModelFactory):
     plan = factory.SubFactory(PlanFactory)
     title = factory.Sequence(lambda n: f"Plan goal {n}")
     due_date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=60))
-
-

@@ -39,7 +39,10 @@ def test_capacity_is_never_exceeded_under_concurrent_proposals():
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["ok", "ok"] + ["refused"] * 6
-    assert MentoringPair.objects.filter(mentor=mentor, state__in=[PairState.PROPOSED, PairState.ACTIVE]).count() == 2
+    assert (
+        MentoringPair.objects.filter(mentor=mentor, state__in=[PairState.PROPOSED, PairState.ACTIVE]).count()
+        == 2
+    )
 
 
 @requires_postgres()

@@ -14,10 +14,20 @@ def test_demo_has_pairs_in_each_state_and_is_idempotent():
     for _i in range(3):
         CompetencyFactory()
     demo.seed(people)
-    counts = [MentoringPair.objects.count(), PairGoal.objects.count(), Meeting.objects.count(),
-              DevelopmentPlan.objects.count(), PlanGoal.objects.count()]
+    counts = [
+        MentoringPair.objects.count(),
+        PairGoal.objects.count(),
+        Meeting.objects.count(),
+        DevelopmentPlan.objects.count(),
+        PlanGoal.objects.count(),
+    ]
     assert set(MentoringPair.objects.values_list("state", flat=True)) == set(PairState.values)
     assert all(counts)
     demo.seed(people)
-    assert [MentoringPair.objects.count(), PairGoal.objects.count(), Meeting.objects.count(),
-            DevelopmentPlan.objects.count(), PlanGoal.objects.count()] == counts
+    assert [
+        MentoringPair.objects.count(),
+        PairGoal.objects.count(),
+        Meeting.objects.count(),
+        DevelopmentPlan.objects.count(),
+        PlanGoal.objects.count(),
+    ] == counts

@@ -36,13 +36,21 @@ def test_ranking_follows_subject_school_load_and_experience():
     far = SchoolFactory(municipality=MunicipalityFactory())
     mentee = _teacher(YoungTeacherFactory, school, [math])
 
-    same_school_math_busy = _teacher(MentorFactory, school, [math], years_of_experience=30, full_name="A busy")
+    same_school_math_busy = _teacher(
+        MentorFactory, school, [math], years_of_experience=30, full_name="A busy"
+    )
     ActivePairFactory(mentor=same_school_math_busy, mentee=YoungTeacherFactory(school=school))
-    same_school_math_young_mentor = _teacher(MentorFactory, school, [math], years_of_experience=8, full_name="B")
+    same_school_math_young_mentor = _teacher(
+        MentorFactory, school, [math], years_of_experience=8, full_name="B"
+    )
     same_school_math_senior = _teacher(MentorFactory, school, [math], years_of_experience=20, full_name="C")
-    other_school_math = _teacher(MentorFactory, neighbour, [math, history], years_of_experience=35, full_name="D")
+    other_school_math = _teacher(
+        MentorFactory, neighbour, [math, history], years_of_experience=35, full_name="D"
+    )
     same_school_history = _teacher(MentorFactory, school, [history], years_of_experience=25, full_name="E")
-    other_school_history = _teacher(MentorFactory, neighbour, [history], years_of_experience=25, full_name="F")
+    other_school_history = _teacher(
+        MentorFactory, neighbour, [history], years_of_experience=25, full_name="F"
+    )
     # Never suggested: another municipality, too little experience, at capacity, the mentee.
     _teacher(MentorFactory, far, [math], years_of_experience=40)
     _teacher(TeacherFactory, school, [math], years_of_experience=4)

@@ -44,8 +44,19 @@ def _people(pair):
 VISIBLE = {"mentor", "mentee", "school_admin", "municipal_admin"}
 
 
-@pytest.mark.parametrize("who", ["mentor", "mentee", "school_admin", "municipal_admin", "other_teacher",
-                                 "other_school_admin", "other_municipal_admin", "anonymous"])
+@pytest.mark.parametrize(
+    "who",
+    [
+        "mentor",
+        "mentee",
+        "school_admin",
+        "municipal_admin",
+        "other_teacher",
+        "other_school_admin",
+        "other_municipal_admin",
+        "anonymous",
+    ],
+)
 def test_workspace_page_and_api(client, pair, who):
     people = _people(pair)
     if who != "anonymous":
@@ -76,15 +87,22 @@ def test_non_members_cannot_write_in_the_workspace(client, pair, who):
     today = timezone.localdate()
     goal = PairGoalFactory(pair=pair)
     client.post(reverse("mentoring:message_create", args=[pair.pk]), {"body": "hi"})
-    client.post(reverse("mentoring:goal_create", args=[pair.pk]),
-                {"title": "x", "competency": competency.pk, "due_date": today})
+    client.post(
+        reverse("mentoring:goal_create", args=[pair.pk]),
+        {"title": "x", "competency": competency.pk, "due_date": today},
+    )
     client.post(reverse("mentoring:goal_set_state", args=[pair.pk, goal.pk]), {"state": "done"})
-    client.post(reverse("mentoring:meeting_create", args=[pair.pk]),
-                {"date": today, "kind": "consultation", "status": "held"})
-    api_goal = client.post("/api/v1/mentoring/goals/", {"pair": pair.pk, "competency": competency.pk,
-                                                         "title": "x", "due_date": today})
-    api_meeting = client.post("/api/v1/mentoring/meetings/", {"pair": pair.pk, "date": today,
-                                                               "kind": "consultation"})
+    client.post(
+        reverse("mentoring:meeting_create", args=[pair.pk]),
+        {"date": today, "kind": "consultation", "status": "held"},
+    )
+    api_goal = client.post(
+        "/api/v1/mentoring/goals/",
+        {"pair": pair.pk, "competency": competency.pk, "title": "x", "due_date": today},
+    )
+    api_meeting = client.post(
+        "/api/v1/mentoring/meetings/", {"pair": pair.pk, "date": today, "kind": "consultation"}
+    )
     api_state = client.post(f"/api/v1/mentoring/goals/{goal.pk}/state/", {"state": "done"})
     assert api_goal.status_code in (400, 403)
     assert api_meeting.status_code in (400, 403)
@@ -111,7 +129,12 @@ def test_only_the_mentees_school_admin_or_members_stop_or_complete(client, pair,
 
 def test_matching_pages_are_for_admins_and_proposing_for_school_admins(client, pair):
     people = _people(pair)
-    for who, status in [("other_teacher", 404), ("mentor", 404), ("school_admin", 200), ("municipal_admin", 200)]:
+    for who, status in [
+        ("other_teacher", 404),
+        ("mentor", 404),
+        ("school_admin", 200),
+        ("municipal_admin", 200),
+    ]:
         client.force_login(people[who])
         assert client.get(reverse("mentoring:matching")).status_code == status
         assert client.get(reverse("mentoring:reports")).status_code == status
@@ -130,9 +153,11 @@ def test_plans_are_visible_to_owner_and_admins_of_their_school(client):
     plan = PlanFactory()
     school = plan.teacher.school
     cases = [
-        (plan.teacher, 200), (SchoolAdminFactory(school=school), 200),
+        (plan.teacher, 200),
+        (SchoolAdminFactory(school=school), 200),
         (MunicipalAdminFactory(municipality=school.municipality), 200),
-        (TeacherFactory(school=school), 404), (SchoolAdminFactory(), 404),
+        (TeacherFactory(school=school), 404),
+        (SchoolAdminFactory(), 404),
     ]
     for user, status in cases:
         client.force_login(user)
@@ -140,8 +165,12 @@ def test_plans_are_visible_to_owner_and_admins_of_their_school(client):
         assert client.get(f"/api/v1/mentoring/plans/{plan.pk}/").status_code == status
     # Admins read but do not write someone's plan.
     client.force_login(SchoolAdminFactory(school=school))
-    client.post(reverse("mentoring:plan_goal_create", args=[plan.pk]),
-                {"title": "x", "due_date": timezone.localdate() + dt.timedelta(days=3)})
-    response = client.post(f"/api/v1/mentoring/plans/{plan.pk}/goals/", {"title": "x", "due_date": "2030-01-01"})
+    client.post(
+        reverse("mentoring:plan_goal_create", args=[plan.pk]),
+        {"title": "x", "due_date": timezone.localdate() + dt.timedelta(days=3)},
+    )
+    response = client.post(
+        f"/api/v1/mentoring/plans/{plan.pk}/goals/", {"title": "x", "due_date": "2030-01-01"}
+    )
     assert response.status_code == 403
     assert plan.goals.count() == 0

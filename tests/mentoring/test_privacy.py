@@ -25,15 +25,23 @@ PRIVATE = ["SECRET-MESSAGE", "SECRET-NOTES", "SECRET-STEPS", "SECRET-FEEDBACK"]
 
 def _feedback(pair, *, period=1, comment="", shared=False, score=2):
     return Feedback.objects.create(
-        pair=pair, period=period, availability=score, usefulness=score, advice=score, confidence=score,
-        comment=comment, shared_with_school=shared,
+        pair=pair,
+        period=period,
+        availability=score,
+        usefulness=score,
+        advice=score,
+        confidence=score,
+        comment=comment,
+        shared_with_school=shared,
     )
 
 
 @pytest.fixture
 def pair():
     pair = ActivePairFactory()
-    Message.objects.create(pair=pair, author=pair.mentee, body="SECRET-MESSAGE", body_html="<p>SECRET-MESSAGE</p>")
+    Message.objects.create(
+        pair=pair, author=pair.mentee, body="SECRET-MESSAGE", body_html="<p>SECRET-MESSAGE</p>"
+    )
     MeetingFactory(pair=pair, notes="SECRET-NOTES", next_steps="SECRET-STEPS")
     MeetingFactory(pair=pair, status=MeetingStatus.PLANNED, date=timezone.localdate())
     PairGoalFactory(pair=pair, title="Visible goal title")
@@ -53,10 +61,20 @@ def _admins(pair):
 
 
 # role → status of the pair's page and API (the pair's frame is visible to its school and municipality)
-SEES_PAIR = {"school_admin": 200, "municipal_admin": 200, "other_school_admin": 404, "methodologist": 404,
-             "curator": 404}
-SEES_REPORTS = {"school_admin": 200, "municipal_admin": 200, "other_school_admin": 200, "methodologist": 404,
-                "curator": 404}
+SEES_PAIR = {
+    "school_admin": 200,
+    "municipal_admin": 200,
+    "other_school_admin": 404,
+    "methodologist": 404,
+    "curator": 404,
+}
+SEES_REPORTS = {
+    "school_admin": 200,
+    "municipal_admin": 200,
+    "other_school_admin": 200,
+    "methodologist": 404,
+    "curator": 404,
+}
 
 
 def _assert_private_absent(text: str) -> None:

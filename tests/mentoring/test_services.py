@@ -176,14 +176,21 @@ def test_stop_needs_a_reason_and_complete_needs_active(school, admin):
 def test_goal_needs_a_known_competency():
     pair = ActivePairFactory()
     with pytest.raises(MentoringError, match="Unknown competency"):
-        services.pair_goal_create(actor=pair.mentor, pair=pair, competency_id=999999, title="x",
-                                  due_date=timezone.localdate())
+        services.pair_goal_create(
+            actor=pair.mentor, pair=pair, competency_id=999999, title="x", due_date=timezone.localdate()
+        )
     with pytest.raises(MentoringError, match="Unknown competency"):
-        services.pair_goal_create(actor=pair.mentor, pair=pair, competency_id="abc", title="x",
-                                  due_date=timezone.localdate())
+        services.pair_goal_create(
+            actor=pair.mentor, pair=pair, competency_id="abc", title="x", due_date=timezone.localdate()
+        )
     assert PairGoal.objects.count() == 0
-    goal = services.pair_goal_create(actor=pair.mentor, pair=pair, competency_id=CompetencyFactory().pk,
-                                     title="Observe two lessons", due_date=timezone.localdate())
+    goal = services.pair_goal_create(
+        actor=pair.mentor,
+        pair=pair,
+        competency_id=CompetencyFactory().pk,
+        title="Observe two lessons",
+        due_date=timezone.localdate(),
+    )
     assert goal.state == GoalState.PLANNED
 
 
@@ -200,8 +207,13 @@ def test_mentee_completes_a_goal_and_outsiders_cannot():
 def test_goals_need_an_active_pair():
     pair = PairFactory()
     with pytest.raises(MentoringError, match="not active"):
-        services.pair_goal_create(actor=pair.mentor, pair=pair, competency_id=CompetencyFactory().pk,
-                                  title="x", due_date=timezone.localdate())
+        services.pair_goal_create(
+            actor=pair.mentor,
+            pair=pair,
+            competency_id=CompetencyFactory().pk,
+            title="x",
+            due_date=timezone.localdate(),
+        )
 
 
 def test_held_meeting_cannot_be_in_the_future_but_a_planned_one_can():
@@ -210,10 +222,21 @@ def test_held_meeting_cannot_be_in_the_future_but_a_planned_one_can():
     with pytest.raises(MentoringError, match="future"):
         services.meeting_log(actor=pair.mentor, pair=pair, date=tomorrow, kind=MeetingKind.CONSULTATION)
     assert Meeting.objects.count() == 0
-    services.meeting_log(actor=pair.mentor, pair=pair, date=tomorrow, kind=MeetingKind.CO_PLANNING,
-                         status=MeetingStatus.PLANNED)
-    held = services.meeting_log(actor=pair.mentor, pair=pair, date=timezone.localdate(),
-                                kind=MeetingKind.LESSON_OBSERVATION, notes="ok", next_steps="more")
+    services.meeting_log(
+        actor=pair.mentor,
+        pair=pair,
+        date=tomorrow,
+        kind=MeetingKind.CO_PLANNING,
+        status=MeetingStatus.PLANNED,
+    )
+    held = services.meeting_log(
+        actor=pair.mentor,
+        pair=pair,
+        date=timezone.localdate(),
+        kind=MeetingKind.LESSON_OBSERVATION,
+        notes="ok",
+        next_steps="more",
+    )
     assert held.status == MeetingStatus.HELD
     with pytest.raises(MentoringError, match="Unknown kind"):
         services.meeting_log(actor=pair.mentor, pair=pair, date=timezone.localdate(), kind="party")
@@ -223,12 +246,13 @@ def test_held_meeting_cannot_be_in_the_future_but_a_planned_one_can():
 def test_messages_are_sanitized_and_only_members_write():
     pair = ActivePairFactory()
     message = services.message_send(
-        actor=pair.mentee, pair=pair, body='**Hi** <script>alert(1)</script> [x](javascript:alert(2))'
+        actor=pair.mentee, pair=pair, body="**Hi** <script>alert(1)</script> [x](javascript:alert(2))"
     )
     assert "<strong>Hi</strong>" in message.body_html
     # raw HTML and unsafe links stay text: nothing runs, nothing links
     assert message.body_html == (
-        "<p><strong>Hi</strong> &lt;script&gt;alert(1)&lt;/script&gt; [x](javascript:alert(2))</p>\n")
+        "<p><strong>Hi</strong> &lt;script&gt;alert(1)&lt;/script&gt; [x](javascript:alert(2))</p>\n"
+    )
     assert Notification.objects.filter(recipient=pair.mentor, kind="mentoring").exists()
     admin = SchoolAdminFactory(school=pair.mentee.school)
     with pytest.raises(MentoringError):
@@ -293,12 +317,23 @@ def test_feedback_reminder_task_runs_the_service():
 def test_plan_create_and_goals_with_courses():
     teacher = TeacherFactory()
     today = timezone.localdate()
-    plan = services.plan_create(actor=teacher, topic="Project-based learning", period_start=today,
-                                period_end=today + dt.timedelta(days=700), presentation_kind="council_talk",
-                                competency_id=CompetencyFactory().pk)
+    plan = services.plan_create(
+        actor=teacher,
+        topic="Project-based learning",
+        period_start=today,
+        period_end=today + dt.timedelta(days=700),
+        presentation_kind="council_talk",
+        competency_id=CompetencyFactory().pk,
+    )
     course = CourseFactory()
-    goal = services.plan_goal_create(actor=teacher, plan=plan, title="Take the course", due_date=today,
-                                     course_id=course.pk, event_link="Round table in March")
+    goal = services.plan_goal_create(
+        actor=teacher,
+        plan=plan,
+        title="Take the course",
+        due_date=today,
+        course_id=course.pk,
+        event_link="Round table in March",
+    )
     assert goal.course == course
     with pytest.raises(MentoringError, match="Unknown course"):
         services.plan_goal_create(actor=teacher, plan=plan, title="x", due_date=today, course_id=987654)
@@ -314,15 +349,27 @@ def test_plan_bad_input_changes_nothing():
     teacher = TeacherFactory()
     today = timezone.localdate()
     with pytest.raises(MentoringError, match="end after"):
-        services.plan_create(actor=teacher, topic="x", period_start=today, period_end=today,
-                             presentation_kind="open_lesson")
+        services.plan_create(
+            actor=teacher, topic="x", period_start=today, period_end=today, presentation_kind="open_lesson"
+        )
     with pytest.raises(MentoringError, match="Unknown competency"):
-        services.plan_create(actor=teacher, topic="x", period_start=today, period_end=today + dt.timedelta(days=9),
-                             presentation_kind="open_lesson", competency_id=424242)
+        services.plan_create(
+            actor=teacher,
+            topic="x",
+            period_start=today,
+            period_end=today + dt.timedelta(days=9),
+            presentation_kind="open_lesson",
+            competency_id=424242,
+        )
     PlanFactory(teacher=teacher)
     with pytest.raises(MentoringError, match="already have an active"):
-        services.plan_create(actor=teacher, topic="y", period_start=today, period_end=today + dt.timedelta(days=9),
-                             presentation_kind="open_lesson")
+        services.plan_create(
+            actor=teacher,
+            topic="y",
+            period_start=today,
+            period_end=today + dt.timedelta(days=9),
+            presentation_kind="open_lesson",
+        )
     assert DevelopmentPlan.objects.filter(teacher=teacher).count() == 1
 
 
@@ -335,7 +382,9 @@ def test_plan_goal_links_a_cohort_the_teacher_may_join_and_its_course():
     cohort = CohortFactory()
     draft = CohortFactory(status=Cohort.Status.DRAFT)
     today = timezone.localdate()
-    goal = services.plan_goal_create(actor=teacher, plan=plan, title="Join", due_date=today, cohort_id=cohort.pk)
+    goal = services.plan_goal_create(
+        actor=teacher, plan=plan, title="Join", due_date=today, cohort_id=cohort.pk
+    )
     assert goal.cohort == cohort and goal.course == cohort.course
     for bad in (draft.pk, 10**9, "x"):
         with pytest.raises(MentoringError, match="Unknown cohort"):
@@ -354,8 +403,14 @@ def test_plan_topic_offers_the_deficit_profile_first(client):
     survey, _questions = diagnostic_survey(competencies=[weak, weaker, strong])
     response = Response.objects.create(survey=survey, respondent=teacher, submitted_at=timezone.now())
     for competency, score in [(weak, 50), (weaker, 20), (strong, 90)]:
-        CompetencyScore.objects.create(response=response, user=teacher, competency=competency, score=score,
-                                       is_deficit=score < 60, measured_at=timezone.now())
+        CompetencyScore.objects.create(
+            response=response,
+            user=teacher,
+            competency=competency,
+            score=score,
+            is_deficit=score < 60,
+            measured_at=timezone.now(),
+        )
     assert deficit_competencies_for(teacher) == [weaker, weak]
 
     client.force_login(teacher)
@@ -364,8 +419,15 @@ def test_plan_topic_offers_the_deficit_profile_first(client):
     assert choices[1][0] == "From my deficit profile"
     assert [pk for pk, _label in choices[1][1]] == [weaker.pk, weak.pk]
     today = timezone.localdate()
-    client.post("/mentoring/plans/new/", {"topic": "Assessment", "competency": weaker.pk, "period_start": today,
-                                          "period_end": today + dt.timedelta(days=700),
-                                          "presentation_kind": "open_lesson"})
+    client.post(
+        "/mentoring/plans/new/",
+        {
+            "topic": "Assessment",
+            "competency": weaker.pk,
+            "period_start": today,
+            "period_end": today + dt.timedelta(days=700),
+            "presentation_kind": "open_lesson",
+        },
+    )
     plan = DevelopmentPlan.objects.get(teacher=teacher)
     assert plan.competency == weaker and plan.from_deficit_profile is True

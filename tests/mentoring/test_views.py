@@ -51,7 +51,9 @@ def test_journey_propose_accept_meet_and_complete_a_goal(client):
     assert "Young Anna" in page.content.decode()
     page = client.get(reverse("mentoring:suggestions", args=[mentee.pk]))
     assert [m.pk for m in page.context["suggestions"]] == [mentor.pk]
-    response = client.post(reverse("mentoring:pair_propose", args=[mentee.pk]), {"mentor": mentor.pk}, follow=True)
+    response = client.post(
+        reverse("mentoring:pair_propose", args=[mentee.pk]), {"mentor": mentor.pk}, follow=True
+    )
     pair = MentoringPair.objects.get()
     assert response.redirect_chain[-1][0] == reverse("mentoring:pair_detail", args=[pair.pk])
     assert pair.state == PairState.PROPOSED and pair.created_by == admin
@@ -64,11 +66,20 @@ def test_journey_propose_accept_meet_and_complete_a_goal(client):
 
     client.force_login(mentor)
     today = timezone.localdate()
-    client.post(reverse("mentoring:goal_create", args=[pair.pk]),
-                {"title": "Differentiated tasks", "competency": competency.pk, "due_date": today})
-    client.post(reverse("mentoring:meeting_create", args=[pair.pk]),
-                {"date": today, "kind": "lesson_observation", "status": "held", "notes": "Good pace",
-                 "next_steps": "Try exit tickets"})
+    client.post(
+        reverse("mentoring:goal_create", args=[pair.pk]),
+        {"title": "Differentiated tasks", "competency": competency.pk, "due_date": today},
+    )
+    client.post(
+        reverse("mentoring:meeting_create", args=[pair.pk]),
+        {
+            "date": today,
+            "kind": "lesson_observation",
+            "status": "held",
+            "notes": "Good pace",
+            "next_steps": "Try exit tickets",
+        },
+    )
     client.post(reverse("mentoring:message_create", args=[pair.pk]), {"body": "See you *Thursday*"})
     goal = PairGoal.objects.get()
     client.force_login(mentee)
@@ -84,11 +95,17 @@ def test_bad_input_through_pages_shows_a_message_and_changes_nothing(client):
     pair = ActivePairFactory()
     client.force_login(pair.mentor)
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    response = client.post(reverse("mentoring:meeting_create", args=[pair.pk]),
-                           {"date": tomorrow, "kind": "consultation", "status": "held"}, follow=True)
+    response = client.post(
+        reverse("mentoring:meeting_create", args=[pair.pk]),
+        {"date": tomorrow, "kind": "consultation", "status": "held"},
+        follow=True,
+    )
     assert _messages(response) == ["A meeting dated in the future cannot be marked as held."]
-    response = client.post(reverse("mentoring:goal_create", args=[pair.pk]),
-                           {"title": "x", "competency": 987654, "due_date": tomorrow}, follow=True)
+    response = client.post(
+        reverse("mentoring:goal_create", args=[pair.pk]),
+        {"title": "x", "competency": 987654, "due_date": tomorrow},
+        follow=True,
+    )
     assert "Select a valid choice" in _messages(response)[0]
     assert Meeting.objects.count() == 0 and PairGoal.objects.count() == 0
 
@@ -102,7 +119,9 @@ def test_proposing_a_mentor_at_capacity_or_oneself_is_refused(client):
         ActivePairFactory(mentor=busy, mentee=YoungTeacherFactory(school=school))
     client.force_login(admin)
     for mentor_id in (busy.pk, mentee.pk, 0):
-        response = client.post(reverse("mentoring:pair_propose", args=[mentee.pk]), {"mentor": mentor_id}, follow=True)
+        response = client.post(
+            reverse("mentoring:pair_propose", args=[mentee.pk]), {"mentor": mentor_id}, follow=True
+        )
         assert _messages(response) == ["This mentor cannot be proposed (at capacity or not available)."]
     assert not MentoringPair.objects.filter(mentee=mentee).exists()
 
@@ -113,8 +132,10 @@ def test_feedback_form_for_the_mentee_when_due(client):
     assert client.get(reverse("mentoring:pair_detail", args=[pair.pk])).context["feedback_form"] is None
     client.force_login(pair.mentee)
     assert client.get(reverse("mentoring:pair_detail", args=[pair.pk])).context["feedback_form"] is not None
-    client.post(reverse("mentoring:feedback_create", args=[pair.pk]),
-                {"availability": 5, "usefulness": 4, "advice": 3, "confidence": 4, "comment": "Helpful"})
+    client.post(
+        reverse("mentoring:feedback_create", args=[pair.pk]),
+        {"availability": 5, "usefulness": 4, "advice": 3, "confidence": 4, "comment": "Helpful"},
+    )
     assert Feedback.objects.get().advice == 3
     assert client.get(reverse("mentoring:pair_detail", args=[pair.pk])).context["feedback_form"] is None
 
@@ -125,20 +146,31 @@ def test_plan_create_and_cabinet_progress(client):
     client.force_login(teacher)
     assert "No development plan yet." in client.get(reverse("cabinet")).content.decode()
     today = timezone.localdate()
-    response = client.post(reverse("mentoring:plan_create"), {
-        "topic": "Formative assessment", "competency": CompetencyFactory().pk, "period_start": today,
-        "period_end": today + dt.timedelta(days=700), "presentation_kind": "open_lesson",
-    })
+    response = client.post(
+        reverse("mentoring:plan_create"),
+        {
+            "topic": "Formative assessment",
+            "competency": CompetencyFactory().pk,
+            "period_start": today,
+            "period_end": today + dt.timedelta(days=700),
+            "presentation_kind": "open_lesson",
+        },
+    )
     plan = DevelopmentPlan.objects.get()
     assert response.url == reverse("mentoring:plan_detail", args=[plan.pk])
     PlanGoalFactory(plan=plan, state="done", completed_at=timezone.now())
     PlanGoalFactory(plan=plan, title="Next step")
     page = client.get(reverse("cabinet")).content.decode()
     assert "Formative assessment" in page and "1 of 2 goals" in page and "Next step" in page
-    response = client.post(reverse("mentoring:plan_create"), {
-        "topic": "Second", "period_start": today, "period_end": today - dt.timedelta(days=1),
-        "presentation_kind": "open_lesson",
-    })
+    response = client.post(
+        reverse("mentoring:plan_create"),
+        {
+            "topic": "Second",
+            "period_start": today,
+            "period_end": today - dt.timedelta(days=1),
+            "presentation_kind": "open_lesson",
+        },
+    )
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == ["The period must end after it starts."]
     assert DevelopmentPlan.objects.count() == 1
@@ -146,8 +178,9 @@ def test_plan_create_and_cabinet_progress(client):
 
 def _fill(school, n):
     for _i in range(n):
-        pair = ActivePairFactory(mentee=YoungTeacherFactory(school=school),
-                                 mentor=MentorFactory(school=school))
+        pair = ActivePairFactory(
+            mentee=YoungTeacherFactory(school=school), mentor=MentorFactory(school=school)
+        )
         PairGoalFactory(pair=pair, state="done", completed_at=timezone.now())
         MeetingFactory(pair=pair)
         Feedback.objects.create(pair=pair, period=1, availability=4, usefulness=4, advice=4, confidence=4)
@@ -183,14 +216,18 @@ def _lonely(school):
 
 
 def test_report_figures_and_exports(client):
-    school = SchoolFactory(name="=HYPERLINK(\"http://x\")")
+    school = SchoolFactory(name='=HYPERLINK("http://x")')
     other = SchoolFactory(municipality=school.municipality, name="Lyceum")
     _fill(school, 2)
     YoungTeacherFactory(school=other)
     client.force_login(MunicipalAdminFactory(municipality=school.municipality))
     page = client.get(reverse("mentoring:reports"))
     rows = {s.name: s for s in page.context["schools"]}
-    assert (rows[school.name].young_total, rows[school.name].young_mentored, rows[school.name].young_unmentored) == (4, 2, 2)
+    assert (
+        rows[school.name].young_total,
+        rows[school.name].young_mentored,
+        rows[school.name].young_unmentored,
+    ) == (4, 2, 2)
     assert (rows[school.name].goals_done_n, rows[school.name].meetings_held_n) == (2, 2)
     assert rows[school.name].feedback_avg is None  # two pairs: below the privacy minimum of three
     assert (rows["Lyceum"].young_total, rows["Lyceum"].young_mentored) == (1, 0)
@@ -239,7 +276,10 @@ def test_focus_competencies_are_chosen_by_the_pair_or_the_school_admin(client):
     assert set(pair.focus_competencies.all()) == {first, second}
     # The goal form then offers the focus competencies only.
     page = client.get(reverse("mentoring:pair_detail", args=[pair.pk]))
-    assert [pk for pk, _label in page.context["goal_form"].fields["competency"].choices][1:] == [first.pk, second.pk]
+    assert [pk for pk, _label in page.context["goal_form"].fields["competency"].choices][1:] == [
+        first.pk,
+        second.pk,
+    ]
 
 
 def test_summary_for_municipal_monitoring():
@@ -257,8 +297,11 @@ def test_school_admin_sets_a_mentors_capacity(client, django_assert_max_num_quer
     mentor = MentorFactory(school=school)
     ActivePairFactory(mentor=mentor, mentee=YoungTeacherFactory(school=school))
     url = reverse("mentoring:mentor_capacity", args=[mentor.pk])
-    for outsider in (MunicipalAdminFactory(municipality=school.municipality), SchoolAdminFactory(),
-                     TeacherFactory(school=school)):
+    for outsider in (
+        MunicipalAdminFactory(municipality=school.municipality),
+        SchoolAdminFactory(),
+        TeacherFactory(school=school),
+    ):
         client.force_login(outsider)
         assert client.post(url, {"capacity": 5}).status_code == 404
     assert not hasattr(mentor, "mentor_profile") or mentor.mentor_profile is None

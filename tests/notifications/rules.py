@@ -15,8 +15,12 @@ def due_for_test_users(now):
     for user in User.objects.filter(email__startswith=PREFIX).order_by("pk").iterator(chunk_size=200):
         for step in ("3d", "1d"):
             yield Reminder(
-                recipient=user, obj=user, step=step,
-                title=format_lazy("{} {}: {}", _("Yes"), step, user.email), body="Deadline soon", url="/cabinet/",
+                recipient=user,
+                obj=user,
+                step=step,
+                title=format_lazy("{} {}: {}", _("Yes"), step, user.email),
+                body="Deadline soon",
+                url="/cabinet/",
             )
 
 

@@ -59,8 +59,13 @@ def test_preferences(api):
     assert {"kind": "community_post", "label": "New posts in your communities", "delivery": "digest"} in rows
     response = api.post(f"{BASE}preferences/", {"kind": "review_done", "delivery": "off"}, format="json")
     assert response.status_code == 200 and response.json()["delivery"] == "off"
-    assert api.post(f"{BASE}preferences/", {"kind": "nope", "delivery": "off"}, format="json").status_code == 400
-    assert api.post(f"{BASE}preferences/", {"kind": "mention", "delivery": "x"}, format="json").status_code == 400
+    assert (
+        api.post(f"{BASE}preferences/", {"kind": "nope", "delivery": "off"}, format="json").status_code == 400
+    )
+    assert (
+        api.post(f"{BASE}preferences/", {"kind": "mention", "delivery": "x"}, format="json").status_code
+        == 400
+    )
     assert list(NotificationPreference.objects.values_list("kind", "delivery")) == [("review_done", "off")]
 
 

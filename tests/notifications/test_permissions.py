@@ -16,7 +16,10 @@ def test_another_persons_notification_is_not_found_and_unchanged(client, intrude
     notification = NotificationFactory(recipient=owner, title="Private: your grade")
     client.force_login(intruder_factory())
     assert client.post(reverse("notifications:read", args=[notification.pk])).status_code == 404
-    assert client.post(reverse("notifications:read", args=[notification.pk]), HTTP_HX_REQUEST="true").status_code == 404
+    assert (
+        client.post(reverse("notifications:read", args=[notification.pk]), HTTP_HX_REQUEST="true").status_code
+        == 404
+    )
     assert client.get(reverse("notifications:open", args=[notification.pk])).status_code == 404
     client.post(reverse("notifications:read_all"))
     assert "Private: your grade" not in client.get(reverse("notifications:list")).content.decode()

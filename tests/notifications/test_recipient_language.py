@@ -102,8 +102,12 @@ def person(factory=TeacherFactory, **kwargs):
 def waitlist_offer(language, capture):
     cohort = CohortFactory(title=COHORT, capacity=1, course=CourseFactory(title=COURSE))
     taken = EnrollmentFactory(cohort=cohort)
-    waiting = EnrollmentFactory(cohort=cohort, teacher=person(preferred_language=language),
-                                state=Enrollment.State.WAITLISTED, enrolled_at=None)
+    waiting = EnrollmentFactory(
+        cohort=cohort,
+        teacher=person(preferred_language=language),
+        state=Enrollment.State.WAITLISTED,
+        enrolled_at=None,
+    )
     Enrollment.objects.filter(pk=taken.pk).update(state=Enrollment.State.WITHDRAWN)
     with capture(execute=True):
         assert seats_offer_freed(cohort=cohort) == [waiting]
@@ -145,49 +149,68 @@ def waitlist_offer_expired(language, capture):
     course = CourseFactory(title=COURSE)
     cohort = CohortFactory(title=COHORT, capacity=1, course=course)
     CohortFactory(title="Поток осень", course=course)
-    lapsed = EnrollmentFactory(cohort=cohort, teacher=person(preferred_language=language),
-                               state=Enrollment.State.WAITLISTED, enrolled_at=None,
-                               offer_expires_at=timezone.now() - timedelta(minutes=1))
+    lapsed = EnrollmentFactory(
+        cohort=cohort,
+        teacher=person(preferred_language=language),
+        state=Enrollment.State.WAITLISTED,
+        enrolled_at=None,
+        offer_expires_at=timezone.now() - timedelta(minutes=1),
+    )
     with capture(execute=True):
         assert enrollment_expire_offers() == 1
     return lapsed.teacher, ("Поток осень",)
 
 
 def _certificate(language):
-    enrollment = EnrollmentFactory(cohort=CohortFactory(title=COHORT, course=CourseFactory(title=COURSE)),
-                                   teacher=person(preferred_language=language), state=Enrollment.State.COMPLETED)
+    enrollment = EnrollmentFactory(
+        cohort=CohortFactory(title=COHORT, course=CourseFactory(title=COURSE)),
+        teacher=person(preferred_language=language),
+        state=Enrollment.State.COMPLETED,
+    )
     return certificate_issue(enrollment_id=enrollment.pk)
 
 
 def certificate_revoked(language, capture):
     certificate = _certificate(language)
     with capture(execute=True):
-        certificate_revoke(certificate=certificate, actor=MethodologistFactory(), reason="Ошибка в данных курса")
+        certificate_revoke(
+            certificate=certificate, actor=MethodologistFactory(), reason="Ошибка в данных курса"
+        )
     return certificate.enrollment.teacher, (certificate.number, "Ошибка в данных курса")
 
 
 def certificate_reissued(language, capture):
     certificate = _certificate(language)
     with capture(execute=True):
-        certificate_reissue(certificate=certificate, actor=MethodologistFactory(), reason="Исправлена фамилия")
+        certificate_reissue(
+            certificate=certificate, actor=MethodologistFactory(), reason="Исправлена фамилия"
+        )
     return certificate.enrollment.teacher, (certificate.number, "Исправлена фамилия")
 
 
 def review_done(language, capture):
     module = ModuleFactory(course=CourseFactory(title=COURSE))
     assignment = AssignmentFactory(module=module, title=ASSIGNMENT)
-    enrollment = EnrollmentFactory(cohort=CohortFactory(course=module.course, title=COHORT),
-                                   teacher=person(preferred_language=language))
+    enrollment = EnrollmentFactory(
+        cohort=CohortFactory(course=module.course, title=COHORT), teacher=person(preferred_language=language)
+    )
     comment = "Хорошая работа, примеры из практики убедительны."
     with capture(execute=True):
         submission = submission_submit(enrollment=enrollment, assignment=assignment, text="Мой ответ " * 10)
-        review_submit(submission=submission, reviewer=CuratorFactory(preferred_language="en"), decision="accepted",
-                      score=8, comment=comment)
+        review_submit(
+            submission=submission,
+            reviewer=CuratorFactory(preferred_language="en"),
+            decision="accepted",
+            score=8,
+            comment=comment,
+        )
     return enrollment.teacher, (comment,)
 
 
 def question_answered(language, capture):
-    enrollment = EnrollmentFactory(cohort=CohortFactory(title=COHORT), teacher=person(preferred_language=language))
+    enrollment = EnrollmentFactory(
+        cohort=CohortFactory(title=COHORT), teacher=person(preferred_language=language)
+    )
     answer = "Начните с первого модуля."
     question = question_ask(enrollment=enrollment, text="С чего начать?")
     with capture(execute=True):
@@ -196,34 +219,56 @@ def question_answered(language, capture):
 
 
 def announcement(language, capture):
-    enrollment = EnrollmentFactory(cohort=CohortFactory(title=COHORT), teacher=person(preferred_language=language))
+    enrollment = EnrollmentFactory(
+        cohort=CohortFactory(title=COHORT), teacher=person(preferred_language=language)
+    )
     body = "Начало в 16:00, ссылка придёт накануне."
     with capture(execute=True):
-        announcement_publish(cohort=enrollment.cohort, author=CuratorFactory(preferred_language="en"),
-                             title=ANNOUNCEMENT, body=body)
+        announcement_publish(
+            cohort=enrollment.cohort,
+            author=CuratorFactory(preferred_language="en"),
+            title=ANNOUNCEMENT,
+            body=body,
+        )
     return enrollment.teacher, (body,)
 
 
 def feedback_reminder(language, capture):
     now = timezone.now()
-    cohort = CohortFactory(title=COHORT, starts_on=timezone.localdate() - timedelta(days=40),
-                           ends_on=timezone.localdate() + timedelta(days=20))
+    cohort = CohortFactory(
+        title=COHORT,
+        starts_on=timezone.localdate() - timedelta(days=40),
+        ends_on=timezone.localdate() + timedelta(days=20),
+    )
     survey, _questions = feedback_survey(cohorts=[cohort])
     survey.title = SURVEY
     survey.save(update_fields=["title"])
-    done = EnrollmentFactory(cohort=cohort, state=Enrollment.State.COMPLETED, completed_at=now,
-                             teacher=person(preferred_language=language))
+    done = EnrollmentFactory(
+        cohort=cohort,
+        state=Enrollment.State.COMPLETED,
+        completed_at=now,
+        teacher=person(preferred_language=language),
+    )
     with capture(execute=True):
-        assert reminder_rule_run(rule="surveys.reminders.feedback_survey_due", now=now + timedelta(days=1, hours=1)) == 1
+        assert (
+            reminder_rule_run(
+                rule="surveys.reminders.feedback_survey_due", now=now + timedelta(days=1, hours=1)
+            )
+            == 1
+        )
     return done.teacher, ()
 
 
 def deadline_reminder(language, capture):
     module = ModuleFactory(course=CourseFactory(title=COURSE))
     AssignmentFactory(module=module, due_days=10, title=ASSIGNMENT)
-    cohort = CohortFactory(course=module.course, status="running", title=COHORT,
-                           starts_on=timezone.localdate() - timedelta(days=8),
-                           ends_on=timezone.localdate() + timedelta(days=30))
+    cohort = CohortFactory(
+        course=module.course,
+        status="running",
+        title=COHORT,
+        starts_on=timezone.localdate() - timedelta(days=8),
+        ends_on=timezone.localdate() + timedelta(days=30),
+    )
     late = EnrollmentFactory(cohort=cohort, teacher=person(preferred_language=language))
     with capture(execute=True):
         assert reminder_rule_run(rule="cohorts.reminders.deadline_soon") == 1
@@ -235,8 +280,12 @@ def curator_escalation(language, capture):
     cohort = CohortFactory(title=COHORT, curators=[curator], response_target_hours=24)
     question = question_ask(enrollment=EnrollmentFactory(cohort=cohort), text="Где материалы?")
     with capture(execute=True):
-        assert reminder_rule_run(rule="cohorts.reminders.curator_escalation",
-                                 now=question.created_at + timedelta(hours=25)) == 1
+        assert (
+            reminder_rule_run(
+                rule="cohorts.reminders.curator_escalation", now=question.created_at + timedelta(hours=25)
+            )
+            == 1
+        )
     return curator, ("Где материалы?",)
 
 
@@ -246,15 +295,24 @@ def methodologist_escalation(language, capture):
     cohort.course.authors.add(methodologist)
     question = question_ask(enrollment=EnrollmentFactory(cohort=cohort), text="Где материалы?")
     with capture(execute=True):
-        assert reminder_rule_run(rule="cohorts.reminders.methodologist_escalation",
-                                 now=question.created_at + timedelta(hours=21)) == 1
+        assert (
+            reminder_rule_run(
+                rule="cohorts.reminders.methodologist_escalation",
+                now=question.created_at + timedelta(hours=21),
+            )
+            == 1
+        )
     return methodologist, ("Где материалы?",)
 
 
 def _unconfirmed_announcement(school):
     cohort = CohortFactory(title=COHORT, status="running")
-    enrollment = EnrollmentFactory(cohort=cohort, teacher=TeacherFactory(school=school, full_name="Сидорова Анна"))
-    published = Announcement.objects.create(cohort=cohort, author=CuratorFactory(), title=ANNOUNCEMENT, body="Текст")
+    enrollment = EnrollmentFactory(
+        cohort=cohort, teacher=TeacherFactory(school=school, full_name="Сидорова Анна")
+    )
+    published = Announcement.objects.create(
+        cohort=cohort, author=CuratorFactory(), title=ANNOUNCEMENT, body="Текст"
+    )
     return enrollment, published.created_at
 
 
@@ -263,8 +321,12 @@ def announcement_reminder(language, capture):
     enrollment.teacher.preferred_language = language
     enrollment.teacher.save(update_fields=["preferred_language"])
     with capture(execute=True):
-        assert reminder_rule_run(rule="cohorts.reminders.announcement_unconfirmed",
-                                 now=published + timedelta(hours=49)) == 1
+        assert (
+            reminder_rule_run(
+                rule="cohorts.reminders.announcement_unconfirmed", now=published + timedelta(hours=49)
+            )
+            == 1
+        )
     return enrollment.teacher, ()
 
 
@@ -273,14 +335,22 @@ def announcement_unconfirmed(language, capture):
     admin = person(SchoolAdminFactory, school=school, preferred_language=language)
     _enrollment, published = _unconfirmed_announcement(school)
     with capture(execute=True):
-        assert reminder_rule_run(rule="cohorts.reminders.announcement_unconfirmed_school_admins",
-                                 now=published + timedelta(hours=97)) == 1
+        assert (
+            reminder_rule_run(
+                rule="cohorts.reminders.announcement_unconfirmed_school_admins",
+                now=published + timedelta(hours=97),
+            )
+            == 1
+        )
     return admin, ("Сидорова Анна",)
 
 
 def certificate_issued(language, capture):
-    enrollment = EnrollmentFactory(cohort=CohortFactory(title=COHORT, course=CourseFactory(title=COURSE)),
-                                   teacher=person(preferred_language=language), state=Enrollment.State.COMPLETED)
+    enrollment = EnrollmentFactory(
+        cohort=CohortFactory(title=COHORT, course=CourseFactory(title=COURSE)),
+        teacher=person(preferred_language=language),
+        state=Enrollment.State.COMPLETED,
+    )
     with capture(execute=True):
         certificate = certificate_issue(enrollment_id=enrollment.pk)
     return enrollment.teacher, (certificate.number,)
@@ -294,10 +364,13 @@ def community_post(language, capture):
     club = _club()
     author = member(club, TeacherFactory(full_name="Иванова Анна"))
     watcher = member(club, person(preferred_language=language))
-    community_services.membership_set_following(community=club, user=watcher, level=FollowLevel.WATCHING,
-                                                watch_new_topics=True)
+    community_services.membership_set_following(
+        community=club, user=watcher, level=FollowLevel.WATCHING, watch_new_topics=True
+    )
     with capture(execute=True):
-        community_services.topic_create(community=club, author=author, title=TOPIC, body="Как объяснять дроби?")
+        community_services.topic_create(
+            community=club, author=author, title=TOPIC, body="Как объяснять дроби?"
+        )
     return watcher, ("Иванова Анна", "Как объяснять дроби?")
 
 
@@ -305,10 +378,13 @@ def community_new_topic(language, capture):
     club = _club()
     author = member(club, TeacherFactory(full_name="Иванова Анна"))
     fan = member(club, person(preferred_language=language))
-    community_services.membership_set_following(community=club, user=fan, level=FollowLevel.NORMAL,
-                                                watch_new_topics=True)
+    community_services.membership_set_following(
+        community=club, user=fan, level=FollowLevel.NORMAL, watch_new_topics=True
+    )
     with capture(execute=True):
-        community_services.topic_create(community=club, author=author, title=TOPIC, body="Как объяснять дроби?")
+        community_services.topic_create(
+            community=club, author=author, title=TOPIC, body="Как объяснять дроби?"
+        )
     return fan, ("Иванова Анна", "Как объяснять дроби?")
 
 
@@ -318,8 +394,12 @@ def community_reply(language, capture):
     with capture(execute=True):
         topic = community_services.topic_create(community=club, author=asker, title=TOPIC, body="Вопрос")
     with capture(execute=True):
-        community_services.post_create(topic=topic, author=member(club, TeacherFactory(full_name="Иванова Анна")),
-                                       reply_to=topic.posts.get(), body="Мой ответ")
+        community_services.post_create(
+            topic=topic,
+            author=member(club, TeacherFactory(full_name="Иванова Анна")),
+            reply_to=topic.posts.get(),
+            body="Мой ответ",
+        )
     return asker, ("Иванова Анна", "Мой ответ")
 
 
@@ -327,8 +407,9 @@ def community_join_request(language, capture):
     club = CommunityFactory(name=COMMUNITY, is_closed=True)
     moderator = member(club, person(preferred_language=language), role=MemberRole.MODERATOR)
     with capture(execute=True):
-        community_services.membership_join(community=club, user=TeacherFactory(full_name="Иванова Анна"),
-                                           message="Примите, пожалуйста")
+        community_services.membership_join(
+            community=club, user=TeacherFactory(full_name="Иванова Анна"), message="Примите, пожалуйста"
+        )
     return moderator, ("Иванова Анна",)
 
 
@@ -367,7 +448,9 @@ def mentoring(language, capture):
     mentee = person(YoungTeacherFactory, preferred_language=language)
     mentor = MentorFactory(school=mentee.school, full_name="Коваль Ирина")
     with capture(execute=True):
-        mentoring_services.pair_create(actor=SchoolAdminFactory(school=mentee.school), mentor=mentor, mentee=mentee)
+        mentoring_services.pair_create(
+            actor=SchoolAdminFactory(school=mentee.school), mentor=mentor, mentee=mentee
+        )
     return mentee, ("Коваль Ирина", "Петренко Олена")
 
 
@@ -382,8 +465,12 @@ def mentoring_message(language, capture):
 def mentoring_feedback(language, capture):
     today = timezone.localdate()
     mentee = person(YoungTeacherFactory, preferred_language=language)
-    ActivePairFactory(mentee=mentee, mentor__full_name="Коваль Ирина", start_date=today - timedelta(weeks=4),
-                      feedback_every_weeks=4)
+    ActivePairFactory(
+        mentee=mentee,
+        mentor__full_name="Коваль Ирина",
+        start_date=today - timedelta(weeks=4),
+        feedback_every_weeks=4,
+    )
     with capture(execute=True):
         assert mentoring_services.feedback_remind_due() == 1
     return mentee, ("Коваль Ирина",)
@@ -435,12 +522,21 @@ def test_every_kind_has_a_scenario_and_is_known_before_any_sender_is_imported():
     assert {code.split(":")[0] for code in SCENARIOS} == {kind.code for kind in all_kinds()}
     # A web process that never imported the reminder rules still knows every kind (preferences, mail footer).
     fresh = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from notifications.kinds import all_kinds; "
-                               "print(' '.join(sorted(kind.code for kind in all_kinds())))"],
-        capture_output=True, text=True, check=True, cwd=settings.BASE_DIR,
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from notifications.kinds import all_kinds; "
+            "print(' '.join(sorted(kind.code for kind in all_kinds())))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=settings.BASE_DIR,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "pdplatform.settings"},
     )
-    assert fresh.stdout.split() == sorted(code.split(":")[0] for code in {code.split(":")[0] for code in SCENARIOS})
+    assert fresh.stdout.split() == sorted(
+        code.split(":")[0] for code in {code.split(":")[0] for code in SCENARIOS}
+    )
 
 
 def _mail_text(message) -> str:
@@ -458,13 +554,20 @@ def _rendered(scenario, language, capture) -> tuple[str, str, str, tuple]:
         assert digest_deliver(user_id=recipient.pk) == 1
         mails = [m for m in mail.outbox if m.to == [recipient.email]]
     assert len(mails) == 1
-    return note.title, note.body, _mail_text(mails[0]), (*user_values, recipient.get_short_name(), recipient.email)
+    return (
+        note.title,
+        note.body,
+        _mail_text(mails[0]),
+        (*user_values, recipient.get_short_name(), recipient.email),
+    )
 
 
 @pytest.mark.parametrize("code", list(SCENARIOS))
 def test_each_kind_speaks_the_recipients_language(code, django_capture_on_commit_callbacks):
-    renderings = {language: _rendered(SCENARIOS[code], language, django_capture_on_commit_callbacks)
-                  for language in LANGUAGES}
+    renderings = {
+        language: _rendered(SCENARIOS[code], language, django_capture_on_commit_callbacks)
+        for language in LANGUAGES
+    }
     en_title, en_body, en_mail, en_values = renderings["en"]
     for language in ("ru", "uk"):
         title, body, mail_text, values = renderings[language]

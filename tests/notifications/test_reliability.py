@@ -16,22 +16,25 @@ def _queue(task_name: str) -> str:
     return app.amqp.router.route({}, task_name)["queue"].name
 
 
-@pytest.mark.parametrize(("task", "queue"), [
-    ("cohorts.certificates.tasks.certificate_issue_enrollment", "heavy"),
-    ("cohorts.certificates.tasks.certificates_issue_chunk", "heavy"),
-    ("cohorts.tasks.certificate_issue", "heavy"),
-    ("cohorts.tasks.certificates_issue_for_cohort", "heavy"),
-    ("cohorts.tasks.bulk_issue_certificates", "heavy"),
-    ("surveys.tasks.export_results_xlsx", "heavy"),
-    ("pdplatform.tasks.export_monitoring", "heavy"),
-    ("notifications.tasks.reminder_sweep", "default"),
-    ("notifications.tasks.send_notification_email", "default"),
-    ("cohorts.tasks.announcement_notify", "bulk"),
-    ("communities.tasks.post_notify", "bulk"),
-    ("notifications.tasks.send_digests", "bulk"),
-    ("notifications.tasks.send_digest", "bulk"),
-    ("pdplatform.tasks.heartbeat", "default"),
-])
+@pytest.mark.parametrize(
+    ("task", "queue"),
+    [
+        ("cohorts.certificates.tasks.certificate_issue_enrollment", "heavy"),
+        ("cohorts.certificates.tasks.certificates_issue_chunk", "heavy"),
+        ("cohorts.tasks.certificate_issue", "heavy"),
+        ("cohorts.tasks.certificates_issue_for_cohort", "heavy"),
+        ("cohorts.tasks.bulk_issue_certificates", "heavy"),
+        ("surveys.tasks.export_results_xlsx", "heavy"),
+        ("pdplatform.tasks.export_monitoring", "heavy"),
+        ("notifications.tasks.reminder_sweep", "default"),
+        ("notifications.tasks.send_notification_email", "default"),
+        ("cohorts.tasks.announcement_notify", "bulk"),
+        ("communities.tasks.post_notify", "bulk"),
+        ("notifications.tasks.send_digests", "bulk"),
+        ("notifications.tasks.send_digest", "bulk"),
+        ("pdplatform.tasks.heartbeat", "default"),
+    ],
+)
 def test_heavy_work_and_fan_outs_have_their_own_queues(task, queue):
     """A 5,000-person announcement or a certificate batch must not hold up one teacher's reminder."""
     assert _queue(task) == queue
@@ -63,5 +66,3 @@ def test_workers_consume_every_queue(path):
     assert [re.search(r"-Q (\S+)", command).group(1) for command in commands] == (
         [settings.CELERY_WORKER_QUEUES] * len(commands)
     )
-
-

@@ -28,9 +28,20 @@ from tests.notifications.factories import NotificationFactory
 pytestmark = pytest.mark.django_db
 
 PRODUCT_KINDS = [
-    "waitlist_offer", "nomination", "review_done", "question_answered", "announcement", "feedback_reminder",
-    "deadline_reminder", "curator_escalation", "announcement_unconfirmed", "certificate_issued", "community_post",
-    "mention", "mentoring", "export_ready",
+    "waitlist_offer",
+    "nomination",
+    "review_done",
+    "question_answered",
+    "announcement",
+    "feedback_reminder",
+    "deadline_reminder",
+    "curator_escalation",
+    "announcement_unconfirmed",
+    "certificate_issued",
+    "community_post",
+    "mention",
+    "mentoring",
+    "export_ready",
 ]
 
 
@@ -48,8 +59,9 @@ def test_register_kind_refuses_unknown_delivery():
 def test_send_creates_row_and_mails_after_commit(django_capture_on_commit_callbacks):
     user = TeacherFactory()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        notification = notification_send(recipient=user, kind="review_done", title="Reviewed", body="Well done",
-                                          url="/cabinet/")
+        notification = notification_send(
+            recipient=user, kind="review_done", title="Reviewed", body="Well done", url="/cabinet/"
+        )
         assert mail.outbox == []  # nothing leaves before the commit
     assert len(callbacks) == 1
     notification.refresh_from_db()
@@ -97,7 +109,9 @@ def test_preference_off_sends_nothing_and_digest_waits(django_capture_on_commit_
 def test_dedupe_key_makes_a_second_send_a_no_op():
     user = TeacherFactory()
     first = notification_send(recipient=user, kind="mention", title="You were mentioned", dedupe_key="post:1")
-    second = notification_send(recipient=user, kind="mention", title="You were mentioned", dedupe_key="post:1")
+    second = notification_send(
+        recipient=user, kind="mention", title="You were mentioned", dedupe_key="post:1"
+    )
     assert first is not None
     assert second is None
     assert Notification.objects.filter(recipient=user).count() == 1
@@ -162,7 +176,9 @@ def test_send_many_uses_constant_queries(django_assert_max_num_queries, django_c
     preference_set(user=people[0], kind="announcement", delivery=Delivery.OFF)
     preference_set(user=people[1], kind="announcement", delivery=Delivery.DIGEST)
     with django_assert_max_num_queries(6), django_capture_on_commit_callbacks(execute=False) as callbacks:
-        created = notification_send_many(recipients=people, kind="announcement", title=_("Yes"), url="/learn/")
+        created = notification_send_many(
+            recipients=people, kind="announcement", title=_("Yes"), url="/learn/"
+        )
     assert created == 11
     assert len(callbacks) == 10  # one mail per "immediately" recipient
     titles = dict(Notification.objects.values_list("recipient__preferred_language", "title").distinct())
@@ -173,12 +189,21 @@ def test_digest_groups_unread_digest_notifications_into_one_mail():
     user = TeacherFactory(preferred_language="ru")
     other = TeacherFactory()
     for i in range(3):
-        NotificationFactory(recipient=user, kind="community_post", title=f"Post {i}", delivery=Delivery.DIGEST)
+        NotificationFactory(
+            recipient=user, kind="community_post", title=f"Post {i}", delivery=Delivery.DIGEST
+        )
     NotificationFactory(recipient=user, kind="mention", title="Mention", delivery=Delivery.DIGEST)
-    read = NotificationFactory(recipient=user, kind="community_post", title="Already read",
-                               delivery=Delivery.DIGEST, read_at=timezone.now())
+    read = NotificationFactory(
+        recipient=user,
+        kind="community_post",
+        title="Already read",
+        delivery=Delivery.DIGEST,
+        read_at=timezone.now(),
+    )
     immediate = NotificationFactory(recipient=user, kind="review_done", title="Immediate")
-    NotificationFactory(recipient=other, kind="community_post", title="Other's post", delivery=Delivery.DIGEST)
+    NotificationFactory(
+        recipient=other, kind="community_post", title="Other's post", delivery=Delivery.DIGEST
+    )
 
     assert send_digests.delay().get() == 2
     assert len(mail.outbox) == 2
@@ -204,8 +229,16 @@ def test_digest_groups_unread_digest_notifications_into_one_mail():
 
 
 def _remind(user, obj, step="1d", **kwargs):
-    return reminder_send_once(recipient=user, kind="deadline_reminder", obj=obj, step=step,
-                              title="Deadline tomorrow", body="Submit your work", url="/cabinet/", **kwargs)
+    return reminder_send_once(
+        recipient=user,
+        kind="deadline_reminder",
+        obj=obj,
+        step=step,
+        title="Deadline tomorrow",
+        body="Submit your work",
+        url="/cabinet/",
+        **kwargs,
+    )
 
 
 def test_reminder_is_recorded_then_sent_once(django_capture_on_commit_callbacks):
@@ -237,11 +270,23 @@ def test_crash_between_record_and_send_is_recovered_once(django_capture_on_commi
     obj = UserFactory()
     content_type = ContentType.objects.get_for_model(obj)
     # The process died right after writing the record: pending, never delivered.
-    crashed = SentRecord.objects.create(recipient=user, kind="deadline_reminder", content_type=content_type,
-                                        object_id=obj.pk, step="1d", title="Deadline tomorrow",
-                                        created_at=timezone.now() - timedelta(minutes=11))
-    fresh = SentRecord.objects.create(recipient=user, kind="deadline_reminder", content_type=content_type,
-                                      object_id=obj.pk, step="3d", title="Deadline in 3 days")
+    crashed = SentRecord.objects.create(
+        recipient=user,
+        kind="deadline_reminder",
+        content_type=content_type,
+        object_id=obj.pk,
+        step="1d",
+        title="Deadline tomorrow",
+        created_at=timezone.now() - timedelta(minutes=11),
+    )
+    fresh = SentRecord.objects.create(
+        recipient=user,
+        kind="deadline_reminder",
+        content_type=content_type,
+        object_id=obj.pk,
+        step="3d",
+        title="Deadline in 3 days",
+    )
     # The rule fires again: the record exists, so nothing new is sent by it.
     assert _remind(user, obj) is False
     with django_capture_on_commit_callbacks(execute=True):
@@ -258,7 +303,9 @@ def test_crash_between_record_and_send_is_recovered_once(django_capture_on_commi
 def test_mail_lost_between_commit_and_queue_is_requeued_once(settings):
     settings.NOTIFICATIONS_RECOVER_AFTER_MINUTES = 10
     user = TeacherFactory()
-    lost = NotificationFactory(recipient=user, title="Lost", created_at=timezone.now() - timedelta(minutes=30))
+    lost = NotificationFactory(
+        recipient=user, title="Lost", created_at=timezone.now() - timedelta(minutes=30)
+    )
     NotificationFactory(recipient=user, title="Fresh")
     NotificationFactory(recipient=user, title="Ancient", created_at=timezone.now() - timedelta(days=3))
     assert pending_recover() == {"reminders": 0, "mails": 1}
@@ -302,8 +349,12 @@ def test_beat_schedule_has_digest_and_recovery():
     from pdplatform.celery import app
 
     app.loader.import_default_modules()
-    assert {"notifications.tasks.send_digests", "notifications.tasks.recover_pending",
-            "notifications.tasks.reminder_sweep", "notifications.tasks.send_notification_email"} <= set(app.tasks)
+    assert {
+        "notifications.tasks.send_digests",
+        "notifications.tasks.recover_pending",
+        "notifications.tasks.reminder_sweep",
+        "notifications.tasks.send_notification_email",
+    } <= set(app.tasks)
 
 
 def test_services_module_exports_the_documented_api():

@@ -19,8 +19,9 @@ LIST = reverse("notifications:list")
 
 def test_list_shows_unread_first_then_newest(client):
     user = TeacherFactory()
-    old_unread = NotificationFactory(recipient=user, title="Old unread",
-                                     created_at=timezone.now() - timezone.timedelta(days=2))
+    old_unread = NotificationFactory(
+        recipient=user, title="Old unread", created_at=timezone.now() - timezone.timedelta(days=2)
+    )
     NotificationFactory(recipient=user, title="New read", read_at=timezone.now())
     NotificationFactory(recipient=user, title="New unread")
     client.force_login(user)
@@ -221,12 +222,17 @@ def test_one_click_unsubscribe_rfc8058_without_csrf_token():
     assert NotificationPreference.objects.get(user=user, kind="announcement").delivery == "off"
 
 
-@pytest.mark.parametrize("mangle", [
-    lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),   # signature changed
-    lambda t: "eyJ1Ijo5OTksImsiOiJyZXZpZXdfZG9uZSJ9" + t[t.index(":"):],  # another user id, old signature
-    lambda t: "garbage",
-    lambda t: t.split(":")[0],
-])
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),  # signature changed
+        lambda t: (
+            "eyJ1Ijo5OTksImsiOiJyZXZpZXdfZG9uZSJ9" + t[t.index(":") :]
+        ),  # another user id, old signature
+        lambda t: "garbage",
+        lambda t: t.split(":")[0],
+    ],
+)
 def test_tampered_unsubscribe_token_is_refused_and_changes_nothing(mangle):
     user = TeacherFactory()
     preference_set(user=user, kind="review_done", delivery=Delivery.IMMEDIATELY)
@@ -234,7 +240,9 @@ def test_tampered_unsubscribe_token_is_refused_and_changes_nothing(mangle):
     response = Client().post(reverse("notifications:unsubscribe", args=[token]))
     assert response.status_code == 400
     assert "This unsubscribe link is not valid." in response.content.decode()
-    assert list(NotificationPreference.objects.values_list("kind", "delivery")) == [("review_done", "immediately")]
+    assert list(NotificationPreference.objects.values_list("kind", "delivery")) == [
+        ("review_done", "immediately")
+    ]
 
 
 def test_token_of_an_inactive_user_is_refused():

@@ -95,11 +95,17 @@ def test_reminder_sweeps_twice_concurrently_then_after_a_crash_send_each_reminde
     late = UserFactory(email="remind-late@example.org")
     ten_minutes_ago = timezone.now() - timedelta(minutes=11)
     SentRecord.objects.create(
-        recipient=late, kind="deadline_reminder", content_type=ContentType.objects.get_for_model(late),
-        object_id=late.pk, step="1d", title="Yes 1d: remind-late@example.org", created_at=ten_minutes_ago,
+        recipient=late,
+        kind="deadline_reminder",
+        content_type=ContentType.objects.get_for_model(late),
+        object_id=late.pk,
+        step="1d",
+        title="Yes 1d: remind-late@example.org",
+        created_at=ten_minutes_ago,
     )
-    orphan = Notification.objects.create(recipient=users[0], kind="review_done", title="Orphaned mail",
-                                         created_at=ten_minutes_ago)
+    orphan = Notification.objects.create(
+        recipient=users[0], kind="review_done", title="Orphaned mail", created_at=ten_minutes_ago
+    )
 
     # Round 2: the sweep once more, plus the crash-recovery sweep (both as beat would send them).
     reminder_sweep.apply_async(args=[RULE], ignore_result=True)
@@ -144,8 +150,10 @@ def test_redis_restart_while_tasks_are_queued_worker_reconnects_and_work_complet
     worker = real_worker("notify-r", queues="heavy")
     worker_pid = worker.proc.pid
     users = [UserFactory() for _ in range(8)]
-    notifications = [Notification.objects.create(recipient=u, kind="review_done", title=f"Queued {i}")
-                     for i, u in enumerate(users)]
+    notifications = [
+        Notification.objects.create(recipient=u, kind="review_done", title=f"Queued {i}")
+        for i, u in enumerate(users)
+    ]
     for notification in notifications:
         send_notification_email.apply_async(args=[notification.pk], ignore_result=True)
     broker = redis.Redis(port=private_redis.port)
@@ -159,13 +167,21 @@ def test_redis_restart_while_tasks_are_queued_worker_reconnects_and_work_complet
     assert redis.Redis(port=private_redis.port).llen("default") == 8
 
     # The worker reconnects (answers again), is told to consume "default", and does the work.
-    wait_for(lambda: celery_app.control.ping(destination=[f"notify-r@{socket.gethostname()}"], timeout=0.5),
-             timeout=90)
-    replies = celery_app.control.add_consumer("default", destination=[f"notify-r@{socket.gethostname()}"],
-                                              reply=True, timeout=5)
+    wait_for(
+        lambda: celery_app.control.ping(destination=[f"notify-r@{socket.gethostname()}"], timeout=0.5),
+        timeout=90,
+    )
+    replies = celery_app.control.add_consumer(
+        "default", destination=[f"notify-r@{socket.gethostname()}"], reply=True, timeout=5
+    )
     assert replies, "the worker did not answer add_consumer"
-    wait_for(lambda: len(list(mailbox.glob("*.eml"))) == 8
-             and not Notification.objects.filter(emailed_at__isnull=True).exists(), timeout=90)
+    wait_for(
+        lambda: (
+            len(list(mailbox.glob("*.eml"))) == 8
+            and not Notification.objects.filter(emailed_at__isnull=True).exists()
+        ),
+        timeout=90,
+    )
     assert sorted(subject for _to, subject in read_mailbox(mailbox)) == [f"Queued {i}" for i in range(8)]
     assert worker.proc.pid == worker_pid and worker.proc.poll() is None
     assert "Connection to broker lost" in worker.log.read_text() or "Cannot connect" in worker.log.read_text()

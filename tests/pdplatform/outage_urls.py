@@ -25,7 +25,9 @@ def broker_down(request):
     app = Celery(set_as_current=False)
     app.conf.broker_connection_timeout = 1
     with app.connection_for_write(f"redis://127.0.0.1:{free_port()}/0") as connection:
-        app.send_task("pdplatform.tasks.heartbeat", connection=connection, retry=False)  # the real path retries
+        app.send_task(
+            "pdplatform.tasks.heartbeat", connection=connection, retry=False
+        )  # the real path retries
     return HttpResponse("queued")
 
 
@@ -33,4 +35,9 @@ def bug(request):
     raise ZeroDivisionError("a plain bug, not an outage")
 
 
-urlpatterns = [path("outage/redis/", redis_down), path("outage/broker/", broker_down), path("outage/bug/", bug), *site_urlpatterns]
+urlpatterns = [
+    path("outage/redis/", redis_down),
+    path("outage/broker/", broker_down),
+    path("outage/bug/", bug),
+    *site_urlpatterns,
+]

@@ -51,6 +51,7 @@ def test_enrolling_without_consent_is_refused_in_russian():
     # As on the page: consent is a required tick, refused with the same words.
     cohort = CohortFactory()
     response = token_client(TeacherFactory(preferred_language="ru")).post(
-        f"/api/v1/cohorts/{cohort.pk}/enrol/", {"consent": False}, format="json")
+        f"/api/v1/cohorts/{cohort.pk}/enrol/", {"consent": False}, format="json"
+    )
     assert response.status_code == 400
     assert response.json()["consent"] == ["Обязательное поле."]

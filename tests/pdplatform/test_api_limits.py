@@ -26,7 +26,9 @@ def test_anonymous_requests_past_the_budget_get_429_with_retry_after(client, lim
     refused = client.get(URL)
     assert refused.status_code == 429
     assert refused.headers["Retry-After"] == "40"
-    assert refused.json() == {"detail": ["Too many attempts in a short time. Please wait 40 s and try again."]}
+    assert refused.json() == {
+        "detail": ["Too many attempts in a short time. Please wait 40 s and try again."]
+    }
 
 
 def test_one_address_past_its_budget_does_not_block_another(client, limits):

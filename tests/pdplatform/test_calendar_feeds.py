@@ -46,20 +46,42 @@ def teacher_world(teacher=None):
     """A teacher with one of everything: a cohort with a past (recorded) and an upcoming session and
     a deadline, a registered community event, a mentoring meeting."""
     teacher = teacher or TeacherFactory()
-    cohort = CohortFactory(title="Функциональная грамотность", starts_on=date(2030, 3, 1), ends_on=date(2030, 5, 1))
+    cohort = CohortFactory(
+        title="Функциональная грамотность", starts_on=date(2030, 3, 1), ends_on=date(2030, 5, 1)
+    )
     enrollment = EnrollmentFactory(cohort=cohort, teacher=teacher)
     assignment = AssignmentFactory(module=ModuleFactory(course=cohort.course), title="Эссе", due_days=14)
-    past = LiveSessionFactory(cohort=cohort, title="Вводный вебинар", starts_at=datetime(2030, 3, 2, 7, 0, tzinfo=ZoneInfo("UTC")),
-                              duration_minutes=90, recording_url="https://video.example.org/rec1")
-    upcoming = LiveSessionFactory(cohort=cohort, title="Разбор заданий", starts_at=datetime(2030, 3, 9, 12, 30, tzinfo=ZoneInfo("UTC")))
-    event = EventFactory(title="Круглый стол", online_url="https://meet.example.org/rt", time_zone="Asia/Yekaterinburg",
-                         starts_at=timezone.now() + timedelta(days=5))
+    past = LiveSessionFactory(
+        cohort=cohort,
+        title="Вводный вебинар",
+        starts_at=datetime(2030, 3, 2, 7, 0, tzinfo=ZoneInfo("UTC")),
+        duration_minutes=90,
+        recording_url="https://video.example.org/rec1",
+    )
+    upcoming = LiveSessionFactory(
+        cohort=cohort, title="Разбор заданий", starts_at=datetime(2030, 3, 9, 12, 30, tzinfo=ZoneInfo("UTC"))
+    )
+    event = EventFactory(
+        title="Круглый стол",
+        online_url="https://meet.example.org/rt",
+        time_zone="Asia/Yekaterinburg",
+        starts_at=timezone.now() + timedelta(days=5),
+    )
     member(event.community, teacher)
     Registration.objects.create(event=event, user=teacher)
     pair = ActivePairFactory(mentee=teacher)
     meeting = MeetingFactory(pair=pair, date=date(2030, 3, 4), notes="Личные заметки пары")
-    return {"teacher": teacher, "cohort": cohort, "enrollment": enrollment, "assignment": assignment, "past": past,
-            "upcoming": upcoming, "event": event, "pair": pair, "meeting": meeting}
+    return {
+        "teacher": teacher,
+        "cohort": cohort,
+        "enrollment": enrollment,
+        "assignment": assignment,
+        "past": past,
+        "upcoming": upcoming,
+        "event": event,
+        "pair": pair,
+        "meeting": meeting,
+    }
 
 
 def test_personal_feed_has_every_entry_in_its_zone(client):
@@ -68,10 +90,15 @@ def test_personal_feed_has_every_entry_in_its_zone(client):
     cal = feed(client, token)
     entries = by_uid(cal)
     c, a = w["cohort"], w["assignment"]
-    assert sorted(entries) == sorted([
-        f"live-session-{w['past'].pk}", f"live-session-{w['upcoming'].pk}", f"assignment-{a.pk}-cohort-{c.pk}",
-        f"community-event-{w['event'].pk}", f"mentoring-meeting-{w['meeting'].pk}",
-    ])
+    assert sorted(entries) == sorted(
+        [
+            f"live-session-{w['past'].pk}",
+            f"live-session-{w['upcoming'].pk}",
+            f"assignment-{a.pk}-cohort-{c.pk}",
+            f"community-event-{w['event'].pk}",
+            f"mentoring-meeting-{w['meeting'].pk}",
+        ]
+    )
     assert {tz.tz_name for tz in cal.timezones} == {"Europe/Moscow", "Asia/Yekaterinburg"}
 
     past = entries[f"live-session-{w['past'].pk}"]
@@ -116,15 +143,25 @@ def test_changes_raise_sequence_and_keep_the_uid(client):
             fields = ["title", "starts_at", "duration_minutes", "link", "recording_url", "checkin_code"]
 
     session = w["upcoming"]
-    data = {"title": session.title, "starts_at": "2030-03-10 15:30", "duration_minutes": 60,
-            "link": session.link, "recording_url": "", "checkin_code": ""}
+    data = {
+        "title": session.title,
+        "starts_at": "2030-03-10 15:30",
+        "duration_minutes": 60,
+        "link": session.link,
+        "recording_url": "",
+        "checkin_code": "",
+    }
     form = SessionForm(data, instance=session)
     assert form.is_valid()
-    sequence_bump_on_change(form=form, fields=["title", "starts_at", "duration_minutes", "link", "recording_url"])
+    sequence_bump_on_change(
+        form=form, fields=["title", "starts_at", "duration_minutes", "link", "recording_url"]
+    )
     form.save()
     unchanged = SessionForm({**data}, instance=LiveSession.objects.get(pk=session.pk))
     assert unchanged.is_valid()
-    sequence_bump_on_change(form=unchanged, fields=["title", "starts_at", "duration_minutes", "link", "recording_url"])
+    sequence_bump_on_change(
+        form=unchanged, fields=["title", "starts_at", "duration_minutes", "link", "recording_url"]
+    )
     unchanged.save()
 
     after = by_uid(feed(client, token))
@@ -202,7 +239,9 @@ def test_the_hash_is_stored_not_the_secret():
 
 def test_cohort_feed_for_its_curator_only(client):
     curator = CuratorFactory()
-    run = CohortFactory(curators=[curator], title="Моя группа", starts_on=date(2030, 3, 1), ends_on=date(2030, 5, 1))
+    run = CohortFactory(
+        curators=[curator], title="Моя группа", starts_on=date(2030, 3, 1), ends_on=date(2030, 5, 1)
+    )
     other = CohortFactory(title="Чужая группа")
     session = LiveSessionFactory(cohort=run, starts_at=datetime(2030, 3, 3, 9, 0, tzinfo=ZoneInfo("UTC")))
     LiveSessionFactory(cohort=other, title="Чужой вебинар")
@@ -213,7 +252,9 @@ def test_cohort_feed_for_its_curator_only(client):
     assert ok.status_code == 200
     cal = Calendar.from_ical(ok.content)
     entries = by_uid(cal)
-    assert sorted(entries) == sorted([f"live-session-{session.pk}", f"assignment-{assignment.pk}-cohort-{run.pk}"])
+    assert sorted(entries) == sorted(
+        [f"live-session-{session.pk}", f"assignment-{assignment.pk}-cohort-{run.pk}"]
+    )
     assert entries[f"live-session-{session.pk}"].start == datetime(2030, 3, 3, 12, 0, tzinfo=MSK)
     assert entries[f"assignment-{assignment.pk}-cohort-{run.pk}"].start == date(2030, 3, 8)
     assert str(cal["X-WR-CALNAME"]) == "Моя группа"
@@ -334,12 +375,16 @@ def test_the_curators_cohort_page_points_to_the_calendar_page(client):
     assert f'href="{reverse("calendar")}"' in html
 
 
-@pytest.mark.parametrize(("language", "kind"), [("ru", "Консультация"), ("uk", "Консультація"), ("en", "Consultation")])
+@pytest.mark.parametrize(
+    ("language", "kind"), [("ru", "Консультация"), ("uk", "Консультація"), ("en", "Consultation")]
+)
 def test_the_feed_speaks_its_owners_language_whoever_fetches_it(client, language, kind):
     w = teacher_world()
     w["teacher"].preferred_language = language
     w["teacher"].save(update_fields=["preferred_language"])
     token = calendar_feed_renew(user=w["teacher"])
-    response = client.get(reverse("calendar_feed", args=[token]), HTTP_ACCEPT_LANGUAGE="en" if language != "en" else "ru")
+    response = client.get(
+        reverse("calendar_feed", args=[token]), HTTP_ACCEPT_LANGUAGE="en" if language != "en" else "ru"
+    )
     entry = by_uid(Calendar.from_ical(response.content))[f"mentoring-meeting-{w['meeting'].pk}"]
     assert str(entry["SUMMARY"]).startswith(kind)

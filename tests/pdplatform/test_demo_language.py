@@ -24,7 +24,10 @@ def _is_not_english(text: str) -> bool:
 
 
 def _counts():
-    return [model.objects.count() for model in (Message, PairGoal, Meeting, DevelopmentPlan, PlanGoal, Topic, Post)]
+    return [
+        model.objects.count()
+        for model in (Message, PairGoal, Meeting, DevelopmentPlan, PlanGoal, Topic, Post)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -74,13 +77,17 @@ def test_cohort_communities_speak_their_course_language(seeded, db):
         posts = list(Post.objects.filter(topic__community=community).values_list("body", flat=True))
         titles = list(Topic.objects.filter(community=community).values_list("title", flat=True))
         joined = community.memberships.filter(state="active").exclude(role=MemberRole.MODERATOR).exists()
-        assert len(posts) == (4 if joined else 1), community.name  # the welcome, and two teachers' replies with an answer
+        assert len(posts) == (4 if joined else 1), (
+            community.name
+        )  # the welcome, and two teachers' replies with an answer
         texts = [community.description, *titles, *posts]
         if course_language == "en":
             assert [t for t in texts if CYRILLIC.search(t)] == [], community.name
             continue
         assert _english(texts) == [], community.name
-        assert [t for t in texts if bool(UKRAINIAN.search(t)) != (course_language == "uk")] == [], community.name
+        assert [t for t in texts if bool(UKRAINIAN.search(t)) != (course_language == "uk")] == [], (
+            community.name
+        )
 
 
 def test_seeding_again_adds_no_demo_text(seeded):
@@ -100,7 +107,9 @@ def test_demo_courses_carry_their_language_and_are_marked_for_a_russian_teacher(
         assert language == detected, title
         by_language[language] = by_language.get(language, 0) + 1
     assert sorted(by_language) == ["en", "ru", "uk"]
-    teacher = User.objects.filter(preferred_language="ru", also_course_languages="", groups__name="teacher").first()
+    teacher = User.objects.filter(
+        preferred_language="ru", also_course_languages="", groups__name="teacher"
+    ).first()
     ranked = list(course_catalogue(user=teacher, filters=CatalogueFilters()))
     flags = [c.in_other_language for c in ranked]
     assert flags == sorted(flags)  # the Russian ones first, then the rest

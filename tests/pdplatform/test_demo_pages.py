@@ -10,17 +10,42 @@ from accounts.models import User
 
 PAGES = {
     "teacher1@demo.pdplatform.local": [
-        "home", "cabinet", "courses:catalogue", "communities:list", "surveys:list", "surveys:profile",
-        "mentoring:home", "mentoring:plan_list", "notifications:list", "notifications:preferences", "profile_edit",
+        "home",
+        "cabinet",
+        "courses:catalogue",
+        "communities:list",
+        "surveys:list",
+        "surveys:profile",
+        "mentoring:home",
+        "mentoring:plan_list",
+        "notifications:list",
+        "notifications:preferences",
+        "profile_edit",
         "calendar",
     ],
     "curator1@demo.pdplatform.local": [
-        "cabinet", "cohorts:curate", "cohorts:review_queue", "cohorts:question_queue", "reports:home", "admin:index",
+        "cabinet",
+        "cohorts:curate",
+        "cohorts:review_queue",
+        "cohorts:question_queue",
+        "reports:home",
+        "admin:index",
     ],
-    "methodologist1@demo.pdplatform.local": ["cohorts:curate", "cohorts:review_queue", "reports:home", "admin:index"],
+    "methodologist1@demo.pdplatform.local": [
+        "cohorts:curate",
+        "cohorts:review_queue",
+        "reports:home",
+        "admin:index",
+    ],
     "schooladmin1@demo.pdplatform.local": [
-        "cabinet", "cohorts:nominations", "surveys:heatmap", "mentoring:home", "mentoring:matching",
-        "mentoring:reports", "reports:home", "reports:teachers",
+        "cabinet",
+        "cohorts:nominations",
+        "surveys:heatmap",
+        "mentoring:home",
+        "mentoring:matching",
+        "mentoring:reports",
+        "reports:home",
+        "reports:teachers",
     ],
     "municipal@demo.pdplatform.local": ["reports:home", "surveys:heatmap", "mentoring:home"],
     "admin@demo.pdplatform.local": ["admin:index", "reports:home", "cohorts:curate"],
@@ -29,8 +54,15 @@ PAGES = {
 
 pytestmark = pytest.mark.django_db
 
-COUNTED = ["accounts.User", "courses.Course", "cohorts.Cohort", "cohorts.Enrollment", "surveys.Survey",
-           "communities.Community", "mentoring.MentoringPair"]
+COUNTED = [
+    "accounts.User",
+    "courses.Course",
+    "cohorts.Cohort",
+    "cohorts.Enrollment",
+    "surveys.Survey",
+    "communities.Community",
+    "mentoring.MentoringPair",
+]
 
 
 def _counts() -> dict:

@@ -24,11 +24,14 @@ def test_csv_stream_has_a_bom_and_neutralises_headers_and_cells():
     assert rows == [["'=Header", "Name"], ["'@cmd", ""], ["Анна", "3"]]
 
 
-@pytest.mark.parametrize(("language", "line"), [
-    ("ru", "Иванова;05.03.2026;72,5;'=1+1\r\n"),
-    ("uk", "Іваненко;05.03.2026;72,5;'=1+1\r\n"),
-    ("en", "Smith,03/05/2026,72.5,'=1+1\r\n"),
-])
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("ru", "Иванова;05.03.2026;72,5;'=1+1\r\n"),
+        ("uk", "Іваненко;05.03.2026;72,5;'=1+1\r\n"),
+        ("en", "Smith,03/05/2026,72.5,'=1+1\r\n"),
+    ],
+)
 def test_csv_is_written_as_the_readers_language_writes_dates_numbers_and_lists(language, line):
     """A Russian or Ukrainian Excel splits on ';' and reads 72,5 and 05.03.2026; an English one on ','."""
     import datetime

@@ -25,8 +25,12 @@ def test_healthz_reports_each_dependency(client, settings):
     assert response["Cache-Control"] == "max-age=0, no-cache, no-store, must-revalidate, private"
     assert response.json() == {
         "status": "ok",
-        "checks": {"database": "ok", "cache": "local", "broker": "ok" if settings.CELERY_BROKER_URL else "eager",
-                   "storage": "ok"},
+        "checks": {
+            "database": "ok",
+            "cache": "local",
+            "broker": "ok" if settings.CELERY_BROKER_URL else "eager",
+            "storage": "ok",
+        },
     }
 
 
@@ -70,8 +74,12 @@ def test_unreachable_broker_is_503_without_the_reason(client, settings, caplog):
 @pytest.mark.django_db
 def test_unreachable_redis_cache_is_503_although_pages_still_render(client, settings, caplog):
     # The fail-safe cache answers a miss when Redis is down; the probe asks Redis itself.
-    settings.CACHES = {"default": {"BACKEND": "core.redis_cache.FailSafeRedisCache",
-                                   "LOCATION": f"redis://127.0.0.1:{free_port()}/1"}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "core.redis_cache.FailSafeRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/1",
+        }
+    }
     with caplog.at_level(logging.ERROR, logger="pdplatform.health"):
         response = client.get("/healthz")
     assert response.status_code == 503

@@ -50,12 +50,23 @@ def learning():
     module = ModuleFactory()
     lessons = LessonFactory.create_batch(2, module=module)
     assignment = AssignmentFactory(module=module, title="Lesson plan with a digital tool")
-    cohort = CohortFactory(course=module.course, curators=[curator], title="Autumn group",
-                           starts_on=timezone.localdate() - timedelta(days=3))
+    cohort = CohortFactory(
+        course=module.course,
+        curators=[curator],
+        title="Autumn group",
+        starts_on=timezone.localdate() - timedelta(days=3),
+    )
     teacher = TeacherFactory(full_name="Anna Petrenko")
     enrollment = EnrollmentFactory(cohort=cohort, teacher=teacher)
-    return SimpleNamespace(curator=curator, cohort=cohort, teacher=teacher, enrollment=enrollment, lessons=lessons,
-                           assignment=assignment, client=_signed_in(teacher))
+    return SimpleNamespace(
+        curator=curator,
+        cohort=cohort,
+        teacher=teacher,
+        enrollment=enrollment,
+        lessons=lessons,
+        assignment=assignment,
+        client=_signed_in(teacher),
+    )
 
 
 def test_a_repeated_cabinet_view_comes_from_the_cache(learning, django_assert_num_queries):
@@ -76,13 +87,21 @@ def test_the_cache_can_be_turned_off(learning, settings):
 
 
 def _announce(w):
-    services.announcement_publish(cohort=w.cohort, author=w.curator, title="Webinar moved to Friday", body="At 16:00.")
+    services.announcement_publish(
+        cohort=w.cohort, author=w.curator, title="Webinar moved to Friday", body="At 16:00."
+    )
     return "Webinar moved to Friday"
 
 
 def _review(w):
     submission = services.submission_submit(enrollment=w.enrollment, assignment=w.assignment, text="My plan")
-    services.review_submit(submission=submission, reviewer=w.curator, decision="revise", score=1, comment="Add the goals of each lesson stage.")
+    services.review_submit(
+        submission=submission,
+        reviewer=w.curator,
+        decision="revise",
+        score=1,
+        comment="Add the goals of each lesson stage.",
+    )
     return "“Lesson plan with a digital tool” is reviewed"
 
 
@@ -205,11 +224,20 @@ def test_the_cached_navigation_is_each_persons_own_and_marks_the_section(learnin
     assert not re.search(r'class="nav-link active" href="/cabinet/"', queue)
 
 
-@pytest.mark.parametrize(("path", "section"), [
-    ("/courses/digital-school/", "courses"), ("/cabinet/", "cabinet"), ("/cabinet/other/", ""),
-    ("/surveys/heatmap/", "heatmap"), ("/surveys/3/", "surveys"), ("/notifications/", "notifications"),
-    ("/notifications/preferences/", ""), ("/learn/reviews/5/", "reviews"), ("/", ""),
-])
+@pytest.mark.parametrize(
+    ("path", "section"),
+    [
+        ("/courses/digital-school/", "courses"),
+        ("/cabinet/", "cabinet"),
+        ("/cabinet/other/", ""),
+        ("/surveys/heatmap/", "heatmap"),
+        ("/surveys/3/", "surveys"),
+        ("/notifications/", "notifications"),
+        ("/notifications/preferences/", ""),
+        ("/learn/reviews/5/", "reviews"),
+        ("/", ""),
+    ],
+)
 def test_navigation_sections(path, section):
     from pdplatform.context_processors import nav_section
 

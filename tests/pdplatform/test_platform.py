@@ -78,11 +78,17 @@ def test_production_settings_pass_deploy_check():
         "DJANGO_ENV": "production",
         "DJANGO_SECRET_KEY": "p" * 20 + uuid.uuid4().hex + uuid.uuid4().hex,
         "DJANGO_ALLOWED_HOSTS": "pdplatform.example.org",
-        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/1"),  # production needs a shared cache
+        "REDIS_URL": os.environ.get(
+            "REDIS_URL", "redis://127.0.0.1:6379/1"
+        ),  # production needs a shared cache
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

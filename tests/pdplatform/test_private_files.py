@@ -66,8 +66,9 @@ class Stored:
 def _submission_version():
     enrollment = EnrollmentFactory()
     assignment = AssignmentFactory(module__course=enrollment.cohort.course)
-    submission = Submission.objects.create(enrollment=enrollment, assignment=assignment, submitted_at=timezone.now(),
-                                           version_count=1)
+    submission = Submission.objects.create(
+        enrollment=enrollment, assignment=assignment, submitted_at=timezone.now(), version_count=1
+    )
     version = SubmissionVersion(submission=submission, number=1, file_name="Эссе Ивановой.pdf")
     version.file.save("essay.pdf", ContentFile(PDF), save=False)
     version.save()
@@ -75,31 +76,56 @@ def _submission_version():
     enrollment.cohort.curators.add(curator)
     author = MethodologistFactory()
     enrollment.cohort.course.authors.add(author)
-    return Stored(version.file, reverse("cohorts:submission_file", args=[version.pk]), PDF, "application/pdf",
-                  [("teacher", enrollment.teacher), ("curator", curator), ("course author", author)],
-                  disposition="inline")
+    return Stored(
+        version.file,
+        reverse("cohorts:submission_file", args=[version.pk]),
+        PDF,
+        "application/pdf",
+        [("teacher", enrollment.teacher), ("curator", curator), ("course author", author)],
+        disposition="inline",
+    )
 
 
 def _certificate():
     enrollment = EnrollmentFactory(state=Enrollment.State.COMPLETED)
     certificate = Certificate(
-        enrollment=enrollment, number="2026-000001", code="c" * 40, issued_at=timezone.now(),
-        holder_name="Иванова Мария", course_title="Course", hours=36, starts_on=timezone.localdate(),
-        ends_on=timezone.localdate() + timedelta(days=30), language="ru",
+        enrollment=enrollment,
+        number="2026-000001",
+        code="c" * 40,
+        issued_at=timezone.now(),
+        holder_name="Иванова Мария",
+        course_title="Course",
+        hours=36,
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + timedelta(days=30),
+        language="ru",
     )
     certificate.pdf.save("certificate.pdf", ContentFile(PDF), save=False)
     certificate.save()
-    return Stored(certificate.pdf, reverse("cohorts:certificate_download", args=[enrollment.pk]), PDF,
-                  "application/pdf", [("holder", enrollment.teacher)])
+    return Stored(
+        certificate.pdf,
+        reverse("cohorts:certificate_download", args=[enrollment.pk]),
+        PDF,
+        "application/pdf",
+        [("holder", enrollment.teacher)],
+    )
 
 
 def _certificate_background():
     template = CertificateTemplate(name="Regional")
     template.background.save("stamp.png", ContentFile(PNG), save=False)
     template.save()
-    superuser = get_user_model().objects.create_superuser(email="root@example.org", password="correct-horse-42")
-    return Stored(template.background, reverse("cohorts:certificate_template_background", args=[template.pk]), PNG,
-                  "image/png", [("superuser", superuser)], disposition="inline")
+    superuser = get_user_model().objects.create_superuser(
+        email="root@example.org", password="correct-horse-42"
+    )
+    return Stored(
+        template.background,
+        reverse("cohorts:certificate_template_background", args=[template.pk]),
+        PNG,
+        "image/png",
+        [("superuser", superuser)],
+        disposition="inline",
+    )
 
 
 def _lesson(field_name: str, name: str, content: bytes, content_type: str, kind: str):
@@ -112,9 +138,14 @@ def _lesson(field_name: str, name: str, content: bytes, content_type: str, kind:
         cohort.curators.add(curator)
         author = MethodologistFactory()
         cohort.course.authors.add(author)
-        return Stored(getattr(lesson, field_name), reverse("cohorts:lesson_file", args=[lesson.pk, kind]), content,
-                      content_type,
-                      [("enrolled teacher", enrollment.teacher), ("curator", curator), ("course author", author)])
+        return Stored(
+            getattr(lesson, field_name),
+            reverse("cohorts:lesson_file", args=[lesson.pk, kind]),
+            content,
+            content_type,
+            [("enrolled teacher", enrollment.teacher), ("curator", curator), ("course author", author)],
+        )
+
     return build
 
 
@@ -122,31 +153,55 @@ def _attachment():
     community = CommunityFactory(is_closed=True)
     member = MembershipFactory(community=community).user
     post = PostFactory(topic__community=community, topic__author=member, author=member)
-    attachment = Attachment(post=post, uploaded_by=member, original_name="План урока.pdf",
-                            content_type="text/html", extension="pdf", size=len(PDF))
+    attachment = Attachment(
+        post=post,
+        uploaded_by=member,
+        original_name="План урока.pdf",
+        content_type="text/html",
+        extension="pdf",
+        size=len(PDF),
+    )
     attachment.file.save("x.pdf", ContentFile(PDF), save=False)
     attachment.save()
     moderator = MembershipFactory(community=community, role=MemberRole.MODERATOR).user
-    return Stored(attachment.file, reverse("communities:attachment", args=[attachment.pk]), PDF, "application/pdf",
-                  [("member", member), ("moderator", moderator)], disposition="inline")
+    return Stored(
+        attachment.file,
+        reverse("communities:attachment", args=[attachment.pk]),
+        PDF,
+        "application/pdf",
+        [("member", member), ("moderator", moderator)],
+        disposition="inline",
+    )
 
 
 def _survey_export():
     owner = MethodologistFactory()
-    job = SurveyExportJob.objects.create(survey=SurveyFactory(authors=[owner]), requested_by=owner, fmt="csv",
-                                         state=SurveyExportJob.State.DONE)
+    job = SurveyExportJob.objects.create(
+        survey=SurveyFactory(authors=[owner]), requested_by=owner, fmt="csv", state=SurveyExportJob.State.DONE
+    )
     job.file.save("raw.csv", ContentFile(CSV))
-    return Stored(job.file, reverse("surveys:export_download", args=[job.pk]), CSV, "text/csv; charset=utf-8",
-                  [("who asked for it", owner)])
+    return Stored(
+        job.file,
+        reverse("surveys:export_download", args=[job.pk]),
+        CSV,
+        "text/csv; charset=utf-8",
+        [("who asked for it", owner)],
+    )
 
 
 def _report_export():
     owner = SchoolAdminFactory()
-    job = ReportExportJob.objects.create(requested_by=owner, report="school", fmt="csv",
-                                         state=ReportExportJob.State.DONE)
+    job = ReportExportJob.objects.create(
+        requested_by=owner, report="school", fmt="csv", state=ReportExportJob.State.DONE
+    )
     job.file.save("x.csv", ContentFile(CSV))
-    return Stored(job.file, reverse("reports:job_download", args=[job.pk]), CSV, "text/csv; charset=utf-8",
-                  [("who asked for it", owner)])
+    return Stored(
+        job.file,
+        reverse("reports:job_download", args=[job.pk]),
+        CSV,
+        "text/csv; charset=utf-8",
+        [("who asked for it", owner)],
+    )
 
 
 PRIVATE = {

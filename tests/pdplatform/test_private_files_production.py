@@ -82,16 +82,26 @@ SANDBOX = "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsa
 
 
 def test_an_enrolled_teacher_gets_lesson_files_through_nginx_in_production(tmp_path):
-    env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "REDIS_URL", "DJANGO_ENV")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "REDIS_URL", "DJANGO_ENV")
+    }
     env.update(
-        DJANGO_SETTINGS_MODULE="pdplatform.settings", DJANGO_ENV="production", DJANGO_SECRET_KEY="x" * 60,
-        DJANGO_ALLOWED_HOSTS="testserver", REDIS_URL="redis://127.0.0.1:1/0",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", MEDIA_ROOT=str(tmp_path / "media"),
-        FILES_ACCEL_REDIRECT_PREFIX="/protected-files/", CELERY_BROKER_URL="",
+        DJANGO_SETTINGS_MODULE="pdplatform.settings",
+        DJANGO_ENV="production",
+        DJANGO_SECRET_KEY="x" * 60,
+        DJANGO_ALLOWED_HOSTS="testserver",
+        REDIS_URL="redis://127.0.0.1:1/0",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        MEDIA_ROOT=str(tmp_path / "media"),
+        FILES_ACCEL_REDIRECT_PREFIX="/protected-files/",
+        CELERY_BROKER_URL="",
     )
     env.pop("DJANGO_DEBUG", None)
-    done = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     seen = json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -101,9 +111,14 @@ def test_an_enrolled_teacher_gets_lesson_files_through_nginx_in_production(tmp_p
     assert re.fullmatch(r"courses/videos/[0-9a-f]{32}\.mp4", video_name)
     assert re.fullmatch(r"courses/materials/[0-9a-f]{32}\.pdf", material_name)
     assert seen["video"] == {
-        "status": 200, "body": 0, "X-Accel-Redirect": f"/protected-files/{video_name}",
-        "Content-Type": "video/mp4", "Content-Disposition": 'attachment; filename="introduction.mp4"',
-        "X-Content-Type-Options": "nosniff", "Content-Security-Policy": SANDBOX, "Location": None,
+        "status": 200,
+        "body": 0,
+        "X-Accel-Redirect": f"/protected-files/{video_name}",
+        "Content-Type": "video/mp4",
+        "Content-Disposition": 'attachment; filename="introduction.mp4"',
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": SANDBOX,
+        "Location": None,
     }
     assert seen["material"]["X-Accel-Redirect"] == f"/protected-files/{material_name}"
     assert seen["material"]["Content-Type"] == "application/pdf"
@@ -128,8 +143,10 @@ def test_nginx_and_compose_agree_with_the_app_on_where_files_are():
     prefix = app_env["FILES_ACCEL_REDIRECT_PREFIX"]
     media_root = app_env["MEDIA_ROOT"].rstrip("/") + "/"
     assert prefix == "/protected-files/"
-    assert compose["services"]["proxy"]["volumes"] == ["./deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro",
-                                                        f"media:{media_root.rstrip('/')}:ro"]
+    assert compose["services"]["proxy"]["volumes"] == [
+        "./deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro",
+        f"media:{media_root.rstrip('/')}:ro",
+    ]
     locations = _nginx_locations()
     internal = locations[prefix]
     assert re.search(r"^\s*internal;$", internal, re.M)

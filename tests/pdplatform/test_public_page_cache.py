@@ -39,7 +39,9 @@ def test_the_token_in_a_cached_page_belongs_to_the_visitor_and_works():
     page = visitor.get("/courses/")
     assert page["X-Page-Cache"] == "hit" and b"@@csrf-token@@" not in page.content
     token = TOKEN.search(page.content.decode()).group(1)
-    response = visitor.post("/i18n/setlang/", {"language": "ru", "next": "/courses/", "csrfmiddlewaretoken": token})
+    response = visitor.post(
+        "/i18n/setlang/", {"language": "ru", "next": "/courses/", "csrfmiddlewaretoken": token}
+    )
     assert response.status_code == 302
     russian = visitor.get("/courses/")
     assert russian["X-Page-Cache"] == "miss" and "Каталог курсов" in russian.content.decode()

@@ -90,11 +90,19 @@ def test_a_form_posted_while_redis_is_down_is_saved(private_redis):
     browser.force_login(teacher)
     private_redis.stop()
 
-    response = browser.post(reverse("profile_edit"), {
-        "full_name": "Olena Petrenko", "preferred_language": "uk", "municipality": school.municipality_id,
-        "school": school.pk, "subjects": [SubjectFactory().pk], "school_levels": [Level.objects.get(code="primary").pk],
-        "position": "teacher", "years_of_experience": 2,
-    })
+    response = browser.post(
+        reverse("profile_edit"),
+        {
+            "full_name": "Olena Petrenko",
+            "preferred_language": "uk",
+            "municipality": school.municipality_id,
+            "school": school.pk,
+            "subjects": [SubjectFactory().pk],
+            "school_levels": [Level.objects.get(code="primary").pk],
+            "position": "teacher",
+            "years_of_experience": 2,
+        },
+    )
 
     assert (response.status_code, response["Location"]) == (302, reverse("cabinet"))
     assert User.objects.get(pk=teacher.pk).full_name == "Olena Petrenko"
@@ -108,11 +116,15 @@ def test_sign_in_is_refused_with_a_clear_message_while_redis_is_down(private_red
     private_redis.stop()
     browser = _browser()
 
-    response = browser.post(reverse("account_login"), {"login": "anna@example.org", "password": "correct-horse-42"})
+    response = browser.post(
+        reverse("account_login"), {"login": "anna@example.org", "password": "correct-horse-42"}
+    )
 
     assert response.status_code == 200
-    assert ("Signing in is paused for a moment: the service that counts sign-in attempts is unavailable. "
-            "Please try again in a minute.") in response.content.decode()
+    assert (
+        "Signing in is paused for a moment: the service that counts sign-in attempts is unavailable. "
+        "Please try again in a minute."
+    ) in response.content.decode()
     assert "_auth_user_id" not in browser.session
     assert User.objects.get(pk=teacher.pk).last_login is None
 

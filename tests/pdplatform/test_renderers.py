@@ -10,11 +10,13 @@ from core.renderers import FastSelectRenderer
 
 
 class Sample(forms.Form):
-    plain = forms.ChoiceField(choices=[("", "Any"), ("a", "A & <b>"), ("2", "Two \"quoted\"")], required=False)
+    plain = forms.ChoiceField(choices=[("", "Any"), ("a", "A & <b>"), ("2", 'Two "quoted"')], required=False)
     grouped = forms.ChoiceField(choices=[("Group <1>", [("x", "X"), ("y", "Y")]), ("z", "Zed")])
     many = forms.MultipleChoiceField(choices=[(1, "one"), (2, "two"), (3, "three")])
     disabled = forms.ChoiceField(choices=[("k", "K")], disabled=True)
-    attrs = forms.ChoiceField(choices=[("q", "Q")], widget=forms.Select(attrs={"class": "form-select", "data-x": "1'\""}))
+    attrs = forms.ChoiceField(
+        choices=[("q", "Q")], widget=forms.Select(attrs={"class": "form-select", "data-x": "1'\""})
+    )
 
 
 def _normal(html: str) -> str:
@@ -36,4 +38,5 @@ def test_other_widgets_still_use_the_templates():
 
     for name in ("text", "radio"):
         assert _normal(Other(renderer=FastSelectRenderer())[name].as_widget()) == _normal(
-            Other(renderer=DjangoTemplates())[name].as_widget())
+            Other(renderer=DjangoTemplates())[name].as_widget()
+        )

@@ -41,7 +41,9 @@ TABLE = re.compile(r'(?:FROM|JOIN)\s+"?([a-z0-9_]+)"?', re.I)
 
 
 def _models_of(sql_list) -> set[str]:
-    by_table = {model._meta.db_table: model._meta.label for model in apps.get_models(include_auto_created=True)}
+    by_table = {
+        model._meta.db_table: model._meta.label for model in apps.get_models(include_auto_created=True)
+    }
     tables = {table for sql in sql_list for table in TABLE.findall(sql)}
     return {by_table[table] for table in tables if table in by_table}
 
@@ -52,7 +54,9 @@ def pages():
     module = ModuleFactory()
     lessons = LessonFactory.create_batch(2, module=module)
     AssignmentFactory(module=module)
-    cohort = CohortFactory(course=module.course, curators=[curator], starts_on=timezone.localdate() - timedelta(days=3))
+    cohort = CohortFactory(
+        course=module.course, curators=[curator], starts_on=timezone.localdate() - timedelta(days=3)
+    )
     teacher = TeacherFactory()
     enrollment = EnrollmentFactory(cohort=cohort, teacher=teacher)
     admin = SchoolAdminFactory(school=teacher.school)
@@ -82,8 +86,12 @@ def test_every_model_a_cached_page_reads_is_declared_or_accepted_to_lag(pages):
 
 def test_a_login_renews_no_school_or_region_token():
     teacher = TeacherFactory()
-    scopes = ("region", f"school:{teacher.school_id}", f"municipality:{teacher.school.municipality_id}",
-              f"person:{teacher.pk}")
+    scopes = (
+        "region",
+        f"school:{teacher.school_id}",
+        f"municipality:{teacher.school.municipality_id}",
+        f"person:{teacher.pk}",
+    )
     before = scope_token(*scopes)
     update_last_login(None, teacher)  # what every login does
     assert scope_token(*scopes) == before

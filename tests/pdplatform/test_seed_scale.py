@@ -13,8 +13,20 @@ from tests.factories import SubjectFactory
 
 pytestmark = pytest.mark.django_db
 
-COUNTS = {"municipalities": 2, "schools": 6, "teachers": 120, "courses": 8, "cohorts": 4, "enrollments": 150,
-          "progress": 900, "submissions": 200, "answers": 400, "communities": 3, "posts": 300, "pairs": 10}
+COUNTS = {
+    "municipalities": 2,
+    "schools": 6,
+    "teachers": 120,
+    "courses": 8,
+    "cohorts": 4,
+    "enrollments": 150,
+    "progress": 900,
+    "submissions": 200,
+    "answers": 400,
+    "communities": 3,
+    "posts": 300,
+    "pairs": 10,
+}
 
 
 def test_counts_are_what_was_asked_and_a_second_run_is_refused():

@@ -30,7 +30,9 @@ def test_header_is_off_by_default(client, settings):
     assert "Server-Timing" not in response
 
 
-def test_robots_txt_is_trivial_and_keeps_crawlers_out_of_personal_pages(client, settings, django_assert_num_queries):
+def test_robots_txt_is_trivial_and_keeps_crawlers_out_of_personal_pages(
+    client, settings, django_assert_num_queries
+):
     settings.SERVER_TIMING = True
     with django_assert_num_queries(0):
         response = client.get("/robots.txt")

@@ -55,7 +55,11 @@ def test_bad_token_is_refused(client, world):
 
 def test_schema_documents_the_reports(client):
     schema = client.get("/api/schema/").content.decode()
-    for path in ("/api/v1/reports/school/", "/api/v1/reports/teachers/", "/api/v1/reports/cohorts/{cohort_id}/",
-                 "/api/v1/reports/monitoring/"):
+    for path in (
+        "/api/v1/reports/school/",
+        "/api/v1/reports/teachers/",
+        "/api/v1/reports/cohorts/{cohort_id}/",
+        "/api/v1/reports/monitoring/",
+    ):
         assert path in schema
     assert "EnrollmentRow" in schema

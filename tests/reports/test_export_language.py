@@ -39,8 +39,10 @@ def english_words(texts: list[str]) -> set[str]:
 
 @pytest.mark.parametrize("report", KINDS)
 def test_each_export_speaks_its_readers_language(report, world):
-    renderings = {language: fixed_texts(report, SuperuserFactory(preferred_language=language), world)
-                  for language in ("ru", "uk", "en")}
+    renderings = {
+        language: fixed_texts(report, SuperuserFactory(preferred_language=language), world)
+        for language in ("ru", "uk", "en")
+    }
     english = english_words(renderings["en"])
     assert len(english) >= 3, renderings["en"]
     for language in ("ru", "uk"):

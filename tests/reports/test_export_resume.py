@@ -25,7 +25,9 @@ def _stored(folder="reports/exports") -> list[str]:
 
 
 def test_a_lost_export_is_finished_by_the_sweep(world, django_capture_on_commit_callbacks):
-    job = services.export_job_start(user=world["admin_a"], report="school", fmt="csv", params={})  # queue lost
+    job = services.export_job_start(
+        user=world["admin_a"], report="school", fmt="csv", params={}
+    )  # queue lost
     assert services.export_jobs_resume(now=_later(-10)) == []
     with django_capture_on_commit_callbacks(execute=True):
         assert services.export_jobs_resume(now=_later()) == [job.pk]

@@ -34,7 +34,9 @@ def test_page_and_export_only_show_own_school(client, world):
     html = client.get("/reports/").content.decode()
     assert "olga@example.org" in html and "anna@example.org" not in html
     assert _emails_csv(client.get("/reports/export.csv")) == {"olga@example.org"}
-    assert _emails_csv(client.get("/reports/export.csv", {"cohort": world["cohort"].pk})) == {"olga@example.org"}
+    assert _emails_csv(client.get("/reports/export.csv", {"cohort": world["cohort"].pk})) == {
+        "olga@example.org"
+    }
 
 
 def test_api_with_a_token_is_scoped_too(client, world):
@@ -51,8 +53,11 @@ def test_api_with_a_token_is_scoped_too(client, world):
 
 def test_municipal_admin_sees_every_school_of_the_municipality(client, world):
     client.force_login(MunicipalAdminFactory(municipality=world["municipality"]))
-    assert _emails_csv(client.get("/reports/export.csv")) == {"anna@example.org", "boris@example.org",
-                                                               "olga@example.org"}
+    assert _emails_csv(client.get("/reports/export.csv")) == {
+        "anna@example.org",
+        "boris@example.org",
+        "olga@example.org",
+    }
     assert client.get("/reports/monitoring/").status_code == 200
 
 
@@ -61,8 +66,16 @@ def test_other_municipality_admin_sees_nothing(client, world):
     assert _emails_csv(client.get("/reports/export.csv")) == set()
 
 
-@pytest.mark.parametrize("url", ["/reports/", "/reports/teachers/", "/reports/export.csv", "/reports/monitoring/",
-                                 "/reports/monitoring/export.xlsx"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/reports/",
+        "/reports/teachers/",
+        "/reports/export.csv",
+        "/reports/monitoring/",
+        "/reports/monitoring/export.xlsx",
+    ],
+)
 def test_teacher_is_refused(client, world, url):
     client.force_login(world["anna"])
     assert client.get(url).status_code == 403
@@ -92,8 +105,9 @@ def test_cohort_report_only_for_its_curators(client, world):
 
 
 def test_someone_elses_export_job_is_a_404(client, world):
-    job = ExportJob.objects.create(requested_by=world["admin_a"], report="school", fmt="csv",
-                                   state=ExportJob.State.DONE)
+    job = ExportJob.objects.create(
+        requested_by=world["admin_a"], report="school", fmt="csv", state=ExportJob.State.DONE
+    )
     client.force_login(world["admin_b"])
     assert client.get(f"/reports/jobs/{job.pk}/").status_code == 404
     assert client.get(f"/reports/jobs/{job.pk}/download/").status_code == 404

@@ -23,19 +23,37 @@ def test_ledger_counts_courses_events_and_mentoring(world, settings):
     from communities.models import Community, Event, Registration
     from mentoring.models import MentoringPair, PairState
 
-    settings.REPORTS_HOURS_LEDGER = {"event_hours": 3, "mentor_pair_hours": 10, "mentee_pair_hours": 5,
-                                     "cycle_start": (timezone.localdate() - dt.timedelta(days=30)).isoformat()}
+    settings.REPORTS_HOURS_LEDGER = {
+        "event_hours": 3,
+        "mentor_pair_hours": 10,
+        "mentee_pair_hours": 5,
+        "cycle_start": (timezone.localdate() - dt.timedelta(days=30)).isoformat(),
+    }
     community = Community.objects.create(name="Club", slug="club")
     now = timezone.now()
-    event = Event.objects.create(community=community, title="Round table", starts_at=now - dt.timedelta(days=2),
-                                 ends_at=now - dt.timedelta(days=2, hours=-2), created_by=world["anna"])
+    event = Event.objects.create(
+        community=community,
+        title="Round table",
+        starts_at=now - dt.timedelta(days=2),
+        ends_at=now - dt.timedelta(days=2, hours=-2),
+        created_by=world["anna"],
+    )
     Registration.objects.create(event=event, user=world["anna"])
-    MentoringPair.objects.create(mentor=world["anna"], mentee=world["boris"], state=PairState.COMPLETED,
-                                 ended_at=now - dt.timedelta(days=1), created_by=world["admin_a"])
+    MentoringPair.objects.create(
+        mentor=world["anna"],
+        mentee=world["boris"],
+        state=PairState.COMPLETED,
+        ended_at=now - dt.timedelta(days=1),
+        created_by=world["admin_a"],
+    )
     rows = {t.email: t for t in selectors.teacher_report(user=world["admin_a"])}
     anna, boris = rows["anna@example.org"], rows["boris@example.org"]
-    assert (anna.cycle_course_hours, anna.cycle_event_hours, anna.cycle_mentoring_hours, anna.cycle_total) == (
-        36, 3, 10, 49)
+    assert (
+        anna.cycle_course_hours,
+        anna.cycle_event_hours,
+        anna.cycle_mentoring_hours,
+        anna.cycle_total,
+    ) == (36, 3, 10, 49)
     assert (boris.cycle_mentoring_hours, boris.cycle_total, boris.courses_3y) == (5, 5, 0)
     none = [t.email for t in selectors.teacher_report(user=world["admin_a"], show="none")]
     assert none == ["boris@example.org"]
@@ -66,8 +84,9 @@ def test_deficits_found_and_addressed(world):
 
 
 def test_job_reapplies_the_owners_scope(world):
-    job = ExportJob.objects.create(requested_by=world["admin_a"], report="school", fmt="csv",
-                                   params={"school": world["school_b"].pk})
+    job = ExportJob.objects.create(
+        requested_by=world["admin_a"], report="school", fmt="csv", params={"school": world["school_b"].pk}
+    )
     services.export_job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.state == "failed" and "Unknown value" in job.error and not job.file

@@ -12,10 +12,16 @@ pytestmark = pytest.mark.django_db
 
 def _add_enrollments(world, n: int, start: int) -> None:
     users = User.objects.bulk_create(
-        User(email=f"bulk{start + i}@example.org", full_name=f"Bulk teacher {start + i:06d}", school=world["school_a"])
+        User(
+            email=f"bulk{start + i}@example.org",
+            full_name=f"Bulk teacher {start + i:06d}",
+            school=world["school_a"],
+        )
         for i in range(n)
     )
-    Enrollment.objects.bulk_create(Enrollment(teacher=u, cohort=world["cohort"], state="enrolled") for u in users)
+    Enrollment.objects.bulk_create(
+        Enrollment(teacher=u, cohort=world["cohort"], state="enrolled") for u in users
+    )
 
 
 def _peak_while_consuming(client, url) -> tuple[int, int]:

@@ -27,7 +27,9 @@ def test_filters_state_subject_and_course(client, world):
     assert "boris@example.org" in html and "anna@example.org" not in html
     other = CohortFactory(title="Autumn group")
     EnrollmentFactory(cohort=other, teacher=world["anna"])
-    html = client.get("/reports/", {"course": world["course"].pk}).content.decode().split('id="report-rows"')[1]
+    html = (
+        client.get("/reports/", {"course": world["course"].pk}).content.decode().split('id="report-rows"')[1]
+    )
     assert "Autumn group" not in html and "Spring group" in html
 
 
@@ -51,10 +53,19 @@ def test_sorting_and_pagination(client, world, settings):
     assert "anna@example.org" in desc
 
 
-@pytest.mark.parametrize("params", [
-    {"course": "999999"}, {"course": "abc"}, {"state": "flying"}, {"cohort": "-1"}, {"sort": "password"},
-    {"subject": "0"}, {"year": "1800"}, {"date_from": "2026-13-45"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"course": "999999"},
+        {"course": "abc"},
+        {"state": "flying"},
+        {"cohort": "-1"},
+        {"sort": "password"},
+        {"subject": "0"},
+        {"year": "1800"},
+        {"date_from": "2026-13-45"},
+    ],
+)
 def test_unknown_filter_values_are_a_clear_message(client, world, params):
     client.force_login(world["admin_a"])
     response = client.get("/reports/", params)
@@ -107,12 +118,18 @@ def test_cohort_and_monitoring_query_counts(client, world, django_assert_max_num
     curator = CuratorFactory()
     world["cohort"].curators.add(curator)
     admin = MunicipalAdminFactory(municipality=world["municipality"])
-    for user, url, limit in [(curator, f"/reports/cohorts/{world['cohort'].pk}/", 16), (admin, "/reports/monitoring/", 16)]:
+    for user, url, limit in [
+        (curator, f"/reports/cohorts/{world['cohort'].pk}/", 16),
+        (admin, "/reports/monitoring/", 16),
+    ]:
         client.force_login(user)
         with django_assert_max_num_queries(limit):
             assert client.get(url).status_code == 200
     _grow(world, 25)
-    for user, url, limit in [(curator, f"/reports/cohorts/{world['cohort'].pk}/", 16), (admin, "/reports/monitoring/", 16)]:
+    for user, url, limit in [
+        (curator, f"/reports/cohorts/{world['cohort'].pk}/", 16),
+        (admin, "/reports/monitoring/", 16),
+    ]:
         client.force_login(user)
         with django_assert_max_num_queries(limit):
             assert client.get(url).status_code == 200

@@ -115,7 +115,9 @@ class QuestionFactory(factory.django.DjangoModelFactory):
         model = Question
 
     class Params:
-        survey = None  # QuestionFactory(survey=s): in s's first section (a question's survey is its section's)
+        survey = (
+            None  # QuestionFactory(survey=s): in s's first section (a question's survey is its section's)
+        )
 
     section = factory.LazyAttribute(lambda o: _section_of(o.survey))
     kind = Question.Kind.LIKERT
@@ -143,13 +145,25 @@ class RuleFactory(factory.django.DjangoModelFactory):
 
 def feedback_survey(*, cohorts, anonymous=True, likert=2, text=True, authors=None):
     """A published course-feedback survey with Likert questions (and a free-text one) on the cohorts."""
-    survey = SurveyFactory(kind=Survey.Kind.FEEDBACK, is_anonymous=anonymous, audience=Survey.Audience.COHORT,
-                           cohorts=cohorts, authors=authors or [])
+    survey = SurveyFactory(
+        kind=Survey.Kind.FEEDBACK,
+        is_anonymous=anonymous,
+        audience=Survey.Audience.COHORT,
+        cohorts=cohorts,
+        authors=authors or [],
+    )
     section = SectionFactory(survey=survey)
     questions = [QuestionFactory(section=section, survey=survey) for _ in range(likert)]
     if text:
-        questions.append(QuestionFactory(section=section, survey=survey, kind=Question.Kind.TEXT, is_required=False,
-                                         text="What should we change?"))
+        questions.append(
+            QuestionFactory(
+                section=section,
+                survey=survey,
+                kind=Question.Kind.TEXT,
+                is_required=False,
+                text="What should we change?",
+            )
+        )
     return survey, questions
 
 
@@ -158,6 +172,7 @@ def diagnostic_survey(*, competencies, per_competency=2, threshold=60):
     section = SectionFactory(survey=survey)
     questions = [
         QuestionFactory(section=section, survey=survey, competency=c)
-        for c in competencies for _ in range(per_competency)
+        for c in competencies
+        for _ in range(per_competency)
     ]
     return survey, questions

@@ -31,7 +31,9 @@ def test_answered_survey_cannot_lose_or_gain_questions(admin_client, answered):
     assert "sections-__prefix__-title" not in page  # no empty form to add a section
     assert 'name="is_anonymous"' not in page
     assert "Make a new version" in page
-    section_page = admin_client.get(reverse("admin:surveys_section_change", args=[q.section_id])).content.decode()
+    section_page = admin_client.get(
+        reverse("admin:surveys_section_change", args=[q.section_id])
+    ).content.decode()
     assert 'name="questions-0-DELETE"' not in section_page
     assert 'name="questions-0-kind"' not in section_page  # kind is read-only
     assert 'name="questions-0-text"' in section_page  # typo fixes stay possible
@@ -47,15 +49,20 @@ def test_unanswered_survey_is_fully_editable(admin_client):
     page = admin_client.get(reverse("admin:surveys_survey_change", args=[survey.pk])).content.decode()
     assert 'name="sections-0-DELETE"' in page and 'name="sections-0-position"' in page
     assert "sections-__prefix__-title" in page
-    section_page = admin_client.get(reverse("admin:surveys_section_change", args=[q.section_id])).content.decode()
+    section_page = admin_client.get(
+        reverse("admin:surveys_section_change", args=[q.section_id])
+    ).content.decode()
     assert 'name="questions-0-DELETE"' in section_page and 'name="questions-0-kind"' in section_page
     assert "questions-__prefix__-text" in section_page
 
 
 def test_copy_as_new_version_action(admin_client, answered):
     survey, _q = answered
-    response = admin_client.post(reverse("admin:surveys_survey_changelist"),
-                                 {"action": "copy_as_new_version", "_selected_action": [survey.pk]}, follow=True)
+    response = admin_client.post(
+        reverse("admin:surveys_survey_changelist"),
+        {"action": "copy_as_new_version", "_selected_action": [survey.pk]},
+        follow=True,
+    )
     assert "1 new version created" in response.content.decode()
     copy = Survey.objects.get(previous_version=survey)
     assert copy.version == 2 and copy.questions.count() == 1 and not copy.is_published
@@ -66,7 +73,9 @@ def test_methodologist_group_can_build_surveys_and_sees_only_their_own(client):
     from accounts.roles import sync_role_groups
 
     sync_role_groups()
-    codes = set(group.permissions.filter(content_type__app_label="surveys").values_list("codename", flat=True))
+    codes = set(
+        group.permissions.filter(content_type__app_label="surveys").values_list("codename", flat=True)
+    )
     assert {"add_survey", "change_question", "delete_choice", "add_courserecommendationrule"} <= codes
     assert "view_response" not in codes and "view_answer" not in codes
     author = MethodologistFactory()

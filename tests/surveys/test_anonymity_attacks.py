@@ -23,8 +23,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _answer(survey, questions, enrollment, value, text):
-    services.response_submit(survey=survey, user=enrollment.teacher, cohort=enrollment.cohort,
-                             answers={questions[0].pk: value, questions[1].pk: value, questions[2].pk: text})
+    services.response_submit(
+        survey=survey,
+        user=enrollment.teacher,
+        cohort=enrollment.cohort,
+        answers={questions[0].pk: value, questions[1].pk: value, questions[2].pk: text},
+    )
 
 
 @pytest.fixture
@@ -101,12 +105,16 @@ def _order_attack(order_by: str, settings) -> tuple[int, int]:
         teacher = TeacherFactory(email=f"person{i}@example.org")
         services.response_submit(survey=survey, user=teacher, answers={text.pk: teacher.email})
     with connection.cursor() as cursor:
-        people_sql = ("SELECT u.email FROM surveys_participation p JOIN accounts_user u ON u.id = p.user_id "  # noqa: S608 - a fixed column name
-                      "WHERE p.survey_id = %s ORDER BY p." + order_by)
+        people_sql = (
+            "SELECT u.email FROM surveys_participation p JOIN accounts_user u ON u.id = p.user_id "  # noqa: S608 - a fixed column name
+            "WHERE p.survey_id = %s ORDER BY p." + order_by
+        )
         cursor.execute(people_sql, [survey.pk])
         people = [row[0] for row in cursor.fetchall()]
-        answers_sql = ("SELECT a.text FROM surveys_response r JOIN surveys_answer a ON a.response_id = r.id "  # noqa: S608 - a fixed column name
-                       "WHERE r.survey_id = %s ORDER BY r." + order_by)
+        answers_sql = (
+            "SELECT a.text FROM surveys_response r JOIN surveys_answer a ON a.response_id = r.id "  # noqa: S608 - a fixed column name
+            "WHERE r.survey_id = %s ORDER BY r." + order_by
+        )
         cursor.execute(answers_sql, [survey.pk])
         answers = [row[0] for row in cursor.fetchall()]
     assert sorted(answers) == sorted(people)
@@ -144,7 +152,9 @@ def test_draft_of_an_anonymous_survey_is_not_kept_against_the_person(client):
     q1, q2 = QuestionFactory(section=p1, survey=survey), QuestionFactory(section=p2, survey=survey)
     teacher = TeacherFactory()
     client.force_login(teacher)
-    client.post(reverse("surveys:autosave", args=[survey.pk]), {"page": 1, f"q{q1.pk}": "2"}, HTTP_HX_REQUEST="true")
+    client.post(
+        reverse("surveys:autosave", args=[survey.pk]), {"page": 1, f"q{q1.pk}": "2"}, HTTP_HX_REQUEST="true"
+    )
     url = reverse("surveys:fill", args=[survey.pk])
     page2 = client.post(url, {"page": 1, f"q{q1.pk}": "2"})
     assert not Draft.objects.exists()

@@ -35,9 +35,19 @@ def test_pending_questions_and_submit(api):
     survey, questions = feedback_survey(cohorts=[enrollment.cohort])
     api.force_authenticate(enrollment.teacher)
     pending = api.get("/api/v1/surveys/pending/").json()
-    assert pending == [{"survey": {"id": survey.pk, "title": survey.title, "kind": "feedback", "is_anonymous": True,
-                                   "closes_at": None},
-                        "cohort_id": enrollment.cohort.pk, "cohort_title": enrollment.cohort.title}]
+    assert pending == [
+        {
+            "survey": {
+                "id": survey.pk,
+                "title": survey.title,
+                "kind": "feedback",
+                "is_anonymous": True,
+                "closes_at": None,
+            },
+            "cohort_id": enrollment.cohort.pk,
+            "cohort_title": enrollment.cohort.title,
+        }
+    ]
     sections = api.get(f"/api/v1/surveys/{survey.pk}/questions/").json()
     assert [q["id"] for q in sections[0]["questions"]] == [q.pk for q in questions]
     assert sections[0]["questions"][0]["labels"][0] == "Strongly disagree"
@@ -45,7 +55,9 @@ def test_pending_questions_and_submit(api):
     body = {"cohort": enrollment.cohort.pk, "answers": {str(questions[0].pk): 5, str(questions[1].pk): 4}}
     assert api.post(url, body, format="json").status_code == 201
     again = api.post(url, body, format="json")
-    assert again.status_code == 400 and again.json() == {"errors": ["You have already responded to this survey."]}
+    assert again.status_code == 400 and again.json() == {
+        "errors": ["You have already responded to this survey."]
+    }
     assert api.get("/api/v1/surveys/pending/").json() == []
 
 
@@ -56,11 +68,16 @@ def test_submit_bad_input_gives_errors_and_stores_nothing(api):
     ChoiceFactory(question=single)
     foreign = ChoiceFactory()
     api.force_authenticate(TeacherFactory())
-    response = api.post(f"/api/v1/surveys/{survey.pk}/responses/",
-                        {"answers": {str(q.pk): 7, str(single.pk): foreign.pk}}, format="json")
+    response = api.post(
+        f"/api/v1/surveys/{survey.pk}/responses/",
+        {"answers": {str(q.pk): 7, str(single.pk): foreign.pk}},
+        format="json",
+    )
     assert response.status_code == 400
-    assert response.json()["errors"] == [f"“{q.text}”: choose a value from 1 to 5.",
-                                         f"“{single.text}”: choose one of the options offered."]
+    assert response.json()["errors"] == [
+        f"“{q.text}”: choose a value from 1 to 5.",
+        f"“{single.text}”: choose one of the options offered.",
+    ]
     assert not Participation.objects.exists()
 
 
@@ -68,8 +85,11 @@ def test_submit_to_a_cohort_i_am_not_in_is_404(api):
     cohort = CohortFactory()
     survey, questions = feedback_survey(cohorts=[cohort])
     api.force_authenticate(TeacherFactory())
-    response = api.post(f"/api/v1/surveys/{survey.pk}/responses/",
-                        {"cohort": cohort.pk, "answers": {str(questions[0].pk): 3}}, format="json")
+    response = api.post(
+        f"/api/v1/surveys/{survey.pk}/responses/",
+        {"cohort": cohort.pk, "answers": {str(questions[0].pk): 3}},
+        format="json",
+    )
     assert response.status_code == 404
 
 
@@ -89,9 +109,11 @@ def test_results_for_curator_only(api, settings):
     for value in (1, 2, 2, 5, 5, 5):
         e = EnrollmentFactory(cohort=cohort)
         api.force_authenticate(e.teacher)
-        api.post(f"/api/v1/surveys/{survey.pk}/responses/",
-                 {"cohort": cohort.pk, "answers": {str(questions[0].pk): value, str(questions[1].pk): 3}},
-                 format="json")
+        api.post(
+            f"/api/v1/surveys/{survey.pk}/responses/",
+            {"cohort": cohort.pk, "answers": {str(questions[0].pk): value, str(questions[1].pk): 3}},
+            format="json",
+        )
     api.force_authenticate(TeacherFactory())
     assert api.get(f"/api/v1/surveys/{survey.pk}/results/").status_code == 404
     api.force_authenticate(curator)

@@ -25,8 +25,10 @@ from .factories import (
 
 pytestmark = pytest.mark.django_db
 
-FROZEN = ("“Answered” already has responses: its sections, questions and options can no longer be added, removed, "
-          "reordered or re-scored. Make a new version of the survey and change that one.")
+FROZEN = (
+    "“Answered” already has responses: its sections, questions and options can no longer be added, removed, "
+    "reordered or re-scored. Make a new version of the survey and change that one."
+)
 
 
 @pytest.fixture
@@ -47,24 +49,46 @@ def answered(author):
 # --- services: the structure freezes with the first response -----------------------------------------------
 
 
-@pytest.mark.parametrize("change", [
-    "add_section", "delete_section", "reorder_section", "add_question", "delete_question", "reorder_question",
-    "required_flag", "move_question", "add_choice", "delete_choice", "reorder_choice", "rescore_choice",
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        "add_section",
+        "delete_section",
+        "reorder_section",
+        "add_question",
+        "delete_question",
+        "reorder_question",
+        "required_flag",
+        "move_question",
+        "add_choice",
+        "delete_choice",
+        "reorder_choice",
+        "rescore_choice",
+    ],
+)
 def test_no_structural_change_once_answered(author, answered, change):
     survey, section, question, choice = answered
     before = (Section.objects.count(), Question.objects.count(), Choice.objects.count())
     call = {
-        "add_section": lambda: services.section_save(user=author, section=Section(survey=survey, title="New")),
+        "add_section": lambda: services.section_save(
+            user=author, section=Section(survey=survey, title="New")
+        ),
         "delete_section": lambda: services.section_delete(user=author, section=section),
         "reorder_section": lambda: services.section_save(user=author, section=_with(section, position=7)),
-        "add_question": lambda: services.question_save(user=author, question=Question(section=section, text="N")),
+        "add_question": lambda: services.question_save(
+            user=author, question=Question(section=section, text="N")
+        ),
         "delete_question": lambda: services.question_delete(user=author, question=question),
         "reorder_question": lambda: services.question_save(user=author, question=_with(question, position=9)),
-        "required_flag": lambda: services.question_save(user=author, question=_with(question, is_required=False)),
+        "required_flag": lambda: services.question_save(
+            user=author, question=_with(question, is_required=False)
+        ),
         "move_question": lambda: services.question_save(
-            user=author, question=_with(question, section=SectionFactory(survey=survey, title="Other"))),
-        "add_choice": lambda: services.choice_save(user=author, choice=Choice(question=question, text="Maybe")),
+            user=author, question=_with(question, section=SectionFactory(survey=survey, title="Other"))
+        ),
+        "add_choice": lambda: services.choice_save(
+            user=author, choice=Choice(question=question, text="Maybe")
+        ),
         "delete_choice": lambda: services.choice_delete(user=author, choice=choice),
         "reorder_choice": lambda: services.choice_save(user=author, choice=_with(choice, position=5)),
         "rescore_choice": lambda: services.choice_save(user=author, choice=_with(choice, points=0)),
@@ -78,7 +102,11 @@ def test_no_structural_change_once_answered(author, answered, change):
     question.refresh_from_db()
     choice.refresh_from_db()
     assert (question.position, question.is_required, question.section_id, choice.points) == (
-        Question.objects.get(pk=question.pk).position, True, section.pk, 100)
+        Question.objects.get(pk=question.pk).position,
+        True,
+        section.pk,
+        100,
+    )
 
 
 def _with(obj, **changes):
@@ -123,8 +151,13 @@ def test_new_version_is_editable_and_its_maker_authors_it(author, answered):
     assert (copy.version, copy.is_published) == (2, False)
     assert set(copy.authors.all()) == {author, co_author}
     new_section = copy.sections.get()
-    services.question_save(user=co_author, question=Question(section=new_section, text="Added in v2", position=999))
-    assert list(copy.questions.order_by("position", "id").values_list("text", flat=True)) == ["Pick", "Added in v2"]
+    services.question_save(
+        user=co_author, question=Question(section=new_section, text="Added in v2", position=999)
+    )
+    assert list(copy.questions.order_by("position", "id").values_list("text", flat=True)) == [
+        "Pick",
+        "Added in v2",
+    ]
     assert list(survey.questions.values_list("text", flat=True)) == ["Pick"]
 
 
@@ -150,13 +183,24 @@ def test_publish_lists_every_problem_and_then_publishes(author):
 
 def test_admin_builds_a_survey_with_sections_and_lists_what_to_fix(client, author):
     client.force_login(author)
-    response = client.post(reverse("admin:surveys_survey_add"), {
-        "title": "Built in the admin", "kind": "general", "description": "", "what_next": "",
-        "audience": "all", "deficit_threshold": "60",
-        "sections-TOTAL_FORMS": "1", "sections-INITIAL_FORMS": "0", "sections-MIN_NUM_FORMS": "0",
-        "sections-MAX_NUM_FORMS": "1000", "sections-0-position": "1", "sections-0-title": "About you",
-        "sections-0-description": "",
-    })
+    response = client.post(
+        reverse("admin:surveys_survey_add"),
+        {
+            "title": "Built in the admin",
+            "kind": "general",
+            "description": "",
+            "what_next": "",
+            "audience": "all",
+            "deficit_threshold": "60",
+            "sections-TOTAL_FORMS": "1",
+            "sections-INITIAL_FORMS": "0",
+            "sections-MIN_NUM_FORMS": "0",
+            "sections-MAX_NUM_FORMS": "1000",
+            "sections-0-position": "1",
+            "sections-0-title": "About you",
+            "sections-0-description": "",
+        },
+    )
     assert response.status_code == 302
     survey = Survey.objects.get(title="Built in the admin")
     assert (survey.is_published, list(survey.authors.all())) == (False, [author])
@@ -170,15 +214,27 @@ def test_admin_builds_a_survey_with_sections_and_lists_what_to_fix(client, autho
 def test_admin_refuses_a_structural_change_with_a_form_error(client, author, answered):
     survey, section, question, _choice = answered
     client.force_login(author)
-    response = client.post(reverse("admin:surveys_section_change", args=[section.pk]), {
-        "title": "Part one", "description": "",
-        "questions-TOTAL_FORMS": "2", "questions-INITIAL_FORMS": "1", "questions-MIN_NUM_FORMS": "0",
-        "questions-MAX_NUM_FORMS": "1000",
-        "questions-0-id": question.pk, "questions-0-section": section.pk, "questions-0-text": "Pick",
-        "questions-0-help_text": "",
-        "questions-1-section": section.pk, "questions-1-text": "Sneaked in", "questions-1-kind": "likert",
-        "questions-1-position": "3", "questions-1-weight": "1", "questions-1-is_required": "on",
-    })
+    response = client.post(
+        reverse("admin:surveys_section_change", args=[section.pk]),
+        {
+            "title": "Part one",
+            "description": "",
+            "questions-TOTAL_FORMS": "2",
+            "questions-INITIAL_FORMS": "1",
+            "questions-MIN_NUM_FORMS": "0",
+            "questions-MAX_NUM_FORMS": "1000",
+            "questions-0-id": question.pk,
+            "questions-0-section": section.pk,
+            "questions-0-text": "Pick",
+            "questions-0-help_text": "",
+            "questions-1-section": section.pk,
+            "questions-1-text": "Sneaked in",
+            "questions-1-kind": "likert",
+            "questions-1-position": "3",
+            "questions-1-weight": "1",
+            "questions-1-is_required": "on",
+        },
+    )
     assert response.status_code == 302  # the extra row is ignored: adding is not offered on a frozen survey
     assert list(survey.questions.values_list("text", flat=True)) == ["Pick"]
 
@@ -202,8 +258,11 @@ def test_admin_publish_action_publishes_a_complete_survey(client, author):
     survey = SurveyFactory(title="Complete", is_published=False, authors=[author])
     QuestionFactory(section=SectionFactory(survey=survey))
     client.force_login(author)
-    response = client.post(reverse("admin:surveys_survey_changelist"),
-                           {"action": "publish", "_selected_action": [survey.pk]}, follow=True)
+    response = client.post(
+        reverse("admin:surveys_survey_changelist"),
+        {"action": "publish", "_selected_action": [survey.pk]},
+        follow=True,
+    )
     assert "1 survey published." in response.content.decode()
     assert Survey.objects.get(pk=survey.pk).is_published is True
 
@@ -211,9 +270,11 @@ def test_admin_publish_action_publishes_a_complete_survey(client, author):
 def test_other_authors_builder_pages_are_out_of_reach(client, answered):
     survey, section, question, _choice = answered
     client.force_login(MethodologistFactory())
-    for url in (reverse("admin:surveys_survey_change", args=[survey.pk]),
-                reverse("admin:surveys_section_change", args=[section.pk]),
-                reverse("admin:surveys_question_change", args=[question.pk])):
+    for url in (
+        reverse("admin:surveys_survey_change", args=[survey.pk]),
+        reverse("admin:surveys_section_change", args=[section.pk]),
+        reverse("admin:surveys_question_change", args=[question.pk]),
+    ):
         assert client.get(url).status_code == 302  # the admin sends a missing object back to its list
     assert client.get(reverse("admin:surveys_section_changelist")).context["cl"].result_count == 0
     assert client.get(reverse("admin:surveys_question_changelist")).context["cl"].result_count == 0
@@ -226,9 +287,13 @@ def test_participations_named_survey_reach_curators_and_school_admins_not_anonym
     school = SchoolFactory()
     curator = CuratorFactory()
     cohort = CohortFactory(curators=[curator])
-    teacher = EnrollmentFactory(cohort=cohort, teacher=TeacherFactory(school=school, full_name="Named T")).teacher
+    teacher = EnrollmentFactory(
+        cohort=cohort, teacher=TeacherFactory(school=school, full_name="Named T")
+    ).teacher
     named = SurveyFactory(title="Named", kind="feedback", audience="cohort", cohorts=[cohort])
-    hidden = SurveyFactory(title="Anonymous", kind="feedback", audience="cohort", cohorts=[cohort], is_anonymous=True)
+    hidden = SurveyFactory(
+        title="Anonymous", kind="feedback", audience="cohort", cohorts=[cohort], is_anonymous=True
+    )
     for survey in (named, hidden):
         question = QuestionFactory(section=SectionFactory(survey=survey))
         services.response_submit(survey=survey, user=teacher, cohort=cohort, answers={question.pk: 4})
@@ -262,7 +327,9 @@ def test_preview_shows_the_pages_as_a_teacher_sees_them_and_saves_nothing(client
     assert page.status_code == 200
     assert "First page" in body and f'name="q{q1.pk}"' in body and "Second page" not in body
     assert 'id="publish-survey"' in body
-    assert "Second page" in client.get(reverse("surveys:preview", args=[survey.pk]) + "?page=2").content.decode()
+    assert (
+        "Second page" in client.get(reverse("surveys:preview", args=[survey.pk]) + "?page=2").content.decode()
+    )
     assert client.post(reverse("surveys:preview", args=[survey.pk]), {f"q{q1.pk}": "3"}).status_code == 405
     assert Participation.objects.count() == 0 and survey.drafts.count() == 0
 
@@ -271,8 +338,11 @@ def test_preview_shows_the_pages_as_a_teacher_sees_them_and_saves_nothing(client
 def test_preview_and_publish_only_for_authors(client, author, who):
     survey = SurveyFactory(title="Not yours", is_published=False, authors=[author])
     QuestionFactory(section=SectionFactory(survey=survey))
-    client.force_login({"teacher": TeacherFactory, "other_methodologist": MethodologistFactory,
-                        "curator": CuratorFactory}[who]())
+    client.force_login(
+        {"teacher": TeacherFactory, "other_methodologist": MethodologistFactory, "curator": CuratorFactory}[
+            who
+        ]()
+    )
     assert client.get(reverse("surveys:preview", args=[survey.pk])).status_code == 404
     assert client.post(reverse("surveys:publish", args=[survey.pk])).status_code == 404
     assert Survey.objects.get(pk=survey.pk).is_published is False

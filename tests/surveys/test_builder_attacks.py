@@ -18,8 +18,10 @@ from .factories import QuestionFactory, SectionFactory, SurveyFactory
 pytestmark = pytest.mark.django_db
 
 CHOICES_MANAGEMENT = {
-    "choices-TOTAL_FORMS": "0", "choices-INITIAL_FORMS": "0",
-    "choices-MIN_NUM_FORMS": "0", "choices-MAX_NUM_FORMS": "1000",
+    "choices-TOTAL_FORMS": "0",
+    "choices-INITIAL_FORMS": "0",
+    "choices-MIN_NUM_FORMS": "0",
+    "choices-MAX_NUM_FORMS": "1000",
 }
 
 
@@ -37,8 +39,15 @@ def theirs():
 
 def _question_post(survey, section, text="Injected required question"):
     return {
-        "survey": survey.pk, "section": section.pk, "kind": "likert", "text": text, "help_text": "",
-        "is_required": "on", "position": "9", "weight": "1", **CHOICES_MANAGEMENT,
+        "survey": survey.pk,
+        "section": section.pk,
+        "kind": "likert",
+        "text": text,
+        "help_text": "",
+        "is_required": "on",
+        "position": "9",
+        "weight": "1",
+        **CHOICES_MANAGEMENT,
     }
 
 
@@ -104,10 +113,15 @@ def test_publishing_an_empty_survey_is_refused_with_what_to_fix():
 def test_publishing_a_required_choice_without_options_is_refused_in_the_admin(client):
     author = MethodologistFactory()
     survey = SurveyFactory(title="Broken choice", is_published=False, authors=[author])
-    QuestionFactory(section=SectionFactory(survey=survey), kind=Question.Kind.SINGLE, text="Pick one", is_required=True)
+    QuestionFactory(
+        section=SectionFactory(survey=survey), kind=Question.Kind.SINGLE, text="Pick one", is_required=True
+    )
     client.force_login(author)
-    response = client.post(reverse("admin:surveys_survey_changelist"),
-                           {"action": "publish", "_selected_action": [survey.pk]}, follow=True)
+    response = client.post(
+        reverse("admin:surveys_survey_changelist"),
+        {"action": "publish", "_selected_action": [survey.pk]},
+        follow=True,
+    )
     assert response.status_code == 200
     assert "“Pick one” is a choice question without options: add its options." in response.content.decode()
     assert Survey.objects.get(pk=survey.pk).is_published is False
@@ -123,5 +137,7 @@ def test_methodologist_lists_only_participations_of_own_surveys(client, theirs):
     client.force_login(author)
     page = client.get(reverse("admin:surveys_participation_changelist"))
     assert page.status_code == 200
-    assert list(page.context["cl"].result_list.values_list("user__full_name", flat=True)) == ["Responded To Mine"]
+    assert list(page.context["cl"].result_list.values_list("user__full_name", flat=True)) == [
+        "Responded To Mine"
+    ]
     assert "Their survey" not in page.content.decode()  # not even in the survey filter

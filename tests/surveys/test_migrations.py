@@ -17,7 +17,9 @@ def test_phantom_questions_return_to_their_own_survey():
     with_section = Survey.objects.create(title="Has a section")
     home = Section.objects.create(survey=with_section, title="Home", position=1)
     without = Survey.objects.create(title="No section")
-    elsewhere = Section.objects.create(survey=Survey.objects.create(title="Elsewhere"), title="Alien", position=1)
+    elsewhere = Section.objects.create(
+        survey=Survey.objects.create(title="Elsewhere"), title="Alien", position=1
+    )
     phantom = Question.objects.create(survey=with_section, section=elsewhere, text="Phantom 1")
     orphan = Question.objects.create(survey=without, section=elsewhere, text="Phantom 2")
     fine = Question.objects.create(survey=with_section, section=home, text="Fine")
@@ -26,7 +28,9 @@ def test_phantom_questions_return_to_their_own_survey():
     executor.migrate(AFTER)
     new = executor.loader.project_state(AFTER).apps
     Question, Section = new.get_model("surveys", "Question"), new.get_model("surveys", "Section")
-    placed = {q.text: (q.section.survey_id, q.section.title) for q in Question.objects.select_related("section")}
+    placed = {
+        q.text: (q.section.survey_id, q.section.title) for q in Question.objects.select_related("section")
+    }
     assert placed == {
         "Phantom 1": (with_section.pk, "Home"),
         "Phantom 2": (without.pk, "Вопросы"),

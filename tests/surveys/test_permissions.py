@@ -40,16 +40,29 @@ def world():
     for cohort, value in ((mine, 5), (theirs, 1)):
         for _ in range(5):
             e = EnrollmentFactory(cohort=cohort)
-            services.response_submit(survey=survey, user=e.teacher, cohort=cohort,
-                                     answers={questions[0].pk: value, questions[1].pk: value})
-    return {"curator": curator, "other_curator": other_curator, "methodologist": methodologist,
-            "survey": survey, "mine": mine, "theirs": theirs}
+            services.response_submit(
+                survey=survey,
+                user=e.teacher,
+                cohort=cohort,
+                answers={questions[0].pk: value, questions[1].pk: value},
+            )
+    return {
+        "curator": curator,
+        "other_curator": other_curator,
+        "methodologist": methodologist,
+        "survey": survey,
+        "mine": mine,
+        "theirs": theirs,
+    }
 
 
 @pytest.mark.parametrize("who", ["anonymous", "teacher", "school_admin", "unrelated_methodologist"])
 def test_outsiders_get_404_or_login_for_results(client, world, who):
-    users = {"teacher": TeacherFactory, "school_admin": SchoolAdminFactory,
-             "unrelated_methodologist": MethodologistFactory}
+    users = {
+        "teacher": TeacherFactory,
+        "school_admin": SchoolAdminFactory,
+        "unrelated_methodologist": MethodologistFactory,
+    }
     if who != "anonymous":
         client.force_login(users[who]())
     url = reverse("surveys:results", args=[world["survey"].pk])

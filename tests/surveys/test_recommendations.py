@@ -37,11 +37,19 @@ def _profile_page(client, teacher) -> str:
 def test_held_offers_taking_the_last_seats_show_the_waitlist_in_recommendations(client):
     competency = CompetencyFactory(name="Формирующее оценивание")
     teacher = _teacher_with_deficit(competency)
-    cohort = CohortFactory(course=CourseFactory(title="Оценивание для обучения", competencies=[competency]),
-                           capacity=4, title="Поток весна")
+    cohort = CohortFactory(
+        course=CourseFactory(title="Оценивание для обучения", competencies=[competency]),
+        capacity=4,
+        title="Поток весна",
+    )
     EnrollmentFactory.create_batch(2, cohort=cohort)
-    EnrollmentFactory.create_batch(2, cohort=cohort, state=S.WAITLISTED, enrolled_at=None,
-                                   offer_expires_at=timezone.now() + timedelta(hours=24))
+    EnrollmentFactory.create_batch(
+        2,
+        cohort=cohort,
+        state=S.WAITLISTED,
+        enrolled_at=None,
+        offer_expires_at=timezone.now() + timedelta(hours=24),
+    )
     (rec,) = selectors.recommendations_for(profile=selectors.profile_for(teacher))
     assert [(c.pk, c.free_seats) for c in rec.cohorts] == [(cohort.pk, 0)]
     body = _profile_page(client, teacher)
@@ -67,11 +75,17 @@ def test_a_course_with_a_free_seat_ranks_before_one_whose_cohort_is_full():
     EnrollmentFactory(cohort=full)
     CohortFactory(course=CourseFactory(title="B free", competencies=[competency]), capacity=3)
     recs = selectors.recommendations_for(profile=selectors.profile_for(teacher))
-    assert [(r.course.title, [c.free_seats for c in r.cohorts]) for r in recs] == [("B free", [3]), ("A full", [0])]
+    assert [(r.course.title, [c.free_seats for c in r.cohorts]) for r in recs] == [
+        ("B free", [3]),
+        ("A full", [0]),
+    ]
 
 
 def test_a_deficit_with_no_course_says_so_with_the_methodologists_contact_and_a_community(client):
-    covered, lonely = CompetencyFactory(name="Формирующее оценивание"), CompetencyFactory(name="Цифровая грамотность")
+    covered, lonely = (
+        CompetencyFactory(name="Формирующее оценивание"),
+        CompetencyFactory(name="Цифровая грамотность"),
+    )
     author = MethodologistFactory(full_name="Орлова Елена", email="orlova@example.org")
     teacher = TeacherFactory()
     survey, questions = diagnostic_survey(competencies=[covered, lonely], per_competency=1)
@@ -82,7 +96,7 @@ def test_a_deficit_with_no_course_says_so_with_the_methodologists_contact_and_a_
     assert (uncovered.competencies, uncovered.contacts) == ([lonely], [author])
     body = _profile_page(client, teacher)
     assert "No course addresses this deficit yet:" in body
-    block = body[body.index('id="uncovered-deficits"'):]
+    block = body[body.index('id="uncovered-deficits"') :]
     assert "Цифровая грамотность" in block and "Формирующее оценивание" not in block
     assert 'href="mailto:orlova@example.org"' in block and "Орлова Елена" in block
     assert f'href="{reverse("communities:list")}"' in block
@@ -95,8 +109,11 @@ def test_an_excluded_course_does_not_count_as_addressing_a_deficit():
 
     competency = CompetencyFactory()
     teacher = _teacher_with_deficit(competency)
-    RuleFactory(course=CourseFactory(competencies=[competency]), competency=competency,
-                mode=CourseRecommendationRule.Mode.EXCLUDE)
+    RuleFactory(
+        course=CourseFactory(competencies=[competency]),
+        competency=competency,
+        mode=CourseRecommendationRule.Mode.EXCLUDE,
+    )
     profile = selectors.profile_for(teacher)
     assert selectors.recommendations_for(profile=profile) == []
     assert selectors.deficits_without_course(profile=profile).competencies == [competency]

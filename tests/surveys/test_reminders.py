@@ -22,11 +22,15 @@ def sent(kind="feedback_reminder"):
 
 def test_steps_after_one_and_four_days_each_once_then_no_more():
     now = timezone.now()
-    cohort = CohortFactory(starts_on=timezone.localdate() - timedelta(days=40), ends_on=timezone.localdate() + timedelta(days=20))
+    cohort = CohortFactory(
+        starts_on=timezone.localdate() - timedelta(days=40), ends_on=timezone.localdate() + timedelta(days=20)
+    )
     survey, _questions = feedback_survey(cohorts=[cohort])
     done = EnrollmentFactory(cohort=cohort, state=Enrollment.State.COMPLETED, completed_at=now)
     answered = EnrollmentFactory(cohort=cohort, state=Enrollment.State.COMPLETED, completed_at=now)
-    Participation.objects.create(survey=survey, user=answered.teacher, cohort=cohort, submitted_on=timezone.localdate())
+    Participation.objects.create(
+        survey=survey, user=answered.teacher, cohort=cohort, submitted_on=timezone.localdate()
+    )
     EnrollmentFactory(cohort=cohort)  # still learning, cohort not over: nothing
 
     assert reminder_rule_run(rule=RULE, now=now + timedelta(hours=23)) == 0
@@ -44,7 +48,9 @@ def test_steps_after_one_and_four_days_each_once_then_no_more():
 
 def test_cohort_end_date_counts_as_the_finish_for_those_still_enrolled():
     today = timezone.localdate()
-    cohort = CohortFactory(starts_on=today - timedelta(days=40), ends_on=today - timedelta(days=2), status="finished")
+    cohort = CohortFactory(
+        starts_on=today - timedelta(days=40), ends_on=today - timedelta(days=2), status="finished"
+    )
     feedback_survey(cohorts=[cohort])
     learner = EnrollmentFactory(cohort=cohort)
     EnrollmentFactory(cohort=cohort, state=Enrollment.State.WITHDRAWN)
@@ -72,7 +78,9 @@ def test_sweep_selection_runs_constant_queries(n, django_assert_max_num_queries)
     cohort = CohortFactory()
     feedback_survey(cohorts=[cohort])
     for _ in range(n):
-        EnrollmentFactory(cohort=cohort, state=Enrollment.State.COMPLETED, completed_at=now - timedelta(days=2))
+        EnrollmentFactory(
+            cohort=cohort, state=Enrollment.State.COMPLETED, completed_at=now - timedelta(days=2)
+        )
     with django_assert_max_num_queries(2):
         reminders = list(resolve_rule(RULE)(now))
     assert len(reminders) == n

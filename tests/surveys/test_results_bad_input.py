@@ -40,8 +40,12 @@ def world():
     for cohort, value in ((mine, 5), (theirs, 1)):
         for _ in range(5):
             e = EnrollmentFactory(cohort=cohort)
-            services.response_submit(survey=survey, user=e.teacher, cohort=cohort,
-                                     answers={questions[0].pk: value, questions[1].pk: value})
+            services.response_submit(
+                survey=survey,
+                user=e.teacher,
+                cohort=cohort,
+                answers={questions[0].pk: value, questions[1].pk: value},
+            )
     return {"author": author, "curator": curator, "survey": survey, "mine": mine, "theirs": theirs}
 
 
@@ -54,14 +58,29 @@ def _bad_values(world):
         "unknown cohort": ("cohort=987654", "Cohort: " + NOT_IN_VIEW),
         "cohort not a number": ("cohort=abc", "Cohort: " + NOT_IN_VIEW),
         "unknown comparison": ("compare=987654", "Compare with cohort: " + NOT_IN_VIEW),
-        "unknown course": ("course=987654", "Course: This course has no cohort of the survey that you can see."),
+        "unknown course": (
+            "course=987654",
+            "Course: This course has no cohort of the survey that you can see.",
+        ),
         "date not a date": ("date_from=31.02.2026", "Cohorts starting from: Enter a valid date."),
-        "period upside down": ("date_from=2026-05-01&date_to=2026-04-01", "The end of the period is before its start."),
+        "period upside down": (
+            "date_from=2026-05-01&date_to=2026-04-01",
+            "The end of the period is before its start.",
+        ),
     }
 
 
-@pytest.mark.parametrize("case", ["unknown cohort", "cohort not a number", "unknown comparison", "unknown course",
-                                  "date not a date", "period upside down"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "unknown cohort",
+        "cohort not a number",
+        "unknown comparison",
+        "unknown course",
+        "date not a date",
+        "period upside down",
+    ],
+)
 def test_page_answers_400_with_the_reason_and_shows_no_figures(client, world, case):
     query, message = _bad_values(world)[case]
     client.force_login(world["author"])
@@ -105,7 +124,10 @@ def test_date_filter_on_a_survey_without_cohorts_is_an_error_not_an_empty_result
     response = client.get(f"{url}?date_from=2026-01-01")
     assert response.status_code == 400
     body = response.content.decode()
-    assert "Cohorts starting from: The survey is not tied to cohorts: it cannot be filtered by their dates." in body
+    assert (
+        "Cohorts starting from: The survey is not tied to cohorts: it cannot be filtered by their dates."
+        in body
+    )
     assert "0 responses" not in body
     plain = client.get(url)
     assert plain.status_code == 200 and "5 responses" in plain.content.decode()
@@ -113,7 +135,9 @@ def test_date_filter_on_a_survey_without_cohorts_is_an_error_not_an_empty_result
     assert 'name="date_from"' not in plain.content.decode() and 'name="cohort"' not in plain.content.decode()
 
 
-@pytest.mark.parametrize("what,fmt", [("distribution", "csv"), ("distribution", "xlsx"), ("raw", "csv"), ("raw", "xlsx")])
+@pytest.mark.parametrize(
+    "what,fmt", [("distribution", "csv"), ("distribution", "xlsx"), ("raw", "csv"), ("raw", "xlsx")]
+)
 def test_export_with_a_bad_filter_is_400_not_the_whole_survey(client, world, what, fmt):
     client.force_login(world["author"])
     url = reverse("surveys:export", args=[world["survey"].pk, what, fmt])
@@ -129,14 +153,17 @@ def test_export_by_a_curator_for_another_cohort_is_400(client, world):
     assert client.get(f"{url}?cohort={world['theirs'].pk}").status_code == 400
 
 
-@pytest.mark.parametrize("query,detail", [
-    ("cohort=987654", ["Cohort: " + NOT_IN_VIEW]),
-    ("cohort=abc", ["Cohort: " + NOT_IN_VIEW]),
-    ("date_from=not-a-date", ["Cohorts starting from: Enter a valid date."]),
-    ("date_to=2026-13-01", ["Cohorts starting up to: Enter a valid date."]),
-    ("date_from=2026-05-01&date_to=2026-04-01", ["The end of the period is before its start."]),
-    ("course=987654", ["Course: This course has no cohort of the survey that you can see."]),
-])
+@pytest.mark.parametrize(
+    "query,detail",
+    [
+        ("cohort=987654", ["Cohort: " + NOT_IN_VIEW]),
+        ("cohort=abc", ["Cohort: " + NOT_IN_VIEW]),
+        ("date_from=not-a-date", ["Cohorts starting from: Enter a valid date."]),
+        ("date_to=2026-13-01", ["Cohorts starting up to: Enter a valid date."]),
+        ("date_from=2026-05-01&date_to=2026-04-01", ["The end of the period is before its start."]),
+        ("course=987654", ["Course: This course has no cohort of the survey that you can see."]),
+    ],
+)
 def test_api_answers_400_in_the_one_error_shape(api, world, query, detail):
     api.force_authenticate(world["author"])
     response = api.get(f"/api/v1/surveys/{world['survey'].pk}/results/?{query}")
@@ -155,6 +182,8 @@ def test_api_curator_cohort_outside_scope_is_400_not_their_own_numbers(api, worl
 
 def test_api_messages_in_the_users_language(api, world):
     api.force_authenticate(world["author"])
-    response = api.get(f"/api/v1/surveys/{world['survey'].pk}/results/?date_from=x", HTTP_ACCEPT_LANGUAGE="ru")
+    response = api.get(
+        f"/api/v1/surveys/{world['survey'].pk}/results/?date_from=x", HTTP_ACCEPT_LANGUAGE="ru"
+    )
     assert response.status_code == 400
     assert response.json() == {"detail": ["Потоки, начинающиеся с: Введите правильную дату."]}

@@ -46,13 +46,21 @@ def test_likert_distribution_mean_and_n_are_aggregated_in_sql(settings):
     settings.SURVEYS_ANONYMITY_K = 3  # the distribution math, not the release batches
     cohort = CohortFactory()
     survey, (q1, q2, qt) = feedback_survey(cohorts=[cohort])
-    _answer_all(survey, cohort, [[5, 1, "More practice"], [5, 2, "Slower"], [4, 3, "Slower"], [1, 3, ""],
-                                 [5, 5, "Ok"], [3, 4, ""]])
+    _answer_all(
+        survey,
+        cohort,
+        [[5, 1, "More practice"], [5, 2, "Slower"], [4, 3, "Slower"], [1, 3, ""], [5, 5, "Ok"], [3, 4, ""]],
+    )
     results = selectors.survey_results(survey=survey, flt=selectors.ResultFilter())
     assert results.responses == 6 and not results.hidden
     row1, row2 = results.likert
     assert (row1.question, row1.n, row1.counts, row1.percents, row1.mean) == (
-        q1, 6, [1, 0, 1, 1, 3], [17, 0, 17, 17, 50], 3.83)
+        q1,
+        6,
+        [1, 0, 1, 1, 3],
+        [17, 0, 17, 17, 50],
+        3.83,
+    )
     assert (row2.counts, row2.percents, row2.mean) == ([1, 1, 2, 1, 1], [17, 17, 33, 17, 17], 3.0)
     # Grouped and counted, most frequent first, then alphabetical: never in the order people answered.
     assert results.texts == [(qt, [("Slower", 2), ("More practice", 1), ("Ok", 1)], 4)]
@@ -87,8 +95,11 @@ def test_fewer_than_five_responses_hide_the_breakdown():
 
 def test_results_by_course_and_period():
     course = CourseFactory()
-    early = CohortFactory(course=course, starts_on=timezone.localdate() - timedelta(days=100),
-                          ends_on=timezone.localdate() - timedelta(days=50))
+    early = CohortFactory(
+        course=course,
+        starts_on=timezone.localdate() - timedelta(days=100),
+        ends_on=timezone.localdate() - timedelta(days=50),
+    )
     late = CohortFactory(course=course)
     stranger = CohortFactory()
     survey, _q = feedback_survey(cohorts=[early, late, stranger], text=False)
@@ -98,7 +109,8 @@ def test_results_by_course_and_period():
     by_course = selectors.survey_results(survey=survey, flt=selectors.ResultFilter(course_id=course.pk))
     assert by_course.likert[0].counts == [5, 0, 0, 0, 5]
     recent = selectors.survey_results(
-        survey=survey, flt=selectors.ResultFilter(course_id=course.pk, date_from=timezone.localdate()))
+        survey=survey, flt=selectors.ResultFilter(course_id=course.pk, date_from=timezone.localdate())
+    )
     assert recent.likert[0].counts == [0, 0, 0, 0, 5]
 
 
@@ -126,10 +138,17 @@ def test_pending_surveys_for_a_teacher():
     q = QuestionFactory(section=SectionFactory(survey=everyone), survey=everyone)
     pending = selectors.surveys_pending_for(teacher)
     assert {(p.survey.title, p.cohort) for p in pending} == {
-        ("Everyone", None), ("My school", None), (feedback.title, enrollment.cohort)}
+        ("Everyone", None),
+        ("My school", None),
+        (feedback.title, enrollment.cohort),
+    }
     services.response_submit(survey=everyone, user=teacher, answers={q.pk: 3})
-    services.response_submit(survey=feedback, user=teacher, cohort=enrollment.cohort,
-                             answers={questions[0].pk: 3, questions[1].pk: 3})
+    services.response_submit(
+        survey=feedback,
+        user=teacher,
+        cohort=enrollment.cohort,
+        answers={questions[0].pk: 3, questions[1].pk: 3},
+    )
     assert [p.survey for p in selectors.surveys_pending_for(teacher)] == [mine]
 
 
@@ -159,7 +178,9 @@ def test_profile_shows_growth_between_two_diagnostics():
     services.response_submit(survey=second, user=teacher, answers={qa2.pk: 4, qb2.pk: 4})
     profile = selectors.profile_for(teacher)
     assert [(r.competency, r.before, r.score, r.growth, r.is_deficit) for r in profile.rows] == [
-        (a, 25, 75, 50, False), (b, 75, 75, 0, False)]
+        (a, 25, 75, 50, False),
+        (b, 75, 75, 0, False),
+    ]
 
 
 def test_recommendations_address_deficits_pinned_first_excluded_never_open_cohorts_first():
@@ -198,4 +219,6 @@ def test_no_deficit_no_recommendation():
 def test_a_general_survey_with_stray_cohorts_is_pending_once_without_cohort():
     enrollment = EnrollmentFactory()
     survey = SurveyFactory(title="General", cohorts=[enrollment.cohort])
-    assert [(p.survey, p.cohort) for p in selectors.surveys_pending_for(enrollment.teacher)] == [(survey, None)]
+    assert [(p.survey, p.cohort) for p in selectors.surveys_pending_for(enrollment.teacher)] == [
+        (survey, None)
+    ]

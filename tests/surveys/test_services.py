@@ -61,9 +61,12 @@ def test_choice_points_number_range_and_half_up_rounding():
     single = QuestionFactory(section=section, survey=survey, kind=Question.Kind.SINGLE, competency=comp)
     low = ChoiceFactory(question=single, points=0)
     ChoiceFactory(question=single, points=100)
-    number = QuestionFactory(section=section, survey=survey, kind=Question.Kind.NUMBER, competency=comp,
-                             min_value=0, max_value=8)
-    result = services.response_submit(survey=survey, user=TeacherFactory(), answers={single.pk: low.pk, number.pk: 1})
+    number = QuestionFactory(
+        section=section, survey=survey, kind=Question.Kind.NUMBER, competency=comp, min_value=0, max_value=8
+    )
+    result = services.response_submit(
+        survey=survey, user=TeacherFactory(), answers={single.pk: low.pk, number.pk: 1}
+    )
     # (0 + 12.5) / 2 = 6.25 → 6
     assert result.scores == {comp.pk: 6}
     assert services.round_half_up(12.5) == 13
@@ -79,7 +82,9 @@ def test_threshold_boundary_is_not_a_deficit():
 
 def test_placement_sets_level_on_participation_and_tells_cohorts():
     enrollment = EnrollmentFactory()
-    survey = SurveyFactory(kind=Survey.Kind.PLACEMENT, audience=Survey.Audience.COHORT, cohorts=[enrollment.cohort])
+    survey = SurveyFactory(
+        kind=Survey.Kind.PLACEMENT, audience=Survey.Audience.COHORT, cohorts=[enrollment.cohort]
+    )
     section = SectionFactory(survey=survey)
     q1 = QuestionFactory(section=section, survey=survey)
     q2 = QuestionFactory(section=section, survey=survey)
@@ -91,15 +96,25 @@ def test_placement_sets_level_on_participation_and_tells_cohorts():
     assert Participation.objects.get().level == "advanced"
     record.assert_called_once_with(enrollment=enrollment, score=88, level="advanced")
     assert [services.placement_level(s) for s in (0, 39, 40, 69, 70, 100)] == [
-        "introductory", "introductory", "basic", "basic", "advanced", "advanced"]
+        "introductory",
+        "introductory",
+        "basic",
+        "basic",
+        "advanced",
+        "advanced",
+    ]
 
 
 def test_feedback_submission_records_feedback_with_cohorts():
     enrollment = EnrollmentFactory()
     survey, questions = feedback_survey(cohorts=[enrollment.cohort])
     with mock.patch("surveys.links.record_feedback") as record:
-        services.response_submit(survey=survey, user=enrollment.teacher, cohort=enrollment.cohort,
-                                 answers={questions[0].pk: 5, questions[1].pk: 4})
+        services.response_submit(
+            survey=survey,
+            user=enrollment.teacher,
+            cohort=enrollment.cohort,
+            answers={questions[0].pk: 5, questions[1].pk: 4},
+        )
     record.assert_called_once_with(enrollment=enrollment)
 
 
@@ -110,8 +125,12 @@ def test_anonymous_response_has_no_link_to_the_person(settings):
     settings.SURVEYS_ANONYMITY_K = 1  # the distribution math, not the release batches
     enrollment = EnrollmentFactory()
     survey, questions = feedback_survey(cohorts=[enrollment.cohort], anonymous=True)
-    services.response_submit(survey=survey, user=enrollment.teacher, cohort=enrollment.cohort,
-                             answers={questions[0].pk: 5, questions[1].pk: 2, questions[2].pk: "More practice"})
+    services.response_submit(
+        survey=survey,
+        user=enrollment.teacher,
+        cohort=enrollment.cohort,
+        answers={questions[0].pk: 5, questions[1].pk: 2, questions[2].pk: "More practice"},
+    )
     response = Response.objects.get()
     assert response.respondent_id is None and response.submitted_at is None
     # Who took part is known (for reminders) ...
@@ -135,8 +154,12 @@ def test_anonymous_response_has_no_link_to_the_person(settings):
 def test_no_database_column_can_link_an_anonymous_response_to_a_user():
     """Inspect the real tables: the only user columns are the nullable respondent (empty when anonymous)."""
     with connection.cursor() as cursor:
-        response_cols = {c.name for c in connection.introspection.get_table_description(cursor, "surveys_response")}
-        answer_cols = {c.name for c in connection.introspection.get_table_description(cursor, "surveys_answer")}
+        response_cols = {
+            c.name for c in connection.introspection.get_table_description(cursor, "surveys_response")
+        }
+        answer_cols = {
+            c.name for c in connection.introspection.get_table_description(cursor, "surveys_answer")
+        }
     assert response_cols == {"id", "survey_id", "respondent_id", "cohort_id", "submitted_at"}
     assert answer_cols == {"id", "response_id", "question_id", "value", "choice_id", "text"}
     survey = SurveyFactory(is_anonymous=True)
@@ -193,8 +216,14 @@ def general():
     likert = QuestionFactory(section=section, survey=survey)
     single = QuestionFactory(section=section, survey=survey, kind=Question.Kind.SINGLE, is_required=False)
     choice = ChoiceFactory(question=single)
-    number = QuestionFactory(section=section, survey=survey, kind=Question.Kind.NUMBER, min_value=0, max_value=50,
-                             is_required=False)
+    number = QuestionFactory(
+        section=section,
+        survey=survey,
+        kind=Question.Kind.NUMBER,
+        min_value=0,
+        max_value=50,
+        is_required=False,
+    )
     return survey, likert, single, choice, number
 
 
@@ -210,7 +239,9 @@ def test_choice_of_another_question(general):
     survey, likert, single, _choice, _number = general
     foreign = ChoiceFactory()  # belongs to another question (of another survey)
     with pytest.raises(services.SurveyError, match="choose one of the options offered"):
-        services.response_submit(survey=survey, user=TeacherFactory(), answers={likert.pk: 3, single.pk: foreign.pk})
+        services.response_submit(
+            survey=survey, user=TeacherFactory(), answers={likert.pk: 3, single.pk: foreign.pk}
+        )
     assert _nothing_stored(survey)
 
 
@@ -281,8 +312,12 @@ def test_feedback_from_someone_outside_the_cohort():
     cohort = CohortFactory()
     survey, questions = feedback_survey(cohorts=[cohort])
     with pytest.raises(services.SurveyError, match="listeners of the cohort"):
-        services.response_submit(survey=survey, user=TeacherFactory(), cohort=cohort,
-                                 answers={questions[0].pk: 4, questions[1].pk: 4})
+        services.response_submit(
+            survey=survey,
+            user=TeacherFactory(),
+            cohort=cohort,
+            answers={questions[0].pk: 4, questions[1].pk: 4},
+        )
     assert _nothing_stored(survey)
 
 
@@ -300,8 +335,9 @@ def test_school_survey_refuses_teachers_of_other_schools():
 def test_copy_as_new_version_copies_structure_unpublished():
     survey = SurveyFactory(kind=Survey.Kind.DIAGNOSTIC)
     section = SectionFactory(survey=survey)
-    q = QuestionFactory(section=section, survey=survey, kind=Question.Kind.SINGLE, competency=CompetencyFactory(),
-                        weight=2)
+    q = QuestionFactory(
+        section=section, survey=survey, kind=Question.Kind.SINGLE, competency=CompetencyFactory(), weight=2
+    )
     ChoiceFactory(question=q, points=40)
     copy = services.survey_copy_as_new_version(survey=survey)
     assert (copy.version, copy.previous_version, copy.is_published) == (2, survey, False)

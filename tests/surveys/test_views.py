@@ -43,7 +43,7 @@ def test_fill_two_pages_then_thanks(client, two_page_survey):
     assert client.post(url, {"page": 1, f"q{q1.pk}": "4"}).url == f"{url}?page=2"
     assert Draft.objects.get().data == {str(q1.pk): 4}
     page2 = client.get(f"{url}?page=2")
-    assert b"Page 2 of 2" in page2.content and b'width: 50%' in page2.content
+    assert b"Page 2 of 2" in page2.content and b"width: 50%" in page2.content
     done = client.post(url, {"page": 2, f"q{q2.pk}": "5"})
     assert done.url == reverse("surveys:thanks", args=[survey.pk])
     assert b"We will publish the totals in May." in client.get(done.url).content
@@ -63,8 +63,9 @@ def test_autosave_keeps_raw_answers_and_resumes_on_that_page(client, two_page_su
     survey, q1, _q2 = two_page_survey
     teacher = TeacherFactory()
     client.force_login(teacher)
-    response = client.post(reverse("surveys:autosave", args=[survey.pk]), {"page": 1, f"q{q1.pk}": "3"},
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("surveys:autosave", args=[survey.pk]), {"page": 1, f"q{q1.pk}": "3"}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200 and b"Draft saved" in response.content
     assert Draft.objects.get(user=teacher).data == {str(q1.pk): "3"}
     page = client.get(reverse("surveys:fill", args=[survey.pk]))
@@ -121,8 +122,12 @@ def _filled_feedback(n=6, anonymous=True, curators=None):
     for i in range(n):
         e = EnrollmentFactory(cohort=cohort)
         people.append(e.teacher)
-        services.response_submit(survey=survey, user=e.teacher, cohort=cohort,
-                                 answers={questions[0].pk: 1 + i % 5, questions[1].pk: 5, questions[2].pk: f"=cmd{i}"})
+        services.response_submit(
+            survey=survey,
+            user=e.teacher,
+            cohort=cohort,
+            answers={questions[0].pk: 1 + i % 5, questions[1].pk: 5, questions[2].pk: f"=cmd{i}"},
+        )
     return survey, cohort, questions, people
 
 
@@ -154,7 +159,9 @@ def test_csv_export_has_bom_and_no_respondent_columns_when_anonymous(client, set
     assert lines[1].split(",")[1:6] == ["33", "17", "17", "17", "17"]
 
 
-def test_raw_xlsx_is_built_by_a_worker_with_progress_then_downloaded(client, django_capture_on_commit_callbacks):
+def test_raw_xlsx_is_built_by_a_worker_with_progress_then_downloaded(
+    client, django_capture_on_commit_callbacks
+):
     curator = TeacherFactory(roles=["curator"])
     survey, *_ = _filled_feedback(curators=[curator], anonymous=False)
     client.force_login(curator)
@@ -216,8 +223,9 @@ def test_heatmap_query_count_is_constant(client, django_assert_max_num_queries, 
     comps = [CompetencyFactory() for _ in range(3)]
     survey, questions = diagnostic_survey(competencies=comps, per_competency=1)
     for _ in range(teachers):
-        services.response_submit(survey=survey, user=TeacherFactory(school=admin.school),
-                                 answers={q.pk: 3 for q in questions})
+        services.response_submit(
+            survey=survey, user=TeacherFactory(school=admin.school), answers={q.pk: 3 for q in questions}
+        )
     client.force_login(admin)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("surveys:heatmap")).status_code == 200
@@ -268,23 +276,31 @@ def test_results_across_the_cohorts_of_a_course_over_a_period(client):
     author = MethodologistFactory()
     course, other_course = CourseFactory(title="Literacy"), CourseFactory(title="Other")
     today = timezone.localdate()
-    old = CohortFactory(course=course, starts_on=today - timedelta(days=200), ends_on=today - timedelta(days=150))
+    old = CohortFactory(
+        course=course, starts_on=today - timedelta(days=200), ends_on=today - timedelta(days=150)
+    )
     new = CohortFactory(course=course)
     elsewhere = CohortFactory(course=other_course)
     survey, questions = feedback_survey(cohorts=[old, new, elsewhere], authors=[author], text=False)
     for cohort, value in ((old, 1), (new, 5), (elsewhere, 3)):
         for _ in range(5):
             e = EnrollmentFactory(cohort=cohort)
-            services.response_submit(survey=survey, user=e.teacher, cohort=cohort,
-                                     answers={questions[0].pk: value, questions[1].pk: value})
+            services.response_submit(
+                survey=survey,
+                user=e.teacher,
+                cohort=cohort,
+                answers={questions[0].pk: value, questions[1].pk: value},
+            )
     client.force_login(author)
     url = reverse("surveys:results", args=[survey.pk])
     body = client.get(f"{url}?course={course.pk}").content.decode()
     assert "10 responses" in body
     recent = client.get(f"{url}?course={course.pk}&date_from={(today - timedelta(days=30)).isoformat()}")
     assert "5 responses" in recent.content.decode()
-    assert "The end of the period is before its start." in client.get(
-        f"{url}?date_from=2026-05-01&date_to=2026-04-01").content.decode()
+    assert (
+        "The end of the period is before its start."
+        in client.get(f"{url}?date_from=2026-05-01&date_to=2026-04-01").content.decode()
+    )
 
 
 def test_heatmap_with_gaps_and_across_schools(client):

@@ -25,8 +25,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         # Demo people get no mail: notifications the demo triggers stay in the site only. The demo writes
         # through the services for many people at once: the per-person write limits are not for it.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", RATE_LIMITS=""), \
-                transaction.atomic():
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", RATE_LIMITS=""),
+            transaction.atomic(),
+        ):
             site_sync_from_settings()
             people = accounts_demo.seed()
             for app_demo in APP_SEEDS:
