@@ -162,6 +162,9 @@ def certificate_issue(*, enrollment_id: int) -> Certificate:
             )
             certificate.pdf.save("certificate.pdf", ContentFile(pdf), save=False)
             written.append(certificate.pdf.name)
+            # Once committed the file is the certificate's: an error raised after the commit (a later
+            # on-commit hook, e.g. the notice's queueing while Redis restarts) must not delete it.
+            transaction.on_commit(written.clear)
             try:
                 with transaction.atomic():
                     certificate.save(force_insert=True)

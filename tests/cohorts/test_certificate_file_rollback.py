@@ -34,3 +34,25 @@ def test_the_pdf_of_an_issued_certificate_stays():
     enrollment = EnrollmentFactory(state=Enrollment.State.COMPLETED)
     certificate = services.certificate_issue(enrollment_id=enrollment.pk)
     assert _stored() == [certificate.pdf.name.rsplit("/", 1)[-1]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_error_after_the_commit_never_deletes_the_committed_pdf(monkeypatch):
+    """A Redis restart mid-batch: the notice's on-commit queueing fails after the certificate committed.
+    The row exists, so its file must too (the cleanup is for rollbacks only)."""
+    from django.db import transaction
+
+    enrollment = EnrollmentFactory(state=Enrollment.State.COMPLETED)
+
+    def notice_queued_on_commit(**kwargs):
+        def broker_down():
+            raise ConnectionError("Redis is restarting")
+
+        transaction.on_commit(broker_down)
+
+    monkeypatch.setattr(services, "notify", notice_queued_on_commit)
+    with pytest.raises(ConnectionError):
+        services.certificate_issue(enrollment_id=enrollment.pk)
+    certificate = Certificate.objects.get()
+    assert certificate.pdf.storage.exists(certificate.pdf.name)
+    assert _stored() == [certificate.pdf.name.rsplit("/", 1)[-1]]

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.conf import settings
 from django.core import mail
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from accounts.models import User
@@ -55,6 +56,7 @@ def test_a_russian_browser_gets_a_russian_account_mail_and_certificate(browser, 
     page.wait_for_load_state("networkidle")
     assert "/accounts/profile/" in page.url
     page.select_option("select[name=municipality]", str(school.municipality_id))
+    expect(page.locator("#id_school option")).to_have_count(2)  # the municipality's schools arrive by htmx
     page.select_option("select[name=school]", str(school.pk))
     page.locator("input[name=subjects]").first.check()
     page.select_option("select[name=position]", "teacher")
