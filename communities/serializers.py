@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .models import Community, Event, Post, Topic
@@ -91,6 +92,9 @@ class EventSerializer(serializers.ModelSerializer):
     community = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     places_left = serializers.IntegerField(read_only=True, allow_null=True)
 
+    # No recording yet is null, not "" (the schema says `uri`).
+    recording_url = serializers.SerializerMethodField()
+
     class Meta:
         model = Event
         fields = [
@@ -109,3 +113,7 @@ class EventSerializer(serializers.ModelSerializer):
             "recording_url",
         ]
         read_only_fields = fields
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_recording_url(self, obj) -> str | None:
+        return obj.recording_url or None

@@ -1,7 +1,11 @@
-"""One paginator for every list page: clamps bad page numbers instead of failing."""
+"""One paginator for every list page (clamps bad page numbers instead of failing) and one for the API
+(refuses them)."""
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import PageNumberPagination
 
 
 def paginate(request, queryset, per_page: int | None = None) -> Page:
@@ -11,3 +15,27 @@ def paginate(request, queryset, per_page: int | None = None) -> Page:
     # A template must not loop over page_range: its cost would grow with the data.
     page.elided_range = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
     return page
+
+
+class ApiPagination(PageNumberPagination):
+    """The API's pages (REST_FRAMEWORK's DEFAULT_PAGINATION_CLASS). Unlike the pages' paginator above, a
+    client's bad value is refused, not guessed: `page` must be one whole number from 1 (else 404, DRF's
+    "invalid page", as for a page past the end) and `page_size`, where a list allows it, one whole number
+    from 1 (else 400 under the parameter's name)."""
+
+    def get_page_number(self, request, paginator):
+        values = request.query_params.getlist(self.page_query_param)
+        if values and (len(values) > 1 or not _whole_number(values[0])):
+            raise NotFound(self.invalid_page_message)
+        return super().get_page_number(request, paginator)
+
+    def get_page_size(self, request):
+        if self.page_size_query_param:
+            values = request.query_params.getlist(self.page_size_query_param)
+            if values and (len(values) > 1 or not _whole_number(values[0])):
+                raise ValidationError({self.page_size_query_param: [_("Give one whole number from 1.")]})
+        return super().get_page_size(request)
+
+
+def _whole_number(value: str) -> bool:
+    return value.isascii() and value.isdigit() and int(value) >= 1

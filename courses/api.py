@@ -3,8 +3,9 @@
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -58,7 +59,7 @@ class CourseListSerializer(serializers.ModelSerializer):
     subjects = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     competencies = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     authors = serializers.SerializerMethodField()
-    url = serializers.URLField(source="get_absolute_url", read_only=True)
+    url = serializers.SerializerMethodField()
 
     class Meta:
         model = Course
@@ -85,6 +86,13 @@ class CourseListSerializer(serializers.ModelSerializer):
 
     def get_authors(self, obj) -> list[str]:
         return [a.get_full_name() for a in obj.authors.all()]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, obj) -> str:
+        """The catalogue page, absolute (the schema says `uri`)."""
+        request = self.context.get("request")
+        path = obj.get_absolute_url()
+        return request.build_absolute_uri(path) if request else path
 
 
 class CourseDetailSerializer(CourseListSerializer):
@@ -168,7 +176,7 @@ class CatalogueNegotiation(DefaultContentNegotiation):
 
 
 class CoursePermission(permissions.BasePermission):
-    message = "You can edit only the courses you author."
+    message = _("You can edit only the courses you author.")
 
     def has_permission(self, request, view):
         if request.method in permissions.SAFE_METHODS:
@@ -223,7 +231,9 @@ class CourseViewSet(
 ):
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
-    permission_classes = [CoursePermission]
+    # Reading the catalogue needs no account (the schema says so: IsAuthenticatedOrReadOnly); writing needs
+    # an author.
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly, CoursePermission]
     content_negotiation_class = CatalogueNegotiation
 
     def get_queryset(self):

@@ -42,6 +42,7 @@ COURSE_FIELDS = (
     "format",
     "hours",
     "level",
+    "language",
     "cover",
 )
 

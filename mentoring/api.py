@@ -31,7 +31,7 @@ def _call(fn, **kwargs):
 
 class PersonSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="get_full_name", read_only=True)
-    school = serializers.CharField(source="school.name", default=None, read_only=True)
+    school = serializers.CharField(source="school.name", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = User

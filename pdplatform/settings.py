@@ -396,7 +396,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api_errors.exception_handler",  # + 429 for writes past PDP_RATE_LIMITS
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.ApiPagination",  # refuses a bad page or page_size
     "PAGE_SIZE": 20,
 }
 SPECTACULAR_SETTINGS = {
@@ -404,6 +404,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Teachers' professional development platform",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Every operation documents the error answers it can give, in the one error shape (core/api_schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api_schema.error_responses_hook",
+    ],
 }
 
 # --- Security -------------------------------------------------------------------------------

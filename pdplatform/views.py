@@ -92,6 +92,9 @@ def healthz(request):
 
 
 def error_404(request, exception=None):
+    """An address under /api/ that matches no route answers in the API's error shape, not with a page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(_("Not found."))}, status=404)
     return render(request, "404.html", status=404)
 
 

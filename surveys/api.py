@@ -93,7 +93,6 @@ class SubmitResponseView(APIView):
             201: inline_serializer(
                 "SubmitResult", {"level": serializers.CharField(), "scores": serializers.DictField()}
             ),
-            400: inline_serializer("SubmitErrors", {"errors": serializers.ListField()}),
         },
         summary="Submit my response",
     )
@@ -112,7 +111,8 @@ class SubmitResponseView(APIView):
                 survey=survey, user=request.user, cohort=cohort, answers=data.validated_data["answers"]
             )
         except services.SurveyError as error:
-            return ApiResponse({"errors": error.messages}, status=status.HTTP_400_BAD_REQUEST)
+            # The one error shape (core/api_errors.py): a broken rule's messages under "detail".
+            return ApiResponse({"detail": error.messages}, status=status.HTTP_400_BAD_REQUEST)
         scores = {str(k): v for k, v in result.scores.items()} if survey.kind == "diagnostic" else {}
         return ApiResponse({"level": result.level, "scores": scores}, status=status.HTTP_201_CREATED)
 

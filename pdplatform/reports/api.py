@@ -11,12 +11,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cohorts.models import Cohort, Enrollment
+from core.pagination import ApiPagination
 
 from . import selectors, services
 
@@ -99,7 +99,7 @@ def _teacher_dict(teacher, cycle) -> dict:
     return row
 
 
-class ReportPagination(PageNumberPagination):
+class ReportPagination(ApiPagination):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 1000
@@ -136,6 +136,8 @@ def _params(request) -> dict:
 class SchoolReportAPI(APIView):
     """The school report: the school's teachers × cohorts (enrollment state, progress, results...)."""
 
+    pagination_class = ReportPagination  # the schema documents the page, not a bare array
+
     permission_classes = [IsAuthenticated]
 
     @extend_schema(parameters=FILTER_PARAMS, responses=EnrollmentRowSerializer(many=True), tags=["reports"])
@@ -147,7 +149,7 @@ class SchoolReportAPI(APIView):
         if not form.is_valid():
             raise ValidationError(form.errors.get_json_data())
         flt = selectors.EnrollmentFilters.from_form(form)
-        paginator = ReportPagination()
+        paginator = self.pagination_class()
         rows = paginator.paginate_queryset(
             selectors.school_report_rows(user=user, flt=flt), request, view=self
         )
@@ -160,6 +162,8 @@ class SchoolReportAPI(APIView):
 
 class TeacherHoursAPI(APIView):
     """Each teacher's courses and hours in the last three years and the current cycle's hours ledger."""
+
+    pagination_class = ReportPagination  # the schema documents the page, not a bare array
 
     permission_classes = [IsAuthenticated]
 
@@ -186,7 +190,7 @@ class TeacherHoursAPI(APIView):
         qs = selectors.teacher_report(
             user=user, show=c.get("show") or "", subject=c.get("subject"), school=c.get("school"), cycle=cycle
         )
-        paginator = ReportPagination()
+        paginator = self.pagination_class()
         teachers = paginator.paginate_queryset(qs, request, view=self)
         data = [_teacher_dict(t, cycle) for t in teachers]
         services.export_log_record(

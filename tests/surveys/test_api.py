@@ -56,7 +56,7 @@ def test_pending_questions_and_submit(api):
     assert api.post(url, body, format="json").status_code == 201
     again = api.post(url, body, format="json")
     assert again.status_code == 400 and again.json() == {
-        "errors": ["You have already responded to this survey."]
+        "detail": ["You have already responded to this survey."]
     }
     assert api.get("/api/v1/surveys/pending/").json() == []
 
@@ -74,7 +74,7 @@ def test_submit_bad_input_gives_errors_and_stores_nothing(api):
         format="json",
     )
     assert response.status_code == 400
-    assert response.json()["errors"] == [
+    assert response.json()["detail"] == [
         f"“{q.text}”: choose a value from 1 to 5.",
         f"“{single.text}”: choose one of the options offered.",
     ]
