@@ -12,6 +12,9 @@ Every operation can answer with an error, and the schema says which ones and in 
 - 429 everywhere: the request budget or a write limit (core/api_limits.py, core/ratelimit.py), with
   `Retry-After`.
 
+An optional query parameter may be empty (`allowEmptyValue`): across the API an empty value means "not
+given", as an HTML form's empty field sends it.
+
 The one error shape (core/api_errors.py): `detail` is a message (DRF's 401/403/404) or a list of messages (a
 broken rule, a limit), and a field's validation errors sit under the field's name as a list of messages.
 """
@@ -64,6 +67,9 @@ def error_responses_hook(result, generator, request, public):
     reference = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query" and not parameter.get("required"):
+                    parameter["allowEmptyValue"] = True  # `?date_to=` from an empty form field: not given
             responses = operation.setdefault("responses", {})
             for code, description in ERROR_RESPONSES.items():
                 if code in responses or not _needs(code, path, method, operation):

@@ -21,7 +21,7 @@ class ApiPagination(PageNumberPagination):
     """The API's pages (REST_FRAMEWORK's DEFAULT_PAGINATION_CLASS). Unlike the pages' paginator above, a
     client's bad value is refused, not guessed: `page` must be one whole number from 1 (else 404, DRF's
     "invalid page", as for a page past the end) and `page_size`, where a list allows it, one whole number
-    from 1 (else 400 under the parameter's name)."""
+    from 1 (else 400 under the parameter's name). Empty is "not given", as for every query parameter."""
 
     def get_page_number(self, request, paginator):
         values = request.query_params.getlist(self.page_query_param)
@@ -38,4 +38,5 @@ class ApiPagination(PageNumberPagination):
 
 
 def _whole_number(value: str) -> bool:
-    return value.isascii() and value.isdigit() and int(value) >= 1
+    """One whole number from 1, or empty: an empty query value means "not given" across the API."""
+    return value == "" or (value.isascii() and value.isdigit() and int(value) >= 1)
