@@ -162,6 +162,10 @@ class Topic(models.Model):
 
 
 class Post(models.Model):
+    # Set on fetched instances by selectors for the pages (not columns; for the type checker):
+    snippet: str  # communities.selectors: the search result's highlighted text
+    page: int  # communities.selectors: the topic page the post is on
+
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="posts")
     number = models.PositiveIntegerField(_("number in topic"))
     author = models.ForeignKey(

@@ -9,6 +9,7 @@ never holds a topic's row lock while others wait to reply; uploads are checked b
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterable, Sequence
 
@@ -237,14 +238,15 @@ def membership_join(*, community: Community, user, message: str = "") -> Members
             community=community, role=MemberRole.MODERATOR, state=MemberState.ACTIVE
         ).select_related("user"):
             transaction.on_commit(
-                lambda m=moderator.user: _notify(
-                    recipient=m,
+                functools.partial(
+                    _notify,
+                    recipient=moderator.user,
                     kind="community_post",
                     title=lambda: (
                         _("%(user)s asks to join %(community)s") % {"user": user, "community": community}
                     ),
                     url=url,
-                    dedupe_key=f"community-join:{membership.pk}:{m.pk}",
+                    dedupe_key=f"community-join:{membership.pk}:{moderator.user.pk}",
                 )
             )
     return membership
@@ -580,13 +582,14 @@ def post_report(*, post: Post, reporter, reason: str) -> Report:
     ]
     for moderator in moderators:
         transaction.on_commit(
-            lambda m=moderator: _notify(
-                recipient=m,
+            functools.partial(
+                _notify,
+                recipient=moderator,
                 kind="community_post",
                 title=lambda: _("A post in “%(topic)s” was reported") % {"topic": post.topic.title},
                 body=reason,
                 url=url,
-                dedupe_key=f"community-report:{report.pk}:{m.pk}",
+                dedupe_key=f"community-report:{report.pk}:{moderator.pk}",
             )
         )
     return report

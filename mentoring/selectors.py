@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     Avg,
@@ -47,6 +48,9 @@ from .models import (
     PlanGoal,
     PlanState,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 # --- pairs --------------------------------------------------------------------------------------
 
@@ -415,7 +419,22 @@ def _mark_feedback_due(user, pairs: list[MentoringPair]) -> None:
 # --- reports ------------------------------------------------------------------------------------
 
 
-def report_coverage_by_school(*, user) -> QuerySet[School]:
+class SchoolCoverage(TypedDict):
+    """What `report_coverage_by_school` annotates on each school."""
+
+    young_total: int
+    young_mentored: int
+    active_pairs: int | None
+    goals_done: int | None
+    meetings_held: int | None
+    feedback_avg: float | None
+    young_unmentored: int
+    active_pairs_n: int
+    goals_done_n: int
+    meetings_held_n: int
+
+
+def report_coverage_by_school(*, user) -> QuerySet[WithAnnotations[School, SchoolCoverage]]:
     """Per school: young teachers with and without a mentor, active pairs, goals done, meetings held,
     average feedback — all aggregated in SQL, one row per school."""
     young = User.objects.filter(

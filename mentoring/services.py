@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
@@ -369,7 +371,7 @@ def feedback_period(pair: MentoringPair, on: dt.date | None = None) -> int | Non
 
 @transaction.atomic
 def feedback_submit(
-    *, actor: User, pair: MentoringPair, answers: dict[str, int], comment: str = ""
+    *, actor: User, pair: MentoringPair, answers: Mapping[str, Any], comment: str = ""
 ) -> Feedback:
     """The mentee rates the mentoring (Likert 1-5) once per period."""
     if actor.pk != pair.mentee_id:
@@ -380,7 +382,7 @@ def feedback_submit(
     values = {}
     for name, _label in LIKERT_ITEMS:
         try:
-            value = int(answers.get(name))
+            value = int(answers.get(name, ""))
         except (TypeError, ValueError):
             value = 0
         if not 1 <= value <= 5:
@@ -452,8 +454,10 @@ def _notify(
                 recipient=user, kind=kind, obj=obj, step=step, title=title, body=body, url=url
             )
         else:
-            sent = notifications.notification_send(
-                recipient=user, kind=kind, title=title, body=body, url=url, dedupe_key=dedupe_key
+            sent = bool(
+                notifications.notification_send(
+                    recipient=user, kind=kind, title=title, body=body, url=url, dedupe_key=dedupe_key
+                )
             )
         sent_any = sent_any or bool(sent)
     return sent_any
