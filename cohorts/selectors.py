@@ -3,6 +3,9 @@
 A teacher sees only their own enrollments and what hangs off them; a curator sees the cohorts they
 curate (methodologists: the cohorts of the courses they author); a school administrator sees the
 nominations of their own school's teachers.
+
+One file: every read is scoped by the rules above (own enrollments, curated cohorts, own school's
+nominations), with the eager loading the pages rely on; split, each part would re-derive the scopes.
 """
 
 import statistics

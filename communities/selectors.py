@@ -3,6 +3,10 @@
 Two scopes: *listed* communities (what the catalogue shows: every open or closed club, so that a
 teacher can ask to join; cohort spaces only to their members) and *readable* communities (whose
 topics, posts, materials, events, members and files the user may see).
+
+One file: every read here goes through the two scopes defined at the top (listed and readable
+communities, `Access`); kept in one module, the privacy boundary of the communities is audited in one
+read.
 """
 
 import datetime as dt

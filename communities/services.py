@@ -5,6 +5,9 @@ nobody posts in a locked or hidden topic except moderators; posts are numbered u
 lock; event registration honours the limit under the event's row lock; user text is stored as typed
 and rendered once, sanitized, at write time (core/markup.py) BEFORE any transaction opens, so a slow text
 never holds a topic's row lock while others wait to reply; uploads are checked by content.
+
+One file: the app's write side; every rule goes through the same access checks and text cleaning at the
+top (`_access`, `_require_member`, `_clean_markup`) and raises one CommunityError.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""Reads in mentoring, always scoped to the acting user, with eager loading done here once."""
+"""Reads in mentoring, always scoped to the acting user, with eager loading done here once.
+
+One file: every read is scoped by the same rules at the top (`_admin_scope_q`, `pairs_visible_to`,
+`plans_visible_to`), which the pages, the cabinet and the reports all reuse.
+"""
 
 from __future__ import annotations
 

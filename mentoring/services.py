@@ -2,6 +2,9 @@
 
 Each function is keyword-only, transactional and raises MentoringError (a ValidationError with a
 message the page shows as is) when a rule is broken; in that case nothing is written.
+
+One file: the app's write side; pairs, their workspace (goals, meetings, messages, feedback) and plans
+share the membership, capacity and notification helpers at the top and one MentoringError.
 """
 
 from __future__ import annotations

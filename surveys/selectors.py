@@ -1,6 +1,10 @@
 """Reads on surveys, scoped to the acting user: pending surveys, results, profiles, heat maps.
 
 Every aggregate is one GROUP BY query with conditional counts; Python only rounds the few numbers per row.
+
+One file: results, profiles, heat maps and recommendations all read through the same visibility scope and
+anonymity threshold (`visible_responses`, `anonymity_k`); split, the guard would live apart from its
+users.
 """
 
 from __future__ import annotations

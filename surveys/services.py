@@ -1,4 +1,8 @@
-"""Writes on surveys: drafts, submitting a response, scoring profiles, copying a survey to a new version."""
+"""Writes on surveys: drafts, submitting a response, scoring profiles, copying a survey to a new version.
+
+One file: the builder's edits, the submission, the scoring and the copy to a new version all depend on
+one freeze rule (a survey with responses is frozen) and one answer validation (`clean_answers`).
+"""
 
 from __future__ import annotations
 

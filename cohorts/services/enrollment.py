@@ -2,6 +2,10 @@
 
 Seats are counted while the cohort row is locked (`select_for_update`), so concurrent requests
 can never exceed the capacity. Every change of an enrollment's state writes an EnrollmentEvent.
+
+One file: every seat-changing action runs under the same cohort row lock and seat count (`_lock_cohort`,
+`seats_free_for`) and records its change through one `_transition`; together, the capacity invariant is
+audited in one module.
 """
 
 import logging

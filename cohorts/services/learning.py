@@ -1,5 +1,10 @@
 """The learning flow: lesson marks, submissions and reviews, questions, announcements,
-attendance, and completion (evaluated right after each event that can change it)."""
+attendance, and completion (evaluated right after each event that can change it).
+
+One file: already one part of the cohorts.services package; every action here can end a course, so each
+calls the completion rule (`enrollment_evaluate_completion`) and the same is-learning-open checks kept
+beside it.
+"""
 
 from datetime import timedelta
 from functools import partial

@@ -4,6 +4,10 @@ School and municipal administrators see the teachers of `accounts.selectors.scho
 and nothing else; curators and methodologists see the cohorts of `cohorts.selectors.cohorts_managed_by`.
 Where another app has no selector for an aggregate a report needs, the query is written here over
 that app's models (read-only, one GROUP BY or subquery each), marked "aggregate".
+
+One file: all report reads share the scope rules at the top (`can_see_*`, `report_schools`,
+`report_teachers`), the privacy boundary of reports; the columns of each report sit next to the query
+whose values they name.
 """
 
 from __future__ import annotations
