@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test migrate seed messages check-messages lint worker beat vendor clean
+.PHONY: install run test migrate seed messages check-messages lint typecheck lint-templates worker beat vendor clean
 
 install: $(VENV)/.installed
 
@@ -24,6 +24,8 @@ run: seed
 	@echo "pdplatform: http://$(HOST):$(PORT)/  (demo logins above)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# The test database is kept between runs (--reuse-db in pyproject's addopts): the first test starts in
+# seconds, not after a minute of migrations. After editing a migration in place: make test PYTEST_ARGS=--create-db
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -32,6 +34,16 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
+	$(MAKE) typecheck lint-templates
+
+# mypy with django-stubs and djangorestframework-stubs on services, selectors and core/ (pyproject's
+# [tool.mypy]); it imports the settings but needs no database.
+typecheck: install
+	$(VENV)/bin/mypy
+
+# djLint checks the templates; it never rewrites them here (no --reformat).
+lint-templates: install
+	$(VENV)/bin/djlint templates --lint
 
 # Re-extract translatable strings into locale/{ru,uk}; compile with `compilemessages` after translating.
 messages: install

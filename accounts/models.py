@@ -122,6 +122,9 @@ def default_language() -> str:
 
 
 class User(AbstractUser):
+    # Set on fetched instances by selectors for the pages (not columns; for the type checker):
+    _role_codes: "frozenset[str] | None"  # accounts.selectors.user_role_codes: the cached roles
+
     LANGUAGE_CHOICES = [("ru", "Русский"), ("uk", "Українська"), ("en", "English")]
 
     username = None

@@ -37,7 +37,16 @@ def register_role_permissions(role: str, permissions: list[str]) -> None:
 
 
 def sync_role_groups(sender=None, using="default", **kwargs) -> None:
+    """Each role's group carries exactly its declared permissions. As a post_migrate receiver it acts
+    once per migrate, on the last app's signal: Django creates permissions app by app on that same
+    signal, so only then do they all exist (acting on each of the ~20 signals cost seconds per run)."""
+    from django.apps import apps
     from django.contrib.auth.models import Group, Permission
+
+    if sender is not None:
+        with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+        if sender is not with_models[-1]:
+            return
 
     for role, perms in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.using(using).get_or_create(name=role)

@@ -1,4 +1,9 @@
-"""Pages of the learning flow. Thin: objects come from selectors (404 otherwise), writes from services."""
+"""Pages of the learning flow. Thin: objects come from selectors (404 otherwise), writes from services.
+
+One file: the pages of one app over one selectors module and one services package, mirrored by
+cohorts/urls.py; a teacher's page and its curator's page show the same objects (a submission, a
+question), and the small helpers at the top serve both.
+"""
 
 from functools import wraps
 

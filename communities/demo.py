@@ -3,6 +3,9 @@
 Idempotent: communities are keyed on their slug, topics on (community, title), materials on
 (community, title), events on (community, title), memberships on (community, person). Written
 through the services' building blocks without sending notifications (nobody should get mail from a seed).
+
+One file: mostly data: the demo communities' Russian and Ukrainian discussions, seeded by one idempotent
+`seed`; split, one story would be scattered across files.
 """
 
 import re

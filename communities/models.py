@@ -4,6 +4,10 @@ Invariants live in the database: one membership per person and community, one re
 registration / read marker per person, post numbers unique within a topic, sane event times and
 capacities, ratings 1-5. Rules that need more than one row (capacity, locked topics, closed
 communities) are enforced in services.py under row locks.
+
+One file: the app's one schema: posts hang off topics, ratings and comments off materials, registrations
+off events, all off a community and its memberships; the constraints that hold the invariants above refer
+across these tables and are read together.
 """
 
 import zoneinfo
@@ -162,6 +166,10 @@ class Topic(models.Model):
 
 
 class Post(models.Model):
+    # Set on fetched instances by selectors for the pages (not columns; for the type checker):
+    snippet: str  # communities.selectors: the search result's highlighted text
+    page: int  # communities.selectors: the topic page the post is on
+
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="posts")
     number = models.PositiveIntegerField(_("number in topic"))
     author = models.ForeignKey(

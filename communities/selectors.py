@@ -3,10 +3,17 @@
 Two scopes: *listed* communities (what the catalogue shows: every open or closed club, so that a
 teacher can ask to join; cohort spaces only to their members) and *readable* communities (whose
 topics, posts, materials, events, members and files the user may see).
+
+One file: every read here goes through the two scopes defined at the top (listed and readable
+communities, `Access`); kept in one module, the privacy boundary of the communities is audited in one
+read.
 """
 
+import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from types import EllipsisType
 
 from django.db import connection
 from django.db.models import (
@@ -158,7 +165,7 @@ class Access:
         )
 
 
-def access_for(user, community: Community, membership: Membership | None = ...) -> Access:  # type: ignore[assignment]
+def access_for(user, community: Community, membership: Membership | None | EllipsisType = ...) -> Access:
     if membership is ...:
         membership = membership_of(user, community)
     return Access(
@@ -379,7 +386,7 @@ def _plain_snippet(body: str, words: list[str], width: int = 220) -> str:
     return ("…" if start else "") + snippet + ("…" if start + width < len(body) else "")
 
 
-def post_search(user, *, query: str, limit: int = 20) -> list[Post]:
+def post_search(user, *, query: str, limit: int = 20) -> Sequence[Post]:
     """Posts the user may read matching the query, best first, each with a highlighted `snippet`."""
     query = query.strip()[:200]
     words = [w.lower() for w in _WORD.findall(query)][:10]
@@ -420,11 +427,11 @@ def post_search(user, *, query: str, limit: int = 20) -> list[Post]:
     condition = Q()
     for word in words:
         condition &= Q(body__fold=word) | Q(topic__title__fold=word)
-    results = list(qs.filter(condition).order_by("-created_at")[:limit])
-    for post in results:
-        post.snippet = _highlight(_plain_snippet(post.body, words))
-        post.page = page_of_number(post.number)
-    return results
+    found = list(qs.filter(condition).order_by("-created_at")[:limit])
+    for hit in found:
+        hit.snippet = _highlight(_plain_snippet(hit.body, words))
+        hit.page = page_of_number(hit.number)
+    return found
 
 
 # --- Materials ------------------------------------------------------------------------------------
@@ -499,7 +506,7 @@ def events_upcoming_for(user, limit: int = 5) -> list[Event]:
 
 
 def events_for_feed(community: Community) -> QuerySet[Event]:
-    since = timezone.now() - timezone.timedelta(days=180)
+    since = timezone.now() - dt.timedelta(days=180)
     return Event.objects.filter(community=community, ends_at__gte=since).order_by("starts_at")
 
 
@@ -515,7 +522,7 @@ def attachment_get_for(user, *, pk: int) -> Attachment:
 
 def events_registered_by(user) -> QuerySet[Event]:
     """The events the person registered for, in communities they may still read (the personal feed)."""
-    since = timezone.now() - timezone.timedelta(days=180)
+    since = timezone.now() - dt.timedelta(days=180)
     return Event.objects.filter(
         registrations__user=user, community__in=communities_readable_by(user), ends_at__gte=since
     ).order_by("starts_at", "pk")

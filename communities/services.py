@@ -5,10 +5,14 @@ nobody posts in a locked or hidden topic except moderators; posts are numbered u
 lock; event registration honours the limit under the event's row lock; user text is stored as typed
 and rendered once, sanitized, at write time (core/markup.py) BEFORE any transaction opens, so a slow text
 never holds a topic's row lock while others wait to reply; uploads are checked by content.
+
+One file: the app's write side; every rule goes through the same access checks and text cleaning at the
+top (`_access`, `_require_member`, `_clean_markup`) and raises one CommunityError.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterable, Sequence
 
@@ -237,14 +241,15 @@ def membership_join(*, community: Community, user, message: str = "") -> Members
             community=community, role=MemberRole.MODERATOR, state=MemberState.ACTIVE
         ).select_related("user"):
             transaction.on_commit(
-                lambda m=moderator.user: _notify(
-                    recipient=m,
+                functools.partial(
+                    _notify,
+                    recipient=moderator.user,
                     kind="community_post",
                     title=lambda: (
                         _("%(user)s asks to join %(community)s") % {"user": user, "community": community}
                     ),
                     url=url,
-                    dedupe_key=f"community-join:{membership.pk}:{m.pk}",
+                    dedupe_key=f"community-join:{membership.pk}:{moderator.user.pk}",
                 )
             )
     return membership
@@ -580,13 +585,14 @@ def post_report(*, post: Post, reporter, reason: str) -> Report:
     ]
     for moderator in moderators:
         transaction.on_commit(
-            lambda m=moderator: _notify(
-                recipient=m,
+            functools.partial(
+                _notify,
+                recipient=moderator,
                 kind="community_post",
                 title=lambda: _("A post in “%(topic)s” was reported") % {"topic": post.topic.title},
                 body=reason,
                 url=url,
-                dedupe_key=f"community-report:{report.pk}:{m.pk}",
+                dedupe_key=f"community-report:{report.pk}:{moderator.pk}",
             )
         )
     return report

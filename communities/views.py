@@ -1,5 +1,10 @@
 """Pages of communities. Thin: objects come through selectors (404 for what the user may not see),
-writes go through services (their CommunityError message is shown as is)."""
+writes go through services (their CommunityError message is shown as is).
+
+One file: the pages of one app over one selectors and one services module, mirrored by
+communities/urls.py; each view is a few lines, and the helpers at the top (the 404 rule, paging, errors)
+serve them all.
+"""
 
 from types import SimpleNamespace
 

@@ -25,7 +25,7 @@ def exception_handler(exc, context):
     if isinstance(exc, RateLimited):
         return Response({"detail": exc.messages}, status=429, headers={"Retry-After": str(exc.retry_after)})
     if isinstance(exc, Throttled):  # the request budget of core/api_limits.py: the same message and shape
-        return exception_handler(RateLimited(retry_after=max(1, math.ceil(exc.wait or 1))), context)
+        return exception_handler(RateLimited(retry_after=max(1, math.ceil(exc.wait or 1))), context)  # type: ignore[attr-defined]  # DRF sets Throttled.wait; the stubs omit it
     if isinstance(exc, DjangoValidationError):  # a service's rule, raised through a view: 400, not 500
         exc = ApiValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     response = drf_exception_handler(exc, context)

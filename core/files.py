@@ -111,7 +111,7 @@ def _streamed(request, fieldfile, content_type: str) -> HttpResponseBase:
         wanted = byte_range(request.headers.get("Range", ""), size)
     except RangeNotSatisfiable:
         handle.close()
-        response = HttpResponse(status=416)
+        response: HttpResponseBase = HttpResponse(status=416)
         response["Content-Range"] = f"bytes */{size}"
         return response
     if wanted is None:
@@ -141,11 +141,13 @@ def serve_file(request, fieldfile, *, filename: str, inline: bool = False) -> Ht
     if prefix:
         if not fieldfile.storage.exists(fieldfile.name):
             raise Http404
-        response = HttpResponse(content_type=content_type)
+        response: HttpResponseBase = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(fieldfile.name)
     else:
         response = _streamed(request, fieldfile, content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
+    disposition = content_disposition_header(as_attachment, filename)
+    if disposition:  # None only for an inline file without a name
+        response["Content-Disposition"] = disposition
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = SANDBOX_POLICY
     response["Cache-Control"] = CACHE_CONTROL

@@ -101,7 +101,8 @@ def mark_shared(text: str, shared: set[int]) -> SafeString:
             spans[-1][1] = max(spans[-1][1], end)
         else:
             spans.append([start, end])
-    parts, position = [], 0
+    parts: list[str] = []
+    position = 0
     for start, end in spans:
         parts.append(escape(text[position:start]))
         parts.append(f"<mark>{escape(text[start:end])}</mark>")

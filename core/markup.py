@@ -162,7 +162,8 @@ def _deep_brackets(state: StateInline, silent: bool) -> bool:
         return False
     runs = state.__dict__.get("_deep_runs")
     if runs is None:
-        runs = state._deep_runs = _deep_runs(src)  # once per inline block (paragraph, table cell)
+        # once per inline block (paragraph, table cell); a cache on markdown-it's state, unknown to its types
+        runs = state._deep_runs = _deep_runs(src)  # type: ignore[attr-defined]
     starts, ends = runs
     index = bisect_right(starts, at) - 1
     if index < 0 or at >= ends[index]:

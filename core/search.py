@@ -8,12 +8,20 @@ Full-text search with stemming stays PostgreSQL's (courses/search.py); this is t
 
 from __future__ import annotations
 
+from typing import overload
+
 from django.db import models
 from django.db.backends.signals import connection_created
 from django.db.models import Lookup
 
 
-def fold_text(value) -> str | None:
+@overload
+def fold_text(value: None) -> None: ...
+@overload
+def fold_text(value: object) -> str: ...
+
+
+def fold_text(value: object) -> str | None:
     if value is None:
         return None
     return str(value).casefold().replace("ё", "е")

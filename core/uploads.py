@@ -310,7 +310,7 @@ class UploadCheck:
         if not value:
             return
         if isinstance(value, FieldFile):
-            if value._committed:
+            if value._committed:  # type: ignore[attr-defined]  # Django's own flag, absent from django-stubs
                 return  # nothing new: a stored file was checked when it was uploaded
             value = value.file
         inspect_upload(value, allowed=self.allowed, max_bytes=self.max_bytes)

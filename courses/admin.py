@@ -2,6 +2,9 @@
 
 A methodologist sees and edits only the courses they author (superusers: all); status changes
 go through the publish / archive / duplicate actions, which call the services.
+
+One file: the authoring tool is one admin section: the inlines and forms here are used by the ModelAdmins
+registered here, and the author-scoping mixin applies to all of them.
 """
 
 from django import forms

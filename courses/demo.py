@@ -1,5 +1,9 @@
 """Demo data: the competency framework (courses/data/competencies.csv) and ~30 in-service courses in
-Russian, Ukrainian and English, each with modules, lessons and assignments. Idempotent: keyed on slugs."""
+Russian, Ukrainian and English, each with modules, lessons and assignments. Idempotent: keyed on slugs.
+
+One file: it is data: the competency framework and ~30 demo courses in three languages, seeded by one
+idempotent `seed`.
+"""
 
 from decimal import Decimal
 from pathlib import Path

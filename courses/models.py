@@ -1,5 +1,7 @@
 """Competency framework and in-service courses: what methodologists author and teachers browse."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
@@ -19,6 +21,9 @@ from .validators import (
     validate_material_upload,
     validate_video_upload,
 )
+
+if TYPE_CHECKING:
+    import datetime
 
 
 class CompetencyArea(models.Model):
@@ -60,6 +65,9 @@ class Competency(models.Model):
 
 
 class Course(models.Model):
+    # Set on fetched instances by selectors for the pages (not columns; for the type checker):
+    _history_user: object  # django-simple-history: who made the change
+
     class Format(models.TextChoices):
         DISTANCE = "distance", _("Distance")
         BLENDED = "blended", _("Blended")
@@ -274,6 +282,10 @@ def _player_url(url: str) -> str:
 
 
 class Assignment(models.Model):
+    # Set on fetched instances by selectors for the pages (not columns; for the type checker):
+    deadline: "datetime.date | None"  # cohorts.selectors: the cohort's due date
+    my_submission: "models.Model | None"  # cohorts.selectors: the teacher's Submission
+
     class Submission(models.TextChoices):
         TEXT = "text", _("Text")
         FILE = "file", _("File")

@@ -282,7 +282,8 @@ def course_detail_queryset(qs: QuerySet[Course], with_content: bool = False) -> 
 
 
 def course_total_lesson_hours(course: Course) -> Decimal:
-    return sum((m.lesson_hours or Decimal(0) for m in course.modules.all()), Decimal(0))
+    # lesson_hours: annotated by course_detail_queryset's prefetch, which the stubs cannot follow
+    return sum((m.lesson_hours or Decimal(0) for m in course.modules.all()), Decimal(0))  # type: ignore[attr-defined]
 
 
 def competency_list() -> QuerySet[Competency]:

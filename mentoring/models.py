@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Competency, Course
@@ -57,6 +58,9 @@ OPEN_STATES = [PairState.PROPOSED, PairState.ACTIVE]
 
 
 class MentoringPair(models.Model):
+    # Set on fetched instances by selectors for the pages (not columns; for the type checker):
+    feedback_due: bool  # mentoring.selectors: this period's feedback is missing
+
     mentor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -257,6 +261,9 @@ def _likert_field(label):
 class Feedback(models.Model):
     """The mentee's periodic feedback: one per pair and period (every `feedback_every_weeks` weeks)."""
 
+    # Set on fetched instances by selectors for the pages (not columns; for the type checker):
+    scores: "list[tuple[str | Promise, int]]"  # mentoring.selectors: (statement, 1–5) per Likert item
+
     pair = models.ForeignKey(
         MentoringPair, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("pair")
     )
@@ -304,6 +311,10 @@ class PlanState(models.TextChoices):
 
 class DevelopmentPlan(models.Model):
     """A teacher's individual self-education programme for a period (often two school years)."""
+
+    # Set on fetched instances by selectors for the pages (not columns; for the type checker):
+    percent: int  # mentoring.selectors: goals done, in percent
+    next_goals: "list[PlanGoal]"  # mentoring.selectors: the next open goals
 
     teacher = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,8 +1,13 @@
-"""Reads in mentoring, always scoped to the acting user, with eager loading done here once."""
+"""Reads in mentoring, always scoped to the acting user, with eager loading done here once.
+
+One file: every read is scoped by the same rules at the top (`_admin_scope_q`, `pairs_visible_to`,
+`plans_visible_to`), which the pages, the cabinet and the reports all reuse.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     Avg,
@@ -47,6 +52,9 @@ from .models import (
     PlanGoal,
     PlanState,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 # --- pairs --------------------------------------------------------------------------------------
 
@@ -415,7 +423,22 @@ def _mark_feedback_due(user, pairs: list[MentoringPair]) -> None:
 # --- reports ------------------------------------------------------------------------------------
 
 
-def report_coverage_by_school(*, user) -> QuerySet[School]:
+class SchoolCoverage(TypedDict):
+    """What `report_coverage_by_school` annotates on each school."""
+
+    young_total: int
+    young_mentored: int
+    active_pairs: int | None
+    goals_done: int | None
+    meetings_held: int | None
+    feedback_avg: float | None
+    young_unmentored: int
+    active_pairs_n: int
+    goals_done_n: int
+    meetings_held_n: int
+
+
+def report_coverage_by_school(*, user) -> QuerySet[WithAnnotations[School, SchoolCoverage]]:
     """Per school: young teachers with and without a mentor, active pairs, goals done, meetings held,
     average feedback — all aggregated in SQL, one row per school."""
     young = User.objects.filter(

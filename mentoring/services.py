@@ -2,12 +2,17 @@
 
 Each function is keyword-only, transactional and raises MentoringError (a ValidationError with a
 message the page shows as is) when a rule is broken; in that case nothing is written.
+
+One file: the app's write side; pairs, their workspace (goals, meetings, messages, feedback) and plans
+share the membership, capacity and notification helpers at the top and one MentoringError.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
@@ -369,7 +374,7 @@ def feedback_period(pair: MentoringPair, on: dt.date | None = None) -> int | Non
 
 @transaction.atomic
 def feedback_submit(
-    *, actor: User, pair: MentoringPair, answers: dict[str, int], comment: str = ""
+    *, actor: User, pair: MentoringPair, answers: Mapping[str, Any], comment: str = ""
 ) -> Feedback:
     """The mentee rates the mentoring (Likert 1-5) once per period."""
     if actor.pk != pair.mentee_id:
@@ -380,7 +385,7 @@ def feedback_submit(
     values = {}
     for name, _label in LIKERT_ITEMS:
         try:
-            value = int(answers.get(name))
+            value = int(answers.get(name, ""))
         except (TypeError, ValueError):
             value = 0
         if not 1 <= value <= 5:
@@ -452,8 +457,10 @@ def _notify(
                 recipient=user, kind=kind, obj=obj, step=step, title=title, body=body, url=url
             )
         else:
-            sent = notifications.notification_send(
-                recipient=user, kind=kind, title=title, body=body, url=url, dedupe_key=dedupe_key
+            sent = bool(
+                notifications.notification_send(
+                    recipient=user, kind=kind, title=title, body=body, url=url, dedupe_key=dedupe_key
+                )
             )
         sent_any = sent_any or bool(sent)
     return sent_any

@@ -5,6 +5,10 @@ message) and `reminder_send_once` (a reminder step that must go out exactly once
 through Celery tasks queued on commit; each mail is sent under a row lock and stamped in the same
 transaction, so two workers never send the same mail, and a mail lost between commit and queue
 (a crash) is sent by the recovery sweep.
+
+One file: the notifications app's one door for other apps; sending, preferences, unsubscribing, mail,
+digests and reminders share the kind and URL checks, the recipient's-language switch and the mail
+queueing at the top.
 """
 
 import logging

@@ -3,6 +3,9 @@
 With nothing set you get the embedded default (SQLite file, Celery tasks run eagerly, mail
 printed to the console) so `make run` needs nothing installed. Production differs only by
 environment values: DJANGO_ENV=production, DATABASE_URL, CELERY_BROKER_URL, REDIS_URL, EMAIL_URL...
+
+One file: one settings module that reads the environment is the project's rule (STYLE.md 7); split into
+parts, it would become the settings chain this design avoids.
 """
 
 import os

@@ -3,6 +3,9 @@
 Anonymity is structural: `Participation` (who responded: user, survey, cohort) and `Response` (what was
 answered) are separate tables with nothing to join them on. Responses of anonymous surveys carry no
 respondent, no date, and a random UUID key (no sequence that would follow the order of participations).
+
+One file: anonymity is structural, and it shows only when `Participation` and `Response` are read side by
+side with nothing joining them; the builder tables are their parents.
 """
 
 import uuid

@@ -1,6 +1,10 @@
 """Reads on surveys, scoped to the acting user: pending surveys, results, profiles, heat maps.
 
 Every aggregate is one GROUP BY query with conditional counts; Python only rounds the few numbers per row.
+
+One file: results, profiles, heat maps and recommendations all read through the same visibility scope and
+anonymity threshold (`visible_responses`, `anonymity_k`); split, the guard would live apart from its
+users.
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -40,7 +44,7 @@ TEXTS_SHOWN = 200  # free-text answers listed per question on the page (exports 
 @dataclass
 class PendingSurvey:
     survey: Survey
-    cohort: object | None = None
+    cohort: Model | None = None  # a cohorts.Cohort (surveys sits below cohorts)
 
     @property
     def key(self) -> str:
@@ -377,7 +381,7 @@ def survey_results(*, survey: Survey, flt: ResultFilter, with_texts: bool = True
         .order_by()
     ):
         choice_n[row["question_id"]] = row["n"]
-    texts: dict[int, list[str]] = {}
+    texts: dict[int, list[tuple[str, int]]] = {}
     text_totals: dict[int, int] = {}
     if with_texts:
         text_totals = dict(
@@ -401,14 +405,16 @@ def survey_results(*, survey: Survey, flt: ResultFilter, with_texts: bool = True
                 )
     likert, choices, numbers, text_rows = [], [], [], []
     for question in questions:
-        row = value_rows.get(question.pk)
+        stats = value_rows.get(question.pk)
         if question.kind == Question.Kind.LIKERT:
-            n = row["n"] if row else 0
-            counts = [row[f"c{i}"] if row else 0 for i in range(1, 6)]
-            mean = round(float(row["mean"]), 2) if row and row["mean"] is not None else None
+            n = stats["n"] if stats else 0
+            counts = [stats[f"c{i}"] if stats else 0 for i in range(1, 6)]
+            mean = round(float(stats["mean"]), 2) if stats and stats["mean"] is not None else None
             likert.append(LikertRow(question, n, mean, counts, percentages(counts, n)))
         elif question.kind == Question.Kind.NUMBER:
-            numbers.append((question, row["n"] if row else 0, round(float(row["mean"]), 2) if row else None))
+            numbers.append(
+                (question, stats["n"] if stats else 0, round(float(stats["mean"]), 2) if stats else None)
+            )
         elif question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
             n = choice_n.get(question.pk, 0)
             by_choice = choice_rows.get(question.pk, {})
@@ -479,7 +485,10 @@ class Profile:
     measured_at: object = None
     before_at: object = None
     user: object = None
-    survey: object = None
+    survey: Survey | None = None
+    _recommendable: tuple[dict[int, list[int]], set[int]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     @property
     def deficits(self) -> list[ProfileRow]:
@@ -582,10 +591,10 @@ def recommendations_for(*, profile: Profile | None, limit: int = 6, user=None) -
     ]
     reads = reading_languages(user)
     for rec in recs:
-        rec.course.in_other_language = rec.course.language not in reads
+        rec.course.in_other_language = rec.course.language not in reads  # type: ignore[attr-defined]  # for the page
     recs.sort(
         key=lambda r: (
-            r.course.in_other_language,
+            r.course.in_other_language,  # type: ignore[attr-defined]  # set just above
             not r.pinned,
             not any(c.free_seats for c in r.cohorts),
             -len(r.competencies),

@@ -1,4 +1,8 @@
-"""Writes on surveys: drafts, submitting a response, scoring profiles, copying a survey to a new version."""
+"""Writes on surveys: drafts, submitting a response, scoring profiles, copying a survey to a new version.
+
+One file: the builder's edits, the submission, the scoring and the copy to a new version all depend on
+one freeze rule (a survey with responses is frozen) and one answer validation (`clean_answers`).
+"""
 
 from __future__ import annotations
 
@@ -127,7 +131,7 @@ def clean_answers(*, survey: Survey, questions: list[Question], raw: dict) -> li
             if any(i is None or i not in own for i in ids):
                 errors.append(_("“%(q)s”: choose one of the options offered.") % {"q": label})
                 continue
-            for choice_id in dict.fromkeys(ids):
+            for choice_id in dict.fromkeys(i for i in ids if i is not None):  # all checked above
                 answers.append(Answer(question=question, choice=own[choice_id]))
         else:
             text = str(value).strip()
@@ -146,18 +150,18 @@ def clean_answers(*, survey: Survey, questions: list[Question], raw: dict) -> li
 def _answer_points(question: Question, answers: list[Answer]) -> float | None:
     """0–100 for one question's answers, or None when the question does not score."""
     if question.kind == Question.Kind.LIKERT:
-        return (answers[0].value - 1) * 25.0
+        return (answers[0].value - 1) * 25.0  # type: ignore[operator]  # validated: the answer has a value
     if question.kind == Question.Kind.SINGLE:
-        return float(answers[0].choice.points)
+        return float(answers[0].choice.points)  # type: ignore[union-attr]  # validated: the answer has a choice
     if question.kind == Question.Kind.MULTIPLE:
-        return float(min(100, sum(a.choice.points for a in answers)))
+        return float(min(100, sum(a.choice.points for a in answers)))  # type: ignore[union-attr,misc]  # validated: each has a choice
     if (
         question.kind == Question.Kind.NUMBER
         and question.min_value is not None
         and question.max_value is not None
     ):
         span = question.max_value - question.min_value
-        return 100.0 if span == 0 else (answers[0].value - question.min_value) * 100.0 / span
+        return 100.0 if span == 0 else (answers[0].value - question.min_value) * 100.0 / span  # type: ignore[operator]  # validated: the answer has a value
     return None
 
 
@@ -229,7 +233,7 @@ def _check_can_respond(*, survey: Survey, user, cohort=None):
                 % {"date": timezone.localtime(survey.closes_at).strftime("%d.%m.%Y")}
             )
         raise SurveyError(_("This survey is not open for responses."))
-    if Participation.objects.filter(survey=survey, user=user, cohort_id=_cohort_id(cohort)).exists():
+    if Participation.objects.filter(survey=survey, user=user, cohort_id=_cohort_id(cohort)).exists():  # type: ignore[misc]  # cohort_id=None is IS NULL (a nullable FK); the plugin refuses None
         raise SurveyError(_("You have already responded to this survey."))
     return enrollment
 
@@ -253,7 +257,7 @@ def draft_save(*, survey: Survey, user, data: dict, page: int = 1, cohort=None) 
     }
     draft = (
         Draft.objects.select_for_update()
-        .filter(survey=survey, user=user, cohort_id=_cohort_id(cohort))
+        .filter(survey=survey, user=user, cohort_id=_cohort_id(cohort))  # type: ignore[misc]  # cohort_id=None is IS NULL (a nullable FK); the plugin refuses None
         .first()
     )
     if draft is None:
@@ -332,7 +336,7 @@ def response_submit(*, survey: Survey, user, answers: dict, cohort=None) -> Subm
             links.record_placement(enrollment=enrollment, score=overall, level=level)
     if survey.kind == Survey.Kind.FEEDBACK and enrollment is not None:
         links.record_feedback(enrollment=enrollment)
-    Draft.objects.filter(survey=survey, user=user, cohort_id=cohort_id).delete()
+    Draft.objects.filter(survey=survey, user=user, cohort_id=cohort_id).delete()  # type: ignore[misc]  # cohort_id=None is IS NULL (a nullable FK); the plugin refuses None
     return SubmitResult(participation=participation, response=response, scores=scores, level=level)
 
 

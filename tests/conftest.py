@@ -41,6 +41,18 @@ def _tests_defaults(request, settings, tmp_path):
     yield
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_suffix) -> None:
+    """With `--reuse-db` (on by default, see pyproject's addopts) the SQLite test database is a file,
+    `.test-db.sqlite3`, kept between runs: the migrations (a minute on SQLite) run once, later runs only
+    apply new ones. An in-memory database could not outlive the run. `--create-db` builds it anew (CI
+    does, and so should you after editing a migration in place); PostgreSQL keeps `test_<name>` likewise.
+    See docs/decisions/0321-tooling-types-templates-fast-tests.md."""
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3") and request.config.getoption("reuse_db"):
+        db.setdefault("TEST", {})["NAME"] = str(ROOT / ".test-db.sqlite3")
+
+
 @pytest.fixture
 def clock(monkeypatch):
     """The rate limit's clock, held still inside one window (20 s into a minute) and moved on by hand."""

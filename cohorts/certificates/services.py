@@ -9,6 +9,7 @@ regenerated only on re-issue, so the document never changes under its holder.
 import logging
 import secrets
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -75,7 +76,7 @@ def _next_number(year: int) -> str:
 def _render(*, template, number: str, code: str, enrollment: Enrollment, now) -> tuple[bytes, dict]:
     teacher = enrollment.teacher
     course = enrollment.cohort.course
-    facts = {
+    facts: dict[str, Any] = {
         "holder_name": teacher.full_name or teacher.email,
         "course_title": course.title,
         "hours": course.hours,

@@ -13,6 +13,10 @@ from .cohort import Cohort
 
 
 class Enrollment(models.Model):
+    # Set on fetched instances by selectors for the pages (not columns; for the type checker):
+    progress_percent: int  # cohorts.selectors: lessons done, in percent
+    missing: "list[str]"  # cohorts.selectors: overdue assignments not handed in
+
     class State(models.TextChoices):
         NOMINATED = "nominated", _("Nominated")
         APPLIED = "applied", _("Applied")

@@ -72,6 +72,9 @@ def submission_upload_to(instance, filename: str) -> str:
 class Submission(models.Model):
     """One teacher's work on one assignment in a cohort; its versions keep the history."""
 
+    # Set on fetched instances by selectors for the pages (not columns; for the type checker):
+    waiting_hours: int  # cohorts.selectors: hours since it was submitted
+
     class State(models.TextChoices):
         SUBMITTED = "submitted", _("Waiting for review")
         REVISE = "revise", _("Needs revision")
@@ -256,6 +259,10 @@ class RubricScore(models.Model):
 class Question(models.Model):
     """A teacher's question to the cohort's curators; the first answer's delay is recorded."""
 
+    # Set on fetched instances by selectors for the pages (not columns; for the type checker):
+    age_hours: int  # cohorts.selectors: hours since it was asked
+    late: bool  # cohorts.selectors: past the cohort's response target
+
     enrollment = models.ForeignKey(
         Enrollment, on_delete=models.CASCADE, related_name="questions", verbose_name=_("enrollment")
     )
@@ -313,6 +320,9 @@ class Question(models.Model):
 
 
 class Announcement(models.Model):
+    # Set on fetched instances by selectors for the pages (not columns; for the type checker):
+    enrollment: "Enrollment | None"  # cohorts.selectors: the reader's enrollment in its cohort
+
     cohort = models.ForeignKey(
         Cohort, on_delete=models.CASCADE, related_name="announcements", verbose_name=_("cohort")
     )

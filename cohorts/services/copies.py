@@ -86,7 +86,7 @@ def submission_check_copy(*, submission_id: int) -> Submission | None:
         if not updated:
             return submission  # a newer version came meanwhile: its own check decides
         changed = [submission.enrollment_id]
-        if matched and back >= threshold:
+        if matched and best_id is not None and back >= threshold:
             # The answer copied from is flagged too while it waits for review (two teachers may share one answer).
             flagged_back = Submission.objects.filter(
                 pk=best_id, state=Submission.State.SUBMITTED, similar_to__isnull=True

@@ -2,6 +2,10 @@
 
 Seats are counted while the cohort row is locked (`select_for_update`), so concurrent requests
 can never exceed the capacity. Every change of an enrollment's state writes an EnrollmentEvent.
+
+One file: every seat-changing action runs under the same cohort row lock and seat count (`_lock_cohort`,
+`seats_free_for`) and records its change through one `_transition`; together, the capacity invariant is
+audited in one module.
 """
 
 import logging
@@ -168,7 +172,7 @@ def enrollment_withdraw(*, enrollment: Enrollment, actor, reason: str = "") -> E
 def seats_offer_freed(*, cohort: Cohort, actor=None) -> list[Enrollment]:
     """Offer free seats to the waitlist in order (first come, first served within quotas). Caller holds the lock."""
     now = timezone.now()
-    offered = []
+    offered: list[Enrollment] = []
     if cohort.status in (Cohort.Status.FINISHED, Cohort.Status.ARCHIVED):
         return offered
     queue = (
@@ -246,7 +250,7 @@ def _notify_offer_expired(enrollment: Enrollment, cohort: Cohort) -> None:
     later = [
         c
         for c in open_cohorts_for_course(cohort.course, enrollment.teacher)
-        if c.pk != cohort.pk and c.my_state in (None, S.WITHDRAWN)
+        if c.pk != cohort.pk and c.my_state in (None, S.WITHDRAWN)  # type: ignore[attr-defined]  # annotated by open_cohorts_for_course
     ][:3]
     if later:
         listed = lazy(
@@ -555,7 +559,8 @@ def _split_titles(*, cohort: Cohort, levels: list[str]) -> list[str]:
     """ "<title> — advanced level", or "<title> — basic level, group 2" when a level has several groups,
     in the cohort's language (its course's), whoever runs the split."""
     with translation.override(cohort_language(cohort)):
-        titles, seen = [], {}
+        titles: list[str] = []
+        seen: dict[str, int] = {}
         for level in levels:
             seen[level] = seen.get(level, 0) + 1
             label = str(Cohort.Level(level).label).lower()
@@ -830,7 +835,7 @@ def bulk_operations_resume(*, now=None, limit: int = 100) -> list[int]:
     return resumed
 
 
-LEVEL_SCORES = {Cohort.Level.INTRODUCTORY: 1, Cohort.Level.BASIC: 2, Cohort.Level.ADVANCED: 3}
+LEVEL_SCORES: dict[str, int] = {Cohort.Level.INTRODUCTORY: 1, Cohort.Level.BASIC: 2, Cohort.Level.ADVANCED: 3}
 
 
 def enrollment_record_placement(*, enrollment_id: int, score=None, level: str = "") -> None:

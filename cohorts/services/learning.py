@@ -1,5 +1,10 @@
 """The learning flow: lesson marks, submissions and reviews, questions, announcements,
-attendance, and completion (evaluated right after each event that can change it)."""
+attendance, and completion (evaluated right after each event that can change it).
+
+One file: already one part of the cohorts.services package; every action here can end a course, so each
+calls the completion rule (`enrollment_evaluate_completion`) and the same is-learning-open checks kept
+beside it.
+"""
 
 from datetime import timedelta
 from functools import partial
@@ -323,7 +328,7 @@ def review_submit(
             )
         )
     _check_comment(comment, required=submission.assignment.review_requires_comment, what=_("The comment"))
-    version = submission.versions.order_by("-number").first()
+    version = submission.versions.latest("number")
     review = Review.objects.create(
         version=version,
         reviewer=reviewer,
@@ -441,7 +446,7 @@ def question_publish_faq(*, question: Question, published: bool = True) -> Quest
             course_id=question.cohort.course_id, question=question.text, answer=question.answer
         )
         question.save(update_fields=["faq_entry"])
-    elif published and entry.answer != question.answer:
+    elif published and entry is not None and entry.answer != question.answer:
         entry.answer = question.answer
         entry.save(update_fields=["answer", "updated_at"])
     elif not published and entry is not None:

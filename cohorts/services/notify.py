@@ -3,6 +3,7 @@
 import logging
 
 from django.db import transaction
+from django.utils.functional import Promise
 
 from notifications.services import notification_send
 
@@ -10,7 +11,13 @@ logger = logging.getLogger(__name__)
 
 
 def notify(
-    *, recipient, kind: str, title: str, body: str = "", url: str = "", dedupe_key: str | None = None
+    *,
+    recipient,
+    kind: str,
+    title: str | Promise,
+    body: str | Promise = "",
+    url: str = "",
+    dedupe_key: str | None = None,
 ) -> None:
     """Send after the surrounding transaction commits, so a rolled-back change notifies nobody."""
 

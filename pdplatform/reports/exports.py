@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -29,14 +30,14 @@ __all__ = ["XLSX_CONTENT_TYPE", "Column", "Sheet", "neutralise", "csv_response",
 
 @dataclass(frozen=True)
 class Column:
-    header: str
+    header: str | Promise  # a lazy translation, rendered in the reader's language
     kind: str = "text"  # text, int, number, percent, date, datetime, bool
     width: int = 16
 
 
 @dataclass
 class Sheet:
-    title: str
+    title: str | Promise
     columns: list[Column]
     rows: Iterable[list]
 

@@ -4,6 +4,10 @@ School and municipal administrators see the teachers of `accounts.selectors.scho
 and nothing else; curators and methodologists see the cohorts of `cohorts.selectors.cohorts_managed_by`.
 Where another app has no selector for an aggregate a report needs, the query is written here over
 that app's models (read-only, one GROUP BY or subquery each), marked "aggregate".
+
+One file: all report reads share the scope rules at the top (`can_see_*`, `report_schools`,
+`report_teachers`), the privacy boundary of reports; the columns of each report sit next to the query
+whose values they name.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.db.models import (
@@ -37,7 +42,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import School, User
+from accounts.models import School, Subject, User
 from accounts.roles import Role
 from accounts.selectors import schools_visible_to, teachers_visible_to, user_has_role
 from cohorts.certificates.selectors import valid_certificate_number
@@ -48,6 +53,9 @@ from courses.models import Assignment, Course, Lesson
 
 from .exports import Column
 from .forms import SORTS
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 S = Enrollment.State
 REPORT_STATES_VISIBLE = [s for s, _label in S.choices]
@@ -255,7 +263,7 @@ class EnrollmentFilters:
     course: Course | None = None
     cohort: Cohort | None = None
     state: str = ""
-    subject: object = None
+    subject: Subject | None = None
     school: School | None = None
     sort: str = ""
 
@@ -309,7 +317,7 @@ def apply_enrollment_filters(qs: QuerySet[Enrollment], flt: EnrollmentFilters) -
 
 def _ordered(qs, sort: str):
     key = sort.lstrip("-")
-    fields = SORTS.get(key) or SORTS["school"]
+    fields: tuple[str, ...] = SORTS.get(key) or SORTS["school"]
     if sort.startswith("-"):
         fields = tuple(f"-{f}" for f in fields[:1]) + tuple(fields[1:])
     return qs.order_by(*fields, "pk")
@@ -467,9 +475,29 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+class TeacherHours(TypedDict):
+    """What `teacher_hours_qs` annotates on each teacher (and `teacher_report` prefetches)."""
+
+    courses_3y: int
+    hours_3y: int
+    cycle_course_hours: int
+    cycle_events: int
+    cycle_mentor_pairs: int
+    cycle_mentee_pairs: int
+    cycle_event_hours: int
+    cycle_mentoring_hours: int
+    cycle_total: int
+
+
+class TeacherReportRow(TeacherHours):
+    """A row of `teacher_report`: the hours and the recent completed enrollments it prefetches."""
+
+    recent_completed: list[Enrollment]
+
+
 def teacher_hours_qs(
     teachers: QuerySet[User], *, cycle: Cycle, today: dt.date | None = None
-) -> QuerySet[User]:
+) -> QuerySet[WithAnnotations[User, TeacherHours]]:
     """Aggregate per teacher (correlated subqueries, so one row each): completed courses and their hours
     in the last three years, and the cycle's ledger — course hours, events and mentoring as configured."""
     conf = ledger_settings()
@@ -532,7 +560,7 @@ def teacher_hours_qs(
 
 def teacher_report(
     *, user, show: str = "", subject=None, school=None, cycle: Cycle | None = None
-) -> QuerySet[User]:
+) -> QuerySet[WithAnnotations[User, TeacherHours]]:
     cycle = cycle or current_cycle()
     teachers = report_teachers(user)
     if subject:
@@ -577,7 +605,7 @@ def teacher_columns() -> list[Column]:
     ]
 
 
-def teacher_row_values(t: User, cycle: Cycle) -> list:
+def teacher_row_values(t: WithAnnotations[User, TeacherReportRow], cycle: Cycle) -> list:
     courses = "; ".join(
         f"{e.cohort.course.title} ({hours_label(e.cohort.course.hours)}, {date_format(timezone.localtime(e.completed_at), 'SHORT_DATE_FORMAT')})"
         for e in t.recent_completed

@@ -214,9 +214,11 @@ def export_job_run(*, job_id) -> ExportJob | None:
         state=ExportJob.State.RUNNING, total=spec.count, done=0, progressed_at=timezone.now()
     )
 
+    job_pk = job.pk
+
     def progress(n: int) -> None:
         if n % 1000 == 0:
-            ExportJob.objects.filter(pk=job.pk).update(done=min(n, spec.count), progressed_at=timezone.now())
+            ExportJob.objects.filter(pk=job_pk).update(done=min(n, spec.count), progressed_at=timezone.now())
 
     with tempfile.TemporaryFile() as handle:
         if job.fmt == "csv":

@@ -7,6 +7,9 @@
 Everything it makes is marked: e-mails end in @scale.pdplatform.local, course and community slugs
 start with "scale-". It refuses to run twice on one database (benchmarks want a known data set:
 use a fresh database). Every scale person's password is SCALE_PASSWORD.
+
+One file: one management command; `ScaleBuilder`'s steps use each other's ids in order (schools,
+teachers, courses, cohorts, communities, posts) and run as one sequence.
 """
 
 import random
