@@ -88,6 +88,7 @@ class CohortAdmin(admin.ModelAdmin):
             _("Who may enrol"),
             {"fields": ["restricted_to_municipalities", "restricted_to_schools", "offer_hours"]},
         ),
+        (_("Certificate"), {"fields": ["certificate_template"]}),
         (
             _("Completion rules"),
             {

@@ -9,6 +9,7 @@ leaves the frame or overlaps. Pure rendering: nothing is written here.
 """
 
 import io
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -154,13 +155,35 @@ def _cut(line: str, font: str, size: float, width: float) -> str:
     return line.rstrip() + "…"
 
 
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """Lines of at most `width` points, broken at spaces, and inside a word too long for a line
+    after its hyphens (double-barrelled names: «Константинопольская-Верхнезаднепровская»)."""
+    lines = simpleSplit(text, font, size, width) or [""]
+    if not _too_wide(lines, font, size, width):
+        return lines
+    pieces: list[tuple[str, bool]] = []  # (piece, starts a new word)
+    for word in text.split():
+        parts = re.findall(r"[^-]+-*|-+", word)
+        pieces.extend((part, index == 0) for index, part in enumerate(parts))
+    lines, current = [], ""
+    for piece, new_word in pieces:
+        candidate = (current + (" " if new_word and current else "") + piece) if current else piece
+        if current and pdfmetrics.stringWidth(candidate, font, size) > width:
+            lines.append(current)
+            current = piece
+        else:
+            current = candidate
+    lines.append(current)
+    return lines
+
+
 def fit_lines(text: str, font: str, size: float, width: float, height: float) -> tuple[float, list[str]]:
     """Wrap `text` into a width × height box (points), shrinking the font from `size` until it fits;
     at the smallest size what still does not fit is cut with "…" (a box never overflows)."""
     size = float(size)
     smallest = min(MIN_SIZE, size, height / LINE)
     while True:
-        lines = simpleSplit(text, font, size, width) or [""]
+        lines = _wrap(text, font, size, width)
         if len(lines) * size * LINE <= height + 1e-6 and not _too_wide(lines, font, size, width):
             return size, lines
         if size - 0.5 < smallest:
@@ -213,7 +236,7 @@ def _signatures(box: Box, size: float, issuer: Issuer | None, signatures: str, p
     for index, signer in enumerate(signers):
         left, right = box.left + index * column + 2, box.left + (index + 1) * column - 2
         title = Box(left, box.top - 2 * line_mm, right, box.top)
-        name = Box(left, box.bottom, right, box.bottom + line_mm)
+        name = Box(left, box.bottom, right, box.bottom + 2 * line_mm)  # a long name takes two lines
         plan.lines.extend(_text("signatures", title, signer.title, FONT, size))
         plan.lines.extend(_text("signatures", name, signer.name, FONT_BOLD, size))
         image = Box(left, name.top + 1.5, right, title.bottom - 1)
