@@ -61,6 +61,24 @@ class CertificateTemplateForm(forms.ModelForm):
         cleaned = super().clean()
         organisation = cleaned.get("organisation")
         courses = cleaned.get("courses")
+        if courses is not None:
+            # One template per course (a unique index in the database, migration 0020).
+            taken = (
+                CertificateTemplate.courses.through.objects.filter(course__in=courses)
+                .exclude(certificatetemplate_id=self.instance.pk)
+                .select_related("course", "certificatetemplate")
+                .order_by("course__title")
+            )
+            if taken:
+                self.add_error(
+                    "courses",
+                    _("These courses already use another template: %(courses)s.")
+                    % {
+                        "courses": ", ".join(
+                            f"{row.course.title} ({row.certificatetemplate.name})" for row in taken
+                        )
+                    },
+                )
         if organisation is not None and courses is not None:
             foreign = [
                 course.title for course in courses if course.organisation_id not in (None, organisation.pk)

@@ -117,7 +117,7 @@ def valid_certificate_number(enrollment_ref) -> Subquery:
 
 def certificate_template_for(*, cohort) -> CertificateTemplate | None:
     """The template a cohort's certificates use, the first that exists of: the cohort's own choice →
-    the template chosen for its course (the latest changed, if several list it) → the default of the
+    the template chosen for its course (one at most: a unique index) → the default of the
     course's organisation → the platform's default. None: the plain built-in page."""
     templates = CertificateTemplate.objects.select_related("organisation")
     if cohort.certificate_template_id:

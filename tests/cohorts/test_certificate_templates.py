@@ -9,6 +9,7 @@ code and every text inside the frame, also for a very long Russian course title 
 
 import importlib
 import io
+import json
 from datetime import date
 
 import pypdfium2
@@ -298,7 +299,8 @@ def test_the_rendered_page_is_blank_outside_the_frame_and_the_qr_code_is_inside_
 
 
 def form_data(**layout):
-    return {"name": "Макет", "layout": __import__("json").dumps(layout), "signatures": ""}
+    layout = layout or {"qr": [252, 20, 26]}
+    return {"name": "Макет", "layout": json.dumps(layout), "signatures": ""}
 
 
 def test_the_admin_refuses_a_box_outside_the_frame_and_overlapping_boxes():
@@ -331,6 +333,29 @@ def test_the_admin_refuses_a_course_of_another_organisation():
     form = CertificateTemplateForm(data=data)
     assert form.is_valid() is False
     assert form.errors["courses"] == ["These courses are provided by another organisation: Чужой курс."]
+
+
+def test_a_course_uses_one_template_the_admin_says_which_and_the_database_holds_it():
+    from django.db import IntegrityError, transaction
+
+    course = CourseFactory(title="Формирующее оценивание")
+    first = CertificateTemplate.objects.create(name="Первый")
+    first.courses.add(course)
+    form = CertificateTemplateForm(data={**form_data(), "courses": [course.pk]})
+    assert form.is_valid() is False
+    assert form.errors["courses"] == [
+        "These courses already use another template: Формирующее оценивание (Первый)."
+    ]
+    second = CertificateTemplate.objects.create(name="Второй")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CertificateTemplate.courses.through.objects.create(certificatetemplate=second, course=course)
+    second.courses.add(course)  # Django's add() inserts with ON CONFLICT DO NOTHING: the index still holds
+    assert list(course.certificate_templates.all()) == [first]
+    # the template itself may be saved again with its own course
+    form = CertificateTemplateForm(
+        data={**form_data(), "name": "Первый", "courses": [course.pk]}, instance=first
+    )
+    assert form.errors == {}
 
 
 # --- old templates -------------------------------------------------------------------------------
