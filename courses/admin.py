@@ -35,8 +35,10 @@ from .models import (
     FaqEntry,
     Lesson,
     Module,
+    Organisation,
     RubricCriterion,
     RubricLevel,
+    Signatory,
 )
 from .selectors import courses_editable_by
 
@@ -212,7 +214,7 @@ class CourseAdmin(MarkupLimitsMixin, AuthorScopedMixin, SimpleHistoryAdmin):
                 )
             },
         ),
-        (_("Competencies and authors"), {"fields": ("competencies", "authors")}),
+        (_("Competencies and authors"), {"fields": ("competencies", "authors", "organisation")}),
         (
             _("Status"),
             {
@@ -728,3 +730,36 @@ class RubricCriterionAdmin(AuthorScopedMixin, SimpleHistoryAdmin):
             return super().response_change(request, obj)
         self.message_user(request, _("Criterion “%(title)s” saved.") % {"title": obj.title}, messages.SUCCESS)
         return self._back(obj)
+
+
+class SignatoryInline(admin.StackedInline):
+    """The people who sign the organisation's certificates, in the order of `position`."""
+
+    model = Signatory
+    extra = 0
+    ordering = ["position", "id"]
+    fields = [("position", "signature"), ("title", "name"), ("title_uk", "name_uk"), ("title_en", "name_en")]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "signature":  # private: linked to the view that checks who asks
+            kwargs["widget"] = AuthorizedFileWidget(
+                lambda signatory, _file: reverse("courses:signatory_signature", args=[signatory.pk])
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    """Who provides courses and issues their certificates: name in each language, logo, signatories."""
+
+    list_display = ["name", "name_uk", "name_en"]
+    search_fields = ["name", "name_uk", "name_en"]
+    fields = ["name", "name_uk", "name_en", "logo"]
+    inlines = [SignatoryInline]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "logo":
+            kwargs["widget"] = AuthorizedFileWidget(
+                lambda organisation, _file: reverse("courses:organisation_logo", args=[organisation.pk])
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -37,6 +37,9 @@ METHODOLOGIST_PERMISSIONS = [
     "courses.change_rubriclevel",
     "courses.delete_rubriclevel",
     "accounts.view_subject",
+    # Organisations (who issues certificates) are kept by superusers; methodologists choose them.
+    "courses.view_organisation",
+    "courses.view_signatory",
 ]
 
 

@@ -5,14 +5,17 @@ One file: it is data: the competency framework and ~30 demo courses in three lan
 idempotent `seed`.
 """
 
+import io
 from decimal import Decimal
 from pathlib import Path
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from accounts.models import Level, Subject
 
-from .models import Assignment, Competency, Course, Lesson, Module
+from .models import Assignment, Competency, Course, Lesson, Module, Organisation, Signatory
 from .search import refresh_search_vectors
 from .services import competency_import_csv
 
@@ -941,7 +944,66 @@ AUDIENCE = {
 DEMO_VIDEO = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
 
 
+REGION = {
+    "name": "ГАУ ДПО ЯО «Институт развития образования»",
+    "name_uk": "ДАУ ДПО ЯО «Інститут розвитку освіти»",
+    "name_en": "Yaroslavl Region Institute of Education Development",
+}
+SIGNATORIES = [
+    {
+        "name": "О. Н. Белова",
+        "name_uk": "О. М. Бєлова",
+        "name_en": "O. Belova",
+        "title": "Ректор",
+        "title_uk": "Ректорка",
+        "title_en": "Rector",
+    },
+    {
+        "name": "Д. А. Соколов",
+        "name_uk": "Д. О. Соколов",
+        "name_en": "D. Sokolov",
+        "title": "Руководитель центра непрерывного повышения профессионального мастерства",
+        "title_uk": "Керівник центру безперервного підвищення професійної майстерності",
+        "title_en": "Head of the Centre for Continuous Professional Development",
+    },
+]
+
+
+def _png(draw_figure) -> bytes:
+    image = Image.new("RGBA", (240, 240), (255, 255, 255, 0))
+    draw_figure(ImageDraw.Draw(image))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _logo(draw) -> None:
+    draw.ellipse((8, 8, 232, 232), outline=(41, 84, 140), width=14)
+    draw.polygon([(120, 40), (200, 190), (40, 190)], fill=(41, 84, 140))
+    draw.rectangle((100, 120, 140, 190), fill=(255, 255, 255))
+
+
+def _signature(draw) -> None:
+    draw.line(
+        [(20, 170), (70, 80), (100, 160), (140, 70), (170, 150), (220, 110)], fill=(20, 40, 120), width=7
+    )
+
+
+def organisation_seed() -> Organisation:
+    """The region's institute with its logo (drawn here) and two signatories; demo courses are its."""
+    organisation, created = Organisation.objects.get_or_create(name=REGION["name"], defaults=REGION)
+    if created:
+        organisation.logo.save("logo.png", ContentFile(_png(_logo)), save=True)
+        for position, person in enumerate(SIGNATORIES, start=1):
+            signatory = Signatory(organisation=organisation, position=position, **person)
+            if position == 1:
+                signatory.signature.save("signature.png", ContentFile(_png(_signature)), save=False)
+            signatory.save()
+    return organisation
+
+
 def seed(people: dict) -> None:
+    organisation = organisation_seed()
     with CSV.open("rb") as handle:
         competency_import_csv(file=handle)
     competencies = {c.code: c for c in Competency.objects.all()}
@@ -1021,3 +1083,7 @@ def seed(people: dict) -> None:
                 )
         touched.append(course.pk)
     refresh_search_vectors(touched)
+    # The demo's courses are the institute's (also on a demo made before organisations).
+    Course.objects.filter(slug__in=[row[0] for row in COURSES], organisation__isnull=True).update(
+        organisation=organisation
+    )

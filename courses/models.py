@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import Level as SchoolLevelRow
 from accounts.models import Subject
 from core.i18n import site_language
-from core.uploads import CheckedFileField
+from core.uploads import CheckedFileField, UploadCheck
 
 from .validators import (
     http_url_validator,
@@ -62,6 +62,109 @@ class Competency(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+SIGNATURE_KINDS = ("png", "jpg")  # a stamp or signature scan; PNG keeps a transparent background
+validate_organisation_image = UploadCheck(allowed=SIGNATURE_KINDS, max_bytes=2 * 1024 * 1024)
+
+
+def _in_language(main: str, translations: dict[str, str], language: str) -> str:
+    return translations.get(language, "") or main
+
+
+class Organisation(models.Model):
+    """Who provides courses and issues their certificates, e.g. «ГАУ ДПО ЯО «Институт развития
+    образования»»: its name as printed (Russian, with Ukrainian and English versions), its logo and
+    the people who sign (docs/decisions/0341-certtpl-issuing-organisations.md)."""
+
+    name = models.CharField(_("name"), max_length=300)
+    name_uk = models.CharField(
+        _("name in Ukrainian"), max_length=300, blank=True, help_text=_("Empty: the name above.")
+    )
+    name_en = models.CharField(
+        _("name in English"), max_length=300, blank=True, help_text=_("Empty: the name above.")
+    )
+    logo = CheckedFileField(
+        _("logo"),
+        upload_to="courses/organisations/",
+        blank=True,
+        validators=[validate_organisation_image],
+        help_text=_("PNG or JPEG, printed at the top left of its certificates."),
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(name=""),
+                name="organisation_has_name",
+                violation_error_message=_("Give the organisation's name."),
+            ),
+            models.UniqueConstraint(
+                fields=["name"],
+                name="organisation_name_unique",
+                violation_error_message=_("An organisation with this name already exists."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def name_in(self, language: str) -> str:
+        """The name for a reader of `language` (the main name when there is no translation)."""
+        return _in_language(self.name, {"uk": self.name_uk, "en": self.name_en}, language)
+
+
+class Signatory(models.Model):
+    """A person who signs the organisation's certificates, in the order they sign."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="signatories", verbose_name=_("organisation")
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    name = models.CharField(_("name"), max_length=200, help_text=_("As printed, e.g. “Е. В. Орлова”."))
+    name_uk = models.CharField(_("name in Ukrainian"), max_length=200, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    title = models.CharField(_("title"), max_length=200, help_text=_("E.g. “Ректор”."))
+    title_uk = models.CharField(_("title in Ukrainian"), max_length=200, blank=True)
+    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
+    signature = CheckedFileField(
+        _("signature image"),
+        upload_to="courses/signatures/",
+        blank=True,
+        validators=[validate_organisation_image],
+        help_text=_("Optional: a scan printed above the name (PNG with a transparent background is best)."),
+    )
+
+    class Meta:
+        ordering = ["organisation", "position", "id"]
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "position"],
+                name="signatory_position_unique",
+                violation_error_message=_(
+                    "Two signatories of one organisation cannot share a place in the order."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(name="") & ~models.Q(title=""),
+                name="signatory_has_name_and_title",
+                violation_error_message=_("A signatory needs a name and a title."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.name}"
+
+    def name_in(self, language: str) -> str:
+        return _in_language(self.name, {"uk": self.name_uk, "en": self.name_en}, language)
+
+    def title_in(self, language: str) -> str:
+        return _in_language(self.title, {"uk": self.title_uk, "en": self.title_en}, language)
 
 
 class Course(models.Model):
@@ -113,6 +216,15 @@ class Course(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     authors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="authored_courses", verbose_name=_("authors")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="courses",
+        verbose_name=_("provided by"),
+        help_text=_("The organisation whose name, logo and signatories its certificates carry."),
     )
     cover = CheckedFileField(
         _("cover image"), upload_to="courses/covers/", blank=True, validators=[validate_cover_upload]

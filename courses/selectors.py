@@ -22,7 +22,17 @@ from accounts.models import Subject
 from core.i18n import reading_languages
 
 from . import hooks
-from .models import Assignment, Competency, CompetencyArea, Course, FaqEntry, Lesson, Module
+from .models import (
+    Assignment,
+    Competency,
+    CompetencyArea,
+    Course,
+    FaqEntry,
+    Lesson,
+    Module,
+    Organisation,
+    Signatory,
+)
 from .search import apply_search, did_you_mean, on_postgres
 
 
@@ -295,3 +305,17 @@ def course_list_for_api(*, user, filters: CatalogueFilters) -> QuerySet[Course]:
     return course_catalogue(user=user, filters=filters, base=courses_visible_to(user)).prefetch_related(
         "authors"
     )
+
+
+def organisation_for_viewer(*, user, organisation_id: int) -> Organisation:
+    """An issuing organisation for someone who may see organisations in the admin; DoesNotExist otherwise."""
+    if not getattr(user, "is_authenticated", False) or not user.has_perm("courses.view_organisation"):
+        raise Organisation.DoesNotExist
+    return Organisation.objects.get(pk=organisation_id)
+
+
+def signatory_for_viewer(*, user, signatory_id: int) -> Signatory:
+    """A signatory (with their signature image) for someone who may see organisations in the admin."""
+    if not getattr(user, "is_authenticated", False) or not user.has_perm("courses.view_signatory"):
+        raise Signatory.DoesNotExist
+    return Signatory.objects.get(pk=signatory_id)

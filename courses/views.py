@@ -1,11 +1,14 @@
 """Public catalogue and course pages (thin: parse the query, call a selector, render)."""
 
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from core.caching import cache_for_anonymous
+from core.files import serve_file, stored_extension
 from core.pagination import paginate
 
 from . import hooks, selectors
@@ -106,3 +109,33 @@ def _active_chips(kept: list[tuple[str, str]], filters, facets) -> list[tuple[st
             rest = [(k, v) for k, v in kept if (k, v) != (key, value)]
             chips.append((label, "?" + urlencode(rest)))
     return chips
+
+
+@login_required
+def organisation_logo(request, organisation_id: int):
+    """An organisation's logo, for those who may see organisations in the admin (media stays private)."""
+    try:
+        organisation = selectors.organisation_for_viewer(user=request.user, organisation_id=organisation_id)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+    return serve_file(
+        request,
+        organisation.logo,
+        filename=f"organisation-logo-{organisation.pk}.{stored_extension(organisation.logo)}",
+        inline=True,
+    )
+
+
+@login_required
+def signatory_signature(request, signatory_id: int):
+    """A signatory's signature image: a signature is never a public file."""
+    try:
+        signatory = selectors.signatory_for_viewer(user=request.user, signatory_id=signatory_id)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+    return serve_file(
+        request,
+        signatory.signature,
+        filename=f"signature-{signatory.pk}.{stored_extension(signatory.signature)}",
+        inline=True,
+    )

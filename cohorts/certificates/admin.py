@@ -1,6 +1,7 @@
 """Certificates in the admin: templates methodologists design and choose, revoke (with a reason) and
 re-issue actions, and the cohort action "issue certificates" that runs in the background."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -12,6 +13,7 @@ from core.files import AuthorizedFileWidget
 
 from ..forms import ReasonForm
 from ..selectors import cohorts_managed_by
+from .layout import layout_problems
 from .models import Certificate, CertificateBatch, CertificateTemplate
 from .selectors import certificates_managed_by
 from .services import certificate_batch_start, certificate_reissue, certificate_revoke
@@ -31,19 +33,85 @@ register_role_permissions(
 register_role_permissions(Role.CURATOR, ["cohorts.view_certificate", "cohorts.view_certificatebatch"])
 
 
+class CertificateTemplateForm(forms.ModelForm):
+    class Meta:
+        model = CertificateTemplate
+        fields = [
+            "name",
+            "organisation",
+            "is_default",
+            "courses",
+            "background",
+            "layout",
+            "sign_curator",
+            "signatures",
+            "signatures_uk",
+            "signatures_en",
+        ]
+
+    def clean_layout(self):
+        """A box outside the frame or two boxes on top of each other would print over each other."""
+        layout = self.cleaned_data.get("layout")
+        problems = layout_problems(layout)
+        if problems:
+            raise forms.ValidationError(problems)
+        return layout
+
+    def clean(self):
+        cleaned = super().clean()
+        organisation = cleaned.get("organisation")
+        courses = cleaned.get("courses")
+        if courses is not None:
+            # One template per course (a unique index in the database, migration 0020).
+            taken = (
+                CertificateTemplate.courses.through.objects.filter(course__in=courses)
+                .exclude(certificatetemplate_id=self.instance.pk)
+                .select_related("course", "certificatetemplate")
+                .order_by("course__title")
+            )
+            if taken:
+                self.add_error(
+                    "courses",
+                    _("These courses already use another template: %(courses)s.")
+                    % {
+                        "courses": ", ".join(
+                            f"{row.course.title} ({row.certificatetemplate.name})" for row in taken
+                        )
+                    },
+                )
+        if organisation is not None and courses is not None:
+            foreign = [
+                course.title for course in courses if course.organisation_id not in (None, organisation.pk)
+            ]
+            if foreign:
+                self.add_error(
+                    "courses",
+                    _("These courses are provided by another organisation: %(courses)s.")
+                    % {"courses": ", ".join(foreign)},
+                )
+        return cleaned
+
+
 @admin.register(CertificateTemplate)
 class CertificateTemplateAdmin(admin.ModelAdmin):
-    list_display = ["name", "is_default", "background", "updated_at"]
-    filter_horizontal = ["courses"]
-    fields = [
-        "name",
-        "is_default",
-        "background",
-        "layout",
-        "signatures",
-        "signatures_uk",
-        "signatures_en",
-        "courses",
+    form = CertificateTemplateForm
+    list_display = ["name", "organisation", "is_default", "background", "updated_at"]
+    list_filter = ["organisation", "is_default"]
+    list_select_related = ["organisation"]
+    autocomplete_fields = ["courses"]
+    fieldsets = [
+        (None, {"fields": ["name", "organisation", "is_default", "courses"]}),
+        (_("Page"), {"fields": ["background", "layout"]}),
+        (
+            _("Signatures"),
+            {
+                "fields": ["sign_curator", "signatures", "signatures_uk", "signatures_en"],
+                "description": _(
+                    "The organisation's signatories sign its certificates; the lines below are printed "
+                    "only when it has none."
+                ),
+            },
+        ),
     ]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

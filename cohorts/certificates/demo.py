@@ -1,5 +1,9 @@
-"""Demo certificates: a default template, and a certificate for every completed enrollment of the
-finished demo cohorts (issued by the same service as in production; idempotent)."""
+"""Demo certificates: the platform's default template (signature lines, from before organisations),
+the regional institute's template its courses use (its signatories and the cohort's curators sign),
+and a certificate for every completed enrollment of the finished demo cohorts (issued by the same
+service as in production; idempotent)."""
+
+from courses.models import Organisation
 
 from ..models import Certificate, CertificateTemplate, Cohort, Enrollment
 from .services import certificate_issue
@@ -24,6 +28,12 @@ def seed(people: dict) -> None:
     CertificateTemplate.objects.filter(is_default=True, signatures=SIGNATURES, signatures_uk="").update(
         signatures_uk=SIGNATURES_UK, signatures_en=SIGNATURES_EN
     )
+    for organisation in Organisation.objects.filter(courses__isnull=False).distinct():
+        CertificateTemplate.objects.get_or_create(
+            organisation=organisation,
+            is_default=True,
+            defaults={"name": f"Удостоверение: {organisation.name}"[:200], "sign_curator": True},
+        )
     due = (
         Enrollment.objects.filter(cohort__status=Cohort.Status.FINISHED, state=Enrollment.State.COMPLETED)
         .exclude(pk__in=Certificate.objects.values("enrollment_id"))

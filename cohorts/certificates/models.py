@@ -13,27 +13,7 @@ from core.uploads import CheckedFileField, UploadCheck
 
 from ..models.cohort import Cohort
 from ..models.enrollment import Enrollment
-
-# Where each piece goes on the page: {field: [x_mm, y_mm, font_size]} from the bottom-left corner.
-# Text is centred on x; for "qr" the third value is the code's side in millimetres.
-DEFAULT_LAYOUT = {
-    "title": [148.5, 165, 30],
-    "subtitle": [148.5, 152, 14],
-    "name": [148.5, 125, 26],
-    "course_intro": [148.5, 108, 12],
-    "course": [148.5, 97, 16],
-    "hours": [148.5, 85, 12],
-    "dates": [148.5, 77, 12],
-    "signatures": [148.5, 45, 11],
-    "number": [30, 18, 10],
-    "issued": [30, 12, 9],
-    "qr": [250, 12, 32],
-}
-LAYOUT_FIELDS = tuple(DEFAULT_LAYOUT)
-
-
-def default_layout() -> dict:
-    return {key: list(value) for key, value in DEFAULT_LAYOUT.items()}
+from .layout import default_layout
 
 
 def background_upload_to(instance, filename: str) -> str:
@@ -61,15 +41,33 @@ class CertificateTemplate(models.Model):
         validators=[UploadCheck(allowed=BACKGROUND_KINDS, max_bytes=BACKGROUND_MAX_BYTES)],
         help_text=_("A4 landscape. Empty: a plain white page with a frame."),
     )
+    organisation = models.ForeignKey(
+        "courses.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificate_templates",
+        verbose_name=_("organisation"),
+        help_text=_(
+            "Empty: a template for any organisation. Its certificates carry the course's organisation."
+        ),
+    )
     layout = models.JSONField(
         _("field positions"),
         default=default_layout,
-        help_text=_("{field: [x_mm, y_mm, font_size]} from the bottom-left corner; text is centred on x."),
+        help_text=_(
+            "{field: [x_mm, y_mm, font_size]} or [x_mm, y_mm, font_size, width_mm, height_mm] from the "
+            "bottom-left corner; text is centred on x and shrunk or wrapped into its box; every box stays "
+            "inside the frame and boxes do not overlap."
+        ),
     )
     signatures = models.TextField(
         _("signatures"),
         blank=True,
-        help_text=_("One line per signature, e.g. “Director ________ I. Ivanova”."),
+        help_text=_(
+            "One line per signature, e.g. “Director ________ I. Ivanova”. Printed only when the "
+            "organisation has no signatories."
+        ),
     )
     # The signatures are fixed text too: a Ukrainian or English holder's certificate takes its own lines.
     signatures_uk = models.TextField(
@@ -89,7 +87,16 @@ class CertificateTemplate(models.Model):
         verbose_name=_("used for courses"),
         help_text=_("Other courses use the default template."),
     )
-    is_default = models.BooleanField(_("default template"), default=False)
+    sign_curator = models.BooleanField(
+        _("the cohort's curators sign too"),
+        default=False,
+        help_text=_("Adds a “Course curator” signature with each curator's name."),
+    )
+    is_default = models.BooleanField(
+        _("default template"),
+        default=False,
+        help_text=_("The default of its organisation; without an organisation, the default of the platform."),
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -98,7 +105,16 @@ class CertificateTemplate(models.Model):
         verbose_name_plural = _("certificate templates")
         constraints = [
             models.UniqueConstraint(
-                fields=["is_default"], condition=Q(is_default=True), name="certificatetemplate_one_default"
+                fields=["is_default"],
+                condition=Q(is_default=True, organisation__isnull=True),
+                name="certificatetemplate_one_default",
+                violation_error_message=_("There is already a default template for the platform."),
+            ),
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(is_default=True, organisation__isnull=False),
+                name="certificatetemplate_one_default_per_organisation",
+                violation_error_message=_("This organisation already has a default template."),
             ),
         ]
 

@@ -115,6 +115,22 @@ def valid_certificate_number(enrollment_ref) -> Subquery:
     return Subquery(valid.values("number")[:1], output_field=CharField())
 
 
+def certificate_template_for(*, cohort) -> CertificateTemplate | None:
+    """The template a cohort's certificates use, the first that exists of: the cohort's own choice →
+    the template chosen for its course (one at most: a unique index) → the default of the
+    course's organisation → the platform's default. None: the plain built-in page."""
+    templates = CertificateTemplate.objects.select_related("organisation")
+    if cohort.certificate_template_id:
+        chosen = templates.filter(pk=cohort.certificate_template_id).first()
+        if chosen is not None:
+            return chosen
+    course = cohort.course
+    chosen = templates.filter(courses=course).order_by("-updated_at", "-pk").first()
+    if chosen is None and course.organisation_id:
+        chosen = templates.filter(organisation_id=course.organisation_id, is_default=True).first()
+    return chosen or templates.filter(organisation__isnull=True, is_default=True).first()
+
+
 def template_for_designer(*, user, template_id: int) -> CertificateTemplate:
     """A certificate design for someone who may view designs (admin permission); DoesNotExist otherwise."""
     if not getattr(user, "is_authenticated", False) or not user.has_perm("cohorts.view_certificatetemplate"):

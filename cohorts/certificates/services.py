@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, override
 
 from cohorts.scopes import learning_changed
 from core.i18n import language_of
@@ -29,13 +29,13 @@ from ..models import (
     Certificate,
     CertificateBatch,
     CertificateCounter,
-    CertificateTemplate,
     Cohort,
     Enrollment,
 )
 from ..services.errors import CohortError
 from ..services.notify import lazy_format, notify
-from .pdf import BackgroundMissing, CertificateFacts, load_background, render_certificate
+from .pdf import BackgroundMissing, CertificateFacts, Issuer, Signer, load_background, render_certificate
+from .selectors import certificate_template_for
 
 logger = logging.getLogger(__name__)
 S = Enrollment.State
@@ -48,12 +48,6 @@ class CertificateError(CohortError):
 
 def verify_url(code: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("certificate_verify", args=[code])
-
-
-def certificate_template_for(course) -> CertificateTemplate | None:
-    """The template chosen for the course, else the default one, else none (a plain built-in page)."""
-    chosen = CertificateTemplate.objects.filter(courses=course).order_by("-updated_at", "pk").first()
-    return chosen or CertificateTemplate.objects.filter(is_default=True).first()
 
 
 def _next_number(year: int) -> str:
@@ -73,6 +67,55 @@ def _next_number(year: int) -> str:
     return f"PD-{year}-{last:06d}"
 
 
+def _file_bytes(fieldfile) -> bytes:
+    """A logo's or signature's bytes; a file storage lost is left off the page (and logged)."""
+    if not fieldfile:
+        return b""
+    try:
+        with fieldfile.storage.open(fieldfile.name, "rb") as handle:
+            return handle.read()
+    except OSError:
+        logger.warning("certificate image %s is missing from storage", fieldfile.name)
+        return b""
+
+
+def _signing(*, template, cohort: Cohort, language: str) -> tuple[Issuer | None, str]:
+    """Who the certificate is from and who signs it, in the holder's language.
+
+    The organisation is the template's, else the course's. Its signatories sign; the template's own
+    signature lines are printed only when there are none (templates from before organisations keep
+    theirs). With "curators sign too" each curator of the cohort signs as the course's curator.
+    """
+    organisation = (template.organisation if template else None) or cohort.course.organisation
+    lines = template.signatures_in(language) if template else ""
+    signers: list[Signer] = []
+    if organisation is not None:
+        signers = [
+            Signer(
+                signatory.title_in(language), signatory.name_in(language), _file_bytes(signatory.signature)
+            )
+            for signatory in organisation.signatories.all()
+        ]
+    if template is not None and template.sign_curator:
+        with override(language):
+            title = _("Course curator")
+        curators = [user.full_name or user.email for user in cohort.curators.order_by("full_name", "pk")]
+        if signers or not lines:
+            signers += [Signer(title, name) for name in curators]
+        else:
+            lines = "\n".join([lines, *(f"{title} ________ {name}" for name in curators)])
+    if organisation is None:
+        return (Issuer(signers=tuple(signers)) if signers else None), lines
+    return (
+        Issuer(
+            name=organisation.name_in(language),
+            logo=_file_bytes(organisation.logo),
+            signers=tuple(signers),
+        ),
+        lines,
+    )
+
+
 def _render(*, template, number: str, code: str, enrollment: Enrollment, now) -> tuple[bytes, dict]:
     teacher = enrollment.teacher
     course = enrollment.cohort.course
@@ -84,6 +127,7 @@ def _render(*, template, number: str, code: str, enrollment: Enrollment, now) ->
         "ends_on": enrollment.cohort.ends_on,
         "language": language_of(teacher),
     }
+    issuer, signatures = _signing(template=template, cohort=enrollment.cohort, language=facts["language"])
     try:
         background = load_background(template)
         pdf = render_certificate(
@@ -91,8 +135,9 @@ def _render(*, template, number: str, code: str, enrollment: Enrollment, now) ->
                 number=number, issued_on=timezone.localtime(now).date(), verify_url=verify_url(code), **facts
             ),
             layout=template.layout if template else None,
-            signatures=template.signatures_in(facts["language"]) if template else "",
+            signatures=signatures,
             background=background,
+            issuer=issuer,
         )
     except BackgroundMissing as exc:
         raise CertificateError(
@@ -133,12 +178,14 @@ def certificate_issue(*, enrollment_id: int) -> Certificate:
     existing = Certificate.objects.filter(enrollment_id=enrollment_id).first()
     if existing is not None:
         return existing
-    enrollment = Enrollment.objects.select_related("teacher", "cohort__course").get(pk=enrollment_id)
+    enrollment = Enrollment.objects.select_related("teacher", "cohort__course__organisation").get(
+        pk=enrollment_id
+    )
     if enrollment.state != S.COMPLETED:
         raise CertificateError(_("A certificate is issued only for a completed enrollment."))
     now = timezone.now()
     _check_not_before_start(enrollment.cohort, now)
-    template = certificate_template_for(enrollment.cohort.course)
+    template = certificate_template_for(cohort=enrollment.cohort)
     _check_background(template)
     number = _next_number(timezone.localtime(now).year)
     code = secrets.token_urlsafe(CODE_BYTES)
@@ -232,14 +279,14 @@ def certificate_reissue(*, certificate: Certificate, actor=None, reason: str = "
     (the old printout no longer verifies), a new PDF; a revocation is lifted. The holder is told, with
     the reason when one is given (the admin action asks for one)."""
     reason = " ".join((reason or "").split())[:500]
-    enrollment = Enrollment.objects.select_related("teacher", "cohort__course").get(
+    enrollment = Enrollment.objects.select_related("teacher", "cohort__course__organisation").get(
         pk=certificate.enrollment_id
     )
     if enrollment.state != S.COMPLETED:
         raise CertificateError(_("A certificate is issued only for a completed enrollment."))
     now = timezone.now()
     _check_not_before_start(enrollment.cohort, now)
-    template = certificate_template_for(enrollment.cohort.course)
+    template = certificate_template_for(cohort=enrollment.cohort)
     code = secrets.token_urlsafe(CODE_BYTES)
     pdf, facts = _render(
         template=template, number=certificate.number, code=code, enrollment=enrollment, now=now
@@ -296,7 +343,7 @@ def certificate_batch_start(*, cohort: Cohort, actor) -> CertificateBatch:
     total = cohort.enrollments.filter(state=S.COMPLETED).count()
     if not total:
         raise CertificateError(_("Nobody has completed this cohort yet."))
-    template = certificate_template_for(cohort.course)
+    template = certificate_template_for(cohort=cohort)
     _check_background(template)
     batch = CertificateBatch.objects.create(cohort=cohort, created_by=actor, total=total)
 

@@ -63,6 +63,15 @@ class Cohort(models.Model):
         default=True,
         help_text=_("Off: only curators place teachers here (groups of a split, a split intake)."),
     )
+    certificate_template = models.ForeignKey(
+        "cohorts.CertificateTemplate",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("certificate template"),
+        help_text=_("Empty: the course's template, else its organisation's default, else the platform's."),
+    )
     # Completion rules: each one optional.
     require_lessons = models.BooleanField(_("required lessons done"), default=True)
     require_assignments = models.BooleanField(_("all assignments accepted"), default=True)

@@ -89,3 +89,24 @@ def course_with_structure(modules: int = 2, lessons: int = 2, **kwargs) -> Cours
             LessonFactory(module=module)
         AssignmentFactory(module=module)
     return course
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "courses.Organisation"
+
+    name = factory.Sequence(lambda n: f"Институт развития образования № {n}")
+    name_uk = factory.Sequence(lambda n: f"Інститут розвитку освіти № {n}")
+    name_en = factory.Sequence(lambda n: f"Institute of Education Development No. {n}")
+
+
+class SignatoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "courses.Signatory"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    name = factory.Sequence(lambda n: f"И. И. Иванова-{n}")
+    title = "Ректор"
+    title_uk = "Ректорка"
+    title_en = "Rector"

@@ -204,7 +204,41 @@ def _report_export():
     )
 
 
+def _organisation_file(kind: str):
+    def make():
+        from tests.courses.factories import OrganisationFactory, SignatoryFactory
+
+        superuser = get_user_model().objects.create_superuser(
+            email="root@example.org", password="correct-horse-42"
+        )
+        if kind == "logo":
+            owner = OrganisationFactory()
+            owner.logo.save("logo.png", ContentFile(PNG), save=True)
+            return Stored(
+                owner.logo,
+                reverse("courses:organisation_logo", args=[owner.pk]),
+                PNG,
+                "image/png",
+                [("superuser", superuser)],
+                disposition="inline",
+            )
+        owner = SignatoryFactory()
+        owner.signature.save("signature.png", ContentFile(PNG), save=True)
+        return Stored(
+            owner.signature,
+            reverse("courses:signatory_signature", args=[owner.pk]),
+            PNG,
+            "image/png",
+            [("superuser", superuser)],
+            disposition="inline",
+        )
+
+    return make
+
+
 PRIVATE = {
+    "courses.Organisation.logo": _organisation_file("logo"),
+    "courses.Signatory.signature": _organisation_file("signature"),
     "cohorts.SubmissionVersion.file": _submission_version,
     "cohorts.Certificate.pdf": _certificate,
     "cohorts.CertificateTemplate.background": _certificate_background,
