@@ -22,7 +22,17 @@ from accounts.models import Subject
 from core.i18n import reading_languages
 
 from . import hooks
-from .models import Assignment, Competency, CompetencyArea, Course, FaqEntry, Lesson, Module
+from .models import (
+    Assignment,
+    Competency,
+    CompetencyArea,
+    Course,
+    FaqEntry,
+    Lesson,
+    Module,
+    Quiz,
+    QuizQuestion,
+)
 from .search import apply_search, did_you_mean, on_postgres
 
 
@@ -294,3 +304,23 @@ def course_list_for_api(*, user, filters: CatalogueFilters) -> QuerySet[Course]:
     return course_catalogue(user=user, filters=filters, base=courses_visible_to(user)).prefetch_related(
         "authors"
     )
+
+
+# --- Quizzes ---------------------------------------------------------------------------------
+
+
+def quiz_question_pool(*, quiz: Quiz) -> tuple[list[QuizQuestion], int | None]:
+    """The questions an attempt draws from, with their choices (two queries), and how many it takes:
+    the quiz's fixed questions in their order (all of them), or its course bank's questions of the
+    topic for a random draw (random_count of them)."""
+    if quiz.selection == Quiz.Selection.FIXED:
+        questions = (
+            QuizQuestion.objects.filter(quiz_items__quiz=quiz)
+            .order_by("quiz_items__position", "quiz_items__id")
+            .prefetch_related("choices")
+        )
+        return list(questions), None
+    questions = QuizQuestion.objects.filter(course_id=quiz.lesson.module.course_id)
+    if quiz.random_topic:
+        questions = questions.filter(topic=quiz.random_topic)
+    return list(questions.order_by("position", "pk").prefetch_related("choices")), quiz.random_count
