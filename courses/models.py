@@ -427,13 +427,13 @@ class QuizQuestion(models.Model):
     (ordering). Used by an attempt, the question is frozen (used_at): a change needs a new course version."""
 
     class Kind(models.TextChoices):
-        SINGLE = "single", _("Single choice")
-        MULTIPLE = "multiple", _("Multiple choice")
-        TRUE_FALSE = "true_false", _("True or false")
-        SHORT = "short", _("Short answer")
-        NUMERIC = "numeric", _("Numeric answer")
-        MATCHING = "matching", _("Matching")
-        ORDERING = "ordering", _("Ordering")
+        SINGLE = "single", pgettext_lazy("quiz question kind", "Single choice")
+        MULTIPLE = "multiple", pgettext_lazy("quiz question kind", "Multiple choice")
+        TRUE_FALSE = "true_false", pgettext_lazy("quiz question kind", "True or false")
+        SHORT = "short", pgettext_lazy("quiz question kind", "Short answer")
+        NUMERIC = "numeric", pgettext_lazy("quiz question kind", "Numeric answer")
+        MATCHING = "matching", pgettext_lazy("quiz question kind", "Matching")
+        ORDERING = "ordering", pgettext_lazy("quiz question kind", "Ordering")
 
     course = models.ForeignKey(
         Course, on_delete=models.CASCADE, related_name="quiz_questions", verbose_name=_("course")
