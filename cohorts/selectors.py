@@ -941,6 +941,11 @@ def quiz_attempts_of_teacher(*, user) -> QuerySet:
     )
 
 
+def _plain_number(value) -> str:
+    """4.5000 → "4.5", 100.0000 → "100", None → "0"."""
+    return format(value.normalize(), "f") if value is not None else "0"
+
+
 def _result(fraction) -> str:
     if fraction is None:
         return ""
@@ -1017,8 +1022,8 @@ def quiz_attempt_view(*, attempt, revealed: bool, answers=None) -> list[dict]:
                     line.strip() for line in question.accepted_answers.splitlines() if line.strip()
                 ]
             if revealed and question.kind == "numeric":
-                item["number"] = str(question.numeric_answer.normalize())
-                item["tolerance"] = str((question.tolerance or 0).normalize())
+                item["number"] = _plain_number(question.numeric_answer)
+                item["tolerance"] = _plain_number(question.tolerance)
         if finished:
             item["earned"] = answer.points
             item["result"] = _result(answer.fraction)
