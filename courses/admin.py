@@ -793,6 +793,15 @@ class QuizQuestionForm(forms.ModelForm):
         ]
         widgets = {"true_false_answer": forms.NullBooleanSelect}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "position" in self.fields:  # absent on a read-only (used) question
+            self.fields["position"].required = False
+            self.fields["position"].help_text = _("Empty: after the other questions.")
+
+    def clean_position(self):
+        return self.cleaned_data.get("position") or 0
+
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk:
