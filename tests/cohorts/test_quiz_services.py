@@ -379,3 +379,20 @@ def test_starting_freezes_the_questions(quiz):
     assert question.used_at is not None
     with pytest.raises(CourseError, match="already been used"):
         quiz_question_check_editable(question=question)
+
+
+def test_the_sweep_is_a_beat_task(quiz, settings):
+    from cohorts.tasks import quiz_close_expired
+
+    assert (
+        settings.CELERY_BEAT_SCHEDULE["cohorts-quiz-close-expired"]["task"]
+        == "cohorts.tasks.quiz_close_expired"
+    )
+    quiz.time_limit_minutes = 5
+    quiz.save()
+    attempt = services.quiz_attempt_start(
+        enrollment=_enrollment(quiz), quiz=quiz, now=timezone.now() - timedelta(minutes=6)
+    )
+    assert quiz_close_expired() == 1
+    attempt.refresh_from_db()
+    assert attempt.state == "timed_out"

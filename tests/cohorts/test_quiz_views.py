@@ -258,3 +258,18 @@ def test_statistics_only_for_the_course_authors(client, setup):
     for user in (enrollment.teacher, TeacherFactory(), CuratorFactory(), MethodologistFactory()):
         client.force_login(user)
         assert client.get(url).status_code == 404
+
+
+def test_the_lesson_page_of_a_quiz_links_to_it_and_cannot_be_marked_done(client, setup):
+    from cohorts.models import LessonProgress
+
+    quiz, enrollment = setup
+    client.force_login(enrollment.teacher)
+    url = reverse("cohorts:lesson", args=[enrollment.pk, quiz.lesson_id])
+    page = client.get(url).content.decode()
+    assert reverse("cohorts:quiz", args=[enrollment.pk, quiz.lesson_id]) in page
+    assert 'name="done"' not in page
+    with translation.override("en"):
+        response = client.post(url, {"done": "1"}, follow=True)
+    assert "A quiz lesson is done when one of its attempts passes." in response.content.decode()
+    assert LessonProgress.objects.filter(enrollment=enrollment).count() == 0
