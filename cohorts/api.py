@@ -5,9 +5,11 @@ Everything a teacher reads is their own (selectors scope by user); others' ids g
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -18,7 +20,7 @@ from rest_framework.response import Response
 from core.ratelimit import RateLimited
 
 from . import selectors, services
-from .models import Cohort, Enrollment, Review, RubricScore, Submission, SubmissionVersion
+from .models import Cohort, Enrollment, QuizAttempt, Review, RubricScore, Submission, SubmissionVersion
 
 
 def _api_error(exc: DjangoValidationError):
@@ -290,3 +292,189 @@ class SubmissionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             SubmissionSerializer(self.get_queryset().get(pk=submission.pk)).data,
             status=status.HTTP_201_CREATED,
         )
+
+
+# --- quiz attempts ---------------------------------------------------------------------------
+# The teacher's own attempts. While an attempt runs its questions carry no key (no correct flags,
+# accepted answers, numbers, tolerances or feedback): they come from selectors.quiz_attempt_view, the
+# same data the page shows. Choices are named by their index in the shown order.
+
+
+class QuizQuestionItemSerializer(serializers.Serializer):
+    """A question of an attempt as shown (key fields only in a finished attempt whose answers are revealed)."""
+
+    position = serializers.IntegerField()
+    kind = serializers.CharField()
+    text = serializers.CharField()
+    points = serializers.IntegerField()
+    options = serializers.ListField(
+        child=serializers.DictField(), help_text="{index, text, selected|rank|selected_match}"
+    )
+    matches = serializers.ListField(child=serializers.DictField(), help_text="matching: {index, text}")
+    value = serializers.BooleanField(required=False, allow_null=True, help_text="true/false: the response")
+    given = serializers.CharField(required=False, help_text="short and numeric: the response")
+    earned = serializers.DecimalField(max_digits=8, decimal_places=2, required=False)
+    result = serializers.CharField(required=False, help_text="finished: correct, partial or incorrect")
+
+
+class QuizAttemptSerializer(serializers.ModelSerializer):
+    lesson = serializers.IntegerField(source="quiz.lesson_id", read_only=True)
+    attempts_left = serializers.SerializerMethodField()
+    answers_revealed = serializers.SerializerMethodField()
+    questions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = QuizAttempt
+        fields = [
+            "id",
+            "enrollment",
+            "lesson",
+            "number",
+            "state",
+            "started_at",
+            "deadline",
+            "finished_at",
+            "score",
+            "max_score",
+            "percent",
+            "passed",
+            "attempts_left",
+            "answers_revealed",
+            "questions",
+        ]
+        read_only_fields = fields
+
+    def get_attempts_left(self, obj) -> int:
+        return max(0, obj.quiz.attempt_limit - obj.finished_count)
+
+    def get_answers_revealed(self, obj) -> bool:
+        return services.quiz_answers_revealed(attempt=obj, attempts_left=self.get_attempts_left(obj))
+
+    @extend_schema_field(QuizQuestionItemSerializer(many=True))
+    def get_questions(self, obj) -> list:
+        return selectors.quiz_attempt_view(
+            attempt=obj, revealed=self.get_answers_revealed(obj), answers=list(obj.answers.all())
+        )
+
+
+class QuizAttemptStartSerializer(serializers.Serializer):
+    enrollment = serializers.IntegerField()
+    lesson = serializers.IntegerField(help_text="The quiz lesson")
+
+
+class QuizAnswerSaveSerializer(serializers.Serializer):
+    position = serializers.IntegerField(min_value=1)
+    response = serializers.DictField(
+        help_text="By kind: {choice: index} · {choices: [index]} · {value: true|false} · {text: str} · "
+        "{pairs: {item index: match index}} · {ranks: {item index: place from 1}}; empty clears the answer"
+    )
+
+
+class QuizAttemptSubmitSerializer(serializers.Serializer):
+    responses = serializers.DictField(
+        child=serializers.DictField(),
+        required=False,
+        help_text="Optional last responses, position → response",
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="My quiz attempts (results; questions without the key while running)"),
+    retrieve=extend_schema(summary="One of my quiz attempts"),
+    create=extend_schema(
+        summary="Start the next attempt at a quiz, or resume the running one",
+        request=QuizAttemptStartSerializer,
+        responses={201: QuizAttemptSerializer, 200: QuizAttemptSerializer},
+    ),
+)
+class QuizAttemptViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = QuizAttemptSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False) or not self.request.user.is_authenticated:
+            return QuizAttempt.objects.none()
+        finished = (
+            QuizAttempt.objects.filter(enrollment_id=OuterRef("enrollment_id"), quiz_id=OuterRef("quiz_id"))
+            .exclude(state=QuizAttempt.State.RUNNING)
+            .order_by()
+            .values("quiz_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            selectors.quiz_attempts_of_teacher(user=self.request.user)
+            .select_related("quiz")
+            .annotate(finished_count=Coalesce(Subquery(finished), 0))
+        )
+
+    def _fresh(self, attempt):
+        return self.get_queryset().get(pk=attempt.pk)
+
+    def retrieve(self, request, *args, **kwargs):
+        attempt = self.get_object()
+        if services.quiz_attempt_close_expired(attempt=attempt):  # graded lazily when its time ran out
+            attempt = self._fresh(attempt)
+        return Response(self.get_serializer(attempt).data)
+
+    def create(self, request, *args, **kwargs):
+        serializer = QuizAttemptStartSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            enrollment = selectors.enrollment_for_learning(
+                user=request.user, enrollment_id=serializer.validated_data["enrollment"]
+            )
+            quiz = selectors.quiz_for_enrollment(
+                enrollment=enrollment, lesson_id=serializer.validated_data["lesson"]
+            )
+        except ObjectDoesNotExist:
+            raise NotFound from None
+        running = QuizAttempt.objects.filter(
+            enrollment=enrollment, quiz=quiz, state=QuizAttempt.State.RUNNING
+        ).exists()
+        try:
+            attempt = services.quiz_attempt_start(enrollment=enrollment, quiz=quiz)
+        except DjangoValidationError as exc:
+            raise _api_error(exc) from None
+        return Response(
+            self.get_serializer(self._fresh(attempt)).data,
+            status=status.HTTP_200_OK if running else status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        summary="Save the response to one question of a running attempt",
+        request=QuizAnswerSaveSerializer,
+        responses={204: None},
+    )
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        attempt = self.get_object()
+        serializer = QuizAnswerSaveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.quiz_answer_save(
+                attempt=attempt,
+                position=serializer.validated_data["position"],
+                data=serializer.validated_data["response"],
+            )
+        except DjangoValidationError as exc:
+            raise _api_error(exc) from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="Submit a running attempt and get its result",
+        request=QuizAttemptSubmitSerializer,
+        responses=QuizAttemptSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        attempt = self.get_object()
+        serializer = QuizAttemptSubmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.quiz_attempt_submit(
+                attempt=attempt, responses=serializer.validated_data.get("responses")
+            )
+        except DjangoValidationError as exc:
+            raise _api_error(exc) from None
+        return Response(self.get_serializer(self._fresh(attempt)).data)

@@ -1,13 +1,14 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from .api import CohortViewSet, EnrollmentViewSet, SubmissionViewSet
+from .api import CohortViewSet, EnrollmentViewSet, QuizAttemptViewSet, SubmissionViewSet
 from .certificates.api import CertificateVerifyView, MyCertificateViewSet
 
 router = SimpleRouter()
 router.register("cohorts", CohortViewSet, basename="cohort")
 router.register("enrollments", EnrollmentViewSet, basename="enrollment")
 router.register("submissions", SubmissionViewSet, basename="submission")
+router.register("quiz-attempts", QuizAttemptViewSet, basename="quiz-attempt")
 router.register("certificates", MyCertificateViewSet, basename="certificate")
 
 urlpatterns = [

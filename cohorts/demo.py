@@ -28,6 +28,9 @@ from .services import (
     question_answer,
     question_ask,
     question_publish_faq,
+    quiz_answer_save,
+    quiz_attempt_start,
+    quiz_attempt_submit,
     review_submit,
     submission_submit,
 )
@@ -125,7 +128,9 @@ def seed(people: dict) -> None:
     if created:
         running.curators.add(curators[0])
         lessons = list(
-            Lesson.objects.filter(module__course=course).order_by("module__position", "position", "pk")
+            Lesson.objects.filter(module__course=course)
+            .exclude(kind=Lesson.Kind.QUIZ)  # a quiz lesson is done by passing it (below)
+            .order_by("module__position", "position", "pk")
         )
         assignments = list(
             Assignment.objects.filter(module__course=course).order_by("module__position", "position", "pk")
@@ -207,6 +212,8 @@ def seed(people: dict) -> None:
             question=q2, curator=curators[0], answer="В разделе «Живые занятия и записи» на странице курса."
         )
         question_ask(enrollment=enrollments[2], text="Будет ли второй вебинар записан?")
+
+    seed_quiz_attempts(running)  # the course's quiz, with attempts for the authors' statistics
 
     # A second, later cohort of the same course (curators can move teachers there).
     later, created = _cohort(
@@ -402,3 +409,82 @@ def _demo_rubric_reviews(assignment, enrollments, curator) -> None:
             if accepted
             else "Доработайте цель и этап рефлексии: подробности — в комментариях по критериям.",
         )
+
+
+def _demo_quiz_response(answer, right: bool, variant: int) -> dict:
+    """What a teacher answers to one question of an attempt, right or wrong, as the page would post it."""
+    question = answer.question
+    choices = list(question.choices.all())
+    order = answer.choice_order
+    index = {pk: i for i, pk in enumerate(order)}
+    if question.kind == "single":
+        wrong = [c for c in choices if not c.is_correct]
+        pick = next(c for c in choices if c.is_correct) if right else wrong[variant % len(wrong)]
+        return {"choice": index[pick.pk]}
+    if question.kind == "multiple":
+        correct = [index[c.pk] for c in choices if c.is_correct]
+        wrong = [index[c.pk] for c in choices if not c.is_correct]
+        return {"choices": correct if right else correct[:1] + wrong[:1]}
+    if question.kind == "true_false":
+        return {"value": str(question.true_false_answer if right else not question.true_false_answer).lower()}
+    if question.kind == "short":
+        return {
+            "text": "перевернутый класс"
+            if right
+            else ("смешанное обучение", "дистанционный урок")[variant % 2]
+        }
+    if question.kind == "numeric":
+        return {"text": "15" if right else ("12", "20")[variant % 2]}
+    if question.kind == "matching":
+        matches = [answer.match_order.index(pk) for pk in order]
+        if not right:
+            matches[0], matches[1] = matches[1], matches[0]
+        return {"pairs": {str(i): str(m) for i, m in enumerate(matches)}}
+    correct = [c.pk for c in choices]
+    ranks = [correct.index(pk) + 1 for pk in order]
+    if not right:
+        first, second = ranks.index(1), ranks.index(2)
+        ranks[first], ranks[second] = 2, 1
+    return {"ranks": {str(i): str(r) for i, r in enumerate(ranks)}}
+
+
+# How many of ten questions each demo teacher knows (stronger teachers first), and each question's
+# difficulty: together they give the authors' statistics a realistic spread of facility and discrimination.
+DEMO_QUIZ_ABILITY = [9, 9, 8, 8, 7, 7, 6, 6, 5, 5, 4, 4, 3, 3, 2, 2]
+DEMO_QUIZ_DIFFICULTY = [0, 2, -1, 4, 3, 1, 2]
+
+
+def seed_quiz_attempts(cohort) -> None:
+    """Finished attempts at the course's quiz by the cohort's teachers (the second attempt for those
+    who failed the first), once: nothing happens when the quiz already has attempts."""
+    from courses.models import Quiz
+
+    from .models import QuizAnswer, QuizAttempt
+
+    quiz = Quiz.objects.filter(lesson__module__course_id=cohort.course_id).select_related("lesson").first()
+    if quiz is None or QuizAttempt.objects.filter(quiz=quiz).exists():
+        return
+    enrollments = list(cohort.enrollments.filter(state=S.ENROLLED).order_by("pk")[: len(DEMO_QUIZ_ABILITY)])
+    base = timezone.now() - timedelta(days=5)
+    for i, enrollment in enumerate(enrollments):
+        for number in (1, 2):
+            started = base + timedelta(days=number, hours=i)
+            attempt = quiz_attempt_start(enrollment=enrollment, quiz=quiz, now=started)
+            answers = (
+                QuizAnswer.objects.filter(attempt=attempt)
+                .select_related("question")
+                .prefetch_related("question__choices")
+            )
+            for answer in answers:
+                q = answer.question.position
+                skill = DEMO_QUIZ_ABILITY[i] + (number - 1) * 2 - DEMO_QUIZ_DIFFICULTY[(q - 1) % 7]
+                right = (i * 3 + q * 7) % 10 < skill
+                quiz_answer_save(
+                    attempt=attempt,
+                    position=answer.position,
+                    data=_demo_quiz_response(answer, right, i + q),
+                    now=started + timedelta(minutes=answer.position),
+                )
+            attempt = quiz_attempt_submit(attempt=attempt, now=started + timedelta(minutes=12))
+            if attempt.passed or i % 3 == 0:  # some who failed leave it at one attempt
+                break

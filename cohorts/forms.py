@@ -182,3 +182,23 @@ class SplitForm(forms.Form):
         initial="spread",
         widget=forms.RadioSelect,
     )
+
+
+def quiz_post_data(post, position: int) -> dict:
+    """One question's fields of the attempt form (named q<position>, q<position>-<index>) as the
+    kind-agnostic data services.quiz_answer_save reads: the value, the values, and indexed pairs."""
+    name = f"q{position}"
+    indexed = {
+        key.split("-", 1)[1]: value
+        for key, value in post.items()
+        if key.startswith(f"{name}-") and key.split("-", 1)[1].isdigit()
+    }
+    value = post.get(name)
+    return {
+        "choice": value,
+        "choices": post.getlist(name),
+        "value": value,
+        "text": value,
+        "pairs": indexed,
+        "ranks": indexed,
+    }

@@ -15,6 +15,7 @@ from datetime import timedelta
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from accounts.selectors import schools_visible_to, user_has_role
@@ -896,3 +897,229 @@ def _deadlines(cohorts: list[Cohort]) -> list[tuple]:
         .order_by("pk")
     )
     return [(a, cohort) for a in assignments for cohort in by_course[a.module.course_id]]
+
+
+# --- quizzes ---------------------------------------------------------------------------------
+# What the pages and the API show of an attempt comes from quiz_attempt_view: while the attempt runs it
+# carries the question texts and the choices' texts in their shown order, and the teacher's own responses
+# by index, never which choice is correct, the accepted answers, the number and tolerance, the matches in
+# their own order or the feedback (tests/cohorts/test_quiz_views.py plays this as an attack).
+
+
+def quiz_for_enrollment(*, enrollment: Enrollment, lesson_id: int):
+    """The quiz of a quiz lesson of the enrollment's course, or DoesNotExist (→ 404)."""
+    from courses.models import Quiz
+
+    return Quiz.objects.select_related("lesson__module").get(
+        lesson_id=lesson_id, lesson__kind="quiz", lesson__module__course_id=enrollment.cohort.course_id
+    )
+
+
+def quiz_attempts_for(*, enrollment: Enrollment, quiz) -> list:
+    from .models import QuizAttempt
+
+    return list(QuizAttempt.objects.filter(enrollment=enrollment, quiz=quiz).order_by("number"))
+
+
+def quiz_attempt_for_teacher(*, user, attempt_id: int):
+    """The teacher's own attempt (any learning enrollment) or DoesNotExist (→ 404)."""
+    from .models import QuizAttempt
+
+    return QuizAttempt.objects.select_related("quiz__lesson__module", "enrollment__cohort__course").get(
+        pk=attempt_id,
+        enrollment__in=enrollments_of(user).filter(state__in=LEARNING_STATES),
+    )
+
+
+def quiz_attempts_of_teacher(*, user) -> QuerySet:
+    from .models import QuizAttempt
+
+    if not getattr(user, "is_authenticated", False):
+        return QuizAttempt.objects.none()
+    return (
+        QuizAttempt.objects.filter(enrollment__teacher=user, enrollment__state__in=LEARNING_STATES)
+        .select_related("quiz__lesson", "enrollment")
+        .prefetch_related("answers__question__choices")
+        .order_by("-started_at", "-pk")
+    )
+
+
+def _plain_number(value) -> str:
+    """4.5000 → "4.5", 100.0000 → "100", None → "0"."""
+    return format(value.normalize(), "f") if value is not None else "0"
+
+
+def _result(fraction) -> str:
+    if fraction is None:
+        return ""
+    return "correct" if fraction >= 0.999 else "partial" if fraction > 0 else "incorrect"
+
+
+def quiz_attempt_view(*, attempt, revealed: bool, answers=None) -> list[dict]:
+    """The attempt's questions in order, as plain data for the page and the API (three queries, or none
+    with `answers` prefetched). The key appears only for a finished attempt with `revealed`."""
+    from .models import QuizAnswer
+
+    if answers is None:
+        answers = list(
+            QuizAnswer.objects.filter(attempt=attempt)
+            .select_related("question")
+            .prefetch_related("question__choices")
+            .order_by("position")
+        )
+    finished = not attempt.is_running
+    revealed = revealed and finished
+    items = []
+    for answer in answers:
+        question = answer.question
+        choices = {c.pk: c for c in question.choices.all()}
+        response = answer.response or {}
+        item = {
+            "position": answer.position,
+            "kind": question.kind,
+            "kind_label": str(question.get_kind_display()),
+            "text": question.text,
+            "points": question.points,
+            "options": [],
+            "matches": [],
+        }
+        if question.kind in ("single", "multiple", "matching", "ordering"):
+            chosen = set(response.get("choices") or []) | {response.get("choice")}
+            pairs = {int(k): v for k, v in (response.get("pairs") or {}).items()}
+            ranks = {int(k): v for k, v in (response.get("ranks") or {}).items()}
+            match_index = {pk: i for i, pk in enumerate(answer.match_order)}
+            for index, pk in enumerate(answer.choice_order):
+                choice = choices.get(pk)
+                if choice is None:
+                    continue
+                option = {"index": index, "text": choice.text}
+                if question.kind in ("single", "multiple"):
+                    option["selected"] = pk in chosen
+                elif question.kind == "matching":
+                    option["selected_match"] = match_index.get(pairs.get(pk))
+                else:
+                    option["rank"] = ranks.get(pk)
+                if revealed:
+                    if question.kind in ("single", "multiple"):
+                        option["correct"] = choice.is_correct
+                        option["feedback"] = choice.feedback if pk in chosen else ""
+                    elif question.kind == "matching":
+                        option["correct_match"] = choice.match
+                    else:
+                        option["correct_rank"] = [c.pk for c in question.choices.all()].index(pk) + 1
+                item["options"].append(option)
+            item["matches"] = [
+                {"index": i, "text": choices[pk].match}
+                for i, pk in enumerate(answer.match_order)
+                if pk in choices
+            ]
+            item["ranks"] = list(range(1, len(item["options"]) + 1))
+        elif question.kind == "true_false":
+            item["value"] = response.get("value")
+            if revealed:
+                item["correct_value"] = question.true_false_answer
+        else:
+            item["given"] = response.get("text", "")
+            if revealed and question.kind == "short":
+                item["accepted"] = [
+                    line.strip() for line in question.accepted_answers.splitlines() if line.strip()
+                ]
+            if revealed and question.kind == "numeric":
+                item["number"] = _plain_number(question.numeric_answer)
+                item["tolerance"] = _plain_number(question.tolerance)
+        if finished:
+            item["earned"] = answer.points
+            item["result"] = _result(answer.fraction)
+        if revealed:
+            item["feedback"] = question.feedback
+        items.append(item)
+    return items
+
+
+def quizzes_for_author(*, user) -> QuerySet:
+    """The quizzes of the courses a user may edit (authors, superusers)."""
+    from courses.models import Quiz
+    from courses.selectors import courses_editable_by
+
+    return Quiz.objects.filter(lesson__module__course__in=courses_editable_by(user)).select_related(
+        "lesson__module__course"
+    )
+
+
+def _pearson(xs: list[float], ys: list[float]) -> float | None:
+    if len(xs) < 3:
+        return None
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    sx = sum((x - mx) ** 2 for x in xs)
+    sy = sum((y - my) ** 2 for y in ys)
+    if sx == 0 or sy == 0:
+        return None
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / (sx * sy) ** 0.5
+
+
+def quiz_statistics(*, quiz) -> dict:
+    """Per question of the quiz's finished attempts: facility (mean share of the points earned),
+    discrimination (the corrected item–total correlation: Pearson's r between the item's share and the
+    rest of the attempt's score, from three attempts on) and, for choice questions, the share of the
+    answers choosing each option. Three queries whatever the number of attempts."""
+    from courses.models import QuizQuestion
+
+    from .models import QuizAnswer, QuizAttempt
+
+    rows = list(
+        QuizAnswer.objects.filter(attempt__quiz=quiz)
+        .exclude(attempt__state=QuizAttempt.State.RUNNING)
+        .values_list("question_id", "fraction", "points", "response", "attempt__score", "attempt_id")
+    )
+    by_question: dict[int, list] = {}
+    attempts = set()
+    for question_id, fraction, points, response, score, attempt_id in rows:
+        by_question.setdefault(question_id, []).append(
+            (fraction or 0.0, points or 0, response or {}, score or 0)
+        )
+        attempts.add(attempt_id)
+    questions = (
+        QuizQuestion.objects.filter(pk__in=by_question).prefetch_related("choices").order_by("position", "pk")
+    )
+    result = []
+    for question in questions:
+        answered = by_question[question.pk]
+        fractions = [f for f, _p, _r, _s in answered]
+        rest = [float(score - points) for _f, points, _r, score in answered]
+        options = []
+        if question.kind in ("single", "multiple", "true_false"):
+            values: list[tuple[object, str]] = (
+                [(True, _("True")), (False, _("False"))]
+                if question.kind == "true_false"
+                else [(c.pk, c.text) for c in question.choices.all()]
+            )
+            correct: set[object] = (
+                {question.true_false_answer}
+                if question.kind == "true_false"
+                else {c.pk for c in question.choices.all() if c.is_correct}
+            )
+            for value, label in values:
+                count = sum(
+                    1
+                    for _f, _p, r, _s in answered
+                    if r.get("choice") == value
+                    or value in (r.get("choices") or [])
+                    or r.get("value") is value
+                )
+                options.append(
+                    {
+                        "text": label,
+                        "correct": value in correct,
+                        "percent": round(100 * count / len(answered)),
+                    }
+                )
+        result.append(
+            {
+                "question": question,
+                "answers": len(answered),
+                "facility": round(statistics.fmean(fractions) * 100),
+                "discrimination": _pearson(fractions, rest),
+                "options": options,
+            }
+        )
+    return {"attempts": len(attempts), "questions": result}

@@ -32,6 +32,15 @@ def expire_offers() -> int:
 
 
 @shared_task
+def quiz_close_expired() -> int:
+    """Periodic: running quiz attempts past their deadline are graded as they stand (pages and the API
+    also do it lazily on the next request that touches the attempt)."""
+    from .services import quiz_attempts_close_expired
+
+    return quiz_attempts_close_expired()
+
+
+@shared_task
 def announcement_notify(announcement_id: int) -> int:
     return announcement_notify_all(announcement_id=announcement_id)
 

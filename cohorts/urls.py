@@ -13,6 +13,14 @@ urlpatterns = [
         views.lesson_position,
         name="lesson_position",
     ),
+    path("my/<int:enrollment_id>/quiz/<int:lesson_id>/", views.quiz, name="quiz"),
+    path("my/<int:enrollment_id>/quiz-attempt/<int:attempt_id>/", views.quiz_attempt, name="quiz_attempt"),
+    path(
+        "my/<int:enrollment_id>/quiz-attempt/<int:attempt_id>/answer/",
+        views.quiz_answer,
+        name="quiz_answer",
+    ),
+    path("quizzes/<int:quiz_id>/statistics/", views.quiz_statistics, name="quiz_statistics"),
     path("my/<int:enrollment_id>/assignment/<int:assignment_id>/", views.assignment, name="assignment"),
     path("my/<int:enrollment_id>/questions/", views.questions, name="questions"),
     path(

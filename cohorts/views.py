@@ -39,6 +39,7 @@ from .forms import (
     ReasonForm,
     ReviewForm,
     SubmissionForm,
+    quiz_post_data,
 )
 from .models import Cohort, Enrollment, Submission
 from .services import CohortError
@@ -230,6 +231,130 @@ def lesson_position(request, enrollment_id: int, lesson_id: int):
     except CohortError as exc:
         return HttpResponse(exc.messages[0], status=400, content_type="text/plain; charset=utf-8")
     return HttpResponse(status=204)
+
+
+# --- quizzes --------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quiz(request, enrollment_id: int, lesson_id: int):
+    """A quiz lesson: its rules and the teacher's attempts; POST starts the next attempt or resumes the
+    running one."""
+    enrollment = _found(selectors.enrollment_for_learning, user=request.user, enrollment_id=enrollment_id)
+    quiz = _found(selectors.quiz_for_enrollment, enrollment=enrollment, lesson_id=lesson_id)
+    if request.method == "POST":
+        try:
+            attempt = services.quiz_attempt_start(enrollment=enrollment, quiz=quiz)
+        except CohortError as exc:
+            _error(request, exc)
+            return redirect("cohorts:quiz", enrollment.pk, lesson_id)
+        return redirect("cohorts:quiz_attempt", enrollment.pk, attempt.pk)
+    attempts = selectors.quiz_attempts_for(enrollment=enrollment, quiz=quiz)
+    for attempt in attempts:  # an attempt whose time ran out is graded as it stood (lazily, here too)
+        if attempt.is_running and services.quiz_attempt_close_expired(attempt=attempt):
+            attempt.refresh_from_db()
+    running = next((a for a in attempts if a.is_running), None)
+    left = services.quiz_attempts_left(enrollment=enrollment, quiz=quiz)
+    return render(
+        request,
+        "cohorts/quiz.html",
+        {
+            "enrollment": enrollment,
+            "cohort": enrollment.cohort,
+            "quiz": quiz,
+            "lesson": quiz.lesson,
+            "attempts": attempts,
+            "running": running,
+            "attempts_left": left,
+            "passed": any(a.passed for a in attempts),
+            "learning_closed": services.learning_closed_reason(enrollment.cohort),
+        },
+    )
+
+
+def _quiz_attempt(request, enrollment_id: int, attempt_id: int):
+    attempt = _found(selectors.quiz_attempt_for_teacher, user=request.user, attempt_id=attempt_id)
+    if attempt.enrollment_id != enrollment_id:
+        raise Http404
+    return attempt
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quiz_attempt(request, enrollment_id: int, attempt_id: int):
+    """A running attempt (its questions, the answers saved so far, the time left) or a finished one's
+    result; POST submits. The correct answers only after submission, as the quiz's setting allows."""
+    attempt = _quiz_attempt(request, enrollment_id, attempt_id)
+    if request.method == "POST":
+        responses = {
+            position: quiz_post_data(request.POST, position)
+            for position in attempt.answers.values_list("position", flat=True)
+        }
+        try:
+            services.quiz_attempt_submit(attempt=attempt, responses=responses)
+        except CohortError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, _("Your attempt is submitted."))
+        return redirect("cohorts:quiz_attempt", enrollment_id, attempt.pk)
+    if services.quiz_attempt_close_expired(attempt=attempt):
+        messages.warning(request, _("Time is up: your attempt was graded as it stood."))
+        attempt.refresh_from_db()
+    left = services.quiz_attempts_left(enrollment=attempt.enrollment, quiz=attempt.quiz)
+    revealed = services.quiz_answers_revealed(attempt=attempt, attempts_left=left)
+    remaining = (
+        max(0, int((attempt.deadline - timezone.now()).total_seconds()))
+        if attempt.is_running and attempt.deadline
+        else None
+    )
+    return render(
+        request,
+        "cohorts/quiz_attempt.html",
+        {
+            "enrollment": attempt.enrollment,
+            "cohort": attempt.enrollment.cohort,
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "lesson": attempt.quiz.lesson,
+            "items": selectors.quiz_attempt_view(attempt=attempt, revealed=revealed),
+            "revealed": revealed,
+            "attempts_left": left,
+            "remaining_seconds": remaining,
+        },
+    )
+
+
+@login_required
+@require_POST
+def quiz_answer(request, enrollment_id: int, attempt_id: int):
+    """The attempt page posts each change of an answer (fetch): 204; 400 with the reason for bad input;
+    409 with the reason once the attempt is submitted or its time is up (nothing saved)."""
+    attempt = _quiz_attempt(request, enrollment_id, attempt_id)
+    try:
+        position = int(request.POST.get("position", ""))
+    except ValueError:
+        return HttpResponse(_("Which question?"), status=400, content_type="text/plain; charset=utf-8")
+    try:
+        services.quiz_answer_save(
+            attempt=attempt, position=position, data=quiz_post_data(request.POST, position)
+        )
+    except CohortError as exc:
+        attempt.refresh_from_db(fields=["state"])
+        status = 400 if attempt.is_running else 409
+        return HttpResponse(exc.messages[0], status=status, content_type="text/plain; charset=utf-8")
+    return HttpResponse(status=204)
+
+
+@login_required
+def quiz_statistics(request, quiz_id: int):
+    """The quiz's question statistics for its course's authors (facility, discrimination, choices)."""
+    quiz = _found(selectors.quizzes_for_author(user=request.user).get, pk=quiz_id)
+    return render(
+        request,
+        "cohorts/quiz_statistics.html",
+        {"quiz": quiz, "stats": selectors.quiz_statistics(quiz=quiz)},
+    )
 
 
 @login_required

@@ -36,6 +36,10 @@ from .models import (
     Lesson,
     Module,
     Organisation,
+    Quiz,
+    QuizChoice,
+    QuizItem,
+    QuizQuestion,
     RubricCriterion,
     RubricLevel,
     Signatory,
@@ -763,3 +767,234 @@ class OrganisationAdmin(admin.ModelAdmin):
                 lambda organisation, _file: reverse("courses:organisation_logo", args=[organisation.pk])
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+# --- Quizzes: the course's question bank and the quiz of each quiz lesson -----------------------
+
+
+class QuizChoiceFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        """The question's kind's rules over the question and its choices together (the form's values are
+        on self.instance already), with their own messages."""
+        super().clean()
+        if any(form.errors for form in self.forms):
+            return
+        choices = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        question = self.instance
+        try:
+            services.quiz_question_check(
+                kind=question.kind,
+                choices=choices,
+                accepted_answers=question.accepted_answers,
+                true_false_answer=question.true_false_answer,
+                numeric_answer=question.numeric_answer,
+                tolerance=question.tolerance,
+            )
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from None
+
+
+class QuizChoiceInline(admin.TabularInline):
+    model = QuizChoice
+    formset = QuizChoiceFormSet
+    extra = 4
+    fields = ["position", "text", "is_correct", "match", "feedback"]
+    ordering = ["position", "id"]
+    verbose_name_plural = _(
+        "choices (single and multiple choice: mark the correct ones; matching: each item with its match; "
+        "ordering: the items in the correct order)"
+    )
+    formfield_overrides = {
+        models.PositiveSmallIntegerField: {"widget": forms.NumberInput(attrs={"style": "width: 4em"})},
+    }
+
+
+class QuizQuestionForm(forms.ModelForm):
+    class Meta:
+        model = QuizQuestion
+        fields = [
+            "course",
+            "kind",
+            "topic",
+            "position",
+            "points",
+            "text",
+            "feedback",
+            "true_false_answer",
+            "accepted_answers",
+            "numeric_answer",
+            "tolerance",
+        ]
+        widgets = {"true_false_answer": forms.NullBooleanSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "position" in self.fields:  # absent on a read-only (used) question
+            self.fields["position"].required = False
+            self.fields["position"].help_text = _("Empty: after the other questions.")
+
+    def clean_position(self):
+        return self.cleaned_data.get("position") or 0
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            try:
+                services.quiz_question_check_editable(question=self.instance)
+            except ValidationError as exc:
+                raise ValidationError(exc.messages) from None
+        return cleaned
+
+
+@admin.register(QuizQuestion)
+class QuizQuestionAdmin(MarkupLimitsMixin, AuthorScopedMixin, SimpleHistoryAdmin):
+    """The course's question bank; a question used in an attempt is read-only (a new course version
+    copies it as an editable row)."""
+
+    form = QuizQuestionForm
+    markup_fields = ("text", "feedback")
+    list_display = ["short_text", "kind", "topic", "points", "course", "used"]
+    list_filter = ["kind"]
+    search_fields = ["text", "topic", "course__title"]
+    list_select_related = ["course"]
+    inlines = [QuizChoiceInline]
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})},
+    }
+
+    def course_of(self, obj):
+        return obj.course
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs.filter(course__in=courses_editable_by(request.user))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "course":
+            kwargs["queryset"] = courses_editable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("question"))
+    def short_text(self, obj):
+        return obj.text[:80]
+
+    @admin.display(description=_("used in attempts"), boolean=True)
+    def used(self, obj):
+        return obj.used_at is not None
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (
+            obj and services.quiz_question_is_frozen(obj)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (
+            obj and services.quiz_question_is_frozen(obj)
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None and services.quiz_question_is_frozen(obj) and request.method == "GET":
+            self.message_user(request, services.QUIZ_FROZEN_MESSAGE, messages.WARNING)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if not change and not obj.position:
+            obj.position = QuizQuestion.objects.filter(course=obj.course).count() + 1
+        super().save_model(request, obj, form, change)
+
+
+class QuizItemFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        lesson = getattr(self.instance, "lesson", None) if self.instance.lesson_id else None
+        if lesson is None or any(form.errors for form in self.forms):
+            return
+        for form in self.forms:
+            question = (form.cleaned_data or {}).get("question")
+            if question is not None and not form.cleaned_data.get("DELETE"):
+                if question.course_id != lesson.module.course_id:
+                    raise ValidationError(_("A quiz draws only on its own course's question bank."))
+
+
+class QuizItemInline(admin.TabularInline):
+    model = QuizItem
+    formset = QuizItemFormSet
+    extra = 3
+    fields = ["position", "question"]
+    ordering = ["position", "id"]
+    autocomplete_fields = ["question"]
+    verbose_name_plural = _("fixed questions (for a quiz with fixed questions)")
+
+
+class QuizForm(forms.ModelForm):
+    class Meta:
+        model = Quiz
+        fields = [
+            "lesson",
+            "selection",
+            "random_count",
+            "random_topic",
+            "shuffle",
+            "pass_percent",
+            "attempt_limit",
+            "time_limit_minutes",
+            "reveal_answers",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("lesson") is not None:
+            try:
+                services.quiz_check_definition(
+                    quiz=Quiz(**{k: v for k, v in cleaned.items() if k in self.Meta.fields})
+                )
+            except ValidationError as exc:
+                raise ValidationError(exc.messages) from None
+        return cleaned
+
+
+@admin.register(Quiz)
+class QuizAdmin(AuthorScopedMixin, SimpleHistoryAdmin):
+    """The quiz of a lesson of kind "Quiz": which questions, attempts, time, pass mark, the answers' reveal."""
+
+    form = QuizForm
+    list_display = ["__str__", "course", "selection", "pass_percent", "attempt_limit", "time_limit_minutes"]
+    list_select_related = ["lesson__module__course"]
+    search_fields = ["lesson__title", "lesson__module__course__title"]
+    inlines = [QuizItemInline]
+    readonly_fields = ["statistics"]
+
+    def course_of(self, obj):
+        return obj.lesson.module.course
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return (
+            qs
+            if request.user.is_superuser
+            else qs.filter(lesson__module__course__in=courses_editable_by(request.user))
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "lesson":
+            kwargs["queryset"] = Lesson.objects.filter(
+                kind=Lesson.Kind.QUIZ, module__course__in=courses_editable_by(request.user)
+            ).select_related("module__course")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("course"))
+    def course(self, obj):
+        return obj.lesson.module.course
+
+    @admin.display(description=_("question statistics"))
+    def statistics(self, obj):
+        if obj is None or obj.pk is None:
+            return ""
+        return format_html(
+            '<a href="{}">{}</a>', reverse("cohorts:quiz_statistics", args=[obj.pk]), _("Open the statistics")
+        )

@@ -17,7 +17,7 @@ from accounts.models import Level, Subject
 
 from .models import Assignment, Competency, Course, Lesson, Module, Organisation, Signatory
 from .search import refresh_search_vectors
-from .services import competency_import_csv
+from .services import competency_import_csv, quiz_create, quiz_question_create
 
 CSV = Path(__file__).parent / "data" / "competencies.csv"
 K = Lesson.Kind
@@ -1086,4 +1086,111 @@ def seed(people: dict) -> None:
     # The demo's courses are the institute's (also on a demo made before organisations).
     Course.objects.filter(slug__in=[row[0] for row in COURSES], organisation__isnull=True).update(
         organisation=organisation
+    )
+    seed_quiz()
+
+
+# The demo's quiz: a question bank of every kind on the Russian digital literacy course, and a timed quiz
+# lesson drawing on it (cohorts/demo.py gives the running cohort's teachers attempts, for the statistics).
+QUIZ_COURSE = "digital-literacy-teacher"
+QUIZ_BANK = [
+    {
+        "kind": "single",
+        "text": "Какой формат лучше всего подходит для совместной работы класса над одним текстом?",
+        "choices": [
+            {"text": "Облачный документ с совместным доступом", "is_correct": True},
+            {
+                "text": "Презентация, разосланная по почте",
+                "feedback": "Каждый правит свою копию — совместной работы не выйдет.",
+            },
+            {"text": "Распечатанный конспект"},
+            {"text": "Видеозапись урока"},
+        ],
+        "feedback": "В облачном документе все ученики видят правки друг друга и комментарии учителя.",
+    },
+    {
+        "kind": "multiple",
+        "points": 2,
+        "text": "Какие инструменты дают учителю мгновенную обратную связь от всего класса?",
+        "choices": [
+            {"text": "Онлайн-опрос с показом результатов", "is_correct": True},
+            {"text": "Интерактивные карточки (квиз)", "is_correct": True},
+            {"text": "Домашнее сочинение", "feedback": "Сочинение проверяется после урока, не мгновенно."},
+            {"text": "Электронная доска с общим полем для ответов", "is_correct": True},
+        ],
+    },
+    {
+        "kind": "true_false",
+        "text": "Фотографии учеников можно публиковать на сайте школы без согласия родителей.",
+        "true_false_answer": False,
+        "feedback": "Нужно письменное согласие законных представителей: это персональные данные.",
+    },
+    {
+        "kind": "short",
+        "text": "Как называется модель, в которой ученики изучают теорию дома, а на уроке решают задачи?",
+        "accepted_answers": "Перевёрнутый класс\nПеревернутый класс\nflipped classroom",
+        "feedback": "Перевёрнутый класс (flipped classroom): объяснение — дома по видео, практика — в классе.",
+    },
+    {
+        "kind": "numeric",
+        "text": "Ролик для урока длится 12 минут; по правилу «не больше трети урока» сколько минут максимум "
+        "можно показывать видео на 45-минутном уроке?",
+        "numeric_answer": Decimal("15"),
+        "tolerance": Decimal("0"),
+        "feedback": "45 / 3 = 15 минут: ролик в 12 минут укладывается.",
+    },
+    {
+        "kind": "matching",
+        "points": 3,
+        "text": "Сопоставьте задачу урока и цифровой инструмент.",
+        "choices": [
+            {"text": "Проверить понимание за 3 минуты", "match": "Быстрый онлайн-опрос"},
+            {"text": "Собрать идеи класса", "match": "Виртуальная доска со стикерами"},
+            {"text": "Написать проект вместе", "match": "Облачный документ"},
+        ],
+    },
+    {
+        "kind": "ordering",
+        "points": 2,
+        "text": "Расположите шаги подготовки онлайн-урока по порядку.",
+        "choices": [
+            {"text": "Сформулировать цель урока"},
+            {"text": "Подобрать цифровые инструменты под цель"},
+            {"text": "Проверить доступ учеников к платформе"},
+            {"text": "Провести урок и собрать обратную связь"},
+        ],
+    },
+]
+
+
+def seed_quiz() -> None:
+    """Idempotent: nothing happens when the course already has a question bank."""
+    course = Course.objects.filter(slug=QUIZ_COURSE).first()
+    if course is None or course.quiz_questions.exists():
+        return
+    module = course.modules.order_by("-position").first()
+    if module is None:
+        return
+    questions = [
+        quiz_question_create(course=course, topic="Цифровые инструменты", **{"points": 1, **row})
+        for row in QUIZ_BANK
+    ]
+    lesson = Lesson.objects.create(
+        module=module,
+        title="Итоговый тест: цифровые инструменты на уроке",
+        kind=Lesson.Kind.QUIZ,
+        body="Семь вопросов по материалам курса. На попытку — 20 минут, ответы сохраняются сразу; "
+        "после последней попытки вы увидите правильные ответы.",
+        hours=Decimal("0.5"),
+        position=module.lessons.count() + 1,
+        is_required=True,
+    )
+    quiz_create(
+        lesson=lesson,
+        questions=questions,
+        pass_percent=60,
+        attempt_limit=2,
+        time_limit_minutes=20,
+        reveal_answers="after_last",
+        shuffle=True,
     )

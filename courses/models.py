@@ -1,4 +1,9 @@
-"""Competency framework and in-service courses: what methodologists author and teachers browse."""
+"""Competency framework and in-service courses: what methodologists author and teachers browse.
+
+One file: these are the tables of one authoring schema (a course, its modules and lessons, assignments
+with rubrics, the question bank and quizzes, the issuing organisation) whose keys point at each other and
+which a new course version copies together; split, each part would import all the others.
+"""
 
 from typing import TYPE_CHECKING
 
@@ -311,6 +316,7 @@ class Lesson(models.Model):
         ROUND_TABLE = "round_table", _("Round table")
         MASTER_CLASS = "master_class", _("Master class")
         PRACTICUM = "practicum", _("Practicum")
+        QUIZ = "quiz", _("Quiz")
 
     module = models.ForeignKey(
         Module, on_delete=models.CASCADE, related_name="lessons", verbose_name=_("module")
@@ -537,3 +543,211 @@ class SearchTerm(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+# --- Quizzes: the course's question bank and the quiz lessons drawing from it -----------------
+# Authoring only; attempts, answers and grading live in cohorts (docs/decisions/0331-quiz-bank-attempts.md).
+
+
+class QuizQuestion(models.Model):
+    """A question of the course's bank. What makes an answer right depends on the kind: choices marked
+    correct (single, multiple), the true/false answer, accepted variants (short answer), a number with a
+    tolerance (numeric), pairs (matching: each choice's text goes with its match), or the choices' order
+    (ordering). Used by an attempt, the question is frozen (used_at): a change needs a new course version."""
+
+    class Kind(models.TextChoices):
+        SINGLE = "single", pgettext_lazy("quiz question kind", "Single choice")
+        MULTIPLE = "multiple", pgettext_lazy("quiz question kind", "Multiple choice")
+        TRUE_FALSE = "true_false", pgettext_lazy("quiz question kind", "True or false")
+        SHORT = "short", pgettext_lazy("quiz question kind", "Short answer")
+        NUMERIC = "numeric", pgettext_lazy("quiz question kind", "Numeric answer")
+        MATCHING = "matching", pgettext_lazy("quiz question kind", "Matching")
+        ORDERING = "ordering", pgettext_lazy("quiz question kind", "Ordering")
+
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="quiz_questions", verbose_name=_("course")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SINGLE)
+    topic = models.CharField(
+        _("topic"), max_length=100, blank=True, help_text=_("Quizzes can draw random questions of a topic.")
+    )
+    text = models.TextField(_("question"), max_length=4000, help_text=_("Markdown."))
+    points = models.PositiveSmallIntegerField(_("points"), default=1, validators=[MinValueValidator(1)])
+    feedback = models.TextField(
+        _("feedback after submission"), blank=True, max_length=4000, help_text=_("Shown with the result.")
+    )
+    true_false_answer = models.BooleanField(_("the statement is true"), null=True, blank=True)
+    accepted_answers = models.TextField(
+        _("accepted answers"),
+        blank=True,
+        max_length=4000,
+        help_text=_("One per line; compared ignoring case, extra spaces and ё/е."),
+    )
+    numeric_answer = models.DecimalField(
+        _("correct number"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    tolerance = models.DecimalField(
+        _("tolerance ±"), max_digits=14, decimal_places=4, null=True, blank=True, default=0
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    used_at = models.DateTimeField(_("first used in an attempt"), null=True, blank=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["course", "position", "id"]
+        verbose_name = _("bank question")
+        verbose_name_plural = _("question bank")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    kind__in=["single", "multiple", "true_false", "short", "numeric", "matching", "ordering"]
+                ),
+                name="quizquestion_kind_known",
+            ),
+            models.CheckConstraint(condition=~models.Q(text=""), name="quizquestion_has_text"),
+            models.CheckConstraint(condition=models.Q(points__gte=1), name="quizquestion_points_positive"),
+            models.CheckConstraint(
+                condition=~models.Q(kind="true_false") | models.Q(true_false_answer__isnull=False),
+                name="quizquestion_true_false_has_answer",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="short") | ~models.Q(accepted_answers=""),
+                name="quizquestion_short_has_answers",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="numeric")
+                | models.Q(numeric_answer__isnull=False, tolerance__isnull=False, tolerance__gte=0),
+                name="quizquestion_numeric_has_answer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text[:60]}"
+
+    @property
+    def uses_choices(self) -> bool:
+        return self.kind in CHOICE_KINDS
+
+
+CHOICE_KINDS = ("single", "multiple", "matching", "ordering")
+
+
+class QuizChoice(models.Model):
+    """An option of a single/multiple choice question (correct or not, with feedback when chosen), a left
+    item of a matching question (with its match), or an item of an ordering question (its position is
+    the correct order)."""
+
+    question = models.ForeignKey(
+        QuizQuestion, on_delete=models.CASCADE, related_name="choices", verbose_name=_("question")
+    )
+    text = models.CharField(_("text"), max_length=500)
+    is_correct = models.BooleanField(_("correct"), default=False)
+    match = models.CharField(_("matches"), max_length=500, blank=True, help_text=_("Matching questions."))
+    feedback = models.CharField(_("feedback when chosen"), max_length=500, blank=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["question", "position", "id"]
+        verbose_name = _("choice")
+        verbose_name_plural = _("choices")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(text=""), name="quizchoice_has_text"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Quiz(models.Model):
+    """The quiz of a lesson of kind "quiz": fixed questions (its items) or a random draw from the bank,
+    attempts (limit, time limit), the pass mark, and when the teacher sees the correct answers."""
+
+    class Selection(models.TextChoices):
+        FIXED = "fixed", _("Fixed questions")
+        RANDOM = "random", _("Random questions from the bank")
+
+    class Reveal(models.TextChoices):
+        NEVER = "never", _("Never")
+        AFTER_LAST_ATTEMPT = "after_last", _("After the last attempt")
+        AFTER_EACH_ATTEMPT = "after_each", _("After each attempt")
+
+    lesson = models.OneToOneField(
+        Lesson, on_delete=models.CASCADE, related_name="quiz", verbose_name=_("lesson")
+    )
+    selection = models.CharField(
+        _("questions"), max_length=10, choices=Selection.choices, default=Selection.FIXED
+    )
+    random_count = models.PositiveSmallIntegerField(_("random questions per attempt"), null=True, blank=True)
+    random_topic = models.CharField(
+        _("random questions of the topic"), max_length=100, blank=True, help_text=_("Empty: any topic.")
+    )
+    shuffle = models.BooleanField(_("shuffle questions and choices"), default=True)
+    pass_percent = models.PositiveSmallIntegerField(
+        _("pass mark, %"), default=60, validators=[MinValueValidator(0)]
+    )
+    attempt_limit = models.PositiveSmallIntegerField(
+        _("attempts allowed"), default=1, validators=[MinValueValidator(1)]
+    )
+    time_limit_minutes = models.PositiveSmallIntegerField(
+        _("time limit, minutes"), null=True, blank=True, help_text=_("Empty: no time limit.")
+    )
+    reveal_answers = models.CharField(
+        _("show the correct answers"),
+        max_length=10,
+        choices=Reveal.choices,
+        default=Reveal.AFTER_LAST_ATTEMPT,
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("quiz")
+        verbose_name_plural = _("quizzes")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pass_percent__gte=0, pass_percent__lte=100), name="quiz_pass_percent_0_100"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(attempt_limit__gte=1), name="quiz_attempt_limit_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(time_limit_minutes__isnull=True) | models.Q(time_limit_minutes__gt=0),
+                name="quiz_time_limit_positive_or_none",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(selection__in=["fixed", "random"]), name="quiz_selection_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reveal_answers__in=["never", "after_last", "after_each"]),
+                name="quiz_reveal_known",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(selection="random") | models.Q(random_count__gte=1),
+                name="quiz_random_has_count",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.lesson.title
+
+
+class QuizItem(models.Model):
+    """A fixed question of a quiz, in order."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="items", verbose_name=_("quiz"))
+    question = models.ForeignKey(
+        QuizQuestion, on_delete=models.CASCADE, related_name="quiz_items", verbose_name=_("question")
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["quiz", "position", "id"]
+        verbose_name = _("quiz question")
+        verbose_name_plural = _("quiz questions")
+        constraints = [models.UniqueConstraint(fields=["quiz", "question"], name="quizitem_once")]
+
+    def __str__(self) -> str:
+        return f"{self.quiz_id}: {self.question_id}"

@@ -31,6 +31,8 @@ from .models import (
     Lesson,
     Module,
     Organisation,
+    Quiz,
+    QuizQuestion,
     Signatory,
 )
 from .search import apply_search, did_you_mean, on_postgres
@@ -319,3 +321,23 @@ def signatory_for_viewer(*, user, signatory_id: int) -> Signatory:
     if not getattr(user, "is_authenticated", False) or not user.has_perm("courses.view_signatory"):
         raise Signatory.DoesNotExist
     return Signatory.objects.get(pk=signatory_id)
+
+
+# --- Quizzes ---------------------------------------------------------------------------------
+
+
+def quiz_question_pool(*, quiz: Quiz) -> tuple[list[QuizQuestion], int | None]:
+    """The questions an attempt draws from, with their choices (two queries), and how many it takes:
+    the quiz's fixed questions in their order (all of them), or its course bank's questions of the
+    topic for a random draw (random_count of them)."""
+    if quiz.selection == Quiz.Selection.FIXED:
+        questions = (
+            QuizQuestion.objects.filter(quiz_items__quiz=quiz)
+            .order_by("quiz_items__position", "quiz_items__id")
+            .prefetch_related("choices")
+        )
+        return list(questions), None
+    questions = QuizQuestion.objects.filter(course_id=quiz.lesson.module.course_id)
+    if quiz.random_topic:
+        questions = questions.filter(topic=quiz.random_topic)
+    return list(questions.order_by("position", "pk").prefetch_related("choices")), quiz.random_count

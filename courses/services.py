@@ -1,5 +1,9 @@
 """Writes with rules for courses and the competency framework. Views, API, admin, commands and
-tests all call these functions, so every path enforces the same rules."""
+tests all call these functions, so every path enforces the same rules.
+
+One file: the rules of one authored object, the course — its fields, structure, rubrics, question bank and
+the copy into a new version, which must touch every one of them in one transaction.
+"""
 
 import csv
 import io
@@ -23,6 +27,10 @@ from .models import (
     Course,
     Lesson,
     Module,
+    Quiz,
+    QuizChoice,
+    QuizItem,
+    QuizQuestion,
     RubricCriterion,
     RubricLevel,
 )
@@ -220,8 +228,9 @@ def course_duplicate_as_new_version(*, user, course: Course) -> Course:
         "subjects",
         "school_levels",
         "authors",
-        "modules__lessons",
+        "modules__lessons__quiz__items",
         "modules__assignments__criteria__levels",
+        "quiz_questions__choices",
     ).get(pk=course.pk)
     root_slug = source.slug
     if source.version > 1 and root_slug.endswith(f"-v{source.version}"):
@@ -249,12 +258,13 @@ def course_duplicate_as_new_version(*, user, course: Course) -> Course:
     if user is not None and not user.is_superuser:
         authors.add(user.pk)
     copy.authors.set(authors)
-    lessons, assignments, rubrics = [], [], []
+    lessons, assignments, rubrics, quizzes = [], [], [], []
     for module in source.modules.all():
         new_module = Module.objects.create(
             course=copy, title=module.title, description=module.description, position=module.position
         )
         for lesson in module.lessons.all():
+            quizzes.append(getattr(lesson, "quiz", None))
             lesson.pk = None
             lesson.id = None
             lesson.module = new_module
@@ -269,6 +279,7 @@ def course_duplicate_as_new_version(*, user, course: Course) -> Course:
     Lesson.objects.bulk_create(lessons)
     Assignment.objects.bulk_create(assignments)
     _copy_rubrics(zip(assignments, rubrics, strict=True))
+    _copy_quizzes(course=copy, source=source, lessons=zip(lessons, quizzes, strict=True))
     refresh_search_vectors([copy.pk])
     return copy
 
@@ -295,6 +306,41 @@ def _copy_rubrics(pairs) -> None:
         RubricLevel(criterion=criterion, points=level.points, descriptor=level.descriptor)
         for criterion, levels in zip(new_criteria, level_sources, strict=True)
         for level in levels
+    )
+
+
+def _copy_quizzes(*, course: Course, source: Course, lessons) -> None:
+    """The source's question bank (questions with their choices) and the quizzes of its lessons (settings
+    and fixed questions), as new, editable rows of the copy (bulk)."""
+    questions = list(source.quiz_questions.all())
+    choices = [list(question.choices.all()) for question in questions]
+    old_ids = [question.pk for question in questions]
+    for question in questions:
+        question.pk = question.id = None
+        question.course = course
+        question.used_at = None  # editable in the new version until its attempts use it
+    QuizQuestion.objects.bulk_create(questions)
+    new_question = dict(zip(old_ids, questions, strict=True))
+    new_choices = []
+    for question, rows in zip(questions, choices, strict=True):
+        for choice in rows:
+            choice.pk = choice.id = None
+            choice.question = question
+            new_choices.append(choice)
+    QuizChoice.objects.bulk_create(new_choices)
+    new_quizzes, item_sources = [], []
+    for lesson, quiz in lessons:
+        if quiz is None:
+            continue
+        item_sources.append(list(quiz.items.all()))
+        quiz.pk = quiz.id = None
+        quiz.lesson = lesson
+        new_quizzes.append(quiz)
+    Quiz.objects.bulk_create(new_quizzes)
+    QuizItem.objects.bulk_create(
+        QuizItem(quiz=quiz, question=new_question[item.question_id], position=item.position)
+        for quiz, items in zip(new_quizzes, item_sources, strict=True)
+        for item in items
     )
 
 
@@ -388,6 +434,99 @@ def rubric_mark_used(*, assignment_id: int) -> None:
     """Called by the cohorts app when a review scored the rubric: from now on it is frozen."""
     Assignment.objects.filter(pk=assignment_id, rubric_used_at__isnull=True).update(
         rubric_used_at=timezone.now()
+    )
+
+
+# --- Quizzes ---------------------------------------------------------------------------------
+# The course's question bank and its quiz lessons (docs/decisions/0331-quiz-bank-attempts.md). A question
+# is checked against its kind's rules; once an attempt used it, it is frozen like a used rubric.
+
+QUIZ_FROZEN_MESSAGE = _(
+    "This question has already been used in quiz attempts, so it can no longer change (grades and "
+    "statistics would stop meaning the same). To change it, duplicate the course as a new version."
+)
+
+
+def quiz_question_is_frozen(question: QuizQuestion) -> bool:
+    return question.used_at is not None
+
+
+def quiz_question_check_editable(*, question: QuizQuestion) -> None:
+    if question.pk and QuizQuestion.objects.filter(pk=question.pk, used_at__isnull=False).exists():
+        raise CourseError(QUIZ_FROZEN_MESSAGE, code="quiz_frozen")
+
+
+def quiz_question_check(*, kind: str, choices: list[dict], accepted_answers: str = "", **fields) -> None:
+    """The kind's rules over the question and its choices (dicts with text, is_correct, match):
+    single choice — at least two options, exactly one correct; multiple choice — at least two options,
+    at least one correct; true/false — the answer given; short answer — at least one accepted answer;
+    numeric — the number, tolerance not negative; matching — at least two pairs, each with its match;
+    ordering — at least two items (their order is the answer)."""
+    choices = [c for c in choices if (c.get("text") or "").strip()]
+    correct = sum(1 for c in choices if c.get("is_correct"))
+    if kind in ("single", "multiple", "matching", "ordering") and len(choices) < 2:
+        raise CourseError(_("This kind of question needs at least two choices."), code="quiz_few_choices")
+    if kind == "single" and correct != 1:
+        raise CourseError(_("Mark exactly one choice as correct."), code="quiz_single_correct")
+    if kind == "multiple" and correct < 1:
+        raise CourseError(_("Mark at least one choice as correct."), code="quiz_multiple_correct")
+    if kind == "matching" and any(not (c.get("match") or "").strip() for c in choices):
+        raise CourseError(_("Give every item of a matching question its match."), code="quiz_no_match")
+    if kind == "true_false" and fields.get("true_false_answer") is None:
+        raise CourseError(_("Say whether the statement is true or false."), code="quiz_no_truth")
+    if kind == "short" and not any(line.strip() for line in (accepted_answers or "").splitlines()):
+        raise CourseError(_("Give at least one accepted answer."), code="quiz_no_answers")
+    if kind == "numeric":
+        if fields.get("numeric_answer") is None:
+            raise CourseError(_("Give the correct number."), code="quiz_no_number")
+        if fields.get("tolerance") is None or fields["tolerance"] < 0:
+            raise CourseError(_("The tolerance must be zero or more."), code="quiz_tolerance")
+
+
+@transaction.atomic
+def quiz_question_create(*, course: Course, kind: str, text: str, choices=(), points: int = 1, **fields):
+    """A bank question with its choices (dicts: text, is_correct, match, feedback), checked by its kind's rules."""
+    choices = [dict(c) for c in choices]
+    quiz_question_check(kind=kind, choices=choices, **fields)
+    position = fields.pop("position", None) or QuizQuestion.objects.filter(course=course).count() + 1
+    question = QuizQuestion.objects.create(
+        course=course, kind=kind, text=text, points=points, position=position, **fields
+    )
+    QuizChoice.objects.bulk_create(
+        QuizChoice(question=question, position=i, **c)
+        for i, c in enumerate((c for c in choices if c.get("text")), start=1)
+    )
+    return question
+
+
+def quiz_check_definition(*, quiz: Quiz) -> None:
+    """A quiz belongs to a quiz lesson; its fixed questions come from the lesson's course bank; a random
+    draw has a count."""
+    if quiz.lesson.kind != Lesson.Kind.QUIZ:
+        raise CourseError(_("A quiz belongs to a lesson of the kind “Quiz”."), code="quiz_lesson_kind")
+    if quiz.selection == Quiz.Selection.RANDOM and not quiz.random_count:
+        raise CourseError(_("Say how many random questions each attempt gets."), code="quiz_random_count")
+
+
+@transaction.atomic
+def quiz_create(*, lesson: Lesson, questions=(), **fields) -> Quiz:
+    """The quiz of a quiz lesson, with its fixed questions in the given order (from the course's bank)."""
+    quiz = Quiz(lesson=lesson, **fields)
+    quiz_check_definition(quiz=quiz)
+    quiz.save()
+    course_id = lesson.module.course_id
+    if any(q.course_id != course_id for q in questions):
+        raise CourseError(_("A quiz draws only on its own course's question bank."), code="quiz_other_bank")
+    QuizItem.objects.bulk_create(
+        QuizItem(quiz=quiz, question=q, position=i) for i, q in enumerate(questions, start=1)
+    )
+    return quiz
+
+
+def quiz_questions_mark_used(*, question_ids) -> None:
+    """Called by the cohorts app when an attempt starts with these questions: from now on they are frozen."""
+    QuizQuestion.objects.filter(pk__in=list(question_ids), used_at__isnull=True).update(
+        used_at=timezone.now()
     )
 
 

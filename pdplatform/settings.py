@@ -327,6 +327,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "pdplatform.tasks.heartbeat",
         "schedule": crontab(minute="*/30"),
     },
+    "cohorts-quiz-close-expired": {
+        "task": "cohorts.tasks.quiz_close_expired",
+        "schedule": crontab(minute="*/5"),
+    },
     "cohorts-expire-offers": {
         "task": "cohorts.tasks.expire_offers",
         "schedule": crontab(minute="*/10"),

@@ -17,8 +17,11 @@ from .learning import (
     SubmissionVersion,
     VideoPosition,
 )
+from .quiz import QuizAnswer, QuizAttempt
 
 __all__ = [
+    "QuizAnswer",
+    "QuizAttempt",
     "REVIEW_COMMENT_MAX_CHARS",
     "RUBRIC_COMMENT_MAX_CHARS",
     "RubricScore",

@@ -41,8 +41,24 @@ from .learning import (
     submission_submit,
     video_position_save,
 )
+from .quiz import (
+    quiz_answer_save,
+    quiz_answers_revealed,
+    quiz_attempt_close_expired,
+    quiz_attempt_start,
+    quiz_attempt_submit,
+    quiz_attempts_close_expired,
+    quiz_attempts_left,
+)
 
 __all__ = [
+    "quiz_answer_save",
+    "quiz_answers_revealed",
+    "quiz_attempt_close_expired",
+    "quiz_attempt_start",
+    "quiz_attempt_submit",
+    "quiz_attempts_close_expired",
+    "quiz_attempts_left",
     "bulk_operation_start",
     "bulk_operations_resume",
     "CohortError",

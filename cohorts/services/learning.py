@@ -34,6 +34,7 @@ from ..models import (
     LessonProgress,
     LiveSession,
     Question,
+    QuizAttempt,
     Review,
     RubricScore,
     Submission,
@@ -107,6 +108,8 @@ def lesson_mark_done(*, enrollment: Enrollment, lesson, done: bool = True) -> No
     _require_learning(enrollment)
     _in_course(enrollment.cohort, lesson=lesson)
     _require_running(enrollment.cohort)
+    if lesson.kind == lesson.Kind.QUIZ:
+        raise CohortError(_("A quiz lesson is done when one of its attempts passes."))
     if done:
         LessonProgress.objects.get_or_create(enrollment=enrollment, lesson=lesson)
         enrollment_evaluate_completion(enrollment=enrollment)
@@ -559,9 +562,21 @@ def completion_status(enrollment: Enrollment) -> dict[str, bool | None]:
         "feedback": None,
     }
     if cohort.require_lessons:
+        # A required quiz lesson counts only when one of its attempts passed (the "quiz passed" rule);
+        # any other required lesson when the teacher marked it done.
         required = Lesson.objects.filter(module__course_id=cohort.course_id, is_required=True)
-        done = LessonProgress.objects.filter(enrollment=enrollment, lesson__in=required).count()
-        result["lessons"] = done >= required.count()
+        done = LessonProgress.objects.filter(
+            enrollment=enrollment, lesson__in=required.exclude(kind=Lesson.Kind.QUIZ)
+        ).count()
+        passed = (
+            QuizAttempt.objects.filter(
+                enrollment=enrollment, passed=True, quiz__lesson__in=required.filter(kind=Lesson.Kind.QUIZ)
+            )
+            .values("quiz_id")
+            .distinct()
+            .count()
+        )
+        result["lessons"] = done + passed >= required.count()
     if cohort.require_assignments:
         total = Assignment.objects.filter(module__course_id=cohort.course_id).count()
         accepted = Submission.objects.filter(enrollment=enrollment, state=Submission.State.ACCEPTED).count()

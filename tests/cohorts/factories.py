@@ -6,7 +6,7 @@ import factory
 from django.utils import timezone
 
 from cohorts.models import Cohort, Enrollment, LiveSession, Question, SeatQuota
-from courses.models import Assignment, Course, Lesson, Module
+from courses.models import Assignment, Course, Lesson, Module, Quiz, QuizChoice, QuizItem, QuizQuestion
 from tests.factories import CuratorFactory, TeacherFactory
 
 
@@ -108,6 +108,59 @@ class QuestionFactory(factory.django.DjangoModelFactory):
     enrollment = factory.SubFactory(EnrollmentFactory)
     cohort = factory.SelfAttribute("enrollment.cohort")
     text = "How do I start?"
+
+
+class QuizQuestionFactory(factory.django.DjangoModelFactory):
+    """A single choice question by default; give choices with QuizChoiceFactory (or use make_question)."""
+
+    class Meta:
+        model = QuizQuestion
+
+    course = factory.SubFactory(CourseFactory)
+    kind = QuizQuestion.Kind.SINGLE
+    text = factory.Sequence(lambda n: f"Question {n}?")
+    position = factory.Sequence(lambda n: n)
+
+
+class QuizChoiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QuizChoice
+
+    question = factory.SubFactory(QuizQuestionFactory)
+    text = factory.Sequence(lambda n: f"Choice {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class QuizFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Quiz
+
+    lesson = factory.SubFactory(LessonFactory, kind=Lesson.Kind.QUIZ)
+    pass_percent = 60
+    attempt_limit = 2
+    shuffle = False
+
+
+class QuizItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QuizItem
+
+    quiz = factory.SubFactory(QuizFactory)
+    question = factory.SubFactory(QuizQuestionFactory)
+    position = factory.Sequence(lambda n: n)
+
+
+def make_question(quiz, kind="single", choices=(), **fields):
+    """A bank question of the quiz's course with its choices ((text, is_correct) or (text, match)),
+    added to the quiz as a fixed question."""
+    question = QuizQuestionFactory(course=quiz.lesson.module.course, kind=kind, **fields)
+    for position, (text, extra) in enumerate(choices, start=1):
+        if kind == "matching":
+            QuizChoiceFactory(question=question, text=text, match=extra, position=position)
+        else:
+            QuizChoiceFactory(question=question, text=text, is_correct=bool(extra), position=position)
+    QuizItemFactory(quiz=quiz, question=question)
+    return question
 
 
 __all__ = ["CuratorFactory", "TeacherFactory"]
