@@ -16,6 +16,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.ratelimit import RateLimited
+from courses.models import Assignment
 
 from . import selectors, services
 from .models import Cohort, Enrollment, Review, RubricScore, Submission, SubmissionVersion
@@ -263,7 +264,6 @@ class SubmissionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
 
     def create(self, request, *args, **kwargs):
-        from courses.models import Assignment
 
         serializer = SubmissionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

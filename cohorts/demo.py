@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from courses.models import Assignment, Course, Lesson
+from courses.services import rubric_criterion_create
 
 from .models import (
     Announcement,
@@ -364,7 +365,6 @@ DEMO_RUBRIC_SCORES = [(3, 3, 0), (1, 3, 0), (3, 1, 2), (1, 1, 0), (3, 3, 2), (0,
 def _demo_rubric_reviews(assignment, enrollments, curator) -> None:
     """A rubric on the course's second assignment and works reviewed by it, so the curator's cohort page
     shows which criteria fail most. Runs once, with the cohort it belongs to."""
-    from courses.services import rubric_criterion_create
 
     if not assignment.criteria.exists():
         for title, description, levels in DEMO_RUBRIC:

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from cohorts.models import Cohort, Enrollment
 
 from . import selectors, services
+from .forms import MonitoringForm
 
 ENROLLMENT_KEYS = [
     "teacher",
@@ -317,7 +318,6 @@ class MonitoringAPI(APIView):
     def get(self, request):
         if not selectors.can_see_monitoring(request.user):
             raise PermissionDenied(_("Municipal monitoring is for municipal administrators."))
-        from .forms import MonitoringForm
 
         form = MonitoringForm(_params(request) or None)
         if _params(request) and not form.is_valid():

@@ -43,11 +43,15 @@ from accounts.selectors import schools_visible_to, teachers_visible_to, user_has
 from cohorts.certificates.selectors import valid_certificate_number
 from cohorts.models import Attendance, Cohort, Enrollment, LessonProgress, LiveSession, Review, Submission
 from cohorts.selectors import cohorts_managed_by, response_stats
+from communities.models import Membership, Post, Registration, Topic
 from core.formatting import hours_label
 from courses.models import Assignment, Course, Lesson
+from mentoring.models import MentoringPair, PairState
+from mentoring.selectors import report_coverage_by_school
+from surveys.models import CompetencyScore
 
-from .exports import Column
-from .forms import SORTS
+from .exports import Column, Sheet
+from .forms import SORTS, school_year_bounds
 
 S = Enrollment.State
 REPORT_STATES_VISIBLE = [s for s, _label in S.choices]
@@ -494,9 +498,6 @@ def teacher_hours_qs(
     def count_of(qs, group):
         return _count(qs, group)
 
-    from communities.models import Registration  # aggregate over communities' rows (read-only)
-    from mentoring.models import MentoringPair, PairState
-
     events = Registration.objects.filter(
         user=OuterRef("pk"),
         event__ends_at__lte=timezone.now(),
@@ -605,8 +606,6 @@ def teacher_row_values(t: User, cycle: Cycle) -> list:
 
 
 def _year_bounds(year: int):
-    from .forms import school_year_bounds
-
     start, end = school_year_bounds(year)
     return _day_start(start), _day_start(end + dt.timedelta(days=1))
 
@@ -660,7 +659,6 @@ def monitoring_trained_by_course(*, user, year: int) -> list[dict]:
 def monitoring_deficits(*, user, year: int) -> list[dict]:
     """Aggregate over surveys' CompetencyScore: per competency, teachers whose latest diagnostic (up to the
     end of the school year) found a deficit, and how many of them then completed a course addressing it."""
-    from surveys.models import CompetencyScore
 
     _start, end = _year_bounds(year)
     teachers = report_teachers(user)
@@ -690,7 +688,6 @@ def monitoring_deficits(*, user, year: int) -> list[dict]:
 
 
 def monitoring_mentoring(*, user) -> list[dict]:
-    from mentoring.selectors import report_coverage_by_school
 
     scope = set(report_schools(user).values_list("pk", flat=True))
     return [
@@ -705,7 +702,6 @@ def monitoring_mentoring(*, user) -> list[dict]:
 def monitoring_communities(*, user, year: int) -> list[dict]:
     """Aggregate over communities' rows: per school, active members, topics, posts and event registrations
     of its teachers in the school year."""
-    from communities.models import Membership, Post, Registration, Topic
 
     start, end = _year_bounds(year)
     people = User.objects.filter(school=OuterRef("pk"), is_active=True)
@@ -756,8 +752,6 @@ def monitoring(*, user, year: int) -> dict:
 
 
 def monitoring_sheets(data: dict) -> list:
-    from .exports import Sheet
-
     return [
         Sheet(
             _("Trained per school"),

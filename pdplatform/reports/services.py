@@ -18,11 +18,14 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from cohorts.models import Cohort
 from core.i18n import language_of
 from core.progress import stalled_cutoff
+from notifications.services import notification_send
 from pdplatform.models import ExportJob, ExportLog, ReportKind
 
 from . import selectors
@@ -121,8 +124,6 @@ def teachers_export_spec(*, user, data) -> ExportSpec:
 
 
 def cohort_export_spec(*, user, cohort_id) -> ExportSpec:
-    from cohorts.models import Cohort
-
     try:
         cohort = selectors.cohort_for_report(user=user, cohort_id=int(cohort_id))
     except (Cohort.DoesNotExist, TypeError, ValueError):
@@ -192,7 +193,7 @@ def export_job_start(*, user, report: str, fmt: str, params: dict) -> ExportJob:
     if fmt not in FORMATS:
         raise ReportError(_("Unknown format."), code="bad_format")
     job = ExportJob.objects.create(requested_by=user, report=report, fmt=fmt, params=params)
-    from pdplatform.tasks import export_report
+    from pdplatform.tasks import export_report  # pdplatform.tasks imports this module
 
     transaction.on_commit(lambda: export_report.delay(str(job.pk)))
     return job
@@ -231,10 +232,6 @@ def export_job_run(*, job_id) -> ExportJob | None:
             write_xlsx(handle, spec.sheets, on_row=progress)
         handle.seek(0)
         job.file.save(f"{job.pk}.{job.fmt}", File(handle), save=False)
-    from django.urls import reverse
-
-    from notifications.services import notification_send
-
     # Two runs of one job (a redelivery, or the sweep resuming a slow one): the first to finish wins;
     # the other removes its file, so nothing is logged or announced twice and no file is left behind.
     # "Done", its log row and the notice commit together: whoever sees the job done finds both.
@@ -278,7 +275,7 @@ def export_jobs_resume(*, now=None, limit: int = 50) -> list:
     """The sweep: a waiting or running export with no progress (and not resumed) for PDP_STALLED_AFTER is
     queued again (rebuilt whole; the first run to finish wins). One asked for more than a day ago is
     marked failed instead: its requester is told on the page to ask again."""
-    from pdplatform.tasks import export_report
+    from pdplatform.tasks import export_report  # pdplatform.tasks imports this module
 
     now = now or timezone.now()
     cutoff = stalled_cutoff(now)

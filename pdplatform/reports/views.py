@@ -22,6 +22,7 @@ from pdplatform.models import ExportJob
 
 from . import charts, selectors, services
 from .exports import csv_response, xlsx_response
+from .forms import MonitoringForm
 
 
 def _query_without(request, *names) -> str:
@@ -240,7 +241,6 @@ def monitoring(request):
     user = request.user
     if not selectors.can_see_monitoring(user):
         raise PermissionDenied
-    from .forms import MonitoringForm
 
     form = MonitoringForm(request.GET or None)
     if request.GET and not form.is_valid():

@@ -1,5 +1,7 @@
 from django import template
 
+from surveys.selectors import surveys_pending_for
+
 register = template.Library()
 
 
@@ -20,6 +22,5 @@ def pct(value) -> str:
 @register.simple_tag
 def surveys_pending(user):
     """For the cabinet include: the surveys waiting for this user."""
-    from surveys.selectors import surveys_pending_for
 
     return surveys_pending_for(user)
