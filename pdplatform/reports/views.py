@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cohorts.models import Cohort
+from core import charts
 from core.caching import personal_cache
 from core.files import serve_file
 from core.pagination import paginate
 from pdplatform.models import ExportJob
 
-from . import charts, selectors, services
+from . import selectors, services
 from .exports import csv_response, xlsx_response
 from .forms import MonitoringForm
 

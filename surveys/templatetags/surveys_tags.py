@@ -1,5 +1,6 @@
 from django import template
 
+from core.charts import heat_level
 from surveys.selectors import surveys_pending_for
 
 register = template.Library()
@@ -7,10 +8,9 @@ register = template.Library()
 
 @register.filter
 def heat(score) -> str:
-    """A heat-map colour class for a 0–100 score: heat-0 (red) … heat-4 (green)."""
-    if score is None or score == "":
-        return ""  # no measurement in this cell
-    return f"heat-{min(4, max(0, int(score) // 20))}"
+    """A heat-map colour class for a 0–100 score: heat-0 (red) … heat-4 (green) (core.charts.heat_level)."""
+    level = heat_level(score)
+    return "" if level is None else f"heat-{level}"  # "": no measurement in this cell
 
 
 @register.filter
