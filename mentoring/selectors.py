@@ -131,11 +131,9 @@ def pair_access(user, pair: MentoringPair) -> dict[str, bool]:
     }
 
 
-def pair_list_for(*, user, state: str | None = None) -> QuerySet[MentoringPair]:
-    qs = pairs_visible_to(user)
-    if state in PairState.values:
-        qs = qs.filter(state=state)
-    return qs.order_by(
+def pair_list_for(*, user) -> QuerySet[MentoringPair]:
+    """The pairs the user may see, proposed first (the state filter: mentoring/filters.py)."""
+    return pairs_visible_to(user).order_by(
         Case(When(state=PairState.PROPOSED, then=0), When(state=PairState.ACTIVE, then=1), default=2),
         "-created_at",
         "-id",

@@ -305,7 +305,7 @@ def apply_enrollment_filters(qs: QuerySet[Enrollment], flt: EnrollmentFilters) -
     if flt.state:
         qs = qs.filter(state=flt.state)
     if flt.subject:
-        qs = qs.filter(teacher__subjects=flt.subject)
+        qs = qs.filter(teacher__subjects=flt.subject).distinct()
     if flt.school:
         qs = qs.filter(teacher__school=flt.school)
     return qs
@@ -321,17 +321,22 @@ def _ordered(qs, sort: str):
 
 def school_enrollments(*, user, flt: EnrollmentFilters) -> QuerySet[Enrollment]:
     """Enrollments of the teachers of the user's schools, filtered; scope first, filters second."""
-    schools = report_schools(user)
-    base = Enrollment.objects.filter(teacher__school__in=schools.values("pk"))
-    base = apply_enrollment_filters(base, flt)
-    if flt.subject:
-        base = base.distinct()
-    return base
+    return apply_enrollment_filters(school_enrollments_in_scope(user), flt)
+
+
+def school_enrollments_in_scope(user) -> QuerySet[Enrollment]:
+    """Every enrollment of the teachers of the user's schools (before the report's filters)."""
+    return Enrollment.objects.filter(teacher__school__in=report_schools(user).values("pk"))
+
+
+def enrollment_report_rows(enrollments: QuerySet[Enrollment], *, sort: str = "") -> QuerySet:
+    """Enrollments (already scoped and filtered) as the report's `values()` dicts in the chosen order."""
+    return _ordered(enrollment_rows_qs(enrollments), sort).values(*ROW_FIELDS)
 
 
 def school_report_rows(*, user, flt: EnrollmentFilters) -> QuerySet:
     """The school report as `values()` dicts in the chosen order (page, export and API alike)."""
-    return _ordered(enrollment_rows_qs(school_enrollments(user=user, flt=flt)), flt.sort).values(*ROW_FIELDS)
+    return enrollment_report_rows(school_enrollments(user=user, flt=flt), sort=flt.sort)
 
 
 def filter_choices(user) -> dict:
@@ -532,10 +537,11 @@ def teacher_hours_qs(
 
 
 def teacher_report(
-    *, user, show: str = "", subject=None, school=None, cycle: Cycle | None = None
+    *, user, show: str = "", subject=None, school=None, cycle: Cycle | None = None, base=None
 ) -> QuerySet[User]:
+    """The hours ledger of the user's teachers (or of `base`, a subset of them), filtered."""
     cycle = cycle or current_cycle()
-    teachers = report_teachers(user)
+    teachers = report_teachers(user) if base is None else base
     if subject:
         teachers = teachers.filter(subjects=subject)
     if school:

@@ -30,7 +30,7 @@ from pdplatform.models import ExportJob, ExportLog, ReportKind
 
 from . import selectors
 from .exports import Column, Sheet, write_csv, write_xlsx
-from .forms import EnrollmentFilterForm, MonitoringForm, TeacherFilterForm
+from .filters import EnrollmentFilterSet, MonitoringFilterSet, TeacherFilterSet
 
 
 class ReportError(ValidationError):
@@ -63,12 +63,13 @@ class ExportSpec:
         return self.sheets[0].rows
 
 
-def _errors_text(form) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+def _errors_text(filterset) -> str:
+    return " ".join(filterset.error_lines)
 
 
-def school_filter_form(*, user, data) -> EnrollmentFilterForm:
-    return EnrollmentFilterForm(data or {}, **selectors.filter_choices(user))
+def school_filterset(*, user, data) -> EnrollmentFilterSet:
+    """The school report's filters for `user` (their schools, courses and cohorts are the choices)."""
+    return EnrollmentFilterSet(data or {}, queryset=selectors.school_enrollments_in_scope(user), user=user)
 
 
 def _enrollment_rows(qs) -> Iterator[list]:
@@ -85,10 +86,10 @@ def school_export_spec(*, user, data, with_ledger: bool = True) -> ExportSpec:
     """The school report exactly as filtered (+ the hours ledger sheet in a workbook)."""
     if not selectors.can_see_school_report(user):
         raise ReportError(_("You have no school report."), code="forbidden")
-    form = school_filter_form(user=user, data=data)
-    if not form.is_valid():
-        raise ReportError(_errors_text(form), code="bad_filter")
-    flt = selectors.EnrollmentFilters.from_form(form)
+    filterset = school_filterset(user=user, data=data)
+    if not filterset.is_valid():
+        raise ReportError(_errors_text(filterset), code="bad_filter")
+    flt = filterset.enrollment_filters()
     qs = selectors.school_report_rows(user=user, flt=flt)
     sheets = [Sheet(_("Teachers and cohorts"), selectors.enrollment_columns(), _enrollment_rows(qs))]
     if with_ledger:
@@ -98,22 +99,19 @@ def school_export_spec(*, user, data, with_ledger: bool = True) -> ExportSpec:
     return ExportSpec(ReportKind.SCHOOL, sheets, qs.count(), "school-report", flt.as_params())
 
 
-def teacher_filter_form(*, user, data) -> TeacherFilterForm:
-    return TeacherFilterForm(data or {}, schools=selectors.report_schools(user))
+def teacher_filterset(*, user, data) -> TeacherFilterSet:
+    return TeacherFilterSet(data or {}, queryset=selectors.report_teachers(user), user=user)
 
 
 def teachers_export_spec(*, user, data) -> ExportSpec:
     if not selectors.can_see_school_report(user):
         raise ReportError(_("You have no school report."), code="forbidden")
-    form = teacher_filter_form(user=user, data=data)
-    if not form.is_valid():
-        raise ReportError(_errors_text(form), code="bad_filter")
-    c = form.cleaned_data
+    filterset = teacher_filterset(user=user, data=data)
+    if not filterset.is_valid():
+        raise ReportError(_errors_text(filterset), code="bad_filter")
     cycle = selectors.current_cycle()
-    qs = selectors.teacher_report(
-        user=user, show=c.get("show") or "", subject=c.get("subject"), school=c.get("school"), cycle=cycle
-    )
-    params = {k: (v.pk if hasattr(v, "pk") else v) for k, v in c.items() if v}
+    qs = selectors.teacher_report(user=user, cycle=cycle, **filterset.teacher_filters())
+    params = filterset.params()
     return ExportSpec(
         ReportKind.TEACHERS,
         [Sheet(_("Hours ledger"), selectors.teacher_columns(), _teacher_rows(qs, cycle))],
@@ -159,10 +157,10 @@ def cohort_export_spec(*, user, cohort_id) -> ExportSpec:
 def monitoring_export_spec(*, user, data) -> ExportSpec:
     if not selectors.can_see_monitoring(user):
         raise ReportError(_("Municipal monitoring is for municipal administrators."), code="forbidden")
-    form = MonitoringForm(data or None)
-    if data and not form.is_valid():
-        raise ReportError(_errors_text(form), code="bad_filter")
-    year = form.year_value()
+    filterset = MonitoringFilterSet(data)
+    if not filterset.is_valid():
+        raise ReportError(_errors_text(filterset), code="bad_filter")
+    year = filterset.year_value()
     data = selectors.monitoring(user=user, year=year)
     sheets = selectors.monitoring_sheets(data)
     count = sum(len(s.rows) for s in sheets)
