@@ -1,32 +1,19 @@
-"""Filters of the communities API's lists (django-filter, checked by core/filters.py): a community or a
-topic the user may not read is as unknown as one that does not exist."""
+"""Filters of the communities API's lists (django-filter, checked by core/filters.py). The lists are
+scoped by their querysets: a community or topic the user may not read lists nothing, as before."""
 
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as django_filters
 
-from core.filters import FilterSet, IdFilter
-
-from . import selectors
-from .models import Community, Topic
-
-
-def _readable_communities(request):
-    return selectors.communities_readable_by(request.user) if request else Community.objects.none()
-
-
-def _visible_topics(request):
-    return selectors.topics_visible_to(request.user) if request else Topic.objects.none()
+from core.filters import FilterSet, WholeNumberFilter
 
 
 class TopicFilterSet(FilterSet):
-    community = django_filters.ModelChoiceFilter(
-        label=_("Community"),
-        queryset=_readable_communities,
-        to_field_name="slug",
-        required=True,
-        help_text=_("The community's slug"),
+    community = django_filters.CharFilter(
+        label=_("Community"), field_name="community__slug", required=True, help_text=_("The community's slug")
     )
 
 
 class PostFilterSet(FilterSet):
-    topic = IdFilter(label=_("Topic"), queryset=_visible_topics, required=True, help_text=_("The topic's id"))
+    topic = WholeNumberFilter(
+        label=_("Topic"), field_name="topic_id", min_value=1, required=True, help_text=_("The topic's id")
+    )
