@@ -10,7 +10,10 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import Role
+from accounts.selectors import users_with_role
 from core.ical import sequence_bump_on_change
+from courses.models import Course
 
 from . import services
 from .forms import MoveForm, SplitForm
@@ -112,8 +115,6 @@ class CohortAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "course" and not request.user.is_superuser:
-            from courses.models import Course
-
             # Published courses, and the drafts the methodologist authors.
             kwargs["queryset"] = Course.objects.filter(
                 Q(status=Course.Status.PUBLISHED)
@@ -123,9 +124,6 @@ class CohortAdmin(admin.ModelAdmin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "curators":
-            from accounts.roles import Role
-            from accounts.selectors import users_with_role
-
             kwargs["queryset"] = users_with_role(Role.CURATOR)  # never teachers or other accounts
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 

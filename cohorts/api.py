@@ -9,7 +9,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -17,9 +17,12 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from core.filters import FilterBackend
 from core.ratelimit import RateLimited
+from courses.models import Assignment
 
 from . import selectors, services
+from .filters import OpenCohortFilterSet
 from .models import Cohort, Enrollment, QuizAttempt, Review, RubricScore, Submission, SubmissionVersion
 
 
@@ -163,22 +166,17 @@ class SubmissionCreateSerializer(serializers.Serializer):
 @extend_schema_view(
     list=extend_schema(
         summary="Open cohorts of a course",
-        parameters=[OpenApiParameter("course", str, description="Course id or slug", required=True)],
     ),
     retrieve=extend_schema(summary="One open cohort"),
 )
 class CohortViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = CohortSerializer
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+    filter_backends = [FilterBackend]
+    filterset_class = OpenCohortFilterSet
 
     def get_queryset(self):
-        qs = selectors.cohorts_open_qs().select_related("course").order_by("starts_on", "pk")
-        course = self.request.query_params.get("course")
-        if self.action == "list":
-            if not course:
-                raise ApiValidationError({"course": "Give a course id or slug."})
-            qs = qs.filter(course_id=int(course)) if course.isdigit() else qs.filter(course__slug=course)
-        return qs
+        return selectors.cohorts_open_qs().select_related("course").order_by("starts_on", "pk")
 
     def get_serializer(self, *args, **kwargs):
         """Seats left for the asking user, counted as enrolment counts them (one query pair per page)."""
@@ -265,7 +263,6 @@ class SubmissionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
 
     def create(self, request, *args, **kwargs):
-        from courses.models import Assignment
 
         serializer = SubmissionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

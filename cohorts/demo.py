@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from courses.models import Assignment, Course, Lesson
+from courses.models import Assignment, Course, Lesson, Quiz
+from courses.services import rubric_criterion_create
 
 from .models import (
     Announcement,
@@ -371,7 +372,6 @@ DEMO_RUBRIC_SCORES = [(3, 3, 0), (1, 3, 0), (3, 1, 2), (1, 1, 0), (3, 3, 2), (0,
 def _demo_rubric_reviews(assignment, enrollments, curator) -> None:
     """A rubric on the course's second assignment and works reviewed by it, so the curator's cohort page
     shows which criteria fail most. Runs once, with the cohort it belongs to."""
-    from courses.services import rubric_criterion_create
 
     if not assignment.criteria.exists():
         for title, description, levels in DEMO_RUBRIC:
@@ -457,7 +457,6 @@ DEMO_QUIZ_DIFFICULTY = [0, 2, -1, 4, 3, 1, 2]
 def seed_quiz_attempts(cohort) -> None:
     """Finished attempts at the course's quiz by the cohort's teachers (the second attempt for those
     who failed the first), once: nothing happens when the quiz already has attempts."""
-    from courses.models import Quiz
 
     from .models import QuizAnswer, QuizAttempt
 

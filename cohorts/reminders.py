@@ -16,6 +16,9 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
+from accounts.roles import Role
+from courses.models import Assignment, Course
 from notifications.reminders import Reminder, reminder_rule
 
 from .models import Announcement, AnnouncementRead, Cohort, Enrollment, Question, Submission
@@ -38,7 +41,6 @@ def _chunks(iterable, size: int = 500):
 def deadline_soon(now):
     """Constant queries whatever the size: the running cohorts, their dated assignments, the learners
     (one cursor), and per 500 learners their submissions."""
-    from courses.models import Assignment
 
     today = timezone.localdate(now)
     cohorts = list(
@@ -169,7 +171,6 @@ def _older_than_target(field: str, target: str, targets, now, times: int) -> Q:
 @reminder_rule(kind="curator_escalation")
 def methodologist_escalation(now):
     """Waiting longer than twice the cohort's response target: the course's methodologists (authors) are told."""
-    from courses.models import Course
 
     targets = set(
         Cohort.objects.filter(status__in=ACTIVE).values_list("response_target_hours", flat=True).distinct()
@@ -275,8 +276,6 @@ def announcement_unconfirmed(now):
 @reminder_rule(kind="announcement_unconfirmed")
 def announcement_unconfirmed_school_admins(now):
     """96 hours after an announcement, each school's administrators learn which of their teachers have not confirmed."""
-    from accounts.models import User
-    from accounts.roles import Role
 
     by_school: dict[tuple[int, int], list[str]] = {}
     for enrollment in _unconfirmed(now, 96).filter(teacher__school__isnull=False).iterator(chunk_size=500):

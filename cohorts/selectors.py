@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role
 from accounts.selectors import schools_visible_to, user_has_role
 from core.fingerprint import fingerprint, mark_shared
+from courses.models import Assignment, Lesson, Module, Quiz, QuizQuestion, RubricCriterion
+from courses.selectors import course_faq, courses_editable_by
 
 from .models import (
     Announcement,
@@ -35,6 +37,7 @@ from .models import (
     SeatQuota,
     Submission,
     SubmissionVersion,
+    VideoPosition,
 )
 
 S = Enrollment.State
@@ -236,7 +239,6 @@ def video_position(*, enrollment: Enrollment, lesson) -> int:
     lesson without a video)."""
     if not (lesson.video_file or lesson.embed_url):
         return 0
-    from .models import VideoPosition
 
     seconds = VideoPosition.objects.filter(enrollment=enrollment, lesson=lesson).values_list(
         "seconds", flat=True
@@ -267,7 +269,6 @@ class PlayerData:
 
 def player_data(enrollment: Enrollment) -> PlayerData:
     """Everything the course player shows, in a fixed number of queries."""
-    from courses.models import Assignment, Lesson, Module
 
     cohort = enrollment.cohort
     modules = list(
@@ -296,7 +297,6 @@ def player_data(enrollment: Enrollment) -> PlayerData:
     announcements = list(
         cohort.announcements.annotate(is_read=Exists(read)).order_by("-created_at", "-pk")[:10]
     )
-    from courses.selectors import course_faq
 
     faq = course_faq(course_id=cohort.course_id, limit=20)
     return PlayerData(
@@ -356,7 +356,6 @@ def cabinet_scopes(user) -> list[str]:
 
 def cabinet_for_teacher(user) -> Cabinet:
     """The teacher's cabinet in a constant number of queries, however many cohorts they are in."""
-    from courses.models import Assignment, Lesson
 
     now = timezone.now()
     all_mine = list(
@@ -574,7 +573,6 @@ def bulk_operation_for(*, user, operation_id: int) -> BulkOperation:
 
 def rubric_of_assignment(assignment_id: int) -> list:
     """The assignment's rubric: its criteria in order, each with its levels (highest points first); [] without one."""
-    from courses.models import RubricCriterion
 
     return list(
         RubricCriterion.objects.filter(assignment_id=assignment_id)
@@ -641,8 +639,6 @@ def rubric_stats_for_cohort(cohort: Cohort) -> list[dict]:
     the scores grouped by criterion and points in SQL."""
     from django.db.models import Max, Min
 
-    from courses.models import RubricCriterion
-
     histogram: dict[int, dict[int, int]] = {}
     rows = (
         RubricScore.objects.filter(review__version__submission__enrollment__cohort=cohort)
@@ -706,8 +702,6 @@ def submission_version_for_file(*, user, version_id: int) -> SubmissionVersion:
 def lesson_for_files(*, user, lesson_id: int):
     """A lesson whose video and material the user may fetch: a teacher learning (or having learnt) in a
     cohort of its course, the cohort's curators, the course's authors, superusers; DoesNotExist otherwise."""
-    from courses.models import Lesson
-    from courses.selectors import courses_editable_by
 
     if not getattr(user, "is_authenticated", False):
         raise Lesson.DoesNotExist
@@ -755,7 +749,6 @@ def curator_day(*, user, now=None) -> CuratorDay:
     everyone, today's sessions with their check-in codes, and teachers behind schedule (an assignment past
     its due day without any submission). The same selectors as the review and question queues, so the
     numbers here and there never differ. A constant number of queries, whatever the data size."""
-    from courses.models import Assignment
 
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -884,7 +877,6 @@ def calendar_cohorts_curated(*, user) -> QuerySet[Cohort]:
 
 
 def _deadlines(cohorts: list[Cohort]) -> list[tuple]:
-    from courses.models import Assignment
 
     by_course: dict[int, list[Cohort]] = {}
     for cohort in cohorts:
@@ -908,7 +900,6 @@ def _deadlines(cohorts: list[Cohort]) -> list[tuple]:
 
 def quiz_for_enrollment(*, enrollment: Enrollment, lesson_id: int):
     """The quiz of a quiz lesson of the enrollment's course, or DoesNotExist (→ 404)."""
-    from courses.models import Quiz
 
     return Quiz.objects.select_related("lesson__module").get(
         lesson_id=lesson_id, lesson__kind="quiz", lesson__module__course_id=enrollment.cohort.course_id
@@ -1038,8 +1029,6 @@ def quiz_attempt_view(*, attempt, revealed: bool, answers=None) -> list[dict]:
 
 def quizzes_for_author(*, user) -> QuerySet:
     """The quizzes of the courses a user may edit (authors, superusers)."""
-    from courses.models import Quiz
-    from courses.selectors import courses_editable_by
 
     return Quiz.objects.filter(lesson__module__course__in=courses_editable_by(user)).select_related(
         "lesson__module__course"
@@ -1062,7 +1051,6 @@ def quiz_statistics(*, quiz) -> dict:
     discrimination (the corrected item–total correlation: Pearson's r between the item's share and the
     rest of the attempt's score, from three attempts on) and, for choice questions, the share of the
     answers choosing each option. Three queries whatever the number of attempts."""
-    from courses.models import QuizQuestion
 
     from .models import QuizAnswer, QuizAttempt
 

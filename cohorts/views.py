@@ -24,6 +24,8 @@ from core.caching import personal_cache
 from core.files import serve_file, stored_extension
 from core.pagination import paginate
 from core.ratelimit import RateLimited, too_many
+from courses.models import Assignment, Lesson
+from courses.selectors import course_faq
 
 from . import selectors, services
 from .forms import (
@@ -176,7 +178,6 @@ def lesson(request, enrollment_id: int, lesson_id: int):
 def _lesson_page(request, enrollment, lesson_id: int):
     """The lesson itself is read at once (404 for another course's lesson); the course's structure and
     the teacher's progress around it only when the cached page is missing or stale."""
-    from courses.models import Lesson
 
     lesson = _found(Lesson.objects.get, pk=lesson_id, module__course_id=enrollment.cohort.course_id)
 
@@ -216,7 +217,6 @@ def _lesson_page(request, enrollment, lesson_id: int):
 def lesson_position(request, enrollment_id: int, lesson_id: int):
     """The lesson page's player reports where the teacher is in the video (fetch, every few seconds and
     on pause): 204, or 400 with the reason; another's enrollment or lesson is 404."""
-    from courses.models import Lesson
 
     enrollment = _found(selectors.enrollment_for_learning, user=request.user, enrollment_id=enrollment_id)
     lesson = _found(
@@ -360,7 +360,6 @@ def quiz_statistics(request, quiz_id: int):
 @login_required
 def assignment(request, enrollment_id: int, assignment_id: int):
     enrollment = _found(selectors.enrollment_for_learning, user=request.user, enrollment_id=enrollment_id)
-    from courses.models import Assignment
 
     item = _found(
         Assignment.objects.select_related("module").get,
@@ -442,7 +441,6 @@ def questions(request, enrollment_id: int):
             return redirect("cohorts:questions", enrollment.pk)
     page = paginate(request, selectors.questions_of_enrollment(enrollment))
     services.question_mark_seen(enrollment=enrollment)
-    from courses.selectors import course_faq
 
     faq = course_faq(course_id=enrollment.cohort.course_id)
     return too_many(

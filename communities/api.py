@@ -9,7 +9,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from core.filters import FilterBackend
+
 from . import selectors, services
+from .filters import PostFilterSet, TopicFilterSet
 from .models import Community
 from .serializers import (
     CommunitySerializer,
@@ -74,12 +77,13 @@ class TopicViewSet(
 ):
     serializer_class = TopicSerializer
     permission_classes = [permissions.IsAuthenticated]
+    filter_backends = [FilterBackend]
+    filterset_class = TopicFilterSet
 
     def get_queryset(self):
         qs = selectors.topics_visible_to(self.request.user).select_related("community", "author")
         if self.action == "list":
-            slug = self.request.query_params.get("community", "")
-            qs = qs.filter(community__slug=slug).order_by("-is_pinned", "-last_post_at", "-pk")
+            qs = qs.order_by("-is_pinned", "-last_post_at", "-pk")
         return qs
 
     def create(self, request, *args, **kwargs):
@@ -120,15 +124,13 @@ class PostViewSet(
 ):
     serializer_class = PostSerializer
     permission_classes = [permissions.IsAuthenticated]
+    filter_backends = [FilterBackend]
+    filterset_class = PostFilterSet
 
     def get_queryset(self):
         qs = selectors.posts_visible_to(self.request.user).filter(is_hidden=False).select_related("author")
         if self.action == "list":
-            try:
-                topic_id = int(self.request.query_params.get("topic", ""))
-            except ValueError:
-                return qs.none()
-            qs = qs.filter(topic_id=topic_id).order_by("number")
+            qs = qs.order_by("number")
         return qs
 
     def create(self, request, *args, **kwargs):

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from django.utils import timezone, translation
 
+from cohorts.models import Cohort
 from core import markup
 
 from . import services
@@ -493,12 +494,7 @@ def seed(people: dict) -> None:
     )
 
     # The cohorts' own discussion spaces, with their teachers and curators.
-    from django.apps import apps
-
-    cohort_model = apps.get_model("cohorts", "Cohort")
-    for cohort in cohort_model.objects.exclude(status=cohort_model.Status.DRAFT).select_related("course")[
-        :10
-    ]:
+    for cohort in Cohort.objects.exclude(status=Cohort.Status.DRAFT).select_related("course")[:10]:
         language = _language_of(cohort.course.title)
         with translation.override(language):  # the space's description is in the course's language
             services.cohort_community_sync(cohort=cohort)

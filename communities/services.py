@@ -55,6 +55,7 @@ from .models import (
     Topic,
     TopicFollow,
     TopicRead,
+    validate_time_zone,
 )
 from .text import mentioned_handles
 
@@ -425,7 +426,7 @@ def post_create(
 
 
 def _queue_post_notifications(post_id: int) -> None:
-    from .tasks import post_notify
+    from .tasks import post_notify  # tasks imports this module
 
     post_notify.delay(post_id)
 
@@ -833,8 +834,6 @@ def material_comment_add(*, material: Material, author, body: str) -> MaterialCo
 
 
 def _event_check(*, starts_at, ends_at, time_zone: str, capacity: int | None) -> None:
-    from .models import validate_time_zone
-
     if starts_at is None or ends_at is None or timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
         raise CommunityError(_("Give the start and the end with a time zone."))
     if ends_at <= starts_at:

@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from cohorts.models import Cohort
+
 from . import services
 from .models import Post
 
@@ -22,17 +24,14 @@ def post_notify(post_id: int) -> int:
 @shared_task(ignore_result=True)
 def cohort_communities_sync(batch_size: int = 200) -> int:
     """Periodic: every cohort's community follows its enrolments and curators (created on first run)."""
-    from django.apps import apps
-
-    cohort_model = apps.get_model("cohorts", "Cohort")
     done = 0
     ids = list(
-        cohort_model.objects.exclude(
-            status__in=[cohort_model.Status.DRAFT, cohort_model.Status.ARCHIVED]
-        ).values_list("pk", flat=True)
+        Cohort.objects.exclude(status__in=[Cohort.Status.DRAFT, Cohort.Status.ARCHIVED]).values_list(
+            "pk", flat=True
+        )
     )
     for start in range(0, len(ids), batch_size):
-        for cohort in cohort_model.objects.filter(pk__in=ids[start : start + batch_size]):
+        for cohort in Cohort.objects.filter(pk__in=ids[start : start + batch_size]):
             services.cohort_community_sync(cohort=cohort)
             done += 1
     return done

@@ -21,6 +21,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.models import User
 from core import markup
 from core.files import serve_file
 from core.ical import calendar_response
@@ -933,7 +934,6 @@ def community_feed(request, token):
         data = signing.loads(token, salt=FEED_SALT)
     except signing.BadSignature as exc:
         raise Http404 from exc
-    from accounts.models import User
 
     user = User.objects.filter(pk=data.get("u"), is_active=True).first()
     if user is None:

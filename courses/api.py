@@ -5,15 +5,17 @@ from types import SimpleNamespace
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 
 from accounts.models import Level, Subject
+from core.filters import FilterBackend
 
 from . import selectors, services
+from .filters import CatalogueFilterSet
 from .models import Assignment, Competency, Course, Lesson, Module
 
 
@@ -189,34 +191,9 @@ class CoursePermission(permissions.BasePermission):
         return services.user_can_edit_course(request.user, obj)
 
 
-CATALOGUE_PARAMETERS = [
-    OpenApiParameter(
-        "q", OpenApiTypes.STR, description="Full-text search (title, summary, description, lessons)."
-    ),
-    OpenApiParameter(
-        "subject", OpenApiTypes.STR, many=True, description="Subject code; repeat or comma-separate."
-    ),
-    OpenApiParameter("format", OpenApiTypes.STR, many=True, enum=Course.Format.values),
-    OpenApiParameter("level", OpenApiTypes.STR, many=True, enum=Course.Level.values),
-    OpenApiParameter(
-        "language",
-        OpenApiTypes.STR,
-        many=True,
-        enum=Course.Language.values,
-        description="Course language; repeat or comma-separate.",
-    ),
-    OpenApiParameter("competency", OpenApiTypes.STR, many=True, description="Competency or area code."),
-    OpenApiParameter("hours_min", OpenApiTypes.INT),
-    OpenApiParameter("hours_max", OpenApiTypes.INT),
-    OpenApiParameter("open", OpenApiTypes.BOOL, description="Only courses with an open cohort."),
-    OpenApiParameter("sort", OpenApiTypes.STR, enum=list(selectors.CatalogueFilters.SORTS)),
-]
-
-
 @extend_schema_view(
     list=extend_schema(
-        parameters=CATALOGUE_PARAMETERS,
-        description="Published courses (and your own drafts). Unknown filter values are ignored.",
+        description="Published courses (and your own drafts). A bad filter value is a 400 naming it."
     ),
     create=extend_schema(request=CourseWriteSerializer, responses=CourseDetailSerializer),
     update=extend_schema(request=CourseWriteSerializer, responses=CourseDetailSerializer),
@@ -235,13 +212,13 @@ class CourseViewSet(
     # an author.
     permission_classes = [permissions.IsAuthenticatedOrReadOnly, CoursePermission]
     content_negotiation_class = CatalogueNegotiation
+    filter_backends = [FilterBackend]
+    filterset_class = CatalogueFilterSet
 
     def get_queryset(self):
         user = self.request.user
         if self.action == "list":
-            return selectors.course_list_for_api(
-                user=user, filters=selectors.CatalogueFilters.from_query(self.request.query_params)
-            )
+            return selectors.course_list_for_api(user=user)
         if self.action == "retrieve":
             return selectors.course_detail_queryset(selectors.courses_visible_to(user))
         return selectors.courses_visible_to(user).defer("search_vector")

@@ -20,6 +20,8 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from core.search import fold_text
 
+from .models import Lesson
+
 # Weights: A title, B summary and lesson titles, C description, D lesson texts. Both configs so that
 # Russian and Ukrainian-looking words are stemmed by 'russian' and English ones by 'english'.
 # On SQLite every word must occur in the title, summary, description or a lesson's title or text,
@@ -160,7 +162,6 @@ def apply_search(qs: QuerySet, text: str) -> QuerySet:
         # Exact words first: their rank counts fully, near words' a tenth.
         rank = SearchRank(F("search_vector"), exact) + SearchRank(F("search_vector"), query) * 0.1
         return qs.filter(search_vector=query).annotate(rank=rank)
-    from .models import Lesson
 
     for word in text.split()[:MAX_WORDS]:
         lessons = Lesson.objects.filter(

@@ -92,44 +92,6 @@ class CatalogueFilters:
 
     SORTS = ("relevance", "newest", "hours", "-hours", "title")
 
-    @classmethod
-    def from_query(cls, data) -> "CatalogueFilters":
-        """Parse GET parameters; a value that does not parse or is not known is dropped, never an error."""
-
-        def clean(value) -> str:
-            # Control characters (NUL above all) can never match and PostgreSQL refuses them.
-            return "".join(ch for ch in str(value or "") if ch.isprintable())
-
-        def many(name: str) -> list[str]:
-            values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
-            out = []
-            for value in values:
-                for part in clean(value).split(","):
-                    part = part.strip()[:50]
-                    if part and part not in out:
-                        out.append(part)
-            return out[:20]
-
-        def number(name: str) -> int | None:
-            value = clean(data.get(name)).strip()
-            if value.isdigit() and len(value) <= 5:
-                return int(value)
-            return None
-
-        sort = clean(data.get("sort")).strip()
-        return cls(
-            q=" ".join(clean(data.get("q")).split())[:200],
-            subjects=many("subject"),
-            formats=[v for v in many("format") if v in Course.Format.values],
-            levels=[v for v in many("level") if v in Course.Level.values],
-            competencies=many("competency"),
-            hours_min=number("hours_min"),
-            hours_max=number("hours_max"),
-            open_cohort=clean(data.get("open")).lower() in {"1", "true", "on", "yes"},
-            languages=[v for v in many("language") if v in Course.Language.values],
-            sort=sort if sort in cls.SORTS else "",
-        )
-
     @property
     def effective_sort(self) -> str:
         if self.sort == "relevance" and not self.q:
@@ -151,6 +113,19 @@ class CatalogueFilters:
         )
 
 
+def known_subject_codes(codes: list[str]) -> list[str]:
+    """Which of these subject codes exist (the catalogue's filter check)."""
+    return list(Subject.objects.filter(code__in=codes).values_list("code", flat=True))
+
+
+def known_competency_codes(codes: list[str]) -> list[str]:
+    """Which of these are a competency's or a competency area's code: read from the catalogue's facets
+    (the whole competency tree, cached; the page shows it anyway)."""
+    areas = catalogue_facets()["areas"]
+    known = {a.code for a in areas} | {c.code for a in areas for c in a.competencies.all()}
+    return [code for code in codes if code in known]
+
+
 def _card_queryset(qs: QuerySet[Course]) -> QuerySet[Course]:
     return qs.prefetch_related(
         Prefetch("subjects", queryset=Subject.objects.only("id", "code", "name")),
@@ -170,12 +145,17 @@ def with_reader_language(qs: QuerySet[Course], *, user) -> QuerySet[Course]:
     )
 
 
+def catalogue_courses() -> QuerySet[Course]:
+    """What the public catalogue lists before its filters: published courses."""
+    return Course.objects.filter(status=Course.Status.PUBLISHED)
+
+
 def course_catalogue(
     *, user, filters: CatalogueFilters, base: QuerySet[Course] | None = None
 ) -> QuerySet[Course]:
     """Published courses (or `base`) matching the filters, sorted; one query per page plus two prefetches.
     Within every sort, courses in the reader's languages come first."""
-    qs = Course.objects.filter(status=Course.Status.PUBLISHED) if base is None else base
+    qs = catalogue_courses() if base is None else base
     if filters.languages:
         qs = qs.filter(language__in=filters.languages)
     if filters.subjects:
@@ -302,11 +282,10 @@ def competency_list() -> QuerySet[Competency]:
     return Competency.objects.select_related("area").order_by("area__position", "code")
 
 
-def course_list_for_api(*, user, filters: CatalogueFilters) -> QuerySet[Course]:
-    """The API list: what the user may see (published, plus their own drafts), filtered like the catalogue."""
-    return course_catalogue(user=user, filters=filters, base=courses_visible_to(user)).prefetch_related(
-        "authors"
-    )
+def course_list_for_api(*, user) -> QuerySet[Course]:
+    """The API list before its filters (courses/filters.py, through course_catalogue): what the user may
+    see (published, plus their own drafts)."""
+    return courses_visible_to(user).prefetch_related("authors")
 
 
 def organisation_for_viewer(*, user, organisation_id: int) -> Organisation:

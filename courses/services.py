@@ -35,6 +35,7 @@ from .models import (
     RubricLevel,
 )
 from .search import refresh_search_vectors
+from .selectors import FACETS_CACHE_KEY
 
 
 class CourseError(ValidationError):
@@ -200,7 +201,6 @@ def course_archive(*, user, course: Course) -> Course:
 
 def _forget_facets() -> None:
     """The catalogue changed: its facet lists and every cached public page must be built again."""
-    from .selectors import FACETS_CACHE_KEY
 
     cache.delete(FACETS_CACHE_KEY)
     public_pages_changed()

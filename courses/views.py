@@ -12,6 +12,7 @@ from core.files import serve_file, stored_extension
 from core.pagination import paginate
 
 from . import hooks, selectors
+from .filters import CatalogueFilterSet
 from .models import Course
 
 CATALOGUE_PAGE_SIZE = 12
@@ -26,16 +27,16 @@ SORT_LABELS = {
 
 @cache_for_anonymous
 def catalogue(request):
-    filters = selectors.CatalogueFilters.from_query(request.GET)
-    page = paginate(
-        request, selectors.course_catalogue(user=request.user, filters=filters), CATALOGUE_PAGE_SIZE
-    )
+    filterset = CatalogueFilterSet(request.GET, queryset=selectors.catalogue_courses(), request=request)
+    filters = filterset.catalogue_filters()
+    page = paginate(request, filterset.qs, CATALOGUE_PAGE_SIZE)
     # The current filters without the page, for pagination and sort links.
     kept = [(k, v) for k in request.GET for v in request.GET.getlist(k) if k not in {"page"} and v]
     context = {
         "page_obj": page,
         "courses": page.object_list,
         "filters": filters,
+        "filter_errors": filterset.error_lines,
         "facets": selectors.catalogue_facets(),
         "formats": Course.Format.choices,
         "levels": Course.Level.choices,

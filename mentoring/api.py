@@ -16,8 +16,10 @@ from rest_framework.response import Response
 
 from accounts.models import User
 from accounts.selectors import teachers_visible_to
+from core.filters import FilterBackend
 
 from . import selectors, services
+from .filters import MeetingFilterSet, PairFilterSet, PairGoalFilterSet
 from .models import DevelopmentPlan, GoalState, Meeting, MentoringPair, PairGoal, PlanGoal
 from .services import MentoringError
 
@@ -171,10 +173,12 @@ class PairViewSet(
 ):
     serializer_class = PairSerializer
     permission_classes = [permissions.IsAuthenticated]
+    filter_backends = [FilterBackend]
+    filterset_class = PairFilterSet
 
     def get_queryset(self):
         return selectors.with_meeting_counts(
-            selectors.pair_list_for(user=self.request.user, state=self.request.query_params.get("state"))
+            selectors.pair_list_for(user=self.request.user)
         ).prefetch_related("focus_competencies")
 
     def create(self, request, *args, **kwargs):
@@ -238,14 +242,13 @@ class PairGoalViewSet(
 ):
     serializer_class = PairGoalSerializer
     permission_classes = [permissions.IsAuthenticated]
+    filter_backends = [FilterBackend]
+    filterset_class = PairGoalFilterSet
 
     def get_queryset(self):
         qs = PairGoal.objects.filter(pair__in=selectors.pairs_visible_to(self.request.user)).select_related(
             "competency"
         )
-        pair = self.request.query_params.get("pair")
-        if pair and pair.isdigit():
-            qs = qs.filter(pair_id=int(pair))
         return qs.order_by("due_date", "id")
 
     def perform_create(self, serializer):
@@ -282,13 +285,12 @@ class MeetingViewSet(
 ):
     serializer_class = MeetingSerializer
     permission_classes = [permissions.IsAuthenticated]
+    filter_backends = [FilterBackend]
+    filterset_class = MeetingFilterSet
 
     def get_queryset(self):
         # Meeting notes are private to the pair: administrators get the counts on the pair instead.
         qs = Meeting.objects.filter(pair__in=selectors.pairs_of_member(self.request.user))
-        pair = self.request.query_params.get("pair")
-        if pair and pair.isdigit():
-            qs = qs.filter(pair_id=int(pair))
         return qs.order_by("-date", "-id")
 
     def perform_create(self, serializer):

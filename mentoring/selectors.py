@@ -139,11 +139,9 @@ def pair_access(user, pair: MentoringPair) -> dict[str, bool]:
     }
 
 
-def pair_list_for(*, user, state: str | None = None) -> QuerySet[MentoringPair]:
-    qs = pairs_visible_to(user)
-    if state in PairState.values:
-        qs = qs.filter(state=state)
-    return qs.order_by(
+def pair_list_for(*, user) -> QuerySet[MentoringPair]:
+    """The pairs the user may see, proposed first (the state filter: mentoring/filters.py)."""
+    return pairs_visible_to(user).order_by(
         Case(When(state=PairState.PROPOSED, then=0), When(state=PairState.ACTIVE, then=1), default=2),
         "-created_at",
         "-id",
@@ -296,7 +294,7 @@ def pairs_due_feedback(
     *, today: dt.date | None = None, pair_ids: list[int] | None = None
 ) -> list[MentoringPair]:
     """Active pairs whose mentee owes feedback for the current period (batched, in SQL where it can)."""
-    from .services import feedback_period
+    from .services import feedback_period  # services import this module
 
     today = today or timezone.localdate()
     qs = MentoringPair.objects.filter(state=PairState.ACTIVE, start_date__isnull=False, start_date__lte=today)
@@ -407,7 +405,7 @@ def cabinet_mentoring(user) -> dict:
 
 def _mark_feedback_due(user, pairs: list[MentoringPair]) -> None:
     """pair.feedback_due: the user is the mentee and this period's feedback is missing (one query)."""
-    from .services import feedback_period
+    from .services import feedback_period  # services import this module
 
     periods = {p.pk: feedback_period(p) for p in pairs if p.mentee_id == user.pk}
     periods = {pk: n for pk, n in periods.items() if n is not None}

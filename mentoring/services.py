@@ -49,6 +49,7 @@ from .models import (
     PlanState,
     PresentationKind,
 )
+from .selectors import cohorts_for_plan, pairs_due_feedback
 
 logger = logging.getLogger(__name__)
 
@@ -416,7 +417,6 @@ def feedback_set_shared(*, actor: User, feedback: Feedback, shared: bool) -> Fee
 def feedback_remind_due(*, today: dt.date | None = None, pair_ids: list[int] | None = None) -> int:
     """Remind each mentee whose feedback for the current period is missing; once per pair and period
     (the notifications module keeps the once-only record, so running twice sends nothing new)."""
-    from .selectors import pairs_due_feedback
 
     sent = 0
     for pair in pairs_due_feedback(today=today, pair_ids=pair_ids):
@@ -554,8 +554,6 @@ def plan_goal_create(
             raise MentoringError(_("Unknown course.")) from exc
     cohort = None
     if cohort_id not in (None, ""):
-        from .selectors import cohorts_for_plan
-
         try:
             cohort = cohorts_for_plan(actor).get(pk=int(cohort_id))
         except (ObjectDoesNotExist, TypeError, ValueError) as exc:

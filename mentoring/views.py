@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from core.pagination import paginate
 
 from . import exports, selectors, services
+from .filters import PairFilterSet
 from .forms import (
     CapacityForm,
     FeedbackForm,
@@ -43,7 +44,11 @@ def _form_errors(form) -> str:
 @login_required
 def home(request):
     user = request.user
-    pairs = paginate(request, selectors.pair_list_for(user=user, state=request.GET.get("state")))
+    filterset = PairFilterSet(request.GET, queryset=selectors.pair_list_for(user=user), request=request)
+    pairs = paginate(request, filterset.qs)
+    state = (
+        filterset.form.cleaned_data.get("state") if filterset.is_bound and filterset.form.is_valid() else ""
+    )
     return render(
         request,
         "mentoring/home.html",
@@ -51,7 +56,8 @@ def home(request):
             "page": pairs,
             "can_match": selectors.can_match(user),
             "can_report": selectors.can_see_reports(user),
-            "state": request.GET.get("state", ""),
+            "state": state or "",
+            "filter_errors": filterset.error_lines,
         },
     )
 

@@ -36,7 +36,7 @@ from core.i18n import in_language_of, language_of
 from .kinds import Delivery, get_kind
 from .models import Notification, NotificationPreference, SentRecord
 from .reminders import ReminderRule, resolve_rule
-from .selectors import deliveries_for_users, delivery_for, kind_label, sent_record_keys
+from .selectors import deliveries_for_users, delivery_for, kind_label, preferences_for, sent_record_keys
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ def _in_language(user, title, body) -> tuple[str, str]:
 
 
 def _queue_email(notification_id: int) -> None:
-    from .tasks import send_notification_email
+    from .tasks import send_notification_email  # tasks imports this module
 
     send_notification_email.delay(notification_id)
 
@@ -227,8 +227,6 @@ def unsubscribe_apply(*, token: str) -> tuple:
     """Turn the kind named by the token off for its person (the digest link: every digest kind)."""
     user, kind = unsubscribe_read(token=token)
     if kind == DIGEST:
-        from .selectors import preferences_for
-
         for known, delivery in preferences_for(user=user):
             if delivery == Delivery.DIGEST:
                 preference_set(user=user, kind=known.code, delivery=Delivery.OFF)

@@ -3,6 +3,13 @@ import socket
 from celery import shared_task
 from django.utils import timezone
 
+from cohorts.certificates.services import certificate_batches_resume
+from cohorts.services import bulk_operations_resume
+from pdplatform.reports.services import export_job_run
+from pdplatform.reports.services import export_jobs_resume as report_exports_resume
+from surveys.services import export_jobs_resume as survey_exports_resume
+
+from .media import media_orphans_remove as remove
 from .models import WorkerHeartbeat
 
 
@@ -17,8 +24,6 @@ def heartbeat(note: str | None = None) -> str:
 @shared_task(name="pdplatform.tasks.export_report")
 def export_report(job_id: str) -> str | None:
     """A large report export (routed to the "heavy" queue by CELERY_TASK_ROUTES "*.tasks.export*")."""
-    from pdplatform.reports.services import export_job_run
-
     job = export_job_run(job_id=job_id)
     return job.state if job else None
 
@@ -26,11 +31,6 @@ def export_report(job_id: str) -> str | None:
 @shared_task(name="pdplatform.tasks.unfinished_work_resume", ignore_result=True)
 def unfinished_work_resume() -> dict:
     """Periodic: queue again what a lost worker or a Redis restart left unfinished (each app's sweep)."""
-    from cohorts.certificates.services import certificate_batches_resume
-    from cohorts.services import bulk_operations_resume
-    from pdplatform.reports.services import export_jobs_resume as report_exports_resume
-    from surveys.services import export_jobs_resume as survey_exports_resume
-
     return {
         "certificate_batches": certificate_batches_resume(),
         "bulk_operations": bulk_operations_resume(),
@@ -42,6 +42,5 @@ def unfinished_work_resume() -> dict:
 @shared_task(name="pdplatform.tasks.media_orphans_remove", ignore_result=True)
 def media_orphans_remove() -> int:
     """Hourly: private files no row points to, older than PDP_ORPHAN_FILES_AFTER, are removed."""
-    from .media import media_orphans_remove as remove
 
     return len(remove())

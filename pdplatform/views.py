@@ -16,6 +16,7 @@ from django.views.i18n import set_language as django_set_language
 from accounts.roles import Role
 from accounts.selectors import user_has_role
 from accounts.services import AccountError, user_set_language
+from cohorts.selectors import cabinet_for_teacher, cabinet_scopes
 from core.caching import personal_cache
 from core.unavailable import is_outage, service_unavailable
 
@@ -32,7 +33,6 @@ def cabinet(request):
     user = request.user
     if user_has_role(user, Role.TEACHER) and not user.is_superuser and not user.profile_complete:
         return redirect("profile_edit")
-    from cohorts.selectors import cabinet_for_teacher, cabinet_scopes
 
     return render(
         request,

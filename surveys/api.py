@@ -10,6 +10,7 @@ from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
 from . import selectors, services
+from .views import _results_context
 
 
 class ChoiceSerializer(serializers.Serializer):
@@ -150,8 +151,6 @@ class SurveyResultsView(APIView):
         summary="Results of a survey (authors, the course's methodologists, the cohort's curators)",
     )
     def get(self, request, pk: int):
-        from .views import _results_context
-
         scope, form, flt, _compare = _results_context(request._request, pk)
         if (
             flt is None

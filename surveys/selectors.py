@@ -27,6 +27,7 @@ from .models import (
     Answer,
     CompetencyScore,
     CourseRecommendationRule,
+    ExportJob,
     Participation,
     Question,
     Response,
@@ -168,7 +169,6 @@ def participations_visible_to(user) -> QuerySet[Participation]:
 
 def export_job_for(*, user, job_id):
     """A results export is seen only by whoever asked for it."""
-    from .models import ExportJob
 
     job = ExportJob.objects.filter(pk=job_id, requested_by=user).select_related("survey").first()
     if job is None:

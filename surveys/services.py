@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.progress import stalled_cutoff
 from courses.models import Course
 
 from . import links
@@ -24,6 +25,7 @@ from .models import (
     Choice,
     CompetencyScore,
     Draft,
+    ExportJob,
     Participation,
     PendingAnswers,
     Question,
@@ -603,8 +605,7 @@ EXPORT_PROGRESS_EVERY = 5000
 
 def export_job_start(*, user, survey: Survey, flt, what: str = "raw", fmt: str = "xlsx"):
     """Queue a large export for a worker (after commit); the caller shows its progress page."""
-    from . import selectors, tasks
-    from .models import ExportJob
+    from . import selectors, tasks  # both import this module
 
     if what not in ("raw", "distribution") or fmt not in ("csv", "xlsx"):
         raise SurveyError(_("Unknown export."))
@@ -627,9 +628,8 @@ def export_job_run(*, job_id) -> None:
     from django.core.files import File
     from django.db.models import F
 
-    from . import exports
-    from .models import ExportJob
-    from .selectors import ResultFilter
+    from . import exports  # exports imports selectors, which import this module
+    from .selectors import ResultFilter  # selectors import this module
 
     job = ExportJob.objects.select_related("survey").filter(pk=job_id).first()
     if job is None or job.state == ExportJob.State.DONE:
@@ -677,10 +677,7 @@ def export_jobs_resume(*, now=None, limit: int = 50) -> list:
 
     from django.db.models import F, Q
 
-    from core.progress import stalled_cutoff
-
-    from . import tasks
-    from .models import ExportJob
+    from . import tasks  # tasks imports this module
 
     now = now or timezone.now()
     cutoff = stalled_cutoff(now)

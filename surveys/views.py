@@ -14,10 +14,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import Role
 from accounts.selectors import teachers_visible_to, user_has_role
+from core import charts
 from core.files import serve_file
 from core.pagination import paginate
 
-from . import charts, exports, selectors, services
+from . import exports, selectors, services
 from .forms import ResultsFilterForm, SectionForm, raw_page_data
 from .models import Draft, Survey
 
@@ -213,6 +214,22 @@ def _enrol_url(cohort) -> str:
         return reverse("courses:detail", args=[cohort.course.slug]) + f"#cohort-{cohort.pk}"
 
 
+def _profile_chart(profile):
+    """The competency profile as a score chart; deficits (stored with each score) drawn red."""
+    return charts.score_chart(
+        [
+            charts.Score(r.competency.name, r.competency.code, r.score, flagged=r.is_deficit, before=r.before)
+            for r in profile.rows
+        ],
+        title=_("Competency profile, score 0–100"),
+        threshold=profile.threshold,
+        threshold_label=_("threshold"),
+        before_label=_("before"),
+        flag_class="deficit",
+        css_class="profile-chart",
+    )
+
+
 @login_required
 def my_profile(request):
     profile = selectors.profile_for(request.user)
@@ -228,7 +245,8 @@ def my_profile(request):
             "profile": profile,
             "recommendations": recommendations,
             "uncovered": selectors.deficits_without_course(profile=profile),
-            "chart": charts.profile_chart(profile) if profile else None,
+            "chart": _profile_chart(profile) if profile else None,
+            "chart_has_before": bool(profile) and any(r.before is not None for r in profile.rows),
         },
     )
 

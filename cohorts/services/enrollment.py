@@ -781,7 +781,7 @@ def bulk_operation_start(
     *, kind: str, cohort: Cohort, actor, ids: list[int] | None = None, **params
 ) -> BulkOperation:
     """Record the job, then queue it after commit: the page polls the record for progress."""
-    from ..tasks import bulk_operation_run
+    from ..tasks import bulk_operation_run  # tasks imports this module
 
     ids = [int(i) for i in (ids or [])]
     if kind == BulkOperation.Kind.SPLIT:
@@ -811,7 +811,7 @@ def bulk_operations_resume(*, now=None, limit: int = 100) -> list[int]:
     """The sweep: every waiting or running bulk operation with no progress (and not resumed) for
     PDP_STALLED_AFTER seconds is queued again; it goes on from its position (each item is handled once,
     in a transaction with the position). Two sweeps at once resume it once (SKIP LOCKED, re-checked)."""
-    from ..tasks import bulk_operation_run
+    from ..tasks import bulk_operation_run  # tasks imports this module
 
     now = now or timezone.now()
     cutoff = stalled_cutoff(now)

@@ -22,6 +22,8 @@ from cohorts.scopes import learning_changed
 from core import markup, uploads
 from core.ratelimit import rate_limit_hit
 from core.uploads import CheckedUpload, UploadRefused, inspect_upload
+from courses.models import Assignment, FaqEntry, Lesson, RubricCriterion
+from courses.services import rubric_mark_used
 
 from ..models import (
     REVIEW_COMMENT_MAX_CHARS,
@@ -184,7 +186,7 @@ def submission_submit(*, enrollment: Enrollment, assignment, text: str = "", upl
         version.file_name = checked.display_name
         version.file.save(checked.display_name, upload, save=False)
     version.save()
-    from ..tasks import submission_check_copy_run
+    from ..tasks import submission_check_copy_run  # tasks imports this module
 
     transaction.on_commit(partial(submission_check_copy_run.delay, submission.pk))
     return submission
@@ -287,8 +289,6 @@ def review_submit(
     "comment": optional text}; every criterion gets one of its own levels, and the score is the sum of
     the chosen levels' points (a score given alongside is ignored). The first such review freezes the
     rubric's structure (courses.services.rubric_mark_used)."""
-    from courses.models import RubricCriterion
-    from courses.services import rubric_mark_used
 
     submission = (
         Submission.objects.select_for_update()
@@ -434,7 +434,6 @@ def question_answer(*, question: Question, curator, answer: str) -> Question:
 def question_publish_faq(*, question: Question, published: bool = True) -> Question:
     """Publish an answered question into its course's FAQ (every cohort of the course sees it; the
     methodologists may edit it there), update the entry with a changed answer, or withdraw it."""
-    from courses.models import FaqEntry
 
     question = (
         Question.objects.select_for_update(of=("self",))
@@ -475,7 +474,7 @@ def announcement_publish(*, cohort: Cohort, author, title: str, body: str) -> An
     if not title or not body:
         raise CohortError(_("An announcement needs a title and a text."))
     announcement = Announcement.objects.create(cohort=cohort, author=author, title=title[:255], body=body)
-    from ..tasks import announcement_notify
+    from ..tasks import announcement_notify  # tasks imports this module
 
     transaction.on_commit(lambda: announcement_notify.delay(announcement.pk))
     return announcement
@@ -552,7 +551,6 @@ def attendance_check_in(*, session: LiveSession, enrollment: Enrollment, code: s
 
 def completion_status(enrollment: Enrollment) -> dict[str, bool | None]:
     """Each of the cohort's rules: True met, False not yet, None not required."""
-    from courses.models import Assignment, Lesson
 
     cohort = enrollment.cohort
     result: dict[str, bool | None] = {

@@ -22,6 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cohorts.scopes import learning_changed
+from courses.models import Quiz
+from courses.selectors import quiz_question_pool
+from courses.services import quiz_questions_mark_used
 
 from ..models import Enrollment, LessonProgress, QuizAnswer, QuizAttempt
 from .errors import CohortError
@@ -173,8 +176,6 @@ def quiz_attempts_left(*, enrollment, quiz) -> int:
 def quiz_attempt_start(*, enrollment: Enrollment, quiz, now=None) -> QuizAttempt:
     """Start the next attempt, or return the running one (resume). Refused (CohortError, nothing created)
     when the limit is reached, outside the cohort's run, or for another course's quiz."""
-    from courses.selectors import quiz_question_pool
-    from courses.services import quiz_questions_mark_used
 
     from .learning import _in_course, _require_learning, _require_running
 
@@ -435,7 +436,6 @@ def _grade(attempt: QuizAttempt, *, state: str, finished_at) -> None:
 def quiz_answers_revealed(*, attempt: QuizAttempt, attempts_left: int) -> bool:
     """Whether a finished attempt shows the correct answers and the authored feedback (the quiz's setting):
     never while it runs."""
-    from courses.models import Quiz
 
     if attempt.is_running:
         return False

@@ -10,15 +10,19 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
 from cohorts.models import Cohort, Enrollment
+from core.filters import FilterBackend, filterset_or_400
 from core.pagination import ApiPagination
 
 from . import selectors, services
+from .filters import EnrollmentFilterSet, MonitoringFilterSet, TeacherFilterSet
 
 ENROLLMENT_KEYS = [
     "teacher",
@@ -105,98 +109,70 @@ class ReportPagination(ApiPagination):
     max_page_size = 1000
 
 
-FILTER_PARAMS = [
-    OpenApiParameter(
-        "year", OpenApiTypes.INT, description="School year starting on 1 September of this year"
-    ),
-    OpenApiParameter("date_from", OpenApiTypes.DATE, description="Cohorts running on or after this day"),
-    OpenApiParameter("date_to", OpenApiTypes.DATE, description="Cohorts running on or before this day"),
-    OpenApiParameter("course", OpenApiTypes.INT),
-    OpenApiParameter("cohort", OpenApiTypes.INT),
-    OpenApiParameter("state", OpenApiTypes.STR, enum=[s for s, _label in Enrollment.State.choices]),
-    OpenApiParameter("subject", OpenApiTypes.INT, description="Subject the teacher teaches"),
-    OpenApiParameter(
-        "school", OpenApiTypes.INT, description="Municipal administrators: one of their schools"
-    ),
-    OpenApiParameter(
-        "sort",
-        OpenApiTypes.STR,
-        description="teacher, school, course, cohort, starts, state, "
-        "progress, score; '-' first for descending",
-    ),
-    OpenApiParameter("page", OpenApiTypes.INT),
-    OpenApiParameter("page_size", OpenApiTypes.INT),
-]
+PAGE_PARAMS = [OpenApiParameter("page", OpenApiTypes.INT), OpenApiParameter("page_size", OpenApiTypes.INT)]
 
 
 def _params(request) -> dict:
     return {k: v for k, v in request.query_params.items() if k not in ("page", "page_size", "format")}
 
 
-class SchoolReportAPI(APIView):
+class SchoolReportAPI(GenericAPIView):
     """The school report: the school's teachers × cohorts (enrollment state, progress, results...)."""
 
-    pagination_class = ReportPagination  # the schema documents the page, not a bare array
-
     permission_classes = [IsAuthenticated]
+    filter_backends = [FilterBackend]
+    filterset_class = EnrollmentFilterSet
+    queryset = Enrollment.objects.none()  # the real one: get_queryset (the user's schools)
+    pagination_class = ReportPagination
 
-    @extend_schema(parameters=FILTER_PARAMS, responses=EnrollmentRowSerializer(many=True), tags=["reports"])
+    def get_queryset(self):
+        return selectors.school_enrollments_in_scope(self.request.user)
+
+    @extend_schema(parameters=PAGE_PARAMS, responses=EnrollmentRowSerializer(many=True), tags=["reports"])
     def get(self, request):
         user = request.user
         if not selectors.can_see_school_report(user):
             raise PermissionDenied(_("You have no school report."))
-        form = services.school_filter_form(user=user, data=_params(request))
-        if not form.is_valid():
-            raise ValidationError(form.errors.get_json_data())
-        flt = selectors.EnrollmentFilters.from_form(form)
-        paginator = self.pagination_class()
-        rows = paginator.paginate_queryset(
-            selectors.school_report_rows(user=user, flt=flt), request, view=self
-        )
+        enrollments = self.filter_queryset(self.get_queryset())  # a bad filter: 400 in the one error shape
+        flt = self.filterset.enrollment_filters()
+        rows = self.paginate_queryset(selectors.enrollment_report_rows(enrollments, sort=flt.sort))
         data = [_enrollment_dict(r) for r in rows]
         services.export_log_record(
             user=user, report="school", fmt="json", filters=flt.as_params(), rows=len(data), via="api"
         )
-        return paginator.get_paginated_response(EnrollmentRowSerializer(data, many=True).data)
+        return self.get_paginated_response(EnrollmentRowSerializer(data, many=True).data)
 
 
-class TeacherHoursAPI(APIView):
+class TeacherHoursAPI(GenericAPIView):
     """Each teacher's courses and hours in the last three years and the current cycle's hours ledger."""
 
-    pagination_class = ReportPagination  # the schema documents the page, not a bare array
-
     permission_classes = [IsAuthenticated]
+    filter_backends = [FilterBackend]
+    filterset_class = TeacherFilterSet
+    queryset = User.objects.none()  # the real one: get_queryset (the user's teachers)
+    pagination_class = ReportPagination
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("show", OpenApiTypes.STR, enum=["", "none", "behind"]),
-            OpenApiParameter("subject", OpenApiTypes.INT),
-            OpenApiParameter("school", OpenApiTypes.INT),
-            OpenApiParameter("page", OpenApiTypes.INT),
-            OpenApiParameter("page_size", OpenApiTypes.INT),
-        ],
-        responses=TeacherHoursSerializer(many=True),
-        tags=["reports"],
-    )
+    def get_queryset(self):
+        return selectors.report_teachers(self.request.user)
+
+    @extend_schema(parameters=PAGE_PARAMS, responses=TeacherHoursSerializer(many=True), tags=["reports"])
     def get(self, request):
         user = request.user
         if not selectors.can_see_school_report(user):
             raise PermissionDenied(_("You have no school report."))
-        form = services.teacher_filter_form(user=user, data=_params(request))
-        if not form.is_valid():
-            raise ValidationError(form.errors.get_json_data())
-        c = form.cleaned_data
+        qs = self.filter_queryset(self.get_queryset())
         cycle = selectors.current_cycle()
-        qs = selectors.teacher_report(
-            user=user, show=c.get("show") or "", subject=c.get("subject"), school=c.get("school"), cycle=cycle
-        )
-        paginator = self.pagination_class()
-        teachers = paginator.paginate_queryset(qs, request, view=self)
+        teachers = self.paginate_queryset(qs)
         data = [_teacher_dict(t, cycle) for t in teachers]
         services.export_log_record(
-            user=user, report="teachers", fmt="json", filters=_params(request), rows=len(data), via="api"
+            user=user,
+            report="teachers",
+            fmt="json",
+            filters=self.filterset.params(),
+            rows=len(data),
+            via="api",
         )
-        return paginator.get_paginated_response(TeacherHoursSerializer(data, many=True).data)
+        return self.get_paginated_response(TeacherHoursSerializer(data, many=True).data)
 
 
 class ResponseStatsSerializer(serializers.Serializer):
@@ -321,12 +297,9 @@ class MonitoringAPI(APIView):
     def get(self, request):
         if not selectors.can_see_monitoring(request.user):
             raise PermissionDenied(_("Municipal monitoring is for municipal administrators."))
-        from .forms import MonitoringForm
 
-        form = MonitoringForm(_params(request) or None)
-        if _params(request) and not form.is_valid():
-            raise ValidationError(form.errors.get_json_data())
-        data = selectors.monitoring(user=request.user, year=form.year_value())
+        filterset = filterset_or_400(MonitoringFilterSet(_params(request)))
+        data = selectors.monitoring(user=request.user, year=filterset.year_value())
         services.export_log_record(
             user=request.user,
             report="monitoring",

@@ -1,4 +1,4 @@
-"""Report filters: every value is checked; an unknown one is a clear error, never a silent widening."""
+"""The reports' sorts, school years and the period form under the school report's FilterSet (filters.py)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,6 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
-
-from accounts.models import Subject
-from cohorts.models import Cohort, Enrollment
-from courses.models import Course
 
 SORTS = {
     "teacher": ("teacher__full_name", "teacher__email"),
@@ -40,8 +35,11 @@ def school_year_bounds(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 9, 1), dt.date(year + 1, 8, 31)
 
 
-class PeriodMixin:
-    def clean_period(self, cleaned):
+class PeriodForm(forms.Form):
+    """The school report's form: a school year, or a period of dates, its end not before its start."""
+
+    def clean(self):
+        cleaned = super().clean()
         year = cleaned.get("year")
         date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
         if date_from and date_to and date_to < date_from:
@@ -50,87 +48,3 @@ class PeriodMixin:
             date_from, date_to = school_year_bounds(int(year))
         cleaned["period"] = (date_from, date_to)
         return cleaned
-
-
-class EnrollmentFilterForm(PeriodMixin, forms.Form):
-    """Filters of the school report (and its export and API): all optional."""
-
-    year = forms.TypedChoiceField(label=_("School year"), required=False, coerce=int, empty_value=None)
-    date_from = forms.DateField(
-        label=pgettext_lazy("date range", "From"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    date_to = forms.DateField(
-        label=pgettext_lazy("date range", "To"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.none(), required=False)
-    cohort = forms.ModelChoiceField(label=_("Cohort"), queryset=Cohort.objects.none(), required=False)
-    state = forms.ChoiceField(label=_("State"), required=False)
-    subject = forms.ModelChoiceField(
-        label=_("Subject taught"), queryset=Subject.objects.none(), required=False
-    )
-    school = forms.ModelChoiceField(label=_("School"), queryset=None, required=False)
-    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=[("", "")] + SORT_CHOICES)
-
-    error_messages = {"invalid_choice": _("Unknown value: %(value)s.")}
-
-    def __init__(self, data=None, *, schools, courses, cohorts, **kwargs):
-        super().__init__(data, **kwargs)
-        self.fields["year"].choices = [("", _("Any"))] + school_year_choices()
-        self.fields["state"].choices = [("", _("Any"))] + list(Enrollment.State.choices)
-        self.fields["course"].queryset = courses
-        self.fields["cohort"].queryset = cohorts
-        self.fields["subject"].queryset = Subject.objects.order_by("name")
-        self.fields["school"].queryset = schools
-        for name in ("course", "cohort", "subject", "school"):
-            self.fields[name].error_messages["invalid_choice"] = _(
-                "Unknown value: it is not one of the choices you may use."
-            )
-        for name in ("year", "state", "sort"):
-            self.fields[name].error_messages["invalid_choice"] = _("Unknown value: %(value)s.")
-
-    def clean(self):
-        return self.clean_period(super().clean())
-
-
-class TeacherFilterForm(forms.Form):
-    """Filters of the teachers' hours report."""
-
-    SHOW_CHOICES = [
-        ("", _("Everyone")),
-        ("none", _("No completed course in 3 years")),
-        ("behind", _("Behind on hours this cycle")),
-    ]
-    show = forms.ChoiceField(label=_("Show"), required=False, choices=SHOW_CHOICES)
-    subject = forms.ModelChoiceField(
-        label=_("Subject taught"), queryset=Subject.objects.none(), required=False
-    )
-    school = forms.ModelChoiceField(label=_("School"), queryset=None, required=False)
-
-    def __init__(self, data=None, *, schools, **kwargs):
-        super().__init__(data, **kwargs)
-        self.fields["subject"].queryset = Subject.objects.order_by("name")
-        self.fields["school"].queryset = schools
-        for name in ("subject", "school"):
-            self.fields[name].error_messages["invalid_choice"] = _(
-                "Unknown value: it is not one of the choices you may use."
-            )
-        self.fields["show"].error_messages["invalid_choice"] = _("Unknown value: %(value)s.")
-
-
-class MonitoringForm(forms.Form):
-    year = forms.TypedChoiceField(label=_("School year"), required=False, coerce=int, empty_value=None)
-
-    def __init__(self, data=None, **kwargs):
-        super().__init__(data, **kwargs)
-        self.fields["year"].choices = school_year_choices()
-        self.fields["year"].initial = school_year_of(timezone.localdate())
-        self.fields["year"].error_messages["invalid_choice"] = _("Unknown value: %(value)s.")
-
-    def year_value(self) -> int:
-        return (self.cleaned_data.get("year") if self.is_valid() else None) or school_year_of(
-            timezone.localdate()
-        )

@@ -48,11 +48,15 @@ from accounts.selectors import schools_visible_to, teachers_visible_to, user_has
 from cohorts.certificates.selectors import valid_certificate_number
 from cohorts.models import Attendance, Cohort, Enrollment, LessonProgress, LiveSession, Review, Submission
 from cohorts.selectors import cohorts_managed_by, response_stats
+from communities.models import Membership, Post, Registration, Topic
 from core.formatting import hours_label
 from courses.models import Assignment, Course, Lesson
+from mentoring.models import MentoringPair, PairState
+from mentoring.selectors import report_coverage_by_school
+from surveys.models import CompetencyScore
 
-from .exports import Column
-from .forms import SORTS
+from .exports import Column, Sheet
+from .forms import SORTS, school_year_bounds
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -309,7 +313,7 @@ def apply_enrollment_filters(qs: QuerySet[Enrollment], flt: EnrollmentFilters) -
     if flt.state:
         qs = qs.filter(state=flt.state)
     if flt.subject:
-        qs = qs.filter(teacher__subjects=flt.subject)
+        qs = qs.filter(teacher__subjects=flt.subject).distinct()
     if flt.school:
         qs = qs.filter(teacher__school=flt.school)
     return qs
@@ -325,17 +329,22 @@ def _ordered(qs, sort: str):
 
 def school_enrollments(*, user, flt: EnrollmentFilters) -> QuerySet[Enrollment]:
     """Enrollments of the teachers of the user's schools, filtered; scope first, filters second."""
-    schools = report_schools(user)
-    base = Enrollment.objects.filter(teacher__school__in=schools.values("pk"))
-    base = apply_enrollment_filters(base, flt)
-    if flt.subject:
-        base = base.distinct()
-    return base
+    return apply_enrollment_filters(school_enrollments_in_scope(user), flt)
+
+
+def school_enrollments_in_scope(user) -> QuerySet[Enrollment]:
+    """Every enrollment of the teachers of the user's schools (before the report's filters)."""
+    return Enrollment.objects.filter(teacher__school__in=report_schools(user).values("pk"))
+
+
+def enrollment_report_rows(enrollments: QuerySet[Enrollment], *, sort: str = "") -> QuerySet:
+    """Enrollments (already scoped and filtered) as the report's `values()` dicts in the chosen order."""
+    return _ordered(enrollment_rows_qs(enrollments), sort).values(*ROW_FIELDS)
 
 
 def school_report_rows(*, user, flt: EnrollmentFilters) -> QuerySet:
     """The school report as `values()` dicts in the chosen order (page, export and API alike)."""
-    return _ordered(enrollment_rows_qs(school_enrollments(user=user, flt=flt)), flt.sort).values(*ROW_FIELDS)
+    return enrollment_report_rows(school_enrollments(user=user, flt=flt), sort=flt.sort)
 
 
 def filter_choices(user) -> dict:
@@ -522,9 +531,6 @@ def teacher_hours_qs(
     def count_of(qs, group):
         return _count(qs, group)
 
-    from communities.models import Registration  # aggregate over communities' rows (read-only)
-    from mentoring.models import MentoringPair, PairState
-
     events = Registration.objects.filter(
         user=OuterRef("pk"),
         event__ends_at__lte=timezone.now(),
@@ -559,10 +565,11 @@ def teacher_hours_qs(
 
 
 def teacher_report(
-    *, user, show: str = "", subject=None, school=None, cycle: Cycle | None = None
+    *, user, show: str = "", subject=None, school=None, cycle: Cycle | None = None, base=None
 ) -> QuerySet[WithAnnotations[User, TeacherHours]]:
+    """The hours ledger of the user's teachers (or of `base`, a subset of them), filtered."""
     cycle = cycle or current_cycle()
-    teachers = report_teachers(user)
+    teachers = report_teachers(user) if base is None else base
     if subject:
         teachers = teachers.filter(subjects=subject)
     if school:
@@ -633,8 +640,6 @@ def teacher_row_values(t: WithAnnotations[User, TeacherReportRow], cycle: Cycle)
 
 
 def _year_bounds(year: int):
-    from .forms import school_year_bounds
-
     start, end = school_year_bounds(year)
     return _day_start(start), _day_start(end + dt.timedelta(days=1))
 
@@ -688,7 +693,6 @@ def monitoring_trained_by_course(*, user, year: int) -> list[dict]:
 def monitoring_deficits(*, user, year: int) -> list[dict]:
     """Aggregate over surveys' CompetencyScore: per competency, teachers whose latest diagnostic (up to the
     end of the school year) found a deficit, and how many of them then completed a course addressing it."""
-    from surveys.models import CompetencyScore
 
     _start, end = _year_bounds(year)
     teachers = report_teachers(user)
@@ -718,7 +722,6 @@ def monitoring_deficits(*, user, year: int) -> list[dict]:
 
 
 def monitoring_mentoring(*, user) -> list[dict]:
-    from mentoring.selectors import report_coverage_by_school
 
     scope = set(report_schools(user).values_list("pk", flat=True))
     return [
@@ -733,7 +736,6 @@ def monitoring_mentoring(*, user) -> list[dict]:
 def monitoring_communities(*, user, year: int) -> list[dict]:
     """Aggregate over communities' rows: per school, active members, topics, posts and event registrations
     of its teachers in the school year."""
-    from communities.models import Membership, Post, Registration, Topic
 
     start, end = _year_bounds(year)
     people = User.objects.filter(school=OuterRef("pk"), is_active=True)
@@ -784,8 +786,6 @@ def monitoring(*, user, year: int) -> dict:
 
 
 def monitoring_sheets(data: dict) -> list:
-    from .exports import Sheet
-
     return [
         Sheet(
             _("Trained per school"),

@@ -18,16 +18,19 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from cohorts.models import Cohort
 from core.i18n import language_of
 from core.progress import stalled_cutoff
+from notifications.services import notification_send
 from pdplatform.models import ExportJob, ExportLog, ReportKind
 
 from . import selectors
 from .exports import Column, Sheet, write_csv, write_xlsx
-from .forms import EnrollmentFilterForm, MonitoringForm, TeacherFilterForm
+from .filters import EnrollmentFilterSet, MonitoringFilterSet, TeacherFilterSet
 
 
 class ReportError(ValidationError):
@@ -60,12 +63,13 @@ class ExportSpec:
         return self.sheets[0].rows
 
 
-def _errors_text(form) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+def _errors_text(filterset) -> str:
+    return " ".join(filterset.error_lines)
 
 
-def school_filter_form(*, user, data) -> EnrollmentFilterForm:
-    return EnrollmentFilterForm(data or {}, **selectors.filter_choices(user))
+def school_filterset(*, user, data) -> EnrollmentFilterSet:
+    """The school report's filters for `user` (their schools, courses and cohorts are the choices)."""
+    return EnrollmentFilterSet(data or {}, queryset=selectors.school_enrollments_in_scope(user), user=user)
 
 
 def _enrollment_rows(qs) -> Iterator[list]:
@@ -82,10 +86,10 @@ def school_export_spec(*, user, data, with_ledger: bool = True) -> ExportSpec:
     """The school report exactly as filtered (+ the hours ledger sheet in a workbook)."""
     if not selectors.can_see_school_report(user):
         raise ReportError(_("You have no school report."), code="forbidden")
-    form = school_filter_form(user=user, data=data)
-    if not form.is_valid():
-        raise ReportError(_errors_text(form), code="bad_filter")
-    flt = selectors.EnrollmentFilters.from_form(form)
+    filterset = school_filterset(user=user, data=data)
+    if not filterset.is_valid():
+        raise ReportError(_errors_text(filterset), code="bad_filter")
+    flt = filterset.enrollment_filters()
     qs = selectors.school_report_rows(user=user, flt=flt)
     sheets = [Sheet(_("Teachers and cohorts"), selectors.enrollment_columns(), _enrollment_rows(qs))]
     if with_ledger:
@@ -95,22 +99,19 @@ def school_export_spec(*, user, data, with_ledger: bool = True) -> ExportSpec:
     return ExportSpec(ReportKind.SCHOOL, sheets, qs.count(), "school-report", flt.as_params())
 
 
-def teacher_filter_form(*, user, data) -> TeacherFilterForm:
-    return TeacherFilterForm(data or {}, schools=selectors.report_schools(user))
+def teacher_filterset(*, user, data) -> TeacherFilterSet:
+    return TeacherFilterSet(data or {}, queryset=selectors.report_teachers(user), user=user)
 
 
 def teachers_export_spec(*, user, data) -> ExportSpec:
     if not selectors.can_see_school_report(user):
         raise ReportError(_("You have no school report."), code="forbidden")
-    form = teacher_filter_form(user=user, data=data)
-    if not form.is_valid():
-        raise ReportError(_errors_text(form), code="bad_filter")
-    c = form.cleaned_data
+    filterset = teacher_filterset(user=user, data=data)
+    if not filterset.is_valid():
+        raise ReportError(_errors_text(filterset), code="bad_filter")
     cycle = selectors.current_cycle()
-    qs = selectors.teacher_report(
-        user=user, show=c.get("show") or "", subject=c.get("subject"), school=c.get("school"), cycle=cycle
-    )
-    params = {k: (v.pk if hasattr(v, "pk") else v) for k, v in c.items() if v}
+    qs = selectors.teacher_report(user=user, cycle=cycle, **filterset.teacher_filters())
+    params = filterset.params()
     return ExportSpec(
         ReportKind.TEACHERS,
         [Sheet(_("Hours ledger"), selectors.teacher_columns(), _teacher_rows(qs, cycle))],
@@ -121,8 +122,6 @@ def teachers_export_spec(*, user, data) -> ExportSpec:
 
 
 def cohort_export_spec(*, user, cohort_id) -> ExportSpec:
-    from cohorts.models import Cohort
-
     try:
         cohort = selectors.cohort_for_report(user=user, cohort_id=int(cohort_id))
     except (Cohort.DoesNotExist, TypeError, ValueError):
@@ -158,10 +157,10 @@ def cohort_export_spec(*, user, cohort_id) -> ExportSpec:
 def monitoring_export_spec(*, user, data) -> ExportSpec:
     if not selectors.can_see_monitoring(user):
         raise ReportError(_("Municipal monitoring is for municipal administrators."), code="forbidden")
-    form = MonitoringForm(data or None)
-    if data and not form.is_valid():
-        raise ReportError(_errors_text(form), code="bad_filter")
-    year = form.year_value()
+    filterset = MonitoringFilterSet(data)
+    if not filterset.is_valid():
+        raise ReportError(_errors_text(filterset), code="bad_filter")
+    year = filterset.year_value()
     data = selectors.monitoring(user=user, year=year)
     sheets = selectors.monitoring_sheets(data)
     count = sum(len(s.rows) for s in sheets)
@@ -192,7 +191,7 @@ def export_job_start(*, user, report: str, fmt: str, params: dict) -> ExportJob:
     if fmt not in FORMATS:
         raise ReportError(_("Unknown format."), code="bad_format")
     job = ExportJob.objects.create(requested_by=user, report=report, fmt=fmt, params=params)
-    from pdplatform.tasks import export_report
+    from pdplatform.tasks import export_report  # pdplatform.tasks imports this module
 
     transaction.on_commit(lambda: export_report.delay(str(job.pk)))
     return job
@@ -233,10 +232,6 @@ def export_job_run(*, job_id) -> ExportJob | None:
             write_xlsx(handle, spec.sheets, on_row=progress)
         handle.seek(0)
         job.file.save(f"{job.pk}.{job.fmt}", File(handle), save=False)
-    from django.urls import reverse
-
-    from notifications.services import notification_send
-
     # Two runs of one job (a redelivery, or the sweep resuming a slow one): the first to finish wins;
     # the other removes its file, so nothing is logged or announced twice and no file is left behind.
     # "Done", its log row and the notice commit together: whoever sees the job done finds both.
@@ -280,7 +275,7 @@ def export_jobs_resume(*, now=None, limit: int = 50) -> list:
     """The sweep: a waiting or running export with no progress (and not resumed) for PDP_STALLED_AFTER is
     queued again (rebuilt whole; the first run to finish wins). One asked for more than a day ago is
     marked failed instead: its requester is told on the page to ask again."""
-    from pdplatform.tasks import export_report
+    from pdplatform.tasks import export_report  # pdplatform.tasks imports this module
 
     now = now or timezone.now()
     cutoff = stalled_cutoff(now)

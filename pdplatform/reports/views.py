@@ -15,13 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cohorts.models import Cohort
+from core import charts
 from core.caching import personal_cache
 from core.files import serve_file
 from core.pagination import paginate
 from pdplatform.models import ExportJob
 
-from . import charts, selectors, services
+from . import selectors, services
 from .exports import csv_response, xlsx_response
+from .filters import MonitoringFilterSet
 
 
 def _query_without(request, *names) -> str:
@@ -87,13 +89,11 @@ def home(request):
         if selectors.can_see_cohort_reports(user):
             return redirect("reports:cohorts")
         raise PermissionDenied
-    form = services.school_filter_form(user=user, data=request.GET)
-    valid = form.is_valid()
+    filterset = services.school_filterset(user=user, data=request.GET)
+    valid = filterset.is_valid()
 
     def rows_page():  # read only when the cached report is missing or stale
-        page = paginate(
-            request, selectors.school_report_rows(user=user, flt=selectors.EnrollmentFilters.from_form(form))
-        )
+        page = paginate(request, selectors.school_report_rows(user=user, flt=filterset.enrollment_filters()))
         page.object_list = _cells(page.object_list)
         return page
 
@@ -101,7 +101,8 @@ def home(request):
         request,
         "reports/school.html",
         {
-            "form": form,
+            "form": filterset.form,
+            "filter_errors": filterset.error_lines,
             "valid": valid,
             "page": SimpleLazyObject(rows_page) if valid else None,
             **personal_cache(request, *selectors.report_scopes(user), cacheable=valid),
@@ -152,16 +153,14 @@ def teachers(request):
     user = request.user
     if not selectors.can_see_school_report(user):
         raise PermissionDenied
-    form = services.teacher_filter_form(user=user, data=request.GET)
-    valid = form.is_valid()
+    filterset = services.teacher_filterset(user=user, data=request.GET)
+    valid = filterset.is_valid()
     cycle = selectors.current_cycle()
 
     def teachers_page():  # read only when the cached report is missing or stale
-        c = form.cleaned_data
-        qs = selectors.teacher_report(
-            user=user, show=c.get("show") or "", subject=c.get("subject"), school=c.get("school"), cycle=cycle
+        page = paginate(
+            request, selectors.teacher_report(user=user, cycle=cycle, **filterset.teacher_filters())
         )
-        page = paginate(request, qs)
         for teacher in page.object_list:
             teacher.behind = teacher.cycle_total < cycle.expected_now
         return page
@@ -170,7 +169,8 @@ def teachers(request):
         request,
         "reports/teachers.html",
         {
-            "form": form,
+            "form": filterset.form,
+            "filter_errors": filterset.error_lines,
             "valid": valid,
             "page": SimpleLazyObject(teachers_page) if valid else None,
             "cycle": cycle,
@@ -240,14 +240,17 @@ def monitoring(request):
     user = request.user
     if not selectors.can_see_monitoring(user):
         raise PermissionDenied
-    from .forms import MonitoringForm
 
-    form = MonitoringForm(request.GET or None)
-    if request.GET and not form.is_valid():
+    filterset = MonitoringFilterSet(request.GET)
+    form = filterset.form
+    if not filterset.is_valid():
         return render(
-            request, "reports/monitoring.html", {"form": form, "tabs": _tabs(user, "monitoring")}, status=400
+            request,
+            "reports/monitoring.html",
+            {"form": form, "filter_errors": filterset.error_lines, "tabs": _tabs(user, "monitoring")},
+            status=400,
         )
-    data = selectors.monitoring(user=user, year=form.year_value())
+    data = selectors.monitoring(user=user, year=filterset.year_value())
     chart_data = {
         "share": charts.bar_chart(
             [(r["name"], r["share_3y"] or 0) for r in data["by_school"]],

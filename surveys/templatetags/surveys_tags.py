@@ -1,14 +1,16 @@
 from django import template
 
+from core.charts import heat_level
+from surveys.selectors import surveys_pending_for
+
 register = template.Library()
 
 
 @register.filter
 def heat(score) -> str:
-    """A heat-map colour class for a 0–100 score: heat-0 (red) … heat-4 (green)."""
-    if score is None or score == "":
-        return ""  # no measurement in this cell
-    return f"heat-{min(4, max(0, int(score) // 20))}"
+    """A heat-map colour class for a 0–100 score: heat-0 (red) … heat-4 (green) (core.charts.heat_level)."""
+    level = heat_level(score)
+    return "" if level is None else f"heat-{level}"  # "": no measurement in this cell
 
 
 @register.filter
@@ -20,6 +22,5 @@ def pct(value) -> str:
 @register.simple_tag
 def surveys_pending(user):
     """For the cabinet include: the surveys waiting for this user."""
-    from surveys.selectors import surveys_pending_for
 
     return surveys_pending_for(user)

@@ -1,0 +1,176 @@
+"""The one server-drawn chart module: SVG built from numbers we computed, no JavaScript, no CDN
+(docs/decisions/0006-server-drawn-svg-charts.md). It knows no app: callers pass labels and values.
+
+- `bar_chart` — one horizontal bar per label (a share, a count).
+- `pair_chart` — two bars per label with a legend (found vs addressed).
+- `score_chart` — scores on a 0–100 axis with ticks, an optional earlier score per row and a
+  threshold line; rows below it are flagged (a competency profile).
+- `heat_level` — the 0–4 colour step of a 0–100 score for heat-map cells (tables coloured by CSS).
+
+Every text part is escaped; every number is formatted here (a dot decimal whatever the language).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+ROW = 26
+LABEL_W = 220
+BAR_W = 320
+COLOURS = ("#305496", "#c55a11")
+
+
+def _label(text: str, limit: int = 26) -> str:
+    text = str(text)
+    return escape(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def _num(value: float) -> str:
+    """A coordinate: at most one decimal, a dot as the separator."""
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def _open(width: int, height: int, title: str, css_class: str) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="{escape(css_class)}" width="100%" '
+        f'viewBox="0 0 {width} {height}"><title>{escape(title)}</title>'
+    )
+
+
+def bar_chart(
+    items: list[tuple[str, float]], *, title: str, max_value: float | None = None, suffix: str = ""
+) -> SafeString:
+    if not items:
+        return mark_safe("")  # noqa: S308 - empty
+    top = max_value or max((v for _l, v in items), default=0) or 1
+    height = ROW * len(items) + 34
+    parts = [
+        _open(LABEL_W + BAR_W + 60, height, title, "report-chart d-block mb-2"),
+        f'<text x="0" y="14" font-size="13" font-weight="bold">{escape(title)}</text>',
+    ]
+    for i, (label, value) in enumerate(items):
+        y = 26 + i * ROW
+        width = round(BAR_W * (value or 0) / top)
+        parts.append(
+            f'<text x="{LABEL_W - 6}" y="{y + 14}" text-anchor="end" font-size="12">{_label(label)}</text>'
+            f'<rect x="{LABEL_W}" y="{y}" width="{width}" height="{ROW - 8}" fill="{COLOURS[0]}"></rect>'
+            f'<text x="{LABEL_W + width + 4}" y="{y + 14}" font-size="12">{escape(str(value))}{escape(suffix)}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text part is escaped above
+
+
+def pair_chart(items: list[tuple[str, float, float]], *, title: str, labels: tuple[str, str]) -> SafeString:
+    """Two bars per label (e.g. deficits found vs addressed), with a legend."""
+    if not items:
+        return mark_safe("")  # noqa: S308 - empty
+    top = max((max(a, b) for _l, a, b in items), default=0) or 1
+    row = ROW + 12
+    height = row * len(items) + 50
+    parts = [
+        _open(LABEL_W + BAR_W + 60, height, title, "report-chart d-block mb-2"),
+        f'<text x="0" y="14" font-size="13" font-weight="bold">{escape(title)}</text>',
+        f'<rect x="{LABEL_W}" y="22" width="12" height="12" fill="{COLOURS[0]}"></rect>'
+        f'<text x="{LABEL_W + 16}" y="32" font-size="12">{escape(str(labels[0]))}</text>'
+        f'<rect x="{LABEL_W + 150}" y="22" width="12" height="12" fill="{COLOURS[1]}"></rect>'
+        f'<text x="{LABEL_W + 166}" y="32" font-size="12">{escape(str(labels[1]))}</text>',
+    ]
+    for i, (label, a, b) in enumerate(items):
+        y = 42 + i * row
+        wa, wb = round(BAR_W * (a or 0) / top), round(BAR_W * (b or 0) / top)
+        parts.append(
+            f'<text x="{LABEL_W - 6}" y="{y + 16}" text-anchor="end" font-size="12">{_label(label)}</text>'
+            f'<rect x="{LABEL_W}" y="{y}" width="{wa}" height="13" fill="{COLOURS[0]}"></rect>'
+            f'<text x="{LABEL_W + wa + 4}" y="{y + 11}" font-size="11">{escape(str(a))}</text>'
+            f'<rect x="{LABEL_W}" y="{y + 14}" width="{wb}" height="13" fill="{COLOURS[1]}"></rect>'
+            f'<text x="{LABEL_W + wb + 4}" y="{y + 25}" font-size="11">{escape(str(b))}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text part is escaped above
+
+
+@dataclass(frozen=True)
+class Score:
+    """One row of a score chart: a 0–100 score, the earlier one if there was one, flagged (drawn red)."""
+
+    label: str
+    code: str
+    score: int
+    flagged: bool
+    before: int | None = None
+
+
+SCORE_LABEL_W = 260  # px for the row labels
+SCORE_BAR_W = 420  # px for 0..100
+SCORE_ROW = 34
+SCORE_COLOURS = {"ok": "#198754", "flagged": "#dc3545", "before": "#adb5bd", "threshold": "#fd7e14"}
+
+
+def score_chart(
+    rows: Sequence[Score],
+    *,
+    title: str,
+    threshold: int,
+    threshold_label: str,
+    before_label: str,
+    flag_class: str = "flagged",
+    css_class: str = "score-chart",
+) -> SafeString:
+    """Scores 0–100 as bars, flagged ones in red (their group gets `flag_class`), the earlier score as a
+    thin grey bar above, the change in brackets; ticks at 0, 25, 50, 75, 100 and a dashed threshold line."""
+    if not rows:
+        return mark_safe("")  # noqa: S308 - empty
+    height = 40 + len(rows) * SCORE_ROW
+    axis_y, tick_y = height - 22, height - 6
+    parts = [_open(SCORE_LABEL_W + SCORE_BAR_W + 70, height, title, css_class)]
+    for t in (0, 25, 50, 75, 100):
+        x = _num(SCORE_LABEL_W + SCORE_BAR_W * t / 100)
+        parts.append(
+            f'<line x1="{x}" x2="{x}" y1="4" y2="{axis_y}" stroke="#e5e7eb"/>'
+            f'<text x="{x}" y="{tick_y}" font-size="11" text-anchor="middle" fill="#6c757d">{t}</text>'
+        )
+    for i, row in enumerate(rows):
+        y = 10 + i * SCORE_ROW
+        flagged = row.flagged
+        width = SCORE_BAR_W * row.score / 100
+        name = row.label if len(row.label) <= 38 else row.label[:36] + "…"
+        delta = ""
+        if row.before is not None:
+            diff = row.score - row.before
+            delta = f" ({'+' if diff > 0 else ''}{diff})"
+        group = f"bar {escape(flag_class)}" if flagged else "bar"
+        parts.append(
+            f'<g class="{group}" data-code="{escape(row.code)}">'
+            f'<text x="{SCORE_LABEL_W - 8}" y="{y + 20}" font-size="12" text-anchor="end" fill="#212529">'
+            f"<title>{escape(row.code)}</title>{escape(name)}</text>"
+        )
+        if row.before is not None:
+            parts.append(
+                f'<rect x="{SCORE_LABEL_W}" y="{y + 2}" width="{_num(SCORE_BAR_W * row.before / 100)}" height="8" '
+                f'fill="{SCORE_COLOURS["before"]}"><title>{escape(before_label)}: {row.before}</title></rect>'
+            )
+        parts.append(
+            f'<rect x="{SCORE_LABEL_W}" y="{y + 11}" width="{_num(width)}" height="14" rx="2" '
+            f'fill="{SCORE_COLOURS["flagged" if flagged else "ok"]}"><title>{row.score}</title></rect>'
+            f'<text x="{round(SCORE_LABEL_W + width + 6)}" y="{y + 23}" font-size="12" fill="#212529">'
+            f"{row.score}{delta}</text></g>"
+        )
+    x = _num(SCORE_LABEL_W + SCORE_BAR_W * threshold / 100)
+    colour = SCORE_COLOURS["threshold"]
+    parts.append(
+        f'<line x1="{x}" x2="{x}" y1="4" y2="{axis_y}" stroke="{colour}" stroke-dasharray="4 3"/>'
+        f'<text x="{x}" y="{height - 12}" font-size="10" text-anchor="middle" fill="{colour}">'
+        f"{escape(threshold_label)} {threshold}</text></svg>"
+    )
+    return mark_safe("".join(parts))  # noqa: S308 - every text part is escaped above
+
+
+def heat_level(score) -> int | None:
+    """The colour step 0 (lowest) … 4 (highest) of a 0–100 score; None for a cell with no measurement."""
+    if score is None or score == "":
+        return None
+    return min(4, max(0, int(score) // 20))
