@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "surveys",
     "communities",
     "mentoring",
+    "pdplatform.reports",
 ]
 
 MIDDLEWARE = [

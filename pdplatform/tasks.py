@@ -14,15 +14,6 @@ def heartbeat(note: str | None = None) -> str:
     return note
 
 
-@shared_task(name="pdplatform.tasks.export_report")
-def export_report(job_id: str) -> str | None:
-    """A large report export (routed to the "heavy" queue by CELERY_TASK_ROUTES "*.tasks.export*")."""
-    from pdplatform.reports.services import export_job_run
-
-    job = export_job_run(job_id=job_id)
-    return job.state if job else None
-
-
 @shared_task(name="pdplatform.tasks.unfinished_work_resume", ignore_result=True)
 def unfinished_work_resume() -> dict:
     """Periodic: queue again what a lost worker or a Redis restart left unfinished (each app's sweep)."""

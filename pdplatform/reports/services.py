@@ -23,11 +23,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core.i18n import language_of
 from core.progress import stalled_cutoff
-from pdplatform.models import ExportJob, ExportLog, ReportKind
 
 from . import selectors
 from .exports import Column, Sheet, write_csv, write_xlsx
 from .forms import EnrollmentFilterForm, MonitoringForm, TeacherFilterForm
+from .models import ExportJob, ExportLog, ReportKind
 
 
 class ReportError(ValidationError):
@@ -192,7 +192,7 @@ def export_job_start(*, user, report: str, fmt: str, params: dict) -> ExportJob:
     if fmt not in FORMATS:
         raise ReportError(_("Unknown format."), code="bad_format")
     job = ExportJob.objects.create(requested_by=user, report=report, fmt=fmt, params=params)
-    from pdplatform.tasks import export_report
+    from .tasks import export_report
 
     transaction.on_commit(lambda: export_report.delay(str(job.pk)))
     return job
@@ -278,7 +278,7 @@ def export_jobs_resume(*, now=None, limit: int = 50) -> list:
     """The sweep: a waiting or running export with no progress (and not resumed) for PDP_STALLED_AFTER is
     queued again (rebuilt whole; the first run to finish wins). One asked for more than a day ago is
     marked failed instead: its requester is told on the page to ask again."""
-    from pdplatform.tasks import export_report
+    from .tasks import export_report
 
     now = now or timezone.now()
     cutoff = stalled_cutoff(now)

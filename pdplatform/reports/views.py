@@ -18,10 +18,10 @@ from cohorts.models import Cohort
 from core.caching import personal_cache
 from core.files import serve_file
 from core.pagination import paginate
-from pdplatform.models import ExportJob
 
 from . import charts, selectors, services
 from .exports import csv_response, xlsx_response
+from .models import ExportJob
 
 
 def _query_without(request, *names) -> str:

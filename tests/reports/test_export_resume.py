@@ -9,8 +9,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from notifications.models import Notification
-from pdplatform.models import ExportJob, ExportLog
 from pdplatform.reports import services
+from pdplatform.reports.models import ExportJob, ExportLog
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from notifications.models import Notification
-from pdplatform.models import ExportJob, ExportLog
+from pdplatform.reports.models import ExportJob, ExportLog
 from tests.cohorts.factories import CohortFactory, EnrollmentFactory
 from tests.factories import SubjectFactory, TeacherFactory
 from tests.reports.factories import learning_world
