@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from core.ical import sequence_bump_on_change
+from core.jobs import JOB_ADMIN_FIELDS
 
 from . import services
 from .forms import MoveForm, SplitForm
@@ -246,12 +247,10 @@ class BulkOperationAdmin(ManagedCohortsMixin, admin.ModelAdmin):
         "cohort",
         "created_by",
         "payload",
-        "total",
-        "done",
         "failed",
-        "state",
         "messages",
-        "finished_at",
+        "position",
+        *JOB_ADMIN_FIELDS,
     ]
 
 

@@ -3,10 +3,12 @@ import socket
 from celery import shared_task
 from django.utils import timezone
 
+from core.jobs import RETRY
+
 from .models import WorkerHeartbeat
 
 
-@shared_task(name="pdplatform.tasks.heartbeat")
+@shared_task(name="pdplatform.tasks.heartbeat", **RETRY)
 def heartbeat(note: str | None = None) -> str:
     """Idempotent: the same note writes one row however often the task runs."""
     note = note or timezone.now().strftime("beat-%Y%m%d%H%M")
@@ -14,7 +16,7 @@ def heartbeat(note: str | None = None) -> str:
     return note
 
 
-@shared_task(name="pdplatform.tasks.unfinished_work_resume", ignore_result=True)
+@shared_task(name="pdplatform.tasks.unfinished_work_resume", ignore_result=True, **RETRY)
 def unfinished_work_resume() -> dict:
     """Periodic: queue again what a lost worker or a Redis restart left unfinished (each app's sweep)."""
     from cohorts.certificates.services import certificate_batches_resume
@@ -30,7 +32,7 @@ def unfinished_work_resume() -> dict:
     }
 
 
-@shared_task(name="pdplatform.tasks.media_orphans_remove", ignore_result=True)
+@shared_task(name="pdplatform.tasks.media_orphans_remove", ignore_result=True, **RETRY)
 def media_orphans_remove() -> int:
     """Hourly: private files no row points to, older than PDP_ORPHAN_FILES_AFTER, are removed."""
     from .media import media_orphans_remove as remove

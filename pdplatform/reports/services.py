@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core.i18n import language_of
+from core.jobs import job_running
 from core.progress import stalled_cutoff
 
 from . import selectors
@@ -210,9 +211,7 @@ def export_job_run(*, job_id) -> ExportJob | None:
             state=ExportJob.State.FAILED, error=" ".join(exc.messages)[:500], finished_at=timezone.now()
         )
         return ExportJob.objects.get(pk=job.pk)
-    ExportJob.objects.filter(pk=job.pk).update(
-        state=ExportJob.State.RUNNING, total=spec.count, done=0, progressed_at=timezone.now()
-    )
+    ExportJob.objects.filter(pk=job.pk).update(**job_running(), total=spec.count, done=0)
 
     def progress(n: int) -> None:
         if n % 1000 == 0:
@@ -240,7 +239,7 @@ def export_job_run(*, job_id) -> ExportJob | None:
     # "Done", its log row and the notice commit together: whoever sees the job done finds both.
     with transaction.atomic():
         finished = ExportJob.objects.filter(
-            pk=job.pk, state__in=[ExportJob.State.PENDING, ExportJob.State.RUNNING]
+            pk=job.pk, state__in=[ExportJob.State.QUEUED, ExportJob.State.RUNNING]
         ).update(
             file=job.file.name,
             state=ExportJob.State.DONE,
@@ -282,7 +281,7 @@ def export_jobs_resume(*, now=None, limit: int = 50) -> list:
 
     now = now or timezone.now()
     cutoff = stalled_cutoff(now)
-    stalled = Q(state__in=[ExportJob.State.PENDING, ExportJob.State.RUNNING], progressed_at__lt=cutoff) & (
+    stalled = Q(state__in=[ExportJob.State.QUEUED, ExportJob.State.RUNNING], progressed_at__lt=cutoff) & (
         Q(resumed_at__isnull=True) | Q(resumed_at__lt=cutoff)
     )
     resumed = []

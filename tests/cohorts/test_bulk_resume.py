@@ -96,7 +96,7 @@ def test_the_bulk_page_says_stalled_resuming(client):
     client.force_login(op.created_by)
     url = reverse("cohorts:bulk", args=[op.pk])
     page = client.get(url).content.decode()
-    assert 'data-state="pending"' in page
+    assert 'data-state="queued"' in page
     BulkOperation.objects.filter(pk=op.pk).update(progressed_at=timezone.now() - timedelta(hours=1))
     page = client.get(url).content.decode()
     assert 'data-state="stalled"' in page

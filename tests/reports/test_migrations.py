@@ -68,7 +68,7 @@ def test_export_rows_survive_the_move_to_the_reports_app():
         for job in ExportJob.objects.all()
     }
     assert jobs == {
-        str(waiting.pk): (owner.pk, "school", "xlsx", "pending", 70000, 1200, ""),
+        str(waiting.pk): (owner.pk, "school", "xlsx", "queued", 70000, 1200, ""),
         str(ready.pk): (owner.pk, "cohort", "csv", "done", 5, 5, ""),
         str(failed.pk): (owner.pk, "teachers", "csv", "failed", 0, 0, "Неизвестное значение"),
     }
