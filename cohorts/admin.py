@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import Role
 from accounts.selectors import users_with_role
 from core.ical import sequence_bump_on_change
+from core.jobs import JOB_ADMIN_FIELDS
 from courses.models import Course
 
 from . import services
@@ -252,12 +253,10 @@ class BulkOperationAdmin(ManagedCohortsMixin, admin.ModelAdmin):
         "cohort",
         "created_by",
         "payload",
-        "total",
-        "done",
         "failed",
-        "state",
         "messages",
-        "finished_at",
+        "position",
+        *JOB_ADMIN_FIELDS,
     ]
 
 

@@ -326,6 +326,7 @@ def seed(people: dict) -> None:
             },
             total=sum(len(ids) for ids in plan),
             done=sum(len(ids) for ids in plan),
+            started_at=now - timedelta(minutes=1),
             finished_at=now,
         )
         cohort_split(cohort=intake, groups=3, max_size=8, actor=operation.created_by, plan=plan)

@@ -4,11 +4,12 @@ import logging
 
 from celery import shared_task
 from django.core.exceptions import ValidationError
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from core.jobs import RETRY, UNFINISHED, job_running
 
 from .models import BulkOperation, Cohort, Enrollment
 from .services import (
@@ -25,13 +26,13 @@ logger = logging.getLogger(__name__)
 CHUNK = 50
 
 
-@shared_task
+@shared_task(**RETRY)
 def expire_offers() -> int:
     """Periodic: expired seat offers pass to the next waitlisted teacher."""
     return enrollment_expire_offers()
 
 
-@shared_task
+@shared_task(**RETRY)
 def quiz_close_expired() -> int:
     """Periodic: running quiz attempts past their deadline are graded as they stand (pages and the API
     also do it lazily on the next request that touches the attempt)."""
@@ -40,19 +41,12 @@ def quiz_close_expired() -> int:
     return quiz_attempts_close_expired()
 
 
-@shared_task
+@shared_task(**RETRY)
 def announcement_notify(announcement_id: int) -> int:
     return announcement_notify_all(announcement_id=announcement_id)
 
 
-@shared_task(
-    ignore_result=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=5,
-    retry_backoff_max=300,
-    retry_jitter=True,
-    max_retries=8,
-)
+@shared_task(ignore_result=True, **RETRY)
 def submission_check_copy_run(submission_id: int) -> int | None:
     """The copy check of a submitted version (queued on commit by submission_submit); the id of the
     matched answer, or None. Quiet when the work is gone; a re-run records the same match."""
@@ -70,17 +64,7 @@ def _progress(operation_id: int, *, done: int = 0, failed: int = 0, message: str
         op.save(update_fields=["messages"])
 
 
-UNFINISHED = (BulkOperation.State.PENDING, BulkOperation.State.RUNNING)
-
-
-@shared_task(
-    ignore_result=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=5,
-    retry_backoff_max=300,
-    retry_jitter=True,
-    max_retries=8,
-)
+@shared_task(ignore_result=True, **RETRY)
 def bulk_operation_run(operation_id: int) -> None:
     """Runs one chunk of a bulk operation, then queues itself for the next: each task takes seconds, so
     one lost with its worker costs little and the sweep (cohorts.services.bulk_operations_resume) can tell
@@ -89,9 +73,7 @@ def bulk_operation_run(operation_id: int) -> None:
     op = BulkOperation.objects.select_related("cohort", "created_by").filter(pk=operation_id).first()
     if op is None or op.state not in UNFINISHED:
         return
-    BulkOperation.objects.filter(pk=op.pk, state__in=UNFINISHED).update(
-        state=BulkOperation.State.RUNNING, progressed_at=timezone.now()
-    )
+    BulkOperation.objects.filter(pk=op.pk, state__in=UNFINISHED).update(**job_running())
     try:
         if op.kind == BulkOperation.Kind.SPLIT:
             # A re-run with the same plan moves only who is still in the parent and counts every chunk
@@ -111,7 +93,7 @@ def bulk_operation_run(operation_id: int) -> None:
             return
     except ValidationError as exc:
         BulkOperation.objects.filter(pk=op.pk).update(
-            state=BulkOperation.State.FAILED, messages=[" ".join(exc.messages)], finished_at=timezone.now()
+            state=BulkOperation.State.FAILED, error=" ".join(exc.messages)[:500], finished_at=timezone.now()
         )
         return
     BulkOperation.objects.filter(pk=op.pk, state__in=UNFINISHED).update(

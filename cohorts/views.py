@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
@@ -583,8 +584,19 @@ def nominate(request, cohort_id: int):
 @login_required
 def bulk(request, operation_id: int):
     op = _found(selectors.bulk_operation_for, user=request.user, operation_id=operation_id)
-    template = "cohorts/_bulk_progress.html" if request.htmx else "cohorts/bulk.html"
-    return render(request, template, {"op": op})
+    template = "core/_job_progress.html" if request.htmx else "cohorts/bulk.html"
+    nominate = op.kind == op.Kind.NOMINATE
+    context = {
+        "op": op,
+        "job": op,
+        "poll_url": reverse("cohorts:bulk", args=[op.pk]),
+        "result_url": reverse("cohorts:nominations")
+        if nominate
+        else reverse("cohorts:curate_cohort", args=[op.cohort_id]),
+        "result_label": _("Open the nominations") if nominate else _("Open the cohort"),
+        "result_template": "cohorts/_split_result.html" if op.kind == op.Kind.SPLIT else None,
+    }
+    return render(request, template, context)
 
 
 @login_required

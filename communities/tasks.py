@@ -3,12 +3,13 @@
 from celery import shared_task
 
 from cohorts.models import Cohort
+from core.jobs import RETRY
 
 from . import services
 from .models import Post
 
 
-@shared_task(ignore_result=True)
+@shared_task(ignore_result=True, **RETRY)
 def post_notify(post_id: int) -> int:
     """Notifications for a new post; the notifications module's dedupe key makes a second run send nothing."""
     post = (
@@ -21,7 +22,7 @@ def post_notify(post_id: int) -> int:
     return services.post_send_notifications(post=post)
 
 
-@shared_task(ignore_result=True)
+@shared_task(ignore_result=True, **RETRY)
 def cohort_communities_sync(batch_size: int = 200) -> int:
     """Periodic: every cohort's community follows its enrolments and curators (created on first run)."""
     done = 0

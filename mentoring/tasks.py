@@ -2,10 +2,12 @@
 
 from celery import shared_task
 
+from core.jobs import RETRY
+
 from . import services
 
 
-@shared_task(name="mentoring.tasks.feedback_reminders")
+@shared_task(name="mentoring.tasks.feedback_reminders", **RETRY)
 def feedback_reminders() -> int:
     """Beat: remind mentees whose periodic feedback on the mentoring is due (safe to run twice)."""
     return services.feedback_remind_due()

@@ -1,10 +1,5 @@
-import uuid
-
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-from core.progress import is_stalled
 
 
 class WorkerHeartbeat(models.Model):
@@ -22,100 +17,8 @@ class WorkerHeartbeat(models.Model):
         return self.note
 
 
-class ReportKind(models.TextChoices):
-    SCHOOL = "school", _("School report: teachers × cohorts")
-    TEACHERS = "teachers", _("Teachers' hours over three years")
-    COHORT = "cohort", _("Cohort report")
-    MONITORING = "monitoring", _("Municipal monitoring")
-
-
-class ExportLog(models.Model):
-    """Every report export: who, when, which filters, how many rows (read-only for superusers in the admin)."""
-
-    user = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("exported by")
-    )
-    report = models.CharField(_("report"), max_length=20, choices=ReportKind.choices)
-    fmt = models.CharField(_("format"), max_length=10)
-    filters = models.JSONField(_("filters"), default=dict, blank=True)
-    rows = models.PositiveIntegerField(_("rows"), default=0)
-    via = models.CharField(_("via"), max_length=10, default="web")  # web, api, task
-    created_at = models.DateTimeField(_("exported at"), auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("export log entry")
-        verbose_name_plural = _("export log")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(fmt__in=["csv", "xlsx", "json"]), name="exportlog_fmt_known"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.report}.{self.fmt} ({self.rows})"
-
-
 def export_upload_to(instance, filename: str) -> str:
-    return f"reports/exports/{instance.pk}.{instance.fmt}"
+    """Kept for pdplatform/migrations/0002 (which names it); the model moved to pdplatform/reports/models.py."""
+    from pdplatform.reports.models import export_upload_to as moved
 
-
-class ExportJob(models.Model):
-    """A large report export built by a worker; the page polls its progress, the owner downloads the file."""
-
-    class State(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Ready")
-        FAILED = "failed", _("Failed")
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    requested_by = models.ForeignKey(
-        "accounts.User",
-        on_delete=models.CASCADE,
-        related_name="report_exports",
-        verbose_name=_("requested by"),
-    )
-    report = models.CharField(_("report"), max_length=20, choices=ReportKind.choices)
-    fmt = models.CharField(_("format"), max_length=10)
-    params = models.JSONField(_("filters"), default=dict, blank=True)
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
-    total = models.PositiveIntegerField(_("rows to write"), default=0)
-    done = models.PositiveIntegerField(_("rows written"), default=0)
-    file = models.FileField(_("file"), upload_to=export_upload_to, blank=True)
-    error = models.CharField(_("error"), max_length=500, blank=True)
-    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    # Stamped as rows are written; with none for PDP_STALLED_AFTER the page says "stalled, resuming" and
-    # the sweep (pdplatform.tasks.unfinished_work_resume) queues the job again (it is rebuilt whole).
-    progressed_at = models.DateTimeField(_("last progress at"), default=timezone.now)
-    resumed_at = models.DateTimeField(_("last resumed at"), null=True, blank=True)
-    resumed_count = models.PositiveSmallIntegerField(_("times resumed"), default=0)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("report export job")
-        verbose_name_plural = _("report export jobs")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(state__in=["pending", "running", "done", "failed"]),
-                name="reportexportjob_state_known",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(fmt__in=["csv", "xlsx"]), name="reportexportjob_fmt_known"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.report}.{self.fmt} ({self.state})"
-
-    @property
-    def percent(self) -> int:
-        if self.state == self.State.DONE:
-            return 100
-        return int(100 * self.done / self.total) if self.total else 0
-
-    @property
-    def stalled(self) -> bool:
-        """Waiting or running with no progress for PDP_STALLED_AFTER: the page says "stalled, resuming"."""
-        return self.state in (self.State.PENDING, self.State.RUNNING) and is_stalled(self.progressed_at)
+    return moved(instance, filename)

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "surveys",
     "communities",
     "mentoring",
+    "pdplatform.reports",
 ]
 
 MIDDLEWARE = [

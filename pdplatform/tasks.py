@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from cohorts.certificates.services import certificate_batches_resume
 from cohorts.services import bulk_operations_resume
-from pdplatform.reports.services import export_job_run
+from core.jobs import RETRY
 from pdplatform.reports.services import export_jobs_resume as report_exports_resume
 from surveys.services import export_jobs_resume as survey_exports_resume
 
@@ -13,7 +13,7 @@ from .media import media_orphans_remove as remove
 from .models import WorkerHeartbeat
 
 
-@shared_task(name="pdplatform.tasks.heartbeat")
+@shared_task(name="pdplatform.tasks.heartbeat", **RETRY)
 def heartbeat(note: str | None = None) -> str:
     """Idempotent: the same note writes one row however often the task runs."""
     note = note or timezone.now().strftime("beat-%Y%m%d%H%M")
@@ -21,14 +21,7 @@ def heartbeat(note: str | None = None) -> str:
     return note
 
 
-@shared_task(name="pdplatform.tasks.export_report")
-def export_report(job_id: str) -> str | None:
-    """A large report export (routed to the "heavy" queue by CELERY_TASK_ROUTES "*.tasks.export*")."""
-    job = export_job_run(job_id=job_id)
-    return job.state if job else None
-
-
-@shared_task(name="pdplatform.tasks.unfinished_work_resume", ignore_result=True)
+@shared_task(name="pdplatform.tasks.unfinished_work_resume", ignore_result=True, **RETRY)
 def unfinished_work_resume() -> dict:
     """Periodic: queue again what a lost worker or a Redis restart left unfinished (each app's sweep)."""
     return {
@@ -39,8 +32,7 @@ def unfinished_work_resume() -> dict:
     }
 
 
-@shared_task(name="pdplatform.tasks.media_orphans_remove", ignore_result=True)
+@shared_task(name="pdplatform.tasks.media_orphans_remove", ignore_result=True, **RETRY)
 def media_orphans_remove() -> int:
     """Hourly: private files no row points to, older than PDP_ORPHAN_FILES_AFTER, are removed."""
-
     return len(remove())

@@ -1,7 +1,8 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from cohorts.certificates import views as certificate_views
@@ -43,6 +44,12 @@ urlpatterns = [
     path("api/v1/", include("surveys.api_urls")),
     path("api/v1/", include("communities.api_urls")),
     path("api/v1/", include("pdplatform.reports.api_urls")),
+    # The export log and jobs moved to the reports app (decision 0301): bookmarks of their old admin pages
+    # land on the new ones.
+    re_path(
+        r"^admin/pdplatform/(?P<rest>export(?:log|job)/.*)$",
+        RedirectView.as_view(url="/admin/reports/%(rest)s", permanent=True, query_string=True),
+    ),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

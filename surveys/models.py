@@ -13,10 +13,9 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.progress import is_stalled
+from core.jobs import BackgroundJob
 from courses.models import Competency, Course
 
 DEFAULT_LIKERT_LABELS = [
@@ -534,14 +533,10 @@ class CourseRecommendationRule(models.Model):
         return f"{self.get_mode_display()}: {self.course} ↔ {self.competency}"
 
 
-class ExportJob(models.Model):
-    """A large export built by a worker; the page polls its progress and then offers the file."""
-
-    class State(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Ready")
-        FAILED = "failed", _("Failed")
+class ExportJob(BackgroundJob):
+    """A large export built by a worker; the page polls its progress and then offers the file. Waiting and
+    running jobs with no progress for PDP_STALLED_AFTER are queued again by the sweep
+    (pdplatform.tasks.unfinished_work_resume): the file is rebuilt whole."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     survey = models.ForeignKey(
@@ -556,26 +551,17 @@ class ExportJob(models.Model):
     what = models.CharField(_("what"), max_length=20, default="raw")
     fmt = models.CharField(_("format"), max_length=10, default="xlsx")
     params = models.JSONField(_("filter"), default=dict, blank=True)
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
     total = models.PositiveIntegerField(_("rows to write"), default=0)
     done = models.PositiveIntegerField(_("rows written"), default=0)
     file = models.FileField(_("file"), upload_to="surveys/exports/", blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    # Stamped as rows are written; with none for PDP_STALLED_AFTER the page says "stalled, resuming" and
-    # the sweep (pdplatform.tasks.unfinished_work_resume) queues the job again (it is rebuilt whole).
-    progressed_at = models.DateTimeField(_("last progress at"), default=timezone.now)
-    resumed_at = models.DateTimeField(_("last resumed at"), null=True, blank=True)
-    resumed_count = models.PositiveSmallIntegerField(_("times resumed"), default=0)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("results export")
         verbose_name_plural = _("results exports")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(state__in=["pending", "running", "done", "failed"]), name="exportjob_state_known"
-            ),
+            *BackgroundJob.constraints("exportjob"),
             models.CheckConstraint(
                 condition=Q(what__in=["raw", "distribution"]), name="exportjob_what_known"
             ),
@@ -584,14 +570,3 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey_id} {self.what}.{self.fmt} ({self.state})"
-
-    @property
-    def percent(self) -> int:
-        if self.state == self.State.DONE:
-            return 100
-        return min(99, int(100 * self.done / self.total)) if self.total else 0
-
-    @property
-    def stalled(self) -> bool:
-        """Waiting or running with no progress for PDP_STALLED_AFTER: the page says "stalled, resuming"."""
-        return self.state in (self.State.PENDING, self.State.RUNNING) and is_stalled(self.progressed_at)

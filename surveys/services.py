@@ -16,6 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.i18n import language_of
+from core.jobs import job_running
 from core.progress import stalled_cutoff
 from courses.models import Course
 
@@ -621,6 +623,14 @@ def export_job_start(*, user, survey: Survey, flt, what: str = "raw", fmt: str =
     return job
 
 
+def _export_failed_text(user) -> str:
+    """What the requester reads on the job's page, in their language (stored with the job)."""
+    from django.utils import translation
+
+    with translation.override(language_of(user)):
+        return str(_("The export failed. Please try again or ask the administrator."))
+
+
 def export_job_run(*, job_id) -> None:
     """Build the file; idempotent (a finished job is left alone, a re-delivered one is rebuilt)."""
     import tempfile
@@ -631,12 +641,10 @@ def export_job_run(*, job_id) -> None:
     from . import exports  # exports imports selectors, which import this module
     from .selectors import ResultFilter  # selectors import this module
 
-    job = ExportJob.objects.select_related("survey").filter(pk=job_id).first()
+    job = ExportJob.objects.select_related("survey", "requested_by").filter(pk=job_id).first()
     if job is None or job.state == ExportJob.State.DONE:
         return
-    ExportJob.objects.filter(pk=job.pk).update(
-        state=ExportJob.State.RUNNING, done=0, progressed_at=timezone.now()
-    )
+    ExportJob.objects.filter(pk=job.pk).update(**job_running(), done=0)
     flt = ResultFilter.from_params(job.params)
 
     def progress(rows):
@@ -654,12 +662,16 @@ def export_job_run(*, job_id) -> None:
             handle.seek(0)
             job.file.save(f"survey-{job.survey_id}-{job.what}-{job.pk}.{job.fmt}", File(handle), save=False)
     except Exception:
-        ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.FAILED, finished_at=timezone.now())
+        ExportJob.objects.filter(pk=job.pk).update(
+            state=ExportJob.State.FAILED,
+            error=_export_failed_text(job.requested_by),
+            finished_at=timezone.now(),
+        )
         raise
     # Two runs of one job (a redelivery, or the sweep resuming a slow one): the first to finish wins; the
     # other removes its own file, so none is left behind.
     finished = ExportJob.objects.filter(
-        pk=job.pk, state__in=[ExportJob.State.PENDING, ExportJob.State.RUNNING]
+        pk=job.pk, state__in=[ExportJob.State.QUEUED, ExportJob.State.RUNNING]
     ).update(file=job.file.name, state=ExportJob.State.DONE, done=F("total"), finished_at=timezone.now())
     if not finished:
         job.file.delete(save=False)
@@ -681,7 +693,7 @@ def export_jobs_resume(*, now=None, limit: int = 50) -> list:
 
     now = now or timezone.now()
     cutoff = stalled_cutoff(now)
-    stalled = Q(state__in=[ExportJob.State.PENDING, ExportJob.State.RUNNING], progressed_at__lt=cutoff) & (
+    stalled = Q(state__in=[ExportJob.State.QUEUED, ExportJob.State.RUNNING], progressed_at__lt=cutoff) & (
         Q(resumed_at__isnull=True) | Q(resumed_at__lt=cutoff)
     )
     resumed = []
@@ -694,7 +706,8 @@ def export_jobs_resume(*, now=None, limit: int = 50) -> list:
                 continue
             if job.created_at < now - timedelta(hours=EXPORT_RESUME_WITHIN_HOURS):
                 job.state, job.finished_at = ExportJob.State.FAILED, now
-                job.save(update_fields=["state", "finished_at"])
+                job.error = _export_failed_text(job.requested_by)
+                job.save(update_fields=["state", "error", "finished_at"])
                 continue
             job.resumed_at = now
             job.resumed_count = F("resumed_count") + 1

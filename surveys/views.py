@@ -375,8 +375,14 @@ def heatmap(request):
 def export_job(request, job_id):
     """Progress of a large export; htmx polls the fragment until the file is ready."""
     job = selectors.export_job_for(user=request.user, job_id=job_id)
-    template = "surveys/_export_job.html" if request.htmx else "surveys/export_job.html"
-    return render(request, template, {"job": job})
+    template = "core/_job_progress.html" if request.htmx else "surveys/export_job.html"
+    context = {
+        "job": job,
+        "poll_url": reverse("surveys:export_job", args=[job.pk]),
+        "result_url": reverse("surveys:export_download", args=[job.pk]),
+        "result_label": _("Download"),
+    }
+    return render(request, template, context)
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role, register_role_permissions
 from core.files import AuthorizedFileWidget
+from core.jobs import JOB_ADMIN_FIELDS
 
 from ..forms import ReasonForm
 from ..selectors import cohorts_managed_by
@@ -215,8 +216,8 @@ class CertificateAdmin(admin.ModelAdmin):
 
 @admin.register(CertificateBatch)
 class CertificateBatchAdmin(admin.ModelAdmin):
-    list_display = ["cohort", "total", "created_by", "created_at"]
-    readonly_fields = ["cohort", "total", "created_by", "messages", "created_at"]
+    list_display = ["cohort", "state", "done", "total", "created_by", "created_at"]
+    readonly_fields = ["cohort", "created_by", "messages", *JOB_ADMIN_FIELDS]
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.jobs import BackgroundJob
 from core.uploads import CheckedFileField, UploadCheck
 
 from ..models.cohort import Cohort
@@ -205,11 +206,12 @@ class Certificate(models.Model):
         return self.revoked_at is None
 
 
-class CertificateBatch(models.Model):
+class CertificateBatch(BackgroundJob):
     """Progress of "issue certificates for a cohort": the page polls it.
 
-    Done is counted from the certificates themselves (not incremented by tasks), so a task that runs
-    twice after a worker was killed can never push the count past the truth.
+    Done is counted again from the certificates themselves each time a chunk finishes (never incremented
+    by tasks), so a task that runs twice after a worker was killed can never push the count past the
+    truth. A problem with one enrollment is a message (the others go on), never the batch's failure.
     """
 
     cohort = models.ForeignKey(
@@ -223,19 +225,15 @@ class CertificateBatch(models.Model):
         verbose_name=_("started by"),
     )
     total = models.PositiveIntegerField(_("completed enrollments"), default=0)
+    done = models.PositiveIntegerField(_("certificates issued"), default=0)
     messages = models.JSONField(_("problems"), default=list, blank=True)
     created_at = models.DateTimeField(_("started at"), auto_now_add=True)
-    # When a chunk last finished: with no progress for PDP_STALLED_AFTER seconds the page says
-    # "stalled, resuming" and the sweep (pdplatform.tasks.unfinished_work_resume) queues what is left.
-    progressed_at = models.DateTimeField(_("last progress at"), default=timezone.now)
-    resumed_at = models.DateTimeField(_("last resumed at"), null=True, blank=True)
-    resumed_count = models.PositiveSmallIntegerField(_("times resumed"), default=0)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("certificate issuance")
         verbose_name_plural = _("certificate issuances")
+        constraints = BackgroundJob.constraints("certificatebatch")
         indexes = [
             models.Index(
                 fields=["progressed_at"], condition=Q(finished_at__isnull=True), name="certbatch_unfinished"
@@ -244,3 +242,15 @@ class CertificateBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cohort} ({self.total})"
+
+    @property
+    def failed_count(self) -> int:
+        return len(self.messages)
+
+    @property
+    def handled(self) -> int:
+        return self.done + self.failed_count
+
+    @property
+    def problems(self) -> list[str]:
+        return [item.get("message", "") for item in self.messages]

@@ -2,15 +2,13 @@
 school, the course's methodologists; and the public verification by code."""
 
 import re
-from dataclasses import dataclass
 
 from django.db.models import CharField, QuerySet, Subquery
 
 from accounts.roles import Role
 from accounts.selectors import schools_visible_to, user_has_role
-from core.progress import is_stalled, stalled_minutes
 
-from ..models import Certificate, CertificateBatch, Enrollment
+from ..models import Certificate, CertificateBatch
 from .models import CertificateTemplate
 
 # secrets.token_urlsafe(16): exactly 22 URL-safe characters. Anything else is not a code.
@@ -59,47 +57,6 @@ def certificates_managed_by(user) -> QuerySet[Certificate]:
     if not user_has_role(user, Role.METHODOLOGIST):
         return qs.none()
     return qs.filter(enrollment__cohort__course__authors=user)
-
-
-@dataclass
-class BatchProgress:
-    batch: CertificateBatch
-    done: int
-    failed: int
-
-    @property
-    def total(self) -> int:
-        return self.batch.total
-
-    @property
-    def percent(self) -> int:
-        return 100 if not self.total else min(100, int(100 * (self.done + self.failed) / self.total))
-
-    @property
-    def state(self) -> str:
-        """done · running · stalled (no chunk finished for PDP_STALLED_AFTER seconds: the sweep resumes it)."""
-        if self.batch.finished_at is not None or self.done + self.failed >= self.total:
-            return "done"
-        if is_stalled(self.batch.progressed_at):
-            return "stalled"
-        return "running"
-
-    @property
-    def stalled_minutes(self) -> int:
-        return stalled_minutes(self.batch.progressed_at)
-
-    @property
-    def messages(self) -> list[str]:
-        return [item.get("message", "") for item in self.batch.messages]
-
-
-def batch_progress(batch: CertificateBatch) -> BatchProgress:
-    """Done is counted from the certificates (exact even if a task ran twice), in one query."""
-    done = Certificate.objects.filter(
-        enrollment__cohort_id=batch.cohort_id, enrollment__state=Enrollment.State.COMPLETED
-    ).count()
-    failed = len(batch.messages)
-    return BatchProgress(batch=batch, done=min(done, batch.total), failed=failed)
 
 
 def batch_for(*, user, batch_id: int) -> CertificateBatch:

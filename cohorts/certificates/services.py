@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy, override
 
 from cohorts.scopes import learning_changed
 from core.i18n import language_of
+from core.jobs import UNFINISHED, job_running
 from core.progress import stalled_cutoff
 
 from ..models import (
@@ -380,15 +381,26 @@ def certificate_batch_remaining(batch: CertificateBatch) -> list[int]:
     )
 
 
+def certificate_batch_issued(batch: CertificateBatch) -> int:
+    """Certificates of the batch's cohort's completed enrollments, counted from the certificates (exact
+    even if a task ran twice), at most the batch's total."""
+    issued = Certificate.objects.filter(
+        enrollment__cohort_id=batch.cohort_id, enrollment__state=S.COMPLETED
+    ).count()
+    return min(issued, batch.total)
+
+
 def certificate_batch_progressed(*, batch_id: int, now=None) -> bool:
-    """A chunk finished: note the time, and close the batch when nothing is left. True when finished."""
+    """A chunk finished (or the fan-out found nothing to do): count what is issued, note the time, and close
+    the batch as done when nothing is left. True when finished."""
     now = now or timezone.now()
     batch = CertificateBatch.objects.filter(pk=batch_id, finished_at__isnull=True).first()
     if batch is None:
         return True
     finished = not certificate_batch_remaining(batch)
+    end = {"state": CertificateBatch.State.DONE, "finished_at": now} if finished else {}
     CertificateBatch.objects.filter(pk=batch_id, finished_at__isnull=True).update(
-        progressed_at=now, **({"finished_at": now} if finished else {})
+        **{**job_running(now), "done": certificate_batch_issued(batch), **end}
     )
     return finished
 
@@ -406,7 +418,7 @@ def certificate_batches_resume(*, now=None, limit: int = 100) -> list[int]:
 
     now = now or timezone.now()
     cutoff = stalled_cutoff(now)
-    stalled = Q(finished_at__isnull=True, progressed_at__lt=cutoff) & (
+    stalled = Q(state__in=UNFINISHED, progressed_at__lt=cutoff) & (
         Q(resumed_at__isnull=True) | Q(resumed_at__lt=cutoff)
     )
     resumed = []
@@ -425,8 +437,12 @@ def certificate_batches_resume(*, now=None, limit: int = 100) -> list[int]:
                 continue  # another sweep has it, or it moved on meanwhile
             remaining = certificate_batch_remaining(batch)
             if not remaining:
-                batch.finished_at = now
-                batch.save(update_fields=["finished_at"])
+                batch.state, batch.finished_at, batch.done = (
+                    batch.State.DONE,
+                    now,
+                    certificate_batch_issued(batch),
+                )
+                batch.save(update_fields=["state", "finished_at", "done"])
                 continue
             batch.resumed_at = now
             batch.resumed_count = F("resumed_count") + 1

@@ -10,6 +10,8 @@ from celery import shared_task
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError
 
+from core.jobs import RETRY
+
 from ..models import Certificate, CertificateBatch, Enrollment
 from .services import (
     certificate_batch_note_failure,
@@ -25,14 +27,7 @@ CHUNK = 20
 # A chunk that runs past this is killed and retried (far below the global limit the exports need).
 CHUNK_TIME_LIMIT = 300
 
-# Transient: the database restarting or a lock timeout, storage hiccups. Rules broken are not retried.
-RETRY = {
-    "autoretry_for": (OperationalError, InterfaceError, OSError),
-    "retry_backoff": 5,
-    "retry_backoff_max": 300,
-    "retry_jitter": True,
-    "max_retries": 8,
-}
+# Retried on transient errors only (core/jobs.py holds the one policy); rules broken are not retried.
 
 
 @shared_task(name="cohorts.certificates.tasks.certificate_issue_enrollment", ignore_result=True, **RETRY)
@@ -54,8 +49,7 @@ def certificates_issue_for_cohort(batch_id: int) -> int:
     if batch is None:
         return 0
     ids = certificate_batch_remaining(batch)
-    if not ids:
-        certificate_batch_progressed(batch_id=batch_id)
+    certificate_batch_progressed(batch_id=batch_id)  # running now (or done, with nothing left)
     certificates_queue_chunks(ids, batch_id)
     return len(ids)
 

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -99,11 +100,15 @@ def batch(request, batch_id: int):
         found = selectors.batch_for(user=request.user, batch_id=batch_id)
     except ObjectDoesNotExist:
         raise Http404 from None
-    progress = selectors.batch_progress(found)
-    template = (
-        "cohorts/_certificate_batch_progress.html" if request.htmx else "cohorts/certificate_batch.html"
-    )
-    return render(request, template, {"progress": progress, "batch": found})
+    template = "core/_job_progress.html" if request.htmx else "cohorts/certificate_batch.html"
+    context = {
+        "batch": found,
+        "job": found,
+        "poll_url": reverse("cohorts:certificate_batch", args=[found.pk]),
+        "result_url": reverse("admin:cohorts_certificate_changelist"),
+        "result_label": _("Open the certificates"),
+    }
+    return render(request, template, context)
 
 
 @never_cache

@@ -3,11 +3,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.progress import is_stalled
+from core.jobs import BackgroundJob
 
 from .cohort import Cohort
 
@@ -168,7 +167,7 @@ class Nomination(models.Model):
         return f"{self.enrollment} ({self.get_decision_display()})"
 
 
-class BulkOperation(models.Model):
+class BulkOperation(BackgroundJob):
     """Progress of a chunked background job (nominate/enrol/move/split many); the page polls it."""
 
     class Kind(models.TextChoices):
@@ -176,12 +175,6 @@ class BulkOperation(models.Model):
         ENROL = "enrol", _("Enrol teachers")
         MOVE = "move", _("Move teachers")
         SPLIT = "split", _("Split a cohort")
-
-    class State(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     cohort = models.ForeignKey(
@@ -195,26 +188,20 @@ class BulkOperation(models.Model):
         verbose_name=_("started by"),
     )
     payload = models.JSONField(_("parameters"), default=dict, blank=True)
-    total = models.PositiveIntegerField(_("total"), default=0)
-    done = models.PositiveIntegerField(_("done"), default=0)
     failed = models.PositiveIntegerField(_("failed"), default=0)
-    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.PENDING)
     messages = models.JSONField(_("messages"), default=list, blank=True)
     created_at = models.DateTimeField(_("started at"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
     # How many of payload["ids"] are handled: advanced with each item in the item's own transaction, so
     # a re-run (redelivered, or queued again by the sweep) goes on where the last one stopped.
     position = models.PositiveIntegerField(_("items handled"), default=0)
-    progressed_at = models.DateTimeField(_("last progress at"), default=timezone.now)
-    resumed_at = models.DateTimeField(_("last resumed at"), null=True, blank=True)
-    resumed_count = models.PositiveSmallIntegerField(_("times resumed"), default=0)
 
     class Meta:
         ordering = ["-created_at", "id"]
         verbose_name = _("bulk operation")
         verbose_name_plural = _("bulk operations")
         constraints = [
+            *BackgroundJob.constraints("bulkoperation"),
             models.CheckConstraint(
                 condition=Q(position__lte=models.F("total")), name="bulkoperation_position_within_total"
             ),
@@ -224,10 +211,13 @@ class BulkOperation(models.Model):
         return f"{self.get_kind_display()} {self.done}/{self.total}"
 
     @property
-    def stalled(self) -> bool:
-        """Waiting or running with no progress for PDP_STALLED_AFTER: the page says "stalled, resuming"."""
-        return self.state in (self.State.PENDING, self.State.RUNNING) and is_stalled(self.progressed_at)
+    def handled(self) -> int:
+        return self.done + self.failed
 
     @property
-    def percent(self) -> int:
-        return 100 if not self.total else int(100 * (self.done + self.failed) / self.total)
+    def failed_count(self) -> int:
+        return self.failed
+
+    @property
+    def problems(self) -> list[str]:
+        return [str(message) for message in self.messages]

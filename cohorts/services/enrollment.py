@@ -816,7 +816,7 @@ def bulk_operations_resume(*, now=None, limit: int = 100) -> list[int]:
     now = now or timezone.now()
     cutoff = stalled_cutoff(now)
     stalled = Q(
-        state__in=[BulkOperation.State.PENDING, BulkOperation.State.RUNNING], progressed_at__lt=cutoff
+        state__in=[BulkOperation.State.QUEUED, BulkOperation.State.RUNNING], progressed_at__lt=cutoff
     ) & (Q(resumed_at__isnull=True) | Q(resumed_at__lt=cutoff))
     resumed = []
     for pk in (

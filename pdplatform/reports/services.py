@@ -24,13 +24,14 @@ from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort
 from core.i18n import language_of
+from core.jobs import job_running
 from core.progress import stalled_cutoff
 from notifications.services import notification_send
-from pdplatform.models import ExportJob, ExportLog, ReportKind
 
 from . import selectors
 from .exports import Column, Sheet, write_csv, write_xlsx
 from .filters import EnrollmentFilterSet, MonitoringFilterSet, TeacherFilterSet
+from .models import ExportJob, ExportLog, ReportKind
 
 
 class ReportError(ValidationError):
@@ -191,7 +192,7 @@ def export_job_start(*, user, report: str, fmt: str, params: dict) -> ExportJob:
     if fmt not in FORMATS:
         raise ReportError(_("Unknown format."), code="bad_format")
     job = ExportJob.objects.create(requested_by=user, report=report, fmt=fmt, params=params)
-    from pdplatform.tasks import export_report  # pdplatform.tasks imports this module
+    from .tasks import export_report
 
     transaction.on_commit(lambda: export_report.delay(str(job.pk)))
     return job
@@ -209,9 +210,7 @@ def export_job_run(*, job_id) -> ExportJob | None:
             state=ExportJob.State.FAILED, error=" ".join(exc.messages)[:500], finished_at=timezone.now()
         )
         return ExportJob.objects.get(pk=job.pk)
-    ExportJob.objects.filter(pk=job.pk).update(
-        state=ExportJob.State.RUNNING, total=spec.count, done=0, progressed_at=timezone.now()
-    )
+    ExportJob.objects.filter(pk=job.pk).update(**job_running(), total=spec.count, done=0)
 
     job_pk = job.pk
 
@@ -237,7 +236,7 @@ def export_job_run(*, job_id) -> ExportJob | None:
     # "Done", its log row and the notice commit together: whoever sees the job done finds both.
     with transaction.atomic():
         finished = ExportJob.objects.filter(
-            pk=job.pk, state__in=[ExportJob.State.PENDING, ExportJob.State.RUNNING]
+            pk=job.pk, state__in=[ExportJob.State.QUEUED, ExportJob.State.RUNNING]
         ).update(
             file=job.file.name,
             state=ExportJob.State.DONE,
@@ -275,11 +274,11 @@ def export_jobs_resume(*, now=None, limit: int = 50) -> list:
     """The sweep: a waiting or running export with no progress (and not resumed) for PDP_STALLED_AFTER is
     queued again (rebuilt whole; the first run to finish wins). One asked for more than a day ago is
     marked failed instead: its requester is told on the page to ask again."""
-    from pdplatform.tasks import export_report  # pdplatform.tasks imports this module
+    from .tasks import export_report
 
     now = now or timezone.now()
     cutoff = stalled_cutoff(now)
-    stalled = Q(state__in=[ExportJob.State.PENDING, ExportJob.State.RUNNING], progressed_at__lt=cutoff) & (
+    stalled = Q(state__in=[ExportJob.State.QUEUED, ExportJob.State.RUNNING], progressed_at__lt=cutoff) & (
         Q(resumed_at__isnull=True) | Q(resumed_at__lt=cutoff)
     )
     resumed = []

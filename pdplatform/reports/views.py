@@ -19,11 +19,11 @@ from core import charts
 from core.caching import personal_cache
 from core.files import serve_file
 from core.pagination import paginate
-from pdplatform.models import ExportJob
 
 from . import selectors, services
 from .exports import csv_response, xlsx_response
 from .filters import MonitoringFilterSet
+from .models import ExportJob
 
 
 def _query_without(request, *names) -> str:
@@ -311,8 +311,15 @@ def _job_or_404(request, job_id) -> ExportJob:
 @login_required
 def job(request, job_id):
     job = _job_or_404(request, job_id)
-    template = "reports/_job_progress.html" if request.htmx else "reports/job.html"
-    return render(request, template, {"job": job, "tabs": _tabs(request.user, "")})
+    template = "core/_job_progress.html" if request.htmx else "reports/job.html"
+    context = {
+        "job": job,
+        "poll_url": reverse("reports:job", args=[job.pk]),
+        "result_url": reverse("reports:job_download", args=[job.pk]),
+        "result_label": _("Download"),
+        "tabs": _tabs(request.user, ""),
+    }
+    return render(request, template, context)
 
 
 @login_required

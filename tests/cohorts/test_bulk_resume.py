@@ -96,9 +96,37 @@ def test_the_bulk_page_says_stalled_resuming(client):
     client.force_login(op.created_by)
     url = reverse("cohorts:bulk", args=[op.pk])
     page = client.get(url).content.decode()
-    assert 'data-state="pending"' in page
+    assert 'data-state="queued"' in page
     BulkOperation.objects.filter(pk=op.pk).update(progressed_at=timezone.now() - timedelta(hours=1))
     page = client.get(url).content.decode()
     assert 'data-state="stalled"' in page
     assert "Stalled, resuming" in page
     assert 'hx-trigger="every 1s"' in page
+
+
+def test_an_operation_that_breaks_a_rule_fails_with_its_reason_shown_on_the_page(client, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    import cohorts.tasks
+
+    op, cohort = _nomination(2)
+
+    def refuse(op, size):
+        raise ValidationError("Поток уже завершён.")
+
+    monkeypatch.setattr(cohorts.tasks, "_run_chunk", refuse)
+    bulk_operation_run(op.pk)
+    op.refresh_from_db()
+    assert (op.state, op.error, op.messages, op.is_finished, op.stalled) == (
+        "failed",
+        "Поток уже завершён.",
+        [],
+        True,
+        False,
+    )
+    assert op.started_at <= op.finished_at
+    client.force_login(op.created_by)
+    page = client.get(reverse("cohorts:bulk", args=[op.pk]), headers={"HX-Request": "true"}).content.decode()
+    assert '<span class="badge text-bg-danger" data-state="failed">Failed</span>' in page
+    assert "It failed: Поток уже завершён." in page
+    assert "every 1s" not in page and "<html" not in page  # the partial alone, no longer polled

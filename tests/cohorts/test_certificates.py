@@ -325,7 +325,7 @@ def test_bulk_issuance_for_a_cohort_with_progress(client, django_capture_on_comm
     client.force_login(methodologist)
     page = client.get(reverse("cohorts:certificate_batch", args=[batch.pk])).content.decode()
     assert 'data-state="done"' in page
-    assert "5 of 5 issued, 0 failed" in page
+    assert "5 of 5 done, 0 failed" in page
     # Another user does not see someone else's progress page.
     client.force_login(MethodologistFactory())
     assert client.get(reverse("cohorts:certificate_batch", args=[batch.pk])).status_code == 404

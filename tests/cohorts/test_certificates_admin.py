@@ -46,7 +46,7 @@ def test_issue_certificates_action_runs_in_the_background(client, django_capture
     assert response.status_code == 302
     assert Certificate.objects.filter(enrollment__cohort=cohort).count() == 3
     page = client.get(response["Location"]).content.decode()
-    assert "3 of 3 issued, 0 failed" in page
+    assert "3 of 3 done, 0 failed" in page
 
 
 def test_methodologist_revokes_with_a_reason_only(client):

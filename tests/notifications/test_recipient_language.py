@@ -37,7 +37,7 @@ from mentoring import services as mentoring_services
 from notifications.kinds import all_kinds
 from notifications.models import Notification
 from notifications.services import digest_deliver, notification_send, reminder_rule_run
-from pdplatform.models import ExportJob
+from pdplatform.reports.models import ExportJob
 from pdplatform.reports.services import export_job_run
 from tests.cohorts.factories import (
     AssignmentFactory,

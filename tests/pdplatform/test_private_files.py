@@ -24,7 +24,7 @@ from cohorts.certificates.models import Certificate, CertificateTemplate
 from cohorts.models import Enrollment, Submission, SubmissionVersion
 from communities.models import Attachment, MemberRole
 from pdplatform.media import PUBLIC_FILE_FIELDS
-from pdplatform.models import ExportJob as ReportExportJob
+from pdplatform.reports.models import ExportJob as ReportExportJob
 from surveys.models import ExportJob as SurveyExportJob
 from tests.cohorts.factories import (
     AssignmentFactory,
@@ -246,7 +246,7 @@ PRIVATE = {
     "courses.Lesson.material": _lesson("material", "handout.pdf", PDF, "application/pdf", "material"),
     "communities.Attachment.file": _attachment,
     "surveys.ExportJob.file": _survey_export,
-    "pdplatform.ExportJob.file": _report_export,
+    "reports.ExportJob.file": _report_export,
 }
 
 

@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.authtoken.models import Token
 
-from pdplatform.models import ExportLog
+from pdplatform.reports.models import ExportLog
 from tests.factories import CuratorFactory, MunicipalAdminFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from notifications.models import Notification
-from pdplatform.models import ExportJob, ExportLog
 from pdplatform.reports import services
+from pdplatform.reports.models import ExportJob, ExportLog
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,7 @@ def test_an_export_lost_more_than_a_day_ago_is_marked_failed_not_rebuilt(world, 
 def test_the_export_page_says_stalled_resuming(world, client):
     job = ExportJob.objects.create(requested_by=world["admin_a"], report="school", fmt="csv")
     client.force_login(world["admin_a"])
-    assert 'data-state="pending"' in client.get(f"/reports/jobs/{job.pk}/").content.decode()
+    assert 'data-state="queued"' in client.get(f"/reports/jobs/{job.pk}/").content.decode()
     ExportJob.objects.filter(pk=job.pk).update(progressed_at=timezone.now() - timedelta(minutes=30))
     page = client.get(f"/reports/jobs/{job.pk}/").content.decode()
     assert 'data-state="stalled"' in page

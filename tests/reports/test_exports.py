@@ -7,8 +7,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from pdplatform.models import ExportLog
 from pdplatform.reports.exports import Column, Sheet, neutralise, write_xlsx
+from pdplatform.reports.models import ExportLog
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from rest_framework.authtoken.models import Token
 
-from pdplatform.models import ExportJob
+from pdplatform.reports.models import ExportJob
 from tests.factories import CuratorFactory, MunicipalAdminFactory, TeacherFactory
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +117,7 @@ def test_someone_elses_export_job_is_a_404(client, world):
 
 
 def test_export_log_is_visible_to_superusers_only(client, world):
-    from pdplatform.models import ExportLog
+    from pdplatform.reports.models import ExportLog
     from tests.factories import UserFactory
 
     client.force_login(world["admin_a"])
@@ -125,8 +125,14 @@ def test_export_log_is_visible_to_superusers_only(client, world):
     log = ExportLog.objects.get()
     superuser = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(superuser)
-    page = client.get("/admin/pdplatform/exportlog/")
+    page = client.get("/admin/reports/exportlog/")
     assert page.status_code == 200 and str(world["admin_a"]) in page.content.decode()
-    assert client.get(f"/admin/pdplatform/exportlog/{log.pk}/change/").status_code == 200
+    assert client.get(f"/admin/reports/exportlog/{log.pk}/change/").status_code == 200
+    # the address it had before the move to the reports app leads to the same page
+    old = client.get(f"/admin/pdplatform/exportlog/{log.pk}/change/?_popup=1")
+    assert (old.status_code, old.headers["Location"]) == (
+        301,
+        f"/admin/reports/exportlog/{log.pk}/change/?_popup=1",
+    )
     client.force_login(CuratorFactory())
-    assert client.get("/admin/pdplatform/exportlog/").status_code == 403
+    assert client.get("/admin/reports/exportlog/").status_code == 403

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from pdplatform.models import ExportJob
 from pdplatform.reports import selectors, services
+from pdplatform.reports.models import ExportJob
 from tests.factories import MunicipalAdminFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from notifications.models import Notification
-from pdplatform.models import ExportJob, ExportLog
+from pdplatform.reports.models import ExportJob, ExportLog
 from tests.cohorts.factories import CohortFactory, EnrollmentFactory
 from tests.factories import SubjectFactory, TeacherFactory
 from tests.reports.factories import learning_world
@@ -150,7 +150,7 @@ def test_large_export_runs_as_a_job_owner_downloads_and_is_notified(client, worl
     page = client.get(response["Location"])
     assert "Download" in page.content.decode()
     progress = client.get(response["Location"], HTTP_HX_REQUEST="true")
-    assert 'id="export-job"' in progress.content.decode() and "<html" not in progress.content.decode()
+    assert 'id="job-progress"' in progress.content.decode() and "<html" not in progress.content.decode()
     download = client.get(f"/reports/jobs/{job.pk}/download/")
     book = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     assert book.worksheets[0].max_row == 3

@@ -6,7 +6,7 @@ import io
 import pytest
 
 from notifications.models import Notification
-from pdplatform.models import ExportJob
+from pdplatform.reports.models import ExportJob
 from tests.conftest import requires_broker, requires_postgres, wait_for
 from tests.reports.factories import learning_world
 

@@ -171,7 +171,7 @@ def test_raw_xlsx_is_built_by_a_worker_with_progress_then_downloaded(
     assert start.url == reverse("surveys:export_job", args=[job.pk])
     assert (job.state, job.total, job.done, job.requested_by) == ("done", 18, 18, curator)
     fragment = client.get(start.url, HTTP_HX_REQUEST="true").content.decode()
-    assert "100%" in fragment and "export-download" in fragment and "every 1s" not in fragment
+    assert "100%" in fragment and 'id="job-result"' in fragment and "every 1s" not in fragment
     response = client.get(reverse("surveys:export_download", args=[job.pk]))
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     rows = list(book.active.values)
@@ -188,7 +188,7 @@ def test_export_job_pending_page_polls(client):
     job = ExportJob.objects.create(survey=survey, requested_by=curator, total=10)
     client.force_login(curator)
     body = client.get(reverse("surveys:export_job", args=[job.pk])).content.decode()
-    assert 'hx-trigger="every 1s"' in body and "0 of 10 answers" in body
+    assert 'hx-trigger="every 1s"' in body and "0 of 10 done" in body
 
 
 def test_export_job_run_is_idempotent():

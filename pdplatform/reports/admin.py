@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.jobs import JOB_ADMIN_FIELDS
+
 from .models import ExportJob, ExportLog
 
 
@@ -36,18 +38,5 @@ class ExportLogAdmin(SuperuserOnlyReadAdmin):
 class ExportJobAdmin(SuperuserOnlyReadAdmin):
     list_display = ("created_at", "requested_by", "report", "fmt", "state", "done", "total")
     list_filter = ("report", "fmt", "state")
-    readonly_fields = (
-        "id",
-        "requested_by",
-        "report",
-        "fmt",
-        "params",
-        "state",
-        "total",
-        "done",
-        "file",
-        "error",
-        "created_at",
-        "finished_at",
-    )
+    readonly_fields = ("id", "requested_by", "report", "fmt", "params", "file", *JOB_ADMIN_FIELDS)
     list_select_related = ("requested_by",)
