@@ -310,7 +310,7 @@ class QuizQuestionItemSerializer(serializers.Serializer):
     matches = serializers.ListField(child=serializers.DictField(), help_text="matching: {index, text}")
     value = serializers.BooleanField(required=False, allow_null=True, help_text="true/false: the response")
     given = serializers.CharField(required=False, help_text="short and numeric: the response")
-    earned = serializers.DecimalField(max_digits=8, decimal_places=2, required=False)
+    earned = serializers.DecimalField(max_digits=8, decimal_places=2, required=False, allow_null=True)
     result = serializers.CharField(required=False, help_text="finished: correct, partial or incorrect")
 
 
@@ -349,9 +349,16 @@ class QuizAttemptSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(QuizQuestionItemSerializer(many=True))
     def get_questions(self, obj) -> list:
-        return selectors.quiz_attempt_view(
+        items = selectors.quiz_attempt_view(
             attempt=obj, revealed=self.get_answers_revealed(obj), answers=list(obj.answers.all())
         )
+        earned = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+        for item in items:  # points as the schema says: a decimal string, like score and percent
+            if "earned" in item:
+                item["earned"] = (
+                    earned.to_representation(item["earned"]) if item["earned"] is not None else None
+                )
+        return items
 
 
 class QuizAttemptStartSerializer(serializers.Serializer):

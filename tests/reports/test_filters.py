@@ -4,7 +4,7 @@ shown, no rows), in the export (400, no log) and in the API (400, {"detail": [li
 import pytest
 from rest_framework.authtoken.models import Token
 
-from pdplatform.models import ExportLog
+from pdplatform.reports.models import ExportLog
 
 pytestmark = pytest.mark.django_db
 
