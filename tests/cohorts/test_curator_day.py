@@ -36,7 +36,8 @@ def _morning(curator, *, teachers=3):
     old = question_ask(enrollment=enrollments[1], text="Where is the recording?")
     Question.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=30))
     question_ask(enrollment=enrollments[2], text="Can I send a file?")
-    today = timezone.now().replace(hour=15, minute=0, second=0, microsecond=0)
+    # 15:00 of the platform's own day: a UTC clock is a day behind Moscow after 21:00 UTC.
+    today = timezone.localtime().replace(hour=15, minute=0, second=0, microsecond=0)
     LiveSessionFactory(cohort=cohort, title="Round table", starts_at=today, checkin_code="PD42")
     LiveSessionFactory(cohort=cohort, title="Next week", starts_at=today + timedelta(days=7))
     note = Announcement.objects.create(cohort=cohort, author=curator, title="Schedule", body="Text")
