@@ -23,6 +23,7 @@ from accounts.roles import Role
 from accounts.selectors import teachers_visible_to, user_has_role
 from core.caching import personal_cache
 from core.files import serve_file, stored_extension
+from core.jobs import job_progress_response
 from core.pagination import paginate
 from core.ratelimit import RateLimited, too_many
 from courses.models import Assignment, Lesson
@@ -584,19 +585,19 @@ def nominate(request, cohort_id: int):
 @login_required
 def bulk(request, operation_id: int):
     op = _found(selectors.bulk_operation_for, user=request.user, operation_id=operation_id)
-    template = "core/_job_progress.html" if request.htmx else "cohorts/bulk.html"
     nominate = op.kind == op.Kind.NOMINATE
-    context = {
-        "op": op,
-        "job": op,
-        "poll_url": reverse("cohorts:bulk", args=[op.pk]),
-        "result_url": reverse("cohorts:nominations")
+    return job_progress_response(
+        request,
+        op,
+        page="cohorts/bulk.html",
+        poll_url=reverse("cohorts:bulk", args=[op.pk]),
+        result_url=reverse("cohorts:nominations")
         if nominate
         else reverse("cohorts:curate_cohort", args=[op.cohort_id]),
-        "result_label": _("Open the nominations") if nominate else _("Open the cohort"),
-        "result_template": "cohorts/_split_result.html" if op.kind == op.Kind.SPLIT else None,
-    }
-    return render(request, template, context)
+        result_label=_("Open the nominations") if nominate else _("Open the cohort"),
+        result_template="cohorts/_split_result.html" if op.kind == op.Kind.SPLIT else None,
+        op=op,
+    )
 
 
 @login_required

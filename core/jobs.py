@@ -1,7 +1,7 @@
 """The one shape of background work (decision 0301): a report or survey export, a bulk operation on a
 cohort, a certificate batch. Each is a model inheriting `BackgroundJob` (one set of states, the counts,
 the error, the timestamps, percent / is_finished / stalled), shown by one polling partial
-(templates/core/_job_progress.html) and run by tasks that all take `RETRY` — the one retry policy.
+(templates/core/_job_progress.html, rendered by `job_progress_response`) and run by tasks that all take `RETRY` — the one retry policy.
 
 Who moves a job along is its app's service; this module knows no app."""
 
@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.db import InterfaceError, OperationalError, models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -132,3 +134,14 @@ RETRY: dict = {
     "reject_on_worker_lost": True,
 }
 TRANSIENT_ERRORS = RETRY["autoretry_for"]
+
+
+def job_progress_response(
+    request, job, *, page: str, poll_url: str, result_url: str, result_label, **context
+) -> HttpResponse:
+    """A job's progress: the whole `page` (which includes core/_job_progress.html), or only that
+    fragment when htmx polls `poll_url`; `result_url` with `result_label` is offered once it is done.
+    `context` adds what the page needs besides the job (its own name for it, tabs, a result template)."""
+    template = "core/_job_progress.html" if request.htmx else page
+    context.update(job=job, poll_url=poll_url, result_url=result_url, result_label=result_label)
+    return render(request, template, context)

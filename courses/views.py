@@ -1,5 +1,7 @@
 """Public catalogue and course pages (thin: parse the query, call a selector, render)."""
 
+from functools import partial
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
@@ -112,31 +114,30 @@ def _active_chips(kept: list[tuple[str, str]], filters, facets) -> list[tuple[st
     return chips
 
 
+def _image(request, find, field: str, name: str):
+    """A private image of the admin's (a logo, a signature) for those `find(user=…)` lets see its owner."""
+    try:
+        owner = find(user=request.user)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+    stored = getattr(owner, field)
+    return serve_file(request, stored, filename=f"{name}-{owner.pk}.{stored_extension(stored)}", inline=True)
+
+
 @login_required
 def organisation_logo(request, organisation_id: int):
     """An organisation's logo, for those who may see organisations in the admin (media stays private)."""
-    try:
-        organisation = selectors.organisation_for_viewer(user=request.user, organisation_id=organisation_id)
-    except ObjectDoesNotExist:
-        raise Http404 from None
-    return serve_file(
+    return _image(
         request,
-        organisation.logo,
-        filename=f"organisation-logo-{organisation.pk}.{stored_extension(organisation.logo)}",
-        inline=True,
+        partial(selectors.organisation_for_viewer, organisation_id=organisation_id),
+        "logo",
+        "organisation-logo",
     )
 
 
 @login_required
 def signatory_signature(request, signatory_id: int):
     """A signatory's signature image: a signature is never a public file."""
-    try:
-        signatory = selectors.signatory_for_viewer(user=request.user, signatory_id=signatory_id)
-    except ObjectDoesNotExist:
-        raise Http404 from None
-    return serve_file(
-        request,
-        signatory.signature,
-        filename=f"signature-{signatory.pk}.{stored_extension(signatory.signature)}",
-        inline=True,
+    return _image(
+        request, partial(selectors.signatory_for_viewer, signatory_id=signatory_id), "signature", "signature"
     )

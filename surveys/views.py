@@ -16,6 +16,7 @@ from accounts.roles import Role
 from accounts.selectors import teachers_visible_to, user_has_role
 from core import charts
 from core.files import serve_file
+from core.jobs import job_progress_response
 from core.pagination import paginate
 
 from . import exports, selectors, services
@@ -375,14 +376,14 @@ def heatmap(request):
 def export_job(request, job_id):
     """Progress of a large export; htmx polls the fragment until the file is ready."""
     job = selectors.export_job_for(user=request.user, job_id=job_id)
-    template = "core/_job_progress.html" if request.htmx else "surveys/export_job.html"
-    context = {
-        "job": job,
-        "poll_url": reverse("surveys:export_job", args=[job.pk]),
-        "result_url": reverse("surveys:export_download", args=[job.pk]),
-        "result_label": _("Download"),
-    }
-    return render(request, template, context)
+    return job_progress_response(
+        request,
+        job,
+        page="surveys/export_job.html",
+        poll_url=reverse("surveys:export_job", args=[job.pk]),
+        result_url=reverse("surveys:export_download", args=[job.pk]),
+        result_label=_("Download"),
+    )
 
 
 @login_required

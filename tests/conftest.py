@@ -63,6 +63,19 @@ def clock(monkeypatch):
     return now
 
 
+def our_packages() -> list[str]:
+    """The top-level packages of our own apps, read from INSTALLED_APPS (pdplatform.reports → pdplatform);
+    installed libraries are not ours, even with the virtualenv inside the checkout."""
+    from django.apps import apps
+
+    names = []
+    for config in apps.get_app_configs():
+        path = Path(config.path)
+        if path.is_relative_to(ROOT) and not path.relative_to(ROOT).parts[0].startswith("."):
+            names.append(config.name.split(".")[0])
+    return list(dict.fromkeys(names))
+
+
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from core.files import serve_file, stored_extension
+from core.jobs import job_progress_response
 
 from . import selectors
 
@@ -100,15 +101,15 @@ def batch(request, batch_id: int):
         found = selectors.batch_for(user=request.user, batch_id=batch_id)
     except ObjectDoesNotExist:
         raise Http404 from None
-    template = "core/_job_progress.html" if request.htmx else "cohorts/certificate_batch.html"
-    context = {
-        "batch": found,
-        "job": found,
-        "poll_url": reverse("cohorts:certificate_batch", args=[found.pk]),
-        "result_url": reverse("admin:cohorts_certificate_changelist"),
-        "result_label": _("Open the certificates"),
-    }
-    return render(request, template, context)
+    return job_progress_response(
+        request,
+        found,
+        page="cohorts/certificate_batch.html",
+        poll_url=reverse("cohorts:certificate_batch", args=[found.pk]),
+        result_url=reverse("admin:cohorts_certificate_changelist"),
+        result_label=_("Open the certificates"),
+        batch=found,
+    )
 
 
 @never_cache

@@ -57,6 +57,7 @@ from surveys.models import CompetencyScore
 
 from .exports import Column, Sheet
 from .forms import SORTS, school_year_bounds
+from .models import ExportJob
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -854,3 +855,8 @@ def monitoring_sheets(data: dict) -> list:
             ],
         ),
     ]
+
+
+def export_job_for(*, user, job_id) -> ExportJob:
+    """Only the one who asked for an export sees it (ExportJob.DoesNotExist → 404 otherwise)."""
+    return ExportJob.objects.filter(requested_by=user).get(pk=job_id)

@@ -306,8 +306,3 @@ def export_jobs_resume(*, now=None, limit: int = 50) -> list:
             transaction.on_commit(partial(export_report.delay, str(pk)))
             resumed.append(pk)
     return resumed
-
-
-def export_job_for(*, user, job_id) -> ExportJob:
-    """Only the one who asked for an export sees it (ExportJob.DoesNotExist → 404 otherwise)."""
-    return ExportJob.objects.filter(requested_by=user).get(pk=job_id)

@@ -18,6 +18,7 @@ from cohorts.models import Cohort
 from core import charts
 from core.caching import personal_cache
 from core.files import serve_file
+from core.jobs import job_progress_response
 from core.pagination import paginate
 
 from . import selectors, services
@@ -303,7 +304,7 @@ def monitoring_export(request):
 
 def _job_or_404(request, job_id) -> ExportJob:
     try:
-        return services.export_job_for(user=request.user, job_id=job_id)
+        return selectors.export_job_for(user=request.user, job_id=job_id)
     except ExportJob.DoesNotExist:
         raise Http404(_("There is no such export of yours.")) from None
 
@@ -311,15 +312,15 @@ def _job_or_404(request, job_id) -> ExportJob:
 @login_required
 def job(request, job_id):
     job = _job_or_404(request, job_id)
-    template = "core/_job_progress.html" if request.htmx else "reports/job.html"
-    context = {
-        "job": job,
-        "poll_url": reverse("reports:job", args=[job.pk]),
-        "result_url": reverse("reports:job_download", args=[job.pk]),
-        "result_label": _("Download"),
-        "tabs": _tabs(request.user, ""),
-    }
-    return render(request, template, context)
+    return job_progress_response(
+        request,
+        job,
+        page="reports/job.html",
+        poll_url=reverse("reports:job", args=[job.pk]),
+        result_url=reverse("reports:job_download", args=[job.pk]),
+        result_label=_("Download"),
+        tabs=_tabs(request.user, ""),
+    )
 
 
 @login_required

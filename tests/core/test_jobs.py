@@ -16,6 +16,7 @@ from core.jobs import JOB_ADMIN_FIELDS, RETRY, BackgroundJob
 from pdplatform.celery import app
 from pdplatform.reports.models import ExportJob as ReportExportJob
 from surveys.models import ExportJob as SurveyExportJob
+from tests.conftest import our_packages
 
 ROOT = Path(__file__).resolve().parents[2]
 JOBS = [ReportExportJob, SurveyExportJob, CertificateBatch, BulkOperation]
@@ -102,20 +103,9 @@ def test_mail_tasks_extend_the_policy_with_smtp_errors():
 
 
 def test_no_copy_of_the_retry_numbers_outside_core_jobs():
-    apps = [
-        "core",
-        "accounts",
-        "notifications",
-        "courses",
-        "cohorts",
-        "surveys",
-        "communities",
-        "mentoring",
-        "pdplatform",
-    ]
     copies = sorted(
         str(path.relative_to(ROOT))
-        for app_dir in apps
+        for app_dir in our_packages()
         for path in (ROOT / app_dir).rglob("*.py")
         if "retry_backoff" in path.read_text(encoding="utf-8") and path != ROOT / "core" / "jobs.py"
     )

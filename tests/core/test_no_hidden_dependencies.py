@@ -7,18 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import our_packages
+
 ROOT = Path(__file__).resolve().parents[2]
-APPS = [
-    "core",
-    "accounts",
-    "notifications",
-    "courses",
-    "cohorts",
-    "surveys",
-    "communities",
-    "mentoring",
-    "pdplatform",
-]
+APPS = our_packages()
 
 
 def _sources():
