@@ -29,7 +29,7 @@ from core.ratelimit import RateLimited, too_many
 from courses.models import Assignment, Lesson
 from courses.selectors import course_faq
 
-from . import selectors, services
+from . import hooks, selectors, services
 from .forms import (
     AnnouncementForm,
     AnswerForm,
@@ -137,6 +137,7 @@ def player(request, enrollment_id: int):
             "enrollment": enrollment,
             "cohort": enrollment.cohort,
             "data": SimpleLazyObject(lambda: selectors.player_data(enrollment)),  # read on a cache miss only
+            "related_links": SimpleLazyObject(lambda: hooks.player_links(enrollment)),
             **personal_cache(request, *selectors.learning_scopes(enrollment)),
             "checkin_form": CheckInForm(),
             "can_withdraw": enrollment.state == S.ENROLLED
@@ -209,6 +210,7 @@ def _lesson_page(request, enrollment, lesson_id: int):
             "is_done": SimpleLazyObject(lambda: page["is_done"]),
             "previous": SimpleLazyObject(lambda: page["previous"]),
             "next": SimpleLazyObject(lambda: page["next"]),
+            "related_links": SimpleLazyObject(lambda: hooks.player_links(enrollment)),
             **personal_cache(request, *selectors.learning_scopes(enrollment)),
         },
     )

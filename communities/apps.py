@@ -7,6 +7,12 @@ class CommunitiesConfig(AppConfig):
     verbose_name = _("Professional communities")
 
     def ready(self) -> None:
-        from . import scopes
+        from cohorts import hooks as cohort_hooks
+        from courses import hooks as course_hooks
+
+        from . import receivers, scopes, selectors
 
         scopes.declare()
+        receivers.connect()
+        cohort_hooks.register_player_links(selectors.cohort_space_links)
+        course_hooks.register_course_page_context(selectors.course_page_links)

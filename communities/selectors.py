@@ -32,9 +32,11 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from core.search import fold_text
 
@@ -93,6 +95,29 @@ def communities_listed_for(user) -> QuerySet[Community]:
     if user.is_superuser:
         return qs
     return qs.filter(~Q(kind=CommunityKind.COHORT) | Q(pk__in=active_community_ids(user)))
+
+
+def _space_links(user, cohort_filter: Q) -> list[dict]:
+    """Links to the cohort spaces (matching `cohort_filter`) in which `user` is an active member."""
+    if not _authenticated(user):
+        return []
+    spaces = Community.objects.filter(
+        cohort_filter, kind=CommunityKind.COHORT, pk__in=active_community_ids(user)
+    ).order_by("pk")
+    return [
+        {"label": _("Cohort discussion"), "url": reverse("communities:detail", args=[space.slug])}
+        for space in spaces
+    ]
+
+
+def cohort_space_links(enrollment) -> list[dict]:
+    """The player's hook (cohorts.hooks): the cohort's space, for a teacher who is a member of it."""
+    return _space_links(enrollment.teacher, Q(cohort_id=enrollment.cohort_id))
+
+
+def course_page_links(request, course) -> dict:
+    """The course page's hook (courses.hooks): the spaces of the viewer's cohorts of this course."""
+    return {"related_links": _space_links(request.user, Q(cohort__course_id=course.pk))}
 
 
 def community_catalogue_for(user, *, kind: str = "", query: str = "") -> QuerySet[Community]:

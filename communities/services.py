@@ -22,13 +22,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core import markup
 from core.caching import scopes_changed
-from core.i18n import in_language_of
+from core.i18n import in_language_of, supported_language
 from core.ratelimit import rate_limit_hit
 from core.uploads import DOCUMENTS, IMAGES, UploadRefused, inspect_upload
 from notifications.services import notification_send
@@ -985,6 +985,8 @@ def _cohort_community_get_or_create(cohort) -> Community:
     community = Community.objects.filter(cohort=cohort).first()
     if community is not None:
         return community
+    with translation.override(supported_language(cohort.course.language)):  # the cohort's language
+        description = _("The discussion space of the cohort “%(cohort)s”.") % {"cohort": cohort.title}
     try:
         with transaction.atomic():
             return Community.objects.create(
@@ -993,10 +995,38 @@ def _cohort_community_get_or_create(cohort) -> Community:
                 is_closed=True,
                 cohort=cohort,
                 slug=_unique_slug(f"cohort-{cohort.pk}"),
-                description=_("The discussion space of the cohort “%(cohort)s”.") % {"cohort": cohort.title},
+                description=description,
             )
     except IntegrityError:  # created concurrently
         return Community.objects.get(cohort=cohort)
+
+
+@transaction.atomic
+def cohort_member_follow(*, cohort, user_id: int) -> None:
+    """One person's place in the cohort's space follows their enrolment and curatorship now, in the
+    transaction that changed them (communities/receivers.py): a curator moderates, a teacher with a seat
+    is a member, anyone else who was added by the cohort leaves. Hand-added members are left alone.
+    (Saving and deleting a membership renews the person's cached pages through its scopes.)"""
+    community = _cohort_community_get_or_create(cohort)
+    seats = cohort.enrollments.model.SEAT_STATES
+    if cohort.curators.filter(pk=user_id).exists():
+        role = MemberRole.MODERATOR
+    elif cohort.enrollments.filter(teacher_id=user_id, state__in=seats).exists():
+        role = MemberRole.MEMBER
+    else:
+        role = None
+    membership = Membership.objects.select_for_update().filter(community=community, user_id=user_id).first()
+    if membership is None:
+        if role is not None:
+            Membership.objects.create(
+                community=community, user_id=user_id, role=role, state=MemberState.ACTIVE, from_cohort=True
+            )
+    elif membership.from_cohort:
+        if role is None:
+            membership.delete()
+        elif membership.role != role or membership.state != MemberState.ACTIVE:
+            membership.role, membership.state = role, MemberState.ACTIVE
+            membership.save(update_fields=["role", "state"])
 
 
 def community_for_cohort(cohort) -> Community:

@@ -6,7 +6,8 @@ The cohorts app registers, from its AppConfig.ready():
     hooks.register_course_page_context(lambda request, course: {"open_cohorts": [...]})
     hooks.register_open_cohort_filter(lambda course_ref: Exists(Cohort.objects.filter(course=course_ref, ...)))
 
-`course_page_context` adds the returned keys to the course page's context; the template
+`course_page_context` adds the returned keys to the course page's context, except `related_links`
+(each a {"label", "url"} dict), which every provider extends and `courses/_related_links.html` shows; the template
 `courses/_open_cohorts.html` renders `open_cohorts` (each item: the cohort, with `seats_left` if
 known) and may be overridden by the cohorts app. The open-cohort filter backs the catalogue's
 "has an open cohort" checkbox and the API's `open=1`.
@@ -29,8 +30,12 @@ def register_open_cohort_filter(builder: Callable) -> None:
 
 def course_page_context(request, course) -> dict:
     context: dict = {"open_cohorts": []}
+    links: list[dict] = []
     for provider in _page_context:
-        context.update(provider(request, course) or {})
+        provided = dict(provider(request, course) or {})
+        links.extend(provided.pop("related_links", []))
+        context.update(provided)
+    context["related_links"] = links
     return context
 
 

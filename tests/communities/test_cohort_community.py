@@ -8,7 +8,7 @@ from tests.factories import CuratorFactory, TeacherFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_cohort_community_created_lazily_and_kept_in_step():
+def test_cohort_community_follows_the_cohort_at_once_and_the_sync_only_repairs():
     cohort = CohortFactory(title="Функциональная грамотность, поток 1")
     curator = CuratorFactory()
     cohort.curators.add(curator)
@@ -19,20 +19,22 @@ def test_cohort_community_created_lazily_and_kept_in_step():
     assert services.community_for_cohort(cohort).pk == community.pk
     roles = dict(Membership.objects.filter(community=community).values_list("user_id", "role"))
     assert roles == {curator.pk: "moderator", enrolled.teacher_id: "member"}
-    # A hand-added guest stays; a withdrawn teacher leaves; a newly enrolled one joins.
+    # A hand-added guest stays; a withdrawn teacher leaves; a newly enrolled one joins — on save, no sweep.
     guest = TeacherFactory()
     Membership.objects.create(community=community, user=guest)
     enrolled.state = "withdrawn"
     enrolled.save()
     waiting.state = "enrolled"
-    waiting.save()
-    assert services.cohort_community_sync(cohort=cohort) == {"added": 1, "removed": 1}
+    waiting.save(update_fields=["state"])
     assert set(Membership.objects.filter(community=community).values_list("user_id", flat=True)) == {
         curator.pk,
         waiting.teacher_id,
         guest.pk,
     }
     assert services.cohort_community_sync(cohort=cohort) == {"added": 0, "removed": 0}
+    # A bulk update sends no signal: the periodic sync repairs it.
+    type(enrolled).objects.filter(pk=waiting.pk).update(state="withdrawn")
+    assert services.cohort_community_sync(cohort=cohort) == {"added": 0, "removed": 1}
 
 
 def test_cohort_community_hidden_from_catalogue_and_not_joinable():
