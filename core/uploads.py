@@ -120,7 +120,9 @@ class StorageUnavailable(UploadRefused):
 
 def storage_unavailable() -> StorageUnavailable:
     return StorageUnavailable(
-        _("The file could not be stored: the file storage does not answer. Nothing was saved; please try again in a few minutes."),
+        _(
+            "The file could not be stored: the file storage does not answer. Nothing was saved; please try again in a few minutes."
+        ),
         code="storage_unavailable",
     )
 

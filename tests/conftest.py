@@ -258,9 +258,12 @@ class S3Server:
         self.running = True
         self.port = self.server.get_host_and_port()[1]
         self.endpoint = f"http://127.0.0.1:{self.port}"
-        self.url = f"s3://test-key:test%2Fsecret@127.0.0.1:{self.port}/{self.bucket}?secure=0&region=us-east-1"
+        self.url = (
+            f"s3://test-key:test%2Fsecret@127.0.0.1:{self.port}/{self.bucket}?secure=0&region=us-east-1"
+        )
         # moto keeps its buckets in the process, across servers: each test starts from an empty store
-        urllib.request.urlopen(urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST"))
+        reset = urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")  # noqa: S310
+        urllib.request.urlopen(reset)  # noqa: S310 - the http URL of our own test server
         self.client().create_bucket(Bucket=self.bucket)
         return self
 

@@ -39,7 +39,7 @@ STORAGE_DOWN = (
 def _fetch(url: str):
     """GET `url` as a browser would (no credentials): (status, headers, body)."""
     try:
-        with urllib.request.urlopen(url, timeout=10) as answer:
+        with urllib.request.urlopen(url, timeout=10) as answer:  # noqa: S310 - the test server's http URL
             return answer.status, answer.headers, answer.read()
     except urllib.error.HTTPError as refused:
         return refused.code, refused.headers, refused.read()
@@ -207,7 +207,10 @@ def test_media_to_bucket_moves_local_files_and_reports_a_missing_one(s3_storage,
     with pytest.raises(CommandError) as failed:
         call_command("media_to_bucket", stdout=out)
     assert str(failed.value) == "1 stored file(s) are not in the bucket."
-    assert out.getvalue().splitlines() == ["copied: 1", "missing: courses.Course.cover courses/covers/lost.png"]
+    assert out.getvalue().splitlines() == [
+        "copied: 1",
+        "missing: courses.Course.cover courses/covers/lost.png",
+    ]
     assert s3_storage.keys() == [present.cover.name]
     assert s3_storage.read(present.cover.name) == samples.PNG
 
