@@ -245,3 +245,24 @@ def test_a_certificate_pdf_written_by_a_real_worker_lands_in_the_bucket(real_wor
     assert certificate.pdf.name.startswith("cohorts/certificates/")
     assert s3_storage.keys("cohorts/certificates/") == [certificate.pdf.name]
     assert s3_storage.read(certificate.pdf.name)[:5] == b"%PDF-"
+
+
+@pytest.mark.django_db
+def test_the_store_down_while_posting_with_attachments_keeps_no_topic_and_no_attachment(s3_storage):
+    from communities import services as communities
+    from communities.models import Attachment, Post, Topic
+    from tests.communities.factories import CommunityFactory, member
+
+    club = CommunityFactory()
+    author = member(club)
+    s3_storage.stop()
+    with pytest.raises(communities.CommunityError) as refused:
+        communities.topic_create(
+            community=club,
+            author=author,
+            title="План урока по дробям",
+            body="Делюсь планом урока, буду рад замечаниям.",
+            files=[SimpleUploadedFile("план.pdf", samples.PDF, content_type="application/pdf")],
+        )
+    assert refused.value.messages == [STORAGE_DOWN]
+    assert (Topic.objects.count(), Post.objects.count(), Attachment.objects.count()) == (0, 0, 0)
