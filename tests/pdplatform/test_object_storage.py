@@ -266,3 +266,21 @@ def test_the_store_down_while_posting_with_attachments_keeps_no_topic_and_no_att
         )
     assert refused.value.messages == [STORAGE_DOWN]
     assert (Topic.objects.count(), Post.objects.count(), Attachment.objects.count()) == (0, 0, 0)
+
+
+@pytest.mark.django_db
+def test_the_store_down_during_an_api_upload_is_a_400_in_the_one_error_shape(client, s3_storage):
+    assignment, enrollment = _file_assignment()
+    client.force_login(enrollment.teacher)
+    s3_storage.stop()
+    response = client.post(
+        "/api/v1/submissions/",
+        {
+            "enrollment": enrollment.pk,
+            "assignment": assignment.pk,
+            "file": SimpleUploadedFile("Эссе.pdf", samples.PDF, content_type="application/pdf"),
+        },
+    )
+    assert response.status_code == 400
+    assert response.json() == {"detail": STORAGE_DOWN}
+    assert Submission.objects.count() == 0
