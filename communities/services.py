@@ -155,7 +155,10 @@ def _attach_files(
             size=check.size,
             is_image=check.is_image,
         )
-        attachment.file.save(check.display_name, upload, save=False)
+        try:  # the object first, then the row; the store down: nothing of the post is kept (atomic)
+            attachment.file.save(check.display_name, upload, save=False)
+        except UploadRefused as exc:
+            raise CommunityError(exc.messages[0]) from exc
         attachment.save()
 
 

@@ -15,6 +15,12 @@
   `Range: bytes=…` request with 206 and just those bytes (416 when it lies past the end), so an
   uploaded lesson video seeks with `make run` too; several ranges at once get the whole file (RFC 9110
   allows it).
+- With the media in a bucket (STORAGE_URL, core/storage.py) the view answers 302 to a signed URL of the
+  object that lives STORAGE_URL's `expire` seconds (300 by default) and makes the store answer with this
+  module's Content-Type, Content-Disposition and Cache-Control; the store serves ranges itself. The
+  bytes then come from the store's origin, never the platform's, so a hostile file can run nothing
+  here even without the sandbox header, which a store cannot send (decision 0361). The redirect itself
+  is `no-store`: a signed URL is not kept past its life.
 """
 
 import mimetypes
@@ -23,9 +29,11 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.admin.widgets import AdminFileWidget
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
+
+from .storage import is_object_storage
 
 INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"})
 SANDBOX_POLICY = "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox"
@@ -137,6 +145,10 @@ def serve_file(request, fieldfile, *, filename: str, inline: bool = False) -> Ht
         raise Http404
     content_type = content_type_of(fieldfile.name)
     as_attachment = not (inline and content_type in INLINE_TYPES)
+    disposition = content_disposition_header(as_attachment, filename)
+    storage = fieldfile.storage
+    if is_object_storage(storage):
+        return _signed_redirect(fieldfile, content_type, disposition)
     prefix = _accel_prefix()
     if prefix:
         if not fieldfile.storage.exists(fieldfile.name):
@@ -145,12 +157,38 @@ def serve_file(request, fieldfile, *, filename: str, inline: bool = False) -> Ht
         response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(fieldfile.name)
     else:
         response = _streamed(request, fieldfile, content_type)
-    disposition = content_disposition_header(as_attachment, filename)
     if disposition:  # None only for an inline file without a name
         response["Content-Disposition"] = disposition
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = SANDBOX_POLICY
     response["Cache-Control"] = CACHE_CONTROL
+    return response
+
+
+def _signed_redirect(fieldfile, content_type: str, disposition: str | None) -> HttpResponseBase:
+    storage = fieldfile.storage
+    if not storage.exists(fieldfile.name):
+        raise Http404
+    answer = {"ResponseContentType": content_type, "ResponseCacheControl": CACHE_CONTROL}
+    if disposition:
+        answer["ResponseContentDisposition"] = disposition
+    response = HttpResponseRedirect(storage.signed_url(fieldfile.name, response=answer))
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def public_file_redirect(storage, name: str) -> HttpResponseBase:
+    """A public file (pdplatform/media.py) kept in a bucket: a fresh signed URL to show it inline."""
+    if not storage.exists(name):
+        raise Http404
+    content_type = content_type_of(name)
+    answer = {"ResponseContentType": content_type, "ResponseCacheControl": "public, max-age=3600"}
+    if content_type not in INLINE_TYPES:
+        answer["ResponseContentDisposition"] = "attachment"
+    response = HttpResponseRedirect(storage.signed_url(name, response=answer))
+    # Browsers may reuse the redirect a little while; the signed URL it names lives longer than this.
+    response["Cache-Control"] = "public, max-age=60"
     return response
 
 

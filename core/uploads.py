@@ -12,6 +12,7 @@ See docs/decisions/0121-uploads-stored-by-what-they-are.md.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import unicodedata
@@ -28,6 +29,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
+
+from .storage import STORAGE_ERRORS
+
+logger = logging.getLogger(__name__)
 
 HEAD_BYTES = 8192
 
@@ -107,6 +112,19 @@ _OLE_STREAMS = [("WordDocument", "doc"), ("Workbook", "xls"), ("Book", "xls"), (
 
 class UploadRefused(ValidationError):
     """The upload is not accepted; the message says why in the user's language."""
+
+
+class StorageUnavailable(UploadRefused):
+    """The file store did not take the file (unreachable, refusing): nothing was stored."""
+
+
+def storage_unavailable() -> StorageUnavailable:
+    return StorageUnavailable(
+        _(
+            "The file could not be stored: the file storage does not answer. Nothing was saved; please try again in a few minutes."
+        ),
+        code="storage_unavailable",
+    )
 
 
 @dataclass(frozen=True)
@@ -328,7 +346,13 @@ class CheckedFieldFile(FieldFile):
         if kind is None or _looks_like_markup(content, kind):
             # Callers check first (inspect_upload / UploadCheck); this is the floor under them.
             raise UploadRefused(_("This file cannot be stored."), code="file_type")
-        super().save(f"{uuid.uuid4().hex}.{kind.extension}", content, save)
+        try:  # the object is written first; the row that points to it is saved after (or not at all)
+            super().save(f"{uuid.uuid4().hex}.{kind.extension}", content, save=False)
+        except STORAGE_ERRORS as exc:
+            logger.warning("upload: the storage did not take %s", self.field, exc_info=True)
+            raise storage_unavailable() from exc
+        if save:
+            self.instance.save()
 
 
 class CheckedFileField(models.FileField):

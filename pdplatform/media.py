@@ -8,8 +8,12 @@ tests/pdplatform/test_private_files.py fails for a FileField that is neither her
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.storage import default_storage
 from django.http import Http404
 from django.views.static import serve
+
+from core.files import public_file_redirect
+from core.storage import is_object_storage
 
 PUBLIC_FILE_FIELDS = {
     # Reasons are for the reader of this code, not shown to users.
@@ -33,10 +37,13 @@ def public_media_prefixes() -> tuple[str, ...]:
 
 
 def public_media(request, path: str):
-    """Development only (production: nginx, deploy/nginx.conf): a public file from MEDIA_ROOT, read at
-    request time; 404 for every other path, whether or not a file is there."""
+    """A public file: from MEDIA_ROOT in development (production: nginx, deploy/nginx.conf), or a redirect
+    to the object when the media are in a bucket (there in production too); 404 for every other path,
+    whether or not a file is there."""
     if ".." in path.split("/") or not path.startswith(public_media_prefixes()):
         raise Http404
+    if is_object_storage(default_storage):  # in a bucket (STORAGE_URL): a fresh signed URL of the object
+        return public_file_redirect(default_storage, path)
     return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
@@ -66,7 +73,6 @@ def media_orphans_remove(*, now=None, batch: int = 500) -> list[str]:
     Young files are kept: a row may be about to point to one being written right now."""
     from datetime import timedelta
 
-    from django.core.files.storage import default_storage
     from django.utils import timezone
 
     now = now or timezone.now()
@@ -76,9 +82,10 @@ def media_orphans_remove(*, now=None, batch: int = 500) -> list[str]:
     roots = sorted({_top_folder(model, field) for model, field in fields})
 
     def walk(folder: str):
-        if not default_storage.exists(folder):
+        try:  # a missing folder: FileNotFoundError on disk, nothing listed in a bucket (no folder objects)
+            dirs, files = default_storage.listdir(folder)
+        except FileNotFoundError:
             return
-        dirs, files = default_storage.listdir(folder)
         for name in files:
             yield f"{folder}/{name}"
         for sub in dirs:
@@ -113,3 +120,46 @@ def media_orphans_remove(*, now=None, batch: int = 500) -> list[str]:
     if pending:
         flush()
     return removed
+
+
+def stored_file_names():
+    """(label, name) of every file a row points to, for every FileField of every model (public too)."""
+    from django.db.models import FileField
+
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if not isinstance(field, FileField):
+                continue
+            label = f"{model._meta.label}.{field.name}"
+            names = (
+                model._base_manager.exclude(**{field.name: ""})
+                .exclude(**{f"{field.name}__isnull": True})
+                .values_list(field.name, flat=True)
+                .order_by()
+                .distinct()
+            )
+            for name in names.iterator(chunk_size=2000):
+                yield label, name
+
+
+def media_to_bucket(*, source, target, copy: bool = True, log=None) -> tuple[int, list[tuple[str, str]]]:
+    """Copy every file a row points to from `source` (the local MEDIA_ROOT) to `target` (the bucket) under
+    the same name, skipping what the bucket has already (so a second run copies nothing), then check that
+    the bucket holds every name; returns (copied, [(label, name) missing from the bucket])."""
+    copied = 0
+    missing: list[tuple[str, str]] = []
+    for label, name in stored_file_names():
+        if target.exists(name):
+            continue
+        if copy and source.exists(name):
+            with source.open(name, "rb") as handle:
+                saved = target.save(name, handle)
+            if saved != name:  # the bucket chose another name: nothing points to it, so take it back
+                target.delete(saved)
+                raise RuntimeError(f"the bucket stored {name} as {saved}")
+            copied += 1
+            if log:
+                log(f"copied {name}")
+            continue
+        missing.append((label, name))
+    return copied, missing

@@ -259,6 +259,17 @@ STORAGES = {
         )
     },
 }
+# Media in an S3-compatible bucket (decision 0361): s3://key:secret@host:port/bucket with the options
+# region=…, secure=0 (plain http, e.g. MinIO on the compose network), expire=seconds a signed download URL
+# lives (300), public_endpoint=http://host:port (the address browsers reach the store at, when the servers
+# reach it at another one), connect_timeout=seconds (3). Empty: files in MEDIA_ROOT on the local disk.
+STORAGE_URL = env("STORAGE_URL")
+STORAGE_ORIGIN = ""  # where browsers fetch signed URLs from; added to the CSP's img-src and media-src
+if STORAGE_URL:
+    from core.storage import storage_origin, storage_settings
+
+    STORAGES["default"] = {"BACKEND": "core.storage.ObjectStorage", "OPTIONS": storage_settings(STORAGE_URL)}
+    STORAGE_ORIGIN = storage_origin(STORAGE_URL)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Private files leave through views that authorize the request (core/files.py). Set to nginx's internal
 # location (deploy/nginx.conf: /protected-files/) and the view answers with X-Accel-Redirect for nginx
@@ -457,11 +468,11 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "base-uri": ["'none'"],
         "object-src": ["'none'"],
-        "img-src": ["'self'", "data:", *USER_IMAGE_SOURCES],
+        "img-src": ["'self'", "data:", *USER_IMAGE_SOURCES, *([STORAGE_ORIGIN] if STORAGE_ORIGIN else [])],
         "style-src": ["'self'", "'unsafe-inline'"],
         "script-src": ["'self'"],
         "frame-src": ["'self'", *VIDEO_EMBED_ORIGINS],
-        "media-src": ["'self'", "https:"],
+        "media-src": ["'self'", "https:", *([STORAGE_ORIGIN] if STORAGE_ORIGIN else [])],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
     }

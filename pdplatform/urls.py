@@ -55,9 +55,10 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
-if not settings.PRODUCTION:
+if not settings.PRODUCTION or settings.STORAGE_URL:
     # Outside production Django serves the public media folders only (pdplatform/media.py); in production
-    # nginx does (deploy/nginx.conf). Private files never have a media URL that answers: their views do.
+    # nginx does (deploy/nginx.conf), unless the media are in a bucket: then this view redirects to the
+    # object everywhere. Private files never have a media URL that answers: their views do.
     urlpatterns += [path("media/<path:path>", media.public_media)]
 
 handler403 = "pdplatform.views.error_403"

@@ -4,6 +4,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -251,3 +252,69 @@ def both_cache_backends(request, settings):
     cache.clear()
     yield request.param
     cache.clear()
+
+
+class S3Server:
+    """A real S3-compatible server (moto's server mode) on 127.0.0.1 and a free port, with one empty
+    bucket; `stop()` makes the store unreachable (an outage)."""
+
+    bucket = "pdplatform-media"
+
+    def __init__(self):
+        from moto.server import ThreadedMotoServer
+
+        self.server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self.running = False
+
+    def start(self) -> "S3Server":
+        self.server.start()
+        self.running = True
+        self.port = self.server.get_host_and_port()[1]
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.url = (
+            f"s3://test-key:test%2Fsecret@127.0.0.1:{self.port}/{self.bucket}?secure=0&region=us-east-1"
+        )
+        # moto keeps its buckets in the process, across servers: each test starts from an empty store
+        reset = urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")  # noqa: S310
+        urllib.request.urlopen(reset)  # noqa: S310 - the http URL of our own test server
+        self.client().create_bucket(Bucket=self.bucket)
+        return self
+
+    def client(self):
+        import boto3
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="test-key",
+            aws_secret_access_key="test/secret",
+        )
+
+    def keys(self, prefix: str = "") -> list[str]:
+        listed = self.client().list_objects_v2(Bucket=self.bucket, Prefix=prefix)
+        return sorted(item["Key"] for item in listed.get("Contents", []))
+
+    def read(self, key: str) -> bytes:
+        return self.client().get_object(Bucket=self.bucket, Key=key)["Body"].read()
+
+    def stop(self) -> None:
+        if self.running:
+            self.server.stop()
+            self.running = False
+
+
+@pytest.fixture
+def s3_storage(settings):
+    """The default storage is the platform's ObjectStorage on a real S3 server of this test (STORAGE_URL
+    as production would set it); yields the server."""
+    from core.storage import storage_settings
+
+    server = S3Server().start()
+    settings.STORAGE_URL = server.url
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "core.storage.ObjectStorage", "OPTIONS": storage_settings(server.url)},
+    }
+    yield server
+    server.stop()

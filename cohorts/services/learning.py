@@ -184,7 +184,10 @@ def submission_submit(*, enrollment: Enrollment, assignment, text: str = "", upl
     if checked is not None:
         # Stored as <random>.<checked extension> (CheckedFileField); the user's name is display text only.
         version.file_name = checked.display_name
-        version.file.save(checked.display_name, upload, save=False)
+        try:  # the object first, then the rows; the store down: the transaction keeps nothing
+            version.file.save(checked.display_name, upload, save=False)
+        except UploadRefused as exc:
+            raise CohortError(exc.messages[0]) from exc
     version.save()
     from ..tasks import submission_check_copy_run  # tasks imports this module
 
