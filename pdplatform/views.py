@@ -20,7 +20,7 @@ from cohorts.selectors import cabinet_for_teacher, cabinet_scopes
 from core.caching import personal_cache
 from core.unavailable import is_outage, service_unavailable
 
-from .health import health_report
+from .health import ROLES, health_report
 
 
 def home(request):
@@ -86,8 +86,12 @@ def robots_txt(request):
 
 @never_cache
 def healthz(request):
-    """200 when every configured dependency answers, 503 otherwise (pdplatform/health.py)."""
-    healthy, body = health_report()
+    """200 when every configured dependency answers, 503 otherwise; `?role=worker` also needs a live beat
+    (pdplatform/health.py)."""
+    role = request.GET.get("role", "web")
+    if role not in ROLES:
+        return JsonResponse({"detail": str(_("Unknown role: use web or worker."))}, status=400)
+    healthy, body = health_report(role)
     return JsonResponse(body, status=200 if healthy else 503)
 
 
