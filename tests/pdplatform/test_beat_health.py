@@ -130,3 +130,12 @@ def test_an_unreachable_beat_store_is_503_for_the_worker_role(client, broker, se
     assert worker.json()["beat"] == {"last_tick": None, "leader": None}
     assert "Error" not in worker.content.decode()
     assert client.get("/healthz").status_code == 200
+
+
+def test_the_unknown_role_message_is_in_the_visitors_language(client, broker, settings):
+    settings.LANGUAGE_CODE = "ru"
+    response = client.get("/healthz", {"role": "db"})
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Неизвестная роль: укажите web или worker."}
+    response = client.get("/healthz", {"role": "db"}, HTTP_ACCEPT_LANGUAGE="uk")
+    assert response.json() == {"detail": "Невідома роль: вкажіть web або worker."}
