@@ -131,5 +131,11 @@ def health_report(role: str = "web") -> tuple[bool, dict]:
     checks["beat"], beat, queues = _beat()
     counted = [state for name, state in checks.items() if name != "beat" or role == "worker"]
     healthy = ERROR not in counted and STUCK not in counted
-    body = {"status": OK if healthy else ERROR, "role": role, "checks": checks, "beat": beat, "queues": queues}
+    body = {
+        "status": OK if healthy else ERROR,
+        "role": role,
+        "checks": checks,
+        "beat": beat,
+        "queues": queues,
+    }
     return healthy, body

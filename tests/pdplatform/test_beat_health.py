@@ -72,7 +72,10 @@ def test_a_live_beat_and_the_queue_depths_are_shown(client, broker, settings):
             "storage": "ok",
             "beat": "ok",
         }
-        assert body["beat"] == {"last_tick": datetime.fromtimestamp(at, tz=UTC).isoformat(), "leader": "beat-1:7"}
+        assert body["beat"] == {
+            "last_tick": datetime.fromtimestamp(at, tz=UTC).isoformat(),
+            "leader": "beat-1:7",
+        }
         assert body["queues"] == {"default": 3, "heavy": 2, "bulk": 0}
 
 
