@@ -1,15 +1,16 @@
 """Whole-page cache for anonymous visitors of public pages (the catalogue and course pages).
 
-Anonymous visitors all see the same page for the same address and language, so it is rendered once
-and served from the shared cache (Redis) for PUBLIC_PAGE_CACHE_SECONDS. Signed-in people, non-GET
-requests, pages with flash messages and non-200 answers are never cached. The one per-visitor part,
-the CSRF token of the page's forms (language switcher, enrol), is cut out before storing and the
-visitor's own token is put back on each hit. `public_pages_changed()` drops every cached page
+Anonymous visitors all see the same page for the same address and language: the page carries no
+per-visitor part (no CSRF token: the language switcher is a GET form for them and "enrol" a link to sign
+in), so it is rendered once and served from the shared cache (Redis) for PUBLIC_PAGE_CACHE_SECONDS, and
+it says so in standard headers (`Cache-Control: public, max-age=…`, `Vary: Accept-Language, Cookie`) for
+the reverse proxy in front (deploy/nginx.conf, docs/decisions/0363-reverse-proxy-page-cache.md).
+Signed-in people, non-GET requests, pages with flash messages, non-200 answers and a page that holds a
+token after all are never cached and are `private`. `public_pages_changed()` drops every cached page
 (courses call it on publish/archive); anything else (seats left in a cohort) may lag by the timeout.
 """
 
 import functools
-import re
 import uuid
 
 from django.conf import settings
@@ -19,14 +20,14 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 
 VERSION_KEY = "public-pages:version"
+# A fragment with a form stores this placeholder instead of the visitor's token (core/templatetags/pd_cache.py).
 TOKEN_SLOT = "@@csrf-token@@"  # noqa: S105 - a placeholder, not a secret
-# The base template renders the token in the htmx headers and in every form (one value per page).
-TOKEN_IN_PAGE = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
+CSRF_FIELD = b'name="csrfmiddlewaretoken"'
 
 
 def public_pages_changed() -> None:
@@ -52,29 +53,39 @@ def _cacheable(request) -> bool:
     )
 
 
+def _shared(response, seconds: int):
+    """The same for every anonymous visitor of this address and language: any cache may keep it."""
+    patch_cache_control(response, public=True, max_age=seconds)
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    return response
+
+
 def cache_for_anonymous(view):
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
         if not seconds or not _cacheable(request):
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
+            patch_cache_control(response, private=True)
+            return response
         key = _key(request)
         cached = cache.get(key)
         if cached is not None:
             content, content_type = cached
-            response = HttpResponse(
-                content.replace(TOKEN_SLOT.encode(), get_token(request).encode()), content_type=content_type
-            )
+            response = HttpResponse(content, content_type=content_type)
             response["X-Page-Cache"] = "hit"
-            return response
+            return _shared(response, seconds)
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
-            content = response.content
-            token = TOKEN_IN_PAGE.search(content)
-            if token:
-                content = content.replace(token.group(1) or token.group(2), TOKEN_SLOT.encode())
-            cache.set(key, (content, response["Content-Type"]), seconds)
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and CSRF_FIELD not in response.content  # a visitor's own token is never shared
+        ):
+            cache.set(key, (response.content, response["Content-Type"]), seconds)
             response["X-Page-Cache"] = "miss"
+            return _shared(response, seconds)
+        patch_cache_control(response, private=True)
         return response
 
     return wrapper

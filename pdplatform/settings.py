@@ -326,6 +326,17 @@ CELERY_TASK_ROUTES = {
     "*.tasks.export*": {"queue": "heavy"},
 }
 CELERY_TIMEZONE = TIME_ZONE
+# One beat (docs/decisions/0362-one-beat.md): celery-redbeat keeps the schedule and a leader lock in Redis;
+# any number of `celery beat` may run, one sends (it renews the lock each tick, at most every
+# PDP_BEAT_MAX_INTERVAL seconds) and the others wait; a dead leader's lock expires after
+# PDP_BEAT_LOCK_TIMEOUT seconds and a waiting beat takes over. /healthz?role=worker answers 503 when the
+# last tick is older than PDP_BEAT_STUCK_AFTER seconds.
+CELERY_BEAT_SCHEDULER = "pdplatform.beat:LeaderScheduler"
+CELERY_REDBEAT_REDIS_URL = CELERY_BROKER_URL or None
+CELERY_REDBEAT_REDIS_OPTIONS: dict = {}
+CELERY_BEAT_MAX_LOOP_INTERVAL = int(env("PDP_BEAT_MAX_INTERVAL", "5"))
+CELERY_REDBEAT_LOCK_TIMEOUT = int(env("PDP_BEAT_LOCK_TIMEOUT", "30"))
+PDP_BEAT_STUCK_AFTER = int(env("PDP_BEAT_STUCK_AFTER", "300"))
 # Unfinished background work (docs/decisions/0201-batch-resume-sweep.md): a certificate batch, bulk
 # operation or export with no progress for PDP_STALLED_AFTER seconds shows "stalled, resuming" and the
 # sweep (every PDP_RESUME_SWEEP_MINUTES) queues what is left again; the visibility timeout above stays

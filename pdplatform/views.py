@@ -2,15 +2,18 @@
 
 import sys
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 from django.views.i18n import set_language as django_set_language
 
 from accounts.roles import Role
@@ -20,7 +23,7 @@ from cohorts.selectors import cabinet_for_teacher, cabinet_scopes
 from core.caching import personal_cache
 from core.unavailable import is_outage, service_unavailable
 
-from .health import health_report
+from .health import ROLES, health_report
 
 
 def home(request):
@@ -46,9 +49,37 @@ def cabinet(request):
     )
 
 
-@require_POST
+def _language_link(request):
+    """An anonymous visitor's switcher is a GET form (public pages carry no CSRF token, core/caching.py):
+    it sets only the language cookie, for a known language, and goes back to an address of this site."""
+    next_url = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    add_never_cache_headers(response)
+    language = request.GET.get("language", "")
+    if check_for_language(language) and language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
+
+
+@require_http_methods(["GET", "POST"])
 def set_language(request):
-    """The switcher sets the session language and, for a signed-in user, their saved preference."""
+    """The switcher sets the session language and, for a signed-in user, their saved preference (POST
+    only: a link or an <img> on another site must not change it); anonymous visitors may use a GET."""
+    if request.method == "GET":
+        if request.user.is_authenticated:
+            return HttpResponseNotAllowed(["POST"])
+        return _language_link(request)
     language = request.POST.get("language", "")
     if request.user.is_authenticated:
         try:
@@ -86,8 +117,12 @@ def robots_txt(request):
 
 @never_cache
 def healthz(request):
-    """200 when every configured dependency answers, 503 otherwise (pdplatform/health.py)."""
-    healthy, body = health_report()
+    """200 when every configured dependency answers, 503 otherwise; `?role=worker` also needs a live beat
+    (pdplatform/health.py)."""
+    role = request.GET.get("role", "web")
+    if role not in ROLES:
+        return JsonResponse({"detail": str(_("Unknown role: use web or worker."))}, status=400)
+    healthy, body = health_report(role)
     return JsonResponse(body, status=200 if healthy else 503)
 
 

@@ -6,7 +6,7 @@
 The key is the name, every value after it, the language and the time zone: put into it everything the fragment
 shows that differs between viewers or changes (the rest may lag by the timeout). A fragment with a
 form carries a CSRF token, which belongs to one visitor: it is stored as a placeholder and each
-visitor's own token is put back on the way out (core.caching does the same for whole pages).
+visitor's own token is put back on the way out. Anonymous visitors' fragments carry no token at all.
 A timeout of 0 renders the fragment without the cache.
 """
 
@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
 
-from core.caching import TOKEN_SLOT
+from core.caching import CSRF_FIELD, TOKEN_SLOT
 
 register = template.Library()
 
@@ -48,10 +48,16 @@ class SharedFragmentNode(template.Node):
         if timeout <= 0:  # e.g. a form sent back with errors: never stored, never served from the cache
             return self.nodelist.render(context)
         key = fragment_key(self.name.resolve(context), [var.resolve(context) for var in self.vary_on])
-        token = str(context.get("csrf_token") or "")
+        request = context.get("request")
+        # Anonymous visitors' fragments hold no form with a token (their language switcher is a GET form):
+        # asking for one would set a CSRF cookie and make a public page unshareable (core/caching.py).
+        anonymous = request is not None and not request.user.is_authenticated
+        token = "" if anonymous else str(context.get("csrf_token") or "")
         html = cache.get(key)
         if html is None:
             html = self.nodelist.render(context)
+            if anonymous and CSRF_FIELD.decode() in html:
+                return html  # a form with this visitor's token after all: never shared
             cache.set(key, html.replace(token, TOKEN_SLOT) if token else html, timeout)
             return html
         return mark_safe(html.replace(TOKEN_SLOT, token))  # noqa: S308 - our own rendered template output

@@ -146,6 +146,8 @@ def test_nginx_and_compose_agree_with_the_app_on_where_files_are():
     assert compose["services"]["proxy"]["volumes"] == [
         "./deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro",
         f"media:{media_root.rstrip('/')}:ro",
+        "static:/app/staticfiles:ro",  # tests/pdplatform/test_reverse_proxy.py
+        "pagecache:/var/cache/nginx/pages",
     ]
     locations = _nginx_locations()
     internal = locations[prefix]
