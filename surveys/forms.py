@@ -161,10 +161,14 @@ class ResultsFilterForm(forms.Form):
         courses = sorted({c.course_id: c.course.title for c in cohorts}.items(), key=lambda kv: kv[1])
         self.fields["course"].choices = [("", _("All courses")), *courses]
         self.fields["compare_course"].choices = courses
-        self.fields["compare_year"].choices = [(y, str(y)) for y in sorted({c.starts_on.year for c in cohorts})]
+        self.fields["compare_year"].choices = [
+            (y, str(y)) for y in sorted({c.starts_on.year for c in cohorts})
+        ]
         for name, f in self.fields.items():
             f.widget.attrs["class"] = (
-                "form-control form-control-sm" if name in ("date_from", "date_to") else "form-select form-select-sm"
+                "form-control form-control-sm"
+                if name in ("date_from", "date_to")
+                else "form-select form-select-sm"
             )
 
     def visible_filters(self) -> list:

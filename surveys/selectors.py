@@ -301,7 +301,8 @@ def percentages(counts: list[int], n: int) -> list[int]:
 
 
 NEGATIVE_UPTO = (2, 3)  # the negative answers: 1–2 (the default, the research's reading) or 1–3
-ORDERS = ("survey", "mean", "negative")  # the survey's own order (by section), weakest mean first, most negative first
+# The survey's own order (by section), weakest mean first, most negative first.
+ORDERS = ("survey", "mean", "negative")
 
 
 @dataclass
@@ -591,7 +592,10 @@ def survey_comparison(
     ]
     by_question = [{r.question.pk: r for r in g.results.likert} for g in read]
     leading = next((g.results.likert for g in read if not g.hidden), [])
-    rows = [ComparisonRow(lead.question, [cells.get(lead.question.pk) for cells in by_question]) for lead in leading]
+    rows = [
+        ComparisonRow(lead.question, [cells.get(lead.question.pk) for cells in by_question])
+        for lead in leading
+    ]
     return Comparison(read, rows, negative_upto)
 
 
@@ -879,7 +883,9 @@ def comparison_groups(
     allowed = None if scope.everything else [c.pk for c in scope.cohorts]
     groups: list[tuple[str, ResultFilter]] = []
     if cohorts:
-        picked = sorted((c for c in scope.cohorts if c.pk in cohorts), key=lambda c: (c.starts_on, c.title, c.pk))
+        picked = sorted(
+            (c for c in scope.cohorts if c.pk in cohorts), key=lambda c: (c.starts_on, c.title, c.pk)
+        )
         groups = [(c.title, ResultFilter(cohort_ids=[c.pk])) for c in picked]
     elif courses:
         titles = {c.course_id: c.course.title for c in scope.cohorts if c.course_id in courses}

@@ -336,7 +336,10 @@ def survey_results(request, pk: int):
     comparison = None
     if reading.groups:
         comparison = selectors.survey_comparison(
-            survey=scope.survey, groups=reading.groups, order=reading.order, negative_upto=reading.negative_upto
+            survey=scope.survey,
+            groups=reading.groups,
+            order=reading.order,
+            negative_upto=reading.negative_upto,
         )
     per_cohort = selectors.responses_per_cohort(survey=scope.survey, cohort_ids=[c.pk for c in scope.cohorts])
     return render(
