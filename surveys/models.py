@@ -11,6 +11,7 @@ side with nothing joining them; the builder tables are their parents.
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -86,6 +87,7 @@ class Survey(models.Model):
     vulnerable_threshold = models.PositiveSmallIntegerField(
         _("vulnerable aspect threshold, %"),
         default=30,
+        validators=[MaxValueValidator(100)],
         help_text=_(
             "In the results, an aspect whose share of negative answers (1–2, or 1–3 if the reader picks it) "
             "is over this percent is flagged as vulnerable."

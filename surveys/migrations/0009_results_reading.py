@@ -1,5 +1,6 @@
 """The author's threshold for flagging a results aspect as vulnerable (share of negative answers, %)."""
 
+import django.core.validators
 from django.db import migrations, models
 
 
@@ -13,7 +14,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='survey',
             name='vulnerable_threshold',
-            field=models.PositiveSmallIntegerField(default=30, help_text='In the results, an aspect whose share of negative answers (1–2, or 1–3 if the reader picks it) is over this percent is flagged as vulnerable.', verbose_name='vulnerable aspect threshold, %'),
+            field=models.PositiveSmallIntegerField(default=30, validators=[django.core.validators.MaxValueValidator(100)], help_text='In the results, an aspect whose share of negative answers (1–2, or 1–3 if the reader picks it) is over this percent is flagged as vulnerable.', verbose_name='vulnerable aspect threshold, %'),
         ),
         migrations.AddConstraint(
             model_name='survey',

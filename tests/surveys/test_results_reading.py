@@ -470,3 +470,21 @@ def test_export_labels_in_russian(client, three_cohorts):
     url = reverse("surveys:export", args=[w["survey"].pk, "distribution", "csv"])
     header = b"".join(client.get(url, {"cohort": w["winter"].pk}).streaming_content).decode("utf-8-sig")
     assert header.splitlines()[0].startswith("Раздел;Вопрос;")
+
+
+def test_comparing_only_groups_under_k_says_there_is_nothing_to_compare(client, k3):
+    author = MethodologistFactory()
+    small, other = CohortFactory(title="Small"), CohortFactory(title="Other small")
+    survey, good, bad, _ = _survey(cohorts=[small, other], authors=[author])
+    _answer(survey, small, [{good: 1, bad: 1}] * 2)
+    _answer(survey, other, [{good: 5, bad: 5}] * 2)
+    client.force_login(author)
+    response = client.get(reverse("surveys:results", args=[survey.pk]), {"compare": [small.pk, other.pk]})
+    assert response.status_code == 200
+    assert [(g.label, g.hidden) for g in response.context["comparison"].groups] == [
+        ("Other small", True),  # same start date: by title
+        ("Small", True),
+    ]
+    body = response.content.decode()
+    assert 'id="compare-empty"' in body and "No group has 3 responses or more" in body
+    assert "Relevance of the content" not in body
