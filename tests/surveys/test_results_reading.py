@@ -488,3 +488,18 @@ def test_comparing_only_groups_under_k_says_there_is_nothing_to_compare(client, 
     body = response.content.decode()
     assert 'id="compare-empty"' in body and "No group has 3 responses or more" in body
     assert "Relevance of the content" not in body
+
+
+def test_api_reads_results_the_same_way(three_cohorts):
+    w = three_cohorts
+    api = APIClient()
+    api.force_authenticate(w["author"])
+    query = {"cohort": w["winter"].pk, "sort": "negative", "negative": 3}
+    data = api.get(f"/api/v1/surveys/{w['survey'].pk}/results/", query).json()
+    assert [
+        (item["text"], item["section"], item["counts"], item["negative_percent"], item["vulnerable"])
+        for item in data["likert"]
+    ] == [
+        ("Timing of the sessions", "Organisation", [2, 0, 1, 1, 2], 50, True),
+        ("Relevance of the content", "Content", [0, 1, 0, 2, 3], 17, False),
+    ]
