@@ -102,3 +102,13 @@ def test_methodologist_sorts_by_negative_share_and_compares_three_cohorts(
     page.wait_for_load_state("networkidle")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot("surveys-results-reading-compare-phone")
+
+    # Russian first: the same reading in the methodologist's language.
+    author.preferred_language = "ru"
+    author.save(update_fields=["preferred_language"])
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#compare h2").inner_text() == "Сравнение"
+    assert page.locator("#results .vulnerable").first.inner_text() == "⚠ уязвимый"
+    shot("surveys-results-reading-compare-ru-1366")
