@@ -3,6 +3,8 @@
 
 - `bar_chart` — one horizontal bar per label (a share, a count).
 - `pair_chart` — two bars per label with a legend (found vs addressed).
+- `group_chart` — one bar per group for each label, with a legend (2–N cohorts compared); a missing
+  value (a group with nothing to show) is drawn as a dash.
 - `score_chart` — scores on a 0–100 axis with ticks, an optional earlier score per row and a
   threshold line; rows below it are flagged (a competency profile).
 - `heat_level` — the 0–4 colour step of a 0–100 score for heat-map cells (tables coloured by CSS).
@@ -12,6 +14,7 @@ Every text part is escaped; every number is formatted here (a dot decimal whatev
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -89,6 +92,74 @@ def pair_chart(items: list[tuple[str, float, float]], *, title: str, labels: tup
             f'<rect x="{LABEL_W}" y="{y + 14}" width="{wb}" height="13" fill="{COLOURS[1]}"></rect>'
             f'<text x="{LABEL_W + wb + 4}" y="{y + 25}" font-size="11">{escape(str(b))}</text>'
         )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text part is escaped above
+
+
+GROUP_COLOURS = ("#305496", "#c55a11", "#548235", "#7030a0", "#bf8f00", "#2f7f8f")  # told apart also by order
+
+
+def _wrapped(text: str, *, x: int, y: float, width: int = 28, lines: int = 2) -> str:
+    """A right-aligned label in up to `lines` lines of about `width` characters (the last one cut with "…"),
+    the full text as its tooltip."""
+    text = str(text)
+    parts = textwrap.wrap(text, width) or [""]
+    if len(parts) > lines:
+        parts = parts[: lines - 1] + [textwrap.shorten(" ".join(parts[lines - 1 :]), width, placeholder="…")]
+    top = y - 7 * (len(parts) - 1)
+    spans = "".join(
+        f'<tspan x="{x}" y="{_num(top + 14 * i)}">{escape(line)}</tspan>' for i, line in enumerate(parts)
+    )
+    return f'<text text-anchor="end" font-size="12"><title>{escape(text)}</title>{spans}</text>'
+
+
+GROUP_LABEL_W = 200
+GROUP_BAR_W = 280
+
+
+def group_chart(
+    items: Sequence[tuple[str, Sequence[float | None]]],
+    *,
+    title: str,
+    labels: Sequence[str],
+    max_value: float | None = None,
+) -> SafeString:
+    """For each label one bar per group, in the legend's order (the legend lists the groups one a line, each
+    bar carries its value as text, so colour is never the only cue); None draws "—" and no bar. Labels wrap
+    onto two lines."""
+    if not items or not labels:
+        return mark_safe("")  # noqa: S308 - empty
+    values = [v for _l, vs in items for v in vs if v is not None]
+    top = max_value or max(values, default=0) or 1
+    bar = 13
+    row = max(bar * len(labels), 30) + 12
+    legend_h = 18 * len(labels)
+    height = 30 + legend_h + row * len(items)
+    parts = [
+        _open(GROUP_LABEL_W + GROUP_BAR_W + 50, height, title, "report-chart group-chart d-block mb-2"),
+        f'<text x="0" y="14" font-size="13" font-weight="bold">{escape(title)}</text>',
+    ]
+    for j, name in enumerate(labels):
+        y = 22 + 18 * j
+        colour = GROUP_COLOURS[j % len(GROUP_COLOURS)]
+        parts.append(
+            f'<rect x="{GROUP_LABEL_W}" y="{y}" width="12" height="12" fill="{colour}"></rect>'
+            f'<text x="{GROUP_LABEL_W + 16}" y="{y + 10}" font-size="12">{_label(name, 40)}</text>'
+        )
+    for i, (label, group_values) in enumerate(items):
+        y = 30 + legend_h + i * row
+        parts.append(_wrapped(label, x=GROUP_LABEL_W - 6, y=y + 4 + bar * len(labels) / 2))
+        for j, value in enumerate(group_values):
+            by = y + j * bar
+            if value is None:
+                parts.append(f'<text x="{GROUP_LABEL_W + 4}" y="{by + 11}" font-size="11">—</text>')
+                continue
+            width = round(GROUP_BAR_W * value / top)
+            colour = GROUP_COLOURS[j % len(GROUP_COLOURS)]
+            parts.append(
+                f'<rect x="{GROUP_LABEL_W}" y="{by}" width="{width}" height="{bar - 1}" fill="{colour}"></rect>'
+                f'<text x="{GROUP_LABEL_W + width + 4}" y="{by + 11}" font-size="11">{escape(str(value))}</text>'
+            )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text part is escaped above
 

@@ -217,7 +217,7 @@ class SurveyAdmin(BuilderSaveMixin, ScopedToAuthorsMixin, admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("title", "kind", "description", "what_next", "is_published", "builder_state")}),
         (_("Who and when"), {"fields": ("audience", "school", "course", "cohorts", "opens_at", "closes_at")}),
-        (_("Options"), {"fields": ("is_anonymous", "deficit_threshold", "authors")}),
+        (_("Options"), {"fields": ("is_anonymous", "deficit_threshold", "vulnerable_threshold", "authors")}),
         (_("Versions"), {"fields": ("version", "previous_version", "created_at")}),
     )
 

@@ -127,6 +127,12 @@ class SurveyResultsView(APIView):
             OpenApiParameter("course", int),
             OpenApiParameter("date_from", OpenApiTypes.DATE),
             OpenApiParameter("date_to", OpenApiTypes.DATE),
+            OpenApiParameter(
+                "negative", int, enum=[2, 3], description="Negative answers: 1–2 (default) or 1–3."
+            ),
+            OpenApiParameter(
+                "sort", str, enum=["survey", "mean", "negative"], description="Order of the Likert aspects."
+            ),
         ],
         responses={
             200: inline_serializer(
@@ -151,12 +157,18 @@ class SurveyResultsView(APIView):
         summary="Results of a survey (authors, the course's methodologists, the cohort's curators)",
     )
     def get(self, request, pk: int):
-        scope, form, flt, _compare = _results_context(request._request, pk)
+        scope, form, flt, reading = _results_context(request._request, pk)
         if (
             flt is None
         ):  # a filter value that is not valid: 400 in the API's one error shape, never another set
             raise ApiValidationError({"detail": form.error_lines()})
-        results = selectors.survey_results(survey=scope.survey, flt=flt, with_texts=False)
+        results = selectors.survey_results(
+            survey=scope.survey,
+            flt=flt,
+            with_texts=False,
+            order=reading.order,
+            negative_upto=reading.negative_upto,
+        )
         return ApiResponse(
             {
                 "responses": results.responses,
@@ -169,6 +181,9 @@ class SurveyResultsView(APIView):
                         "mean": r.mean,
                         "percents": r.percents,
                         "counts": r.counts,
+                        "section": r.section.title,
+                        "negative_percent": r.negative_percent,
+                        "vulnerable": r.vulnerable,
                     }
                     for r in results.likert
                 ],

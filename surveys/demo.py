@@ -1,5 +1,7 @@
 """Demo data: a deficit diagnostic (20 questions over 8 competencies) in two rounds, a course-feedback
-survey with the ten aspects teachers and methodologists care about, and responses to both (idempotent)."""
+survey with the ten aspects teachers and methodologists care about in two sections, answered in up to three
+cohorts (compare them on the results page; the sessions' timing comes out vulnerable), and responses to both
+(idempotent)."""
 
 import random
 from datetime import timedelta
@@ -340,10 +342,12 @@ def seed(people: dict) -> None:
         )
         if author:
             feedback.authors.add(author)
-        rating = Section.objects.create(survey=feedback, title="Оценка курса", position=1)
+        # Two sections, as the research groups the aspects: what was taught, and how it was organised.
+        teaching = Section.objects.create(survey=feedback, title="Содержание и методы", position=1)
+        organisation = Section.objects.create(survey=feedback, title="Организация обучения", position=2)
         for pos, aspect in enumerate(FEEDBACK_ASPECTS, start=1):
             Question.objects.create(
-                section=rating,
+                section=teaching if pos <= 4 else organisation,
                 kind="likert",
                 text=aspect,
                 position=pos,
@@ -355,7 +359,7 @@ def seed(people: dict) -> None:
                     )
                 ),
             )
-        free = Section.objects.create(survey=feedback, title="Ваши предложения", position=2)
+        free = Section.objects.create(survey=feedback, title="Ваши предложения", position=3)
         Question.objects.create(
             section=free, kind="text", is_required=False, position=1, text="Что понравилось больше всего?"
         )
@@ -387,8 +391,13 @@ def seed(people: dict) -> None:
             answers = {}
             for q in questions:
                 if q.kind == "likert":
-                    mood = 4 if "Размер" not in q.text else 3
-                    answers[q.pk] = max(1, min(5, mood - c_index % 2 + rng.choice([-2, -1, 0, 0, 1, 1])))
+                    # The sessions' timing is the vulnerable aspect (evening webinars), worse after the first
+                    # cohort; the others mostly good, the second cohort a little harsher.
+                    if q.text.startswith("Время"):
+                        mood, spread = 3 - min(c_index, 1), [-2, -1, 0, 0, 1, 1]
+                    else:
+                        mood, spread = 4, [-1, 0, 0, 1, 1]
+                    answers[q.pk] = max(1, min(5, mood - c_index % 2 + rng.choice(spread)))
                 elif rng.random() < 0.4:
                     answers[q.pk] = rng.choice(comments)
             services.response_submit(survey=feedback, user=enrollment.teacher, cohort=cohort, answers=answers)

@@ -18,12 +18,42 @@ from .selectors import ResultFilter, SurveyResults, raw_answers
 
 
 def distribution_rows(results: SurveyResults) -> Iterator[list]:
-    yield [_("Question"), "1, %", "2, %", "3, %", "4, %", "5, %", _("Mean"), "n"]
+    """One row per aspect in the reading's order, each naming its section: whole percents and counts of 1–5,
+    n, mean, the share of negative answers and the vulnerable flag; then the choice questions' options."""
+    upto = results.negative_upto
+    yield [
+        _("Section"),
+        _("Question"),
+        *(f"{v}, %" for v in range(1, 6)),
+        *(f"{v}, n" for v in range(1, 6)),
+        "n",
+        _("Mean"),
+        _("Negative 1–%(upto)s, %%") % {"upto": upto},
+        _("Vulnerable (over %(threshold)s%%)") % {"threshold": results.survey.vulnerable_threshold},
+    ]
     for row in results.likert:
-        yield [neutralise(row.question.text), *row.percents, row.mean, row.n]
-    for row in results.choices:
-        for text, count, percent in row.options:
-            yield [neutralise(f"{row.question.text} — {text}"), percent, "", "", "", "", "", count]
+        yield [
+            neutralise(row.section.title),
+            neutralise(row.question.text),
+            *row.percents,
+            *row.counts,
+            row.n,
+            row.mean,
+            row.negative_percent,
+            _("vulnerable") if row.vulnerable else "",
+        ]
+    for choice in results.choices:
+        for text, count, percent in choice.options:
+            yield [
+                neutralise(choice.question.section.title),
+                neutralise(f"{choice.question.text} — {text}"),
+                percent,
+                *([""] * 9),
+                count,
+                "",
+                "",
+                "",
+            ]
 
 
 def raw_rows(survey, flt: ResultFilter) -> Iterator[list]:

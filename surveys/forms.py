@@ -95,12 +95,27 @@ class ResultsFilterForm(forms.Form):
         empty_value=None,
         error_messages={"invalid_choice": _("This cohort is not one of the survey's cohorts you can see.")},
     )
-    compare = forms.TypedChoiceField(
-        label=_("Compare with cohort"),
+    compare = forms.TypedMultipleChoiceField(
+        label=_("Compare cohorts"),
         required=False,
         coerce=int,
-        empty_value=None,
+        widget=forms.SelectMultiple(attrs={"size": 3}),
         error_messages={"invalid_choice": _("This cohort is not one of the survey's cohorts you can see.")},
+    )
+    compare_course = forms.TypedMultipleChoiceField(
+        label=_("Compare courses"),
+        required=False,
+        coerce=int,
+        widget=forms.SelectMultiple(attrs={"size": 3}),
+        error_messages={"invalid_choice": _("This course has no cohort of the survey that you can see.")},
+    )
+    compare_year = forms.TypedMultipleChoiceField(
+        label=_("Compare years"),
+        help_text=_("Cohorts by the year they start."),
+        required=False,
+        coerce=int,
+        widget=forms.SelectMultiple(attrs={"size": 3}),
+        error_messages={"invalid_choice": _("No cohort of the survey that you can see starts in this year.")},
     )
     date_from = forms.DateField(
         label=_("Cohorts starting from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -111,6 +126,28 @@ class ResultsFilterForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
+    negative = forms.TypedChoiceField(
+        label=_("Negative answers"),
+        choices=[(2, "1–2"), (3, "1–3")],
+        required=False,
+        coerce=int,
+        empty_value=2,
+        error_messages={"invalid_choice": _("Choose 1–2 or 1–3.")},
+    )
+    sort = forms.ChoiceField(
+        label=_("Order of aspects"),
+        choices=[
+            ("survey", _("As in the survey")),
+            ("mean", _("Lowest mean first")),
+            ("negative", _("Most negative first")),
+        ],
+        required=False,
+        error_messages={"invalid_choice": _("Choose one of the orders offered.")},
+    )
+
+    COHORT_FILTERS = ("course", "cohort", "compare", "compare_course", "compare_year", "date_from", "date_to")
+    COMPARISONS = ("compare", "compare_course", "compare_year")
+
     # How an error names its field where the short label would not read on its own ("to: Enter a valid date").
     error_names = {"date_to": _("Cohorts starting up to")}
 
@@ -120,21 +157,24 @@ class ResultsFilterForm(forms.Form):
         options = [(c.pk, f"{c.title} ({c.starts_on:%d.%m.%Y})") for c in cohorts]
         first = [("", _("All cohorts"))] if everything else []
         self.fields["cohort"].choices = first + options
-        self.fields["compare"].choices = [("", "—")] + options
-        courses = {c.course_id: c.course.title for c in cohorts}
-        self.fields["course"].choices = [("", _("All courses"))] + sorted(
-            courses.items(), key=lambda kv: kv[1]
-        )
+        self.fields["compare"].choices = options
+        courses = sorted({c.course_id: c.course.title for c in cohorts}.items(), key=lambda kv: kv[1])
+        self.fields["course"].choices = [("", _("All courses")), *courses]
+        self.fields["compare_course"].choices = courses
+        self.fields["compare_year"].choices = [
+            (y, str(y)) for y in sorted({c.starts_on.year for c in cohorts})
+        ]
         for name, f in self.fields.items():
             f.widget.attrs["class"] = (
-                "form-select form-select-sm"
-                if name in ("course", "cohort", "compare")
-                else "form-control form-control-sm"
+                "form-control form-control-sm"
+                if name in ("date_from", "date_to")
+                else "form-select form-select-sm"
             )
 
     def visible_filters(self) -> list:
-        """The fields worth offering: every filter here is by cohort, so none on a survey without cohorts."""
-        return list(self) if self.has_cohorts else []
+        """The fields worth offering: the cohort filters only on a survey with cohorts; the reading (negative
+        answers, order) always."""
+        return [f for f in self if self.has_cohorts or f.name not in self.COHORT_FILTERS]
 
     def clean(self):
         data = super().clean()
@@ -144,8 +184,11 @@ class ResultsFilterForm(forms.Form):
                     self.add_error(
                         name, _("The survey is not tied to cohorts: it cannot be filtered by their dates.")
                     )
+        if sum(1 for name in self.COMPARISONS if data.get(name)) > 1:
+            self.add_error(None, _("Compare cohorts, courses or years — one of them at a time."))
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             raise forms.ValidationError(_("The end of the period is before its start."))
+        data["sort"] = data.get("sort") or "survey"
         return data
 
     def error_lines(self) -> list[str]:

@@ -11,6 +11,7 @@ side with nothing joining them; the builder tables are their parents.
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -83,6 +84,15 @@ class Survey(models.Model):
         default=60,
         help_text=_("A competency scoring below this (0–100) is a deficit."),
     )
+    vulnerable_threshold = models.PositiveSmallIntegerField(
+        _("vulnerable aspect threshold, %"),
+        default=30,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "In the results, an aspect whose share of negative answers (1–2, or 1–3 if the reader picks it) "
+            "is over this percent is flagged as vulnerable."
+        ),
+    )
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     previous_version = models.ForeignKey(
         "self",
@@ -117,6 +127,9 @@ class Survey(models.Model):
                 name="survey_closes_after_opening",
             ),
             models.CheckConstraint(condition=Q(deficit_threshold__lte=100), name="survey_threshold_percent"),
+            models.CheckConstraint(
+                condition=Q(vulnerable_threshold__lte=100), name="survey_vulnerable_threshold_percent"
+            ),
             models.CheckConstraint(
                 condition=~Q(audience="school") | Q(school__isnull=False),
                 name="survey_school_audience_has_school",

@@ -9,6 +9,7 @@ users.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -299,6 +300,11 @@ def percentages(counts: list[int], n: int) -> list[int]:
     return [round_half_up(100 * c / n) if n else 0 for c in counts]
 
 
+NEGATIVE_UPTO = (2, 3)  # the negative answers: 1–2 (the default, the research's reading) or 1–3
+# The survey's own order (by section), weakest mean first, most negative first.
+ORDERS = ("survey", "mean", "negative")
+
+
 @dataclass
 class LikertRow:
     question: Question
@@ -306,6 +312,31 @@ class LikertRow:
     mean: float | None
     counts: list[int]
     percents: list[int]
+    negative_upto: int = 2  # answers 1..negative_upto are negative
+    threshold: int = 30  # the survey's vulnerable threshold, percent
+
+    @property
+    def section(self) -> Section:
+        return self.question.section
+
+    @property
+    def cells(self) -> list[tuple[int, int]]:
+        """(count, whole percent) of each answer 1–5."""
+        return list(zip(self.counts, self.percents, strict=True))
+
+    @property
+    def negative_count(self) -> int:
+        return sum(self.counts[: self.negative_upto])
+
+    @property
+    def negative_percent(self) -> int:
+        """The share of negative answers in whole percent, halves rounded up (as the distribution)."""
+        return percentages([self.negative_count], self.n)[0]
+
+    @property
+    def vulnerable(self) -> bool:
+        """The exact share (not the rounded one) is over the author's threshold."""
+        return bool(self.n) and 100 * self.negative_count > self.threshold * self.n
 
     @property
     def segments(self):
@@ -315,6 +346,16 @@ class LikertRow:
             (value, label, self.counts[i], self.percents[i], (100 * self.counts[i] / self.n) if self.n else 0)
             for i, (value, label) in enumerate(labels)
         ]
+
+
+def _order_likert(rows: list[LikertRow], order: str) -> list[LikertRow]:
+    """`survey`: as asked (section by section); `mean`: lowest mean first; `negative`: highest negative share
+    first. Ties and aspects nobody answered keep the survey's order (the sort is stable), the latter last."""
+    if order == "mean":
+        return sorted(rows, key=lambda r: (r.mean is None, r.mean or 0))
+    if order == "negative":
+        return sorted(rows, key=lambda r: (not r.n, -(r.negative_count / r.n) if r.n else 0))
+    return rows
 
 
 @dataclass
@@ -333,13 +374,46 @@ class SurveyResults:
     choices: list[ChoiceRow]
     numbers: list[tuple[Question, int, float | None]]
     texts: list[tuple[Question, list[tuple[str, int]], int]]
+    order: str = "survey"
+    negative_upto: int = 2
+
+    @property
+    def by_section(self) -> bool:
+        """Rows are shown under their section headings only in the survey's own order (a sort lists them
+        flat, each naming its section: docs/decisions/0352)."""
+        return self.order == "survey"
+
+    @property
+    def likert_sections(self) -> list[tuple[Section, list[LikertRow]]]:
+        """(section, its rows) in the survey's order — for the page's headings."""
+        groups: list[tuple[Section, list[LikertRow]]] = []
+        for row in self.likert:
+            if not groups or groups[-1][0].pk != row.section.pk:
+                groups.append((row.section, []))
+            groups[-1][1].append(row)
+        return groups
+
+    @property
+    def vulnerable(self) -> list[LikertRow]:
+        return [r for r in self.likert if r.vulnerable]
 
 
-def survey_results(*, survey: Survey, flt: ResultFilter, with_texts: bool = True) -> SurveyResults:
-    """Distribution, mean and n per question over the filtered responses, aggregated in the database.
+def survey_results(
+    *,
+    survey: Survey,
+    flt: ResultFilter,
+    with_texts: bool = True,
+    order: str = "survey",
+    negative_upto: int = 2,
+) -> SurveyResults:
+    """Distribution (counts and whole percents), mean, n and the share of negative answers (1..`negative_upto`)
+    per question over the filtered responses, aggregated in the database; aspects over the survey's
+    vulnerable threshold flagged; Likert rows in `order` (ORDERS).
 
     A fixed number of queries whatever the number of answers (one more per free-text question); with fewer than K visible responses nothing is broken down.
     """
+    if order not in ORDERS or negative_upto not in NEGATIVE_UPTO:
+        raise ValueError(f"order {order!r}, negative_upto {negative_upto!r}")
     responses = visible_responses(survey=survey, flt=flt).count()
     questions = list(
         Question.objects.filter(section__survey=survey)
@@ -348,7 +422,7 @@ def survey_results(*, survey: Survey, flt: ResultFilter, with_texts: bool = True
         .order_by("section__position", "section_id", "position", "id")
     )
     if responses < anonymity_k():
-        return SurveyResults(survey, responses, True, [], [], [], [])
+        return SurveyResults(survey, responses, True, [], [], [], [], order, negative_upto)
     answers = visible_answers(survey=survey, flt=flt)
     value_rows = {
         row["question_id"]: row
@@ -410,7 +484,17 @@ def survey_results(*, survey: Survey, flt: ResultFilter, with_texts: bool = True
             n = stats["n"] if stats else 0
             counts = [stats[f"c{i}"] if stats else 0 for i in range(1, 6)]
             mean = round(float(stats["mean"]), 2) if stats and stats["mean"] is not None else None
-            likert.append(LikertRow(question, n, mean, counts, percentages(counts, n)))
+            likert.append(
+                LikertRow(
+                    question,
+                    n,
+                    mean,
+                    counts,
+                    percentages(counts, n),
+                    negative_upto=negative_upto,
+                    threshold=survey.vulnerable_threshold,
+                )
+            )
         elif question.kind == Question.Kind.NUMBER:
             numbers.append(
                 (question, stats["n"] if stats else 0, round(float(stats["mean"]), 2) if stats else None)
@@ -425,7 +509,94 @@ def survey_results(*, survey: Survey, flt: ResultFilter, with_texts: bool = True
             choices.append(ChoiceRow(question, n, options))
         else:
             text_rows.append((question, texts.get(question.pk, []), text_totals.get(question.pk, 0)))
-    return SurveyResults(survey, responses, False, likert, choices, numbers, text_rows)
+    return SurveyResults(
+        survey,
+        responses,
+        False,
+        _order_likert(likert, order),
+        choices,
+        numbers,
+        text_rows,
+        order,
+        negative_upto,
+    )
+
+
+# --- comparison of cohorts, courses or periods ------------------------------------------------------
+
+
+@dataclass
+class ComparisonGroup:
+    label: str
+    results: SurveyResults
+
+    @property
+    def hidden(self) -> bool:
+        return self.results.hidden
+
+
+@dataclass
+class ComparisonRow:
+    question: Question
+    cells: list[LikertRow | None]  # one per group; None: the group is hidden (fewer than K)
+
+    @property
+    def section(self) -> Section:
+        return self.question.section
+
+    @property
+    def mean_difference(self) -> float | None:
+        """Last group minus first (docs/decisions/0352); None when either is hidden or unanswered."""
+        first, last = self.cells[0], self.cells[-1]
+        if first is None or last is None or first.mean is None or last.mean is None:
+            return None
+        return round(last.mean - first.mean, 2)
+
+    @property
+    def negative_difference(self) -> int | None:
+        """Last group's negative share minus the first's, in percentage points (of the whole percents shown)."""
+        first, last = self.cells[0], self.cells[-1]
+        if first is None or last is None or not first.n or not last.n:
+            return None
+        return last.negative_percent - first.negative_percent
+
+    @property
+    def vulnerable_anywhere(self) -> bool:
+        return any(c is not None and c.vulnerable for c in self.cells)
+
+
+@dataclass
+class Comparison:
+    groups: list[ComparisonGroup]
+    rows: list[ComparisonRow]
+    negative_upto: int = 2
+
+
+def survey_comparison(
+    *, survey: Survey, groups: list[tuple[str, ResultFilter]], order: str = "survey", negative_upto: int = 2
+) -> Comparison:
+    """Likert aspects of 2–N groups (cohorts, courses or periods) side by side, one row per aspect.
+
+    Each group is read by `survey_results`, so through `visible_responses`: a group with fewer than K visible
+    responses shows nothing, and cells under K count in no group (comparing "all" with one cohort cannot
+    reveal a hidden one). Queries grow with the number of groups, never with questions or answers. Rows come
+    in the first visible group's `order`."""
+    read = [
+        ComparisonGroup(
+            label,
+            survey_results(
+                survey=survey, flt=flt, with_texts=False, order=order, negative_upto=negative_upto
+            ),
+        )
+        for label, flt in groups
+    ]
+    by_question = [{r.question.pk: r for r in g.results.likert} for g in read]
+    leading = next((g.results.likert for g in read if not g.hidden), [])
+    rows = [
+        ComparisonRow(lead.question, [cells.get(lead.question.pk) for cells in by_question])
+        for lead in leading
+    ]
+    return Comparison(read, rows, negative_upto)
 
 
 def placement_levels(*, survey: Survey, flt: ResultFilter) -> QuerySet[Participation]:
@@ -695,3 +866,38 @@ def heatmap_schools(viewer):
         for s in sorted(by_school.values(), key=lambda s: s["name"] or "")
     ]
     return competencies, rows
+
+
+def comparison_groups(
+    *,
+    scope: ResultsScope,
+    current: ResultFilter,
+    current_label: str,
+    cohorts: Sequence[int] = (),
+    courses: Sequence[int] = (),
+    years: Sequence[int] = (),
+) -> list[tuple[str, ResultFilter]]:
+    """The groups to compare, each a filter inside the user's scope: the picked cohorts (by start date),
+    courses (by title) or years of cohort start (ascending). One pick is compared with the current
+    selection, which comes first. Ids must be the scope's (the filter form checks them)."""
+    allowed = None if scope.everything else [c.pk for c in scope.cohorts]
+    groups: list[tuple[str, ResultFilter]] = []
+    if cohorts:
+        picked = sorted(
+            (c for c in scope.cohorts if c.pk in cohorts), key=lambda c: (c.starts_on, c.title, c.pk)
+        )
+        groups = [(c.title, ResultFilter(cohort_ids=[c.pk])) for c in picked]
+    elif courses:
+        titles = {c.course_id: c.course.title for c in scope.cohorts if c.course_id in courses}
+        groups = [
+            (title, ResultFilter(cohort_ids=allowed, course_id=pk))
+            for pk, title in sorted(titles.items(), key=lambda kv: (kv[1], kv[0]))
+        ]
+    elif years:
+        groups = [
+            (str(y), ResultFilter(cohort_ids=allowed, date_from=date(y, 1, 1), date_to=date(y, 12, 31)))
+            for y in sorted(set(years))
+        ]
+    if len(groups) == 1:
+        groups.insert(0, (current_label, current))
+    return groups

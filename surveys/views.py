@@ -1,6 +1,7 @@
 """Pages: my surveys, filling in (pages, autosave, thank-you), my profile, results, exports, heat maps."""
 
 import json
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -252,25 +253,49 @@ def my_profile(request):
     )
 
 
+@dataclass
+class ResultsReading:
+    """How the reader asked to read the results: which answers count as negative, the order of aspects,
+    and the groups to compare (none, or 2–N)."""
+
+    negative_upto: int = 2
+    order: str = "survey"
+    groups: list = field(default_factory=list)  # [(label, ResultFilter)]
+
+
 def _results_context(request, pk: int):
-    """The user's results scope, the filter form and the filter it gives. The filter is None when the form is
-    not valid: the caller answers 400 with the form's errors instead of showing some other set of responses."""
+    """The user's results scope, the filter form, the filter it gives and the reading. The filter is None when
+    the form is not valid: the caller answers 400 with the form's errors instead of showing some other set of
+    responses."""
     scope = selectors.results_scope_for(user=request.user, survey_id=pk)
     form = ResultsFilterForm(request.GET or None, cohorts=scope.cohorts, everything=scope.everything)
     allowed_ids = [c.pk for c in scope.cohorts]
     flt = selectors.ResultFilter(cohort_ids=None if scope.everything else allowed_ids)
-    compare = None
+    reading = ResultsReading()
     if form.is_bound:
         if not form.is_valid():
-            return scope, form, None, None
+            return scope, form, None, reading
         data = form.cleaned_data
         if data["cohort"]:
             flt.cohort_ids = [data["cohort"]]
         flt.course_id = data["course"]
         flt.date_from, flt.date_to = data["date_from"], data["date_to"]
-        if data["compare"]:
-            compare = data["compare"]
-    return scope, form, flt, compare
+        reading.negative_upto, reading.order = data["negative"], data["sort"]
+        reading.groups = selectors.comparison_groups(
+            scope=scope,
+            current=flt,
+            current_label=_selection_name(scope, flt),
+            cohorts=data["compare"],
+            courses=data["compare_course"],
+            years=data["compare_year"],
+        )
+    return scope, form, flt, reading
+
+
+def _selection_name(scope, flt) -> str:
+    if flt.cohort_ids and len(flt.cohort_ids) == 1:
+        return next((c.title for c in scope.cohorts if c.pk == flt.cohort_ids[0]), "")
+    return _("All responses in view")
 
 
 def _bad_filter(request, scope, form):
@@ -288,18 +313,35 @@ def _bad_filter(request, scope, form):
     )
 
 
+def _comparison_chart(comparison):
+    """Mean per aspect, one bar per group (hidden groups drawn as nothing)."""
+    return charts.group_chart(
+        [
+            (row.question.text, [cell.mean if cell is not None else None for cell in row.cells])
+            for row in comparison.rows
+        ],
+        title=_("Mean per aspect, 1–5"),
+        labels=[g.label for g in comparison.groups],
+        max_value=5,
+    )
+
+
 @login_required
 def survey_results(request, pk: int):
-    scope, form, flt, compare = _results_context(request, pk)
+    scope, form, flt, reading = _results_context(request, pk)
     if flt is None:
         return _bad_filter(request, scope, form)
-    results = selectors.survey_results(survey=scope.survey, flt=flt)
-    other = None
-    if compare:
-        other = selectors.survey_results(
-            survey=scope.survey, flt=selectors.ResultFilter(cohort_ids=[compare]), with_texts=False
+    results = selectors.survey_results(
+        survey=scope.survey, flt=flt, order=reading.order, negative_upto=reading.negative_upto
+    )
+    comparison = None
+    if reading.groups:
+        comparison = selectors.survey_comparison(
+            survey=scope.survey,
+            groups=reading.groups,
+            order=reading.order,
+            negative_upto=reading.negative_upto,
         )
-    cohort_names = {c.pk: c.title for c in scope.cohorts}
     per_cohort = selectors.responses_per_cohort(survey=scope.survey, cohort_ids=[c.pk for c in scope.cohorts])
     return render(
         request,
@@ -309,11 +351,9 @@ def survey_results(request, pk: int):
             "scope": scope,
             "form": form,
             "results": results,
-            "other": other,
-            "compare_name": cohort_names.get(compare, ""),
-            "current_name": cohort_names.get(flt.cohort_ids[0], "")
-            if flt.cohort_ids and len(flt.cohort_ids) == 1
-            else "",
+            "comparison": comparison,
+            "comparison_chart": _comparison_chart(comparison) if comparison else "",
+            "current_name": _selection_name(scope, flt),
             "per_cohort": [(c, per_cohort.get(c.pk)) for c in scope.cohorts],
             "k": selectors.anonymity_k(),
             "query": request.GET.urlencode(),
@@ -325,13 +365,15 @@ def survey_results(request, pk: int):
 
 @login_required
 def survey_export(request, pk: int, what: str, fmt: str):
-    scope, form, flt, _compare = _results_context(request, pk)
+    scope, form, flt, reading = _results_context(request, pk)
     if flt is None:
         return _bad_filter(request, scope, form)
     survey = scope.survey
     name = f"survey-{survey.pk}-{what}"
     if what == "distribution":
-        results = selectors.survey_results(survey=survey, flt=flt, with_texts=False)
+        results = selectors.survey_results(
+            survey=survey, flt=flt, with_texts=False, order=reading.order, negative_upto=reading.negative_upto
+        )
         if results.hidden:
             raise PermissionDenied(
                 _("Fewer than %(k)s responses: the breakdown is hidden.") % {"k": selectors.anonymity_k()}

@@ -1,6 +1,6 @@
 """core/charts.py: the one SVG chart module (escaped labels, numbers placed exactly)."""
 
-from core.charts import Score, bar_chart, heat_level, pair_chart, score_chart
+from core.charts import Score, bar_chart, group_chart, heat_level, pair_chart, score_chart
 
 
 def test_bar_chart_escapes_labels_and_scales_to_the_top_value():
@@ -79,3 +79,19 @@ def test_heat_level_steps():
         4,
         0,
     ]
+
+
+def test_group_chart_one_bar_per_group_a_dash_for_a_hidden_one_and_wrapped_escaped_labels():
+    svg = group_chart(
+        [("Relevance of the content to my work <b>", [4.5, None, 3.0])],
+        title="Mean",
+        labels=["Autumn", "Winter & co", "Spring"],
+        max_value=5,
+    )
+    assert svg.count("<rect") == 3 + 2  # three legend swatches, two bars (Winter is hidden)
+    assert '<rect x="200" y="84" width="252" height="12" fill="#305496"></rect>' in svg  # 4.5 of 5 × 280
+    assert ">—</text>" in svg and "Winter &amp; co" in svg
+    assert "<title>Relevance of the content to my work &lt;b&gt;</title>" in svg
+    assert '<tspan x="194" y="100.5">Relevance of the content to</tspan>' in svg
+    assert '<tspan x="194" y="114.5">my work &lt;b&gt;</tspan>' in svg
+    assert group_chart([], title="x", labels=["a"]) == ""

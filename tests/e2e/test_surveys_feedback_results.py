@@ -1,5 +1,5 @@
 """A curator opens the feedback results of their cohort: percentages, means, stacked bars, free texts,
-and a side-by-side comparison with their other cohort."""
+and a comparison with their other cohort (one table, a difference column, a chart)."""
 
 import pytest
 
@@ -48,8 +48,9 @@ def test_curator_opens_the_feedback_results_of_a_cohort(page, live_server, login
     page.get_by_role("button", name="Show").click()
     page.wait_for_load_state("networkidle")
     row = page.locator(f"tr[data-question='{content.pk}']").first
-    assert row.locator("td.pct").all_inner_texts() == ["0%", "0%", "17%", "33%", "50%"]
-    assert row.locator("td").nth(6).inner_text() == "4.33"
+    assert row.locator("span.pct").all_inner_texts() == ["0%", "0%", "17%", "33%", "50%"]
+    assert row.locator("span.cnt").all_inner_texts() == ["0", "0", "1", "2", "3"]
+    assert row.locator("td.mean").inner_text() == "4.33"
     assert row.locator(".stacked span").count() == 3
     assert "More practice, please" in page.locator(".free-texts").inner_text()
     shot("surveys-feedback-results-cohort")
@@ -59,11 +60,8 @@ def test_curator_opens_the_feedback_results_of_a_cohort(page, live_server, login
     page.wait_for_load_state("networkidle")
     compare = page.locator("#compare")
     assert "Spring stream" in compare.inner_text()
-    assert compare.locator(f"tr[data-question='{content.pk}'] td.pct").all_inner_texts() == [
-        "0%",
-        "40%",
-        "40%",
-        "20%",
-        "0%",
-    ]
+    cells = compare.locator(f"tr[data-question='{content.pk}'] .mean").all_inner_texts()
+    assert cells == ["4.33", "2.8"]
+    assert compare.locator(f"tr[data-question='{content.pk}'] .mean-diff").inner_text() == "-1.53"
+    assert compare.locator("svg.group-chart").count() == 1
     shot("surveys-feedback-results-compare")

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import User
+from surveys.demo import FEEDBACK_TITLE
+from surveys.models import Survey
 
 PAGES = {
     "teacher1@demo.pdplatform.local": [
@@ -115,3 +117,18 @@ def test_the_demo_teacher_has_a_working_calendar_feed(demo_db, client):
     assert response.status_code == 200
     kinds = {str(e["UID"]).split("-")[0] for e in Calendar.from_ical(response.content).events}
     assert {"live", "assignment"} <= kinds
+
+
+def test_the_demo_feedback_survey_has_a_vulnerable_aspect_and_three_cohorts_to_compare(demo_db, client):
+    survey = Survey.objects.get(title=FEEDBACK_TITLE)
+    client.force_login(survey.authors.get())
+    cohorts = list(survey.cohorts.values_list("pk", flat=True))
+    response = client.get(
+        reverse("surveys:results", args=[survey.pk]), {"compare": cohorts, "sort": "negative"}
+    )
+    assert response.status_code == 200
+    comparison = response.context["comparison"]
+    assert [g.hidden for g in comparison.groups] == [False, False, False]
+    results = response.context["results"]
+    assert [r.question.text for r in results.vulnerable] == ["Время и продолжительность занятий"]
+    assert results.likert[0].section.title == "Организация обучения"

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -85,3 +86,16 @@ def test_methodologist_group_can_build_surveys_and_sees_only_their_own(client):
     page = client.get(reverse("admin:surveys_survey_changelist")).content.decode()
     assert "Mine" in page and "Not mine" not in page
     assert client.get(reverse("admin:surveys_survey_change", args=[mine.pk])).status_code == 200
+
+
+def test_the_vulnerable_threshold_stays_editable_once_answered_and_is_a_percent(admin_client, answered):
+    """A way of reading the results, not of answering: editable after the first response; over 100 refused."""
+    survey, _q = answered
+    page = admin_client.get(reverse("admin:surveys_survey_change", args=[survey.pk])).content.decode()
+    assert 'name="vulnerable_threshold" value="30"' in page
+    survey.vulnerable_threshold = 101
+    with pytest.raises(ValidationError) as error:
+        survey.full_clean()
+    assert error.value.message_dict["vulnerable_threshold"] == [
+        "Ensure this value is less than or equal to 100."
+    ]

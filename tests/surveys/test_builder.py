@@ -192,6 +192,7 @@ def test_admin_builds_a_survey_with_sections_and_lists_what_to_fix(client, autho
             "what_next": "",
             "audience": "all",
             "deficit_threshold": "60",
+            "vulnerable_threshold": "30",
             "sections-TOTAL_FORMS": "1",
             "sections-INITIAL_FORMS": "0",
             "sections-MIN_NUM_FORMS": "0",

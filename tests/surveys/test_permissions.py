@@ -84,7 +84,7 @@ def test_curator_sees_only_their_cohort_even_when_asking_for_another(client, wor
     assert "not one of the survey&#x27;s cohorts you can see" in other.content.decode()
     raw = client.get(reverse("surveys:export", args=[world["survey"].pk, "distribution", "csv"]))
     rows = b"".join(raw.streaming_content).decode("utf-8-sig").splitlines()
-    assert rows[1].split(",")[1:6] == ["0", "0", "0", "0", "100"]
+    assert rows[1].split(",")[2:7] == ["0", "0", "0", "0", "100"]
 
 
 def test_course_methodologist_sees_their_course_cohort(client, world):

@@ -57,7 +57,7 @@ def _bad_values(world):
     return {
         "unknown cohort": ("cohort=987654", "Cohort: " + NOT_IN_VIEW),
         "cohort not a number": ("cohort=abc", "Cohort: " + NOT_IN_VIEW),
-        "unknown comparison": ("compare=987654", "Compare with cohort: " + NOT_IN_VIEW),
+        "unknown comparison": ("compare=987654", "Compare cohorts: " + NOT_IN_VIEW),
         "unknown course": (
             "course=987654",
             "Course: This course has no cohort of the survey that you can see.",
