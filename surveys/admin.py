@@ -195,6 +195,31 @@ class BuilderSaveMixin:
         formset.save_m2m()
 
 
+class SurveySettingsForm(forms.ModelForm):
+    """Asks `services.survey_check` before saving: a school administrator's survey stays with their school."""
+
+    builder_user = None
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        try:
+            services.survey_check(
+                user=self.builder_user, survey=self.instance, cohorts=self.cleaned_data.get("cohorts")
+            )
+        except ValidationError as error:
+            self.add_error(None, error)
+
+
+def _school_run(request) -> int | None:
+    """The school a school administrator (not a methodologist) runs surveys for; None for the others."""
+    try:
+        return services.survey_school_of_author(request.user)
+    except ValidationError:
+        return None
+
+
 @admin.register(Survey)
 class SurveyAdmin(BuilderSaveMixin, ScopedToAuthorsMixin, admin.ModelAdmin):
     list_display = (
@@ -220,6 +245,39 @@ class SurveyAdmin(BuilderSaveMixin, ScopedToAuthorsMixin, admin.ModelAdmin):
         (_("Options"), {"fields": ("is_anonymous", "deficit_threshold", "authors")}),
         (_("Versions"), {"fields": ("version", "previous_version", "created_at")}),
     )
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["form"] = type("SurveyBuilderForm", (SurveySettingsForm,), {"builder_user": request.user})
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if _school_run(request) is None:
+            return fieldsets
+        # A school administrator's survey is for their own school: no other audience, course or cohorts.
+        school_only = (_("Who and when"), {"fields": ("audience", "school", "opens_at", "closes_at")})
+        return [school_only if name == _("Who and when") else (name, opts) for name, opts in fieldsets]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        school = _school_run(request)
+        if school is not None and db_field.name == "audience":
+            kwargs["choices"] = [(Survey.Audience.SCHOOL, Survey.Audience.SCHOOL.label)]
+            kwargs["initial"] = Survey.Audience.SCHOOL
+        if school is not None and db_field.name == "kind":
+            kwargs["choices"] = [
+                (k, label)
+                for k, label in Survey.Kind.choices
+                if k not in (Survey.Kind.FEEDBACK, Survey.Kind.PLACEMENT)
+            ]
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if school is not None and db_field.name == "school" and field is not None:
+            field.queryset = field.queryset.filter(pk=school)
+            field.initial = school
+            field.required = True
+        return field
+
+    def save_model(self, request, obj, form, change):
+        services.survey_save(user=request.user, survey=obj)
 
     def get_queryset(self, request):
         qs = super().get_queryset(request).annotate(n_participations=Count("participations", distinct=True))

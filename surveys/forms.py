@@ -102,6 +102,22 @@ class ResultsFilterForm(forms.Form):
         empty_value=None,
         error_messages={"invalid_choice": _("This cohort is not one of the survey's cohorts you can see.")},
     )
+    school = forms.TypedChoiceField(
+        label=_("School"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": _("This school is not one of the survey's schools you can see.")},
+    )
+    municipality = forms.TypedChoiceField(
+        label=_("Municipality"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={
+            "invalid_choice": _("This municipality is not one of the survey's municipalities you can see.")
+        },
+    )
     date_from = forms.DateField(
         label=_("Cohorts starting from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -114,9 +130,18 @@ class ResultsFilterForm(forms.Form):
     # How an error names its field where the short label would not read on its own ("to: Enter a valid date").
     error_names = {"date_to": _("Cohorts starting up to")}
 
-    def __init__(self, *args, cohorts, everything: bool, **kwargs):
+    COHORT_FIELDS = ("course", "cohort", "compare", "date_from", "date_to")
+    AREA_FIELDS = ("school", "municipality")
+
+    def __init__(self, *args, cohorts, everything: bool, schools=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.has_cohorts = bool(cohorts)
+        self.has_schools = bool(schools)
+        self.fields["school"].choices = [("", _("All schools"))] + [(s.pk, s.name) for s in schools]
+        municipalities = {s.municipality_id: s.municipality.name for s in schools}
+        self.fields["municipality"].choices = [("", _("All municipalities"))] + sorted(
+            municipalities.items(), key=lambda kv: kv[1]
+        )
         options = [(c.pk, f"{c.title} ({c.starts_on:%d.%m.%Y})") for c in cohorts]
         first = [("", _("All cohorts"))] if everything else []
         self.fields["cohort"].choices = first + options
@@ -128,13 +153,16 @@ class ResultsFilterForm(forms.Form):
         for name, f in self.fields.items():
             f.widget.attrs["class"] = (
                 "form-select form-select-sm"
-                if name in ("course", "cohort", "compare")
+                if name in ("course", "cohort", "compare", "school", "municipality")
                 else "form-control form-control-sm"
             )
 
     def visible_filters(self) -> list:
         """The fields worth offering: every filter here is by cohort, so none on a survey without cohorts."""
-        return list(self) if self.has_cohorts else []
+        shown = (self.COHORT_FIELDS if self.has_cohorts else ()) + (
+            self.AREA_FIELDS if self.has_schools else ()
+        )
+        return [self[name] for name in self.fields if name in shown]
 
     def clean(self):
         data = super().clean()
@@ -144,6 +172,8 @@ class ResultsFilterForm(forms.Form):
                     self.add_error(
                         name, _("The survey is not tied to cohorts: it cannot be filtered by their dates.")
                     )
+        if data.get("school") and data.get("municipality"):
+            self.add_error("municipality", _("Choose a school or a municipality, not both."))
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             raise forms.ValidationError(_("The end of the period is before its start."))
         return data
