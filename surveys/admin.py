@@ -7,6 +7,9 @@ offered in every choice list, only the surveys they author. Every change goes th
 added, removed, reordered or re-scored ("Make a new version" copies it instead), and a survey is published
 only when it can be completed (the list of what to fix is shown on the survey's page and by the action).
 Anonymous responses are not shown anywhere in the admin; participations only to those allowed to see them.
+
+One file: every builder page (survey, section, question, options) shares the same author scope, the same
+frozen-once-answered forms and the same service-backed saving; split, the pages would drift apart.
 """
 
 from django import forms
@@ -241,7 +244,10 @@ class SurveyAdmin(BuilderSaveMixin, ScopedToAuthorsMixin, admin.ModelAdmin):
     readonly_fields = ("is_published", "builder_state", "version", "previous_version", "created_at")
     fieldsets = (
         (None, {"fields": ("title", "kind", "description", "what_next", "is_published", "builder_state")}),
-        (_("Who and when"), {"fields": ("audience", "school", "course", "cohorts", "opens_at", "closes_at")}),
+        (
+            _("Who and when"),
+            {"fields": ("audience", "school", "municipality", "course", "cohorts", "opens_at", "closes_at")},
+        ),
         (_("Options"), {"fields": ("is_anonymous", "deficit_threshold", "authors")}),
         (_("Versions"), {"fields": ("version", "previous_version", "created_at")}),
     )

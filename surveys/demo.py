@@ -1,5 +1,10 @@
 """Demo data: a deficit diagnostic (20 questions over 8 competencies) in two rounds, a course-feedback
-survey with the ten aspects teachers and methodologists care about, and responses to both (idempotent)."""
+survey with the ten aspects teachers and methodologists care about, a municipality's anonymous survey
+read by school, a school administrator's own survey, and responses to all of them (idempotent).
+
+One file: every demo survey is built on the same people, labels and random source, in one order that
+seed_demo replays (a survey's answers depend on the teachers the ones before it left waiting).
+"""
 
 import random
 from datetime import timedelta
@@ -404,9 +409,57 @@ def seed(people: dict) -> None:
 
     # --- across schools: a municipality's anonymous survey, broken down by school -------------------
     seed_area_survey(author, people, rng)
+    seed_school_survey(people, rng)
 
     # --- the builder: a draft with one thing left to fix before publishing ---------------------------
     seed_builder_draft(author)
+
+
+SCHOOL_SURVEY_TITLE = "Методическая работа в нашей школе: опрос коллектива"
+
+
+def seed_school_survey(people: dict, rng: random.Random) -> Survey | None:
+    """A survey the first school's administrator runs for their own school, through the builder services
+    (audience locked to the school), answered by six of its teachers."""
+    admin = (people.get("school_admins") or [None])[0]
+    if admin is None or not admin.school_id:
+        return None
+    survey = Survey.objects.filter(title=SCHOOL_SURVEY_TITLE).first()
+    if survey is None:
+        survey = services.survey_save(
+            user=admin,
+            survey=Survey(
+                title=SCHOOL_SURVEY_TITLE,
+                kind=Survey.Kind.GENERAL,
+                audience=Survey.Audience.SCHOOL,
+                school_id=admin.school_id,
+                is_anonymous=True,
+                description="Администрация школы хочет понять, что помогает вам в методической работе.",
+            ),
+        )
+        section = services.section_save(
+            user=admin, section=Section(survey=survey, title="Методическое объединение", position=1)
+        )
+        for pos, text in enumerate(
+            [
+                "Заседания методического объединения полезны для моих уроков",
+                "Я могу посетить уроки коллег и обсудить их",
+                "Мой опыт с курсов обсуждают в школе",
+            ],
+            start=1,
+        ):
+            services.question_save(
+                user=admin, question=Question(section=section, kind="likert", text=text, position=pos)
+            )
+        survey = services.survey_publish(user=admin, survey=survey)
+    questions = list(survey.questions.order_by("position"))
+    colleagues = [t for t in (people.get("teachers") or [])[1:] if t.school_id == admin.school_id][:6]
+    for teacher in colleagues:
+        if not Participation.objects.filter(survey=survey, user=teacher).exists():
+            services.response_submit(
+                survey=survey, user=teacher, answers={q.pk: rng.choice([2, 3, 4, 4, 5]) for q in questions}
+            )
+    return survey
 
 
 def seed_area_survey(author, people: dict, rng: random.Random) -> Survey | None:

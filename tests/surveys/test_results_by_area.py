@@ -300,3 +300,34 @@ def test_teacher_of_another_municipality_cannot_open_or_answer(area, client):
     assert error.value.messages == ["This survey is for the teachers of another municipality."]
     insider = TeacherFactory(school=area["a"])
     assert [p.survey for p in selectors.surveys_pending_for(insider)] == [area["survey"]]
+
+
+def test_results_permission_matrix(area, client):
+    from tests.factories import CuratorFactory
+
+    url = results_url(area["survey"])
+    other_school = SchoolFactory(municipality=MunicipalityFactory(name="Elsewhere"))
+    matrix = [
+        (None, 302),
+        (TeacherFactory(school=area["a"]), 404),
+        (CuratorFactory(), 404),
+        (MethodologistFactory(), 404),
+        (SchoolAdminFactory(school=other_school), 404),
+        (SchoolAdminFactory(school=area["b"]), 200),
+        (MunicipalAdminFactory(municipality=area["m"]), 200),
+        (area["author"], 200),
+    ]
+    for user, status in matrix:
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        assert (user, client.get(url).status_code) == (user, status)
+    assert Response.objects.filter(survey=area["survey"]).count() == 10  # reading changed nothing
+
+
+def test_school_admin_of_a_small_school_sees_nothing_of_it(area, client):
+    client.force_login(SchoolAdminFactory(school=area["b"]))
+    response = client.get(results_url(area["survey"]))
+    assert (response.context["results"].hidden, response.context["results"].responses) == (True, 0)
+    assert response.context["breakdowns"] == []
+    assert "only chemist" not in response.content.decode()

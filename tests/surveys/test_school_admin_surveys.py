@@ -147,3 +147,32 @@ def test_admin_does_not_show_a_school_admin_other_peoples_surveys(school_admin, 
     client.force_login(school_admin)
     assert client.get(reverse("admin:surveys_survey_change", args=[theirs.pk])).status_code == 302
     assert list(client.get(reverse("admin:surveys_survey_changelist")).context["cl"].result_list) == []
+
+
+def test_methodologist_addresses_a_survey_to_one_municipality_in_the_admin(client):
+    from tests.factories import MunicipalityFactory
+
+    methodologist = MethodologistFactory()
+    municipality = MunicipalityFactory(name="North")
+    client.force_login(methodologist)
+    data = {
+        "title": "PD quality",
+        "kind": "general",
+        "audience": "municipality",
+        "is_anonymous": "on",
+        "deficit_threshold": 60,
+        "sections-TOTAL_FORMS": 0,
+        "sections-INITIAL_FORMS": 0,
+    }
+    url = reverse("admin:surveys_survey_add")
+    without = client.post(url, data)
+    assert without.status_code == 200
+    assert Survey.objects.count() == 0
+    created = client.post(url, {**data, "municipality": municipality.pk})
+    assert created.status_code == 302
+    survey = Survey.objects.get()
+    assert (survey.audience, survey.municipality_id, list(survey.authors.all())) == (
+        Survey.Audience.MUNICIPALITY,
+        municipality.pk,
+        [methodologist],
+    )
