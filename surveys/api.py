@@ -159,7 +159,7 @@ class SurveyResultsView(APIView):
                         child=AreaRowSerializer(),
                         required=False,
                         help_text="Surveys across schools: n and the mean per Likert question of each school; "
-                        "a school with fewer than K responses has n 0, hidden true and no means.",
+                        "a school with fewer than K responses has n 0, hidden true and every mean null.",
                     ),
                     "by_municipality": serializers.ListField(child=AreaRowSerializer(), required=False),
                 },

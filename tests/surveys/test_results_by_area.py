@@ -331,3 +331,23 @@ def test_school_admin_of_a_small_school_sees_nothing_of_it(area, client):
     assert (response.context["results"].hidden, response.context["results"].responses) == (True, 0)
     assert response.context["breakdowns"] == []
     assert "only chemist" not in response.content.decode()
+
+
+def test_breakdown_by_municipality_exports_as_xlsx(area, client):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    client.force_login(MunicipalAdminFactory(municipality=area["m"]))
+    response = client.get(reverse("surveys:export", args=[area["survey"].pk, "municipality", "xlsx"]))
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    assert [list(row) for row in sheet.iter_rows(values_only=True)] == [
+        ["Municipality", "n", "Content", "Time for learning"],
+        ["North", 10, 4.5, 2.5],
+    ]
+
+
+def test_unknown_breakdown_export_is_404(area, client):
+    client.force_login(area["author"])
+    assert client.get(reverse("surveys:export", args=[area["survey"].pk, "cohort", "csv"])).status_code == 404
