@@ -176,3 +176,41 @@ def test_methodologist_addresses_a_survey_to_one_municipality_in_the_admin(clien
         municipality.pk,
         [methodologist],
     )
+
+
+def test_school_admin_builds_and_publishes_in_the_admin_and_preview(school_admin, client):
+    survey = own_survey(school_admin)
+    client.force_login(school_admin)
+    change = reverse("admin:surveys_survey_change", args=[survey.pk])
+    page = client.get(change)
+    assert page.status_code == 200
+    saved = client.post(
+        change,
+        {
+            "title": survey.title,
+            "kind": "general",
+            "audience": "school",
+            "school": school_admin.school_id,
+            "deficit_threshold": 60,
+            "authors": [school_admin.pk],
+            "sections-TOTAL_FORMS": 1,
+            "sections-INITIAL_FORMS": 0,
+            "sections-0-position": 1,
+            "sections-0-title": "Climate",
+            "sections-0-description": "",
+        },
+    )
+    assert saved.status_code == 302
+    section = survey.sections.get()
+    services.question_save(
+        user=school_admin, question=Question(section=section, text="I feel supported", kind="likert")
+    )
+    assert client.get(reverse("surveys:preview", args=[survey.pk])).status_code == 200
+    published = client.post(reverse("surveys:publish", args=[survey.pk]))
+    assert published.status_code == 302
+    survey.refresh_from_db()
+    assert (survey.is_published, survey.audience, survey.school_id) == (
+        True,
+        Survey.Audience.SCHOOL,
+        school_admin.school_id,
+    )
