@@ -7,6 +7,9 @@ offered in every choice list, only the surveys they author. Every change goes th
 added, removed, reordered or re-scored ("Make a new version" copies it instead), and a survey is published
 only when it can be completed (the list of what to fix is shown on the survey's page and by the action).
 Anonymous responses are not shown anywhere in the admin; participations only to those allowed to see them.
+
+One file: every builder page (survey, section, question, options) shares the same author scope, the same
+frozen-once-answered forms and the same service-backed saving; split, the pages would drift apart.
 """
 
 from django import forms
@@ -195,6 +198,31 @@ class BuilderSaveMixin:
         formset.save_m2m()
 
 
+class SurveySettingsForm(forms.ModelForm):
+    """Asks `services.survey_check` before saving: a school administrator's survey stays with their school."""
+
+    builder_user = None
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        try:
+            services.survey_check(
+                user=self.builder_user, survey=self.instance, cohorts=self.cleaned_data.get("cohorts")
+            )
+        except ValidationError as error:
+            self.add_error(None, error)
+
+
+def _school_run(request) -> int | None:
+    """The school a school administrator (not a methodologist) runs surveys for; None for the others."""
+    try:
+        return services.survey_school_of_author(request.user)
+    except ValidationError:
+        return None
+
+
 @admin.register(Survey)
 class SurveyAdmin(BuilderSaveMixin, ScopedToAuthorsMixin, admin.ModelAdmin):
     list_display = (
@@ -216,10 +244,46 @@ class SurveyAdmin(BuilderSaveMixin, ScopedToAuthorsMixin, admin.ModelAdmin):
     readonly_fields = ("is_published", "builder_state", "version", "previous_version", "created_at")
     fieldsets = (
         (None, {"fields": ("title", "kind", "description", "what_next", "is_published", "builder_state")}),
-        (_("Who and when"), {"fields": ("audience", "school", "course", "cohorts", "opens_at", "closes_at")}),
+        (
+            _("Who and when"),
+            {"fields": ("audience", "school", "municipality", "course", "cohorts", "opens_at", "closes_at")},
+        ),
         (_("Options"), {"fields": ("is_anonymous", "deficit_threshold", "vulnerable_threshold", "authors")}),
         (_("Versions"), {"fields": ("version", "previous_version", "created_at")}),
     )
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["form"] = type("SurveyBuilderForm", (SurveySettingsForm,), {"builder_user": request.user})
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if _school_run(request) is None:
+            return fieldsets
+        # A school administrator's survey is for their own school: no other audience, course or cohorts.
+        school_only = (_("Who and when"), {"fields": ("audience", "school", "opens_at", "closes_at")})
+        return [school_only if name == _("Who and when") else (name, opts) for name, opts in fieldsets]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        school = _school_run(request)
+        if school is not None and db_field.name == "audience":
+            kwargs["choices"] = [(Survey.Audience.SCHOOL, Survey.Audience.SCHOOL.label)]
+            kwargs["initial"] = Survey.Audience.SCHOOL
+        if school is not None and db_field.name == "kind":
+            kwargs["choices"] = [
+                (k, label)
+                for k, label in Survey.Kind.choices
+                if k not in (Survey.Kind.FEEDBACK, Survey.Kind.PLACEMENT)
+            ]
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if school is not None and db_field.name == "school" and field is not None:
+            field.queryset = field.queryset.filter(pk=school)
+            field.initial = school
+            field.required = True
+        return field
+
+    def save_model(self, request, obj, form, change):
+        services.survey_save(user=request.user, survey=obj)
 
     def get_queryset(self, request):
         qs = super().get_queryset(request).annotate(n_participations=Count("participations", distinct=True))

@@ -68,6 +68,19 @@ class SubmitSerializer(serializers.Serializer):
     )
 
 
+class AreaMeanSerializer(serializers.Serializer):
+    question = serializers.IntegerField()
+    mean = serializers.FloatField(allow_null=True)
+
+
+class AreaRowSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    n = serializers.IntegerField()
+    hidden = serializers.BooleanField()
+    means = AreaMeanSerializer(many=True)
+
+
 class PendingSurveysView(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -125,6 +138,12 @@ class SurveyResultsView(APIView):
         parameters=[
             OpenApiParameter("cohort", int),
             OpenApiParameter("course", int),
+            OpenApiParameter("school", int, description="Surveys across schools: one school's cell."),
+            OpenApiParameter(
+                "municipality",
+                int,
+                description="Surveys across schools: the visible schools of one municipality.",
+            ),
             OpenApiParameter("date_from", OpenApiTypes.DATE),
             OpenApiParameter("date_to", OpenApiTypes.DATE),
             OpenApiParameter(
@@ -142,6 +161,13 @@ class SurveyResultsView(APIView):
                     "hidden": serializers.BooleanField(),
                     "likert": serializers.ListField(),
                     "choices": serializers.ListField(),
+                    "by_school": serializers.ListField(
+                        child=AreaRowSerializer(),
+                        required=False,
+                        help_text="Surveys across schools: n and the mean per Likert question of each school; "
+                        "a school with fewer than K responses has n 0, hidden true and every mean null.",
+                    ),
+                    "by_municipality": serializers.ListField(child=AreaRowSerializer(), required=False),
                 },
             ),
             400: inline_serializer(
@@ -154,7 +180,8 @@ class SurveyResultsView(APIView):
                 },
             ),
         },
-        summary="Results of a survey (authors, the course's methodologists, the cohort's curators)",
+        summary="Results of a survey (authors, the course's methodologists, the cohort's curators, "
+        "the administrators of the schools it covers)",
     )
     def get(self, request, pk: int):
         scope, form, flt, reading = _results_context(request._request, pk)
@@ -169,6 +196,28 @@ class SurveyResultsView(APIView):
             order=reading.order,
             negative_upto=reading.negative_upto,
         )
+        body = {}
+        if scope.schools and not results.hidden:
+            for by in selectors.BREAKDOWNS:
+                breakdown = selectors.results_by_area(
+                    survey=scope.survey, flt=flt, schools=scope.schools, by=by
+                )
+                body[f"by_{by}"] = AreaRowSerializer(
+                    [
+                        {
+                            "id": row.pk,
+                            "name": row.name,
+                            "n": row.n,
+                            "hidden": row.hidden,
+                            "means": [
+                                {"question": q.pk, "mean": m}
+                                for q, m in zip(breakdown.questions, row.means, strict=True)
+                            ],
+                        }
+                        for row in breakdown.rows
+                    ],
+                    many=True,
+                ).data
         return ApiResponse(
             {
                 "responses": results.responses,
@@ -196,5 +245,6 @@ class SurveyResultsView(APIView):
                     }
                     for r in results.choices
                 ],
+                **body,
             }
         )

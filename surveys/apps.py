@@ -18,3 +18,7 @@ class SurveysConfig(AppConfig):
             for action in ("add", "change", "delete", "view")
         ]
         register_role_permissions(Role.METHODOLOGIST, [*builder, "surveys.view_participation"])
+        # School administrators run surveys for their own school (services.survey_check keeps them there).
+        register_role_permissions(
+            Role.SCHOOL_ADMIN, [p for p in builder if "courserecommendationrule" not in p]
+        )

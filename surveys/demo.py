@@ -1,7 +1,12 @@
 """Demo data: a deficit diagnostic (20 questions over 8 competencies) in two rounds, a course-feedback
 survey with the ten aspects teachers and methodologists care about in two sections, answered in up to three
-cohorts (compare them on the results page; the sessions' timing comes out vulnerable), and responses to both
-(idempotent)."""
+cohorts (compare them on the results page; the sessions' timing comes out vulnerable), a municipality's
+anonymous survey read by school, a school administrator's own survey, and responses to all of them
+(idempotent).
+
+One file: every demo survey is built on the same people, labels and random source, in one order that
+seed_demo replays (a survey's answers depend on the teachers the ones before it left waiting).
+"""
 
 import random
 from datetime import timedelta
@@ -25,6 +30,15 @@ from .models import (
 
 DIAGNOSTIC_TITLE = "Диагностика профессиональных дефицитов педагога"
 FEEDBACK_TITLE = "Отзыв о курсе повышения квалификации"
+AREA_TITLE = "Качество повышения квалификации в школах округа"
+AREA_ASPECTS = [
+    "Курсы отвечают моим профессиональным потребностям",
+    "Знания с курсов применимы на моих уроках",
+    "Школа даёт время на обучение без ущерба для нагрузки",
+    "После курса я получаю поддержку коллег и наставника",
+    "Меня информируют о доступных программах вовремя",
+    "Курсы не формальны: работу проверяют с содержательными комментариями",
+]
 
 # Used when courses/demo.py has not loaded the framework: the same codes, a minimal set.
 FALLBACK_COMPETENCIES = [
@@ -402,8 +416,125 @@ def seed(people: dict) -> None:
                     answers[q.pk] = rng.choice(comments)
             services.response_submit(survey=feedback, user=enrollment.teacher, cohort=cohort, answers=answers)
 
+    # --- across schools: a municipality's anonymous survey, broken down by school -------------------
+    seed_area_survey(author, people, rng)
+    seed_school_survey(people, rng)
+
     # --- the builder: a draft with one thing left to fix before publishing ---------------------------
     seed_builder_draft(author)
+
+
+SCHOOL_SURVEY_TITLE = "Методическая работа в нашей школе: опрос коллектива"
+
+
+def seed_school_survey(people: dict, rng: random.Random) -> Survey | None:
+    """A survey the first school's administrator runs for their own school, through the builder services
+    (audience locked to the school), answered by six of its teachers."""
+    admin = (people.get("school_admins") or [None])[0]
+    if admin is None or not admin.school_id:
+        return None
+    survey = Survey.objects.filter(title=SCHOOL_SURVEY_TITLE).first()
+    if survey is None:
+        survey = services.survey_save(
+            user=admin,
+            survey=Survey(
+                title=SCHOOL_SURVEY_TITLE,
+                kind=Survey.Kind.GENERAL,
+                audience=Survey.Audience.SCHOOL,
+                school_id=admin.school_id,
+                is_anonymous=True,
+                description="Администрация школы хочет понять, что помогает вам в методической работе.",
+            ),
+        )
+        section = services.section_save(
+            user=admin, section=Section(survey=survey, title="Методическое объединение", position=1)
+        )
+        for pos, text in enumerate(
+            [
+                "Заседания методического объединения полезны для моих уроков",
+                "Я могу посетить уроки коллег и обсудить их",
+                "Мой опыт с курсов обсуждают в школе",
+            ],
+            start=1,
+        ):
+            services.question_save(
+                user=admin, question=Question(section=section, kind="likert", text=text, position=pos)
+            )
+        survey = services.survey_publish(user=admin, survey=survey)
+    questions = list(survey.questions.order_by("position"))
+    colleagues = [t for t in (people.get("teachers") or [])[1:] if t.school_id == admin.school_id][:6]
+    for teacher in colleagues:
+        if not Participation.objects.filter(survey=survey, user=teacher).exists():
+            services.response_submit(
+                survey=survey, user=teacher, answers={q.pk: rng.choice([2, 3, 4, 4, 5]) for q in questions}
+            )
+    return survey
+
+
+def seed_area_survey(author, people: dict, rng: random.Random) -> Survey | None:
+    """The municipality's anonymous survey of PD quality: ten answers in each of four schools, three in the
+    fifth (below K: it shows as "fewer than 5" and counts nowhere), and one aspect — time for learning —
+    answered mostly 1–2, the negative answers a "vulnerable aspect" reading will flag. The municipal
+    administrator reads it by school and by municipality; teacher1 still has it waiting."""
+    municipality = people.get("municipality")
+    teachers = people.get("teachers") or []
+    if municipality is None or not teachers:
+        return None
+    survey = Survey.objects.filter(title=AREA_TITLE).first()
+    if survey is None:
+        survey = Survey.objects.create(
+            title=AREA_TITLE,
+            kind=Survey.Kind.GENERAL,
+            is_anonymous=True,
+            is_published=True,
+            audience=Survey.Audience.MUNICIPALITY,
+            municipality=municipality,
+            description="Оцените, как устроено повышение квалификации в вашей школе. Опрос анонимный: "
+            "результаты видны по школе, только если ответили не меньше пяти человек.",
+            what_next="Управление образования обсудит итоги со школами на августовском совещании.",
+        )
+        if author:
+            survey.authors.add(author)
+        section = Section.objects.create(
+            survey=survey, title="Повышение квалификации в моей школе", position=1
+        )
+        for pos, aspect in enumerate(AREA_ASPECTS, start=1):
+            Question.objects.create(
+                section=section,
+                kind="likert",
+                text=aspect,
+                position=pos,
+                **dict(
+                    zip(["label_1", "label_2", "label_3", "label_4", "label_5"], AGREE_LABELS, strict=True)
+                ),
+            )
+        Question.objects.create(
+            section=section,
+            kind="text",
+            is_required=False,
+            position=len(AREA_ASPECTS) + 1,
+            text="Что помогло бы вам учиться с пользой?",
+        )
+    questions = list(survey.questions.order_by("position"))
+    schools = people.get("schools") or []
+    by_school: dict[int, list] = {}
+    for teacher in teachers[1:]:
+        by_school.setdefault(teacher.school_id, []).append(teacher)
+    wishes = ["Время на обучение в расписании", "Наставник в школе", "Больше практики", "Курсы в каникулы"]
+    for index, school in enumerate(schools):
+        respondents = by_school.get(school.pk, [])[: 3 if index == len(schools) - 1 else 10]
+        for teacher in respondents:
+            if Participation.objects.filter(survey=survey, user=teacher).exists():
+                continue
+            answers: dict = {}
+            for q in questions:
+                if q.kind == "likert":
+                    base = 2 if q.position == 3 else 4 - index % 2  # time for learning: mostly 1–2
+                    answers[q.pk] = max(1, min(5, base + rng.choice([-1, 0, 0, 1])))
+                elif rng.random() < 0.5:
+                    answers[q.pk] = rng.choice(wishes)
+            services.response_submit(survey=survey, user=teacher, answers=answers)
+    return survey
 
 
 BUILDER_TITLE = "Наставничество в школе: опрос молодых педагогов (черновик)"

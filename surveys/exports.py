@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from core.exports import XLSX_CONTENT_TYPE, csv_cell, csv_delimiter, csv_streaming_response, neutralise
 
 from .models import Question
-from .selectors import ResultFilter, SurveyResults, raw_answers
+from .selectors import AreaBreakdown, ResultFilter, SurveyResults, raw_answers
 
 
 def distribution_rows(results: SurveyResults) -> Iterator[list]:
@@ -54,6 +54,18 @@ def distribution_rows(results: SurveyResults) -> Iterator[list]:
                 "",
                 "",
             ]
+
+
+def breakdown_rows(breakdown: AreaBreakdown, *, k: int) -> Iterator[list]:
+    """One row per school (or municipality): n and the mean per Likert aspect; hidden ones say so."""
+    group = _("School") if breakdown.by == "school" else _("Municipality")
+    yield [group, "n", *(neutralise(q.text) for q in breakdown.questions)]
+    hidden = _("fewer than %(k)s responses") % {"k": k}
+    for row in breakdown.rows:
+        if row.hidden:
+            yield [neutralise(row.name), hidden, *("" for _q in breakdown.questions)]
+        else:
+            yield [neutralise(row.name), row.n, *("" if m is None else m for m in row.means)]
 
 
 def raw_rows(survey, flt: ResultFilter) -> Iterator[list]:

@@ -117,6 +117,22 @@ class ResultsFilterForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 3}),
         error_messages={"invalid_choice": _("No cohort of the survey that you can see starts in this year.")},
     )
+    school = forms.TypedChoiceField(
+        label=_("School"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": _("This school is not one of the survey's schools you can see.")},
+    )
+    municipality = forms.TypedChoiceField(
+        label=_("Municipality"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={
+            "invalid_choice": _("This municipality is not one of the survey's municipalities you can see.")
+        },
+    )
     date_from = forms.DateField(
         label=_("Cohorts starting from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -151,9 +167,17 @@ class ResultsFilterForm(forms.Form):
     # How an error names its field where the short label would not read on its own ("to: Enter a valid date").
     error_names = {"date_to": _("Cohorts starting up to")}
 
-    def __init__(self, *args, cohorts, everything: bool, **kwargs):
+    AREA_FIELDS = ("school", "municipality")
+
+    def __init__(self, *args, cohorts, everything: bool, schools=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.has_cohorts = bool(cohorts)
+        self.has_schools = bool(schools)
+        self.fields["school"].choices = [("", _("All schools"))] + [(s.pk, s.name) for s in schools]
+        municipalities = {s.municipality_id: s.municipality.name for s in schools}
+        self.fields["municipality"].choices = [("", _("All municipalities"))] + sorted(
+            municipalities.items(), key=lambda kv: kv[1]
+        )
         options = [(c.pk, f"{c.title} ({c.starts_on:%d.%m.%Y})") for c in cohorts]
         first = [("", _("All cohorts"))] if everything else []
         self.fields["cohort"].choices = first + options
@@ -172,9 +196,14 @@ class ResultsFilterForm(forms.Form):
             )
 
     def visible_filters(self) -> list:
-        """The fields worth offering: the cohort filters only on a survey with cohorts; the reading (negative
-        answers, order) always."""
-        return [f for f in self if self.has_cohorts or f.name not in self.COHORT_FILTERS]
+        """The fields worth offering: the cohort filters only on a survey with cohorts, the school and
+        municipality filters only on one across schools; the reading (negative answers, order) always."""
+        return [
+            f
+            for f in self
+            if (self.has_cohorts or f.name not in self.COHORT_FILTERS)
+            and (self.has_schools or f.name not in self.AREA_FIELDS)
+        ]
 
     def clean(self):
         data = super().clean()
@@ -186,6 +215,8 @@ class ResultsFilterForm(forms.Form):
                     )
         if sum(1 for name in self.COMPARISONS if data.get(name)) > 1:
             self.add_error(None, _("Compare cohorts, courses or years — one of them at a time."))
+        if data.get("school") and data.get("municipality"):
+            self.add_error("municipality", _("Choose a school or a municipality, not both."))
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             raise forms.ValidationError(_("The end of the period is before its start."))
         data["sort"] = data.get("sort") or "survey"

@@ -38,6 +38,7 @@ class Survey(models.Model):
     class Audience(models.TextChoices):
         ALL_TEACHERS = "all", _("All teachers")
         SCHOOL = "school", _("Teachers of one school")
+        MUNICIPALITY = "municipality", _("Teachers of one municipality")
         COHORT = "cohort", _("Listeners of cohorts")
 
     title = models.CharField(_("title"), max_length=255)
@@ -62,6 +63,15 @@ class Survey(models.Model):
         blank=True,
         related_name="surveys",
         verbose_name=_("school"),
+    )
+    municipality = models.ForeignKey(
+        "accounts.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="surveys",
+        verbose_name=_("municipality"),
+        help_text=_("For a survey of one municipality's teachers."),
     )
     course = models.ForeignKey(
         Course,
@@ -133,6 +143,10 @@ class Survey(models.Model):
             models.CheckConstraint(
                 condition=~Q(audience="school") | Q(school__isnull=False),
                 name="survey_school_audience_has_school",
+            ),
+            models.CheckConstraint(
+                condition=~Q(audience="municipality") | Q(municipality__isnull=False),
+                name="survey_municipality_audience_has_municipality",
             ),
         ]
 
@@ -326,6 +340,16 @@ class Response(models.Model):
         related_name="survey_responses",
         verbose_name=_("cohort"),
     )
+    # The cell of a survey without cohorts: the respondent's school when they submitted (none for responses
+    # given before cells by school existed, or by someone with no school): surveys/README.md, "Anonymity".
+    school = models.ForeignKey(
+        "accounts.School",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="survey_responses",
+        verbose_name=_("school"),
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
 
     class Meta:
@@ -346,7 +370,12 @@ class Response(models.Model):
                 condition=Q(respondent__isnull=True, submitted_at__isnull=True) | Q(respondent__isnull=False),
                 name="response_anonymous_has_no_date",
             ),
+            models.CheckConstraint(
+                condition=Q(cohort__isnull=True) | Q(school__isnull=True),
+                name="response_cell_is_cohort_or_school",
+            ),
         ]
+        indexes = [models.Index(fields=["survey", "cohort", "school"], name="response_cell")]
 
     def __str__(self) -> str:
         return str(_("Response to %(survey)s")) % {"survey": self.survey_id}
@@ -401,7 +430,7 @@ class Answer(models.Model):
 
 
 class PendingAnswers(models.Model):
-    """Anonymous answers waiting for the K-th response of their group (survey, cohort).
+    """Anonymous answers waiting for the K-th response of their cell (survey, cohort) or (survey, school).
 
     One row per group, rewritten on every submission with its items in a fresh random order, so neither
     row order, keys nor transaction ids tell which item came from which participation. When K items are
@@ -419,6 +448,14 @@ class PendingAnswers(models.Model):
         related_name="+",
         verbose_name=_("cohort"),
     )
+    school = models.ForeignKey(
+        "accounts.School",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("school"),
+    )
     items = models.JSONField(_("answers waiting"), default=list)
 
     class Meta:
@@ -426,17 +463,28 @@ class PendingAnswers(models.Model):
         verbose_name_plural = _("answers waiting for release")
         constraints = [
             models.UniqueConstraint(
-                fields=["survey"], condition=Q(cohort__isnull=True), name="pending_once_per_survey"
+                fields=["survey"],
+                condition=Q(cohort__isnull=True, school__isnull=True),
+                name="pending_once_per_survey",
             ),
             models.UniqueConstraint(
                 fields=["survey", "cohort"],
                 condition=Q(cohort__isnull=False),
                 name="pending_once_per_survey_cohort",
             ),
+            models.UniqueConstraint(
+                fields=["survey", "school"],
+                condition=Q(school__isnull=False),
+                name="pending_once_per_survey_school",
+            ),
+            models.CheckConstraint(
+                condition=Q(cohort__isnull=True) | Q(school__isnull=True),
+                name="pending_cell_is_cohort_or_school",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.survey_id}/{self.cohort_id}: {len(self.items)}"
+        return f"{self.survey_id}/{self.cohort_id or ''}/{self.school_id or ''}: {len(self.items)}"
 
 
 class Draft(models.Model):

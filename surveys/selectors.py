@@ -18,8 +18,14 @@ from django.db.models import Avg, Count, Exists, Model, OuterRef, Prefetch, Q, Q
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.models import School
 from accounts.roles import Role
-from accounts.selectors import teachers_visible_to, user_has_role
+from accounts.selectors import (
+    school_list_for_municipality,
+    schools_visible_to,
+    teachers_visible_to,
+    user_has_role,
+)
 from core.i18n import reading_languages
 from courses.models import Competency, Course
 
@@ -30,6 +36,7 @@ from .models import (
     CourseRecommendationRule,
     ExportJob,
     Participation,
+    PendingAnswers,
     Question,
     Response,
     Section,
@@ -70,6 +77,7 @@ def surveys_pending_for(user) -> list[PendingSurvey]:
         audience = Q(audience=Survey.Audience.ALL_TEACHERS)
         if user.school_id:
             audience |= Q(audience=Survey.Audience.SCHOOL, school_id=user.school_id)
+            audience |= Q(audience=Survey.Audience.MUNICIPALITY, municipality__schools=user.school_id)
         answered = Participation.objects.filter(survey=OuterRef("pk"), user=user, cohort__isnull=True)
         plain = (
             open_qs.filter(audience)
@@ -106,6 +114,14 @@ def survey_for_filling(*, user, survey_id: int) -> Survey:
         survey.audience == Survey.Audience.SCHOOL
         and survey.school_id != user.school_id
         and not user.is_superuser
+    ):
+        raise Http404
+    if (
+        survey.audience == Survey.Audience.MUNICIPALITY
+        and not user.is_superuser
+        and not school_list_for_municipality(municipality_id=survey.municipality_id)
+        .filter(pk=user.school_id)
+        .exists()
     ):
         raise Http404
     return survey
@@ -191,20 +207,86 @@ class ResultsScope:
     survey: Survey
     everything: bool
     cohorts: list = field(default_factory=list)
+    # Surveys across schools (no cohorts): the schools whose cells the user may read and break down by.
+    schools: list = field(default_factory=list)
+    # Administrators: aggregates of their schools only — no raw export, no free texts (decision 0354).
+    aggregates_only: bool = False
+
+    @property
+    def school_ids(self) -> list[int] | None:
+        """The restriction every filter of this scope starts from (None: the whole survey)."""
+        return [s.pk for s in self.schools] if self.aggregates_only else None
+
+
+def is_across_schools(survey: Survey) -> bool:
+    """A survey whose cells are schools (no cohorts): all teachers, one municipality's or one school's."""
+    return survey.kind not in (
+        Survey.Kind.FEEDBACK,
+        Survey.Kind.PLACEMENT,
+    ) and survey.audience in (
+        Survey.Audience.ALL_TEACHERS,
+        Survey.Audience.MUNICIPALITY,
+        Survey.Audience.SCHOOL,
+    )
+
+
+def _covering_admin(user) -> Q | None:
+    """Surveys across schools whose audience covers the schools a school or municipal administrator runs."""
+    if not (user_has_role(user, Role.SCHOOL_ADMIN) or user_has_role(user, Role.MUNICIPAL_ADMIN)):
+        return None
+    schools = schools_visible_to(user)
+    if not schools.exists():
+        return None
+    audience = (
+        Q(audience=Survey.Audience.ALL_TEACHERS)
+        | Q(audience=Survey.Audience.SCHOOL, school__in=schools)
+        | Q(audience=Survey.Audience.MUNICIPALITY, municipality__schools__in=schools)
+    )
+    answered = Exists(Response.objects.filter(survey=OuterRef("pk")))
+    return (
+        audience
+        & ~Q(kind__in=[Survey.Kind.FEEDBACK, Survey.Kind.PLACEMENT])
+        & (Q(is_published=True) | Q(answered))
+    )
 
 
 def surveys_with_results_for(user) -> QuerySet[Survey]:
-    """Surveys whose results the user may open: authors, the course's methodologists, cohorts' curators."""
+    """Surveys whose results the user may open: authors, the course's methodologists, cohorts' curators,
+    and the school and municipal administrators whose schools a survey across schools covers."""
     if not getattr(user, "is_authenticated", False):
         return Survey.objects.none()
     qs = Survey.objects.select_related("course")
     if user.is_superuser:
         return qs
-    return qs.filter(
+    visible = (
         Q(authors=user)
         | Q(cohorts__in=links.cohorts_curated_by(user))
         | Q(cohorts__in=links.cohorts_of_authored_courses(user))
-    ).distinct()
+    )
+    admin = _covering_admin(user)
+    if admin is not None:
+        visible |= Q(pk__in=Survey.objects.filter(admin).values("pk"))
+    return qs.filter(visible).distinct()
+
+
+def _schools_answering(survey: Survey) -> list:
+    """Schools with responses stored or waiting (the groups an author's breakdown lists)."""
+    waiting = PendingAnswers.objects.filter(survey=survey, school__isnull=False).values("school_id")
+    stored = Response.objects.filter(survey=survey, school__isnull=False).values("school_id")
+    return list(
+        School.objects.filter(Q(pk__in=stored) | Q(pk__in=waiting))
+        .select_related("municipality")
+        .order_by("municipality__name", "name")
+    )
+
+
+def _schools_of_audience_for_admin(*, user, survey: Survey) -> list:
+    schools = schools_visible_to(user).order_by("municipality__name", "name")
+    if survey.audience == Survey.Audience.SCHOOL:
+        schools = schools.filter(pk__in=[survey.school_id])
+    elif survey.audience == Survey.Audience.MUNICIPALITY:
+        schools = schools.filter(municipality_id__in=[survey.municipality_id])
+    return list(schools)
 
 
 def results_scope_for(*, user, survey_id: int) -> ResultsScope:
@@ -212,8 +294,22 @@ def results_scope_for(*, user, survey_id: int) -> ResultsScope:
     if survey is None:
         raise Http404
     cohorts = survey.cohorts.select_related("course").order_by("-starts_on", "title")
+    across = is_across_schools(survey)
     if user.is_superuser or survey.authors.filter(pk=user.pk).exists():
-        return ResultsScope(survey=survey, everything=True, cohorts=list(cohorts))
+        return ResultsScope(
+            survey=survey,
+            everything=True,
+            cohorts=list(cohorts),
+            schools=_schools_answering(survey) if across else [],
+        )
+    admin = _covering_admin(user)
+    if across and admin is not None and Survey.objects.filter(admin, pk=survey.pk).exists():
+        return ResultsScope(
+            survey=survey,
+            everything=False,
+            schools=_schools_of_audience_for_admin(user=user, survey=survey),
+            aggregates_only=True,
+        )
     # Curators: their cohorts; the course's methodologists: the cohorts of the courses they author.
     allowed = cohorts.filter(
         Q(pk__in=links.cohorts_curated_by(user).values("pk"))
@@ -228,6 +324,7 @@ def results_scope_for(*, user, survey_id: int) -> ResultsScope:
 @dataclass
 class ResultFilter:
     cohort_ids: list[int] | None = None  # None: all responses of the survey
+    school_ids: list[int] | None = None  # None: every school's cell and the survey-wide one
     course_id: int | None = None
     date_from: date | None = None
     date_to: date | None = None
@@ -235,6 +332,7 @@ class ResultFilter:
     def to_params(self) -> dict:
         return {
             "cohort_ids": self.cohort_ids,
+            "school_ids": self.school_ids,
             "course_id": self.course_id,
             "date_from": self.date_from.isoformat() if self.date_from else None,
             "date_to": self.date_to.isoformat() if self.date_to else None,
@@ -244,6 +342,7 @@ class ResultFilter:
     def from_params(cls, params: dict) -> ResultFilter:
         return cls(
             cohort_ids=params.get("cohort_ids"),
+            school_ids=params.get("school_ids"),
             course_id=params.get("course_id"),
             date_from=date.fromisoformat(params["date_from"]) if params.get("date_from") else None,
             date_to=date.fromisoformat(params["date_to"]) if params.get("date_to") else None,
@@ -253,6 +352,8 @@ class ResultFilter:
         qs = Response.objects.filter(survey=survey)
         if self.cohort_ids is not None:
             qs = qs.filter(cohort_id__in=self.cohort_ids)
+        if self.school_ids is not None:
+            qs = qs.filter(school_id__in=self.school_ids)
         if self.course_id:
             qs = qs.filter(cohort__course_id=self.course_id)
         if self.date_from:
@@ -271,23 +372,30 @@ def visible_responses(*, survey: Survey, flt: ResultFilter) -> QuerySet[Response
     """THE anonymity rule; every results page, export and API reads responses through here.
 
     The unit of every aggregate is a cell: the survey's responses of one cohort (or, for a survey without
-    cohorts, all of them). A cell with fewer than K responses counts nowhere — not in its own figures, not
-    in "all", a course or a period — and every filter selects whole cells. So any two visible sets differ
-    by whole cells of at least K. Anonymous responses are stored only K at a time (`_anonymous_hold`), so a
+    cohorts, of one school — the respondent's at submission — plus the survey-wide cell of responses with
+    no school). A cell with fewer than K responses counts nowhere — not in its own figures, not in "all", a
+    course, a period, a school or a municipality — and every filter selects whole cells. So any two
+    visible sets differ by whole cells of at least K (a municipality is the sum of its visible schools). Anonymous responses are stored only K at a time (`_anonymous_hold`), so a
     cell also grows only by at least K between two looks: differencing over time yields a batch, not a person.
     """
     k = anonymity_k()
     cells = [
-        row["cohort_id"]
+        (row["cohort_id"], row["school_id"])
         for row in Response.objects.filter(survey=survey)
-        .values("cohort_id")
+        .values("cohort_id", "school_id")
         .annotate(n=Count("pk"))
         .order_by()
         if row["n"] >= k
     ]
-    in_cells = Q(cohort_id__in=[c for c in cells if c is not None])
-    if None in cells:
-        in_cells |= Q(cohort__isnull=True)
+    in_cells = Q(pk__in=[])
+    cohort_cells = [c for c, _s in cells if c is not None]
+    if cohort_cells:
+        in_cells |= Q(cohort_id__in=cohort_cells)
+    school_cells = [s for c, s in cells if c is None and s is not None]
+    if school_cells:
+        in_cells |= Q(cohort__isnull=True, school_id__in=school_cells)
+    if (None, None) in cells:
+        in_cells |= Q(cohort__isnull=True, school__isnull=True)
     return flt.responses(survey).filter(in_cells)
 
 
@@ -617,6 +725,73 @@ def responses_per_cohort(*, survey: Survey, cohort_ids: list[int] | None) -> dic
         cohort__isnull=False
     )
     return {row["cohort_id"]: row["n"] for row in qs.values("cohort_id").annotate(n=Count("pk")).order_by()}
+
+
+@dataclass
+class AreaRow:
+    """One school or municipality: n and the mean of each Likert aspect, or hidden (fewer than K)."""
+
+    pk: int
+    name: str
+    n: int
+    means: list[float | None]
+
+    @property
+    def hidden(self) -> bool:
+        return self.n == 0
+
+
+@dataclass
+class AreaBreakdown:
+    by: str  # "school" or "municipality"
+    questions: list[Question]  # the Likert aspects, in the survey's order
+    rows: list[AreaRow]
+
+
+BREAKDOWNS = ("school", "municipality")
+
+
+def results_by_area(*, survey: Survey, flt: ResultFilter, schools: list, by: str) -> AreaBreakdown:
+    """n and the mean per Likert aspect for each school (or municipality) of `schools`, over the visible
+    responses only (three queries). A school is a cell, so it shows with at least K responses or not at all;
+    a municipality is the sum of its visible schools — "municipality minus school" is again whole cells."""
+    if by not in BREAKDOWNS:
+        raise ValueError(by)
+    key = "school_id" if by == "school" else "school__municipality_id"
+    if flt.school_ids is not None:
+        schools = [s for s in schools if s.pk in flt.school_ids]
+    if by == "school":
+        groups = [(s.pk, s.name) for s in schools]
+    else:
+        groups = list({s.municipality_id: (s.municipality_id, s.municipality.name) for s in schools}.values())
+    questions = list(
+        Question.objects.filter(section__survey=survey, kind=Question.Kind.LIKERT).order_by(
+            "section__position", "section_id", "position", "id"
+        )
+    )
+    visible = visible_responses(survey=survey, flt=flt).filter(school__isnull=False)
+    counts = {row[key]: row["n"] for row in visible.values(key).annotate(n=Count("pk")).order_by()}
+    means = {
+        (row[f"response__{key}"], row["question_id"]): round(float(row["mean"]), 2)
+        for row in Answer.objects.filter(response__in=visible, value__isnull=False, question__in=questions)
+        .values(f"response__{key}", "question_id")
+        .annotate(mean=Avg("value"))
+        .order_by()
+    }
+    k = anonymity_k()
+    rows = []
+    for pk, name in groups:
+        n = counts.get(pk, 0)
+        shown = n >= k  # always true for a visible cell; kept so the rule reads here too
+        rows.append(
+            AreaRow(
+                pk=pk,
+                name=name,
+                n=n if shown else 0,
+                means=[means.get((pk, q.pk)) if shown else None for q in questions],
+            )
+        )
+    return AreaBreakdown(by=by, questions=questions, rows=rows)
 
 
 def raw_answers(*, survey: Survey, flt: ResultFilter):

@@ -16,6 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import Role
+from accounts.selectors import school_list_for_municipality, user_has_role
 from core.i18n import language_of
 from core.jobs import job_running
 from core.progress import stalled_cutoff
@@ -230,6 +232,13 @@ def _check_can_respond(*, survey: Survey, user, cohort=None):
         raise SurveyError(_("This survey is not about a cohort."))
     elif survey.audience == Survey.Audience.SCHOOL and user.school_id != survey.school_id:
         raise SurveyError(_("This survey is for the teachers of another school."))
+    elif (
+        survey.audience == Survey.Audience.MUNICIPALITY
+        and not school_list_for_municipality(municipality_id=survey.municipality_id)
+        .filter(pk=user.school_id)
+        .exists()
+    ):
+        raise SurveyError(_("This survey is for the teachers of another municipality."))
     if not survey_is_open(survey):
         if survey.closes_at and timezone.now() >= survey.closes_at:
             raise SurveyError(
@@ -298,6 +307,7 @@ def response_submit(*, survey: Survey, user, answers: dict, cohort=None) -> Subm
     """
     enrollment = _check_can_respond(survey=survey, user=user, cohort=cohort)
     cohort_id = _cohort_id(cohort)
+    school_id = response_cell_school(survey=survey, user=user, cohort_id=cohort_id)
     questions = survey_questions(survey)
     rows = clean_answers(survey=survey, questions=questions, raw=answers)
     now = timezone.now()
@@ -310,10 +320,10 @@ def response_submit(*, survey: Survey, user, answers: dict, cohort=None) -> Subm
         raise SurveyError(_("You have already responded to this survey.")) from exc
     if survey.is_anonymous:
         response = None
-        _anonymous_hold(survey=survey, cohort_id=cohort_id, rows=rows)
+        _anonymous_hold(survey=survey, cohort_id=cohort_id, school_id=school_id, rows=rows)
     else:
         response = Response.objects.create(
-            survey=survey, cohort_id=cohort_id, respondent=user, submitted_at=now
+            survey=survey, cohort_id=cohort_id, school_id=school_id, respondent=user, submitted_at=now
         )
         for row in rows:
             row.response = response
@@ -344,8 +354,16 @@ def response_submit(*, survey: Survey, user, answers: dict, cohort=None) -> Subm
     return SubmitResult(participation=participation, response=response, scores=scores, level=level)
 
 
-def _anonymous_hold(*, survey: Survey, cohort_id, rows: list[Answer]) -> None:
-    """Hold an anonymous response with its group's others; release the group once K are held.
+def response_cell_school(*, survey: Survey, user, cohort_id) -> int | None:
+    """The school key of a response's cell: the respondent's school at submission, for a survey without
+    cohorts (a cohort is the cell otherwise). Someone with no school answers into the survey-wide cell."""
+    if cohort_id is not None or survey_needs_cohort(survey):
+        return None
+    return user.school_id
+
+
+def _anonymous_hold(*, survey: Survey, cohort_id, school_id=None, rows: list[Answer]) -> None:
+    """Hold an anonymous response with its cell's others; release the cell's batch once K are held.
 
     The held items are reshuffled on every write and released together in random order with random keys,
     so the released rows share one insertion transaction and an order that follows no one's submission:
@@ -355,13 +373,13 @@ def _anonymous_hold(*, survey: Survey, cohort_id, rows: list[Answer]) -> None:
         {"q": a.question.pk, "v": a.value, "c": a.choice.pk if a.choice else None, "t": a.text} for a in rows
     ]
     pending, _created = PendingAnswers.objects.select_for_update().get_or_create(
-        survey=survey, cohort_id=cohort_id
+        survey=survey, cohort_id=cohort_id, school_id=school_id
     )
     items = [*pending.items, item]
     shuffle = secrets.SystemRandom().shuffle
     shuffle(items)
     if len(items) >= settings.SURVEYS_ANONYMITY_K:
-        responses = [Response(survey=survey, cohort_id=cohort_id) for _ in items]
+        responses = [Response(survey=survey, cohort_id=cohort_id, school_id=school_id) for _ in items]
         Response.objects.bulk_create(responses)
         Answer.objects.bulk_create(
             Answer(response=response, question_id=a["q"], value=a["v"], choice_id=a["c"], text=a["t"])
@@ -402,6 +420,53 @@ def survey_user_can_edit(*, user, survey: Survey) -> bool:
     if user.is_superuser:
         return True
     return survey.pk is not None and survey.authors.filter(pk=user.pk).exists()
+
+
+def survey_school_of_author(user) -> int | None:
+    """None when the user may address a survey to anyone (superusers, methodologists); a school administrator's
+    school id when they may run surveys for their own school only. SurveyError for anyone else."""
+    if user.is_superuser or user_has_role(user, Role.METHODOLOGIST):
+        return None
+    if user_has_role(user, Role.SCHOOL_ADMIN) and user.school_id:
+        return user.school_id
+    raise SurveyError(_("Only methodologists and school administrators run surveys."), code="not_author")
+
+
+def survey_check(*, user, survey: Survey, cohorts=None) -> None:
+    """Raise SurveyError unless `user` may save these settings (see `survey_save`)."""
+    if survey.pk is not None:
+        if not survey_user_can_edit(user=user, survey=survey):
+            raise SurveyError(_("You can change only the surveys you author."), code="not_author")
+    own_school = survey_school_of_author(user)
+    if own_school is not None:
+        if survey.audience != Survey.Audience.SCHOOL or survey.school_id != own_school:
+            raise SurveyError(
+                _("You can run surveys only for the teachers of your own school."), code="not_own_school"
+            )
+        if survey.course_id is not None or survey.kind in (Survey.Kind.FEEDBACK, Survey.Kind.PLACEMENT):
+            raise SurveyError(
+                _("A school's survey is not about a course: course feedback and placement are for cohorts."),
+                code="not_own_school",
+            )
+        has_cohorts = bool(cohorts) if cohorts is not None else survey.pk and survey.cohorts.exists()
+        if has_cohorts:
+            raise SurveyError(_("A school's survey is not about cohorts."), code="not_own_school")
+
+
+@transaction.atomic
+def survey_save(*, user, survey: Survey) -> Survey:
+    """Create or change a survey's settings. Only its authors change it (the creator becomes one). A school
+    administrator runs surveys for their own school only: the audience is their school, with no course or
+    cohorts, and so never a course-feedback or placement survey (those are about cohorts)."""
+    if survey.pk is not None:
+        Survey.objects.select_for_update().filter(pk=survey.pk).first()
+    survey_check(user=user, survey=survey)
+    creating = survey.pk is None
+    survey.full_clean(validate_unique=False, exclude=["authors", "cohorts"])
+    survey.save()
+    if creating and not user.is_superuser:
+        survey.authors.add(user)
+    return survey
 
 
 def _survey_of(obj) -> Survey:

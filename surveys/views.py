@@ -268,9 +268,14 @@ def _results_context(request, pk: int):
     the form is not valid: the caller answers 400 with the form's errors instead of showing some other set of
     responses."""
     scope = selectors.results_scope_for(user=request.user, survey_id=pk)
-    form = ResultsFilterForm(request.GET or None, cohorts=scope.cohorts, everything=scope.everything)
+    form = ResultsFilterForm(
+        request.GET or None, cohorts=scope.cohorts, everything=scope.everything, schools=scope.schools
+    )
     allowed_ids = [c.pk for c in scope.cohorts]
-    flt = selectors.ResultFilter(cohort_ids=None if scope.everything else allowed_ids)
+    flt = selectors.ResultFilter(
+        cohort_ids=None if scope.everything or scope.aggregates_only else allowed_ids,
+        school_ids=scope.school_ids,
+    )
     reading = ResultsReading()
     if form.is_bound:
         if not form.is_valid():
@@ -278,6 +283,10 @@ def _results_context(request, pk: int):
         data = form.cleaned_data
         if data["cohort"]:
             flt.cohort_ids = [data["cohort"]]
+        if data["school"]:
+            flt.school_ids = [data["school"]]
+        if data["municipality"]:
+            flt.school_ids = [s.pk for s in scope.schools if s.municipality_id == data["municipality"]]
         flt.course_id = data["course"]
         flt.date_from, flt.date_to = data["date_from"], data["date_to"]
         reading.negative_upto, reading.order = data["negative"], data["sort"]
@@ -332,8 +341,14 @@ def survey_results(request, pk: int):
     if flt is None:
         return _bad_filter(request, scope, form)
     results = selectors.survey_results(
-        survey=scope.survey, flt=flt, order=reading.order, negative_upto=reading.negative_upto
+        survey=scope.survey,
+        flt=flt,
+        with_texts=not scope.aggregates_only,
+        order=reading.order,
+        negative_upto=reading.negative_upto,
     )
+    if scope.aggregates_only:
+        results.texts = []  # administrators read aggregates only (decision 0354)
     comparison = None
     if reading.groups:
         comparison = selectors.survey_comparison(
@@ -359,8 +374,19 @@ def survey_results(request, pk: int):
             "query": request.GET.urlencode(),
             "max_texts": selectors.TEXTS_SHOWN,
             "levels": selectors.placement_levels(survey=scope.survey, flt=flt)[:500],
+            "breakdowns": _breakdowns(scope, flt) if not results.hidden else [],
         },
     )
+
+
+def _breakdowns(scope, flt) -> list:
+    """By school and by municipality, for a survey across schools (none for a survey of cohorts)."""
+    if not scope.schools:
+        return []
+    return [
+        selectors.results_by_area(survey=scope.survey, flt=flt, schools=scope.schools, by=by)
+        for by in selectors.BREAKDOWNS
+    ]
 
 
 @login_required
@@ -379,7 +405,16 @@ def survey_export(request, pk: int, what: str, fmt: str):
                 _("Fewer than %(k)s responses: the breakdown is hidden.") % {"k": selectors.anonymity_k()}
             )
         rows = exports.distribution_rows(results)
+    elif what in selectors.BREAKDOWNS:
+        if not scope.schools:
+            raise Http404
+        rows = exports.breakdown_rows(
+            selectors.results_by_area(survey=survey, flt=flt, schools=scope.schools, by=what),
+            k=selectors.anonymity_k(),
+        )
     elif what == "raw":
+        if scope.aggregates_only:
+            raise PermissionDenied(_("Administrators see aggregates only: the raw answers are not exported."))
         if selectors.visible_responses(survey=survey, flt=flt).count() < selectors.anonymity_k():
             raise PermissionDenied
         if fmt == "xlsx":

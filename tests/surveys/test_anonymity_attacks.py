@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 from surveys import services
 from surveys.models import Draft, Question
 from tests.conftest import requires_postgres
-from tests.factories import TeacherFactory
+from tests.factories import SchoolFactory, TeacherFactory
 
 from .factories import (
     CohortFactory,
@@ -77,32 +77,34 @@ def test_differencing_all_minus_one_cohort_on_the_page(client, lone_respondent):
 
 
 def test_differencing_over_time_before_and_after_one_submission(client):
+    school = SchoolFactory()  # one school: one cell (cells by school, decision 0354)
     author = TeacherFactory()
     survey = SurveyFactory(is_anonymous=True, authors=[author])
     question = QuestionFactory(section=SectionFactory(survey=survey), survey=survey)
     for _ in range(5):
-        services.response_submit(survey=survey, user=TeacherFactory(), answers={question.pk: 4})
+        services.response_submit(survey=survey, user=TeacherFactory(school=school), answers={question.pk: 4})
     client.force_login(author)
     url = reverse("surveys:results", args=[survey.pk])
     before = client.get(url).context["results"]
-    services.response_submit(survey=survey, user=TeacherFactory(), answers={question.pk: 1})
+    services.response_submit(survey=survey, user=TeacherFactory(school=school), answers={question.pk: 1})
     after = client.get(url).context["results"]
     assert (before.responses, after.responses) == (5, 5)
     assert after.likert[0].counts == [0, 0, 0, 5, 0]
     for _ in range(4):
-        services.response_submit(survey=survey, user=TeacherFactory(), answers={question.pk: 2})
+        services.response_submit(survey=survey, user=TeacherFactory(school=school), answers={question.pk: 2})
     released = client.get(url).context["results"]
     assert released.responses == 10 and released.likert[0].counts == [1, 4, 0, 5, 0]
 
 
 def _order_attack(order_by: str, settings) -> tuple[int, int]:
     """Submit 10 anonymous answers (each person writes their own e-mail), then join by storage order."""
+    school = SchoolFactory()  # one school: one cell (cells by school, decision 0354)
     settings.SURVEYS_ANONYMITY_K = 10
     survey = SurveyFactory(is_anonymous=True)
     section = SectionFactory(survey=survey)
     text = QuestionFactory(section=section, survey=survey, kind=Question.Kind.TEXT)
     for i in range(10):
-        teacher = TeacherFactory(email=f"person{i}@example.org")
+        teacher = TeacherFactory(email=f"person{i}@example.org", school=school)
         services.response_submit(survey=survey, user=teacher, answers={text.pk: teacher.email})
     with connection.cursor() as cursor:
         people_sql = (
@@ -137,12 +139,13 @@ def test_transaction_id_join_fails_on_postgres(settings):
 
 
 def test_pending_answers_are_not_stored_as_rows_until_k_arrive(settings):
+    school = SchoolFactory()  # one school: one cell (cells by school, decision 0354)
     survey = SurveyFactory(is_anonymous=True)
     question = QuestionFactory(section=SectionFactory(survey=survey), survey=survey)
     for _ in range(4):
-        services.response_submit(survey=survey, user=TeacherFactory(), answers={question.pk: 3})
+        services.response_submit(survey=survey, user=TeacherFactory(school=school), answers={question.pk: 3})
     assert survey.responses.count() == 0
-    services.response_submit(survey=survey, user=TeacherFactory(), answers={question.pk: 3})
+    services.response_submit(survey=survey, user=TeacherFactory(school=school), answers={question.pk: 3})
     assert survey.responses.count() == 5
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from surveys import selectors, services
 from surveys.models import CourseRecommendationRule, Question, Survey
-from tests.factories import TeacherFactory
+from tests.factories import SchoolFactory, TeacherFactory
 
 from .factories import (
     ChoiceFactory,
@@ -118,8 +118,9 @@ def test_choice_percentages_are_of_respondents():
     survey = SurveyFactory()
     q = QuestionFactory(section=SectionFactory(survey=survey), survey=survey, kind=Question.Kind.MULTIPLE)
     a, b = ChoiceFactory(question=q), ChoiceFactory(question=q)
+    school = SchoolFactory()  # one school: one cell (cells by school, decision 0354)
     for picks in ([a.pk], [a.pk, b.pk], [b.pk], [a.pk], [a.pk, b.pk], [a.pk]):
-        services.response_submit(survey=survey, user=TeacherFactory(), answers={q.pk: picks})
+        services.response_submit(survey=survey, user=TeacherFactory(school=school), answers={q.pk: picks})
     (row,) = selectors.survey_results(survey=survey, flt=selectors.ResultFilter()).choices
     assert row.n == 6
     assert row.options == [(a.text, 5, 83), (b.text, 3, 50)]

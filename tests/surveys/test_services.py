@@ -152,7 +152,8 @@ def test_anonymous_response_has_no_link_to_the_person(settings):
 
 
 def test_no_database_column_can_link_an_anonymous_response_to_a_user():
-    """Inspect the real tables: the only user columns are the nullable respondent (empty when anonymous)."""
+    """Inspect the real tables: the only user columns are the nullable respondent (empty when anonymous);
+    the school is the cell's key (as the cohort is), never the person's."""
     with connection.cursor() as cursor:
         response_cols = {
             c.name for c in connection.introspection.get_table_description(cursor, "surveys_response")
@@ -160,7 +161,7 @@ def test_no_database_column_can_link_an_anonymous_response_to_a_user():
         answer_cols = {
             c.name for c in connection.introspection.get_table_description(cursor, "surveys_answer")
         }
-    assert response_cols == {"id", "survey_id", "respondent_id", "cohort_id", "submitted_at"}
+    assert response_cols == {"id", "survey_id", "respondent_id", "cohort_id", "school_id", "submitted_at"}
     assert answer_cols == {"id", "response_id", "question_id", "value", "choice_id", "text"}
     survey = SurveyFactory(is_anonymous=True)
     # The database refuses a dated anonymous response (a date would be a join key).
