@@ -125,6 +125,7 @@ def test_admin_add_page_offers_only_their_school_and_refuses_another(school_admi
         "audience": "school",
         "school": other.pk,
         "deficit_threshold": 60,
+        "vulnerable_threshold": 30,
         "sections-TOTAL_FORMS": 0,
         "sections-INITIAL_FORMS": 0,
     }
@@ -161,6 +162,7 @@ def test_methodologist_addresses_a_survey_to_one_municipality_in_the_admin(clien
         "audience": "municipality",
         "is_anonymous": "on",
         "deficit_threshold": 60,
+        "vulnerable_threshold": 30,
         "sections-TOTAL_FORMS": 0,
         "sections-INITIAL_FORMS": 0,
     }
@@ -192,6 +194,7 @@ def test_school_admin_builds_and_publishes_in_the_admin_and_preview(school_admin
             "audience": "school",
             "school": school_admin.school_id,
             "deficit_threshold": 60,
+            "vulnerable_threshold": 30,
             "authors": [school_admin.pk],
             "sections-TOTAL_FORMS": 1,
             "sections-INITIAL_FORMS": 0,
