@@ -21,7 +21,6 @@ from core.i18n import language_of
 from core.jobs import job_running
 from core.progress import stalled_cutoff
 from courses.models import Course
-
 from notifications.reminders import ReminderRule
 from notifications.selectors import sent_records_about
 from notifications.services import reminder_rule_run

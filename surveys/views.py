@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import Role
 from accounts.selectors import teachers_visible_to, user_has_role
@@ -464,9 +464,15 @@ def survey_non_respondents(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def survey_remind_now(request, pk: int):
+    """GET: the confirmation (who and which step); POST: send (once per person and step)."""
     survey = selectors.survey_for_author(user=request.user, survey_id=pk)
+    if request.method == "GET":
+        follow_up = selectors.survey_follow_up(survey=survey)
+        if follow_up.to_send is None:
+            return redirect("surveys:non_respondents", pk=survey.pk)
+        return render(request, "surveys/remind_now_confirm.html", {"survey": survey, "follow_up": follow_up})
     try:
         done = services.survey_remind_now(user=request.user, survey=survey)
     except services.SurveyError as error:

@@ -237,24 +237,37 @@ def test_only_the_authors_see_non_respondents_or_remind(client, general, who):
     if who != "anonymous":
         client.force_login(people[who])
     page = client.get(reverse("surveys:non_respondents", args=[survey.pk]))
+    confirm = client.get(reverse("surveys:remind_now", args=[survey.pk]))
     remind = client.post(reverse("surveys:remind_now", args=[survey.pk]))
     if who == "anonymous":
-        assert page.status_code == 302
-        assert page.url.startswith("/accounts/login/")
-        assert remind.status_code == 302
+        for response in (page, confirm, remind):
+            assert response.status_code == 302
+            assert response.url.startswith("/accounts/login/")
     else:
-        assert page.status_code == 404
-        assert remind.status_code == 404
+        assert (page.status_code, confirm.status_code, remind.status_code) == (404, 404, 404)
     assert sent() == []
     assert Notification.objects.count() == 0
 
 
-def test_remind_now_is_post_only(client, general):
+def test_remind_now_asks_first_and_a_get_sends_nothing(client, general):
     survey, author = general
     TeacherFactory()
+    TeacherFactory()
     client.force_login(author)
-    assert client.get(reverse("surveys:remind_now", args=[survey.pk])).status_code == 405
+    response = client.get(reverse("surveys:remind_now", args=[survey.pk]))
+    assert response.status_code == 200
+    assert response.context["follow_up"].waiting == 2
+    assert "Да, отправить напоминание" in response.content.decode()
     assert sent() == []
+
+
+def test_remind_now_on_a_closed_survey_has_nothing_to_confirm(client, general, now):
+    survey, author = general
+    Survey.objects.filter(pk=survey.pk).update(closes_at=now - timedelta(minutes=1))
+    client.force_login(author)
+    response = client.get(reverse("surveys:remind_now", args=[survey.pk]))
+    assert response.status_code == 302
+    assert response.url == reverse("surveys:non_respondents", args=[survey.pk])
 
 
 # --- the page ---------------------------------------------------------------------------------------
