@@ -11,6 +11,7 @@ side with nothing joining them; the builder tables are their parents.
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -263,7 +264,11 @@ class ReminderStep(models.Model):
     survey = models.ForeignKey(
         Survey, on_delete=models.CASCADE, related_name="reminder_steps", verbose_name=_("survey")
     )
-    days = models.PositiveSmallIntegerField(_("days"), help_text=_("From 1 to 90."))
+    days = models.PositiveSmallIntegerField(
+        _("days"),
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("From 1 to 90. Steps before closing apply when the survey has a close date."),
+    )
     anchor = models.CharField(_("counted"), max_length=20, choices=Anchor.choices)
 
     class Meta:

@@ -44,7 +44,9 @@ def test_author_sees_non_respondents_and_reminds_them_now(page, live_server, log
     page.locator("#id_school").select_option(str(lyceum.pk))
     page.locator("#non-respondents-filter button[type=submit]").click()
     page.wait_for_load_state("networkidle")
-    assert page.locator("#non-respondents tbody tr td:first-child").all_inner_texts() == ["Анна Сергеевна Белова"]
+    assert page.locator("#non-respondents tbody tr td:first-child").all_inner_texts() == [
+        "Анна Сергеевна Белова"
+    ]
 
     page.locator("#remind-now").click()
     page.wait_for_load_state("networkidle")

@@ -150,6 +150,17 @@ def test_steps_are_database_constraints():
     assert ReminderStep.objects.count() == 1
 
 
+def test_a_bad_step_is_a_form_error_in_the_users_language():
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    survey = SurveyFactory()
+    with translation.override("ru"):
+        with pytest.raises(ValidationError) as error:
+            ReminderStep(survey=survey, anchor=ReminderStep.Anchor.AFTER_OPENING, days=0).full_clean()
+        assert error.value.message_dict == {"days": ["Убедитесь, что это значение больше либо равно 1."]}
+
+
 def test_a_new_version_keeps_the_steps():
     survey = SurveyFactory(remind_automatically=False)
     ReminderStep.objects.create(survey=survey, anchor=ReminderStep.Anchor.BEFORE_CLOSING, days=5)
@@ -354,3 +365,47 @@ def test_the_page_runs_constant_queries(client, general, n, django_assert_num_qu
         response = client.get(url)
     assert response.status_code == 200
     assert response.context["follow_up"].count == n
+
+
+def test_cohort_surveys_list_each_listener_with_the_cohort_not_yet_answered(client, now):
+    author = MethodologistFactory()
+    autumn, spring = CohortFactory(title="Осенний поток"), CohortFactory(title="Весенний поток")
+    survey = SurveyFactory(
+        kind=Survey.Kind.DIAGNOSTIC,
+        audience=Survey.Audience.COHORT,
+        cohorts=[autumn, spring],
+        opens_at=now - timedelta(hours=1),
+        authors=[author],
+    )
+    both = TeacherFactory(full_name="Алла Двухпоточная")
+    EnrollmentFactory(cohort=autumn, teacher=both)
+    EnrollmentFactory(cohort=spring, teacher=both)
+    answered(survey, both, cohort=autumn)
+    EnrollmentFactory(cohort=autumn, teacher=TeacherFactory(full_name="Богдан Осенний"))
+    client.force_login(author)
+    response = client.get(reverse("surveys:non_respondents", args=[survey.pk]))
+    rows = [(p.full_name, p.cohort_title) for p in response.context["page_obj"]]
+    assert sorted(rows) == [("Алла Двухпоточная", "Весенний поток"), ("Богдан Осенний", "Осенний поток")]
+    assert response.context["follow_up"].count == 2
+
+
+def test_the_list_is_paginated(client, general, settings):
+    settings.PAGE_SIZE = 2
+    survey, author = general
+    school = SchoolFactory()
+    for name in ("Вера", "Глеб", "Дина"):
+        TeacherFactory(full_name=name, school=school)
+    client.force_login(author)
+    url = reverse("surveys:non_respondents", args=[survey.pk])
+    assert [p.full_name for p in client.get(url).context["page_obj"]] == ["Вера", "Глеб"]
+    assert [p.full_name for p in client.get(url, {"page": 2}).context["page_obj"]] == ["Дина"]
+
+
+def test_the_admin_page_links_to_non_respondents_and_edits_steps(client, general):
+    survey, author = general
+    client.force_login(author)
+    response = client.get(reverse("admin:surveys_survey_change", args=[survey.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'href="/surveys/{survey.pk}/non-respondents/"' in html
+    assert 'name="reminder_steps-TOTAL_FORMS"' in html
