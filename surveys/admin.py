@@ -7,6 +7,9 @@ offered in every choice list, only the surveys they author. Every change goes th
 added, removed, reordered or re-scored ("Make a new version" copies it instead), and a survey is published
 only when it can be completed (the list of what to fix is shown on the survey's page and by the action).
 Anonymous responses are not shown anywhere in the admin; participations only to those allowed to see them.
+
+One file: the survey, section and question pages share the author scoping, the freeze checks and the
+save-through-the-services mixin; split, each level would carry its own copy of the rules.
 """
 
 from django import forms

@@ -1,6 +1,10 @@
 """Demo data: a deficit diagnostic (20 questions over 8 competencies) in two rounds, a course-feedback
 survey with the ten aspects teachers and methodologists care about, and responses to both; a general
-survey for all teachers with its own reminder steps and some teachers still to answer (idempotent)."""
+survey for all teachers with its own reminder steps and some teachers still to answer (idempotent).
+
+One file: seed_demo calls one `seed` per app; the surveys build on each other (the second diagnostic round is a
+copy of the first, the responses share one random generator and the same demo teachers).
+"""
 
 import random
 from datetime import timedelta
