@@ -181,6 +181,11 @@ class ChoiceInline(_BuilderInline, admin.TabularInline):
     builder_check = services.choice_check
 
 
+SERVICE_ENTITY = {
+    "reminderstep": "reminder_step"
+}  # model name → the services' entity name, where they differ
+
+
 class BuilderSaveMixin:
     """Inline rows are written by the builder services (the checks ran in the forms; the services run them
     again inside the survey's row lock)."""
@@ -188,13 +193,11 @@ class BuilderSaveMixin:
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
-            getattr(services, f"{obj._meta.model_name}_delete")(
-                user=request.user, **{obj._meta.model_name: obj}
-            )
+            name = SERVICE_ENTITY.get(obj._meta.model_name, obj._meta.model_name)
+            getattr(services, f"{name}_delete")(user=request.user, **{name: obj})
         for obj in instances:
-            getattr(services, f"{obj._meta.model_name}_save")(
-                user=request.user, **{obj._meta.model_name: obj}
-            )
+            name = SERVICE_ENTITY.get(obj._meta.model_name, obj._meta.model_name)
+            getattr(services, f"{name}_save")(user=request.user, **{name: obj})
         formset.save_m2m()
 
 

@@ -608,6 +608,24 @@ def survey_copy_as_new_version(*, survey: Survey, user=None) -> Survey:
     return copy
 
 
+# --- follow-up: reminder steps and "remind now" -----------------------------------------------------
+
+
+def reminder_step_save(*, user, reminder_step: ReminderStep) -> ReminderStep:
+    """Only the survey's authors set its reminder steps; unlike its questions they stay editable once it has
+    responses (when to remind is not what was asked). The range and uniqueness are DB constraints."""
+    if not survey_user_can_edit(user=user, survey=reminder_step.survey):
+        raise SurveyError(_("You can change only the surveys you author."), code="not_author")
+    reminder_step.save()
+    return reminder_step
+
+
+def reminder_step_delete(*, user, reminder_step: ReminderStep) -> None:
+    if not survey_user_can_edit(user=user, survey=reminder_step.survey):
+        raise SurveyError(_("You can change only the surveys you author."), code="not_author")
+    reminder_step.delete()
+
+
 # --- follow-up: remind non-respondents now ----------------------------------------------------------
 
 

@@ -409,3 +409,19 @@ def test_the_admin_page_links_to_non_respondents_and_edits_steps(client, general
     assert response.status_code == 200
     assert f'href="/surveys/{survey.pk}/non-respondents/"' in html
     assert 'name="reminder_steps-TOTAL_FORMS"' in html
+
+
+def test_only_authors_set_steps_and_steps_stay_editable_once_answered(general):
+    survey, author = general
+    answered(survey, TeacherFactory())
+    step = services.reminder_step_save(
+        user=author, reminder_step=ReminderStep(survey=survey, anchor="before_closing", days=4)
+    )
+    with pytest.raises(services.SurveyError):
+        services.reminder_step_save(
+            user=MethodologistFactory(),
+            reminder_step=ReminderStep(survey=survey, anchor="after_opening", days=1),
+        )
+    with pytest.raises(services.SurveyError):
+        services.reminder_step_delete(user=MethodologistFactory(), reminder_step=step)
+    assert list(survey.reminder_steps.values_list("anchor", "days")) == [("before_closing", 4)]
