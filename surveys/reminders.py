@@ -23,6 +23,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from notifications.reminders import Reminder, reminder_rule
+from notifications.selectors import sent_records_about
 
 from . import followup, links
 from .models import Participation, Survey
@@ -117,8 +118,10 @@ def survey_reminder(*, survey: Survey, person, step: followup.Step) -> Reminder:
 
 
 def step_reminders(*, survey: Survey, step: followup.Step):
-    """One step's reminders to everyone of the survey's audience who has not answered (one query, chunked)."""
-    people = followup.non_respondents(survey).order_by("pk", "cohort_id")
+    """One step's reminders to everyone of the survey's audience who has not answered and has not had this
+    step yet (one query, read in chunks: a sweep after the step went out reads nobody)."""
+    sent = sent_records_about(kind=followup.REMINDER_KIND, obj=survey)
+    people = followup.not_yet_reminded(survey, step, sent).order_by("pk", "cohort_id")
     for person in people.iterator(chunk_size=500):
         yield survey_reminder(survey=survey, person=person, step=step)
 

@@ -425,3 +425,22 @@ def test_only_authors_set_steps_and_steps_stay_editable_once_answered(general):
     with pytest.raises(services.SurveyError):
         services.reminder_step_delete(user=MethodologistFactory(), reminder_step=step)
     assert list(survey.reminder_steps.values_list("anchor", "days")) == [("before_closing", 4)]
+
+
+@pytest.mark.parametrize("n", [3, 12])
+def test_the_sweep_reads_constant_queries_and_skips_those_already_reminded(
+    general, n, django_assert_num_queries
+):
+    from notifications.reminders import resolve_rule
+
+    survey, _author = general
+    SurveyFactory(opens_at=survey.opens_at)  # a second open survey: one more query, whatever its audience
+    for _ in range(n):
+        TeacherFactory()
+    due = survey.opens_at + timedelta(days=3, minutes=1)
+    with django_assert_num_queries(4):  # the open surveys, their steps, then one query per survey
+        reminders = list(resolve_rule(RULE)(due))
+    assert len(reminders) == 2 * n
+    assert reminder_rule_run(rule=RULE, now=due) == 2 * n
+    with django_assert_num_queries(4):
+        assert list(resolve_rule(RULE)(due)) == []
