@@ -68,3 +68,27 @@ def test_author_sees_non_respondents_and_reminds_them_now(page, live_server, log
 
     page.set_viewport_size({"width": 390, "height": 844})
     shot("surveys-follow-up-phone")
+
+
+def test_an_anonymous_survey_shows_its_author_a_count_and_no_names(page, live_server, login_as, shot):
+    author = MethodologistFactory(full_name="Мария Методистова", preferred_language="ru")
+    survey = SurveyFactory(
+        title="Климат в педагогическом коллективе",
+        is_anonymous=True,
+        opens_at=timezone.now() - timedelta(days=1),
+        authors=[author],
+    )
+    TeacherFactory(full_name="Анна Сергеевна Белова")
+    answered = TeacherFactory(full_name="Павел Орлов")
+    Participation.objects.create(survey=survey, user=answered, submitted_on=timezone.localdate())
+
+    login_as(author)
+    page.set_viewport_size({"width": 1366, "height": 860})
+    page.goto(f"{live_server.url}/surveys/{survey.pk}/non-respondents/")
+    assert page.locator("#non-respondents-count").inner_text() == "1"
+    assert page.locator("#anonymous-note").is_visible()
+    assert page.locator("#non-respondents").count() == 0
+    content = page.content()
+    assert "Анна Сергеевна Белова" not in content
+    assert "Павел Орлов" not in content
+    shot("surveys-follow-up-anonymous")
