@@ -1,6 +1,7 @@
 """Reads of notifications, always scoped to the person they belong to."""
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, IntegerField, Model, QuerySet, Value, When
 
 from .kinds import KINDS, Delivery, all_kinds, get_kind
 from .models import Notification, NotificationPreference, SentRecord
@@ -63,4 +64,11 @@ def sent_record_keys(*, kind: str, content_type_id: int, object_ids, steps) -> s
         SentRecord.objects.filter(
             kind=kind, content_type_id=content_type_id, object_id__in=list(object_ids), step__in=list(steps)
         ).values_list("recipient_id", "object_id", "step")
+    )
+
+
+def sent_records_about(*, kind: str, obj: Model) -> QuerySet[SentRecord]:
+    """Every reminder of `kind` recorded about one object (any recipient, any step): for "who was reminded"."""
+    return SentRecord.objects.filter(
+        kind=kind, content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
     )

@@ -388,6 +388,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute=35),
         "args": ["surveys.reminders.feedback_survey_due"],
     },
+    "surveys-reminders": {
+        "task": "notifications.tasks.reminder_sweep",
+        "schedule": crontab(minute=40),
+        "args": ["surveys.reminders.survey_reminder_due"],
+    },
     "notifications-daily-digest": {
         "task": "notifications.tasks.send_digests",
         "schedule": crontab(hour=int(env("NOTIFICATIONS_DIGEST_HOUR", "7")), minute=0),

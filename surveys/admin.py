@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import selectors, services
-from .models import Choice, CourseRecommendationRule, Participation, Question, Section, Survey
+from .models import Choice, CourseRecommendationRule, Participation, Question, ReminderStep, Section, Survey
 
 FROZEN_QUESTION_FIELDS = (
     "kind",
@@ -181,6 +181,11 @@ class ChoiceInline(_BuilderInline, admin.TabularInline):
     builder_check = services.choice_check
 
 
+SERVICE_ENTITY = {
+    "reminderstep": "reminder_step"
+}  # model name → the services' entity name, where they differ
+
+
 class BuilderSaveMixin:
     """Inline rows are written by the builder services (the checks ran in the forms; the services run them
     again inside the survey's row lock)."""
@@ -188,13 +193,11 @@ class BuilderSaveMixin:
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
-            getattr(services, f"{obj._meta.model_name}_delete")(
-                user=request.user, **{obj._meta.model_name: obj}
-            )
+            name = SERVICE_ENTITY.get(obj._meta.model_name, obj._meta.model_name)
+            getattr(services, f"{name}_delete")(user=request.user, **{name: obj})
         for obj in instances:
-            getattr(services, f"{obj._meta.model_name}_save")(
-                user=request.user, **{obj._meta.model_name: obj}
-            )
+            name = SERVICE_ENTITY.get(obj._meta.model_name, obj._meta.model_name)
+            getattr(services, f"{name}_save")(user=request.user, **{name: obj})
         formset.save_m2m()
 
 
@@ -223,6 +226,15 @@ def _school_run(request) -> int | None:
         return None
 
 
+class ReminderStepInline(admin.TabularInline):
+    """A survey's reminder steps; none means the defaults (3 days after opening, 2 days before closing)."""
+
+    model = ReminderStep
+    extra = 0
+    fields = ("days", "anchor")
+    verbose_name_plural = _("reminder steps (none: 3 days after opening and 2 days before closing)")
+
+
 @admin.register(Survey)
 class SurveyAdmin(BuilderSaveMixin, ScopedToAuthorsMixin, admin.ModelAdmin):
     list_display = (
@@ -237,11 +249,18 @@ class SurveyAdmin(BuilderSaveMixin, ScopedToAuthorsMixin, admin.ModelAdmin):
     )
     list_filter = ("kind", "is_published", "is_anonymous", "audience")
     search_fields = ("title",)
-    inlines = (SectionInline,)
+    inlines = (SectionInline, ReminderStepInline)
     filter_horizontal = ("authors", "cohorts")
     autocomplete_fields = ("course",)
     actions = ("publish", "unpublish", "copy_as_new_version")
-    readonly_fields = ("is_published", "builder_state", "version", "previous_version", "created_at")
+    readonly_fields = (
+        "is_published",
+        "builder_state",
+        "follow_up",
+        "version",
+        "previous_version",
+        "created_at",
+    )
     fieldsets = (
         (None, {"fields": ("title", "kind", "description", "what_next", "is_published", "builder_state")}),
         (
@@ -249,6 +268,7 @@ class SurveyAdmin(BuilderSaveMixin, ScopedToAuthorsMixin, admin.ModelAdmin):
             {"fields": ("audience", "school", "municipality", "course", "cohorts", "opens_at", "closes_at")},
         ),
         (_("Options"), {"fields": ("is_anonymous", "deficit_threshold", "vulnerable_threshold", "authors")}),
+        (_("Follow-up"), {"fields": ("remind_automatically", "follow_up")}),
         (_("Versions"), {"fields": ("version", "previous_version", "created_at")}),
     )
 
@@ -319,6 +339,16 @@ class SurveyAdmin(BuilderSaveMixin, ScopedToAuthorsMixin, admin.ModelAdmin):
             _("Fix before publishing:"),
             format_html_join("", "<li>{}</li>", ((p,) for p in problems)),
             preview,
+        )
+
+    @admin.display(description=_("non-respondents"))
+    def follow_up(self, obj):
+        if obj is None or obj.pk is None:
+            return _("Save the survey first.")
+        return format_html(
+            '<a href="{}" id="non-respondents-link">{}</a>',
+            reverse("surveys:non_respondents", args=[obj.pk]),
+            _("Non-respondents and “Remind now”"),
         )
 
     def has_delete_permission(self, request, obj=None):

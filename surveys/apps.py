@@ -14,7 +14,14 @@ class SurveysConfig(AppConfig):
 
         builder = [
             f"surveys.{action}_{model}"
-            for model in ("survey", "section", "question", "choice", "courserecommendationrule")
+            for model in (
+                "survey",
+                "section",
+                "question",
+                "choice",
+                "reminderstep",
+                "courserecommendationrule",
+            )
             for action in ("add", "change", "delete", "view")
         ]
         register_role_permissions(Role.METHODOLOGIST, [*builder, "surveys.view_participation"])

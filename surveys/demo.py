@@ -1,4 +1,5 @@
 """Demo data: a deficit diagnostic (20 questions over 8 competencies) in two rounds, a course-feedback
+<<<<<<< HEAD
 survey with the ten aspects teachers and methodologists care about in two sections, answered in up to three
 cohorts (compare them on the results page; the sessions' timing comes out vulnerable), a municipality's
 anonymous survey read by school, a school administrator's own survey, and responses to all of them
@@ -6,6 +7,13 @@ anonymous survey read by school, a school administrator's own survey, and respon
 
 One file: every demo survey is built on the same people, labels and random source, in one order that
 seed_demo replays (a survey's answers depend on the teachers the ones before it left waiting).
+=======
+survey with the ten aspects teachers and methodologists care about, and responses to both; a general
+survey for all teachers with its own reminder steps and some teachers still to answer (idempotent).
+
+One file: seed_demo calls one `seed` per app; the surveys build on each other (the second diagnostic round is a
+copy of the first, the responses share one random generator and the same demo teachers).
+>>>>>>> svfollow
 """
 
 import random
@@ -23,6 +31,7 @@ from .models import (
     CourseRecommendationRule,
     Participation,
     Question,
+    ReminderStep,
     Response,
     Section,
     Survey,
@@ -422,6 +431,70 @@ def seed(people: dict) -> None:
 
     # --- the builder: a draft with one thing left to fix before publishing ---------------------------
     seed_builder_draft(author)
+
+    # --- follow-up: a general survey, open, that part of the teachers have not answered yet ----------
+    seed_general_with_non_respondents(author, teachers, rng)
+
+
+GENERAL_TITLE = "Цифровая образовательная среда школы: опрос педагогов"
+
+
+def seed_general_with_non_respondents(author, teachers, rng: random.Random) -> Survey | None:
+    """A named general survey for all teachers, opened five days ago, with two reminder steps of its own; about
+    half of the demo teachers answered, so its author's "Non-respondents" page has a list and "Remind now"."""
+    if author is None:
+        return None
+    survey = Survey.objects.filter(title=GENERAL_TITLE).first()
+    if survey is None:
+        now = timezone.now()
+        survey = Survey.objects.create(
+            title=GENERAL_TITLE,
+            kind=Survey.Kind.GENERAL,
+            audience=Survey.Audience.ALL_TEACHERS,
+            opens_at=now - timedelta(days=5),
+            closes_at=now + timedelta(days=9),
+            description="Десять минут о том, как в вашей школе работают электронный журнал, интерактивные "
+            "панели и Сферум. Ответы помогут муниципалитету спланировать закупки и обучение.",
+            what_next="Итоги опроса обсудят на совещании заместителей директоров в конце месяца.",
+        )
+        survey.authors.add(author)
+        ReminderStep.objects.bulk_create(
+            [
+                ReminderStep(survey=survey, anchor=ReminderStep.Anchor.AFTER_OPENING, days=3),
+                ReminderStep(survey=survey, anchor=ReminderStep.Anchor.BEFORE_CLOSING, days=5),
+            ]
+        )
+        section = services.section_save(
+            user=author, section=Section(survey=survey, title="Техника и сервисы", position=1)
+        )
+        for position, text in enumerate(
+            [
+                "В моём кабинете есть исправная интерактивная панель или проектор.",
+                "Электронный журнал работает без сбоев во время урока.",
+                "Я использую Сферум для связи с родителями и учениками.",
+            ],
+            start=1,
+        ):
+            services.question_save(
+                user=author, question=Question(section=section, kind="likert", position=position, text=text)
+            )
+        services.question_save(
+            user=author,
+            question=Question(
+                section=section,
+                kind="text",
+                position=4,
+                is_required=False,
+                text="Чего вам больше всего не хватает в цифровой среде школы?",
+            ),
+        )
+        survey = services.survey_publish(user=author, survey=survey)
+    questions = [q for q in survey.questions.order_by("position") if q.kind == "likert"]
+    for teacher in teachers[3::2]:
+        if not Participation.objects.filter(survey=survey, user=teacher).exists():
+            answers = {q.pk: rng.choice([2, 3, 4, 4, 5]) for q in questions}
+            services.response_submit(survey=survey, user=teacher, answers=answers)
+    return survey
 
 
 SCHOOL_SURVEY_TITLE = "Методическая работа в нашей школе: опрос коллектива"

@@ -11,10 +11,11 @@ side with nothing joining them; the builder tables are their parents.
 import uuid
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.jobs import BackgroundJob
 from courses.models import Competency, Course
@@ -114,6 +115,14 @@ class Survey(models.Model):
     )
     authors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="authored_surveys", verbose_name=_("authors")
+    )
+    remind_automatically = models.BooleanField(
+        _("remind non-respondents automatically"),
+        default=True,
+        help_text=_(
+            "At each reminder step (below), people who have not answered yet get one reminder. "
+            "Course feedback surveys remind 1 and 4 days after each teacher finishes."
+        ),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -265,6 +274,47 @@ class Choice(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class ReminderStep(models.Model):
+    """One reminder step of a survey: N days after it opens, or N days before it closes.
+
+    Without steps a survey uses DEFAULT_REMINDER_STEPS (surveys/followup.py). Each step reaches each
+    non-respondent at most once (notifications' SentRecord), and none after the close date.
+    """
+
+    class Anchor(models.TextChoices):
+        AFTER_OPENING = "after_opening", _("days after opening")
+        BEFORE_CLOSING = "before_closing", _("days before closing")
+
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="reminder_steps", verbose_name=_("survey")
+    )
+    days = models.PositiveSmallIntegerField(
+        _("days"),
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("From 1 to 90. Steps before closing apply when the survey has a close date."),
+    )
+    anchor = models.CharField(_("counted"), max_length=20, choices=Anchor.choices)
+
+    class Meta:
+        ordering = ["survey", "anchor", "days", "id"]
+        verbose_name = _("reminder step")
+        verbose_name_plural = _("reminder steps")
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "anchor", "days"], name="reminder_step_once"),
+            models.CheckConstraint(
+                condition=Q(anchor__in=["after_opening", "before_closing"]), name="reminder_step_anchor_known"
+            ),
+            models.CheckConstraint(condition=Q(days__gte=1, days__lte=90), name="reminder_step_days_range"),
+        ]
+
+    def __str__(self) -> str:
+        if self.anchor == self.Anchor.BEFORE_CLOSING:
+            return ngettext("%(n)d day before closing", "%(n)d days before closing", self.days) % {
+                "n": self.days
+            }
+        return ngettext("%(n)d day after opening", "%(n)d days after opening", self.days) % {"n": self.days}
 
 
 class Participation(models.Model):

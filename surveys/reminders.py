@@ -1,5 +1,10 @@
-"""Feedback survey reminders (issue 4, item 5), run by notifications' reminder_sweep from beat.
+"""Survey reminders, run by notifications' reminder_sweep from beat: course feedback, and every other kind.
 
+Every other kind (general, diagnostic, placement, school surveys: `survey_reminder_due`): at each of the
+survey's reminder steps (surveys/followup.py) every non-respondent is reminded once, never after the close
+date; the text names only the survey and its close date, nothing about anyone else.
+
+Course feedback (issue 4, item 5):
 A teacher who completed a cohort (or whose cohort reached its end date) and has not filled that
 cohort's feedback survey is reminded once 1 day after, and once 4 days after; then no more (nor for
 anything that ended more than two weeks ago). `reminder_send_once` records each step under a unique
@@ -18,8 +23,9 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from notifications.reminders import Reminder, reminder_rule
+from notifications.selectors import sent_records_about
 
-from . import links
+from . import followup, links
 from .models import Participation, Survey
 
 STEPS = ((timedelta(days=4), "4d"), (timedelta(days=1), "1d"))
@@ -87,3 +93,46 @@ def feedback_survey_due(now):
             ),
             url=f"{reverse('surveys:fill', args=[survey.pk])}?cohort={enrollment.cohort_id}",
         )
+
+
+def survey_reminder(*, survey: Survey, person, step: followup.Step) -> Reminder:
+    """The reminder of one step to one non-respondent (`person.cohort_id` from followup.non_respondents)."""
+    url = reverse("surveys:fill", args=[survey.pk])
+    if person.cohort_id:
+        url += f"?cohort={person.cohort_id}"
+    if survey.closes_at is not None:
+        body = format_lazy(
+            _("It takes a few minutes. Answers are accepted until {date}."),
+            date=timezone.localtime(survey.closes_at).strftime("%d.%m.%Y %H:%M"),
+        )
+    else:
+        body = _("It takes a few minutes.")
+    return Reminder(
+        recipient=person,
+        obj=survey,
+        step=followup.record_step(person.cohort_id, step),
+        title=format_lazy(_("Please answer the survey: {title}"), title=survey.title),
+        body=body,
+        url=url,
+    )
+
+
+def step_reminders(*, survey: Survey, step: followup.Step):
+    """One step's reminders to everyone of the survey's audience who has not answered and has not had this
+    step yet (one query, read in chunks: a sweep after the step went out reads nobody)."""
+    sent = sent_records_about(kind=followup.REMINDER_KIND, obj=survey)
+    people = followup.not_yet_reminded(survey, step, sent).order_by("pk", "cohort_id")
+    for person in people.iterator(chunk_size=500):
+        yield survey_reminder(survey=survey, person=person, step=step)
+
+
+@reminder_rule(kind=followup.REMINDER_KIND)
+def survey_reminder_due(now):
+    """General, diagnostic, placement and school surveys: each due step once to each non-respondent.
+
+    Queries: the open surveys with their steps (two), then one per survey whose step is due.
+    """
+    for survey in followup.open_surveys_to_follow(now):
+        step = followup.current_step(survey, now)
+        if step is not None:
+            yield from step_reminders(survey=survey, step=step)

@@ -14,7 +14,19 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Avg, Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -28,8 +40,9 @@ from accounts.selectors import (
 )
 from core.i18n import reading_languages
 from courses.models import Competency, Course
+from notifications.selectors import sent_records_about
 
-from . import links
+from . import followup, links
 from .models import (
     Answer,
     CompetencyScore,
@@ -1076,3 +1089,58 @@ def comparison_groups(
     if len(groups) == 1:
         groups.insert(0, (current_label, current))
     return groups
+
+
+# --- follow-up: non-respondents --------------------------------------------------------------------
+
+
+@dataclass
+class FollowUp:
+    """What the author's non-respondents page shows about reminders."""
+
+    count: int  # people (per cohort, for cohort surveys) of the audience who have not answered
+    steps: list[followup.Step]
+    current: followup.Step | None  # the step already due (None before the first, or when closed)
+    to_send: followup.Step | None  # what "remind now" would send
+    waiting: int  # non-respondents not yet reminded at `to_send`
+    is_open: bool
+    names_shown: bool  # never for anonymous surveys: a count only
+    by_cohort: bool  # one row per person and cohort (the list shows the cohort)
+
+
+def survey_follow_up(*, survey: Survey, now=None) -> FollowUp:
+    """Counts for the non-respondents page (two COUNT queries and the survey's steps)."""
+    now = now or timezone.now()
+    prefetch_related_objects([survey], "reminder_steps")
+    to_send = followup.step_to_send_now(survey, now) if survey.kind != Survey.Kind.FEEDBACK else None
+    waiting = 0
+    if to_send is not None:
+        sent = sent_records_about(kind=followup.REMINDER_KIND, obj=survey)
+        waiting = followup.not_yet_reminded(survey, to_send, sent).count()
+    return FollowUp(
+        count=followup.non_respondents(survey).count(),
+        steps=followup.survey_steps(survey),
+        current=followup.current_step(survey, now),
+        to_send=to_send,
+        waiting=waiting,
+        is_open=followup.is_open(survey, now),
+        names_shown=not survey.is_anonymous,
+        by_cohort=followup.by_cohort(survey),
+    )
+
+
+def non_respondent_list(*, survey: Survey) -> QuerySet:
+    """Named surveys only: the non-respondents by school and name, with their school (and cohort title)."""
+    if survey.is_anonymous:
+        return followup.non_respondents(survey).none()
+    people = followup.non_respondents(survey).select_related("school")
+    if followup.by_cohort(survey):
+        people = people.annotate(cohort_title=F("enrollments__cohort__title"))
+    return people.order_by("school__name", "full_name", "pk")
+
+
+def non_respondent_schools(*, survey: Survey) -> QuerySet[School]:
+    """The schools of the survey's non-respondents (the page's school filter offers only these)."""
+    if survey.is_anonymous:
+        return School.objects.none()
+    return School.objects.filter(pk__in=followup.non_respondents(survey).values("school_id")).order_by("name")

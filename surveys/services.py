@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,8 +23,11 @@ from core.i18n import language_of
 from core.jobs import job_running
 from core.progress import stalled_cutoff
 from courses.models import Course
+from notifications.reminders import ReminderRule
+from notifications.selectors import sent_records_about
+from notifications.services import reminder_rule_run
 
-from . import links
+from . import followup, links, reminders
 from .models import (
     Answer,
     Choice,
@@ -33,6 +37,7 @@ from .models import (
     Participation,
     PendingAnswers,
     Question,
+    ReminderStep,
     Response,
     Section,
     Survey,
@@ -648,6 +653,9 @@ def survey_copy_as_new_version(*, survey: Survey, user=None) -> Survey:
     if user is not None and not user.is_superuser:
         copy.authors.add(user)
     copy.cohorts.set(survey.cohorts.all())
+    ReminderStep.objects.bulk_create(
+        ReminderStep(survey=copy, anchor=step.anchor, days=step.days) for step in survey.reminder_steps.all()
+    )
     for section in sections:
         new_section = Section.objects.create(
             survey=copy, title=section.title, description=section.description, position=section.position
@@ -663,6 +671,77 @@ def survey_copy_as_new_version(*, survey: Survey, user=None) -> Survey:
                 Choice(question=question, text=c.text, position=c.position, points=c.points) for c in choices
             )
     return copy
+
+
+# --- follow-up: reminder steps and "remind now" -----------------------------------------------------
+
+
+def reminder_step_save(*, user, reminder_step: ReminderStep) -> ReminderStep:
+    """Only the survey's authors set its reminder steps; unlike its questions they stay editable once it has
+    responses (when to remind is not what was asked). The range and uniqueness are DB constraints."""
+    if not survey_user_can_edit(user=user, survey=reminder_step.survey):
+        raise SurveyError(_("You can change only the surveys you author."), code="not_author")
+    reminder_step.save()
+    return reminder_step
+
+
+def reminder_step_delete(*, user, reminder_step: ReminderStep) -> None:
+    if not survey_user_can_edit(user=user, survey=reminder_step.survey):
+        raise SurveyError(_("You can change only the surveys you author."), code="not_author")
+    reminder_step.delete()
+
+
+# --- follow-up: remind non-respondents now ----------------------------------------------------------
+
+
+@dataclass
+class RemindNow:
+    step: followup.Step
+    queued: int  # people about to be reminded (0: everyone not answering was already reminded at this step)
+
+
+def survey_remind_now(*, user, survey: Survey, now=None) -> RemindNow:
+    """The author's "Remind non-respondents now": the current step (before the first, the next one early) to
+    every non-respondent not yet reminded at it. A step reaches a person once, whoever sends it (the sweep,
+    a second click, two authors at once): the once-only record decides. Nothing after the close date."""
+    now = now or timezone.now()
+    if not survey_user_can_edit(user=user, survey=survey):
+        raise SurveyError(_("Only the survey's authors can remind its non-respondents."), code="not_author")
+    if survey.kind == Survey.Kind.FEEDBACK:
+        raise SurveyError(
+            _("Course feedback surveys remind each teacher 1 and 4 days after they finish the course."),
+            code="feedback",
+        )
+    prefetch_related_objects([survey], "reminder_steps")
+    if not followup.is_open(survey, now):
+        raise SurveyError(_("The survey is not open: reminders go out only while it is."), code="closed")
+    step = followup.step_to_send_now(survey, now)
+    if step is None:
+        raise SurveyError(_("No reminder step is left before the survey closes."), code="no_step")
+    waiting = followup.not_yet_reminded(
+        survey, step, sent_records_about(kind=followup.REMINDER_KIND, obj=survey)
+    ).count()
+    if waiting:
+        from . import tasks  # tasks imports this module
+
+        transaction.on_commit(lambda: tasks.remind_now.delay(survey.pk, step.key))
+    return RemindNow(step=step, queued=waiting)
+
+
+def survey_remind_now_run(*, survey_id: int, step_key: str, now=None) -> int:
+    """The worker's half of "remind now": send the step if the survey is still open and the step is still
+    the one to send (a click just before the close date sends nothing after it). Returns how many were sent."""
+    now = now or timezone.now()
+    survey = Survey.objects.filter(pk=survey_id).prefetch_related("reminder_steps").first()
+    if survey is None:
+        return 0
+    step = followup.step_to_send_now(survey, now)
+    if step is None or step.key != step_key:
+        return 0
+    rule = ReminderRule(
+        lambda _now: reminders.step_reminders(survey=survey, step=step), followup.REMINDER_KIND
+    )
+    return reminder_rule_run(rule=rule, now=now)
 
 
 # --- large exports --------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import Role
 from accounts.selectors import teachers_visible_to, user_has_role
@@ -21,6 +22,7 @@ from core.jobs import job_progress_response
 from core.pagination import paginate
 
 from . import exports, selectors, services
+from .filters import NonRespondentFilterSet
 from .forms import ResultsFilterForm, SectionForm, raw_page_data
 from .models import Draft, Survey
 
@@ -514,3 +516,63 @@ def survey_publish(request, pk: int):
         request, _("“%(title)s” is published: teachers can answer it now.") % {"title": survey.title}
     )
     return redirect("surveys:preview", pk=survey.pk)
+
+
+@login_required
+@require_GET
+def survey_non_respondents(request, pk: int):
+    """The author's follow-up: how many have not answered, who (named surveys), and "remind now"."""
+    survey = selectors.survey_for_author(user=request.user, survey_id=pk)
+    follow_up = selectors.survey_follow_up(survey=survey)
+    context = {"survey": survey, "follow_up": follow_up, "filter_errors": []}
+    if follow_up.names_shown:
+        filterset = NonRespondentFilterSet(
+            request.GET or None, queryset=selectors.non_respondent_list(survey=survey), survey=survey
+        )
+        people = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+        context.update(
+            filterset=filterset,
+            filter_errors=filterset.error_lines,
+            page_obj=paginate(request, people),
+            filtered=bool(
+                filterset.is_bound and filterset.is_valid() and filterset.form.cleaned_data["school"]
+            ),
+        )
+    return render(request, "surveys/non_respondents.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def survey_remind_now(request, pk: int):
+    """GET: the confirmation (who and which step); POST: send (once per person and step)."""
+    survey = selectors.survey_for_author(user=request.user, survey_id=pk)
+    if request.method == "GET":
+        follow_up = selectors.survey_follow_up(survey=survey)
+        if follow_up.to_send is None:
+            return redirect("surveys:non_respondents", pk=survey.pk)
+        return render(request, "surveys/remind_now_confirm.html", {"survey": survey, "follow_up": follow_up})
+    try:
+        done = services.survey_remind_now(user=request.user, survey=survey)
+    except services.SurveyError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("surveys:non_respondents", pk=survey.pk)
+    if done.queued:
+        messages.success(
+            request,
+            ngettext(
+                "Reminder “%(step)s” is going out to %(n)d person who has not answered yet.",
+                "Reminder “%(step)s” is going out to %(n)d people who have not answered yet.",
+                done.queued,
+            )
+            % {"step": done.step.label, "n": done.queued},
+        )
+    else:
+        messages.info(
+            request,
+            _(
+                "Nothing was sent: everyone who has not answered has already been reminded at the step "
+                "“%(step)s”. A person gets each reminder step once."
+            )
+            % {"step": done.step.label},
+        )
+    return redirect("surveys:non_respondents", pk=survey.pk)

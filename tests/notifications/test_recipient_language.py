@@ -39,6 +39,7 @@ from notifications.models import Notification
 from notifications.services import digest_deliver, notification_send, reminder_rule_run
 from pdplatform.reports.models import ExportJob
 from pdplatform.reports.services import export_job_run
+from surveys.models import Survey
 from tests.cohorts.factories import (
     AssignmentFactory,
     CohortFactory,
@@ -55,7 +56,7 @@ from tests.factories import (
     TeacherFactory,
 )
 from tests.mentoring.factories import ActivePairFactory, MentorFactory, YoungTeacherFactory
-from tests.surveys.factories import feedback_survey
+from tests.surveys.factories import SurveyFactory, feedback_survey
 
 pytestmark = [pytest.mark.django_db, pytest.mark.site_language]
 
@@ -257,6 +258,22 @@ def feedback_reminder(language, capture):
             == 1
         )
     return done.teacher, ()
+
+
+def survey_reminder(language, capture):
+    now = timezone.now()
+    school = SchoolFactory()
+    SurveyFactory(
+        title=SURVEY,
+        audience=Survey.Audience.SCHOOL,
+        school=school,
+        opens_at=now - timedelta(days=4),
+        closes_at=now + timedelta(days=10),
+    )
+    teacher = person(school=school, preferred_language=language)
+    with capture(execute=True):
+        assert reminder_rule_run(rule="surveys.reminders.survey_reminder_due") == 1
+    return teacher, ()
 
 
 def deadline_reminder(language, capture):
@@ -498,6 +515,7 @@ SCENARIOS = {
     "question_answered": question_answered,
     "announcement": announcement,
     "feedback_reminder": feedback_reminder,
+    "survey_reminder": survey_reminder,
     "deadline_reminder": deadline_reminder,
     "curator_escalation": curator_escalation,
     "curator_escalation:methodologists": methodologist_escalation,

@@ -200,11 +200,20 @@ def test_admin_builds_a_survey_with_sections_and_lists_what_to_fix(client, autho
             "sections-0-position": "1",
             "sections-0-title": "About you",
             "sections-0-description": "",
+            "remind_automatically": "on",
+            "reminder_steps-TOTAL_FORMS": "1",
+            "reminder_steps-INITIAL_FORMS": "0",
+            "reminder_steps-MIN_NUM_FORMS": "0",
+            "reminder_steps-MAX_NUM_FORMS": "1000",
+            "reminder_steps-0-days": "4",
+            "reminder_steps-0-anchor": "after_opening",
         },
     )
     assert response.status_code == 302
     survey = Survey.objects.get(title="Built in the admin")
     assert (survey.is_published, list(survey.authors.all())) == (False, [author])
+    assert list(survey.reminder_steps.values_list("anchor", "days")) == [("after_opening", 4)]
+    assert survey.remind_automatically is True
     assert list(survey.sections.values_list("title", flat=True)) == ["About you"]
     page = client.get(reverse("admin:surveys_survey_change", args=[survey.pk])).content.decode()
     assert "Fix before publishing:" in page
