@@ -129,7 +129,9 @@ def test_stacked_chart_draws_segments_with_their_shown_percent_and_a_legend():
     svg = stacked_chart(
         [
             Stack("Содержание <курса>", widths=(0, 0, 0, 50, 50), texts=("0%", "0%", "0%", "50%", "50%")),
-            Stack(LONG_NAME, widths=(100 / 3, 100 / 3, 100 / 3, 0, 0), texts=("33%", "33%", "33%", "0%", "0%")),
+            Stack(
+                LONG_NAME, widths=(100 / 3, 100 / 3, 100 / 3, 0, 0), texts=("33%", "33%", "33%", "0%", "0%")
+            ),
         ],
         title="Распределение ответов",
         legend=("1 — нет", "2", "3", "4", "5 — да"),

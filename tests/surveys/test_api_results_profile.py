@@ -32,7 +32,9 @@ def world():
     for cohort, value, people in ((mine, 5, 5), (second, 2, 5), (theirs, 1, 5), (small, 4, 4)):
         for _ in range(people):
             e = EnrollmentFactory(cohort=cohort)
-            services.response_submit(survey=survey, user=e.teacher, cohort=cohort, answers={questions[0].pk: value})
+            services.response_submit(
+                survey=survey, user=e.teacher, cohort=cohort, answers={questions[0].pk: value}
+            )
     return {
         "author": author,
         "curator": curator,
@@ -127,7 +129,9 @@ def test_results_of_another_methodologists_survey_are_404(api, world):
 
 
 def test_profile_with_growth_and_deficits(api):
-    digital = CompetencyFactory(code="D4", name="Искусственный интеллект в работе учителя: инструменты и этика")
+    digital = CompetencyFactory(
+        code="D4", name="Искусственный интеллект в работе учителя: инструменты и этика"
+    )
     assessment = CompetencyFactory(code="A1", name="Оценивание")
     teacher = TeacherFactory()
     first, q1 = diagnostic_survey(competencies=[digital, assessment], per_competency=1, threshold=60)
@@ -209,7 +213,11 @@ def test_results_schema_types_every_field(schema):
     assert likert["percents"]["items"] == {"type": "integer"}
     assert likert["counts"]["items"] == {"type": "integer"}
     option = _props(schema, "ChoiceOptionResult")
-    assert option == {"text": {"type": "string"}, "count": {"type": "integer"}, "percent": {"type": "integer"}}
+    assert option == {
+        "text": {"type": "string"},
+        "count": {"type": "integer"},
+        "percent": {"type": "integer"},
+    }
     compared = _props(schema, "ComparedResults")
     assert compared["cohort"] == {"type": "integer"}
     assert compared["title"] == {"type": "string"}
