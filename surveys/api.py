@@ -1,9 +1,12 @@
-"""API: my pending surveys, a survey's questions, submitting a response, results (for those allowed)."""
+"""API: my pending surveys, a survey's questions, submitting a response, results (for those allowed), my
+competency profile. Every answer has a serializer, so the OpenAPI schema types every field."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response as ApiResponse
@@ -68,6 +71,81 @@ class SubmitSerializer(serializers.Serializer):
     )
 
 
+class LikertResultSerializer(serializers.Serializer):
+    question = serializers.IntegerField(source="question.pk")
+    text = serializers.CharField(source="question.text")
+    section = serializers.CharField(source="question.section.title")
+    n = serializers.IntegerField(help_text="Answers to the question.")
+    mean = serializers.FloatField(
+        allow_null=True, help_text="Mean of 1–5, two decimals; null without answers."
+    )
+    percents = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Share of 1, 2, 3, 4, 5 in whole percent (halves up)."
+    )
+    counts = serializers.ListField(child=serializers.IntegerField(), help_text="Answers 1, 2, 3, 4, 5.")
+
+
+class ChoiceOptionResultSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    count = serializers.IntegerField()
+    percent = serializers.IntegerField(
+        help_text="Of the respondents who answered the question, whole percent."
+    )
+
+
+class ChoiceResultSerializer(serializers.Serializer):
+    question = serializers.IntegerField(source="question.pk")
+    text = serializers.CharField(source="question.text")
+    n = serializers.IntegerField(help_text="Respondents who answered the question.")
+    options = serializers.SerializerMethodField()
+
+    @extend_schema_field(ChoiceOptionResultSerializer(many=True))
+    def get_options(self, obj):
+        return [{"text": t, "count": c, "percent": p} for t, c, p in obj.options]
+
+
+class _ResultsSerializer(serializers.Serializer):
+    responses = serializers.IntegerField(
+        help_text="Visible responses (cells under the anonymity K count nowhere)."
+    )
+    hidden = serializers.BooleanField(help_text="Fewer than K visible responses: nothing is broken down.")
+    likert = LikertResultSerializer(many=True)
+    choices = ChoiceResultSerializer(many=True)
+
+
+class ComparedResultsSerializer(_ResultsSerializer):
+    cohort = serializers.IntegerField(help_text="The cohort compared with (a `compare` value).")
+    title = serializers.CharField()
+
+
+class SurveyResultsSerializer(_ResultsSerializer):
+    compare = ComparedResultsSerializer(many=True, help_text="One group per `compare` value, in that order.")
+
+
+class CompetencyProfileRowSerializer(serializers.Serializer):
+    competency = serializers.IntegerField(source="competency.pk")
+    code = serializers.CharField(source="competency.code")
+    name = serializers.CharField(source="competency.name")
+    score = serializers.IntegerField(help_text="0–100.")
+    before = serializers.IntegerField(allow_null=True, help_text="The previous diagnostic's score, if any.")
+    growth = serializers.IntegerField(allow_null=True, help_text="score − before; null without a before.")
+    is_deficit = serializers.BooleanField(help_text="Below the diagnostic's threshold.")
+
+
+class CompetencyProfileSerializer(serializers.Serializer):
+    survey = serializers.IntegerField(source="survey.pk", help_text="The latest diagnostic taken.")
+    threshold = serializers.IntegerField(help_text="A score below it is a deficit.")
+    measured_at = serializers.DateTimeField()
+    before_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the previous diagnostic was taken."
+    )
+    competencies = CompetencyProfileRowSerializer(many=True, source="rows")
+    deficits = serializers.SerializerMethodField()
+
+    def get_deficits(self, obj) -> list[str]:
+        return [row.competency.code for row in obj.deficits]
+
+
 class PendingSurveysView(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -118,68 +196,64 @@ class SubmitResponseView(APIView):
         return ApiResponse({"level": result.level, "scores": scores}, status=status.HTTP_201_CREATED)
 
 
+RESULTS_FILTER_ERRORS = inline_serializer(
+    "ResultsFilterErrors",
+    {
+        "detail": serializers.ListField(
+            child=serializers.CharField(), help_text="Each filter value that is not valid, with the reason."
+        ),
+    },
+)
+
+
+def _compare_ids(compare) -> list[int]:
+    """The form's `compare` as a list of cohort ids (one today; a list when several are compared)."""
+    if compare in (None, "", []):
+        return []
+    return list(compare) if isinstance(compare, (list, tuple)) else [compare]
+
+
 class SurveyResultsView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
         parameters=[
             OpenApiParameter("cohort", int),
+            OpenApiParameter("compare", int, description="A cohort to compare with, as on the results page."),
             OpenApiParameter("course", int),
             OpenApiParameter("date_from", OpenApiTypes.DATE),
             OpenApiParameter("date_to", OpenApiTypes.DATE),
         ],
-        responses={
-            200: inline_serializer(
-                "SurveyResults",
-                {
-                    "responses": serializers.IntegerField(),
-                    "hidden": serializers.BooleanField(),
-                    "likert": serializers.ListField(),
-                    "choices": serializers.ListField(),
-                },
-            ),
-            400: inline_serializer(
-                "ResultsFilterErrors",
-                {
-                    "detail": serializers.ListField(
-                        child=serializers.CharField(),
-                        help_text="Each filter value that is not valid, with the reason.",
-                    ),
-                },
-            ),
-        },
+        responses={200: SurveyResultsSerializer, 400: RESULTS_FILTER_ERRORS},
         summary="Results of a survey (authors, the course's methodologists, the cohort's curators)",
     )
     def get(self, request, pk: int):
-        scope, form, flt, _compare = _results_context(request._request, pk)
+        scope, form, flt, compare = _results_context(request._request, pk)
         if (
             flt is None
         ):  # a filter value that is not valid: 400 in the API's one error shape, never another set
             raise ApiValidationError({"detail": form.error_lines()})
         results = selectors.survey_results(survey=scope.survey, flt=flt, with_texts=False)
-        return ApiResponse(
-            {
-                "responses": results.responses,
-                "hidden": results.hidden,
-                "likert": [
-                    {
-                        "question": r.question.pk,
-                        "text": r.question.text,
-                        "n": r.n,
-                        "mean": r.mean,
-                        "percents": r.percents,
-                        "counts": r.counts,
-                    }
-                    for r in results.likert
-                ],
-                "choices": [
-                    {
-                        "question": r.question.pk,
-                        "text": r.question.text,
-                        "n": r.n,
-                        "options": [{"text": t, "count": c, "percent": p} for t, c, p in r.options],
-                    }
-                    for r in results.choices
-                ],
-            }
-        )
+        titles = {c.pk: c.title for c in scope.cohorts}
+        groups = []
+        for cohort_id in _compare_ids(compare):
+            # Each group is read through the same anonymity rule: a cohort under K shows nothing.
+            other = selectors.survey_results(
+                survey=scope.survey, flt=selectors.ResultFilter(cohort_ids=[cohort_id]), with_texts=False
+            )
+            groups.append({**vars(other), "cohort": cohort_id, "title": titles.get(cohort_id, "")})
+        return ApiResponse(SurveyResultsSerializer({**vars(results), "compare": groups}).data)
+
+
+class MyProfileView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses={200: CompetencyProfileSerializer},
+        summary="My competency profile: the latest diagnostic, growth since the one before, deficits",
+    )
+    def get(self, request):
+        profile = selectors.profile_for(request.user)
+        if profile is None:
+            raise NotFound(_("You have not taken a professional diagnostic yet."))
+        return ApiResponse(CompetencyProfileSerializer(profile).data)
