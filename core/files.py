@@ -159,7 +159,7 @@ def serve_generated(content: bytes | str, *, filename: str, content_type: str) -
     """Bytes the platform made for the requester (a chart as PNG or SVG) as a download, with the same
     headers as a stored file; never cached, since the figures change as responses arrive."""
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = content_disposition_header(True, filename) or ""  # never None for one
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = SANDBOX_POLICY
     response["Cache-Control"] = "private, no-store"
