@@ -129,7 +129,7 @@ SCORE_LABEL_W = 260  # px for the row labels
 SCORE_BAR_W = 420  # px for 0..100
 SCORE_ROW = 34
 SCORE_LINE = 14  # px between the lines of a wrapped label
-SCORE_WRAP = 36  # characters per label line (about 260 px at 12 px)
+SCORE_WRAP = 32  # characters per label line (about 250 px at 12 px, 7.5 px a Cyrillic character)
 SCORE_COLOURS = {"ok": "#198754", "flagged": "#dc3545", "before": "#adb5bd", "threshold": "#fd7e14"}
 
 
@@ -211,7 +211,7 @@ STACK_COLOURS = ("#c0392b", "#e67e22", "#bdc3c7", "#5dade2", "#1f618d")  # 1 …
 STACK_ROW = 30
 STACK_LINE = 14
 STACK_LABEL_W = 300  # px for the row labels
-STACK_WRAP = 40  # characters per label line (about 290 px at 12 px)
+STACK_WRAP = 36  # characters per label line (about 290 px at 12 px)
 
 
 def stacked_chart(

@@ -110,8 +110,8 @@ def test_score_chart_grows_a_row_for_a_name_of_many_lines():
     )
     lines = re.findall(r"<tspan[^>]*>([^<]*)</tspan>", svg)
     assert " ".join(lines) == name
-    assert len(lines) == 4
-    assert 'viewBox="0 0 750 102"' in svg  # 40 + 34 + 2 extra lines of 14
+    assert len(lines) == 6
+    assert 'viewBox="0 0 750 130"' in svg  # 40 + 34 + 4 extra lines of 14
 
 
 def test_a_word_longer_than_the_line_is_kept_whole():
