@@ -1,4 +1,8 @@
-"""Pages: my surveys, filling in (pages, autosave, thank-you), my profile, results, exports, heat maps."""
+"""Pages: my surveys, filling in (pages, autosave, thank-you), my profile, results, exports, charts, heat maps.
+
+One file: the results page, its exports, its chart downloads (and the API) read scope, filters and anonymity
+through the one `_results_context` here; split, a download could drift from what the page shows.
+"""
 
 import json
 
