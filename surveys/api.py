@@ -4,7 +4,13 @@ competency profile. Every answer has a serializer, so the OpenAPI schema types e
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -249,7 +255,13 @@ class MyProfileView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        responses={200: CompetencyProfileSerializer},
+        responses={
+            200: CompetencyProfileSerializer,
+            404: OpenApiResponse(
+                response=inline_serializer("NoProfileYet", {"detail": serializers.CharField()}),
+                description="The caller has not taken a diagnostic yet: there is no profile to show.",
+            ),
+        },
         summary="My competency profile: the latest diagnostic, growth since the one before, deficits",
     )
     def get(self, request):

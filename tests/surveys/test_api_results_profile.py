@@ -245,4 +245,10 @@ def test_profile_schema_types_every_field(schema):
     assert row["before"] == {"type": "integer", "nullable": True}
     assert row["growth"] == {"type": "integer", "nullable": True}
     assert row["is_deficit"] == {"type": "boolean"}
-    assert "/api/v1/surveys/profile/" in schema["paths"]
+    answers = schema["paths"]["/api/v1/surveys/profile/"]["get"]["responses"]
+    assert answers["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/CompetencyProfile"
+    }
+    assert answers["404"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/NoProfileYet"
+    }
