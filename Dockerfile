@@ -1,6 +1,6 @@
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_ENV=production
-RUN apt-get update && apt-get install -y --no-install-recommends gettext fonts-dejavu-core curl \
+RUN apt-get update && apt-get install -y --no-install-recommends gettext fonts-dejavu-core libcairo2 curl \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY requirements.lock .

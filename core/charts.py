@@ -7,17 +7,24 @@
   value (a group with nothing to show) is drawn as a dash.
 - `score_chart` — scores on a 0–100 axis with ticks, an optional earlier score per row and a
   threshold line; rows below it are flagged (a competency profile).
+- `stacked_chart` — one 100% stacked bar per label (a Likert question's shares of 1–5), with a legend.
 - `heat_level` — the 0–4 colour step of a 0–100 score for heat-map cells (tables coloured by CSS).
+- `standalone_svg`, `svg_to_png` — a chart as a file to download: SVG with its own size, PNG drawn
+  from that SVG by CairoSVG (docs/decisions/0353-survey-result-charts-as-files.md).
+
+Long labels of the score and stacked charts wrap onto lines (`wrap_label`): a name is never cut.
 
 Every text part is escaped; every number is formatted here (a dot decimal whatever the language).
 """
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import cairosvg
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -30,6 +37,19 @@ COLOURS = ("#305496", "#c55a11")
 def _label(text: str, limit: int = 26) -> str:
     text = str(text)
     return escape(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def wrap_label(text: str, width: int) -> list[str]:
+    """The label on lines of about `width` characters, broken between words; a longer word stays whole."""
+    return textwrap.wrap(str(text), width, break_long_words=False, break_on_hyphens=False) or [""]
+
+
+def _lines(lines: Sequence[str], *, x: float, y: float, step: int) -> str:
+    """Escaped <tspan> lines: the first at y, each next one `step` lower."""
+    return "".join(
+        f'<tspan x="{_num(x)}" {"y" if i == 0 else "dy"}="{_num(y) if i == 0 else step}">{escape(line)}</tspan>'
+        for i, line in enumerate(lines)
+    )
 
 
 def _num(value: float) -> str:
@@ -178,6 +198,8 @@ class Score:
 SCORE_LABEL_W = 260  # px for the row labels
 SCORE_BAR_W = 420  # px for 0..100
 SCORE_ROW = 34
+SCORE_LINE = 14  # px between the lines of a wrapped label
+SCORE_WRAP = 32  # characters per label line (about 250 px at 12 px, 7.5 px a Cyrillic character)
 SCORE_COLOURS = {"ok": "#198754", "flagged": "#dc3545", "before": "#adb5bd", "threshold": "#fd7e14"}
 
 
@@ -195,7 +217,13 @@ def score_chart(
     thin grey bar above, the change in brackets; ticks at 0, 25, 50, 75, 100 and a dashed threshold line."""
     if not rows:
         return mark_safe("")  # noqa: S308 - empty
-    height = 40 + len(rows) * SCORE_ROW
+    labels = [wrap_label(row.label, SCORE_WRAP) for row in rows]
+    # A row is SCORE_ROW high for a label of one or two lines and grows a line's height per further line.
+    tops, y = [], 10
+    for lines in labels:
+        tops.append(y)
+        y += SCORE_ROW + SCORE_LINE * max(0, len(lines) - 2)
+    height = y + 30
     axis_y, tick_y = height - 22, height - 6
     parts = [_open(SCORE_LABEL_W + SCORE_BAR_W + 70, height, title, css_class)]
     for t in (0, 25, 50, 75, 100):
@@ -204,20 +232,20 @@ def score_chart(
             f'<line x1="{x}" x2="{x}" y1="4" y2="{axis_y}" stroke="#e5e7eb"/>'
             f'<text x="{x}" y="{tick_y}" font-size="11" text-anchor="middle" fill="#6c757d">{t}</text>'
         )
-    for i, row in enumerate(rows):
-        y = 10 + i * SCORE_ROW
+    for row, lines, y in zip(rows, labels, tops, strict=True):
         flagged = row.flagged
         width = SCORE_BAR_W * row.score / 100
-        name = row.label if len(row.label) <= 38 else row.label[:36] + "…"
         delta = ""
         if row.before is not None:
             diff = row.score - row.before
             delta = f" ({'+' if diff > 0 else ''}{diff})"
         group = f"bar {escape(flag_class)}" if flagged else "bar"
+        first_line = y + 20 if len(lines) == 1 else y + 13
         parts.append(
             f'<g class="{group}" data-code="{escape(row.code)}">'
-            f'<text x="{SCORE_LABEL_W - 8}" y="{y + 20}" font-size="12" text-anchor="end" fill="#212529">'
-            f"<title>{escape(row.code)}</title>{escape(name)}</text>"
+            f'<text x="{SCORE_LABEL_W - 8}" y="{first_line}" font-size="12" text-anchor="end" fill="#212529">'
+            f"<title>{escape(row.code)}</title>"
+            f"{_lines(lines, x=SCORE_LABEL_W - 8, y=first_line, step=SCORE_LINE)}</text>"
         )
         if row.before is not None:
             parts.append(
@@ -238,6 +266,93 @@ def score_chart(
         f"{escape(threshold_label)} {threshold}</text></svg>"
     )
     return mark_safe("".join(parts))  # noqa: S308 - every text part is escaped above
+
+
+@dataclass(frozen=True)
+class Stack:
+    """One row of a stacked chart: exact shares (0–100, drawn) and the figure shown on each segment."""
+
+    label: str
+    widths: Sequence[float]
+    texts: Sequence[str]
+
+
+STACK_COLOURS = ("#c0392b", "#e67e22", "#bdc3c7", "#5dade2", "#1f618d")  # 1 … 5, as on the results page
+STACK_ROW = 30
+STACK_LINE = 14
+STACK_LABEL_W = 300  # px for the row labels
+STACK_WRAP = 36  # characters per label line (about 290 px at 12 px)
+
+
+def stacked_chart(
+    rows: Sequence[Stack], *, title: str, legend: Sequence[str], colours: Sequence[str] = STACK_COLOURS
+) -> SafeString:
+    """100% stacked bars, one per row (a Likert question's shares of 1–5); a segment's figure is written on
+    it when the segment is wide enough (8% and more), an empty segment is not drawn; a legend below."""
+    if not rows:
+        return mark_safe("")  # noqa: S308 - empty
+    labels = [wrap_label(row.label, STACK_WRAP) for row in rows]
+    parts: list[str] = []
+    y = 26
+    for row, lines in zip(rows, labels, strict=True):
+        row_h = STACK_ROW + STACK_LINE * max(0, len(lines) - 2)
+        bar_y = y + (row_h - 18) / 2 - 4
+        first_line = bar_y + 13 - (len(lines) - 1) * STACK_LINE / 2
+        parts.append(
+            f'<text x="{STACK_LABEL_W - 8}" y="{_num(first_line)}" text-anchor="end" font-size="12">'
+            f"{_lines(lines, x=STACK_LABEL_W - 8, y=first_line, step=STACK_LINE)}</text>"
+        )
+        x = float(STACK_LABEL_W)
+        for i, (share, text) in enumerate(zip(row.widths, row.texts, strict=True)):
+            if not share:
+                continue
+            width = BAR_W * share / 100
+            parts.append(
+                f'<rect x="{_num(x)}" y="{_num(bar_y)}" width="{_num(width)}" height="18" '
+                f'fill="{colours[i % len(colours)]}"><title>{escape(legend[i])}: {escape(text)}</title></rect>'
+            )
+            if share >= 8:
+                fill = "#212529" if i == 2 else "#ffffff"
+                parts.append(
+                    f'<text x="{_num(x + width / 2)}" y="{_num(bar_y + 13)}" font-size="11" '
+                    f'text-anchor="middle" fill="{fill}">{escape(text)}</text>'
+                )
+            x += width
+        y += row_h
+    # The legend under the bars, one entry a line (point labels can be long), aligned with the bars.
+    for i, text in enumerate(legend):
+        ly = y + 8 + i * 18
+        parts.append(
+            f'<rect x="{STACK_LABEL_W}" y="{ly}" width="12" height="12" fill="{colours[i % len(colours)]}"></rect>'
+            f'<text x="{STACK_LABEL_W + 18}" y="{ly + 10}" font-size="11">{escape(text)}</text>'
+        )
+    height = y + 8 + 18 * len(legend) + 4
+    head = [
+        _open(STACK_LABEL_W + BAR_W + 20, height, title, "stacked-chart d-block mb-2"),
+        f'<text x="0" y="14" font-size="13" font-weight="bold">{escape(title)}</text>',
+    ]
+    return mark_safe("".join(head + parts) + "</svg>")  # noqa: S308 - every text part is escaped above
+
+
+_VIEWBOX = re.compile(r'viewBox="0 0 (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)"')
+
+
+def standalone_svg(svg: str) -> str:
+    """A chart drawn for a page, as a file: an XML declaration and its own size (the viewBox's) instead of
+    the page's 100% width, so viewers and converters draw it at its size."""
+    match = _VIEWBOX.search(svg)
+    if match is None:
+        raise ValueError("not a chart of this module")
+    width, height = match.groups()
+    sized = svg.replace('width="100%"', f'width="{width}" height="{height}"', 1)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + sized
+
+
+def svg_to_png(svg: str, *, scale: float = 2) -> bytes:
+    """The chart as PNG (twice its size by default, sharp on print and on high-density screens) on white."""
+    return cairosvg.svg2png(
+        bytestring=standalone_svg(svg).encode("utf-8"), scale=scale, background_color="white"
+    )
 
 
 def heat_level(score) -> int | None:

@@ -8,6 +8,7 @@
   inline; `inline=True` for any other type is ignored.
 - Always `X-Content-Type-Options: nosniff` and a sandboxing Content-Security-Policy, so a hostile
   file opened in the browser can run nothing in the platform's origin.
+- `serve_generated` hands out bytes a view made (a chart as PNG or SVG) with the same headers.
 - With `FILES_ACCEL_REDIRECT_PREFIX` set (production behind nginx, see deploy/nginx.conf) the view
   answers with an empty body and `X-Accel-Redirect: <prefix><stored name>`; nginx, which alone may
   read that `internal` location, sends the bytes (with range requests, so videos seek). Empty
@@ -189,6 +190,17 @@ def public_file_redirect(storage, name: str) -> HttpResponseBase:
     response = HttpResponseRedirect(storage.signed_url(name, response=answer))
     # Browsers may reuse the redirect a little while; the signed URL it names lives longer than this.
     response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+def serve_generated(content: bytes | str, *, filename: str, content_type: str) -> HttpResponse:
+    """Bytes the platform made for the requester (a chart as PNG or SVG) as a download, with the same
+    headers as a stored file; never cached, since the figures change as responses arrive."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename) or ""  # never None for one
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = SANDBOX_POLICY
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

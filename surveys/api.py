@@ -1,9 +1,18 @@
-"""API: my pending surveys, a survey's questions, submitting a response, results (for those allowed)."""
+"""API: my pending surveys, a survey's questions, submitting a response, results (for those allowed), my
+competency profile. Every answer has a serializer, so the OpenAPI schema types every field."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response as ApiResponse
@@ -81,6 +90,98 @@ class AreaRowSerializer(serializers.Serializer):
     means = AreaMeanSerializer(many=True)
 
 
+class LikertResultSerializer(serializers.Serializer):
+    question = serializers.IntegerField(source="question.pk")
+    text = serializers.CharField(source="question.text")
+    section = serializers.CharField(source="section.title")
+    n = serializers.IntegerField(help_text="Answers to the question.")
+    mean = serializers.FloatField(
+        allow_null=True, help_text="Mean of 1–5, two decimals; null without answers."
+    )
+    percents = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Share of 1, 2, 3, 4, 5 in whole percent (halves up)."
+    )
+    counts = serializers.ListField(child=serializers.IntegerField(), help_text="Answers 1, 2, 3, 4, 5.")
+    negative_percent = serializers.IntegerField(
+        help_text="Share of negative answers (1–2, or 1–3 with negative=3), whole percent."
+    )
+    vulnerable = serializers.BooleanField(
+        help_text="The negative share is over the survey's vulnerable threshold."
+    )
+
+
+class ChoiceOptionResultSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    count = serializers.IntegerField()
+    percent = serializers.IntegerField(
+        help_text="Of the respondents who answered the question, whole percent."
+    )
+
+
+class ChoiceResultSerializer(serializers.Serializer):
+    question = serializers.IntegerField(source="question.pk")
+    text = serializers.CharField(source="question.text")
+    n = serializers.IntegerField(help_text="Respondents who answered the question.")
+    options = serializers.SerializerMethodField()
+
+    @extend_schema_field(ChoiceOptionResultSerializer(many=True))
+    def get_options(self, obj):
+        return [{"text": t, "count": c, "percent": p} for t, c, p in obj.options]
+
+
+class _ResultsSerializer(serializers.Serializer):
+    responses = serializers.IntegerField(
+        help_text="Visible responses (cells under the anonymity K count nowhere)."
+    )
+    hidden = serializers.BooleanField(help_text="Fewer than K visible responses: nothing is broken down.")
+    likert = LikertResultSerializer(many=True)
+    choices = ChoiceResultSerializer(many=True)
+
+
+class ComparedResultsSerializer(_ResultsSerializer):
+    title = serializers.CharField(help_text="The group: a cohort, a course or a year of cohort start.")
+
+
+class SurveyResultsSerializer(_ResultsSerializer):
+    compare = ComparedResultsSerializer(
+        many=True,
+        help_text="The groups compared (`compare`, `compare_course` or `compare_year`), in the page's order; "
+        "a single pick is compared with the current selection, which comes first. Each group is read under "
+        "the anonymity rule.",
+    )
+    by_school = AreaRowSerializer(
+        many=True,
+        required=False,
+        help_text="Surveys across schools: n and the mean per Likert question of each school; "
+        "a school with fewer than K responses has n 0, hidden true and every mean null.",
+    )
+    by_municipality = AreaRowSerializer(many=True, required=False)
+
+
+class CompetencyProfileRowSerializer(serializers.Serializer):
+    competency = serializers.IntegerField(source="competency.pk")
+    code = serializers.CharField(source="competency.code")
+    name = serializers.CharField(source="competency.name")
+    score = serializers.IntegerField(help_text="0–100.")
+    before = serializers.IntegerField(allow_null=True, help_text="The previous diagnostic's score, if any.")
+    growth = serializers.IntegerField(allow_null=True, help_text="score − before; null without a before.")
+    is_deficit = serializers.BooleanField(help_text="Below the diagnostic's threshold.")
+
+
+class CompetencyProfileSerializer(serializers.Serializer):
+    survey = serializers.IntegerField(source="survey.pk", help_text="The latest diagnostic taken.")
+    threshold = serializers.IntegerField(help_text="A score below it is a deficit.")
+    measured_at = serializers.DateTimeField()
+    before_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the previous diagnostic was taken."
+    )
+    competencies = CompetencyProfileRowSerializer(many=True, source="rows")
+    deficits = serializers.SerializerMethodField()
+
+    def get_deficits(self, obj) -> list[str]:
+        return [row.competency.code for row in obj.deficits]
+
+
 class PendingSurveysView(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -131,12 +232,27 @@ class SubmitResponseView(APIView):
         return ApiResponse({"level": result.level, "scores": scores}, status=status.HTTP_201_CREATED)
 
 
+RESULTS_FILTER_ERRORS = inline_serializer(
+    "ResultsFilterErrors",
+    {
+        "detail": serializers.ListField(
+            child=serializers.CharField(), help_text="Each filter value that is not valid, with the reason."
+        ),
+    },
+)
+
+
 class SurveyResultsView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
         parameters=[
             OpenApiParameter("cohort", int),
+            OpenApiParameter(
+                "compare", int, many=True, description="Cohorts to compare, as on the results page."
+            ),
+            OpenApiParameter("compare_course", int, many=True, description="Courses to compare."),
+            OpenApiParameter("compare_year", int, many=True, description="Years of cohort start to compare."),
             OpenApiParameter("course", int),
             OpenApiParameter("school", int, description="Surveys across schools: one school's cell."),
             OpenApiParameter(
@@ -153,33 +269,7 @@ class SurveyResultsView(APIView):
                 "sort", str, enum=["survey", "mean", "negative"], description="Order of the Likert aspects."
             ),
         ],
-        responses={
-            200: inline_serializer(
-                "SurveyResults",
-                {
-                    "responses": serializers.IntegerField(),
-                    "hidden": serializers.BooleanField(),
-                    "likert": serializers.ListField(),
-                    "choices": serializers.ListField(),
-                    "by_school": serializers.ListField(
-                        child=AreaRowSerializer(),
-                        required=False,
-                        help_text="Surveys across schools: n and the mean per Likert question of each school; "
-                        "a school with fewer than K responses has n 0, hidden true and every mean null.",
-                    ),
-                    "by_municipality": serializers.ListField(child=AreaRowSerializer(), required=False),
-                },
-            ),
-            400: inline_serializer(
-                "ResultsFilterErrors",
-                {
-                    "detail": serializers.ListField(
-                        child=serializers.CharField(),
-                        help_text="Each filter value that is not valid, with the reason.",
-                    ),
-                },
-            ),
-        },
+        responses={200: SurveyResultsSerializer, 400: RESULTS_FILTER_ERRORS},
         summary="Results of a survey (authors, the course's methodologists, the cohort's curators, "
         "the administrators of the schools it covers)",
     )
@@ -189,62 +279,49 @@ class SurveyResultsView(APIView):
             flt is None
         ):  # a filter value that is not valid: 400 in the API's one error shape, never another set
             raise ApiValidationError({"detail": form.error_lines()})
-        results = selectors.survey_results(
-            survey=scope.survey,
-            flt=flt,
-            with_texts=False,
-            order=reading.order,
-            negative_upto=reading.negative_upto,
-        )
-        body = {}
+        read = {"with_texts": False, "order": reading.order, "negative_upto": reading.negative_upto}
+        results = selectors.survey_results(survey=scope.survey, flt=flt, **read)
+        groups = [
+            {**vars(selectors.survey_results(survey=scope.survey, flt=group, **read)), "title": label}
+            for label, group in reading.groups
+        ]
+        body = {**vars(results), "compare": groups}
         if scope.schools and not results.hidden:
             for by in selectors.BREAKDOWNS:
                 breakdown = selectors.results_by_area(
                     survey=scope.survey, flt=flt, schools=scope.schools, by=by
                 )
-                body[f"by_{by}"] = AreaRowSerializer(
-                    [
-                        {
-                            "id": row.pk,
-                            "name": row.name,
-                            "n": row.n,
-                            "hidden": row.hidden,
-                            "means": [
-                                {"question": q.pk, "mean": m}
-                                for q, m in zip(breakdown.questions, row.means, strict=True)
-                            ],
-                        }
-                        for row in breakdown.rows
-                    ],
-                    many=True,
-                ).data
-        return ApiResponse(
-            {
-                "responses": results.responses,
-                "hidden": results.hidden,
-                "likert": [
+                body[f"by_{by}"] = [
                     {
-                        "question": r.question.pk,
-                        "text": r.question.text,
-                        "n": r.n,
-                        "mean": r.mean,
-                        "percents": r.percents,
-                        "counts": r.counts,
-                        "section": r.section.title,
-                        "negative_percent": r.negative_percent,
-                        "vulnerable": r.vulnerable,
+                        "id": row.pk,
+                        "name": row.name,
+                        "n": row.n,
+                        "hidden": row.hidden,
+                        "means": [
+                            {"question": q.pk, "mean": m}
+                            for q, m in zip(breakdown.questions, row.means, strict=True)
+                        ],
                     }
-                    for r in results.likert
-                ],
-                "choices": [
-                    {
-                        "question": r.question.pk,
-                        "text": r.question.text,
-                        "n": r.n,
-                        "options": [{"text": t, "count": c, "percent": p} for t, c, p in r.options],
-                    }
-                    for r in results.choices
-                ],
-                **body,
-            }
-        )
+                    for row in breakdown.rows
+                ]
+        return ApiResponse(SurveyResultsSerializer(body).data)
+
+
+class MyProfileView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses={
+            200: CompetencyProfileSerializer,
+            404: OpenApiResponse(
+                response=inline_serializer("NoProfileYet", {"detail": serializers.CharField()}),
+                description="The caller has not taken a diagnostic yet: there is no profile to show.",
+            ),
+        },
+        summary="My competency profile: the latest diagnostic, growth since the one before, deficits",
+    )
+    def get(self, request):
+        profile = selectors.profile_for(request.user)
+        if profile is None:
+            raise NotFound(_("You have not taken a professional diagnostic yet."))
+        return ApiResponse(CompetencyProfileSerializer(profile).data)

@@ -3,6 +3,7 @@ from django.urls import path
 from . import api
 
 urlpatterns = [
+    path("surveys/profile/", api.MyProfileView.as_view(), name="api-surveys-profile"),
     path("surveys/pending/", api.PendingSurveysView.as_view(), name="api-surveys-pending"),
     path("surveys/<int:pk>/questions/", api.SurveyQuestionsView.as_view(), name="api-survey-questions"),
     path("surveys/<int:pk>/responses/", api.SubmitResponseView.as_view(), name="api-survey-submit"),

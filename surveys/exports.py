@@ -1,4 +1,8 @@
-"""CSV (streamed, UTF-8 with BOM for Excel) and XLSX (openpyxl write-only) exports of survey results."""
+"""CSV (streamed, UTF-8 with BOM for Excel) and XLSX exports of survey results.
+
+Raw answers: openpyxl write-only (constant memory, any size). The distribution (one row per question, so
+small whatever the number of answers) is built in openpyxl's normal mode, which alone can hold a chart: a
+native stacked bar of the Likert questions' shares of 1–5 over the same cells."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
 
 from core.exports import XLSX_CONTENT_TYPE, csv_cell, csv_delimiter, csv_streaming_response, neutralise
 
@@ -103,6 +108,49 @@ def write_file(rows: Iterable[list], handle, *, fmt: str, title: str) -> None:
     for row in rows:
         sheet.append([neutralise(v) for v in row])
     workbook.save(handle)
+
+
+def distribution_xlsx(results: SurveyResults, handle, *, title: str) -> None:
+    """The distribution sheet with a native chart: one 100% stacked bar per Likert question, its series the
+    "1, %" … "5, %" columns of the Likert rows (which come first), its categories the question texts."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31] or "data"
+    for row in distribution_rows(results):
+        sheet.append([neutralise(v) for v in row])
+    sheet.column_dimensions["A"].width = 60
+    count = len(results.likert)
+    if count:
+        chart = BarChart()
+        chart.type = "bar"
+        chart.grouping = "percentStacked"
+        chart.overlap = 100
+        chart.title = _("Distribution of answers, %")
+        chart.y_axis.title = "%"
+        chart.y_axis.delete = False
+        chart.x_axis.delete = False
+        chart.x_axis.scaling.orientation = "maxMin"  # the first question on top, as in the sheet
+        chart.add_data(
+            Reference(sheet, min_col=2, max_col=6, min_row=1, max_row=1 + count), titles_from_data=True
+        )
+        chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=1 + count))
+        for series, colour in zip(
+            chart.series, ("C0392B", "E67E22", "BDC3C7", "5DADE2", "1F618D"), strict=True
+        ):
+            series.graphicalProperties.solidFill = colour
+            series.graphicalProperties.line.solidFill = colour
+        chart.width, chart.height = 24, max(7.5, 1.2 * count + 3)
+        sheet.add_chart(chart, "J2")
+    workbook.save(handle)
+
+
+def distribution_xlsx_response(results: SurveyResults, filename: str, title: str) -> FileResponse:
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+    distribution_xlsx(results, handle, title=title)
+    handle.seek(0)
+    return FileResponse(
+        handle, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX_CONTENT_TYPE
+    )
 
 
 def xlsx_response(rows: Iterable[list], filename: str, title: str) -> FileResponse:

@@ -1,4 +1,8 @@
-"""Pages: my surveys, filling in (pages, autosave, thank-you), my profile, results, exports, heat maps."""
+"""Pages: my surveys, filling in (pages, autosave, thank-you), my profile, results, exports, charts, heat maps.
+
+One file: the results page, its exports, its chart downloads (and the API) read scope, filters and anonymity
+through the one `_results_context` here; split, a download could drift from what the page shows.
+"""
 
 import json
 from dataclasses import dataclass, field
@@ -17,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.roles import Role
 from accounts.selectors import teachers_visible_to, user_has_role
 from core import charts
-from core.files import serve_file
+from core.files import serve_file, serve_generated
 from core.jobs import job_progress_response
 from core.pagination import paginate
 
@@ -234,6 +238,32 @@ def _profile_chart(profile):
     )
 
 
+CHART_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
+
+
+def _chart_download(svg: str, *, name: str, fmt: str):
+    """A chart drawn for a page as a PNG or SVG file (404 for any other format)."""
+    if fmt == "png":
+        return serve_generated(
+            charts.svg_to_png(svg), filename=f"{name}.png", content_type=CHART_TYPES["png"]
+        )
+    return serve_generated(
+        charts.standalone_svg(svg), filename=f"{name}.svg", content_type=CHART_TYPES["svg"]
+    )
+
+
+@login_required
+@require_GET
+def my_profile_chart(request, fmt: str):
+    """The teacher's own profile chart as a file; there is no way to ask for someone else's."""
+    if fmt not in CHART_TYPES:
+        raise Http404
+    profile = selectors.profile_for(request.user)
+    if profile is None or not profile.rows:
+        raise Http404
+    return _chart_download(_profile_chart(profile), name="competency-profile", fmt=fmt)
+
+
 @login_required
 def my_profile(request):
     profile = selectors.profile_for(request.user)
@@ -391,6 +421,48 @@ def _breakdowns(scope, flt) -> list:
     ]
 
 
+def _distribution_chart(results):
+    """The Likert questions' shares of 1–5 as stacked bars: the figures of the results table, drawn."""
+    if not results.likert:
+        return ""
+    rows = [
+        charts.Stack(
+            row.question.text,
+            widths=[width for _v, _l, _c, _p, width in row.segments],
+            texts=[f"{percent}%" for _v, _l, _c, percent, _w in row.segments],
+        )
+        for row in results.likert
+    ]
+    legend = [f"{value} — {label}" for value, label, *_rest in results.likert[0].segments]
+    return charts.stacked_chart(rows, title=_("Distribution of answers, %"), legend=legend)
+
+
+@login_required
+@require_GET
+def survey_results_chart(request, pk: int, fmt: str):
+    """The results chart as PNG or SVG: the same scope, filter and anonymity rule as the results page."""
+    if fmt not in CHART_TYPES:
+        raise Http404
+    scope, form, flt, reading = _results_context(request, pk)
+    if flt is None:
+        return _bad_filter(request, scope, form)
+    results = selectors.survey_results(
+        survey=scope.survey,
+        flt=flt,
+        with_texts=False,
+        order=reading.order,
+        negative_upto=reading.negative_upto,
+    )
+    if results.hidden:
+        raise PermissionDenied(
+            _("Fewer than %(k)s responses: the breakdown is hidden.") % {"k": selectors.anonymity_k()}
+        )
+    chart = _distribution_chart(results)
+    if not chart:
+        raise Http404
+    return _chart_download(chart, name=f"survey-{scope.survey.pk}-distribution", fmt=fmt)
+
+
 @login_required
 def survey_export(request, pk: int, what: str, fmt: str):
     scope, form, flt, reading = _results_context(request, pk)
@@ -406,6 +478,8 @@ def survey_export(request, pk: int, what: str, fmt: str):
             raise PermissionDenied(
                 _("Fewer than %(k)s responses: the breakdown is hidden.") % {"k": selectors.anonymity_k()}
             )
+        if fmt == "xlsx":
+            return exports.distribution_xlsx_response(results, name, title=what)
         rows = exports.distribution_rows(results)
     elif what in selectors.BREAKDOWNS:
         if not scope.schools:

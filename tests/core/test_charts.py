@@ -1,5 +1,7 @@
 """core/charts.py: the one SVG chart module (escaped labels, numbers placed exactly)."""
 
+import re
+
 from core.charts import Score, bar_chart, group_chart, heat_level, pair_chart, score_chart
 
 
@@ -95,3 +97,82 @@ def test_group_chart_one_bar_per_group_a_dash_for_a_hidden_one_and_wrapped_escap
     assert '<tspan x="194" y="100.5">Relevance of the content to</tspan>' in svg
     assert '<tspan x="194" y="114.5">my work &lt;b&gt;</tspan>' in svg
     assert group_chart([], title="x", labels=["a"]) == ""
+
+
+LONG_NAME = "Искусственный интеллект в работе учителя: инструменты и этика"
+
+
+def test_score_chart_wraps_a_long_name_on_lines_and_cuts_nothing():
+    from core.charts import SCORE_ROW
+
+    svg = score_chart(
+        [Score(LONG_NAME, "D.4", 50, flagged=True), Score("Оценивание", "A.1", 70, flagged=False)],
+        title="Профиль",
+        threshold=60,
+        threshold_label="порог",
+        before_label="до",
+    )
+    assert "…" not in svg
+    lines = re.findall(r'<tspan x="252" (?:y|dy)="[\d.]+">([^<]*)</tspan>', svg)
+    assert lines == ["Искусственный интеллект в работе", "учителя: инструменты и этика", "Оценивание"]
+    assert " ".join(lines[:2]) == LONG_NAME
+    assert f'viewBox="0 0 750 {40 + 2 * SCORE_ROW}"' in svg  # two lines fit the usual row height
+
+
+def test_score_chart_grows_a_row_for_a_name_of_many_lines():
+    name = " ".join(["Очень длинное название компетенции"] * 4)
+    svg = score_chart(
+        [Score(name, "X", 50, flagged=False)], title="t", threshold=60, threshold_label="t", before_label="b"
+    )
+    lines = re.findall(r"<tspan[^>]*>([^<]*)</tspan>", svg)
+    assert " ".join(lines) == name
+    assert len(lines) == 6
+    assert 'viewBox="0 0 750 130"' in svg  # 40 + 34 + 4 extra lines of 14
+
+
+def test_a_word_longer_than_the_line_is_kept_whole():
+    from core.charts import wrap_label
+
+    assert wrap_label("Сверхдлиннаякомпетенциябезпробеловвообщеникаких ок", 20) == [
+        "Сверхдлиннаякомпетенциябезпробеловвообщеникаких",
+        "ок",
+    ]
+
+
+def test_stacked_chart_draws_segments_with_their_shown_percent_and_a_legend():
+    from core.charts import Stack, stacked_chart
+
+    svg = stacked_chart(
+        [
+            Stack("Содержание <курса>", widths=(0, 0, 0, 50, 50), texts=("0%", "0%", "0%", "50%", "50%")),
+            Stack(
+                LONG_NAME, widths=(100 / 3, 100 / 3, 100 / 3, 0, 0), texts=("33%", "33%", "33%", "0%", "0%")
+            ),
+        ],
+        title="Распределение ответов",
+        legend=("1 — нет", "2", "3", "4", "5 — да"),
+    )
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" role="img" class="stacked-chart')
+    assert "Содержание &lt;курса&gt;" in svg and "…" not in svg
+    assert svg.count(">50%<") == 2 and svg.count(">33%<") == 3
+    assert ">0%<" not in svg  # an empty segment is not drawn
+    assert svg.count('<rect x="') == 5 + 5  # five segments drawn, five legend swatches
+    assert 'width="160" height="18" fill="#5dade2"' in svg  # half of 320 px, the colour of 4
+    assert 'width="106.7" height="18" fill="#c0392b"' in svg
+    assert ">1 — нет</text>" in svg and ">5 — да</text>" in svg
+
+
+def test_stacked_chart_without_rows_draws_nothing():
+    from core.charts import stacked_chart
+
+    assert stacked_chart([], title="t", legend=("1", "2", "3", "4", "5")) == ""
+
+
+def test_svg_to_png_renders_cyrillic_text():
+    from core.charts import standalone_svg, svg_to_png
+
+    png = svg_to_png(bar_chart([("Оценивание", 40)], title="Профиль"))
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    svg = standalone_svg(bar_chart([("Оценивание", 40)], title="Профиль"))
+    assert svg.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg"')
+    assert 'width="600" height="60"' in svg  # the viewBox size: a file has no container to fill
