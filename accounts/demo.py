@@ -152,6 +152,7 @@ def seed() -> dict:
             f"schooladmin{i}@demo.pdplatform.local",
             person_name(rng),
             [Role.SCHOOL_ADMIN],
+            is_staff=True,  # they build their school's own surveys in the admin
             school=school,
             municipality=municipality,
             position=Position.DEPUTY_HEAD,

@@ -24,7 +24,6 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import cairosvg
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -349,7 +348,11 @@ def standalone_svg(svg: str) -> str:
 
 
 def svg_to_png(svg: str, *, scale: float = 2) -> bytes:
-    """The chart as PNG (twice its size by default, sharp on print and on high-density screens) on white."""
+    """The chart as PNG (twice its size by default, sharp on print and on high-density screens) on white.
+    CairoSVG is imported here, not with the module: it loads the system's libcairo2 (Debian: `apt-get install
+    libcairo2`) when imported, and every page that draws an SVG chart must work on a machine without it."""
+    import cairosvg
+
     return cairosvg.svg2png(
         bytestring=standalone_svg(svg).encode("utf-8"), scale=scale, background_color="white"
     )
