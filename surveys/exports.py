@@ -112,13 +112,14 @@ def write_file(rows: Iterable[list], handle, *, fmt: str, title: str) -> None:
 
 def distribution_xlsx(results: SurveyResults, handle, *, title: str) -> None:
     """The distribution sheet with a native chart: one 100% stacked bar per Likert question, its series the
-    "1, %" … "5, %" columns of the Likert rows (which come first), its categories the question texts."""
+    "1, %" … "5, %" columns (C–G) of the Likert rows (which come first), its categories the question texts (B)."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31] or "data"
     for row in distribution_rows(results):
         sheet.append([neutralise(v) for v in row])
-    sheet.column_dimensions["A"].width = 60
+    sheet.column_dimensions["A"].width = 24
+    sheet.column_dimensions["B"].width = 60
     count = len(results.likert)
     if count:
         chart = BarChart()
@@ -131,16 +132,16 @@ def distribution_xlsx(results: SurveyResults, handle, *, title: str) -> None:
         chart.x_axis.delete = False
         chart.x_axis.scaling.orientation = "maxMin"  # the first question on top, as in the sheet
         chart.add_data(
-            Reference(sheet, min_col=2, max_col=6, min_row=1, max_row=1 + count), titles_from_data=True
+            Reference(sheet, min_col=3, max_col=7, min_row=1, max_row=1 + count), titles_from_data=True
         )
-        chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=1 + count))
+        chart.set_categories(Reference(sheet, min_col=2, min_row=2, max_row=1 + count))
         for series, colour in zip(
             chart.series, ("C0392B", "E67E22", "BDC3C7", "5DADE2", "1F618D"), strict=True
         ):
             series.graphicalProperties.solidFill = colour
             series.graphicalProperties.line.solidFill = colour
         chart.width, chart.height = 24, max(7.5, 1.2 * count + 3)
-        sheet.add_chart(chart, "J2")
+        sheet.add_chart(chart, "R2")  # right of the last column (P)
     workbook.save(handle)
 
 

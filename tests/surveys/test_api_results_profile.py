@@ -66,6 +66,8 @@ def test_results_without_compare_have_an_empty_comparison(api, world):
             "mean": 5.0,
             "percents": [0, 0, 0, 0, 100],
             "counts": [0, 0, 0, 0, 5],
+            "negative_percent": 0,
+            "vulnerable": False,
         }
     ]
 
@@ -76,10 +78,10 @@ def test_compare_gives_the_other_cohort_side_by_side(api, world):
     assert response.status_code == 200
     data = response.json()
     assert data["likert"][0]["percents"] == [0, 0, 0, 0, 100]
-    assert len(data["compare"]) == 1
-    group = data["compare"][0]
-    assert group["cohort"] == world["second"].pk
-    assert group["title"] == "Осень"
+    # One pick is compared with the current selection, which comes first (as on the page).
+    assert [g["title"] for g in data["compare"]] == [world["mine"].title, "Осень"]
+    assert data["compare"][0]["likert"][0]["percents"] == [0, 0, 0, 0, 100]
+    group = data["compare"][1]
     assert group["responses"] == 5
     assert group["hidden"] is False
     assert group["likert"][0]["percents"] == [0, 100, 0, 0, 0]
@@ -89,16 +91,14 @@ def test_compare_gives_the_other_cohort_side_by_side(api, world):
 def test_compare_with_a_group_below_k_shows_nothing_of_it(api, world):
     api.force_authenticate(world["curator"])
     data = api.get(_url(world, f"cohort={world['mine'].pk}&compare={world['small'].pk}")).json()
-    assert data["compare"] == [
-        {
-            "cohort": world["small"].pk,
-            "title": "Малая",
-            "responses": 0,
-            "hidden": True,
-            "likert": [],
-            "choices": [],
-        }
-    ]
+    assert [g["title"] for g in data["compare"]] == [world["mine"].title, "Малая"]
+    assert data["compare"][1] == {
+        "title": "Малая",
+        "responses": 0,
+        "hidden": True,
+        "likert": [],
+        "choices": [],
+    }
 
 
 def test_compare_with_another_curators_cohort_is_400_and_shows_nothing(api, world):
@@ -106,7 +106,7 @@ def test_compare_with_another_curators_cohort_is_400_and_shows_nothing(api, worl
     response = api.get(_url(world, f"compare={world['theirs'].pk}"))
     assert response.status_code == 400
     assert response.json() == {
-        "detail": ["Compare with cohort: This cohort is not one of the survey's cohorts you can see."]
+        "detail": ["Compare cohorts: This cohort is not one of the survey's cohorts you can see."]
     }
 
 
@@ -116,7 +116,7 @@ def test_compare_with_a_bad_value_is_400_in_the_one_shape(api, world, value):
     response = api.get(_url(world, f"compare={value}"))
     assert response.status_code == 400
     assert response.json() == {
-        "detail": ["Compare with cohort: This cohort is not one of the survey's cohorts you can see."]
+        "detail": ["Compare cohorts: This cohort is not one of the survey's cohorts you can see."]
     }
 
 
@@ -223,14 +223,18 @@ def test_results_schema_types_every_field(schema):
         "percent": {"type": "integer"},
     }
     compared = _props(schema, "ComparedResults")
-    assert compared["cohort"] == {"type": "integer"}
+    assert "cohort" not in compared  # a group is a cohort, a course or a year: named by its title
     assert compared["title"] == {"type": "string"}
+    assert likert["negative_percent"] == {"type": "integer"}
+    assert likert["vulnerable"] == {"type": "boolean"}
 
 
 def test_results_schema_lists_the_compare_parameter(schema):
     operation = schema["paths"]["/api/v1/surveys/{id}/results/"]["get"]
     params = {p["name"]: p["schema"] for p in operation["parameters"] if p["in"] == "query"}
-    assert params["compare"] == {"type": "integer"}
+    assert params["compare"] == {"type": "array", "items": {"type": "integer"}}
+    assert params["compare_course"] == {"type": "array", "items": {"type": "integer"}}
+    assert params["compare_year"] == {"type": "array", "items": {"type": "integer"}}
 
 
 def test_profile_schema_types_every_field(schema):

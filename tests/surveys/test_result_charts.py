@@ -64,19 +64,19 @@ def test_distribution_xlsx_has_a_stacked_bar_chart_over_the_percent_cells(client
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     sheet = book.worksheets[0]
-    assert [c.value for c in sheet[1]] == ["Question", "1, %", "2, %", "3, %", "4, %", "5, %", "Mean", "n"]
-    assert [sheet.cell(row=r, column=1).value for r in (2, 3, 4)] == [q.text for q in world["questions"][:3]]
-    assert [sheet.cell(row=2, column=c).value for c in range(2, 7)] == [50, 0, 0, 0, 50]
+    assert [c.value for c in sheet[1]][:7] == ["Section", "Question", "1, %", "2, %", "3, %", "4, %", "5, %"]
+    assert [sheet.cell(row=r, column=2).value for r in (2, 3, 4)] == [q.text for q in world["questions"][:3]]
+    assert [sheet.cell(row=2, column=c).value for c in range(3, 8)] == [50, 0, 0, 0, 50]
     assert len(sheet._charts) == 1
     chart = sheet._charts[0]
     assert chart.type == "bar"
     assert chart.grouping == "percentStacked"
     title = sheet.title
-    assert [s.val.numRef.f for s in chart.series] == [f"'{title}'!${col}$2:${col}$4" for col in "BCDEF"]
+    assert [s.val.numRef.f for s in chart.series] == [f"'{title}'!${col}$2:${col}$4" for col in "CDEFG"]
     assert {s.cat.strRef.f if s.cat.strRef else s.cat.numRef.f for s in chart.series} == {
-        f"'{title}'!$A$2:$A$4"
+        f"'{title}'!$B$2:$B$4"
     }
-    assert [s.tx.strRef.f for s in chart.series] == [f"'{title}'!{col}1" for col in "BCDEF"]
+    assert [s.tx.strRef.f for s in chart.series] == [f"'{title}'!{col}1" for col in "CDEFG"]
 
 
 def test_distribution_xlsx_of_a_survey_without_likert_questions_has_no_chart(client, world):

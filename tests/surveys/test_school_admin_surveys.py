@@ -128,6 +128,8 @@ def test_admin_add_page_offers_only_their_school_and_refuses_another(school_admi
         "vulnerable_threshold": 30,
         "sections-TOTAL_FORMS": 0,
         "sections-INITIAL_FORMS": 0,
+        "reminder_steps-TOTAL_FORMS": 0,
+        "reminder_steps-INITIAL_FORMS": 0,
     }
     refused = client.post(url, data)
     assert refused.status_code == 200
@@ -165,6 +167,8 @@ def test_methodologist_addresses_a_survey_to_one_municipality_in_the_admin(clien
         "vulnerable_threshold": 30,
         "sections-TOTAL_FORMS": 0,
         "sections-INITIAL_FORMS": 0,
+        "reminder_steps-TOTAL_FORMS": 0,
+        "reminder_steps-INITIAL_FORMS": 0,
     }
     url = reverse("admin:surveys_survey_add")
     without = client.post(url, data)
@@ -198,6 +202,8 @@ def test_school_admin_builds_and_publishes_in_the_admin_and_preview(school_admin
             "authors": [school_admin.pk],
             "sections-TOTAL_FORMS": 1,
             "sections-INITIAL_FORMS": 0,
+            "reminder_steps-TOTAL_FORMS": 0,
+            "reminder_steps-INITIAL_FORMS": 0,
             "sections-0-position": 1,
             "sections-0-title": "Climate",
             "sections-0-description": "",
