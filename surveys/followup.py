@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.db.models import CharField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
+from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from accounts.selectors import users_with_role
@@ -30,6 +31,22 @@ from .models import Participation, ReminderStep, Survey
 
 DEFAULT_REMINDER_STEPS = ((ReminderStep.Anchor.AFTER_OPENING, 3), (ReminderStep.Anchor.BEFORE_CLOSING, 2))
 REMINDER_KIND = "survey_reminder"  # the notification kind (registered in notifications/kinds.py)
+
+
+@dataclass(frozen=True)
+class FeedbackStep:
+    """ "Remind now" on a course feedback survey, whose steps are each teacher's own (1 and 4 days after
+    they finish, surveys/reminders.py): every teacher who finished and has not answered gets the step due
+    for them, or the first one early; a step reaches a person once, whoever sends it."""
+
+    key: str = "feedback"
+
+    @property
+    def label(self) -> str:
+        return str(_("after finishing the course"))
+
+
+FEEDBACK_STEP = FeedbackStep()
 
 
 @dataclass(frozen=True)

@@ -46,9 +46,17 @@ def _finished_at(enrollment, tz) -> datetime:
     return datetime.combine(enrollment.cohort.ends_on + timedelta(days=1), time.min, tzinfo=tz)
 
 
-@reminder_rule(kind="feedback_reminder")
+FEEDBACK_KIND = "feedback_reminder"
+
+
+@reminder_rule(kind=FEEDBACK_KIND)
 def feedback_survey_due(now):
-    surveys = _open_feedback_surveys(now)
+    yield from feedback_reminders(_open_feedback_surveys(now), now)
+
+
+def feedback_reminders(surveys: dict[int, Survey], now, *, early: bool = False):
+    """Each finished teacher's due feedback step (`early`, for "remind now": also those who finished less
+    than a day ago, who get the first step early). One query, read in chunks."""
     if not surveys:
         return
     tz = timezone.get_current_timezone()
@@ -62,7 +70,7 @@ def feedback_survey_due(now):
         .filter(
             Q(
                 state=S.COMPLETED,
-                completed_at__lte=now - timedelta(days=1),
+                completed_at__lte=now if early else now - timedelta(days=1),
                 completed_at__gte=now - GIVE_UP_AFTER,
             )
             | Q(
@@ -79,6 +87,8 @@ def feedback_survey_due(now):
     for enrollment in due.iterator(chunk_size=500):
         waited = now - _finished_at(enrollment, tz)
         step = next((name for after, name in STEPS if waited >= after), None)
+        if step is None and early:
+            step = STEPS[-1][1]  # the first step ("1d"), early
         if step is None or waited > GIVE_UP_AFTER:
             continue
         survey = surveys[enrollment.survey_id]
@@ -93,6 +103,17 @@ def feedback_survey_due(now):
             ),
             url=f"{reverse('surveys:fill', args=[survey.pk])}?cohort={enrollment.cohort_id}",
         )
+
+
+def feedback_remind_now(*, survey: Survey, now) -> list[Reminder]:
+    """What "remind now" would send on a course feedback survey: the step due for each finished teacher who
+    has not answered (or the first one early), leaving out the steps already sent to them."""
+    sent = set(sent_records_about(kind=FEEDBACK_KIND, obj=survey).values_list("recipient_id", "step"))
+    return [
+        reminder
+        for reminder in feedback_reminders({survey.pk: survey}, now, early=True)
+        if (reminder.recipient.pk, reminder.step) not in sent
+    ]
 
 
 def survey_reminder(*, survey: Survey, person, step: followup.Step) -> Reminder:

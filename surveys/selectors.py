@@ -42,7 +42,7 @@ from core.i18n import reading_languages
 from courses.models import Competency, Course
 from notifications.selectors import sent_records_about
 
-from . import followup, links
+from . import followup, links, reminders
 from .models import (
     Answer,
     CompetencyScore,
@@ -1101,7 +1101,7 @@ class FollowUp:
     count: int  # people (per cohort, for cohort surveys) of the audience who have not answered
     steps: list[followup.Step]
     current: followup.Step | None  # the step already due (None before the first, or when closed)
-    to_send: followup.Step | None  # what "remind now" would send
+    to_send: followup.Step | followup.FeedbackStep | None  # what "remind now" would send
     waiting: int  # non-respondents not yet reminded at `to_send`
     is_open: bool
     names_shown: bool  # never for anonymous surveys: a count only
@@ -1112,11 +1112,17 @@ def survey_follow_up(*, survey: Survey, now=None) -> FollowUp:
     """Counts for the non-respondents page (two COUNT queries and the survey's steps)."""
     now = now or timezone.now()
     prefetch_related_objects([survey], "reminder_steps")
-    to_send = followup.step_to_send_now(survey, now) if survey.kind != Survey.Kind.FEEDBACK else None
+    to_send: followup.Step | followup.FeedbackStep | None
     waiting = 0
-    if to_send is not None:
-        sent = sent_records_about(kind=followup.REMINDER_KIND, obj=survey)
-        waiting = followup.not_yet_reminded(survey, to_send, sent).count()
+    if survey.kind == Survey.Kind.FEEDBACK:  # each teacher's own steps after finishing (surveys/reminders.py)
+        to_send = followup.FEEDBACK_STEP if followup.is_open(survey, now) else None
+        if to_send is not None:
+            waiting = len(reminders.feedback_remind_now(survey=survey, now=now))
+    else:
+        to_send = followup.step_to_send_now(survey, now)
+        if to_send is not None:
+            sent = sent_records_about(kind=followup.REMINDER_KIND, obj=survey)
+            waiting = followup.not_yet_reminded(survey, to_send, sent).count()
     return FollowUp(
         count=followup.non_respondents(survey).count(),
         steps=followup.survey_steps(survey),

@@ -696,7 +696,7 @@ def reminder_step_delete(*, user, reminder_step: ReminderStep) -> None:
 
 @dataclass
 class RemindNow:
-    step: followup.Step
+    step: followup.Step | followup.FeedbackStep
     queued: int  # people about to be reminded (0: everyone not answering was already reminded at this step)
 
 
@@ -707,14 +707,16 @@ def survey_remind_now(*, user, survey: Survey, now=None) -> RemindNow:
     now = now or timezone.now()
     if not survey_user_can_edit(user=user, survey=survey):
         raise SurveyError(_("Only the survey's authors can remind its non-respondents."), code="not_author")
-    if survey.kind == Survey.Kind.FEEDBACK:
-        raise SurveyError(
-            _("Course feedback surveys remind each teacher 1 and 4 days after they finish the course."),
-            code="feedback",
-        )
     prefetch_related_objects([survey], "reminder_steps")
     if not followup.is_open(survey, now):
         raise SurveyError(_("The survey is not open: reminders go out only while it is."), code="closed")
+    if survey.kind == Survey.Kind.FEEDBACK:
+        waiting = len(reminders.feedback_remind_now(survey=survey, now=now))
+        if waiting:
+            from . import tasks  # tasks imports this module
+
+            transaction.on_commit(lambda: tasks.remind_now.delay(survey.pk, followup.FEEDBACK_STEP.key))
+        return RemindNow(step=followup.FEEDBACK_STEP, queued=waiting)
     step = followup.step_to_send_now(survey, now)
     if step is None:
         raise SurveyError(_("No reminder step is left before the survey closes."), code="no_step")
@@ -735,6 +737,13 @@ def survey_remind_now_run(*, survey_id: int, step_key: str, now=None) -> int:
     survey = Survey.objects.filter(pk=survey_id).prefetch_related("reminder_steps").first()
     if survey is None:
         return 0
+    if survey.kind == Survey.Kind.FEEDBACK:
+        if step_key != followup.FEEDBACK_STEP.key or not followup.is_open(survey, now):
+            return 0
+        feedback = ReminderRule(
+            lambda _now: reminders.feedback_remind_now(survey=survey, now=_now), "feedback_reminder"
+        )
+        return reminder_rule_run(rule=feedback, now=now)
     step = followup.step_to_send_now(survey, now)
     if step is None or step.key != step_key:
         return 0

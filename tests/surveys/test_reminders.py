@@ -84,3 +84,56 @@ def test_sweep_selection_runs_constant_queries(n, django_assert_max_num_queries)
     with django_assert_max_num_queries(2):
         reminders = list(resolve_rule(RULE)(now))
     assert len(reminders) == n
+
+
+def test_remind_now_on_a_feedback_survey_sends_each_teacher_the_due_step_once(
+    client, django_capture_on_commit_callbacks
+):
+    """The author's "remind now" on a course feedback survey: the step due for each finished teacher (or the
+    first one early), never a step twice — a second click, the sweep afterwards — and never to those who
+    answered or are still learning."""
+    from django.urls import reverse
+
+    from tests.factories import MethodologistFactory
+
+    now = timezone.now()
+    author = MethodologistFactory(preferred_language="en")
+    cohort = CohortFactory(
+        starts_on=timezone.localdate() - timedelta(days=40), ends_on=timezone.localdate() + timedelta(days=20)
+    )
+    survey, _questions = feedback_survey(cohorts=[cohort], authors=[author])
+    fresh = EnrollmentFactory(
+        cohort=cohort, state=Enrollment.State.COMPLETED, completed_at=now - timedelta(hours=2)
+    )
+    older = EnrollmentFactory(
+        cohort=cohort, state=Enrollment.State.COMPLETED, completed_at=now - timedelta(days=5)
+    )
+    answered = EnrollmentFactory(cohort=cohort, state=Enrollment.State.COMPLETED, completed_at=now)
+    Participation.objects.create(
+        survey=survey, user=answered.teacher, cohort=cohort, submitted_on=timezone.localdate()
+    )
+    EnrollmentFactory(cohort=cohort)  # still learning
+    assert reminder_rule_run(rule=RULE, now=now - timedelta(days=3)) == 1  # `older` had its 1-day step
+    step = f"c{cohort.pk}"
+
+    client.force_login(author)
+    page = client.get(reverse("surveys:non_respondents", args=[survey.pk])).content.decode()
+    assert "2 people not reminded yet." in page
+    url = reverse("surveys:remind_now", args=[survey.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Reminder “after finishing the course” is going out to 2 people who have not answered yet."
+    ]
+    assert sent() == sorted(
+        [(older.teacher_id, f"{step}-1d"), (fresh.teacher_id, f"{step}-1d"), (older.teacher_id, f"{step}-4d")]
+    )
+
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        response = client.post(url, follow=True)
+    assert queued == []
+    assert len(sent()) == 3
+    # The sweep finds the early step sent: nothing again at one day; the four-day step still comes.
+    assert reminder_rule_run(rule=RULE, now=now + timedelta(days=1)) == 0
+    assert reminder_rule_run(rule=RULE, now=now + timedelta(days=4)) == 1
+    assert (fresh.teacher_id, f"{step}-4d") in sent() and len(sent()) == 4
