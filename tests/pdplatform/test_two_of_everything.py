@@ -360,7 +360,12 @@ def test_two_of_everything_one_journey(everything):
     visitor = Browser(webs)
     missed = visitor.get(page, on="A")
     assert (missed.status_code, missed.headers["X-Page-Cache"]) == (200, "miss")
-    visitor.get(page, on="B")  # B serves the copy A made
+    shared = visitor.get(page, on="B")  # B serves the copy A made
+    assert (shared.status_code, shared.headers["X-Page-Cache"], shared.content) == (
+        200,
+        "hit",
+        missed.content,
+    )
     hit = visitor.get(page, on="A")
     assert (hit.status_code, hit.headers["X-Page-Cache"], hit.content) == (200, "hit", missed.content)
     new_title = "Формирующее оценивание: второй поток"
