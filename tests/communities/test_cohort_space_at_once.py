@@ -13,7 +13,7 @@ from tests.cohorts.factories import CohortFactory, EnrollmentFactory, LessonFact
 from tests.courses.factories import CourseFactory
 from tests.factories import CuratorFactory, TeacherFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 class Rollback(Exception):
