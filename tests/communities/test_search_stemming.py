@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from communities import selectors, services
-from communities.models import Post
+from communities.models import Post, Topic
 
 from ..conftest import requires_postgres
 from .factories import CommunityFactory, member
@@ -89,6 +89,24 @@ def test_edited_post_is_found_by_its_new_words_at_once_and_not_its_old(club, aut
     services.post_edit(post=post, by=author, body="Расскажите про сочинения в третьем классе.")
     assert _found(author, "сочинение") == [topic.pk]
     assert _found(author, "диктант") == []
+
+
+def test_topic_renamed_in_the_admin_is_found_by_its_new_title_at_once(club, author, rf):
+    from types import SimpleNamespace
+
+    from django.contrib import admin
+
+    topic = services.topic_create(
+        community=club, author=author, title="Черновое имя", body="Текст вопроса тут."
+    )
+    services.post_create(topic=topic, author=author, body="Ответ без ключевых слов.")
+    topic.title = "Проектная неделя"
+    admin.site._registry[Topic].save_model(rf.post("/"), topic, SimpleNamespace(changed_data=["title"]), True)
+    assert [(p.topic_id, p.number) for p in selectors.post_search(author, query="проектной")] == [
+        (topic.pk, 2),
+        (topic.pk, 1),
+    ]
+    assert _found(author, "черновое") == []
 
 
 def test_renamed_topic_is_found_by_its_new_title(club, author):
