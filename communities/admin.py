@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from core import markup
 
+from . import services
 from .models import Community, Event, Material, Membership, Post, Report, Topic
 
 
@@ -28,6 +29,11 @@ class TopicAdmin(admin.ModelAdmin):
     search_fields = ["title"]
     raw_id_fields = ["author", "solution"]
     list_select_related = ["community", "author"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)  # the admin's change view runs in one transaction
+        if change and "title" in form.changed_data:
+            services.topic_title_changed(topic=obj)
 
 
 @admin.register(Post)

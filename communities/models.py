@@ -13,6 +13,7 @@ across these tables and are read together.
 import zoneinfo
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -189,6 +190,9 @@ class Post(models.Model):
     edited_at = models.DateTimeField(null=True, blank=True)
     is_hidden = models.BooleanField(_("hidden"), default=False)
     useful_count = models.PositiveIntegerField(default=0)
+    # The topic's title (A) and this text (B), 'russian' + 'simple', ё folded: communities/search.py,
+    # written by the services with the text (PostgreSQL only; NULL on SQLite). GIN index: migration 0005.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["topic", "number"]

@@ -38,8 +38,6 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from core.search import fold_text
-
 from .models import (
     Attachment,
     Community,
@@ -60,6 +58,7 @@ from .models import (
     TopicFollow,
     TopicRead,
 )
+from .search import search_query as forum_search_query
 from .text import mentioned_handles
 
 POSTS_PER_PAGE = 20
@@ -347,6 +346,11 @@ def reports_open_for(community: Community) -> QuerySet[Report]:
 
 # --- Similar topics and search -------------------------------------------------------------------
 
+
+def folded(field):  # ё read as е, as the stored vectors and core/search.py's substring match do
+    return Func(F(field), Value("Ёё"), Value("Ее"), function="translate", output_field=TextField())
+
+
 _WORD = re.compile(r"\w{3,}", re.UNICODE)
 
 
@@ -362,18 +366,20 @@ def topic_suggestions(user, *, community: Community, title: str, limit: int = 5)
     qs = topics_visible_to(user).filter(community=community, is_hidden=False)
     if _on_postgres():
         from django.contrib.postgres.search import (
-            SearchQuery,
             SearchRank,
             SearchVector,
             TrigramWordSimilarity,
         )
 
         words = _WORD.findall(title)
-        query = SearchQuery(" or ".join(words), search_type="websearch", config="simple") if words else None
+        query = forum_search_query(" or ".join(words)) if words else None
         qs = qs.annotate(similarity=TrigramWordSimilarity(title, "title"))
         condition = Q(similarity__gte=0.35)
         if query is not None:
-            qs = qs.annotate(rank=SearchRank(SearchVector("title", config="simple"), query))
+            title_vector = SearchVector(folded("title"), config="russian") + SearchVector(
+                folded("title"), config="simple"
+            )
+            qs = qs.annotate(rank=SearchRank(title_vector, query))
             condition |= Q(rank__gt=0.05)
         else:
             qs = qs.annotate(rank=Value(0.0))
@@ -420,30 +426,23 @@ def post_search(user, *, query: str, limit: int = 20) -> Sequence[Post]:
     qs = posts_visible_to(user).filter(is_hidden=False, topic__is_hidden=False)
     qs = qs.select_related("topic", "topic__community", "author")
     if _on_postgres():
-        from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+        from django.contrib.postgres.search import SearchHeadline, SearchRank
 
-        def folded(field):  # ё read as е on both sides, as core/search.py does for the substring match
-            return Func(F(field), Value("Ёё"), Value("Ее"), function="translate", output_field=TextField())
-
-        search_query = SearchQuery(fold_text(query), search_type="websearch", config="simple")
-        vector = SearchVector(folded("topic__title"), weight="A", config="simple") + SearchVector(
-            folded("body"), weight="B", config="simple"
-        )
+        # The stored, GIN-indexed vector (communities/search.py): 'russian' stems, 'simple' exact words.
+        search_query = forum_search_query(query)
+        qs = qs.filter(search_vector=search_query).annotate(rank=SearchRank(F("search_vector"), search_query))
         results = list(
-            qs.annotate(rank=SearchRank(vector, search_query))
-            .filter(rank__gt=0)
-            .annotate(
+            qs.annotate(
                 headline=SearchHeadline(
-                    "body",
+                    "body",  # the text as written; ё words highlight when typed with ё
                     search_query,
-                    config="simple",
+                    config="russian",
                     start_sel=HL_START,
                     stop_sel=HL_STOP,
                     max_words=35,
                     min_words=15,
                 )
-            )
-            .order_by("-rank", "-created_at")[:limit]
+            ).order_by("-rank", "-created_at")[:limit]
         )
         for post in results:
             post.snippet = _highlight(post.headline)

@@ -57,6 +57,7 @@ from .models import (
     TopicRead,
     validate_time_zone,
 )
+from .search import refresh_search_vectors
 from .text import mentioned_handles
 
 logger = logging.getLogger(__name__)
@@ -377,6 +378,7 @@ def _post_add(
     post = Post.objects.create(
         topic=topic, number=number, author=author, body=body, body_html=body_html, reply_to=reply_to
     )
+    refresh_search_vectors(post_ids=[post.pk])
     if files:
         _attach_files(files=files, user=author, post=post)
     Topic.objects.filter(pk=topic.pk).update(post_count=number, last_post_at=post.created_at)
@@ -501,8 +503,16 @@ def post_edit(*, post: Post, by, body: str) -> Post:
     post.body = body
     post.body_html = markup.render(body, profile="post")  # before the write, outside any transaction
     post.edited_at = timezone.now()
-    post.save(update_fields=["body", "body_html", "edited_at"])
+    with transaction.atomic():  # the new words are found, the old ones not, from the same commit
+        post.save(update_fields=["body", "body_html", "edited_at"])
+        refresh_search_vectors(post_ids=[post.pk])
     return post
+
+
+def topic_title_changed(*, topic: Topic) -> None:
+    """After a topic's title was written (the admin): its posts are found by the new title, in the same
+    transaction as the write."""
+    refresh_search_vectors(topic_ids=[topic.pk])
 
 
 @transaction.atomic

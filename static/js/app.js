@@ -21,3 +21,31 @@ document.addEventListener("DOMContentLoaded", function () {
     window.history.replaceState(null, "", refused.dataset.replaceUrl);
   }
 });
+
+// The CSP (script-src 'self') blocks inline handlers, so behaviour is declared in data- attributes:
+// data-confirm="…" on a form or on one of its submit buttons asks before sending; refused, nothing is sent.
+document.addEventListener("submit", function (event) {
+  const form = event.target;
+  const message = (event.submitter && event.submitter.dataset.confirm) || form.dataset.confirm;
+  if (message && !window.confirm(message)) {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }
+}, true);
+
+// data-check-all="name" on a button ticks every checkbox of that name in its form.
+document.addEventListener("click", function (event) {
+  const button = event.target.closest("[data-check-all]");
+  if (!button) return;
+  const scope = button.form || document;
+  scope.querySelectorAll('input[type="checkbox"][name="' + button.dataset.checkAll + '"]').forEach(function (box) {
+    box.checked = true;
+  });
+});
+
+// data-select-on-focus: a read-only address selected whole when focused, ready to copy.
+document.addEventListener("focusin", function (event) {
+  if (event.target.matches && event.target.matches("[data-select-on-focus]")) {
+    event.target.select();
+  }
+});

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from communities.models import Attachment, Post, Reaction, Topic, TopicRead
+from communities.search import refresh_search_vectors
 
 from .factories import PNG, CommunityFactory, EventFactory, TopicFactory, member, post_html
 
@@ -28,6 +29,7 @@ def _topic_with_posts(community, authors, n: int) -> Topic:
         for i in range(1, n + 1)
     ]
     Post.objects.bulk_create(posts, batch_size=500)
+    refresh_search_vectors(topic_ids=[topic.pk])  # what the services do per post (PostgreSQL only)
     Topic.objects.filter(pk=topic.pk).update(post_count=n, last_post_at=timezone.now())
     saved = list(Post.objects.filter(topic=topic).order_by("number").values_list("pk", flat=True))
     for pk in saved[-20:]:
