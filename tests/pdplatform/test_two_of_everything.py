@@ -297,10 +297,14 @@ def _exactly_once(cohort, ids: list[int], s3: S3Server) -> None:
     assert set(per_enrollment.values()) == {1}
     issued = Certificate.objects.filter(enrollment__cohort=cohort)
     assert issued.values("number").distinct().count() == len(ids)
-    # One object in the bucket per certificate of the whole journey, and nothing else there.
+    # Every certificate's PDF is an object in the bucket, one each. The killed worker may have written one
+    # PDF whose row it never committed (the object is written first, then the row): that orphan has no row,
+    # and the hourly orphan sweep removes it (tests/pdplatform/test_object_storage.py plays that sweep).
     names = list(Certificate.objects.values_list("pdf", flat=True))
     assert len(set(names)) == len(names) == Certificate.objects.count()
-    assert s3.keys("cohorts/certificates/") == sorted(names)
+    keys = s3.keys("cohorts/certificates/")
+    assert set(names) <= set(keys)
+    assert len(set(keys) - set(names)) <= 1
 
 
 def test_two_of_everything_one_journey(everything):
