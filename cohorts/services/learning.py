@@ -492,12 +492,16 @@ def announcement_notify_all(*, announcement_id: int) -> int:
     learners = Enrollment.objects.filter(cohort_id=announcement.cohort_id, state=S.ENROLLED).select_related(
         "teacher"
     )
+    # Rendered once: the mail shows the announcement as written (HTML), the list its plain excerpt.
+    html = markup.render(announcement.body, profile="announcement")
+    plain = markup.excerpt(announcement.body, length=500, html=html)
     for enrollment in learners.iterator(chunk_size=500):
         notify(
             recipient=enrollment.teacher,
             kind="announcement",
             title=announcement.title,
-            body=announcement.body[:500],
+            body=plain,
+            body_html=html,
             url=reverse("cohorts:player", args=[enrollment.pk]),
             dedupe_key=f"cohorts.announcement.{announcement.pk}.{enrollment.pk}",
         )

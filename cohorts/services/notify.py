@@ -18,12 +18,20 @@ def notify(
     body: str | Promise = "",
     url: str = "",
     dedupe_key: str | None = None,
+    body_html: str = "",
 ) -> None:
-    """Send after the surrounding transaction commits, so a rolled-back change notifies nobody."""
+    """Send after the surrounding transaction commits, so a rolled-back change notifies nobody.
+    `body_html`: the message as rendered HTML for the mail (an announcement); `body` stays plain text."""
 
     def send() -> None:
         notification_send(
-            recipient=recipient, kind=kind, title=title, body=body, url=url, dedupe_key=dedupe_key
+            recipient=recipient,
+            kind=kind,
+            title=title,
+            body=body,
+            url=url,
+            dedupe_key=dedupe_key,
+            body_html=body_html,
         )
 
     transaction.on_commit(send)
