@@ -139,6 +139,16 @@ class Topic(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     last_post_at = models.DateTimeField(db_index=True)
+    # Who wrote the last post (the list shows the first author and the last activity apart); set with
+    # last_post_at by the services that add a post.
+    last_poster = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
     post_count = models.PositiveIntegerField(default=0)
     is_pinned = models.BooleanField(_("pinned"), default=False)
     is_locked = models.BooleanField(_("locked"), default=False)
@@ -272,6 +282,21 @@ class TopicRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} read {self.topic_id} to #{self.last_read_number}"
+
+
+class TopicInvolvement(models.Model):
+    """A person took part in a topic (wrote a post in it) or was mentioned in it: on the "normal"
+    following level only these topics count as unread for them (services.topic_involve)."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="involvements")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["topic", "user"], name="topic_involvement_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} involved in {self.topic_id}"
 
 
 class Draft(models.Model):

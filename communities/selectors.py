@@ -15,8 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from types import EllipsisType
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
@@ -30,6 +32,7 @@ from django.db.models import (
     Subquery,
     TextField,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -37,6 +40,8 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+from core.caching import scope_token
 
 from .models import (
     Attachment,
@@ -56,6 +61,7 @@ from .models import (
     Report,
     Topic,
     TopicFollow,
+    TopicInvolvement,
     TopicRead,
 )
 from .search import search_query as forum_search_query
@@ -134,6 +140,7 @@ def community_catalogue_for(user, *, kind: str = "", query: str = "") -> QuerySe
         .annotate(
             member_count=Coalesce(Subquery(active_members), 0),
             my_state=Subquery(my_membership.filter(community=OuterRef("pk")).values("state")[:1]),
+            unread_topics=_unread_topics_in_community(user),
         )
         .order_by("name")
     )
@@ -231,18 +238,130 @@ def posts_visible_to(user) -> QuerySet[Post]:
     return qs.filter(Q(is_hidden=False) | Q(topic__community_id__in=moderated_community_ids(user)))
 
 
-def topic_list_for(user, *, community: Community, access: Access) -> QuerySet[Topic]:
-    """Topics of a community with their author and the user's unread count, in one query."""
-    qs = Topic.objects.filter(community=community).select_related("author")
-    if not access.is_moderator:
-        qs = qs.filter(is_hidden=False)
-    last_read = TopicRead.objects.filter(topic=OuterRef("pk"), user=user).values("last_read_number")[:1]
-    return qs.annotate(
-        last_read=Subquery(last_read),
-        unread=ExpressionWrapper(
-            F("post_count") - Coalesce(Subquery(last_read), 0), output_field=IntegerField()
+# --- Reading: what the following level counts and shows (the rule, communities/README.md) ----------
+# A topic's level is the person's own for it (TopicFollow), else their community's (Membership), else
+# normal. muted: hidden from the lists, never counted. normal: counted only when they took part in
+# the topic or were mentioned in it (TopicInvolvement, services.topic_involve). tracking and watching:
+# every post after their read marker counts (a topic never opened: all of its posts).
+# The badges (communities list, navbar, cabinet) count *topics* with unread posts, the same topics the
+# Unread view lists; hidden topics count for nobody.
+
+FORUM_SCOPE = "communities-forum"  # renewed by every new, hidden or moved post or topic (scopes.py)
+READING_VIEWS = ("latest", "new", "unread")
+
+
+def reader_scope(user_id: int) -> str:
+    """Renewed when the person's read markers, levels or involvements change (services, scopes.py)."""
+    return f"communities-reader:{user_id}"
+
+
+def with_reading(user, qs: QuerySet[Topic]) -> QuerySet:  # annotated: my_level, last_read, unread
+    """`my_level`, `last_read` (None: never opened) and the counted `unread` posts, as subqueries of the
+    same query: constant queries at any size."""
+    mine = {"topic": OuterRef("pk"), "user": user}
+    community_level = Membership.objects.filter(community=OuterRef("community_id"), user=user)
+    qs = qs.annotate(
+        last_read=Subquery(TopicRead.objects.filter(**mine).values("last_read_number")[:1]),
+        my_level=Coalesce(
+            Subquery(TopicFollow.objects.filter(**mine).values("level")[:1]),
+            Subquery(community_level.values("level")[:1]),
+            Value(FollowLevel.NORMAL),
         ),
-    ).order_by("-is_pinned", "-last_post_at", "-pk")
+        my_involved=Exists(TopicInvolvement.objects.filter(**mine)),
+    )
+    return qs.annotate(
+        unread=Case(
+            When(my_level=FollowLevel.MUTED, then=Value(0)),
+            When(Q(my_level=FollowLevel.NORMAL) & Q(my_involved=False), then=Value(0)),
+            default=ExpressionWrapper(
+                F("post_count") - Coalesce(F("last_read"), 0), output_field=IntegerField()
+            ),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def topic_list_for(user, *, community: Community, access: Access, muted: bool = False) -> QuerySet[Topic]:
+    """Topics of a community with their first author, last poster and the user's counted unread posts,
+    in one query. Muted topics are left out (`muted=True`: only they, to unmute one)."""
+    topics = Topic.objects.filter(community=community).select_related("author", "last_poster")
+    if not access.is_moderator:
+        topics = topics.filter(is_hidden=False)
+    qs = with_reading(user, topics)
+    qs = qs.filter(my_level=FollowLevel.MUTED) if muted else qs.exclude(my_level=FollowLevel.MUTED)
+    return qs.order_by("-is_pinned", "-last_post_at", "-pk")
+
+
+def muted_topic_count(user, *, community: Community) -> int:
+    if not _authenticated(user):
+        return 0
+    return (
+        with_reading(user, Topic.objects.filter(community=community, is_hidden=False))
+        .filter(my_level=FollowLevel.MUTED)
+        .count()
+    )
+
+
+def _my_topics(user) -> QuerySet:
+    """Topics of the communities the person is an active member of (not hidden), with their reading."""
+    qs = Topic.objects.filter(community_id__in=active_community_ids(user), is_hidden=False)
+    return with_reading(user, qs)
+
+
+def topics_reading_for(user, *, view: str) -> QuerySet[Topic]:
+    """Latest (every topic not muted, by last activity), New (never opened, newest first) and Unread
+    (counted unread posts, by last activity) across all the person's communities."""
+    if not _authenticated(user):
+        return Topic.objects.none()
+    qs = (
+        _my_topics(user)
+        .exclude(my_level=FollowLevel.MUTED)
+        .select_related("community", "author", "last_poster")
+    )
+    if view == "new":
+        return qs.filter(last_read__isnull=True).order_by("-created_at", "-pk")
+    if view == "unread":
+        return qs.filter(unread__gt=0).order_by("-last_post_at", "-pk")
+    return qs.order_by("-last_post_at", "-pk")
+
+
+def unread_topic_count(user) -> int:
+    """How many topics of the person's communities have counted unread posts: one COUNT query."""
+    if not _authenticated(user):
+        return 0
+    return _my_topics(user).filter(unread__gt=0).count()
+
+
+UNKNOWN = -1  # not in the cache: a page shows a placeholder that asks views.unread_badge for it
+
+
+def unread_topic_count_cached(user, *, compute: bool = True) -> int:
+    """The navbar's and the cabinet's badge: kept in the cache under the tokens of what it counts (any
+    new or hidden post; the person's memberships, markers, levels and involvements), so it is counted
+    once per change. `compute=False` (what every page asks): never a query, UNKNOWN when not cached."""
+    if not _authenticated(user):
+        return 0
+    token = scope_token(FORUM_SCOPE, f"person:{user.pk}", reader_scope(user.pk))
+    key = f"communities-unread:{user.pk}:{token}"
+    count = cache.get(key)
+    if count is None:
+        if not compute:
+            return UNKNOWN
+        count = unread_topic_count(user)
+        cache.set(key, count, 3600)
+    return int(count)
+
+
+def _unread_topics_in_community(user):
+    topics = (
+        _my_topics(user)
+        .filter(community=OuterRef("pk"), unread__gt=0)
+        .order_by()
+        .values("community")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(topics), 0)
 
 
 def topic_with_access(user, *, pk: int) -> tuple[Topic, Access]:

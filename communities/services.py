@@ -54,6 +54,7 @@ from .models import (
     Tag,
     Topic,
     TopicFollow,
+    TopicInvolvement,
     TopicRead,
     validate_time_zone,
 )
@@ -381,7 +382,9 @@ def _post_add(
     refresh_search_vectors(post_ids=[post.pk])
     if files:
         _attach_files(files=files, user=author, post=post)
-    Topic.objects.filter(pk=topic.pk).update(post_count=number, last_post_at=post.created_at)
+    Topic.objects.filter(pk=topic.pk).update(
+        post_count=number, last_post_at=post.created_at, last_poster=author
+    )
     # the author has read their own post: one upsert (update_or_create took a savepoint and two queries)
     TopicRead.objects.bulk_create(
         [TopicRead(topic=topic, user=author, last_read_number=number)],
@@ -390,7 +393,21 @@ def _post_add(
         update_fields=["last_read_number"],
     )
     TopicFollow.objects.get_or_create(topic=topic, user=author, defaults={"level": FollowLevel.TRACKING})
+    topic_involve(topic=topic, user_ids=[author.pk])
     return post
+
+
+def topic_involve(*, topic: Topic, user_ids: Iterable[int]) -> None:
+    """These people take part in the topic (wrote in it) or were mentioned in it: on the "normal"
+    following level such a topic counts as unread for them (selectors.with_reading). Idempotent, one
+    statement: one row per person and topic (topic_involvement_unique), a repeat is ignored."""
+    ids = sorted({int(pk) for pk in user_ids if pk})
+    if not ids:
+        return
+    TopicInvolvement.objects.bulk_create(
+        [TopicInvolvement(topic_id=topic.pk, user_id=pk) for pk in ids], ignore_conflicts=True
+    )
+    scopes_changed(*(selectors.reader_scope(pk) for pk in ids))
 
 
 def post_create(
@@ -636,14 +653,16 @@ def topic_mark_read(*, topic: Topic, user, number: int, current: int | None = -1
         try:
             with transaction.atomic():
                 TopicRead.objects.create(topic=topic, user=user, last_read_number=number)
+            scopes_changed(selectors.reader_scope(user.pk))
             return
         except IntegrityError:  # created meanwhile by another request: fall through to the update
             pass
     elif current >= number:
         return
-    TopicRead.objects.filter(topic=topic, user=user, last_read_number__lt=number).update(
+    if TopicRead.objects.filter(topic=topic, user=user, last_read_number__lt=number).update(
         last_read_number=number
-    )
+    ):
+        scopes_changed(selectors.reader_scope(user.pk))
 
 
 def topic_set_following(*, topic: Topic, user, level: str) -> TopicFollow:
@@ -676,6 +695,7 @@ def post_send_notifications(*, post: Post) -> int:
     topic_levels = dict(TopicFollow.objects.filter(topic=topic).values_list("user_id", "level"))
 
     reasons: dict[int, str] = {}
+    mentioned: list[int] = []
     handles = mentioned_handles(post.body)
     if handles:
         by_address = Q()
@@ -684,6 +704,9 @@ def post_send_notifications(*, post: Post) -> int:
         for user_id, email in active.filter(by_address).values_list("user_id", "user__email"):
             if email.split("@")[0].lower() in handles:
                 reasons.setdefault(user_id, "mention")
+                mentioned.append(user_id)
+    # the mentioned now count this topic's unread posts even on the "normal" level
+    topic_involve(topic=topic, user_ids=mentioned)
     if post.reply_to_id and post.reply_to and post.reply_to.author_id:
         reasons.setdefault(post.reply_to.author_id, "reply")
     for user_id, level in topic_levels.items():

@@ -111,13 +111,39 @@ def community_list(request):
 
 
 @login_required
+def reading(request, view: str):
+    """Latest / New / Unread across all the person's communities (selectors.topics_reading_for)."""
+    page = paginate(request, selectors.topics_reading_for(request.user, view=view))
+    return render(request, "communities/reading.html", {"page": page, "view": view})
+
+
+UNREAD_PLACES = {"nav": "communities/_unread_nav.html", "cabinet": "communities/_cabinet_unread.html"}
+
+
+@login_required
+@require_GET
+def unread_badge(request, place: str):
+    """The count a page could not take from the cache (htmx, on load): counted once, then cached."""
+    if place not in UNREAD_PLACES:
+        raise Http404
+    count = selectors.unread_topic_count_cached(request.user)
+    response = render(request, UNREAD_PLACES[place], {"communities_unread": count})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
 def community_detail(request, slug):
     community, access = _community(request, slug, readable=False)
     context = {"community": community, "access": access, "tab": "topics"}
     if access.can_read:
+        muted = request.GET.get("muted") == "1"
+        context["muted"] = muted
         context["page"] = paginate(
-            request, selectors.topic_list_for(request.user, community=community, access=access)
+            request, selectors.topic_list_for(request.user, community=community, access=access, muted=muted)
         )
+        if not muted:
+            context["muted_count"] = selectors.muted_topic_count(request.user, community=community)
         context["events"] = list(selectors.events_for_community(request.user, community=community)[:3])
         context["follow_form"] = FollowForm(
             initial={

@@ -131,6 +131,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pdplatform.context_processors.navigation",
                 "notifications.context_processors.unread_count",
+                "communities.context_processors.unread_topics",
             ],
         },
     },

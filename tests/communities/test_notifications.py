@@ -99,9 +99,13 @@ def test_a_reply_that_concerns_nobody_queues_no_job(club, django_capture_on_comm
     author, writer = member(club), member(club)
     with django_capture_on_commit_callbacks(execute=True):
         topic = services.topic_create(community=club, author=author, title="Homework", body="How much?")
+
+    def jobs(callbacks):  # the cache tokens the post renews on commit (the unread badges) are no job
+        return [c for c in callbacks if c.__qualname__ != "scopes_changed.<locals>.renew"]
+
     with django_capture_on_commit_callbacks() as callbacks:
         services.post_create(topic=topic, author=writer, body="Twenty minutes a day")
-    assert callbacks == []
+    assert jobs(callbacks) == []
     with django_capture_on_commit_callbacks() as callbacks:
         services.post_create(topic=topic, author=writer, body="Ask @" + author.email.split("@")[0])
-    assert len(callbacks) == 1
+    assert len(jobs(callbacks)) == 1
