@@ -23,6 +23,7 @@ from .models import (
     Draft,
     Event,
     EventKind,
+    FollowLevel,
     Material,
     MaterialComment,
     MaterialKind,
@@ -420,6 +421,20 @@ def seed(people: dict) -> None:
             "title": "Диктанти з пропусками для 6 класу",
             "body": "Колеги, хто вже пробував диктанти з пропусками на уроках? Поділіться, будь ласка,",
         },
+    )
+
+    # What the demo teacher has read (decision 0381): the first maths topic to the end, the second only its
+    # question, the third muted (it leaves her lists and counts); the Ukrainian association on the
+    # "normal" level counts only the topics she wrote in. Markers only move forward: seeding again is a no-op.
+    math_topics = list(Topic.objects.filter(community=communities["math-club"]).order_by("pk")[:3])
+    for topic, read_to in zip(math_topics[:2], (None, 1), strict=False):
+        services.topic_mark_read(
+            topic=topic, user=writer, number=topic.post_count if read_to is None else read_to
+        )
+    if len(math_topics) == 3:
+        services.topic_set_following(topic=math_topics[2], user=writer, level=FollowLevel.MUTED)
+    services.membership_set_following(
+        community=communities["mo-ukrainian"], user=writer, level=FollowLevel.NORMAL, watch_new_topics=False
     )
 
     for slug, title, kind, subject, grade_from, grade_to, tags, description in MATERIALS:

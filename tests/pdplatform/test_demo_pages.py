@@ -16,6 +16,9 @@ PAGES = {
         "cabinet",
         "courses:catalogue",
         "communities:list",
+        "communities:latest",
+        "communities:new",
+        "communities:unread",
         "surveys:list",
         "surveys:profile",
         "mentoring:home",
@@ -132,3 +135,20 @@ def test_the_demo_feedback_survey_has_a_vulnerable_aspect_and_three_cohorts_to_c
     results = response.context["results"]
     assert [r.question.text for r in results.vulnerable] == ["Время и продолжительность занятий"]
     assert results.likert[0].section.title == "Организация обучения"
+
+
+def test_the_demo_teacher_has_unread_and_muted_topics(demo_db, client):
+    """decision 0381: the demo shows the reading rule: a muted maths topic is in no list and no count."""
+    from communities import selectors
+    from communities.models import FollowLevel, TopicFollow
+
+    teacher = User.objects.get(email="teacher1@demo.pdplatform.local")
+    muted = TopicFollow.objects.select_related("topic").get(user=teacher, level=FollowLevel.MUTED).topic
+    assert (
+        selectors.unread_topic_count(teacher) == selectors.topics_reading_for(teacher, view="unread").count()
+    )
+    assert selectors.unread_topic_count(teacher) > 0
+    client.force_login(teacher)
+    unread = client.get(reverse("communities:unread")).content.decode()
+    assert f'data-topic="{muted.pk}"' not in unread
+    assert 'class="list-group-item' in unread
