@@ -297,7 +297,7 @@ def topic_post_states(user, *, topic: Topic, page: int, per_page: int = POSTS_PE
     """What a page's posts' cached renderings are keyed on (see topic_posts_page for the posts themselves):
     a light query, so a page whose posts are all cached reads no post bodies, authors or attachments."""
     first = (page - 1) * per_page + 1
-    return list(
+    rows = (
         Post.objects.filter(topic=topic, number__gte=first, number__lt=first + per_page)
         .order_by("number")
         .values(
@@ -311,6 +311,7 @@ def topic_post_states(user, *, topic: Topic, page: int, per_page: int = POSTS_PE
             "useful_count",
         )
     )
+    return [dict(row) for row in rows]
 
 
 def post_may_notify(post: Post) -> bool:
@@ -427,7 +428,9 @@ def post_reactors(post: Post) -> list[dict]:
     ranked = (
         Reaction.objects.filter(post=post)
         .annotate(
-            rank=Window(RowNumber(), partition_by=[F("kind")], order_by=[F("created_at").desc(), F("pk").desc()])
+            rank=Window(
+                RowNumber(), partition_by=[F("kind")], order_by=[F("created_at").desc(), F("pk").desc()]
+            )
         )
         .values("kind", "rank", "user__full_name", "user_id")
     )
@@ -666,7 +669,8 @@ def events_for_feed(community: Community) -> QuerySet[Event]:
 def attachment_get_for(user, *, pk: int) -> Attachment:
     """A file is readable exactly when its post or material is."""
     return Attachment.objects.filter(
-        Q(post__in=posts_visible_to(user).filter(deleted_at__isnull=True)) | Q(material__community__in=communities_readable_by(user))
+        Q(post__in=posts_visible_to(user).filter(deleted_at__isnull=True))
+        | Q(material__community__in=communities_readable_by(user))
     ).get(pk=pk)
 
 

@@ -195,7 +195,10 @@ def test_useful_htmx_and_preview(client):
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
-    assert '<span aria-hidden="true">👍</span> <span class="reaction-count">1</span>' in response.content.decode()
+    assert (
+        '<span aria-hidden="true">👍</span> <span class="reaction-count">1</span>'
+        in response.content.decode()
+    )
     preview = client.post(
         reverse("communities:preview"), {"body": "**hi** <script>x</script>"}
     ).content.decode()
