@@ -132,3 +132,12 @@ def test_the_demo_feedback_survey_has_a_vulnerable_aspect_and_three_cohorts_to_c
     results = response.context["results"]
     assert [r.question.text for r in results.vulnerable] == ["Время и продолжительность занятий"]
     assert results.likert[0].section.title == "Организация обучения"
+
+
+def test_the_demo_forum_shows_every_reaction_kind_and_an_edited_post_with_its_history(demo_db, client):
+    from communities.models import PostRevision, Reaction, ReactionKind
+
+    kinds = set(Reaction.objects.values_list("kind", flat=True))
+    assert kinds == set(ReactionKind.values)
+    revision = PostRevision.objects.select_related("post").get(post__topic__community__slug="math-club")
+    assert revision.post.edited_at == revision.edited_at and revision.post.body.startswith(revision.body)
