@@ -634,6 +634,8 @@ def topic_mark_solution(*, topic: Topic, post: Post | None, by) -> Topic:
             raise CommunityError(_("The question itself cannot be its solution."))
         if post.is_hidden:
             raise CommunityError(_("A hidden post cannot be the solution."))
+        if post.is_deleted:
+            raise CommunityError(_("This post is deleted."))
     topic.solution = post
     topic.save(update_fields=["solution"])
     return topic

@@ -417,7 +417,7 @@ def _topic_page(request, topic, access, *, form: PostForm | None = None):
             .select_related("author")
             .first()
         )
-        if quoted and not quoted.is_hidden:
+        if quoted and not quoted.is_hidden and quoted.deleted_at is None:
             quote = quote_markdown(str(quoted.author), quoted.body)
             initial = {"body": f"{draft.rstrip()}\n\n{quote}" if draft else quote, "reply_to": quoted.pk}
     follow_level = topic.my_follow_level or (

@@ -284,3 +284,18 @@ def test_a_deleted_post_takes_no_edit_reaction_report_or_second_delete(thread):
 def test_the_database_refuses_a_deleted_post_that_keeps_its_text(thread):
     with pytest.raises(IntegrityError), transaction.atomic():
         Post.objects.filter(pk=thread["reply"].pk).update(deleted_at=timezone.now())
+
+
+def test_a_deleted_reply_is_neither_quoted_nor_the_solution_and_its_open_report_says_deleted(client, thread):
+    reply, topic = thread["reply"], thread["topic"]
+    services.post_report(post=reply, reporter=thread["reporter"], reason="Реклама")
+    services.post_delete(post=reply, by=thread["author"])
+    with pytest.raises(CommunityError, match="This post is deleted."):
+        services.topic_mark_solution(topic=topic, post=reply, by=thread["reader"])
+    client.force_login(thread["reader"])
+    page = client.get(reverse("communities:topic", args=[topic.pk]) + f"?quote={reply.pk}").content.decode()
+    assert f"{thread['author']}:**" not in page  # no quote of it put into the reply box
+    client.force_login(thread["moderator"])
+    reports = client.get(reverse("communities:reports", args=["club"])).content.decode()
+    assert "<em>Post deleted</em>" in reports
+    assert reverse("communities:post_history", args=[reply.pk]) in reports
