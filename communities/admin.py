@@ -3,7 +3,7 @@ from django.contrib import admin
 from core import markup
 
 from . import services
-from .models import Community, Event, Material, Membership, Post, Report, Topic
+from .models import Community, Event, Material, Membership, Post, PostRevision, Report, Topic
 
 
 class MembershipInline(admin.TabularInline):
@@ -36,11 +36,26 @@ class TopicAdmin(admin.ModelAdmin):
             services.topic_title_changed(topic=obj)
 
 
+class PostRevisionInline(admin.TabularInline):
+    """The post's earlier texts (services.post_edit / post_delete write them): read only."""
+
+    model = PostRevision
+    extra = 0
+    can_delete = False
+    fields = ["edited_at", "edited_by", "was_deletion", "body"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "author", "created_at", "is_hidden"]
+    list_display = ["__str__", "author", "created_at", "is_hidden", "deleted_at"]
     raw_id_fields = ["topic", "author", "reply_to"]
-    readonly_fields = ["body", "body_html", "number", "edited_at"]  # text changes go through post_edit
+    # text changes and deletion go through post_edit / post_delete (history, search, notifications)
+    readonly_fields = ["body", "body_html", "number", "edited_at", "deleted_at", "deleted_by"]
+    inlines = [PostRevisionInline]
     list_select_related = ["topic", "author"]
 
 

@@ -30,8 +30,22 @@ from .models import (
     MaterialRating,
     MemberRole,
     Membership,
+    Post,
+    PostRevision,
     Reaction,
+    ReactionKind,
     Topic,
+)
+
+# Reactions on the demo replies: the first readers find a reply useful, the next ones thank, find an idea
+# in it or tried it in class (every other reply), so a topic shows the whole fixed set.
+DEMO_REACTIONS = (
+    ReactionKind.USEFUL,
+    ReactionKind.USEFUL,
+    ReactionKind.USEFUL,
+    ReactionKind.THANKS,
+    ReactionKind.IDEA,
+    ReactionKind.TRIED,
 )
 
 COMMUNITIES = [
@@ -391,14 +405,28 @@ def seed(people: dict) -> None:
                     reply_to=created[0] if created else None,
                 )
             )
-        for post in created[1:]:
-            for reader in cast[:3]:
+        for index, post in enumerate(created[1:]):
+            kinds = DEMO_REACTIONS if index % 2 == 0 else DEMO_REACTIONS[:4]
+            for reader, kind in zip(cast, kinds, strict=False):
                 if reader.pk != post.author_id:
-                    Reaction.objects.get_or_create(post=post, user=reader)
-            post.useful_count = post.reactions.count()
+                    Reaction.objects.get_or_create(post=post, user=reader, kind=kind)
+            post.useful_count = post.reactions.filter(kind=ReactionKind.USEFUL).count()
             post.save(update_fields=["useful_count"])
         if solution:
             Topic.objects.filter(pk=topic.pk).update(solution=created[solution - 1])
+
+    # One edited reply with its history (what a moderator sees): its first version had only the first paragraph.
+    edited = (
+        Post.objects.filter(topic__community=communities["math-club"], number=2, body__contains="\n\n")
+        .order_by("pk")
+        .first()
+    )
+    if edited is not None and not PostRevision.objects.filter(post=edited).exists():
+        when = now - timedelta(hours=2)
+        PostRevision.objects.create(
+            post=edited, body=edited.body.split("\n\n")[0], edited_by=edited.author, edited_at=when
+        )
+        Post.objects.filter(pk=edited.pk).update(edited_at=when)
 
     # Drafts of the demo teacher (decision 0241): a half-written reply and a new topic not yet published.
     writer = teachers[0]

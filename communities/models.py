@@ -199,7 +199,13 @@ class Post(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     is_hidden = models.BooleanField(_("hidden"), default=False)
-    useful_count = models.PositiveIntegerField(default=0)
+    # Soft delete (services.post_delete): the post keeps its number and place in the topic ("post deleted"),
+    # its text and rendering are emptied (the last text is kept in its history, for moderators only).
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    useful_count = models.PositiveIntegerField(default=0)  # reactions of the kind "useful" (👍)
     # The topic's title (A) and this text (B), 'russian' + 'simple', ё folded: communities/search.py,
     # written by the services with the text (PostgreSQL only; NULL on SQLite). GIN index: migration 0005.
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
@@ -211,24 +217,77 @@ class Post(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["topic", "number"], name="post_number_unique_in_topic"),
             models.CheckConstraint(condition=Q(number__gte=1), name="post_number_positive"),
+            # a deleted post keeps no text: nothing of it reaches a page, the search or a notification
+            models.CheckConstraint(
+                condition=Q(deleted_at__isnull=True) | Q(body="", body_html=""), name="post_deleted_is_empty"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.topic} #{self.number}"
 
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class PostRevision(models.Model):
+    """The text a post had before an edit (or before it was deleted): who changed it and when.
+    Shown to the community's moderators only (views.post_history)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField(_("previous text"))
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    edited_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    was_deletion = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-edited_at", "-pk"]
+        verbose_name = _("post revision")
+        verbose_name_plural = _("post revisions")
+
+    def __str__(self) -> str:
+        return f"{self.post_id} @ {self.edited_at:%Y-%m-%d %H:%M}"
+
+
+class ReactionKind(models.TextChoices):
+    """The small fixed set of reactions; "useful" (👍) is the old single mark (Post.useful_count)."""
+
+    USEFUL = "useful", _("Useful")
+    THANKS = "thanks", _("Thank you")
+    IDEA = "idea", _("Good idea")
+    TRIED = "tried", _("Tried it in class")
+
+
+REACTION_EMOJI = {
+    ReactionKind.USEFUL: "👍",
+    ReactionKind.THANKS: "❤️",
+    ReactionKind.IDEA: "💡",
+    ReactionKind.TRIED: "✅",
+}
+
 
 class Reaction(models.Model):
-    """A "useful" mark; one per person and post."""
+    """A member's reaction to a post: one of each kind per person and post."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(
+        _("reaction"), max_length=10, choices=ReactionKind.choices, default=ReactionKind.USEFUL
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["post", "user"], name="reaction_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user", "kind"], name="reaction_unique_per_kind"),
+            models.CheckConstraint(condition=Q(kind__in=ReactionKind.values), name="reaction_kind_known"),
+        ]
+        indexes = [models.Index(fields=["post", "kind"], name="reaction_post_kind")]
 
     def __str__(self) -> str:
-        return f"{self.user_id} → {self.post_id}"
+        return f"{self.user_id} {self.kind} → {self.post_id}"
 
 
 class Report(models.Model):

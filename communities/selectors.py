@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from types import EllipsisType
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
@@ -33,8 +34,9 @@ from django.db.models import (
     TextField,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -44,6 +46,7 @@ from django.utils.translation import gettext as _
 from core.caching import scope_token
 
 from .models import (
+    REACTION_EMOJI,
     Attachment,
     Community,
     CommunityKind,
@@ -56,7 +59,9 @@ from .models import (
     Membership,
     MemberState,
     Post,
+    PostRevision,
     Reaction,
+    ReactionKind,
     Registration,
     Report,
     Topic,
@@ -403,7 +408,6 @@ def topic_posts_page(user, *, topic: Topic, page: int, per_page: int = POSTS_PER
         Post.objects.filter(topic=topic, number__gte=first, number__lt=first + per_page)
         .select_related("author", "author__school", "reply_to", "reply_to__author")
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
-        .annotate(found_useful=Exists(Reaction.objects.filter(post=OuterRef("pk"), user=user)))
         .order_by("number")
     )
 
@@ -412,12 +416,21 @@ def topic_post_states(user, *, topic: Topic, page: int, per_page: int = POSTS_PE
     """What a page's posts' cached renderings are keyed on (see topic_posts_page for the posts themselves):
     a light query, so a page whose posts are all cached reads no post bodies, authors or attachments."""
     first = (page - 1) * per_page + 1
-    return list(
+    rows = (
         Post.objects.filter(topic=topic, number__gte=first, number__lt=first + per_page)
-        .annotate(found_useful=Exists(Reaction.objects.filter(post=OuterRef("pk"), user=user)))
         .order_by("number")
-        .values("pk", "number", "author_id", "edited_at", "is_hidden", "useful_count", "found_useful")
+        .values(
+            "pk",
+            "number",
+            "author_id",
+            "created_at",
+            "edited_at",
+            "is_hidden",
+            "deleted_at",
+            "useful_count",
+        )
     )
+    return [dict(row) for row in rows]
 
 
 def post_may_notify(post: Post) -> bool:
@@ -453,6 +466,122 @@ def draft_for(user, *, community: Community, topic: Topic | None = None) -> Draf
 
 def post_get_for(user, *, pk: int) -> Post:
     return posts_visible_to(user).select_related("topic", "topic__community", "author").get(pk=pk)
+
+
+def edit_window() -> dt.timedelta:
+    return dt.timedelta(hours=settings.COMMUNITIES_EDIT_WINDOW_HOURS)
+
+
+def post_may_edit(user, post: Post, access: Access) -> bool:
+    """Moderators edit any post that is not deleted; its author, a member, within the edit window
+    (COMMUNITIES_EDIT_WINDOW_HOURS after posting) and not in a locked topic."""
+    if post.deleted_at is not None or not access.is_member:
+        return False
+    if access.is_moderator:
+        return True
+    return (
+        post.author_id == user.pk
+        and not post.topic.is_locked
+        and timezone.now() - post.created_at <= edit_window()
+    )
+
+
+def post_edit_refusal(user, post: Post, access: Access) -> str:
+    """Why post_may_edit said no, in the user's words."""
+    if post.deleted_at is not None:
+        return _("This post is deleted.")
+    if post.author_id != user.pk:
+        return _("You can edit only your own posts.")
+    if not access.is_member:
+        return _("Only members of this community can do this.")
+    if post.topic.is_locked:
+        return _("This topic is closed for new replies.")
+    return _("Posts can be edited within %(hours)d hours of posting; this time has passed.") % {
+        "hours": settings.COMMUNITIES_EDIT_WINDOW_HOURS
+    }
+
+
+def post_may_delete(user, post: Post, access: Access) -> bool:
+    """A reply (not the question, post #1) that is not deleted yet: by its author (a member) or a moderator."""
+    if post.deleted_at is not None or post.number == 1 or not access.is_member:
+        return False
+    return access.is_moderator or post.author_id == user.pk
+
+
+def reaction_summaries(user, post_ids: Sequence[int]) -> dict[int, list[dict]]:
+    """For each post, every reaction kind with its count and whether `user` gave it: one GROUP BY query."""
+    counts: dict[int, dict[str, tuple[int, bool]]] = {pk: {} for pk in post_ids}
+    if post_ids:
+        rows = (
+            Reaction.objects.filter(post_id__in=post_ids)
+            .values("post_id", "kind")
+            .annotate(n=Count("id"), mine=Count("id", filter=Q(user_id=getattr(user, "pk", None))))
+            .order_by()
+        )
+        for row in rows:
+            counts[row["post_id"]][row["kind"]] = (row["n"], bool(row["mine"]))
+    return {
+        pk: [
+            {
+                "kind": kind.value,
+                "emoji": REACTION_EMOJI[kind],
+                "label": kind.label,
+                "count": by_kind.get(kind.value, (0, False))[0],
+                "mine": by_kind.get(kind.value, (0, False))[1],
+            }
+            for kind in ReactionKind
+        ]
+        for pk, by_kind in counts.items()
+    }
+
+
+REACTORS_SHOWN = 50  # names per kind on the who-reacted list; the rest as "and N more"
+
+
+def post_reactors(post: Post) -> list[dict]:
+    """Who reacted to a post, per kind: names (never e-mail addresses), newest first, at most
+    REACTORS_SHOWN each: two queries whatever the numbers."""
+    totals = dict(
+        Reaction.objects.filter(post=post).values("kind").annotate(n=Count("id")).values_list("kind", "n")
+    )
+    ranked = (
+        Reaction.objects.filter(post=post)
+        .annotate(
+            rank=Window(
+                RowNumber(), partition_by=[F("kind")], order_by=[F("created_at").desc(), F("pk").desc()]
+            )
+        )
+        .values("kind", "rank", "user__full_name", "user_id")
+    )
+    names: dict[str, list[dict]] = {kind.value: [] for kind in ReactionKind}
+    for row in ranked:
+        if row["rank"] <= REACTORS_SHOWN:
+            names[row["kind"]].append({"user_id": row["user_id"], "name": row["user__full_name"]})
+    return [
+        {
+            "kind": kind.value,
+            "emoji": REACTION_EMOJI[kind],
+            "label": kind.label,
+            "people": names[kind.value],
+            "more": max(totals.get(kind.value, 0) - REACTORS_SHOWN, 0),
+        }
+        for kind in ReactionKind
+        if totals.get(kind.value)
+    ]
+
+
+def post_revisions(post: Post) -> QuerySet[PostRevision]:
+    """A post's earlier texts, newest first, with who changed them (moderators' view)."""
+    return PostRevision.objects.filter(post=post).select_related("edited_by").order_by("-edited_at", "-pk")
+
+
+def reports_resolved_for(community: Community, limit: int = 20) -> list[Report]:
+    """The community's latest handled reports, with who handled them and when."""
+    return list(
+        Report.objects.filter(post__topic__community=community, resolved_at__isnull=False)
+        .select_related("post", "post__topic", "post__author", "reporter", "resolved_by")
+        .order_by("-resolved_at", "-pk")[:limit]
+    )
 
 
 def reports_open_for(community: Community) -> QuerySet[Report]:
@@ -542,7 +671,7 @@ def post_search(user, *, query: str, limit: int = 20) -> Sequence[Post]:
     words = [w.lower() for w in _WORD.findall(query)][:10]
     if not words:
         return []
-    qs = posts_visible_to(user).filter(is_hidden=False, topic__is_hidden=False)
+    qs = posts_visible_to(user).filter(is_hidden=False, topic__is_hidden=False, deleted_at__isnull=True)
     qs = qs.select_related("topic", "topic__community", "author")
     if _on_postgres():
         from django.contrib.postgres.search import SearchHeadline, SearchRank
@@ -659,7 +788,8 @@ def events_for_feed(community: Community) -> QuerySet[Event]:
 def attachment_get_for(user, *, pk: int) -> Attachment:
     """A file is readable exactly when its post or material is."""
     return Attachment.objects.filter(
-        Q(post__in=posts_visible_to(user)) | Q(material__community__in=communities_readable_by(user))
+        Q(post__in=posts_visible_to(user).filter(deleted_at__isnull=True))
+        | Q(material__community__in=communities_readable_by(user))
     ).get(pk=pk)
 
 

@@ -31,7 +31,7 @@ from core.caching import scopes_changed
 from core.i18n import in_language_of, supported_language
 from core.ratelimit import rate_limit_hit
 from core.uploads import DOCUMENTS, IMAGES, UploadRefused, inspect_upload
-from notifications.services import notification_send
+from notifications.services import notification_send, notification_withdraw_text
 
 from . import selectors
 from .models import (
@@ -48,7 +48,9 @@ from .models import (
     Membership,
     MemberState,
     Post,
+    PostRevision,
     Reaction,
+    ReactionKind,
     Registration,
     Report,
     Tag,
@@ -504,26 +506,100 @@ def draft_save(
 
 
 def post_edit(*, post: Post, by, body: str) -> Post:
-    """Authors edit their own posts (moderators any); the post shows an "edited" mark."""
+    """Authors edit their own posts within COMMUNITIES_EDIT_WINDOW_HOURS of posting (not in a locked topic);
+    moderators edit any post at any time (selectors.post_may_edit). Each edit keeps the previous text with
+    who and when (PostRevision, shown to moderators); the post shows an "edited" mark."""
     access = _access(by, post.topic.community)
-    if post.author_id != by.pk and not access.is_moderator:
-        raise CommunityError(_("You can edit only your own posts."))
-    if not access.is_member:
-        raise CommunityError(_("Only members of this community can do this."))
-    if post.topic.is_locked and not access.is_moderator:
-        raise CommunityError(_("This topic is closed for new replies."))
+    if not selectors.post_may_edit(by, post, access):
+        raise CommunityError(selectors.post_edit_refusal(by, post, access))
     body = _clean_markup(
         body, field=_("Text"), min_length=MIN_TOPIC_LENGTH if post.number == 1 else MIN_REPLY_LENGTH
     )
     if body == post.body:
         return post
+    previous = post.body
     post.body = body
     post.body_html = markup.render(body, profile="post")  # before the write, outside any transaction
     post.edited_at = timezone.now()
     with transaction.atomic():  # the new words are found, the old ones not, from the same commit
+        PostRevision.objects.create(post=post, body=previous, edited_by=by, edited_at=post.edited_at)
         post.save(update_fields=["body", "body_html", "edited_at"])
         refresh_search_vectors(post_ids=[post.pk])
     return post
+
+
+def post_delete(*, post: Post, by) -> Post:
+    """Authors delete their own replies at any time, moderators any reply (the question, post #1, is not
+    deleted: its topic would lose its sense; a moderator hides the topic instead). Soft: the post keeps
+    its number and place ("post deleted"), so page numbers, unread counts and replies to it hold; its text
+    and rendering are emptied (out of the page, the search and the notifications sent about it), its
+    reactions removed, its files no longer served; the last text stays in its history for moderators.
+    A moderator's deletion closes the post's open reports and tells the reporters."""
+    access = _access(by, post.topic.community)
+    if not selectors.post_may_delete(by, post, access):
+        if post.is_deleted:
+            raise CommunityError(_("This post is already deleted."))
+        if post.number == 1:
+            raise CommunityError(_("The first post of a topic cannot be deleted; edit it instead."))
+        raise CommunityError(_("You can delete only your own posts."))
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Post.objects.select_for_update().get(pk=post.pk)
+        if locked.deleted_at is not None:
+            raise CommunityError(_("This post is already deleted."))
+        PostRevision.objects.create(
+            post=locked, body=locked.body, edited_by=by, edited_at=now, was_deletion=True
+        )
+        Reaction.objects.filter(post=locked).delete()
+        Post.objects.filter(pk=locked.pk).update(
+            body="", body_html="", deleted_at=now, deleted_by=by, useful_count=0, search_vector=None
+        )
+        Topic.objects.filter(pk=locked.topic_id, solution_id=locked.pk).update(solution=None)
+        notification_withdraw_text(dedupe_prefix=f"community-post:{locked.pk}:")
+        if access.is_moderator and locked.author_id != by.pk:
+            _reports_close(post=locked, by=by, hidden=False)
+    post.refresh_from_db()
+    return post
+
+
+def _reports_close(*, post: Post, by, hidden: bool) -> int:
+    """The post's open reports are resolved by `by`, now; each reporter is told (in their language) that
+    the moderators acted on the post they reported. Inside the caller's transaction."""
+    now = timezone.now()
+    reports = list(
+        Report.objects.filter(post=post, resolved_at__isnull=True).select_related("reporter").order_by("pk")
+    )
+    if not reports:
+        return 0
+    Report.objects.filter(pk__in=[r.pk for r in reports]).update(resolved_at=now, resolved_by=by)
+    topic_title = post.topic.title
+    url = reverse("communities:topic", args=[post.topic_id])
+    for report in reports:
+        if hidden:
+
+            def title(topic_title=topic_title):
+                return _("The post you reported in “%(topic)s” was hidden by a moderator") % {
+                    "topic": topic_title
+                }
+        else:
+
+            def title(topic_title=topic_title):
+                return _("The post you reported in “%(topic)s” was deleted by a moderator") % {
+                    "topic": topic_title
+                }
+
+        transaction.on_commit(
+            functools.partial(
+                _notify,
+                recipient=report.reporter,
+                kind="community_post",
+                title=title,
+                body=report.reason,
+                url=url,
+                dedupe_key=f"community-report-closed:{report.pk}",
+            )
+        )
+    return len(reports)
 
 
 def topic_title_changed(*, topic: Topic) -> None:
@@ -532,22 +608,33 @@ def topic_title_changed(*, topic: Topic) -> None:
     refresh_search_vectors(topic_ids=[topic.pk])
 
 
-@transaction.atomic
-def post_toggle_useful(*, post: Post, user) -> bool:
-    """A member marks someone else's post as useful (or takes the mark back). Returns the new state."""
+def post_react(*, post: Post, user, kind: str) -> bool:
+    """A member puts one of the fixed reactions (ReactionKind: 👍 useful, ❤️ thanks, 💡 idea, ✅ tried) on
+    someone else's post, or takes it back; returns whether it is now on. One of each kind per person
+    and post (a DB constraint); "useful" keeps Post.useful_count (ordering, the API). Not on a deleted
+    post. Limited per person (PDP_RATE_LIMITS "reaction")."""
+    if kind not in ReactionKind.values:
+        raise CommunityError(_("Unknown reaction."))
     _require_member(user, post.topic.community)
     if post.author_id == user.pk:
-        raise CommunityError(_("You cannot mark your own post as useful."))
-    deleted, _details = Reaction.objects.filter(post=post, user=user).delete()
-    if deleted:
-        Post.objects.filter(pk=post.pk).update(useful_count=F("useful_count") - 1)
-        return False
-    try:
-        with transaction.atomic():
-            Reaction.objects.create(post=post, user=user)
-    except IntegrityError:
-        return True
-    Post.objects.filter(pk=post.pk).update(useful_count=F("useful_count") + 1)
+        raise CommunityError(_("You cannot react to your own post."))
+    if post.is_deleted:
+        raise CommunityError(_("This post is deleted."))
+    rate_limit_hit(action="reaction", key=user.pk)
+    counter = {"useful_count": F("useful_count") - 1} if kind == ReactionKind.USEFUL else None
+    with transaction.atomic():
+        deleted, _details = Reaction.objects.filter(post=post, user=user, kind=kind).delete()
+        if deleted:
+            if counter:
+                Post.objects.filter(pk=post.pk).update(**counter)
+            return False
+        try:
+            with transaction.atomic():
+                Reaction.objects.create(post=post, user=user, kind=kind)
+        except IntegrityError:  # the same click twice at once: it is on
+            return True
+        if kind == ReactionKind.USEFUL:
+            Post.objects.filter(pk=post.pk).update(useful_count=F("useful_count") + 1)
     return True
 
 
@@ -564,6 +651,8 @@ def topic_mark_solution(*, topic: Topic, post: Post | None, by) -> Topic:
             raise CommunityError(_("The question itself cannot be its solution."))
         if post.is_hidden:
             raise CommunityError(_("A hidden post cannot be the solution."))
+        if post.is_deleted:
+            raise CommunityError(_("This post is deleted."))
     topic.solution = post
     topic.save(update_fields=["solution"])
     return topic
@@ -586,6 +675,8 @@ def topic_moderate(
 
 @transaction.atomic
 def post_set_hidden(*, post: Post, by, hidden: bool) -> Post:
+    """Moderators hide a reply from members (or show it again). Hiding closes the post's open reports
+    (resolved by the moderator, now) and tells each reporter."""
     _require_moderator(by, post.topic.community)
     if post.number == 1 and hidden:
         raise CommunityError(_("Hide the whole topic instead of its first post."))
@@ -593,6 +684,8 @@ def post_set_hidden(*, post: Post, by, hidden: bool) -> Post:
     post.save(update_fields=["is_hidden"])
     if hidden and post.topic.solution_id == post.pk:
         Topic.objects.filter(pk=post.topic_id).update(solution=None)
+    if hidden:  # hiding is the moderators' answer to the reports on it: they are closed, the reporters told
+        _reports_close(post=post, by=by, hidden=True)
     return post
 
 
@@ -603,6 +696,8 @@ def post_report(*, post: Post, reporter, reason: str) -> Report:
     _require_member(reporter, post.topic.community)
     rate_limit_hit(action="report", key=reporter.pk)
     reason = _clean_text(reason, field=_("Reason"), max_length=1000)
+    if post.is_deleted:
+        raise CommunityError(_("This post is deleted."))
     if Report.objects.filter(post=post, reporter=reporter, resolved_at__isnull=True).exists():
         raise CommunityError(_("You have already reported this post; the moderators will look at it."))
     report = Report.objects.create(post=post, reporter=reporter, reason=reason)
@@ -687,7 +782,7 @@ def post_send_notifications(*, post: Post) -> int:
     """
     topic = post.topic
     community = topic.community
-    if post.is_hidden or topic.is_hidden:
+    if post.is_hidden or topic.is_hidden or post.deleted_at is not None:
         return 0
     # Only the members concerned are read (mentioned, watching, replied to), never the whole
     # membership: a community of a region has hundreds of members and posts arrive all day.

@@ -263,6 +263,7 @@ def community_reports(request, slug):
             "access": access,
             "tab": "reports",
             "reports": selectors.reports_open_for(community)[:100],
+            "handled": selectors.reports_resolved_for(community),
         },
     )
 
@@ -413,6 +414,7 @@ def _topic_page(request, topic, access, *, form: PostForm | None = None):
     states = _post_states(
         request,
         topic,
+        access,
         page_number,
         (
             topic.solution_id,
@@ -441,7 +443,7 @@ def _topic_page(request, topic, access, *, form: PostForm | None = None):
             .select_related("author")
             .first()
         )
-        if quoted and not quoted.is_hidden:
+        if quoted and not quoted.is_hidden and quoted.deleted_at is None:
             quote = quote_markdown(str(quoted.author), quoted.body)
             initial = {"body": f"{draft.rstrip()}\n\n{quote}" if draft else quote, "reply_to": quoted.pk}
     follow_level = topic.my_follow_level or (
@@ -507,20 +509,34 @@ def _topic_page(request, topic, access, *, form: PostForm | None = None):
     )
 
 
-def _post_states(request, topic, page_number: int, rights: tuple) -> list[dict]:
-    """The page's posts as a light query: what each post's rendering is keyed on (its state and the
-    reader's rights on it, since its controls differ)."""
+def _post_states(request, topic, access, page_number: int, rights: tuple) -> list[dict]:
+    """The page's posts as a light query: what each post's rendering is keyed on (its state, its reactions
+    and the reader's rights on it, since its controls differ): two queries whatever the page."""
     states = selectors.topic_post_states(request.user, topic=topic, page=page_number)
+    reactions = selectors.reaction_summaries(request.user, [state["pk"] for state in states])
     for state in states:
+        light = SimpleNamespace(
+            topic=topic,
+            author_id=state["author_id"],
+            created_at=state["created_at"],
+            deleted_at=state["deleted_at"],
+            number=state["number"],
+        )
+        state["reactions"] = reactions[state["pk"]]
+        state["may_edit"] = selectors.post_may_edit(request.user, light, access)
+        state["may_delete"] = selectors.post_may_delete(request.user, light, access)
         state["cache_parts"] = "\x1f".join(
             str(value)
             for value in (
                 state["pk"],
                 state["edited_at"],
                 state["is_hidden"],
+                state["deleted_at"],
                 state["useful_count"],
-                state["found_useful"],
+                ",".join(f"{r['kind']}:{r['count']}:{r['mine']:d}" for r in state["reactions"]),
                 state["author_id"] == request.user.pk,
+                state["may_edit"],
+                state["may_delete"],
                 *rights,
             )
         )
@@ -540,12 +556,16 @@ def _posts_page(request, topic, page_number: int, states: list[dict]) -> list:
             SimpleNamespace(number=state["number"], html=restore_token(cached[key], request))
             for state, key in zip(states, keys, strict=True)
         ]
-    parts = {state["pk"]: state["cache_parts"] for state in states}
+    by_pk = {state["pk"]: state for state in states}
     posts = selectors.topic_posts_page(request.user, topic=topic, page=page_number)
     for post in posts:
+        state = by_pk.get(post.pk, {})
         post.html = None
         post.by_me = post.author_id == request.user.pk
-        post.cache_parts = parts.get(post.pk, "")
+        post.cache_parts = state.get("cache_parts", "")
+        post.reaction_list = state.get("reactions", [])
+        post.may_edit = state.get("may_edit", False)
+        post.may_delete = state.get("may_delete", False)
     return posts
 
 
@@ -667,9 +687,19 @@ def _post_url(post: Post) -> str:
     return f"{url}?page={selectors.page_of_number(post.number)}#post-{post.number}"
 
 
+def _refused(request, reason: str):
+    """403 with the reason in the user's words (a page they reached by a link or a typed address)."""
+    return render(request, "403.html", {"reason": reason}, status=403)
+
+
 @login_required
 def post_edit(request, pk):
+    """The edit form: only for who may edit the post (author within the window, moderators); anyone
+    else gets 403 already on opening it, not only on saving."""
     post = _get_or_404(selectors.post_get_for, user=request.user, pk=pk)
+    access = selectors.access_for(request.user, post.topic.community)
+    if not selectors.post_may_edit(request.user, post, access):
+        return _refused(request, selectors.post_edit_refusal(request.user, post, access))
     form = PostEditForm(request.POST or None, initial={"body": post.body})
     if request.method == "POST" and form.is_valid():
         try:
@@ -677,6 +707,7 @@ def post_edit(request, pk):
         except CommunityError as exc:
             form.add_error(None, exc)
         else:
+            messages.success(request, _("The post is saved."))
             return redirect(_post_url(post))
     return render(
         request, "communities/post_edit.html", {"post": post, "form": form, "community": post.topic.community}
@@ -684,22 +715,87 @@ def post_edit(request, pk):
 
 
 @login_required
+def post_delete(request, pk):
+    """GET asks for confirmation, POST deletes (soft); 403 for who may not delete it."""
+    post = _get_or_404(selectors.post_get_for, user=request.user, pk=pk)
+    access = selectors.access_for(request.user, post.topic.community)
+    if not selectors.post_may_delete(request.user, post, access):
+        if post.number == 1 and not post.is_deleted:
+            reason = _("The first post of a topic cannot be deleted; edit it instead.")
+        elif post.is_deleted:
+            reason = _("This post is already deleted.")
+        else:
+            reason = _("You can delete only your own posts.")
+        return _refused(request, reason)
+    if request.method == "POST":
+        try:
+            services.post_delete(post=post, by=request.user)
+        except CommunityError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, _("The post is deleted."))
+        return redirect(_post_url(post))
+    return render(
+        request,
+        "communities/post_delete.html",
+        {"post": post, "community": post.topic.community, "post_url": _post_url(post)},
+    )
+
+
+@login_required
+def post_history(request, pk):
+    """A post's earlier texts, for the community's moderators (403 for others who can read the post)."""
+    post = _get_or_404(selectors.post_get_for, user=request.user, pk=pk)
+    access = selectors.access_for(request.user, post.topic.community)
+    if not access.is_moderator:
+        return _refused(request, _("Only the community's moderators can see the history of a post."))
+    return render(
+        request,
+        "communities/post_history.html",
+        {
+            "post": post,
+            "community": post.topic.community,
+            "revisions": selectors.post_revisions(post),
+            "post_url": _post_url(post),
+        },
+    )
+
+
+@login_required
 @require_POST
-def post_useful(request, pk):
+def post_react(request, pk):
+    """Toggle one reaction (htmx: the post's reaction bar comes back). Bad kind, own post: 400 + message."""
     post = _get_or_404(selectors.post_get_for, user=request.user, pk=pk)
     try:
-        services.post_toggle_useful(post=post, user=request.user)
+        services.post_react(post=post, user=request.user, kind=request.POST.get("kind", ""))
+    except RateLimited as exc:
+        if request.htmx:
+            return too_many(HttpResponse(" ".join(exc.messages), status=429), exc)
+        _error(request, exc)
     except CommunityError as exc:
         if request.htmx:
             return HttpResponse(" ".join(exc.messages), status=400)
         _error(request, exc)
     if request.htmx:
-        post.refresh_from_db(fields=["useful_count"])
-        post.found_useful = (
-            selectors.posts_visible_to(request.user).filter(pk=post.pk, reactions__user=request.user).exists()
-        )
-        return render(request, "communities/_useful.html", {"post": post})
+        post.reaction_list = selectors.reaction_summaries(request.user, [post.pk])[post.pk]
+        access = selectors.access_for(request.user, post.topic.community)
+        return render(request, "communities/_reactions.html", {"post": post, "access": access})
     return redirect(_post_url(post))
+
+
+@login_required
+def post_reactions(request, pk):
+    """Who reacted, per kind, by name (htmx fragment in the post, or a page of its own)."""
+    post = _get_or_404(selectors.post_get_for, user=request.user, pk=pk)
+    context = {
+        "post": post,
+        "community": post.topic.community,
+        "groups": selectors.post_reactors(post),
+        "post_url": _post_url(post),
+    }
+    if request.htmx:
+        return render(request, "communities/_reactors.html", context)
+    return render(request, "communities/post_reactions.html", context)
 
 
 @login_required

@@ -136,6 +136,19 @@ def notification_send(
     return notification
 
 
+def notification_withdraw_text(*, dedupe_prefix: str) -> int:
+    """The text of what was sent about something that no longer exists (a deleted forum post) is taken
+    out of the notifications keyed `dedupe_prefix…`: the title and link stay, body and HTML are emptied
+    (the in-site list, and a digest not yet mailed, show nothing of it). Returns how many were changed."""
+    if not dedupe_prefix:
+        raise ValueError("a prefix is needed")
+    return (
+        Notification.objects.filter(dedupe_key__startswith=dedupe_prefix)
+        .exclude(body="", body_html="")
+        .update(body="", body_html="")
+    )
+
+
 def notification_send_many(*, recipients: Iterable, kind: str, title, body="", url: str = "") -> int:
     """One message to many people (an announcement to a cohort): constant queries, one row each.
 

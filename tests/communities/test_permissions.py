@@ -111,7 +111,9 @@ def test_writes_refused_and_nothing_changes(client, closed, outsider):
     before = (Post.objects.count(), Topic.objects.count(), Registration.objects.count())
     responses = [
         client.post(reverse("communities:topic_reply", args=[topic.pk]), {"body": "intrusion"}),
-        client.post(reverse("communities:post_useful", args=[post.pk])),
+        client.post(reverse("communities:post_react", args=[post.pk]), {"kind": "useful"}),
+        client.post(reverse("communities:post_delete", args=[post.pk])),
+        client.get(reverse("communities:post_reactions", args=[post.pk])),
         client.post(reverse("communities:topic_solution", args=[topic.pk]), {"post": post.pk}),
         client.post(reverse("communities:topic_moderate", args=[topic.pk]), {"action": "lock"}),
         client.post(reverse("communities:post_hide", args=[post.pk]), {"hidden": "1"}),
@@ -164,8 +166,12 @@ def test_member_cannot_moderate_or_edit_others(client, closed):
     other = member(closed["community"])
     client.force_login(other)
     post = closed["post"]
+    opened = client.get(reverse("communities:post_edit", args=[post.pk]))  # the form itself is refused
+    assert opened.status_code == 403
+    assert "You can edit only your own posts." in opened.content.decode()
+    assert "<textarea" not in opened.content.decode()
     response = client.post(reverse("communities:post_edit", args=[post.pk]), {"body": "changed"})
-    assert response.status_code == 200 and "own posts" in response.content.decode()
+    assert response.status_code == 403 and "You can edit only your own posts." in response.content.decode()
     client.post(reverse("communities:topic_moderate", args=[closed["topic"].pk]), {"action": "hide"})
     post.refresh_from_db()
     closed["topic"].refresh_from_db()

@@ -77,11 +77,11 @@ def test_useful_toggles_and_not_on_own_post():
     topic = services.topic_create(community=club, author=author, title="T topic", body="x text")
     post = topic.posts.get()
     with pytest.raises(CommunityError):
-        services.post_toggle_useful(post=post, user=author)
-    assert services.post_toggle_useful(post=post, user=other) is True
+        services.post_react(post=post, user=author, kind="useful")
+    assert services.post_react(post=post, user=other, kind="useful") is True
     post.refresh_from_db()
     assert post.useful_count == 1
-    assert services.post_toggle_useful(post=post, user=other) is False
+    assert services.post_react(post=post, user=other, kind="useful") is False
     post.refresh_from_db()
     assert post.useful_count == 0
 

@@ -190,9 +190,15 @@ def test_useful_htmx_and_preview(client):
     topic = services.topic_create(community=club, author=author, title="T topic", body="b text")
     client.force_login(reader)
     response = client.post(
-        reverse("communities:post_useful", args=[topic.posts.get().pk]), HTTP_HX_REQUEST="true"
+        reverse("communities:post_react", args=[topic.posts.get().pk]),
+        {"kind": "useful"},
+        HTTP_HX_REQUEST="true",
     )
-    assert response.status_code == 200 and 'class="useful-count">1<' in response.content.decode()
+    assert response.status_code == 200
+    assert (
+        '<span aria-hidden="true">👍</span> <span class="reaction-count">1</span>'
+        in response.content.decode()
+    )
     preview = client.post(
         reverse("communities:preview"), {"body": "**hi** <script>x</script>"}
     ).content.decode()

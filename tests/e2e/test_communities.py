@@ -78,8 +78,8 @@ def test_teacher_joins_asks_gets_answer_and_marks_solution(page, live_server, lo
     page.locator(".unread-badge").first.click()
     page.wait_for_load_state("networkidle")
     assert page.url.endswith("#post-2")
-    page.locator("#post-2 .useful-form button").click()
-    page.wait_for_selector("#post-2 .useful-form button.btn-success")
+    page.locator("#post-2 .reaction-useful").click()
+    page.wait_for_selector('#post-2 .reaction-useful[aria-pressed="true"]')
     page.locator("#post-2 .mark-solution").click()
     page.wait_for_load_state("networkidle")
     assert page.locator("#post-2.solution").count() == 1

@@ -451,6 +451,20 @@ def community_post_reported(language, capture):
     return moderator, ("Это спам",)
 
 
+def community_report_closed(language, capture):
+    club = _club()
+    moderator = member(club, TeacherFactory(full_name="Иванова Анна"), role=MemberRole.MODERATOR)
+    author = member(club, TeacherFactory(full_name="Петренко Олена"))
+    reporter = member(club, person(preferred_language=language))
+    with capture(execute=True):
+        topic = community_services.topic_create(community=club, author=author, title=TOPIC, body="Вопрос")
+        reply = community_services.post_create(topic=topic, author=author, body="Реклама курса")
+        community_services.post_report(post=reply, reporter=reporter, reason="Это спам")
+    with capture(execute=True):
+        community_services.post_set_hidden(post=reply, by=moderator, hidden=True)
+    return reporter, ("Это спам",)
+
+
 def mention(language, capture):
     club = _club()
     author = member(club, TeacherFactory(full_name="Иванова Анна"))
@@ -528,6 +542,7 @@ SCENARIOS = {
     "community_post:join_request": community_join_request,
     "community_post:join_approved": community_join_approved,
     "community_post:reported": community_post_reported,
+    "community_post:report_closed": community_report_closed,
     "mention": mention,
     "mentoring": mentoring,
     "mentoring:message": mentoring_message,

@@ -152,3 +152,12 @@ def test_the_demo_teacher_has_unread_and_muted_topics(demo_db, client):
     unread = client.get(reverse("communities:unread")).content.decode()
     assert f'data-topic="{muted.pk}"' not in unread
     assert 'class="list-group-item' in unread
+
+
+def test_the_demo_forum_shows_every_reaction_kind_and_an_edited_post_with_its_history(demo_db, client):
+    from communities.models import PostRevision, Reaction, ReactionKind
+
+    kinds = set(Reaction.objects.values_list("kind", flat=True))
+    assert kinds == set(ReactionKind.values)
+    revision = PostRevision.objects.select_related("post").get(post__topic__community__slug="math-club")
+    assert revision.post.edited_at == revision.edited_at and revision.post.body.startswith(revision.body)
