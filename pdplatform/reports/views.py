@@ -17,12 +17,12 @@ from django.views.decorators.http import require_GET
 from cohorts.models import Cohort
 from core import charts
 from core.caching import personal_cache
+from core.exports import ExportParamError, csv_delimiter, csv_response, csv_separator, xlsx_response
 from core.files import serve_file
 from core.jobs import job_progress_response
 from core.pagination import paginate
 
 from . import selectors, services
-from .exports import csv_response, xlsx_response
 from .filters import MonitoringFilterSet
 from .models import ExportJob
 
@@ -38,14 +38,22 @@ def _export(request, spec, fmt: str):
     """Stream a small export, or hand a large one to a worker and show its progress page."""
     if fmt not in services.FORMATS:
         raise Http404
+    params, delimiter = spec.params, None
+    if fmt == "csv":  # the reader's delimiter (?sep=semicolon|comma); a chosen one is kept with a job
+        try:
+            delimiter = csv_delimiter(sep=csv_separator(request.GET))
+        except ExportParamError as exc:
+            return _bad_filter(request, " ".join(exc.messages))
+        if request.GET.get("sep"):
+            params = {**params, "sep": request.GET["sep"]}
     if spec.count > services.async_threshold():
-        job = services.export_job_start(user=request.user, report=spec.report, fmt=fmt, params=spec.params)
+        job = services.export_job_start(user=request.user, report=spec.report, fmt=fmt, params=params)
         return redirect("reports:job", job_id=job.pk)
     services.export_log_record(
         user=request.user, report=spec.report, fmt=fmt, filters=spec.params, rows=spec.count
     )
     if fmt == "csv":
-        return csv_response(spec.columns, spec.rows, spec.filename)
+        return csv_response(spec.columns, spec.rows, spec.filename, delimiter)
     return xlsx_response(spec.sheets, spec.filename)
 
 
