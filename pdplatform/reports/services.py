@@ -205,8 +205,8 @@ def export_job_run(*, job_id) -> ExportJob | None:
         return job
     try:
         spec = spec_for(user=job.requested_by, report=job.report, params=job.params)
-        # The delimiter the requester chose (stored with the job), else their language's.
-        delimiter = csv_delimiter(sep=csv_separator(job.params, language_of(job.requested_by)))
+        # The delimiter the requester chose (stored with the job), else that of the file's language.
+        delimiter = csv_delimiter(sep=csv_separator(job.params))
     except (ReportError, ExportParamError) as exc:
         ExportJob.objects.filter(pk=job.pk).update(
             state=ExportJob.State.FAILED, error=" ".join(exc.messages)[:500], finished_at=timezone.now()
