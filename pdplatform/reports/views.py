@@ -86,6 +86,43 @@ def _cells(rows, skip: frozenset = frozenset()) -> list[str]:
 COHORT_PAGE_SKIP = frozenset({3, 4, 5, 6, 7})
 
 
+# The school report's columns on the page (selectors.enrollment_columns, in order), by key. The reader picks
+# the ones to show (?cols=…, remembered in their session); the teacher's name always shows, first and sticky.
+# Exports keep every column.
+SCHOOL_COLUMNS = (
+    "teacher",
+    "email",
+    "school",
+    "course",
+    "hours",
+    "cohort",
+    "starts",
+    "ends",
+    "state",
+    "progress",
+    "accepted",
+    "assignments",
+    "score",
+    "attendance",
+    "feedback",
+    "completed",
+    "certificate",
+)
+SCHOOL_COLUMNS_DEFAULT = ("teacher", "email", "school", "course", "cohort", "state", "progress", "completed")
+SCHOOL_COLUMNS_SESSION_KEY = "reports_school_columns"
+
+
+def _school_columns(request) -> list[str] | None:
+    """The columns asked for in the URL (unknown keys dropped, the teacher's name always), or None."""
+    if "cols" not in request.GET:
+        return None
+    asked = {key for value in request.GET.getlist("cols") for key in value.split(",")}
+    if "default" in asked:
+        return list(SCHOOL_COLUMNS_DEFAULT)
+    chosen = [key for key in SCHOOL_COLUMNS if key in asked] or list(SCHOOL_COLUMNS_DEFAULT)
+    return chosen if "teacher" in chosen else ["teacher", *chosen]
+
+
 def _bad_filter(request, message: str):
     return render(request, "reports/error.html", {"message": message}, status=400)
 
@@ -98,12 +135,25 @@ def home(request):
         if selectors.can_see_cohort_reports(user):
             return redirect("reports:cohorts")
         raise PermissionDenied
+    chosen = _school_columns(request)
+    if chosen is None:
+        # The columns ride in the URL (the page's cache is keyed by it); the ones chosen last come back.
+        remembered = request.session.get(SCHOOL_COLUMNS_SESSION_KEY)
+        if remembered:
+            query = request.GET.copy()
+            query["cols"] = ",".join(remembered)
+            return redirect(f"{reverse('reports:home')}?{query.urlencode()}")
+        chosen = list(SCHOOL_COLUMNS_DEFAULT)
+    elif request.session.get(SCHOOL_COLUMNS_SESSION_KEY) != chosen:
+        request.session[SCHOOL_COLUMNS_SESSION_KEY] = chosen
+    skip = frozenset(i for i, key in enumerate(SCHOOL_COLUMNS) if key not in chosen)
+    all_columns = selectors.enrollment_columns()
     filterset = services.school_filterset(user=user, data=request.GET)
     valid = filterset.is_valid()
 
     def rows_page():  # read only when the cached report is missing or stale
         page = paginate(request, selectors.school_report_rows(user=user, flt=filterset.enrollment_filters()))
-        page.object_list = _cells(page.object_list)
+        page.object_list = _cells(page.object_list, skip)
         return page
 
     return render(
@@ -115,7 +165,19 @@ def home(request):
             "valid": valid,
             "page": SimpleLazyObject(rows_page) if valid else None,
             **personal_cache(request, *selectors.report_scopes(user), cacheable=valid),
-            "columns": selectors.enrollment_columns(),
+            "columns": [c for i, c in enumerate(all_columns) if i not in skip],
+            "column_choices": [
+                {"key": key, "header": column.header, "shown": key in chosen}
+                for key, column in zip(SCHOOL_COLUMNS, all_columns, strict=True)
+            ],
+            "chosen_columns": chosen,
+            "column_query": [
+                (name, value)
+                for name, values in request.GET.lists()
+                if name not in ("cols", "page")
+                for value in values
+            ],
+            "sticky_first": True,
             "query": _query_without(request, "page"),
             "sort_query": _query_without(request, "page", "sort"),
             "current_sort": request.GET.get("sort", ""),
