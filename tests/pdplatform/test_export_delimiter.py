@@ -222,3 +222,24 @@ def test_a_background_csv_keeps_the_chosen_delimiter(client, settings, django_ca
     body = job.file.open("rb").read().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body), delimiter=";"))
     assert [r[1] for r in rows[1:]] == ["boris@example.org", "anna@example.org"]
+
+
+@pytest.mark.site_language
+def test_survey_and_mentoring_workbooks_speak_russian(client, worlds, django_capture_on_commit_callbacks):
+    w = worlds["survey"]
+    headers = _as(client, w["curator"], "ru")
+    url = reverse("surveys:export", args=[w["survey"].pk, "distribution", "xlsx"])
+    sheet = _workbook(client.get(url, **headers)).worksheets[0]
+    assert (sheet.title, sheet["A1"].value, sheet["B1"].value) == ("Распределение", "Раздел", "Вопрос")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(reverse("surveys:export", args=[w["survey"].pk, "raw", "xlsx"]), **headers)
+    from surveys.models import ExportJob as SurveyExportJob
+
+    raw = load_workbook(SurveyExportJob.objects.get().file.open("rb")).worksheets[0]
+    assert (raw.title, raw["A1"].value) == ("Исходные ответы", "Ответ")
+    m = worlds["mentoring"]
+    headers = _as(client, m["admin"], "ru")
+    book = _workbook(client.get(reverse("mentoring:report_export", args=["xlsx"]), **headers))
+    assert [s.title for s in book.worksheets] == ["Охват", "Встречи по месяцам"]
+    assert book.worksheets[0]["A1"].value == "Муниципалитет"
+    assert book.worksheets[0]["A1"].font.b is True
