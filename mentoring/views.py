@@ -6,9 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.exports import ExportParamError, bad_param_response, csv_delimiter, csv_separator
 from core.pagination import paginate
 
 from . import exports, selectors, services
@@ -482,8 +484,12 @@ def reports(request):
 def report_export(request, fmt: str):
     if not selectors.can_see_reports(request.user):
         raise Http404
-    if fmt == "csv":
-        return exports.coverage_csv_response(user=request.user)
+    if fmt == "csv":  # the reader's delimiter, ?sep=semicolon|comma; any other value changes nothing
+        try:
+            sep = csv_separator(request.GET)
+        except ExportParamError as exc:
+            return bad_param_response(request, exc, reverse("mentoring:reports"))
+        return exports.coverage_csv_response(user=request.user, delimiter=csv_delimiter(sep=sep))
     if fmt == "xlsx":
         return exports.coverage_xlsx_response(user=request.user)
     raise Http404

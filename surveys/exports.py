@@ -1,4 +1,6 @@
-"""CSV (streamed, UTF-8 with BOM for Excel) and XLSX exports of survey results.
+"""CSV (streamed, UTF-8 with BOM for Excel, the reader's delimiter) and XLSX exports of survey results, through
+core/exports.py (the one export module): the rows here carry plain values, CSV neutralises formula-like text,
+XLSX writes it as string cells under the reports' header styling.
 
 Raw answers: openpyxl write-only (constant memory, any size). The distribution (one row per question, so
 small whatever the number of answers) is built in openpyxl's normal mode, which alone can hold a chart: a
@@ -6,17 +8,26 @@ native stacked bar of the Likert questions' shares of 1–5 over the same cells.
 
 from __future__ import annotations
 
-import csv
-import io
 import tempfile
 from collections.abc import Iterable, Iterator
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 
-from core.exports import XLSX_CONTENT_TYPE, csv_cell, csv_delimiter, csv_streaming_response, neutralise
+from core.exports import (
+    csv_delimiter,
+    csv_stream,
+    csv_streaming_response,
+    rows_sheet,
+    write_xlsx,
+    xlsx_file_response,
+    xlsx_header,
+    xlsx_row,
+    xlsx_widths,
+)
 
 from .models import Question
 from .selectors import AreaBreakdown, ResultFilter, SurveyResults, raw_answers
@@ -38,8 +49,8 @@ def distribution_rows(results: SurveyResults) -> Iterator[list]:
     ]
     for row in results.likert:
         yield [
-            neutralise(row.section.title),
-            neutralise(row.question.text),
+            row.section.title,
+            row.question.text,
             *row.percents,
             *row.counts,
             row.n,
@@ -50,8 +61,8 @@ def distribution_rows(results: SurveyResults) -> Iterator[list]:
     for choice in results.choices:
         for text, count, percent in choice.options:
             yield [
-                neutralise(choice.question.section.title),
-                neutralise(f"{choice.question.text} — {text}"),
+                choice.question.section.title,
+                f"{choice.question.text} — {text}",
                 percent,
                 *([""] * 9),
                 count,
@@ -64,13 +75,13 @@ def distribution_rows(results: SurveyResults) -> Iterator[list]:
 def breakdown_rows(breakdown: AreaBreakdown, *, k: int) -> Iterator[list]:
     """One row per school (or municipality): n and the mean per Likert aspect; hidden ones say so."""
     group = _("School") if breakdown.by == "school" else _("Municipality")
-    yield [group, "n", *(neutralise(q.text) for q in breakdown.questions)]
+    yield [group, "n", *(q.text for q in breakdown.questions)]
     hidden = _("fewer than %(k)s responses") % {"k": k}
     for row in breakdown.rows:
         if row.hidden:
-            yield [neutralise(row.name), hidden, *("" for _q in breakdown.questions)]
+            yield [row.name, hidden, *("" for _q in breakdown.questions)]
         else:
-            yield [neutralise(row.name), row.n, *("" if m is None else m for m in row.means)]
+            yield [row.name, row.n, *("" if m is None else m for m in row.means)]
 
 
 def raw_rows(survey, flt: ResultFilter) -> Iterator[list]:
@@ -86,28 +97,34 @@ def raw_rows(survey, flt: ResultFilter) -> Iterator[list]:
         values = [number, questions.get(row[1], ""), *row[2:]]
         if not survey.is_anonymous and values[-1] is not None:
             values[-1] = values[-1].isoformat(timespec="seconds")
-        yield [neutralise(v) for v in values]
+        yield values
 
 
-def csv_response(rows: Iterable[list], filename: str) -> StreamingHttpResponse:
-    return csv_streaming_response(rows, f"{filename}.csv")
+# The sheet each export's workbook names, in the reader's language.
+SHEET_TITLES = {
+    "raw": gettext_lazy("Raw answers"),
+    "distribution": gettext_lazy("Distribution"),
+    "school": gettext_lazy("By school"),
+    "municipality": gettext_lazy("By municipality"),
+}
 
 
-def write_file(rows: Iterable[list], handle, *, fmt: str, title: str) -> None:
-    """Write rows to an open binary file: XLSX (openpyxl write-only) or CSV (UTF-8 with BOM)."""
+def sheet_title_for(what: str) -> str:
+    return str(SHEET_TITLES.get(what, what))
+
+
+def csv_response(rows: Iterable[list], filename: str, delimiter: str | None = None) -> StreamingHttpResponse:
+    return csv_streaming_response(rows, f"{filename}.csv", delimiter)
+
+
+def write_file(rows: Iterable[list], handle, *, fmt: str, title: str, delimiter: str | None = None) -> None:
+    """Write rows (the first is the header) to an open binary file: XLSX (write-only, the reports' header
+    styling, text as string cells) or CSV (UTF-8 with BOM, the reader's delimiter)."""
     if fmt == "csv":
-        text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
-        writer = csv.writer(text, delimiter=csv_delimiter())
-        for row in rows:
-            writer.writerow([csv_cell(v) for v in row])
-        text.flush()
-        text.detach()
+        for line in csv_stream(rows, delimiter or csv_delimiter()):
+            handle.write(line.encode("utf-8"))
         return
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31] or "data")
-    for row in rows:
-        sheet.append([neutralise(v) for v in row])
-    workbook.save(handle)
+    write_xlsx(handle, [rows_sheet(rows, sheet_title_for(title), widths=(12, 60, 10, 24, 40, 24))])
 
 
 def distribution_xlsx(results: SurveyResults, handle, *, title: str) -> None:
@@ -115,11 +132,13 @@ def distribution_xlsx(results: SurveyResults, handle, *, title: str) -> None:
     "1, %" … "5, %" columns (C–G) of the Likert rows (which come first), its categories the question texts (B)."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = title[:31] or "data"
-    for row in distribution_rows(results):
-        sheet.append([neutralise(v) for v in row])
-    sheet.column_dimensions["A"].width = 24
-    sheet.column_dimensions["B"].width = 60
+    sheet.title = sheet_title_for(title)[:31]
+    rows = distribution_rows(results)
+    sheet.append(xlsx_header(sheet, next(rows)))
+    for row in rows:
+        sheet.append(xlsx_row(sheet, row))
+    sheet.freeze_panes = "A2"
+    xlsx_widths(sheet, [24, 60, *([9] * 10), 8, 9, 14, 16])
     count = len(results.likert)
     if count:
         chart = BarChart()
@@ -148,19 +167,10 @@ def distribution_xlsx(results: SurveyResults, handle, *, title: str) -> None:
 def distribution_xlsx_response(results: SurveyResults, filename: str, title: str) -> FileResponse:
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
     distribution_xlsx(results, handle, title=title)
-    handle.seek(0)
-    return FileResponse(
-        handle, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX_CONTENT_TYPE
-    )
+    return xlsx_file_response(handle, filename)
 
 
 def xlsx_response(rows: Iterable[list], filename: str, title: str) -> FileResponse:
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
     write_file(rows, handle, fmt="xlsx", title=title)
-    handle.seek(0)
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{filename}.xlsx",
-        content_type=XLSX_CONTENT_TYPE,
-    )
+    return xlsx_file_response(handle, filename)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from accounts.selectors import school_list_for_municipality, user_has_role
-from core.i18n import language_of
+from core.i18n import in_language_of, language_of
 from core.jobs import job_running
 from core.progress import stalled_cutoff
 from courses.models import Course
@@ -810,7 +810,8 @@ def export_job_run(*, job_id) -> None:
 
     try:
         rows = progress(exports.raw_rows(job.survey, flt))
-        with tempfile.TemporaryFile() as handle:
+        # The header and sheet name in the requester's language, whichever worker builds the file.
+        with tempfile.TemporaryFile() as handle, in_language_of(job.requested_by):
             exports.write_file(rows, handle, fmt=job.fmt, title=job.what)
             handle.seek(0)
             job.file.save(f"survey-{job.survey_id}-{job.what}-{job.pk}.{job.fmt}", File(handle), save=False)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.roles import Role
 from accounts.selectors import teachers_visible_to, user_has_role
 from core import charts
+from core.exports import ExportParamError, bad_param_response, csv_delimiter, csv_separator
 from core.files import serve_file, serve_generated
 from core.jobs import job_progress_response
 from core.pagination import paginate
@@ -470,6 +471,12 @@ def survey_export(request, pk: int, what: str, fmt: str):
         return _bad_filter(request, scope, form)
     survey = scope.survey
     name = f"survey-{survey.pk}-{what}"
+    delimiter = None
+    if fmt == "csv":  # the reader's delimiter, ?sep=semicolon|comma; any other value changes nothing
+        try:
+            delimiter = csv_delimiter(sep=csv_separator(request.GET))
+        except ExportParamError as exc:
+            return bad_param_response(request, exc, reverse("surveys:results", args=[survey.pk]))
     if what == "distribution":
         results = selectors.survey_results(
             survey=survey, flt=flt, with_texts=False, order=reading.order, negative_upto=reading.negative_upto
@@ -501,7 +508,7 @@ def survey_export(request, pk: int, what: str, fmt: str):
     else:
         raise Http404
     if fmt == "csv":
-        return exports.csv_response(rows, name)
+        return exports.csv_response(rows, name, delimiter)
     if fmt == "xlsx":
         return exports.xlsx_response(rows, name, title=what)
     raise Http404

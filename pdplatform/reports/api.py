@@ -5,12 +5,11 @@ Same filters, same scoping as the pages: a school administrator's token never re
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -208,7 +207,7 @@ class CohortReportAPI(APIView):
         try:
             cohort = selectors.cohort_for_report(user=request.user, cohort_id=cohort_id)
         except Cohort.DoesNotExist:
-            raise Http404 from None
+            raise NotFound(_("There is no such cohort among yours.")) from None
         rows = [_enrollment_dict(r) for r in selectors.cohort_report_rows(cohort).iterator(chunk_size=2000)]
         services.export_log_record(
             user=request.user,

@@ -49,13 +49,13 @@ from cohorts.certificates.selectors import valid_certificate_number
 from cohorts.models import Attendance, Cohort, Enrollment, LessonProgress, LiveSession, Review, Submission
 from cohorts.selectors import cohorts_managed_by, response_stats
 from communities.models import Membership, Post, Registration, Topic
+from core.exports import Column, Sheet
 from core.formatting import hours_label
 from courses.models import Assignment, Course, Lesson
 from mentoring.models import MentoringPair, PairState
 from mentoring.selectors import report_coverage_by_school
 from surveys.models import CompetencyScore
 
-from .exports import Column, Sheet
 from .forms import SORTS, school_year_bounds
 from .models import ExportJob
 

@@ -23,13 +23,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort
+from core.exports import Column, ExportParamError, Sheet, csv_delimiter, csv_separator, write_csv, write_xlsx
 from core.i18n import language_of
 from core.jobs import job_running
 from core.progress import stalled_cutoff
 from notifications.services import notification_send
 
 from . import selectors
-from .exports import Column, Sheet, write_csv, write_xlsx
 from .filters import EnrollmentFilterSet, MonitoringFilterSet, TeacherFilterSet
 from .models import ExportJob, ExportLog, ReportKind
 
@@ -205,7 +205,9 @@ def export_job_run(*, job_id) -> ExportJob | None:
         return job
     try:
         spec = spec_for(user=job.requested_by, report=job.report, params=job.params)
-    except ReportError as exc:
+        # The delimiter the requester chose (stored with the job), else that of the file's language.
+        delimiter = csv_delimiter(sep=csv_separator(job.params))
+    except (ReportError, ExportParamError) as exc:
         ExportJob.objects.filter(pk=job.pk).update(
             state=ExportJob.State.FAILED, error=" ".join(exc.messages)[:500], finished_at=timezone.now()
         )
@@ -226,7 +228,7 @@ def export_job_run(*, job_id) -> ExportJob | None:
                     progress(n)
                     yield row
 
-            write_csv(handle, spec.columns, counted())
+            write_csv(handle, spec.columns, counted(), delimiter)
         else:
             write_xlsx(handle, spec.sheets, on_row=progress)
         handle.seek(0)

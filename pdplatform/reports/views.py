@@ -17,12 +17,12 @@ from django.views.decorators.http import require_GET
 from cohorts.models import Cohort
 from core import charts
 from core.caching import personal_cache
+from core.exports import ExportParamError, csv_delimiter, csv_response, csv_separator, xlsx_response
 from core.files import serve_file
 from core.jobs import job_progress_response
 from core.pagination import paginate
 
 from . import selectors, services
-from .exports import csv_response, xlsx_response
 from .filters import MonitoringFilterSet
 from .models import ExportJob
 
@@ -38,14 +38,22 @@ def _export(request, spec, fmt: str):
     """Stream a small export, or hand a large one to a worker and show its progress page."""
     if fmt not in services.FORMATS:
         raise Http404
+    params, delimiter = spec.params, None
+    if fmt == "csv":  # the reader's delimiter (?sep=semicolon|comma); a chosen one is kept with a job
+        try:
+            delimiter = csv_delimiter(sep=csv_separator(request.GET))
+        except ExportParamError as exc:
+            return _bad_filter(request, " ".join(exc.messages))
+        if request.GET.get("sep"):
+            params = {**params, "sep": request.GET["sep"]}
     if spec.count > services.async_threshold():
-        job = services.export_job_start(user=request.user, report=spec.report, fmt=fmt, params=spec.params)
+        job = services.export_job_start(user=request.user, report=spec.report, fmt=fmt, params=params)
         return redirect("reports:job", job_id=job.pk)
     services.export_log_record(
         user=request.user, report=spec.report, fmt=fmt, filters=spec.params, rows=spec.count
     )
     if fmt == "csv":
-        return csv_response(spec.columns, spec.rows, spec.filename)
+        return csv_response(spec.columns, spec.rows, spec.filename, delimiter)
     return xlsx_response(spec.sheets, spec.filename)
 
 
@@ -78,6 +86,43 @@ def _cells(rows, skip: frozenset = frozenset()) -> list[str]:
 COHORT_PAGE_SKIP = frozenset({3, 4, 5, 6, 7})
 
 
+# The school report's columns on the page (selectors.enrollment_columns, in order), by key. The reader picks
+# the ones to show (?cols=…, remembered in their session); the teacher's name always shows, first and sticky.
+# Exports keep every column.
+SCHOOL_COLUMNS = (
+    "teacher",
+    "email",
+    "school",
+    "course",
+    "hours",
+    "cohort",
+    "starts",
+    "ends",
+    "state",
+    "progress",
+    "accepted",
+    "assignments",
+    "score",
+    "attendance",
+    "feedback",
+    "completed",
+    "certificate",
+)
+SCHOOL_COLUMNS_DEFAULT = ("teacher", "email", "school", "course", "cohort", "state", "progress", "completed")
+SCHOOL_COLUMNS_SESSION_KEY = "reports_school_columns"
+
+
+def _school_columns(request) -> list[str] | None:
+    """The columns asked for in the URL (unknown keys dropped, the teacher's name always), or None."""
+    if "cols" not in request.GET:
+        return None
+    asked = {key for value in request.GET.getlist("cols") for key in value.split(",")}
+    if "default" in asked:
+        return list(SCHOOL_COLUMNS_DEFAULT)
+    chosen = [key for key in SCHOOL_COLUMNS if key in asked] or list(SCHOOL_COLUMNS_DEFAULT)
+    return chosen if "teacher" in chosen else ["teacher", *chosen]
+
+
 def _bad_filter(request, message: str):
     return render(request, "reports/error.html", {"message": message}, status=400)
 
@@ -90,12 +135,25 @@ def home(request):
         if selectors.can_see_cohort_reports(user):
             return redirect("reports:cohorts")
         raise PermissionDenied
+    chosen = _school_columns(request)
+    if chosen is None:
+        # The columns ride in the URL (the page's cache is keyed by it); the ones chosen last come back.
+        remembered = request.session.get(SCHOOL_COLUMNS_SESSION_KEY)
+        if remembered:
+            query = request.GET.copy()
+            query["cols"] = ",".join(remembered)
+            return redirect(f"{reverse('reports:home')}?{query.urlencode()}")
+        chosen = list(SCHOOL_COLUMNS_DEFAULT)
+    elif request.session.get(SCHOOL_COLUMNS_SESSION_KEY) != chosen:
+        request.session[SCHOOL_COLUMNS_SESSION_KEY] = chosen
+    skip = frozenset(i for i, key in enumerate(SCHOOL_COLUMNS) if key not in chosen)
+    all_columns = selectors.enrollment_columns()
     filterset = services.school_filterset(user=user, data=request.GET)
     valid = filterset.is_valid()
 
     def rows_page():  # read only when the cached report is missing or stale
         page = paginate(request, selectors.school_report_rows(user=user, flt=filterset.enrollment_filters()))
-        page.object_list = _cells(page.object_list)
+        page.object_list = _cells(page.object_list, skip)
         return page
 
     return render(
@@ -107,7 +165,19 @@ def home(request):
             "valid": valid,
             "page": SimpleLazyObject(rows_page) if valid else None,
             **personal_cache(request, *selectors.report_scopes(user), cacheable=valid),
-            "columns": selectors.enrollment_columns(),
+            "columns": [c for i, c in enumerate(all_columns) if i not in skip],
+            "column_choices": [
+                {"key": key, "header": column.header, "shown": key in chosen}
+                for key, column in zip(SCHOOL_COLUMNS, all_columns, strict=True)
+            ],
+            "chosen_columns": chosen,
+            "column_query": [
+                (name, value)
+                for name, values in request.GET.lists()
+                if name not in ("cols", "page")
+                for value in values
+            ],
+            "sticky_first": True,
             "query": _query_without(request, "page"),
             "sort_query": _query_without(request, "page", "sort"),
             "current_sort": request.GET.get("sort", ""),

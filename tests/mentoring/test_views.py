@@ -243,9 +243,10 @@ def test_report_figures_and_exports(client):
     assert table[2][1:6] == ["Lyceum", "1", "0", "1", "0"]
 
     response = client.get(reverse("mentoring:report_export", args=["xlsx"]))
-    workbook = load_workbook(io.BytesIO(response.content))
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     sheet = workbook.worksheets[0]
-    assert sheet.cell(row=2, column=2).value == "'" + school.name
+    assert sheet.cell(row=2, column=2).value == school.name  # the exact text, as a string cell
+    assert sheet.cell(row=2, column=2).data_type == "s"
     assert sheet.cell(row=2, column=3).value == 4
     assert workbook.worksheets[1].cell(row=2, column=2).value == 2
     assert client.get(reverse("mentoring:report_export", args=["pdf"])).status_code == 404

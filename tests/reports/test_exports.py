@@ -85,10 +85,12 @@ def test_school_xlsx_types_header_and_frozen_row(client, world):
     assert isinstance(anna[15], dt.datetime)
     assert sheet.cell(row=2, column=7).number_format == "yyyy-mm-dd"
     ledger = book.worksheets[1]
+    # XLSX: the exact text in a string cell (never a formula, no visible apostrophe).
     assert [r[0] for r in ledger.iter_rows(min_row=2, values_only=True)] == [
-        '\'=HYPERLINK("http://x")',
+        '=HYPERLINK("http://x")',
         "Anna Ivanova",
     ]
+    assert ledger.cell(row=2, column=1).data_type == "s"
 
 
 def test_zero_rows_give_a_valid_file_with_the_header_only(client, world):
@@ -100,7 +102,7 @@ def test_zero_rows_give_a_valid_file_with_the_header_only(client, world):
     assert book.worksheets[0].max_row == 1
 
 
-def test_write_xlsx_keeps_numbers_and_dates_and_neutralises_headers(tmp_path):
+def test_write_xlsx_keeps_numbers_and_dates_and_writes_formula_like_text_as_text(tmp_path):
     path = tmp_path / "x.xlsx"
     with open(path, "wb") as handle:
         write_xlsx(
@@ -116,9 +118,10 @@ def test_write_xlsx_keeps_numbers_and_dates_and_neutralises_headers(tmp_path):
     sheet = load_workbook(path).worksheets[0]
     assert sheet.title == "A B C"
     assert list(sheet.iter_rows(values_only=True)) == [
-        ("'=bad", "n", "d"),
-        ("'@x", 5, dt.datetime(2026, 1, 2)),
+        ("=bad", "n", "d"),
+        ("@x", 5, dt.datetime(2026, 1, 2)),
     ]
+    assert (sheet["A1"].data_type, sheet["A2"].data_type) == ("s", "s")
 
 
 def test_teachers_csv_lists_courses_and_who_has_none(client, world):
