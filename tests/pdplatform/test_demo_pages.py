@@ -132,3 +132,21 @@ def test_the_demo_feedback_survey_has_a_vulnerable_aspect_and_three_cohorts_to_c
     results = response.context["results"]
     assert [r.question.text for r in results.vulnerable] == ["Время и продолжительность занятий"]
     assert results.likert[0].section.title == "Организация обучения"
+
+
+def test_the_demo_has_a_full_event_with_a_waiting_list_and_an_event_with_reminders(demo_db, client):
+    from communities.demo import FULL_EVENT, REMINDED_EVENT
+    from communities.models import Event
+    from notifications.models import SentRecord
+
+    full = Event.objects.get(title=FULL_EVENT)
+    assert full.registered_count == full.capacity == 3
+    assert full.registrations.filter(status="waiting").count() == 2
+    client.force_login(full.created_by)
+    page = client.get(reverse("communities:event_registrations", args=[full.pk]), HTTP_ACCEPT_LANGUAGE="ru")
+    assert page.status_code == 200
+    reminded = Event.objects.get(title=REMINDED_EVENT)
+    steps = SentRecord.objects.filter(kind="event_reminder", object_id=reminded.pk).values_list(
+        "step", flat=True
+    )
+    assert list(steps) == ["1d"] * 4  # seeded twice, reminded once
