@@ -100,3 +100,28 @@ def test_the_organiser_reads_the_registration_list_and_exports_it(
     names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert names == ["Иванова Анна", "Сидоров Пётр", "Коваль Ирина"]
     assert info.value.suggested_filename == f"event-{event.pk}-registrations.xlsx"
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1366", "phone"])
+def test_the_organiser_moves_the_event_and_the_registered_are_told(
+    page, live_server, login_as, shot, viewport
+):
+    from notifications.models import Notification
+
+    _club, organiser, event = _full_event()
+    page.set_viewport_size(viewport)
+    login_as(organiser)
+    page.goto(f"{live_server.url}/communities/e/{event.pk}/edit/")
+    picker = page.locator("select[name=time_zone]")
+    assert picker.locator("optgroup").first.get_attribute("label") == "Наш регион"
+    assert picker.locator("option").nth(0).inner_text() == "Москва (UTC+3)"
+    assert picker.locator("option:checked").inner_text() == "Екатеринбург (UTC+5)"
+    picker.select_option("Europe/Kyiv")
+    page.fill("input[name=place]", "Школа № 7, актовый зал")
+    shot(f"communities-event-edit-{page.viewport_size['width']}")
+    page.locator("form.card button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    assert "Мероприятие сохранено." in page.content()
+    assert "Киев (UTC+2)" in page.content()
+    told = Notification.objects.filter(kind="event_changed").values_list("recipient__full_name", flat=True)
+    assert sorted(told) == ["Иванова Анна", "Коваль Ирина", "Сидоров Пётр"]
