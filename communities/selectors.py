@@ -505,7 +505,10 @@ def events_visible_to(user) -> QuerySet[Event]:
 def events_for_community(user, *, community: Community, past: bool = False) -> QuerySet[Event]:
     now = timezone.now()
     qs = events_visible_to(user).filter(community=community)
-    qs = qs.annotate(registered=Exists(_places().filter(event=OuterRef("pk"), user=user)))
+    qs = qs.annotate(
+        registered=Exists(_places().filter(event=OuterRef("pk"), user=user)),
+        waiting=Exists(_waiting().filter(event=OuterRef("pk"), user=user)),
+    )
     return qs.filter(ends_at__lt=now).order_by("-starts_at") if past else qs.filter(ends_at__gte=now)
 
 
@@ -516,6 +519,10 @@ def event_get_for(user, *, pk: int) -> Event:
 def _places() -> QuerySet[Registration]:
     """Registrations holding a place (the waiting list is not registered: no join link, no feed entry)."""
     return Registration.objects.filter(status=RegistrationStatus.REGISTERED)
+
+
+def _waiting() -> QuerySet[Registration]:
+    return Registration.objects.filter(status=RegistrationStatus.WAITING)
 
 
 def event_is_registered(user, event: Event) -> bool:
@@ -563,7 +570,9 @@ def events_upcoming_for(user, limit: int = 5) -> list[Event]:
     return list(
         events_visible_to(user)
         .filter(Q(community_id__in=active_community_ids(user)) | Q(Exists(mine)), ends_at__gte=timezone.now())
-        .annotate(registered=Exists(placed))
+        .annotate(
+            registered=Exists(placed), waiting=Exists(_waiting().filter(event=OuterRef("pk"), user=user))
+        )
         .order_by("starts_at")[:limit]
     )
 

@@ -28,7 +28,6 @@ from core.ical import calendar_response
 from core.pagination import paginate
 from core.ratelimit import RateLimited, rate_limit_hit, too_many
 from core.templatetags.pd_cache import fragment_key, restore_token
-from core.timezones import time_zone_label
 
 from . import exports, ical, selectors, services
 from .forms import (
@@ -923,7 +922,6 @@ def event_detail(request, pk):
             "waiting_position": position,
             "may_manage": may_manage,
             "waiting_count": selectors.event_waiting_count(event) if may_manage else None,
-            "time_zone_label": time_zone_label(event.time_zone),
             "recording_form": RecordingForm(),
         },
     )
@@ -981,7 +979,6 @@ def event_registrations(request, pk):
             "community": event.community,
             "access": access,
             "tab": "events",
-            "time_zone_label": time_zone_label(event.time_zone),
             "registered": paginate(
                 request, selectors.event_registrations(event, status=RegistrationStatus.REGISTERED)
             ),

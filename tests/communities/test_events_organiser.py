@@ -420,3 +420,13 @@ def test_the_event_page_shows_the_zone_by_name(client):
     assert (
         "Yekaterinburg (UTC+5)" in client.get(reverse("communities:event", args=[event.pk])).content.decode()
     )
+
+
+def test_the_events_list_and_the_cabinet_say_waiting_not_registered(client):
+    event, _organiser, _placed, [waiting] = full_event(capacity=1, waiting=1)
+    client.force_login(waiting)
+    for url in (reverse("communities:events", args=[event.community.slug]), reverse("communities:list")):
+        page = client.get(url).content.decode()
+        item = page[page.index(event.title) :]
+        item = item[: item.index("</div>")]
+        assert "On the waiting list" in item and "Registered" not in item
