@@ -430,3 +430,19 @@ def test_the_events_list_and_the_cabinet_say_waiting_not_registered(client):
         item = page[page.index(event.title) :]
         item = item[: item.index("</div>")]
         assert "On the waiting list" in item and "Registered" not in item
+
+
+@pytest.mark.parametrize("size", [1, 10])
+def test_the_event_page_costs_the_same_whatever_the_queue(client, size, django_assert_max_num_queries):
+    event, organiser, _placed, queued = full_event(capacity=size, waiting=size)
+    for person in (organiser, queued[-1]):
+        client.force_login(person)
+        with django_assert_max_num_queries(16):
+            assert client.get(reverse("communities:event", args=[event.pk])).status_code == 200
+
+
+def test_the_admin_cannot_change_the_limit_behind_the_waiting_list(admin_client):
+    event, _organiser, _placed, _queued = full_event(capacity=1, waiting=1)
+    page = admin_client.get(reverse("admin:communities_event_change", args=[event.pk])).content.decode()
+    assert 'name="capacity"' not in page
+    assert 'name="capacity"' in admin_client.get(reverse("admin:communities_event_add")).content.decode()
