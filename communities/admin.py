@@ -85,6 +85,11 @@ class EventAdmin(admin.ModelAdmin):
     raw_id_fields = ["created_by"]
     readonly_fields = ["description_html", "registered_count"]
 
+    def get_readonly_fields(self, request, obj=None):
+        """The limit of an existing event changes on its edit page only (`services.event_update`), which
+        promotes the waiting list under the event's row lock; a raw save here would leave people waiting."""
+        return [*self.readonly_fields, "capacity"] if obj is not None else self.readonly_fields
+
     def save_model(self, request, obj, form, change):
         obj.description_html = (
             markup.render(obj.description, profile="post") if obj.description.strip() else ""

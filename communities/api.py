@@ -13,7 +13,7 @@ from core.filters import FilterBackend
 
 from . import selectors, services
 from .filters import PostFilterSet, TopicFilterSet
-from .models import Community
+from .models import Community, RegistrationStatus
 from .serializers import (
     CommunitySerializer,
     EventSerializer,
@@ -156,6 +156,7 @@ class PostViewSet(
 
 class RegistrationSerializer(serializers.Serializer):
     registered = serializers.BooleanField()
+    waiting = serializers.BooleanField(help_text="On the waiting list (the event was full).")
 
 
 @extend_schema_view(
@@ -174,19 +175,22 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
             qs = qs.filter(ends_at__gte=timezone.now()).order_by("starts_at", "pk")
         return qs
 
-    @extend_schema(request=None, responses=RegistrationSerializer, summary="Register (within the limit)")
+    @extend_schema(
+        request=None, responses=RegistrationSerializer, summary="Register (on the waiting list when full)"
+    )
     @action(detail=True, methods=["post"])
     def register(self, request, pk=None):
         event = self.get_object()
         try:
-            services.event_register(event=event, user=request.user)
+            registration = services.event_register(event=event, user=request.user)
         except CommunityError as exc:
             _raise_validation(exc)
-        return Response({"registered": True})
+        waiting = registration.status == RegistrationStatus.WAITING
+        return Response({"registered": not waiting, "waiting": waiting})
 
     @extend_schema(request=None, responses=RegistrationSerializer, summary="Cancel the registration")
     @action(detail=True, methods=["post"])
     def unregister(self, request, pk=None):
         event = self.get_object()
         services.event_unregister(event=event, user=request.user)
-        return Response({"registered": False})
+        return Response({"registered": False, "waiting": False})

@@ -536,12 +536,67 @@ def seed(people: dict) -> None:
         },
     )
 
+    _events_for_organisers(communities["math-club"], teachers, now)
+
     # The cohorts' own discussion spaces, with their teachers and curators.
     for cohort in Cohort.objects.exclude(status=Cohort.Status.DRAFT).select_related("course")[:10]:
         language = _language_of(cohort.course.title)
         with translation.override(language):  # the space's description is in the course's language
             services.cohort_community_sync(cohort=cohort)
         _cohort_welcome(Community.objects.get(cohort=cohort), language, now)
+
+
+FULL_EVENT = "Мастер-класс «Смысловое чтение на уроках математики»"
+REMINDED_EVENT = "Вебинар «Как проверять ВПР по математике: критерии 2026»"
+
+
+def _events_for_organisers(community: Community, teachers: list, now) -> None:
+    """A full event with a waiting list (3 places, 5 people), and one tomorrow whose registered teachers
+    already got their "a day before" reminder. Through the services, so counts and queues are real."""
+    from notifications.services import reminder_rule_run
+
+    organiser = Membership.objects.filter(community=community, role=MemberRole.MODERATOR).first().user
+    people = [t for t in teachers if t.pk != organiser.pk][:8]
+    for person in people:
+        _member(community, person)
+    starts = (now + timedelta(days=9)).replace(hour=15, minute=0, second=0, microsecond=0)
+    description = "Разбираем приёмы работы с текстовыми задачами: пометки, схемы, пересказ условия."
+    full, _created = Event.objects.get_or_create(
+        community=community,
+        title=FULL_EVENT,
+        defaults={
+            "kind": EventKind.MASTER_CLASS,
+            "starts_at": starts,
+            "ends_at": starts + timedelta(hours=1, minutes=30),
+            "time_zone": "Asia/Yekaterinburg",
+            "place": "Екатеринбург, ИРО, ауд. 12",
+            "capacity": 3,
+            "created_by": organiser,
+            "description": description,
+            "description_html": markup.render(description, profile="post"),
+        },
+    )
+    for person in people[:5]:
+        services.event_register(event=full, user=person)
+    soon = now + timedelta(hours=20)
+    description = "Критерии проверки, типичные ошибки, спорные случаи. Ссылка придёт записавшимся."
+    reminded, _created = Event.objects.get_or_create(
+        community=community,
+        title=REMINDED_EVENT,
+        defaults={
+            "kind": EventKind.WEBINAR,
+            "starts_at": soon,
+            "ends_at": soon + timedelta(hours=1),
+            "time_zone": "Europe/Moscow",
+            "online_url": "https://meet.example.org/vpr-criteria",
+            "created_by": organiser,
+            "description": description,
+            "description_html": markup.render(description, profile="post"),
+        },
+    )
+    for person in people[3:7]:
+        services.event_register(event=reminded, user=person)
+    reminder_rule_run(rule="communities.reminders.event_reminders_due", now=now)
 
 
 def _language_of(text: str) -> str:

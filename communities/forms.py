@@ -7,6 +7,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Subject
+from core.timezones import time_zone_choices
 
 from .models import EventKind, FollowLevel, MaterialKind
 
@@ -142,11 +143,6 @@ class RatingForm(forms.Form):
     )
 
 
-TIME_ZONE_CHOICES = [
-    (tz, tz) for tz in sorted(zoneinfo.available_timezones()) if "/" in tz and not tz.startswith("Etc/")
-]
-
-
 class EventForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=EventKind.choices)
@@ -156,13 +152,26 @@ class EventForm(forms.Form):
     ends_at = forms.DateTimeField(
         label=_("Ends at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES, initial="Europe/Moscow")
+    # Our region's zones first with readable names, then the rest grouped by area (core/timezones.py).
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices, initial="Europe/Moscow")
     place = forms.CharField(label=_("Place"), required=False, max_length=300)
     online_url = forms.URLField(label=_("Link to join"), required=False, assume_scheme="https")
     capacity = forms.IntegerField(label=_("Places (empty: no limit)"), required=False, min_value=1)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 5}), max_length=20_000
     )
+
+    @classmethod
+    def initial_for(cls, event) -> dict:
+        """The edit form shows the times as the event's own zone writes them (the same zone it reads them in)."""
+        tz = zoneinfo.ZoneInfo(event.time_zone)
+        fields = ("title", "kind", "time_zone", "place", "online_url", "capacity", "description")
+        initial = {name: getattr(event, name) for name in fields}
+        for name in ("starts_at", "ends_at"):
+            initial[name] = (
+                getattr(event, name).astimezone(tz).replace(tzinfo=None).strftime("%Y-%m-%dT%H:%M")
+            )
+        return initial
 
     def clean(self):
         """The times are read in the event's own time zone, not the server's."""

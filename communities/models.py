@@ -583,15 +583,37 @@ class Event(models.Model):
         return None if self.capacity is None else max(self.capacity - self.registered_count, 0)
 
 
+class RegistrationStatus(models.TextChoices):
+    REGISTERED = "registered", _("Holds a place")
+    WAITING = "waiting", _("On the waiting list")
+
+
 class Registration(models.Model):
+    """A place at an event, or a turn on its waiting list (in the order people asked: `created_at`, `pk`).
+    `Event.registered_count` counts the registered ones only; the event's row lock orders all changes."""
+
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_registrations"
     )
+    status = models.CharField(
+        _("status"), max_length=12, choices=RegistrationStatus.choices, default=RegistrationStatus.REGISTERED
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    promoted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["event", "user"], name="registration_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user"], name="registration_unique"),
+            models.CheckConstraint(
+                condition=Q(status__in=["registered", "waiting"]), name="registration_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(promoted_at__isnull=True) | Q(status="registered"),
+                name="registration_promoted_is_registered",
+            ),
+        ]
+        indexes = [models.Index(fields=["event", "status", "created_at"], name="registration_queue")]
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.event_id}"

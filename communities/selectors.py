@@ -63,6 +63,7 @@ from .models import (
     Reaction,
     ReactionKind,
     Registration,
+    RegistrationStatus,
     Report,
     Topic,
     TopicFollow,
@@ -752,7 +753,10 @@ def events_visible_to(user) -> QuerySet[Event]:
 def events_for_community(user, *, community: Community, past: bool = False) -> QuerySet[Event]:
     now = timezone.now()
     qs = events_visible_to(user).filter(community=community)
-    qs = qs.annotate(registered=Exists(Registration.objects.filter(event=OuterRef("pk"), user=user)))
+    qs = qs.annotate(
+        registered=Exists(_places().filter(event=OuterRef("pk"), user=user)),
+        waiting=Exists(_waiting().filter(event=OuterRef("pk"), user=user)),
+    )
     return qs.filter(ends_at__lt=now).order_by("-starts_at") if past else qs.filter(ends_at__gte=now)
 
 
@@ -760,8 +764,49 @@ def event_get_for(user, *, pk: int) -> Event:
     return events_visible_to(user).select_related("created_by").get(pk=pk)
 
 
+def _places() -> QuerySet[Registration]:
+    """Registrations holding a place (the waiting list is not registered: no join link, no feed entry)."""
+    return Registration.objects.filter(status=RegistrationStatus.REGISTERED)
+
+
+def _waiting() -> QuerySet[Registration]:
+    return Registration.objects.filter(status=RegistrationStatus.WAITING)
+
+
 def event_is_registered(user, event: Event) -> bool:
-    return Registration.objects.filter(event=event, user=user).exists()
+    return _places().filter(event=event, user=user).exists()
+
+
+def event_registration_of(user, event: Event) -> tuple[Registration | None, int | None]:
+    """The person's registration and, when they wait, their place in the queue (1 = next to get a place)."""
+    if not _authenticated(user):
+        return None, None
+    registration = Registration.objects.filter(event=event, user=user).first()
+    if registration is None or registration.status != RegistrationStatus.WAITING:
+        return registration, None
+    ahead = Registration.objects.filter(event=event, status=RegistrationStatus.WAITING).filter(
+        Q(created_at__lt=registration.created_at)
+        | Q(created_at=registration.created_at, pk__lt=registration.pk)
+    )
+    return registration, ahead.count() + 1
+
+
+def event_may_manage(user, event: Event, access: Access) -> bool:
+    """The registration list and the edit form: the community's moderators and the event's organiser."""
+    return access.is_moderator or (access.is_member and event.created_by_id == user.pk)
+
+
+def event_registrations(event: Event, *, status: str) -> QuerySet[Registration]:
+    """One list of an event (registered, or the waiting list), in the order people asked."""
+    return (
+        Registration.objects.filter(event=event, status=status)
+        .select_related("user", "user__school")
+        .order_by("created_at", "pk")
+    )
+
+
+def event_waiting_count(event: Event) -> int:
+    return Registration.objects.filter(event=event, status=RegistrationStatus.WAITING).count()
 
 
 def events_upcoming_for(user, limit: int = 5) -> list[Event]:
@@ -769,10 +814,13 @@ def events_upcoming_for(user, limit: int = 5) -> list[Event]:
     if not _authenticated(user):
         return []
     mine = Registration.objects.filter(event=OuterRef("pk"), user=user)
+    placed = _places().filter(event=OuterRef("pk"), user=user)
     return list(
         events_visible_to(user)
         .filter(Q(community_id__in=active_community_ids(user)) | Q(Exists(mine)), ends_at__gte=timezone.now())
-        .annotate(registered=Exists(mine))
+        .annotate(
+            registered=Exists(placed), waiting=Exists(_waiting().filter(event=OuterRef("pk"), user=user))
+        )
         .order_by("starts_at")[:limit]
     )
 
@@ -797,5 +845,8 @@ def events_registered_by(user) -> QuerySet[Event]:
     """The events the person registered for, in communities they may still read (the personal feed)."""
     since = timezone.now() - dt.timedelta(days=180)
     return Event.objects.filter(
-        registrations__user=user, community__in=communities_readable_by(user), ends_at__gte=since
+        registrations__user=user,
+        registrations__status=RegistrationStatus.REGISTERED,
+        community__in=communities_readable_by(user),
+        ends_at__gte=since,
     ).order_by("starts_at", "pk")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import zoneinfo
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
@@ -30,6 +31,7 @@ from core import markup
 from core.caching import scopes_changed
 from core.i18n import in_language_of, supported_language
 from core.ratelimit import rate_limit_hit
+from core.timezones import time_zone_label
 from core.uploads import DOCUMENTS, IMAGES, UploadRefused, inspect_upload
 from notifications.services import notification_send, notification_withdraw_text
 
@@ -52,6 +54,7 @@ from .models import (
     Reaction,
     ReactionKind,
     Registration,
+    RegistrationStatus,
     Report,
     Tag,
     Topic,
@@ -171,17 +174,18 @@ def _notify(
     recipient,
     kind: str,
     title,
-    body: str = "",
+    body="",
     url: str = "",
     dedupe_key: str | None = None,
     body_html: str = "",
 ):
     """Through the platform's notifications module (preferences: immediately, daily digest, off).
-    `title` may be a function: it is then called in the recipient's language. `body` is plain text;
+    `title` and `body` may be functions: they are then called in the recipient's language. `body` is plain text;
     a post goes as its excerpt (`body`) and its rendering (`body_html`, for the mail), never as Markdown."""
-    if callable(title):
+    if callable(title) or callable(body):
         with in_language_of(recipient):
-            title = title()
+            title = title() if callable(title) else title
+            body = body() if callable(body) else body
     notification_send(
         recipient=recipient,
         kind=kind,
@@ -1013,10 +1017,18 @@ def event_create(
     return event
 
 
+# What people registered for an event are told about when it changes (their calendar entry follows
+# through SEQUENCE in any case): a recording or a new description alone is not worth a message.
+EVENT_NOTICE_FIELDS = ("title", "starts_at", "ends_at", "time_zone", "place", "online_url")
+
+
 def event_update(*, event: Event, by, **fields) -> Event:
-    """Moderators change an event (e.g. add the recording); a limit below the registrations is refused.
-    A new description is rendered before the event's row is locked."""
-    _require_moderator(by, event.community)
+    """Moderators change an event (e.g. add the recording); a limit below the registrations is refused,
+    a higher one (or none) promotes people from the waiting list. Every change bumps the calendar
+    entry's SEQUENCE; a change of time, place, link or title tells the registered and the waiting.
+    The organiser (while a member) may do it too. A new description is rendered before the row is locked."""
+    if not selectors.event_may_manage(by, event, _access(by, event.community)):
+        raise CommunityError(_("Only the event's organiser and the community's moderators can do this."))
     description_html = None
     if "description" in fields:
         description = fields["description"] or ""
@@ -1026,6 +1038,8 @@ def event_update(*, event: Event, by, **fields) -> Event:
         description_html = (
             markup.render(fields["description"], profile="post") if fields["description"] else ""
         )
+    if "title" in fields:
+        fields["title"] = _clean_text(fields["title"], field=_("Title"), max_length=200)
     with transaction.atomic():
         return _event_update_locked(event=event, fields=fields, description_html=description_html)
 
@@ -1044,6 +1058,7 @@ def _event_update_locked(*, event: Event, fields: dict, description_html: str | 
         "capacity",
         "recording_url",
     }
+    before = {name: getattr(event, name) for name in EVENT_NOTICE_FIELDS}
     for name, value in fields.items():
         if name not in allowed:
             raise CommunityError(_("Unknown field."))
@@ -1061,12 +1076,103 @@ def _event_update_locked(*, event: Event, fields: dict, description_html: str | 
     event.sequence += 1
     event.full_clean()
     event.save()
+    _waiting_promote(event)
+    if any(getattr(event, name) != value for name, value in before.items()):
+        event_id, sequence = event.pk, event.sequence
+        transaction.on_commit(lambda: _queue_event_changed(event_id, sequence))
     return event
+
+
+def _queue_event_changed(event_id: int, sequence: int) -> None:
+    from .tasks import event_changed_notify  # tasks imports this module
+
+    event_changed_notify.delay(event_id, sequence)
+
+
+def event_when(event: Event) -> str:
+    """ "10.03.2030 15:00–16:30 (Екатеринбург (UTC+5))": the event's time in its own zone, the same in
+    every language but for the zone's name (the active language's)."""
+    tz = zoneinfo.ZoneInfo(event.time_zone)
+    start, end = event.starts_at.astimezone(tz), event.ends_at.astimezone(tz)
+    end_text = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%d.%m.%Y %H:%M}"
+    return f"{start:%d.%m.%Y %H:%M}–{end_text} ({time_zone_label(event.time_zone)})"
+
+
+def event_send_changed(*, event: Event, sequence: int) -> int:
+    """Tell everyone registered or waiting that the event changed, in their language, once per change
+    (the dedupe key carries the SEQUENCE the change produced; a retried task sends nothing twice)."""
+    url = reverse("communities:event", args=[event.pk])
+    sent = 0
+    for registration in event.registrations.select_related("user").order_by("pk"):
+
+        def body(event=event) -> str:
+            lines = [_("When: %(when)s") % {"when": event_when(event)}]
+            if event.place:
+                lines.append(_("Place: %(place)s") % {"place": event.place})
+            lines.append(_("Your calendar entry is updated; open the event for the details."))
+            return "\n".join(lines)
+
+        with in_language_of(registration.user):
+            title = _("The event “%(title)s” has changed") % {"title": event.title}
+            text = body()
+        _notify(
+            recipient=registration.user,
+            kind="event_changed",
+            title=title,
+            body=text,
+            url=url,
+            dedupe_key=f"event-changed:{event.pk}:{sequence}",
+        )
+        sent += 1
+    return sent
+
+
+def _waiting_promote(event: Event) -> list[Registration]:
+    """Under the event's row lock (the caller holds it): while places are left, the first person waiting
+    (in the order they asked) takes one, and is told after commit."""
+    if event.capacity is None:
+        free = None
+    else:
+        event.refresh_from_db(fields=["registered_count"])
+        free = event.capacity - event.registered_count
+        if free <= 0:
+            return []
+    waiting = Registration.objects.select_for_update().filter(event=event, status=RegistrationStatus.WAITING)
+    queue = waiting.order_by("created_at", "pk")
+    promoted = list(queue[:free] if free is not None else queue)
+    if not promoted:
+        return []
+    now = timezone.now()
+    Registration.objects.filter(pk__in=[r.pk for r in promoted]).update(
+        status=RegistrationStatus.REGISTERED, promoted_at=now
+    )
+    Event.objects.filter(pk=event.pk).update(registered_count=F("registered_count") + len(promoted))
+    event.registered_count += len(promoted)
+    url = reverse("communities:event", args=[event.pk])
+    for registration in promoted:
+        transaction.on_commit(
+            functools.partial(
+                _notify,
+                recipient=registration.user,
+                kind="event_place",
+                title=functools.partial(
+                    lambda title: _("A place opened up for you: %(title)s") % {"title": title}, event.title
+                ),
+                body=functools.partial(
+                    lambda e: _("You are registered for the event on %(when)s.") % {"when": event_when(e)},
+                    event,
+                ),
+                url=url,
+                dedupe_key=f"event-place:{registration.pk}",
+            )
+        )
+    return promoted
 
 
 @transaction.atomic
 def event_register(*, event: Event, user) -> Registration:
-    """Readers of the community register while places are left (checked under the event's row lock)."""
+    """Readers of the community register while places are left; when the event is full they join its
+    waiting list, in order (both under the event's row lock, so two last-place clicks never both win)."""
     if not selectors.access_for(user, event.community).can_read:
         raise CommunityError(_("Only members of this closed community can do this. Ask to join first."))
     event = Event.objects.select_for_update().get(pk=event.pk)
@@ -1076,7 +1182,7 @@ def event_register(*, event: Event, user) -> Registration:
     if event.ends_at <= timezone.now():
         raise CommunityError(_("This event is over."))
     if event.capacity is not None and event.registered_count >= event.capacity:
-        raise CommunityError(_("No places are left for this event."))
+        return Registration.objects.create(event=event, user=user, status=RegistrationStatus.WAITING)
     registration = Registration.objects.create(event=event, user=user)
     Event.objects.filter(pk=event.pk).update(registered_count=F("registered_count") + 1)
     return registration
@@ -1084,10 +1190,16 @@ def event_register(*, event: Event, user) -> Registration:
 
 @transaction.atomic
 def event_unregister(*, event: Event, user) -> None:
+    """Cancelling a place gives it to the first person waiting; leaving the waiting list frees nothing."""
     event = Event.objects.select_for_update().get(pk=event.pk)
-    deleted, _details = Registration.objects.filter(event=event, user=user).delete()
-    if deleted:
+    registration = Registration.objects.filter(event=event, user=user).first()
+    if registration is None:
+        return
+    registration.delete()
+    if registration.status == RegistrationStatus.REGISTERED:
         Event.objects.filter(pk=event.pk).update(registered_count=F("registered_count") - 1)
+        if event.ends_at > timezone.now():
+            _waiting_promote(event)
 
 
 # --- the cohort's community ----------------------------------------------------------------------

@@ -6,7 +6,7 @@ from cohorts.models import Cohort
 from core.jobs import RETRY
 
 from . import services
-from .models import Post
+from .models import Event, Post
 
 
 @shared_task(ignore_result=True, **RETRY)
@@ -36,3 +36,12 @@ def cohort_communities_sync(batch_size: int = 200) -> int:
             services.cohort_community_sync(cohort=cohort)
             done += 1
     return done
+
+
+@shared_task(ignore_result=True, **RETRY)
+def event_changed_notify(event_id: int, sequence: int) -> int:
+    """The registered and the waiting are told of a change once (dedupe key: event and SEQUENCE)."""
+    event = Event.objects.filter(pk=event_id).first()
+    if event is None:
+        return 0
+    return services.event_send_changed(event=event, sequence=sequence)

@@ -23,13 +23,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from core import markup
+from core.exports import ExportParamError, bad_param_response, csv_separator
 from core.files import serve_file
 from core.ical import calendar_response
 from core.pagination import paginate
 from core.ratelimit import RateLimited, rate_limit_hit, too_many
 from core.templatetags.pd_cache import fragment_key, restore_token
 
-from . import ical, selectors, services
+from . import exports, ical, selectors, services
 from .forms import (
     CommentForm,
     EventForm,
@@ -45,7 +46,7 @@ from .forms import (
     TopicFollowForm,
     TopicForm,
 )
-from .models import Community, CommunityKind, FollowLevel, Membership, Post, Registration
+from .models import Community, CommunityKind, FollowLevel, Membership, Post, Registration, RegistrationStatus
 from .services import CommunityError
 from .text import quote_markdown
 
@@ -1000,8 +1001,19 @@ def event_detail(request, pk):
         action = request.POST.get("action")
         try:
             if action == "register":
-                services.event_register(event=event, user=request.user)
-                messages.success(request, _("You are registered."))
+                registration = services.event_register(event=event, user=request.user)
+                if registration.status == RegistrationStatus.WAITING:
+                    _mine, position = selectors.event_registration_of(request.user, event)
+                    messages.info(
+                        request,
+                        _(
+                            "No places are left: you are number %(position)d on the waiting list. "
+                            "If a place opens up, it is yours and we will tell you."
+                        )
+                        % {"position": position},
+                    )
+                else:
+                    messages.success(request, _("You are registered."))
             elif action == "unregister":
                 services.event_unregister(event=event, user=request.user)
                 messages.info(request, _("Your registration is cancelled."))
@@ -1018,6 +1030,8 @@ def event_detail(request, pk):
         except CommunityError as exc:
             _error(request, exc)
         return redirect("communities:event", pk=event.pk)
+    registration, position = selectors.event_registration_of(request.user, event)
+    may_manage = selectors.event_may_manage(request.user, event, access)
     return render(
         request,
         "communities/event.html",
@@ -1026,10 +1040,86 @@ def event_detail(request, pk):
             "community": event.community,
             "access": access,
             "tab": "events",
-            "registered": selectors.event_is_registered(request.user, event),
+            "registration": registration,
+            "registered": registration is not None and registration.status == RegistrationStatus.REGISTERED,
+            "waiting_position": position,
+            "may_manage": may_manage,
+            "waiting_count": selectors.event_waiting_count(event) if may_manage else None,
             "recording_form": RecordingForm(),
         },
     )
+
+
+def _event_managed(request, pk):
+    """The event, for its organiser and the community's moderators: 404 for what the user may not read,
+    403 for a reader who does not run it."""
+    event = _get_or_404(selectors.event_get_for, user=request.user, pk=pk)
+    access = selectors.access_for(request.user, event.community)
+    if not selectors.event_may_manage(request.user, event, access):
+        raise PermissionDenied(_("Only the event's organiser and the community's moderators can do this."))
+    return event, access
+
+
+@login_required
+def event_edit(request, pk):
+    event, access = _event_managed(request, pk)
+    form = EventForm(request.POST or None, initial=EventForm.initial_for(event))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.event_update(event=event, by=request.user, **form.cleaned_data)
+        except CommunityError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("The event is saved. The registered people are told if its time, place or link changed."),
+            )
+            return redirect("communities:event", pk=event.pk)
+    return render(
+        request,
+        "communities/event_form.html",
+        {"community": event.community, "access": access, "form": form, "tab": "events", "event": event},
+    )
+
+
+EXPORT_FORMATS = {"csv": exports.registrations_csv_response, "xlsx": exports.registrations_xlsx_response}
+
+
+@login_required
+@require_GET
+def event_registrations(request, pk):
+    event, access = _event_managed(request, pk)
+    export = request.GET.get("export")
+    if export is not None:
+        if export not in EXPORT_FORMATS:
+            return HttpResponseBadRequest(_("Choose CSV or XLSX."))
+        try:
+            sep = csv_separator(request.GET)
+        except ExportParamError as exc:
+            return bad_param_response(
+                request, exc, reverse("communities:event_registrations", args=[event.pk])
+            )
+        return EXPORT_FORMATS[export](event, sep)
+    return render(
+        request,
+        "communities/event_registrations.html",
+        {
+            "event": event,
+            "community": event.community,
+            "access": access,
+            "tab": "events",
+            "registered": paginate(
+                request, selectors.event_registrations(event, status=RegistrationStatus.REGISTERED)
+            ),
+            "waiting": selectors.event_registrations(event, status=RegistrationStatus.WAITING)[
+                :WAITING_SHOWN
+            ],
+            "waiting_count": selectors.event_waiting_count(event),
+        },
+    )
+
+
+WAITING_SHOWN = 200  # the page lists the queue's head; the export has all of it
 
 
 @login_required
@@ -1064,7 +1154,9 @@ def community_feed(request, token):
     if community is None:
         raise Http404
     events = list(selectors.events_for_feed(community))
-    registered = Registration.objects.filter(user=user, event__in=events).values_list("event_id", flat=True)
+    registered = Registration.objects.filter(
+        user=user, event__in=events, status=RegistrationStatus.REGISTERED
+    ).values_list("event_id", flat=True)
     body = ical.calendar(
         events, name=community.name, base_url=request.build_absolute_uri("/"), registered_ids=registered
     )

@@ -408,6 +408,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "mentoring.tasks.feedback_reminders",
         "schedule": crontab(hour=8, minute=30),
     },
+    "communities-event-reminders": {
+        "task": "notifications.tasks.reminder_sweep",
+        "schedule": crontab(minute="*/5"),
+        "args": ["communities.reminders.event_reminders_due"],
+    },
     "communities-cohort-sync": {
         "task": "communities.tasks.cohort_communities_sync",
         "schedule": crontab(minute="*/15"),

@@ -68,11 +68,15 @@ def test_join_and_register_through_the_api(client):
     assert client.post("/api/v1/communities/api-join/join/").json() == {"state": "active"}
     assert client.post("/api/v1/communities/api-closed/join/").json() == {"state": "pending"}
     event = EventFactory(community=club, capacity=1)
-    assert client.post(f"/api/v1/community-events/{event.pk}/register/").json() == {"registered": True}
+    assert client.post(f"/api/v1/community-events/{event.pk}/register/").json() == {
+        "registered": True,
+        "waiting": False,
+    }
     other = member(club)
     client.force_login(other)
-    response = client.post(f"/api/v1/community-events/{event.pk}/register/")
-    assert response.status_code == 400 and "No places" in str(response.json())
+    response = client.post(f"/api/v1/community-events/{event.pk}/register/")  # full: the waiting list
+    assert response.status_code == 200
+    assert response.json() == {"registered": False, "waiting": True}
     assert closed.memberships.get().state == "pending"
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection, connections
 
 from communities import selectors, services
-from communities.models import Registration
+from communities.models import Registration, RegistrationStatus
 
 from ..conftest import requires_postgres
 from .factories import CommunityFactory, EventFactory, member
@@ -84,5 +84,48 @@ def test_registration_limit_holds_under_concurrency():
     for t in threads:
         t.join(timeout=60)
     event.refresh_from_db()
-    assert event.registered_count == 3 == Registration.objects.filter(event=event).count()
-    assert len(errors) == 5
+    placed = Registration.objects.filter(event=event, status=RegistrationStatus.REGISTERED)
+    assert event.registered_count == 3 == placed.count()
+    assert Registration.objects.filter(event=event, status=RegistrationStatus.WAITING).count() == 5
+    assert errors == []  # the late ones wait in line, none is refused
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_cancellations_promote_the_queue_in_order_and_never_overbook():
+    club = CommunityFactory()
+    event = EventFactory(community=club, capacity=2)
+    placed = [member(club) for _ in range(2)]
+    queued = [member(club) for _ in range(4)]
+    for person in [*placed, *queued]:
+        services.event_register(event=event, user=person)
+    barrier = threading.Barrier(len(placed) + 1)
+
+    def cancel(user):
+        try:
+            barrier.wait(timeout=30)
+            services.event_unregister(event=event, user=user)
+        finally:
+            connections.close_all()
+
+    def late_register(user):
+        try:
+            barrier.wait(timeout=30)
+            services.event_register(event=event, user=user)
+        finally:
+            connections.close_all()
+
+    late = member(club)
+    threads = [threading.Thread(target=cancel, args=(p,)) for p in placed]
+    threads.append(threading.Thread(target=late_register, args=(late,)))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    event.refresh_from_db()
+    statuses = dict(Registration.objects.filter(event=event).values_list("user_id", "status"))
+    assert event.registered_count == 2
+    assert [u.pk for u in queued if statuses[u.pk] == RegistrationStatus.REGISTERED] == [
+        queued[0].pk,
+        queued[1].pk,
+    ]
+    assert statuses[late.pk] == RegistrationStatus.WAITING

@@ -193,13 +193,15 @@ def test_event_registration_limit():
     first, second = member(club), member(club)
     services.event_register(event=event, user=first)
     services.event_register(event=event, user=first)  # idempotent
-    with pytest.raises(CommunityError, match="No places"):
-        services.event_register(event=event, user=second)
+    assert services.event_register(event=event, user=second).status == "waiting"  # full: the waiting list
     event.refresh_from_db()
     assert event.registered_count == 1
-    services.event_unregister(event=event, user=first)
-    services.event_register(event=event, user=second)
-    assert list(Registration.objects.filter(event=event).values_list("user_id", flat=True)) == [second.pk]
+    services.event_unregister(event=event, user=first)  # the first waiting takes the place
+    assert list(Registration.objects.filter(event=event).values_list("user_id", "status")) == [
+        (second.pk, "registered")
+    ]
+    event.refresh_from_db()
+    assert event.registered_count == 1
 
 
 def test_event_update_cannot_go_below_registrations():

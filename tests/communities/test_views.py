@@ -357,6 +357,6 @@ def test_event_register_through_the_page(client):
     )
     client.force_login(second)
     response = client.post(reverse("communities:event", args=[event.pk]), {"action": "register"}, follow=True)
-    assert "No places are left for this event." in response.content.decode()
+    assert "No places are left: you are number 1 on the waiting list." in response.content.decode()
     cabinet = client.get(reverse("communities:list")).content.decode()
     assert event.title in cabinet

@@ -475,6 +475,47 @@ def mention(language, capture):
     return mentioned, ("Иванова Анна", f"Спросите @olena.{language}", f"@olena.{language}")
 
 
+EVENT = "Круглый стол по ВПР"
+
+
+def _full_event(language, **kwargs):
+    from tests.communities.factories import EventFactory
+
+    club = _club()
+    organiser = member(club, TeacherFactory(full_name="Иванова Анна"), role=MemberRole.MODERATOR)
+    event = EventFactory(community=club, title=EVENT, created_by=organiser, **kwargs)
+    return club, organiser, event
+
+
+def event_place(language, capture):
+    club, _organiser, event = _full_event(language, capacity=1)
+    taken = member(club)
+    waiting = member(club, person(preferred_language=language))
+    community_services.event_register(event=event, user=taken)
+    community_services.event_register(event=event, user=waiting)
+    with capture(execute=True):
+        community_services.event_unregister(event=event, user=taken)
+    return waiting, (EVENT, "UTC")
+
+
+def event_changed(language, capture):
+    club, organiser, event = _full_event(language, place="Школа № 5")
+    registered = member(club, person(preferred_language=language))
+    community_services.event_register(event=event, user=registered)
+    with capture(execute=True):
+        community_services.event_update(event=event, by=organiser, place="Школа № 7, актовый зал")
+    return registered, (EVENT, "UTC", "Школа № 7, актовый зал")
+
+
+def event_reminder(language, capture):
+    club, _organiser, event = _full_event(language, starts_at=timezone.now() + timedelta(hours=5))
+    registered = member(club, person(preferred_language=language))
+    community_services.event_register(event=event, user=registered)
+    with capture(execute=True):
+        assert reminder_rule_run(rule="communities.reminders.event_reminders_due") == 1
+    return registered, (EVENT, "UTC")
+
+
 def mentoring(language, capture):
     mentee = person(YoungTeacherFactory, preferred_language=language)
     mentor = MentorFactory(school=mentee.school, full_name="Коваль Ирина")
@@ -544,6 +585,9 @@ SCENARIOS = {
     "community_post:reported": community_post_reported,
     "community_post:report_closed": community_report_closed,
     "mention": mention,
+    "event_place": event_place,
+    "event_changed": event_changed,
+    "event_reminder": event_reminder,
     "mentoring": mentoring,
     "mentoring:message": mentoring_message,
     "mentoring_feedback": mentoring_feedback,

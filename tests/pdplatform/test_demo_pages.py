@@ -161,3 +161,21 @@ def test_the_demo_forum_shows_every_reaction_kind_and_an_edited_post_with_its_hi
     assert kinds == set(ReactionKind.values)
     revision = PostRevision.objects.select_related("post").get(post__topic__community__slug="math-club")
     assert revision.post.edited_at == revision.edited_at and revision.post.body.startswith(revision.body)
+
+
+def test_the_demo_has_a_full_event_with_a_waiting_list_and_an_event_with_reminders(demo_db, client):
+    from communities.demo import FULL_EVENT, REMINDED_EVENT
+    from communities.models import Event
+    from notifications.models import SentRecord
+
+    full = Event.objects.get(title=FULL_EVENT)
+    assert full.registered_count == full.capacity == 3
+    assert full.registrations.filter(status="waiting").count() == 2
+    client.force_login(full.created_by)
+    page = client.get(reverse("communities:event_registrations", args=[full.pk]), HTTP_ACCEPT_LANGUAGE="ru")
+    assert page.status_code == 200
+    reminded = Event.objects.get(title=REMINDED_EVENT)
+    steps = SentRecord.objects.filter(kind="event_reminder", object_id=reminded.pk).values_list(
+        "step", flat=True
+    )
+    assert list(steps) == ["1d"] * 4  # seeded twice, reminded once
