@@ -337,3 +337,23 @@ def test_communities_list_and_topic_list_constant_queries(client):
         TopicFactory(community=club, author=author, post_count=1, last_poster=author)
     assert _count(client, reverse("communities:list")) == listing
     assert _count(client, reverse("communities:detail", args=["big"])) == small_topics
+
+
+def test_the_migration_involves_the_authors_of_existing_posts_and_sets_the_last_poster():
+    import importlib
+
+    from django.apps import apps
+
+    backfill = importlib.import_module("communities.migrations.0006_reading").backfill_reading
+    club = CommunityFactory()
+    first, second = member(club), member(club)
+    topic = TopicFactory(community=club, author=first, post_count=2)
+    Post.objects.create(topic=topic, number=1, author=first, body="a", body_html=post_html("a"))
+    Post.objects.create(topic=topic, number=2, author=second, body="b", body_html=post_html("b"))
+    assert not TopicInvolvement.objects.filter(topic=topic).exists()  # rows written outside the services
+    backfill(apps, None)
+    backfill(apps, None)  # twice: nothing doubles
+    assert sorted(TopicInvolvement.objects.filter(topic=topic).values_list("user_id", flat=True)) == sorted(
+        [first.pk, second.pk]
+    )
+    assert Topic.objects.get(pk=topic.pk).last_poster_id == second.pk
