@@ -339,3 +339,31 @@ def test_the_reports_page_and_a_posts_history_run_constant_queries(
     with django_assert_max_num_queries(small[1]):
         page = client.get(history_url).content.decode()
     assert page.count('class="card mb-2 revision"') == 9
+
+
+def test_the_author_is_told_when_a_moderator_hides_deletes_or_edits_their_post_and_only_then(
+    thread, django_capture_on_commit_callbacks
+):
+    topic, author, moderator = thread["topic"], thread["author"], thread["moderator"]
+    author.preferred_language = "uk"
+    author.save(update_fields=["preferred_language"])
+    second = services.post_create(topic=topic, author=author, body="Ще одна відповідь")
+    own = services.post_create(topic=topic, author=moderator, body="Відповідь модератора")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_edit(post=thread["reply"], by=author, body="Сама виправила")  # by herself: silent
+        services.post_edit(post=own, by=moderator, body="Модератор виправив своє")  # own post: silent
+        services.post_set_hidden(post=thread["reply"], by=moderator, hidden=True)
+        services.post_edit(post=second, by=moderator, body="Посилання прибрано")
+        services.post_delete(post=second, by=moderator)
+    titles = sorted(
+        Notification.objects.filter(dedupe_key__startswith="community-post-moderated:").values_list(
+            "recipient_id", "title"
+        )
+    )
+    assert titles == sorted(
+        [
+            (author.pk, "Модератор приховав ваш допис у «Дроби в пятом классе»"),
+            (author.pk, "Модератор відредагував ваш допис у «Дроби в пятом классе»"),
+            (author.pk, "Модератор видалив ваш допис у «Дроби в пятом классе»"),
+        ]
+    )
