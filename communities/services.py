@@ -529,6 +529,7 @@ def post_edit(*, post: Post, by, body: str) -> Post:
         PostRevision.objects.create(post=post, body=previous, edited_by=by, edited_at=post.edited_at)
         post.save(update_fields=["body", "body_html", "edited_at"])
         refresh_search_vectors(post_ids=[post.pk])
+        _tell_author(post=post, by=by, action="edited")
     return post
 
 
@@ -562,6 +563,7 @@ def post_delete(*, post: Post, by) -> Post:
         notification_withdraw_text(dedupe_prefix=f"community-post:{locked.pk}:")
         if access.is_moderator and locked.author_id != by.pk:
             _reports_close(post=locked, by=by, hidden=False)
+            _tell_author(post=post, by=by, action="deleted")
     post.refresh_from_db()
     return post
 
@@ -604,6 +606,33 @@ def _reports_close(*, post: Post, by, hidden: bool) -> int:
             )
         )
     return len(reports)
+
+
+def _tell_author(*, post: Post, by, action: str) -> None:
+    """A moderator changed someone else's post (hid, deleted or edited it): its author is told, in their
+    language, once per post and action. Inside the caller's transaction (sent on commit)."""
+    if post.author_id == by.pk:
+        return
+    topic_title = post.topic.title
+    titles = {
+        "hidden": lambda: _("A moderator hid your post in “%(topic)s”") % {"topic": topic_title},
+        "deleted": lambda: _("A moderator deleted your post in “%(topic)s”") % {"topic": topic_title},
+        "edited": lambda: _("A moderator edited your post in “%(topic)s”") % {"topic": topic_title},
+    }
+    url = reverse("communities:topic", args=[post.topic_id])
+    if action != "deleted":
+        url += f"?page={selectors.page_of_number(post.number)}#post-{post.number}"
+    stamp = f"{post.edited_at:%Y%m%d%H%M%S%f}" if action == "edited" and post.edited_at else ""
+    transaction.on_commit(
+        functools.partial(
+            _notify,
+            recipient=post.author,
+            kind="community_post",
+            title=titles[action],
+            url=url,
+            dedupe_key=f"community-post-moderated:{post.pk}:{action}{stamp}",
+        )
+    )
 
 
 def topic_title_changed(*, topic: Topic) -> None:
@@ -680,7 +709,7 @@ def topic_moderate(
 @transaction.atomic
 def post_set_hidden(*, post: Post, by, hidden: bool) -> Post:
     """Moderators hide a reply from members (or show it again). Hiding closes the post's open reports
-    (resolved by the moderator, now) and tells each reporter."""
+    (resolved by the moderator, now) and tells each reporter, and the post's author."""
     _require_moderator(by, post.topic.community)
     if post.number == 1 and hidden:
         raise CommunityError(_("Hide the whole topic instead of its first post."))
@@ -690,6 +719,7 @@ def post_set_hidden(*, post: Post, by, hidden: bool) -> Post:
         Topic.objects.filter(pk=post.topic_id).update(solution=None)
     if hidden:  # hiding is the moderators' answer to the reports on it: they are closed, the reporters told
         _reports_close(post=post, by=by, hidden=True)
+        _tell_author(post=post, by=by, action="hidden")
     return post
 
 

@@ -299,3 +299,71 @@ def test_a_deleted_reply_is_neither_quoted_nor_the_solution_and_its_open_report_
     reports = client.get(reverse("communities:reports", args=["club"])).content.decode()
     assert "<em>Post deleted</em>" in reports
     assert reverse("communities:post_history", args=[reply.pk]) in reports
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_reports_page_and_a_posts_history_run_constant_queries(
+    client, thread, django_assert_max_num_queries
+):
+    club, moderator, topic = thread["club"], thread["moderator"], thread["topic"]
+    client.force_login(moderator)
+    reports_url = reverse("communities:reports", args=["club"])
+
+    def grow(n):
+        for i in range(n):
+            reply = services.post_create(topic=topic, author=thread["author"], body=f"Ответ номер {i}")
+            services.post_edit(post=reply, by=moderator, body=f"Ответ номер {i}, исправлен")
+            services.post_report(post=reply, reporter=member(club), reason=f"Жалоба {i}")
+            if i % 2:
+                services.post_set_hidden(post=reply, by=moderator, hidden=True)
+        return reply
+
+    last = grow(2)
+    small = (
+        _queries(client, reports_url),
+        _queries(client, reverse("communities:post_history", args=[last.pk])),
+    )
+    last = grow(12)
+    for i in range(8):
+        services.post_edit(post=last, by=moderator, body=f"Ответ, версия {i}")
+    history_url = reverse("communities:post_history", args=[last.pk])
+    assert (_queries(client, reports_url), _queries(client, history_url)) == small
+    with django_assert_max_num_queries(small[1]):
+        page = client.get(history_url).content.decode()
+    assert page.count('class="card mb-2 revision"') == 9
+
+
+def test_the_author_is_told_when_a_moderator_hides_deletes_or_edits_their_post_and_only_then(
+    thread, django_capture_on_commit_callbacks
+):
+    topic, author, moderator = thread["topic"], thread["author"], thread["moderator"]
+    author.preferred_language = "uk"
+    author.save(update_fields=["preferred_language"])
+    second = services.post_create(topic=topic, author=author, body="Ще одна відповідь")
+    own = services.post_create(topic=topic, author=moderator, body="Відповідь модератора")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_edit(post=thread["reply"], by=author, body="Сама виправила")  # by herself: silent
+        services.post_edit(post=own, by=moderator, body="Модератор виправив своє")  # own post: silent
+        services.post_set_hidden(post=thread["reply"], by=moderator, hidden=True)
+        services.post_edit(post=second, by=moderator, body="Посилання прибрано")
+        services.post_delete(post=second, by=moderator)
+    titles = sorted(
+        Notification.objects.filter(dedupe_key__startswith="community-post-moderated:").values_list(
+            "recipient_id", "title"
+        )
+    )
+    assert titles == sorted(
+        [
+            (author.pk, "Модератор приховав ваш допис у «Дроби в пятом классе»"),
+            (author.pk, "Модератор відредагував ваш допис у «Дроби в пятом классе»"),
+            (author.pk, "Модератор видалив ваш допис у «Дроби в пятом классе»"),
+        ]
+    )

@@ -465,6 +465,18 @@ def community_report_closed(language, capture):
     return reporter, ("Это спам",)
 
 
+def community_post_moderated(language, capture):
+    club = _club()
+    moderator = member(club, TeacherFactory(full_name="Иванова Анна"), role=MemberRole.MODERATOR)
+    author = member(club, person(preferred_language=language))
+    with capture(execute=True):
+        topic = community_services.topic_create(community=club, author=moderator, title=TOPIC, body="Вопрос")
+        reply = community_services.post_create(topic=topic, author=author, body="Реклама курса")
+    with capture(execute=True):
+        community_services.post_set_hidden(post=reply, by=moderator, hidden=True)
+    return author, ()
+
+
 def mention(language, capture):
     club = _club()
     author = member(club, TeacherFactory(full_name="Иванова Анна"))
@@ -584,6 +596,7 @@ SCENARIOS = {
     "community_post:join_approved": community_join_approved,
     "community_post:reported": community_post_reported,
     "community_post:report_closed": community_report_closed,
+    "community_post:moderated": community_post_moderated,
     "mention": mention,
     "event_place": event_place,
     "event_changed": event_changed,
