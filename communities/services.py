@@ -1011,7 +1011,9 @@ def event_send_changed(*, event: Event, sequence: int) -> int:
 
 def _waiting_promote(event: Event) -> list[Registration]:
     """Under the event's row lock (the caller holds it): while places are left, the first person waiting
-    (in the order they asked) takes one, and is told after commit."""
+    (in the order they asked) takes one, and is told after commit. An event that is over promotes nobody."""
+    if event.ends_at <= timezone.now():
+        return []
     if event.capacity is None:
         free = None
     else:
@@ -1080,8 +1082,7 @@ def event_unregister(*, event: Event, user) -> None:
     registration.delete()
     if registration.status == RegistrationStatus.REGISTERED:
         Event.objects.filter(pk=event.pk).update(registered_count=F("registered_count") - 1)
-        if event.ends_at > timezone.now():
-            _waiting_promote(event)
+        _waiting_promote(event)
 
 
 # --- the cohort's community ----------------------------------------------------------------------

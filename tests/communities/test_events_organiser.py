@@ -446,3 +446,16 @@ def test_the_admin_cannot_change_the_limit_behind_the_waiting_list(admin_client)
     page = admin_client.get(reverse("admin:communities_event_change", args=[event.pk])).content.decode()
     assert 'name="capacity"' not in page
     assert 'name="capacity"' in admin_client.get(reverse("admin:communities_event_add")).content.decode()
+
+
+def test_a_cancellation_after_the_event_promotes_nobody():
+    event, organiser, [first], [second] = full_event(capacity=1, waiting=1)
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=timezone.now() - timedelta(hours=3), ends_at=timezone.now() - timedelta(hours=1)
+    )
+    services.event_unregister(event=event, user=first)
+    services.event_update(
+        event=Event.objects.get(pk=event.pk), by=organiser, recording_url="https://v.example.org/1"
+    )
+    assert statuses(event) == [(second.pk, WAITING)]
+    assert Notification.objects.filter(kind="event_place").count() == 0
