@@ -977,7 +977,7 @@ def event_when(event: Event) -> str:
     tz = zoneinfo.ZoneInfo(event.time_zone)
     start, end = event.starts_at.astimezone(tz), event.ends_at.astimezone(tz)
     end_text = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%d.%m.%Y %H:%M}"
-    return f"{start:%d.%m.%Y %H:%M}–{end_text} ({time_zone_label(event.time_zone)})"
+    return f"{start:%d.%m.%Y %H:%M}–{end_text}, {time_zone_label(event.time_zone)}"
 
 
 def event_send_changed(*, event: Event, sequence: int) -> int:

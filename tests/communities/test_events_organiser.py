@@ -285,7 +285,7 @@ def test_reminders_go_a_day_and_an_hour_before_exactly_once_each():
     assert titles == sorted(
         [f"Начнётся в течение 24 часов: {event.title}", f"Начнётся в течение часа: {event.title}"]
     )
-    assert "(Москва (UTC+3))" in Notification.objects.filter(recipient=placed[0]).first().body
+    assert ", Москва (UTC+3)" in Notification.objects.filter(recipient=placed[0]).first().body
 
 
 def test_a_late_registration_gets_only_the_hour_reminder_and_preferences_are_obeyed():
@@ -348,7 +348,7 @@ def test_editing_the_time_tells_the_registered_and_moves_their_calendar(
     assert event.sequence == 1
     [note] = Notification.objects.filter(recipient=first, kind="event_changed")
     assert note.title == f"Мероприятие «{event.title}» изменилось"
-    assert "20.05.2030 10:00–11:30 (Киев (UTC+2))" in note.body
+    assert "20.05.2030 10:00–11:30, Киев (UTC+2)" in note.body
     assert Notification.objects.filter(recipient=second, kind="event_changed").count() == 1
     client.force_login(first)
     [entry] = Calendar.from_ical(client.get(reverse("communities:event_ics", args=[event.pk])).content).events
