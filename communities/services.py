@@ -1125,7 +1125,7 @@ def event_when(event: Event) -> str:
     tz = zoneinfo.ZoneInfo(event.time_zone)
     start, end = event.starts_at.astimezone(tz), event.ends_at.astimezone(tz)
     end_text = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%d.%m.%Y %H:%M}"
-    return f"{start:%d.%m.%Y %H:%M}–{end_text} ({time_zone_label(event.time_zone)})"
+    return f"{start:%d.%m.%Y %H:%M}–{end_text}, {time_zone_label(event.time_zone)}"
 
 
 def event_send_changed(*, event: Event, sequence: int) -> int:
@@ -1159,7 +1159,9 @@ def event_send_changed(*, event: Event, sequence: int) -> int:
 
 def _waiting_promote(event: Event) -> list[Registration]:
     """Under the event's row lock (the caller holds it): while places are left, the first person waiting
-    (in the order they asked) takes one, and is told after commit."""
+    (in the order they asked) takes one, and is told after commit. An event that is over promotes nobody."""
+    if event.ends_at <= timezone.now():
+        return []
     if event.capacity is None:
         free = None
     else:
@@ -1228,8 +1230,7 @@ def event_unregister(*, event: Event, user) -> None:
     registration.delete()
     if registration.status == RegistrationStatus.REGISTERED:
         Event.objects.filter(pk=event.pk).update(registered_count=F("registered_count") - 1)
-        if event.ends_at > timezone.now():
-            _waiting_promote(event)
+        _waiting_promote(event)
 
 
 # --- the cohort's community ----------------------------------------------------------------------

@@ -305,7 +305,7 @@ def test_reminders_go_a_day_and_an_hour_before_exactly_once_each():
     assert titles == sorted(
         [f"Начнётся в течение 24 часов: {event.title}", f"Начнётся в течение часа: {event.title}"]
     )
-    assert "(Москва (UTC+3))" in Notification.objects.filter(recipient=placed[0]).first().body
+    assert ", Москва (UTC+3)" in Notification.objects.filter(recipient=placed[0]).first().body
 
 
 def test_a_late_registration_gets_only_the_hour_reminder_and_preferences_are_obeyed():
@@ -368,7 +368,7 @@ def test_editing_the_time_tells_the_registered_and_moves_their_calendar(
     assert event.sequence == 1
     [note] = Notification.objects.filter(recipient=first, kind="event_changed")
     assert note.title == f"Мероприятие «{event.title}» изменилось"
-    assert "20.05.2030 10:00–11:30 (Киев (UTC+2))" in note.body
+    assert "20.05.2030 10:00–11:30, Киев (UTC+2)" in note.body
     assert Notification.objects.filter(recipient=second, kind="event_changed").count() == 1
     client.force_login(first)
     [entry] = Calendar.from_ical(client.get(reverse("communities:event_ics", args=[event.pk])).content).events
@@ -466,3 +466,16 @@ def test_the_admin_cannot_change_the_limit_behind_the_waiting_list(admin_client)
     page = admin_client.get(reverse("admin:communities_event_change", args=[event.pk])).content.decode()
     assert 'name="capacity"' not in page
     assert 'name="capacity"' in admin_client.get(reverse("admin:communities_event_add")).content.decode()
+
+
+def test_a_cancellation_after_the_event_promotes_nobody():
+    event, organiser, [first], [second] = full_event(capacity=1, waiting=1)
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=timezone.now() - timedelta(hours=3), ends_at=timezone.now() - timedelta(hours=1)
+    )
+    services.event_unregister(event=event, user=first)
+    services.event_update(
+        event=Event.objects.get(pk=event.pk), by=organiser, recording_url="https://v.example.org/1"
+    )
+    assert statuses(event) == [(second.pk, WAITING)]
+    assert Notification.objects.filter(kind="event_place").count() == 0
