@@ -243,3 +243,19 @@ def test_survey_and_mentoring_workbooks_speak_russian(client, worlds, django_cap
     assert [s.title for s in book.worksheets] == ["Охват", "Встречи по месяцам"]
     assert book.worksheets[0]["A1"].value == "Муниципалитет"
     assert book.worksheets[0]["A1"].font.b is True
+
+
+def test_a_job_with_a_bad_stored_sep_fails_with_the_message_and_writes_no_file():
+    from pdplatform.reports.services import export_job_run
+
+    world = learning_world()
+    job = ExportJob.objects.create(
+        requested_by=world["admin_a"], report="school", fmt="csv", params={"sep": "tab"}
+    )
+    job = export_job_run(job_id=job.pk)
+    assert (job.state, job.error, bool(job.file)) == (
+        "failed",
+        "Unknown CSV separator “tab”: choose “semicolon” (;) or “comma” (,).",
+        False,
+    )
+    assert ExportLog.objects.count() == 0

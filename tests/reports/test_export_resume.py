@@ -42,11 +42,11 @@ def test_two_runs_of_one_export_leave_one_file_one_log_and_one_notice(world, mon
     original = services.write_csv
     nested = {"ran": False}
 
-    def write_while_another_run_finishes(handle, columns, rows):
+    def write_while_another_run_finishes(handle, columns, rows, delimiter=None):
         if not nested["ran"]:
             nested["ran"] = True
             services.export_job_run(job_id=job.pk)  # the other run, start to finish, meanwhile
-        return original(handle, columns, rows)
+        return original(handle, columns, rows, delimiter)
 
     monkeypatch.setattr(services, "write_csv", write_while_another_run_finishes)
     services.export_job_run(job_id=job.pk)
