@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 
 from cohorts.models import Cohort
 from core import markup
+from notifications.services import reminder_rule_run
 
 from . import services
 from .models import (
@@ -553,8 +554,6 @@ REMINDED_EVENT = "Вебинар «Как проверять ВПР по мат�
 def _events_for_organisers(community: Community, teachers: list, now) -> None:
     """A full event with a waiting list (3 places, 5 people), and one tomorrow whose registered teachers
     already got their "a day before" reminder. Through the services, so counts and queues are real."""
-    from notifications.services import reminder_rule_run
-
     organiser = Membership.objects.filter(community=community, role=MemberRole.MODERATOR).first().user
     people = [t for t in teachers if t.pk != organiser.pk][:8]
     for person in people:
