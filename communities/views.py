@@ -733,6 +733,36 @@ def markdown_preview(request):
 
 
 @login_required
+@require_GET
+def mention_suggestions(request, slug):
+    """htmx, as a member types `@Бон`: up to MENTION_SUGGESTIONS members of this community by name (a
+    click inserts their stable reference). Members only (403; a community one may not read is a 404),
+    limited per person (PDP_RATE_LIMITS "mention"; 429 with the wait)."""
+    community, access = _community(request, slug)
+    if not access.is_member:
+        raise PermissionDenied
+    try:
+        rate_limit_hit(action="mention", key=request.user.pk)
+    except RateLimited as exc:
+        return too_many(render(request, "communities/_mention_options.html", {"error": exc.messages[0]}), exc)
+    query = request.GET.get("q", "")
+    members = selectors.mention_candidates(community, query=query, limit=services.MENTION_SUGGESTIONS)
+    options = [(m, markup.mention_reference(m.user_id, m.user.display_name)) for m in members]
+    return render(request, "communities/_mention_options.html", {"options": options, "query": query})
+
+
+@login_required
+def user_card(request, pk):
+    """A person's card: name, school, subjects, communities in common. Only for someone who shares a
+    community with them (404 otherwise); htmx asks for the popover body (`?popover=1`)."""
+    card = _get_or_404(selectors.user_card_for, viewer=request.user, pk=pk)
+    template = (
+        "communities/_user_card.html" if request.headers.get("HX-Request") else "communities/user_card.html"
+    )
+    return render(request, template, {"card": card, "person": card.person})
+
+
+@login_required
 def search(request):
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""

@@ -221,7 +221,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[pdplatform] "
 RATE_LIMITS = env(
     "PDP_RATE_LIMITS",
     "preview=30/m,post=10/m,topic=5/m,question=5/m,material=5/m,upload=20/h,api_anon=60/m,api_user=600/m,"
-    "report=5/m,draft=60/m",
+    "report=5/m,draft=60/m,mention=120/m",
 )
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env("LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
@@ -478,6 +478,8 @@ VIDEO_EMBED_ORIGINS = env_list(
 # the sanitizer lets through (core/markup.py) and the CSP's img-src, so an image that passes also shows.
 # "https:" = any https image; or name origins ("https://img.example.org"); empty = this site's files only.
 USER_IMAGE_SOURCES = env_list("PDP_USER_IMAGE_SOURCES", "https:")
+# Where a mention `@[Name](user:123)` in user text links to (core/markup.py): the user card of communities/.
+USER_CARD_URL = "/communities/people/{id}/"
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
