@@ -32,7 +32,9 @@ def olga(club):
 
 @pytest.fixture
 def anna(club):
-    return member(club, TeacherFactory(full_name="Анна Иванова", email="anna.iv@example.org"))
+    return member(
+        club, TeacherFactory(full_name="Анна Иванова", email="anna.iv@example.org", preferred_language="ru")
+    )
 
 
 @pytest.fixture
@@ -163,7 +165,9 @@ def test_the_autocomplete_offers_members_by_name_case_insensitively_and_never_th
     assert page.count('class="list-group-item list-group-item-action mention-option"') == 1
     assert f'data-mention="@[Ольга Бондаренко](user:{olga.pk})"' in page
     assert "o.bond" not in page and "@example.org" not in page
-    assert "No member of this community" in _suggest(client, club, "Зинаида").content.decode()
+    assert (
+        "В сообществе нет участника с именем «Зинаида»." in _suggest(client, club, "Зинаида").content.decode()
+    )
 
 
 def test_the_autocomplete_is_for_members_only(client, club, olga):
