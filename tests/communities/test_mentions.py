@@ -243,3 +243,16 @@ def test_posts_show_the_authors_avatar_and_a_link_to_their_card(client, topic, a
     assert f'href="/communities/people/{anna.pk}/">Анна Иванова</a>' in page
     assert f'avatar-c{anna.pk % 12}" aria-hidden="true">АИ</span>' in page
     assert Post.objects.filter(topic=topic).count() == 1
+
+
+def test_the_demo_mentions_colleagues_by_name_and_its_quote_notifies_nobody_again():
+    from communities.demo import MENTION_TOPICS, _with_mentions
+
+    cast = [TeacherFactory(full_name=f"Учитель Номер{n}") for n in range(6)]
+    for _slug, _title, posts in MENTION_TOPICS:
+        for _author, text in posts:
+            body = _with_mentions(text, cast)
+            assert "@{" not in body
+            assert 'class="mention"' in markup.render(body, profile="post")
+    quoting = _with_mentions(MENTION_TOPICS[0][2][1][1], cast)
+    assert markup.mentioned_user_ids(quoting) == [cast[1].pk]
