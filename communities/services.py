@@ -297,7 +297,8 @@ def membership_join(*, community: Community, user, message: str = "") -> Members
                     recipient=moderator.user,
                     kind="community_post",
                     title=lambda: (
-                        _("%(user)s asks to join %(community)s") % {"user": user, "community": community}
+                        _("%(user)s asks to join %(community)s")
+                        % {"user": user.display_name, "community": community}
                     ),
                     url=url,
                     dedupe_key=f"community-join:{membership.pk}:{moderator.user.pk}",
@@ -768,7 +769,7 @@ def post_send_notifications(*, post: Post) -> int:
         reverse("communities:topic", args=[topic.pk])
         + f"?page={selectors.page_of_number(post.number)}#post-{post.number}"
     )
-    author = str(post.author)
+    author = post.author.display_name if post.author else ""
     body = markup.excerpt(post.body, html=post.body_html, length=NOTIFICATION_EXCERPT_LENGTH)
     sent = 0
     for user_id, reason in reasons.items():

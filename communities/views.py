@@ -416,7 +416,7 @@ def _topic_page(request, topic, access, *, form: PostForm | None = None):
             .first()
         )
         if quoted and not quoted.is_hidden:
-            quote = quote_markdown(str(quoted.author), quoted.body)
+            quote = quote_markdown(quoted.author.display_name if quoted.author else "", quoted.body)
             initial = {"body": f"{draft.rstrip()}\n\n{quote}" if draft else quote, "reply_to": quoted.pk}
     follow_level = topic.my_follow_level or (
         access.membership.level if access.membership else FollowLevel.NORMAL
