@@ -256,3 +256,39 @@ def test_the_demo_mentions_colleagues_by_name_and_its_quote_notifies_nobody_agai
             assert 'class="mention"' in markup.render(body, profile="post")
     quoting = _with_mentions(MENTION_TOPICS[0][2][1][1], cast)
     assert markup.mentioned_user_ids(quoting) == [cast[1].pk]
+
+
+def test_nobody_is_shown_by_their_address_not_even_without_a_name(client, club, topic, anna):
+    nameless = member(club, TeacherFactory(full_name="", email="hidden.person@example.org"))
+    services.post_create(topic=topic, author=nameless, body="Согласна с коллегами")
+    moderator = member(club, TeacherFactory(full_name="Модератор Клуба"), role="moderator")
+    closed = CommunityFactory(is_closed=True, slug="closed")
+    member(closed, moderator, role="moderator")
+    services.membership_join(
+        community=closed, user=TeacherFactory(full_name="", email="applicant.x@example.org")
+    )
+    client.force_login(moderator)
+    pages = [
+        client.get(reverse("communities:topic", args=[topic.pk])),
+        client.get(reverse("communities:detail", args=[club.slug])),
+        client.get(reverse("communities:members", args=[club.slug])),
+        client.get(reverse("communities:members", args=[closed.slug])),
+        client.get("/api/v1/community-posts/", {"topic": topic.pk}),
+    ]
+    assert [page.status_code for page in pages] == [200, 200, 200, 200, 200]
+    for page in pages:
+        text = page.content.decode()
+        assert "hidden.person" not in text and "applicant.x" not in text
+    assert f"Participant #{nameless.pk}" in pages[2].content.decode()
+    assert {"id": nameless.pk, "name": f"Participant #{nameless.pk}"} in [
+        post["author"] for post in pages[4].json()["results"]
+    ]
+
+
+def test_the_topic_list_shows_the_authors_avatar(client, club, topic, anna):
+    client.force_login(anna)
+    page = client.get(reverse("communities:detail", args=[club.slug])).content.decode()
+    assert (
+        f'<span class="avatar avatar-sm avatar-c{anna.pk % 12}" aria-hidden="true">АИ</span> Анна Иванова'
+        in page
+    )
