@@ -79,3 +79,11 @@ def test_a_teacher_mentions_a_colleague_by_name_and_the_colleague_is_told(
     assert (
         page.locator("#post-2 .post-body").inner_text() == "Спасибо, @Ольга Бондаренко за идею с полосками!"
     )
+
+    # the member list: names, avatars and links to cards, never an address
+    page.goto(f"{live_server.url}/communities/c/math/members/")
+    names = page.locator(".member a").all_inner_texts()
+    assert sorted(names) == sorted(["Ольга Бондаренко", "Борис Бондарев", "Пётр Сидоров", "Иванова Анна"])
+    assert "@example.org" not in page.content().replace("o.bondarenko@example.org", "")
+    assert page.locator(".member .avatar").count() == 4
+    shot(f"communities-members-{name}")
