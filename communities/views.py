@@ -754,12 +754,9 @@ def mention_suggestions(request, slug):
 @login_required
 def user_card(request, pk):
     """A person's card: name, school, subjects, communities in common. Only for someone who shares a
-    community with them (404 otherwise); htmx asks for the popover body (`?popover=1`)."""
+    community with them (404 otherwise, as for an id that does not exist)."""
     card = _get_or_404(selectors.user_card_for, viewer=request.user, pk=pk)
-    template = (
-        "communities/_user_card.html" if request.headers.get("HX-Request") else "communities/user_card.html"
-    )
-    return render(request, template, {"card": card, "person": card.person})
+    return render(request, "communities/user_card.html", {"card": card, "person": card.person})
 
 
 @login_required

@@ -292,3 +292,23 @@ def test_the_topic_list_shows_the_authors_avatar(client, club, topic, anna):
         f'<span class="avatar avatar-sm avatar-c{anna.pk % 12}" aria-hidden="true">АИ</span> Анна Иванова'
         in page
     )
+
+
+def test_the_card_costs_the_same_queries_however_many_communities_are_shared(
+    client, club, olga, anna, django_assert_max_num_queries
+):
+    client.force_login(anna)
+    for count in (1, 15):
+        for _ in range(count):
+            other = CommunityFactory()
+            member(other, olga)
+            member(other, anna)
+        with django_assert_max_num_queries(10):
+            assert client.get(reverse("communities:user_card", args=[olga.pk])).status_code == 200
+
+
+def test_an_edit_resolves_a_typed_name_too(topic, olga, anna):
+    post = services.post_create(topic=topic, author=anna, body="Спасибо всем")
+    edited = services.post_edit(post=post, by=anna, body="Спасибо, @Ольга Бондаренко")
+    assert edited.body == f"Спасибо, {ref(olga)}"
+    assert 'class="mention"' in edited.body_html
