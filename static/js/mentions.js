@@ -15,13 +15,20 @@
     menu.setAttribute("role", "listbox");
     menu.hidden = true;
     area.setAttribute("aria-controls", menu.id);
+    area.setAttribute("aria-autocomplete", "list");
+    area.setAttribute("aria-expanded", "false");
     area.insertAdjacentElement("afterend", menu);
     var current = null;
     var timer = null;
     var asked = 0;
 
     function options() { return Array.prototype.slice.call(menu.querySelectorAll(".mention-option")); }
-    function close() { menu.hidden = true; menu.innerHTML = ""; current = null; }
+    function close() {
+      menu.hidden = true;
+      menu.innerHTML = "";
+      current = null;
+      area.setAttribute("aria-expanded", "false");
+    }
     function activate(index) {
       var all = options();
       all.forEach(function (option, i) {
@@ -41,6 +48,7 @@
           .then(function () {
             if (mine !== asked || !current) return;
             menu.hidden = menu.innerHTML.trim() === "";
+            area.setAttribute("aria-expanded", menu.hidden ? "false" : "true");
             activate(0);
           });
       }, 150);
