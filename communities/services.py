@@ -124,16 +124,26 @@ def _clean_markup(text: str, *, field: str, profile: str = "post", min_length: i
         raise CommunityError(exc.messages[0], code=exc.code) from exc
 
 
-def _mentions_written(text: str, *, community: Community) -> str:
-    """Mentions as stored: every `@[…](user:id)` carries the person's current name (a reference to
-    nobody becomes plain text, so a label can never pose as someone else), and a typed `@Full Name` of
-    exactly one active member of the community becomes their reference. Two queries at most, before any
-    transaction; rendering and notifications then read only the stable references (core/markup.py)."""
+def _mentions_written(text: str, *, community: Community, author) -> str:
+    """Mentions as stored: every `@[…](user:id)` carries the person's current name, so a label can never
+    pose as someone else. Only people the author may know keep their reference — active members of this
+    community, or people who share an active membership with the author (whose card the author may open);
+    a reference to anyone else (or nobody) becomes plain text, so an id typed by hand neither reveals a
+    stranger's name nor sends them anything. A typed `@Full Name` of exactly one active member of the
+    community becomes their reference. Two queries at most, before any transaction; rendering and
+    notifications then read only the stable references (core/markup.py)."""
     ids = {int(found) for _label, found in markup.MENTION.findall(text)}
     if ids:
+        known = Q(community_memberships__community=community) | Q(
+            community_memberships__community__in=selectors.active_community_ids(author)
+        )
         names = {
             user.pk: user.display_name
-            for user in get_user_model().objects.filter(pk__in=ids, is_active=True).only("pk", "full_name")
+            for user in get_user_model()
+            .objects.filter(pk__in=ids, is_active=True)
+            .filter(known, community_memberships__state=MemberState.ACTIVE)
+            .only("pk", "full_name")
+            .distinct()
         }
 
         def reference(match) -> str:
@@ -394,7 +404,7 @@ def topic_create(*, community: Community, author, title: str, body: str, files: 
     rate_limit_hit(action="topic", key=author.pk)
     title = _clean_title(title)
     body = _clean_markup(body, field=_("Text"), min_length=MIN_TOPIC_LENGTH)
-    body = _mentions_written(body, community=community)
+    body = _mentions_written(body, community=community, author=author)
     body_html = markup.render(body, profile="post")
     with transaction.atomic():
         topic = Topic.objects.create(
@@ -457,7 +467,7 @@ def post_create(
     ) and not access.is_moderator:  # said first; checked again under the lock
         raise CommunityError(_("This topic is closed for new replies."))
     body = _clean_markup(body, field=_("Text"), min_length=MIN_REPLY_LENGTH)
-    body = _mentions_written(body, community=topic.community)
+    body = _mentions_written(body, community=topic.community, author=author)
     body_html = markup.render(body, profile="post")
     with transaction.atomic():
         locked = Topic.objects.select_for_update().get(pk=topic.pk)
@@ -547,7 +557,7 @@ def post_edit(*, post: Post, by, body: str) -> Post:
     body = _clean_markup(
         body, field=_("Text"), min_length=MIN_TOPIC_LENGTH if post.number == 1 else MIN_REPLY_LENGTH
     )
-    body = _mentions_written(body, community=post.topic.community)
+    body = _mentions_written(body, community=post.topic.community, author=post.author or by)
     if body == post.body:
         return post
     post.body = body

@@ -124,6 +124,9 @@ def test_a_non_member_mentioned_in_an_open_community_is_told_with_the_topics_lin
     topic, anna, django_capture_on_commit_callbacks
 ):
     guest = TeacherFactory(full_name="Ирина Гость")
+    district = CommunityFactory(name="Методисты района")
+    member(district, guest)
+    member(district, anna)  # they know each other from another community
     with django_capture_on_commit_callbacks(execute=True):
         post = services.post_create(topic=topic, author=anna, body=f"Позовём {ref(guest)}?")
     assert _mentions(guest) == [
@@ -138,12 +141,27 @@ def test_an_outsider_mentioned_in_a_closed_community_learns_nothing(django_captu
     closed = CommunityFactory(is_closed=True)
     insider = member(closed, TeacherFactory(full_name="Анна Иванова"))
     outsider = TeacherFactory(full_name="Ирина Чужая")
+    district = CommunityFactory(name="Методисты района")
+    member(district, outsider)
+    member(district, insider)  # the reference stays: they know each other, yet nothing is sent
     with django_capture_on_commit_callbacks(execute=True):
         topic = services.topic_create(
             community=closed, author=insider, title="Секретная тема", body=f"Привет, {ref(outsider)}"
         )
-        services.post_create(topic=topic, author=insider, body=f"Ещё раз {ref(outsider)}")
+        post = services.post_create(topic=topic, author=insider, body=f"Ещё раз {ref(outsider)}")
+    assert post.body == f"Ещё раз {ref(outsider)}"
     assert Notification.objects.filter(recipient=outsider).count() == 0
+
+
+def test_an_id_typed_by_hand_reveals_no_strangers_name_and_sends_them_nothing(
+    topic, anna, django_capture_on_commit_callbacks
+):
+    stranger = TeacherFactory(full_name="Секретная Фамилия")
+    with django_capture_on_commit_callbacks(execute=True):
+        post = services.post_create(topic=topic, author=anna, body=f"Кто это? @[?](user:{stranger.pk})")
+    assert post.body == "Кто это? @?"
+    assert "Секретная" not in post.body_html
+    assert Notification.objects.filter(recipient=stranger).count() == 0
 
 
 # --- the autocomplete ------------------------------------------------------------------------------
