@@ -198,6 +198,12 @@ class User(AbstractUser):
     def get_full_name(self) -> str:
         return self.full_name or self.email
 
+    @property
+    def display_name(self) -> str:
+        """The name others see (member lists, mentions, user cards): the full name, never a part of the
+        e-mail address; a person without a name yet is "Participant #<id>"."""
+        return " ".join(self.full_name.split()) or _("Participant #%(number)d") % {"number": self.pk or 0}
+
     def get_short_name(self) -> str:
         return self.full_name.split()[0] if self.full_name else self.email.split("@")[0]
 

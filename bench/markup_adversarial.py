@@ -35,6 +35,9 @@ def shapes(n: int) -> dict[str, str]:
         "nested lists": "".join("  " * (i % 200) + "- x\n" for i in range(n)),
         "links `[a](javascript:`": "[a](javascript:alert(1) " * (n // 25),
         "backticks": "`" * n,
+        "mention starts `@[@[`": "@[" * (n // 2),
+        "unclosed mentions `@[a…`": ("@[" + "a" * 99 + " ") * (n // 102),
+        "mentions `@[Имя](user:1)`": "@[Ольга Бондаренко](user:12) " * (n // 30),
         "html tags": "<img src=x onerror=alert(1)>" * (n // 28),
         "plain prose (baseline)": "Учитель объясняет деление дробей на полосках, дети работают в парах.\n\n"
         * (n // 60),

@@ -182,6 +182,42 @@ TOPICS = [
     ),
 ]
 
+# Discussions where colleagues mention each other by name (issue 20): `@{n}` is the n-th member of the
+# community's cast, written as the stable reference `@[Full Name](user:id)` the @ autocomplete inserts.
+# A quote keeps the mention of the post it quotes (and notifies nobody again).
+MENTION_TOPICS = [
+    (
+        "math-club",
+        "Кто вёл «математический бой» в 6 классе?",
+        [
+            (
+                1,
+                "Хотим провести математический бой между 6 «А» и 6 «Б». @{3}, вы в прошлом году проводили — "
+                "поделитесь правилами? И @{4}, кажется, у вас были задачи с решениями.",
+            ),
+            (
+                3,
+                "> **Коллега:** @{3}, вы в прошлом году проводили — поделитесь правилами?\n\n"
+                "Да! Команды по 6 человек, капитан выбирает докладчика, жюри — из старшеклассников. "
+                "Задачи пришлю в «Материалы». @{1}, начните с 5 задач, не больше.",
+            ),
+            (4, "Мои задачи с решениями — в «Материалах», папка «Бои». @{1}, @{3}, зовите на финал!"),
+        ],
+    ),
+    (
+        "mo-ukrainian",
+        "Спільний диктант до Дня писемності",
+        [
+            (
+                2,
+                "Пропоную написати спільний диктант усім МО. @{5}, ви минулого року підбирали текст — "
+                "можете поділитися?",
+            ),
+            (5, "Так, надішлю сьогодні. @{2}, додам ще варіант для 5 класу, коротший."),
+        ],
+    ),
+]
+
 MATERIALS = [
     (
         "math-club",
@@ -337,6 +373,16 @@ COHORT_WELCOME = {
 }
 
 
+def _with_mentions(text: str, cast: list) -> str:
+    """`@{n}` → the stable reference to the n-th person of the cast, as the @ autocomplete writes it."""
+
+    def reference(found: re.Match) -> str:
+        person = cast[int(found.group(1)) % len(cast)]
+        return markup.mention_reference(person.pk, person.display_name)
+
+    return re.sub(r"@\{(\d+)\}", reference, text)
+
+
 def _member(community: Community, user, role: str = MemberRole.MEMBER) -> None:
     Membership.objects.get_or_create(community=community, user=user, defaults={"role": role})
 
@@ -428,6 +474,31 @@ def seed(people: dict) -> None:
             post=edited, body=edited.body.split("\n\n")[0], edited_by=edited.author, edited_at=when
         )
         Post.objects.filter(pk=edited.pk).update(edited_at=when)
+    for slug, title, posts in MENTION_TOPICS:
+        community = communities[slug]
+        if Topic.objects.filter(community=community, title=title).exists():
+            continue
+        cast = [
+            m.user
+            for m in Membership.objects.filter(community=community, state="active")
+            .select_related("user")
+            .order_by("-role", "user__email")
+        ]
+        topic = Topic.objects.create(
+            community=community, title=title, author=cast[posts[0][0] % len(cast)], last_post_at=now
+        )
+        first = None
+        for author_index, text in posts:
+            body = _with_mentions(text, cast)
+            post = services._post_add(
+                topic=topic,
+                author=cast[author_index % len(cast)],
+                body=body,
+                body_html=markup.render(body, profile="post"),
+                files=(),
+                reply_to=first,
+            )
+            first = first or post
 
     # Drafts of the demo teacher (decision 0241): a half-written reply and a new topic not yet published.
     writer = teachers[0]

@@ -47,7 +47,7 @@ def _live_preview(field: forms.Field) -> None:
 
 
 MARKDOWN_HELP = _(
-    "Markdown: **bold**, *italic*, [link](https://…), lists, > quotes. Mention a member with @name."
+    "Markdown: **bold**, *italic*, [link](https://…), lists, > quotes. Mention a member: type @ and the start of their name."
 )
 
 

@@ -27,7 +27,7 @@ class CommunitySerializer(serializers.ModelSerializer):
 
 class AuthorField(serializers.Serializer):
     id = serializers.IntegerField()
-    name = serializers.CharField(source="get_full_name")
+    name = serializers.CharField(source="display_name")
 
 
 class TopicSerializer(serializers.ModelSerializer):

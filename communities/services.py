@@ -31,6 +31,7 @@ from core import markup
 from core.caching import scopes_changed
 from core.i18n import in_language_of, supported_language
 from core.ratelimit import rate_limit_hit
+from core.search import fold_text
 from core.timezones import time_zone_label
 from core.uploads import DOCUMENTS, IMAGES, UploadRefused, inspect_upload
 from notifications.services import notification_send, notification_withdraw_text
@@ -64,12 +65,14 @@ from .models import (
     validate_time_zone,
 )
 from .search import refresh_search_vectors
-from .text import mentioned_handles
+from .text import typed_mention_words, typed_mentions_resolve
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTACHMENTS = 5
 NOTIFICATION_EXCERPT_LENGTH = 300  # a post in the notification list: its plain text, cut at a word
+MENTION_CANDIDATES_MAX = 200  # members read to resolve the typed `@Names` of one post
+MENTION_SUGGESTIONS = 8  # names offered by the @ autocomplete
 # The shortest texts a member may post (characters, after trimming spaces): "x" is not a topic.
 MIN_TITLE_LENGTH = 5
 MIN_TOPIC_LENGTH = 5
@@ -125,6 +128,59 @@ def _clean_markup(text: str, *, field: str, profile: str = "post", min_length: i
         return markup.check_length(text, profile=profile, min_length=min_length)
     except ValidationError as exc:
         raise CommunityError(exc.messages[0], code=exc.code) from exc
+
+
+def _mentions_written(text: str, *, community: Community, author) -> str:
+    """Mentions as stored: every `@[…](user:id)` carries the person's current name, so a label can never
+    pose as someone else. Only people the author may know keep their reference — active members of this
+    community, or people who share an active membership with the author (whose card the author may open);
+    a reference to anyone else (or nobody) becomes plain text, so an id typed by hand neither reveals a
+    stranger's name nor sends them anything. A typed `@Full Name` of exactly one active member of the
+    community becomes their reference. Two queries at most, before any transaction; rendering and
+    notifications then read only the stable references (core/markup.py)."""
+    ids = {int(found) for _label, found in markup.MENTION.findall(text)}
+    if ids:
+        known = Q(community_memberships__community=community) | Q(
+            community_memberships__community__in=selectors.active_community_ids(author)
+        )
+        names = {
+            user.pk: user.display_name
+            for user in get_user_model()
+            .objects.filter(pk__in=ids, is_active=True)
+            .filter(known, community_memberships__state=MemberState.ACTIVE)
+            .only("pk", "full_name")
+            .distinct()
+        }
+
+        def reference(match) -> str:
+            user_id = int(match.group(2))
+            if user_id in names:
+                return markup.mention_reference(user_id, names[user_id])
+            return f"@{match.group(1)}"
+
+        text = markup.MENTION.sub(reference, text)
+    words = typed_mention_words(text)
+    if not words:
+        return text
+    starts = Q()
+    for word in words:
+        starts |= Q(user__full_name__fold=word)
+    members: dict[str, tuple[int, str] | None] = {}
+    for user_id, full_name in (
+        Membership.objects.filter(community=community, state=MemberState.ACTIVE, user__is_active=True)
+        .filter(starts)
+        .exclude(user__full_name="")
+        .values_list("user_id", "user__full_name")[:MENTION_CANDIDATES_MAX]
+    ):
+        name = " ".join(full_name.split())
+        key = fold_text(name)
+        members[key] = None if key in members else (user_id, name)  # two members of one name: none guessed
+
+    def resolve(typed: str) -> str | None:
+        found = members.get(fold_text(typed))
+        return None if found is None else markup.mention_reference(*found)
+
+    return typed_mentions_resolve(text, resolve=resolve)
 
 
 def _clean_title(title: str) -> str:
@@ -258,7 +314,8 @@ def membership_join(*, community: Community, user, message: str = "") -> Members
                     recipient=moderator.user,
                     kind="community_post",
                     title=lambda: (
-                        _("%(user)s asks to join %(community)s") % {"user": user, "community": community}
+                        _("%(user)s asks to join %(community)s")
+                        % {"user": user.display_name, "community": community}
                     ),
                     url=url,
                     dedupe_key=f"community-join:{membership.pk}:{moderator.user.pk}",
@@ -354,6 +411,7 @@ def topic_create(*, community: Community, author, title: str, body: str, files: 
     rate_limit_hit(action="topic", key=author.pk)
     title = _clean_title(title)
     body = _clean_markup(body, field=_("Text"), min_length=MIN_TOPIC_LENGTH)
+    body = _mentions_written(body, community=community, author=author)
     body_html = markup.render(body, profile="post")
     with transaction.atomic():
         topic = Topic.objects.create(
@@ -432,6 +490,7 @@ def post_create(
     ) and not access.is_moderator:  # said first; checked again under the lock
         raise CommunityError(_("This topic is closed for new replies."))
     body = _clean_markup(body, field=_("Text"), min_length=MIN_REPLY_LENGTH)
+    body = _mentions_written(body, community=topic.community, author=author)
     body_html = markup.render(body, profile="post")
     with transaction.atomic():
         locked = Topic.objects.select_for_update().get(pk=topic.pk)
@@ -519,6 +578,7 @@ def post_edit(*, post: Post, by, body: str) -> Post:
     body = _clean_markup(
         body, field=_("Text"), min_length=MIN_TOPIC_LENGTH if post.number == 1 else MIN_REPLY_LENGTH
     )
+    body = _mentions_written(body, community=post.topic.community, author=post.author or by)
     if body == post.body:
         return post
     previous = post.body
@@ -810,7 +870,8 @@ def topic_set_following(*, topic: Topic, user, level: str) -> TopicFollow:
 def post_send_notifications(*, post: Post) -> int:
     """Followers hear of a new post once each, by the strongest reason; muted topics stay silent.
 
-    watching (topic, or community level) → every post; mentioned members → "mention" (unless muted);
+    watching (topic, or community level) → every post; mentioned people → "mention" (unless muted): members,
+    and in an open community also non-members (with the topic's link; a closed community tells no outsider);
     the author of the post replied to → a reply notice (unless muted); a new topic → members who watch
     new topics. Only people who may read the community are notified. Returns how many were sent.
     """
@@ -824,16 +885,10 @@ def post_send_notifications(*, post: Post) -> int:
     topic_levels = dict(TopicFollow.objects.filter(topic=topic).values_list("user_id", "level"))
 
     reasons: dict[int, str] = {}
-    mentioned: list[int] = []
-    handles = mentioned_handles(post.body)
-    if handles:
-        by_address = Q()
-        for handle in handles:
-            by_address |= Q(user__email__istartswith=f"{handle}@")
-        for user_id, email in active.filter(by_address).values_list("user_id", "user__email"):
-            if email.split("@")[0].lower() in handles:
-                reasons.setdefault(user_id, "mention")
-                mentioned.append(user_id)
+    # the one place that says who a post mentions: stable references outside quotes and code
+    mentioned = set(markup.mentioned_user_ids(post.body))
+    for user_id in mentioned:
+        reasons.setdefault(user_id, "mention")
     # the mentioned now count this topic's unread posts even on the "normal" level
     topic_involve(topic=topic, user_ids=mentioned)
     if post.reply_to_id and post.reply_to and post.reply_to.author_id:
@@ -859,7 +914,10 @@ def post_send_notifications(*, post: Post) -> int:
         return topic_levels.get(user_id) or levels.get(user_id) or FollowLevel.NORMAL
 
     def may_read(user_id: int) -> bool:
-        return user_id in levels or (not community.is_closed and user_id in topic_levels)
+        # a mentioned non-member hears of a topic of an open community, never of a closed one's
+        return user_id in levels or (
+            not community.is_closed and (user_id in topic_levels or user_id in mentioned)
+        )
 
     users = {
         u.pk: u
@@ -871,7 +929,7 @@ def post_send_notifications(*, post: Post) -> int:
         reverse("communities:topic", args=[topic.pk])
         + f"?page={selectors.page_of_number(post.number)}#post-{post.number}"
     )
-    author = str(post.author)
+    author = post.author.display_name if post.author else ""
     body = markup.excerpt(post.body, html=post.body_html, length=NOTIFICATION_EXCERPT_LENGTH)
     sent = 0
     for user_id, reason in reasons.items():

@@ -445,7 +445,7 @@ def _topic_page(request, topic, access, *, form: PostForm | None = None):
             .first()
         )
         if quoted and not quoted.is_hidden and quoted.deleted_at is None:
-            quote = quote_markdown(str(quoted.author), quoted.body)
+            quote = quote_markdown(quoted.author.display_name if quoted.author else "", quoted.body)
             initial = {"body": f"{draft.rstrip()}\n\n{quote}" if draft else quote, "reply_to": quoted.pk}
     follow_level = topic.my_follow_level or (
         access.membership.level if access.membership else FollowLevel.NORMAL
@@ -853,6 +853,33 @@ def markdown_preview(request):
     except ValidationError as exc:
         return render(request, "communities/_preview.html", {"error": exc.messages[0]})
     return render(request, "communities/_preview.html", {"html": markup.render(text, profile="post")})
+
+
+@login_required
+@require_GET
+def mention_suggestions(request, slug):
+    """htmx, as a member types `@Бон`: up to MENTION_SUGGESTIONS members of this community by name (a
+    click inserts their stable reference). Members only (403; a community one may not read is a 404),
+    limited per person (PDP_RATE_LIMITS "mention"; 429 with the wait)."""
+    community, access = _community(request, slug)
+    if not access.is_member:
+        raise PermissionDenied
+    try:
+        rate_limit_hit(action="mention", key=request.user.pk)
+    except RateLimited as exc:
+        return too_many(render(request, "communities/_mention_options.html", {"error": exc.messages[0]}), exc)
+    query = request.GET.get("q", "")
+    members = selectors.mention_candidates(community, query=query, limit=services.MENTION_SUGGESTIONS)
+    options = [(m, markup.mention_reference(m.user_id, m.user.display_name)) for m in members]
+    return render(request, "communities/_mention_options.html", {"options": options, "query": query})
+
+
+@login_required
+def user_card(request, pk):
+    """A person's card: name, school, subjects, communities in common. Only for someone who shares a
+    community with them (404 otherwise, as for an id that does not exist)."""
+    card = _get_or_404(selectors.user_card_for, viewer=request.user, pk=pk)
+    return render(request, "communities/user_card.html", {"card": card, "person": card.person})
 
 
 @login_required

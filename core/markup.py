@@ -9,6 +9,10 @@
 - Sanitizing: nh3 with ONE allow-list (`ALLOWED_TAGS`, `ALLOWED_ATTRIBUTES`) and ONE link policy
   (`URL_SCHEMES`, `LINK_REL`, images only from this site's attachments and the `USER_IMAGE_SOURCES`
   setting, which is also the CSP's img-src: one list decides what passes and what shows, decision 0241).
+- Mentions: `@[Name](user:123)` is a stable reference to a person (`mention_reference`); it renders as a
+  link `@Name` to the user card (`settings.USER_CARD_URL`, class `mention`) and `mentioned_user_ids` lists
+  the people a text mentions outside quotes and code (a quoted mention never notifies anyone again). One
+  anchored, bounded regex per `@` (`MENTION`): linear like the rest.
 - Profiles (`PROFILES`) differ only in what the kinds of text need: their length limit, whether a
   single newline is a line break (private messages are written like chat). Headings h1/h2 become h3
   everywhere (a post or a lesson never outshouts the page's own title).
@@ -31,6 +35,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_inline import StateInline
 
 ALLOWED_TAGS = {
@@ -63,7 +68,7 @@ ALLOWED_TAGS = {
     "td",
 }
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"},
+    "a": {"href", "title", "class"},
     "img": {"src", "alt", "title", "width", "height"},
     "th": {"style"},
     "td": {"style"},
@@ -177,12 +182,52 @@ def _deep_brackets(state: StateInline, silent: bool) -> bool:
     return True
 
 
+# `@[Ольга Бондаренко](user:123)`: a label without brackets or line breaks, at most 100 characters.
+MENTION = re.compile(r"@\[([^\[\]\n]{1,100})\]\(user:(\d{1,10})\)")
+MENTION_CLASS = "mention"
+
+
+def mention_reference(user_id: int, name: str) -> str:
+    """What the text stores for a mention of a person: `@[name](user:id)` (brackets in the name dropped)."""
+    label = " ".join(re.sub(r"[\[\]\n]", " ", name).split())[:100] or str(user_id)
+    return f"@[{label}](user:{user_id})"
+
+
+def user_card_url(user_id: int) -> str:
+    return str(getattr(settings, "USER_CARD_URL", "/people/{id}/")).format(id=int(user_id))
+
+
+def _mention(state: StateInline, silent: bool) -> bool:
+    """An inline rule before `link`: `@[Name](user:123)` is one token, never a link to `user:`."""
+    pos = state.pos
+    if state.src[pos] != "@" or not state.src.startswith("[", pos + 1):
+        return False
+    match = MENTION.match(state.src, pos, state.posMax)
+    if match is None:
+        return False
+    if not silent:
+        token = state.push("mention", "a", 0)
+        token.meta = {"label": match.group(1), "id": int(match.group(2))}
+    state.pos = match.end()
+    return True
+
+
+def _render_mention(self, tokens, idx, options, env) -> str:
+    meta = tokens[idx].meta
+    return (
+        f'<a href="{escapeHtml(user_card_url(meta["id"]))}" class="{MENTION_CLASS}">'
+        f"@{escapeHtml(meta['label'])}</a>"
+    )
+
+
 def _parser(*, breaks: bool) -> MarkdownIt:
     parser = MarkdownIt(
         "commonmark", {"html": False, "linkify": False, "typographer": False, "breaks": breaks}
     )
     parser.enable(["table", "strikethrough"])
     parser.inline.ruler.before("link", "deep_brackets", _deep_brackets)
+    parser.inline.ruler.before("deep_brackets", "mention", _mention)
+    parser.add_render_rule("mention", _render_mention)
     return parser
 
 
@@ -215,6 +260,8 @@ def check_length(text: str, *, profile: str, min_length: int = 0) -> str:
 
 
 def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "a" and attribute == "class":
+        return value if value == MENTION_CLASS else None
     if tag == "img" and attribute == "src" and not image_allowed(value):
         return None
     if attribute == "style" and not _TABLE_ALIGN.match(value.replace(" ", "")):
@@ -241,11 +288,38 @@ def render(text: str, *, profile: str) -> str:
     """Markdown → sanitized HTML. A text longer than the profile allows is cut (check_length refuses it
     where it is written; this only bounds what an old or imported row can cost)."""
     limits = profile_of(profile)
-    return _render(text or "", limits.max_length, limits.breaks, image_sources())
+    return _render(text or "", limits.max_length, limits.breaks, image_sources(), user_card_url(0))
+
+
+def has_mention(text: str) -> bool:
+    """Whether the text may mention someone (a cheap check: quoted or code mentions also say yes)."""
+    return "](user:" in (text or "") and MENTION.search(text) is not None
+
+
+def mentioned_user_ids(text: str, *, profile: str = "post") -> list[int]:
+    """The ids of the people the text mentions, in order, once each: not inside a quote (quoting a post
+    never notifies its mentions again) and not in code (there `@[…](user:…)` is just text)."""
+    if not has_mention(text):
+        return []
+    limits = profile_of(profile)
+    found: dict[int, None] = {}
+    quoted = 0
+    for token in _PARSERS[limits.breaks].parse(text[: limits.max_length]):
+        if token.type == "blockquote_open":
+            quoted += 1
+        elif token.type == "blockquote_close":
+            quoted -= 1
+        elif token.type == "inline" and not quoted:
+            for child in token.children or ():
+                if child.type == "mention":
+                    found.setdefault(child.meta["id"])
+    return list(found)
 
 
 @functools.lru_cache(maxsize=1024)
-def _render(text: str, max_length: int, breaks: bool, images: tuple[str, ...] = ()) -> str:
+def _render(
+    text: str, max_length: int, breaks: bool, images: tuple[str, ...] = (), card_url: str = ""
+) -> str:
     """Pure in the text, so a process keeps recent results (a lesson is shown to every listener)."""
     parser = _PARSERS[breaks]
     tokens = parser.parse(text[:max_length])
@@ -314,7 +388,7 @@ class _PlainText(HTMLParser):
         elif tag in {"td", "th"} and not self._at_line_start():
             self.out.append(" | ")
         elif tag == "a":
-            self.links.append(values.get("href"))
+            self.links.append(None if values.get("class") == MENTION_CLASS else values.get("href"))
             self.out.append(self._LINK)
         elif tag == "img":
             alt, src = values.get("alt") or "", values.get("src") or ""

@@ -222,7 +222,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[pdplatform] "
 RATE_LIMITS = env(
     "PDP_RATE_LIMITS",
     "preview=30/m,post=10/m,topic=5/m,question=5/m,material=5/m,upload=20/h,api_anon=60/m,api_user=600/m,"
-    "report=5/m,draft=60/m,reaction=60/m",
+    "report=5/m,draft=60/m,reaction=60/m,mention=120/m",
 )
 # How long (hours) authors may edit their own forum posts; moderators always may (communities.services).
 COMMUNITIES_EDIT_WINDOW_HOURS = int(env("COMMUNITIES_EDIT_WINDOW_HOURS", "24"))
@@ -486,6 +486,8 @@ VIDEO_EMBED_ORIGINS = env_list(
 # the sanitizer lets through (core/markup.py) and the CSP's img-src, so an image that passes also shows.
 # "https:" = any https image; or name origins ("https://img.example.org"); empty = this site's files only.
 USER_IMAGE_SOURCES = env_list("PDP_USER_IMAGE_SOURCES", "https:")
+# Where a mention `@[Name](user:123)` in user text links to (core/markup.py): the user card of communities/.
+USER_CARD_URL = "/communities/people/{id}/"
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -25,8 +25,8 @@ def test_watchers_mentions_replies_and_muted(club, django_capture_on_commit_call
     services.membership_set_following(
         community=club, user=watcher, level=FollowLevel.WATCHING, watch_new_topics=False
     )
-    mentioned = member(club, TeacherFactory(email="petro@example.org"))
-    muted = member(club, TeacherFactory(email="muted@example.org"))
+    mentioned = member(club, TeacherFactory(email="petro@example.org", full_name="Петро Коваль"))
+    muted = member(club, TeacherFactory(email="muted@example.org", full_name="Тихий Читатель"))
     normal = member(club)
     with django_capture_on_commit_callbacks(execute=True):
         topic = services.topic_create(community=club, author=author, title="Fractions", body="Question")
@@ -34,7 +34,10 @@ def test_watchers_mentions_replies_and_muted(club, django_capture_on_commit_call
     first = topic.posts.get()
     with django_capture_on_commit_callbacks(execute=True):
         services.post_create(
-            topic=topic, author=normal, reply_to=first, body="Ask @petro and @muted, not `@normal` in code"
+            topic=topic,
+            author=normal,
+            reply_to=first,
+            body=f"Ask @Петро Коваль and @Тихий Читатель, not `@{normal.full_name}` in code",
         )
     assert [k for k, _t in _kinds(watcher)] == ["community_post", "community_post"]
     assert _kinds(mentioned) == [("mention", f"{normal} mentioned you in “Fractions”")]
@@ -65,7 +68,9 @@ def test_notification_in_recipients_language(club, django_capture_on_commit_call
     author = member(club)
     reader = member(club, TeacherFactory(email="olena@example.org", preferred_language="uk"))
     with django_capture_on_commit_callbacks(execute=True):
-        topic = services.topic_create(community=club, author=author, title="T topic", body="hi @olena")
+        topic = services.topic_create(
+            community=club, author=author, title="T topic", body=f"hi @[Олена](user:{reader.pk})"
+        )
     notification = Notification.objects.get(recipient=reader)
     assert notification.kind == "mention" and notification.url == f"/communities/t/{topic.pk}/?page=1#post-1"
 
@@ -107,5 +112,5 @@ def test_a_reply_that_concerns_nobody_queues_no_job(club, django_capture_on_comm
         services.post_create(topic=topic, author=writer, body="Twenty minutes a day")
     assert jobs(callbacks) == []
     with django_capture_on_commit_callbacks() as callbacks:
-        services.post_create(topic=topic, author=writer, body="Ask @" + author.email.split("@")[0])
+        services.post_create(topic=topic, author=writer, body=f"Ask @{author.full_name}")
     assert len(jobs(callbacks)) == 1

@@ -148,14 +148,14 @@ def test_notifications_never_reach_outsiders(closed, django_capture_on_commit_ca
     outsider = TeacherFactory(email="outsider@example.org")
     community = closed["community"]
     topic = closed["topic"]
-    # A former member who still follows the topic and is mentioned by handle.
+    # A former member who still follows the topic and is mentioned by name, and an outsider mentioned.
     services.topic_set_following(topic=topic, user=closed["author"], level="watching")
     community.memberships.filter(user=closed["author"]).delete()
     with django_capture_on_commit_callbacks(execute=True):
         services.post_create(
             topic=topic,
             author=closed["moderator"],
-            body="Hi @outsider and @" + closed["author"].email.split("@")[0],
+            body=f"Hi @[Outsider](user:{outsider.pk}) and @[Author](user:{closed['author'].pk})",
         )
     assert not Notification.objects.filter(
         recipient__in=[outsider, closed["author"]], url__startswith=f"/communities/t/{topic.pk}/"

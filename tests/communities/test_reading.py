@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def mention_text(user) -> str:
     """The one place that writes a mention (the syntax may change: keep it here only)."""
-    return f"@{user.email.split('@')[0]}"
+    return f"@[{user.display_name}](user:{user.pk})"
 
 
 def _topic(community, author, title="Дроби в 5 классе", body="Как вы объясняете дроби?"):

@@ -27,6 +27,9 @@ def _adversarial(n: int) -> dict[str, str]:
         + "| <script>x</script> | [y](javascript:z) |\n" * (n // 40),
         "links": "[a](javascript:alert(1) " * (n // 25),
         "backticks": "`" * n,
+        "mention starts": "@[" * (n // 2),
+        "unclosed mentions": ("@[" + "a" * 99 + "](user:") * (n // 108),
+        "mentions with markup labels": '@[<img src=x onerror=alert(1)>"](user:1) ' * (n // 40),
         "html tags": "<img src=x onerror=alert(1)>" * (n // 28),
     }
 

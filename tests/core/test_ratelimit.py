@@ -18,4 +18,5 @@ def test_the_default_limits_every_user_write():
         "report": Rate(5, 60),
         "draft": Rate(60, 60),
         "reaction": Rate(60, 60),
+        "mention": Rate(120, 60),
     }

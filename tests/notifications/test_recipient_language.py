@@ -483,8 +483,8 @@ def mention(language, capture):
     mentioned = member(club, person(email=f"olena.{language}@example.org", preferred_language=language))
     with capture(execute=True):
         topic = community_services.topic_create(community=club, author=author, title=TOPIC, body="Вопрос")
-        community_services.post_create(topic=topic, author=author, body=f"Спросите @olena.{language}")
-    return mentioned, ("Иванова Анна", f"Спросите @olena.{language}", f"@olena.{language}")
+        community_services.post_create(topic=topic, author=author, body="Спросите @Петренко Олена")
+    return mentioned, ("Иванова Анна", "Спросите @Петренко Олена", "@Петренко Олена")
 
 
 EVENT = "Круглый стол по ВПР"
