@@ -132,6 +132,68 @@ class MaterialForm(forms.Form):
         _live_preview(self.fields["description"])
 
 
+class MaterialEditForm(MaterialForm):
+    """The author's edit: the same fields, files optional, and the attached ones that may be removed."""
+
+    remove_files = forms.TypedMultipleChoiceField(
+        label=_("Remove files"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, attachments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].label = _("Add files (images, PDF, office documents; up to 10 MB each)")
+        self.fields["remove_files"].choices = [(a.pk, a.original_name) for a in attachments]
+        if not attachments:
+            del self.fields["remove_files"]
+
+    @classmethod
+    def initial_for(cls, material) -> dict:
+        return {
+            "title": material.title,
+            "kind": material.kind,
+            "description": material.description,
+            "subject": material.subject_id,
+            "grade_from": material.grade_from,
+            "grade_to": material.grade_to,
+            "tags": ", ".join(tag.name for tag in material.tags.all()),
+        }
+
+
+GRADE_CHOICES = [("", _("Any grade"))] + [(str(g), str(g)) for g in range(1, 12)]
+
+
+class MaterialFilterForm(forms.Form):
+    """The library's filters (GET). A value that is not on the list is refused with a message at its
+    field and narrows nothing."""
+
+    q = forms.CharField(label=_("Search the library"), max_length=200, required=False)
+    subject = forms.ModelChoiceField(
+        label=_("Subject"), queryset=Subject.objects.all(), required=False, empty_label=_("Any subject")
+    )
+    grade = forms.TypedChoiceField(
+        label=_("Grade"), choices=GRADE_CHOICES, coerce=int, required=False, empty_value=None
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Any kind")), *MaterialKind.choices]
+    )
+    tag = forms.ChoiceField(label=_("Tag"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[
+            ("relevance", _("Best match")),
+            ("useful", _("Most useful")),
+            ("newest", _("Newest")),
+            ("discussed", _("Most discussed")),
+            ("title", _("By title")),
+        ],
+    )
+
+    def __init__(self, *args, tags=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tag"].choices = [("", _("Any tag")), *((t, t) for t in tags)]
+
+
 class CommentForm(forms.Form):
     body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
