@@ -159,41 +159,6 @@ class MaterialEditForm(MaterialForm):
         }
 
 
-GRADE_CHOICES = [("", _("Any grade"))] + [(str(g), str(g)) for g in range(1, 12)]
-
-
-class MaterialFilterForm(forms.Form):
-    """The library's filters (GET). A value that is not on the list is refused with a message at its
-    field and narrows nothing."""
-
-    q = forms.CharField(label=_("Search the library"), max_length=200, required=False)
-    subject = forms.ModelChoiceField(
-        label=_("Subject"), queryset=Subject.objects.all(), required=False, empty_label=_("Any subject")
-    )
-    grade = forms.TypedChoiceField(
-        label=_("Grade"), choices=GRADE_CHOICES, coerce=int, required=False, empty_value=None
-    )
-    kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("Any kind")), *MaterialKind.choices]
-    )
-    tag = forms.ChoiceField(label=_("Tag"), required=False)
-    sort = forms.ChoiceField(
-        label=_("Sort"),
-        required=False,
-        choices=[
-            ("relevance", _("Best match")),
-            ("useful", _("Most useful")),
-            ("newest", _("Newest")),
-            ("discussed", _("Most discussed")),
-            ("title", _("By title")),
-        ],
-    )
-
-    def __init__(self, *args, tags=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["tag"].choices = [("", _("Any tag")), *((t, t) for t in tags)]
-
-
 class CommentForm(forms.Form):
     body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 

@@ -31,13 +31,13 @@ from core.ratelimit import RateLimited, rate_limit_hit, too_many
 from core.templatetags.pd_cache import fragment_key, restore_token
 
 from . import ical, selectors, services
+from .filters import MaterialFilterSet
 from .forms import (
     CommentForm,
     EventForm,
     FollowForm,
     JoinForm,
     MaterialEditForm,
-    MaterialFilterForm,
     MaterialForm,
     PostEditForm,
     PostForm,
@@ -48,7 +48,7 @@ from .forms import (
     TopicFollowForm,
     TopicForm,
 )
-from .models import Community, CommunityKind, FollowLevel, Membership, Post, Registration
+from .models import Community, CommunityKind, FollowLevel, Material, Membership, Post, Registration
 from .services import CommunityError
 from .text import quote_markdown
 
@@ -768,21 +768,15 @@ def attachment_preview(request, pk):
 @login_required
 def material_list(request, slug):
     """The library: filters (subject, grade, kind, tag), search, sort and pages; a value not on the
-    list is refused at its field (400) and narrows nothing."""
+    list is named above the list and not applied (decision 0311)."""
     community, access = _community(request, slug)
-    form = MaterialFilterForm(request.GET, tags=selectors.material_tags_in(community))
-    valid = form.is_valid()
-    data = form.cleaned_data
-    query = data.get("q") or ""
-    sort = data.get("sort") or ("relevance" if query else "useful")
-    subject = data.get("subject")
-    filters = selectors.MaterialFilter(
-        query=query,
-        subject_id=subject.pk if subject else None,
-        grade=data.get("grade"),
-        kind=data.get("kind") or "",
-        tag=data.get("tag") or "",
+    filterset = MaterialFilterSet(
+        request.GET,
+        queryset=Material.objects.none(),
+        tags=selectors.material_tags_in(community),
+        request=request,
     )
+    filters, sort = filterset.material_filters()
     page = paginate(
         request, selectors.materials_for(request.user, community=community, sort=sort, filters=filters)
     )
@@ -795,11 +789,11 @@ def material_list(request, slug):
             "access": access,
             "page": page,
             "sort": sort,
-            "form": form,
+            "form": filterset.form,
+            "filter_errors": filterset.error_lines,
             "narrowed": narrowed,
             "tab": "materials",
         },
-        status=200 if valid else 400,
     )
 
 
