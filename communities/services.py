@@ -887,6 +887,12 @@ def material_edit(
     return material
 
 
+def material_text_changed(*, material: Material) -> None:
+    """After a material's title, description or tags were written elsewhere (the admin): found by the new
+    words, in the same transaction as the write."""
+    refresh_material_vectors(material_ids=[material.pk])
+
+
 def material_delete(*, material: Material, by) -> None:
     """The author or a moderator of the community deletes a material with its ratings, comments and
     files (the stored files go after the commit). Anyone else: CommunityError, nothing changes."""

@@ -424,3 +424,21 @@ def test_the_author_is_told_of_comments_but_not_of_their_own(library, django_cap
     assert note.body == "Спасибо, взяла!"
     assert note.url == reverse("communities:material", args=[material.pk]) + f"#comment-{comment.pk}"
     assert Notification.objects.filter(recipient=library["reader"]).count() == 0
+
+
+def test_a_material_edited_in_the_admin_is_found_by_its_new_words_at_once(client, library, rf):
+    from types import SimpleNamespace
+
+    from django.contrib import admin
+
+    material = library["war"]
+    material.title = "Северная война"
+    material.description = "Карта сражений под Полтавой"
+    model_admin = admin.site._registry[Material]
+    model_admin.save_model(rf.post("/"), material, SimpleNamespace(changed_data=["title"]), True)
+    model_admin.save_related(
+        rf.post("/"), SimpleNamespace(instance=material, save_m2m=lambda: None), [], True
+    )
+    client.force_login(library["reader"])
+    assert _titles(_list(client, q="Полтавой")) == ["Северная война"]
+    assert _titles(_list(client, q="Смутного")) == []
