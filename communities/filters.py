@@ -47,8 +47,9 @@ class MaterialFilterSet(FilterSet):
         label=_("Kind"), choices=MaterialKind.choices, empty_label=_("Any kind")
     )
     tag = django_filters.ChoiceFilter(label=_("Tag"), choices=[], empty_label=_("Any tag"))
+    # Empty: best match when searching, most useful otherwise.
     sort = django_filters.ChoiceFilter(
-        label=_("Sort"), choices=list(MATERIAL_SORT_LABELS.items()), empty_label=None
+        label=_("Sort"), choices=list(MATERIAL_SORT_LABELS.items()), empty_label=_("Recommended")
     )
 
     def __init__(self, *args, tags=(), **kwargs):

@@ -99,6 +99,7 @@ def test_teacher_filters_searches_and_previews_the_pdf_then_the_author_edits(
     assert "Дроби на координатной прямой" in titles
     assert "Смутное время: карта событий" not in titles
     assert page.input_value("#id_q") == query
+    assert page.input_value("#id_sort") == ""  # "Recommended": the best match first while searching
     shot("library-search-1366")
 
     with page.expect_response(
