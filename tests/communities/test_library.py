@@ -442,3 +442,29 @@ def test_a_material_edited_in_the_admin_is_found_by_its_new_words_at_once(client
     client.force_login(library["reader"])
     assert _titles(_list(client, q="Полтавой")) == ["Северная война"]
     assert _titles(_list(client, q="Смутного")) == []
+
+
+def test_material_page_constant_queries_with_files_and_comments(client, library):
+    material = _with_files(library)
+    client.force_login(library["reader"])
+    url = reverse("communities:material", args=[material.pk])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    services.material_comment_add(material=material, author=library["reader"], body="Спасибо")
+    small = count()
+    for i in range(20):
+        services.material_comment_add(material=material, author=member(library["club"]), body=f"Отзыв {i}")
+    services.material_edit(
+        material=material,
+        by=library["author"],
+        title="С превью",
+        description="d",
+        tags="а, б, в",
+        files=[SimpleUploadedFile("more.pdf", PDF), SimpleUploadedFile("more.png", PNG)],
+    )
+    assert count() == small
