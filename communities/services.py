@@ -895,7 +895,8 @@ def material_text_changed(*, material: Material) -> None:
 
 def material_delete(*, material: Material, by) -> None:
     """The author or a moderator of the community deletes a material with its ratings, comments and
-    files (the stored files go after the commit). Anyone else: CommunityError, nothing changes."""
+    files (the stored files go after the commit); a moderator's delete is told to the author. Anyone
+    else: CommunityError, nothing changes."""
     access = _access(by, material.community)
     if material.author_id != by.pk and not access.is_moderator:
         raise CommunityError(_("Only the author or a moderator can delete this material."), code="not_author")
@@ -903,6 +904,20 @@ def material_delete(*, material: Material, by) -> None:
         names = [a.file.name for a in material.attachments.all()]
         Material.objects.filter(pk=material.pk).delete()
         transaction.on_commit(lambda: _delete_stored(names))
+        if material.author_id != by.pk:  # the author is told that a moderator removed their work
+            title, community, author_id = material.title, material.community, material.author_id
+            transaction.on_commit(
+                lambda: _notify(
+                    recipient=get_user_model().objects.get(pk=author_id),
+                    kind="material_feedback",
+                    title=lambda: (
+                        _("A moderator of %(community)s deleted your material “%(title)s”")
+                        % {"community": community.name, "title": title}
+                    ),
+                    url=reverse("communities:materials", args=[community.slug]),
+                    dedupe_key=f"material-deleted:{material.pk}",
+                )
+            )
 
 
 def _delete_stored(names: Iterable[str]) -> None:

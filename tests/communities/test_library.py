@@ -320,13 +320,22 @@ def test_the_author_deletes_with_files_ratings_and_comments(
     assert storage.exists(name) is False
 
 
-def test_a_moderator_deletes_another_members_material(client, library):
+def test_a_moderator_deletes_another_members_material_and_the_author_is_told(
+    client, library, django_capture_on_commit_callbacks
+):
     moderator = member(library["club"], role=MemberRole.MODERATOR)
     client.force_login(moderator)
     url = reverse("communities:material_delete", args=[library["war"].pk])
     assert "Вы удаляете его как модератор" in client.get(url).content.decode()
-    assert client.post(url).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url).status_code == 302
     assert Material.objects.filter(pk=library["war"].pk).count() == 0
+    note = Notification.objects.get(kind="material_feedback")
+    assert (note.recipient_id, note.title) == (
+        library["author"].pk,
+        "Ваш материал «Карта Смутного времени» удалён модератором сообщества «Клуб математиков»",
+    )
+    assert Notification.objects.filter(recipient=moderator).count() == 0
 
 
 # --- preview ---------------------------------------------------------------------------------------

@@ -491,6 +491,13 @@ def material_commented(language, capture):
     return material.author, ("Иванова Анна", "Спасибо, взяла!")
 
 
+def material_deleted(language, capture):
+    club, material = _shared_material(language)
+    with capture(execute=True):
+        community_services.material_delete(material=material, by=member(club, role=MemberRole.MODERATOR))
+    return material.author, ()
+
+
 def mentoring(language, capture):
     mentee = person(YoungTeacherFactory, preferred_language=language)
     mentor = MentorFactory(school=mentee.school, full_name="Коваль Ирина")
@@ -561,6 +568,7 @@ SCENARIOS = {
     "mention": mention,
     "material_feedback": material_rated,
     "material_feedback:comment": material_commented,
+    "material_feedback:deleted": material_deleted,
     "mentoring": mentoring,
     "mentoring:message": mentoring_message,
     "mentoring_feedback": mentoring_feedback,
