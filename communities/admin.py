@@ -77,6 +77,10 @@ class MaterialAdmin(admin.ModelAdmin):
         )  # the page shows only the sanitized HTML
         super().save_model(request, obj, form, change)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # the tags, in the change view's transaction
+        services.material_text_changed(material=form.instance)
+
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):

@@ -37,6 +37,7 @@ from .models import (
     ReactionKind,
     Topic,
 )
+from .search import refresh_material_vectors
 
 # Reactions on the demo replies: the first readers find a reply useful, the next ones thank, find an idea
 # in it or tried it in class (every other reply), so a topic shows the whole fixed set.
@@ -250,7 +251,135 @@ MATERIALS = [
         "синтаксис, 9 клас",
         "20 слайдів зі схемами та прикладами з художньої літератури. Зручно для повторення.",
     ),
+    (
+        "math-club",
+        "Рабочий лист «Сравнение дробей»",
+        MaterialKind.WORKSHEET,
+        "math",
+        5,
+        6,
+        "дроби, 5 класс, самостоятельная работа",
+        "Восемь заданий на сравнение дробей с одинаковыми и разными знаменателями, **с ответами** на обороте. "
+        "Распечатайте в формате A4.",
+    ),
+    (
+        "math-club",
+        "Презентация «Координатная плоскость»",
+        MaterialKind.PRESENTATION,
+        "math",
+        6,
+        6,
+        "координаты, 6 класс",
+        "Слайды к первому уроку: оси, четверти, как отметить точку. Игра «Морской бой» в конце урока.",
+    ),
+    (
+        "vpr-experts",
+        "Критерии оценивания ВПР по биологии, 6 класс",
+        MaterialKind.METHODOLOGY,
+        "biology",
+        6,
+        6,
+        "ВПР, критерии, биология",
+        "Разбор критериев с примерами ответов учеников: где ставить полный балл, где — частичный.",
+    ),
+    (
+        "vpr-experts",
+        "Тренировочный вариант ВПР по истории, 5 класс",
+        MaterialKind.WORKSHEET,
+        "history",
+        5,
+        5,
+        "ВПР, история",
+        "Вариант в формате ВПР: работа с картой, датами и иллюстрациями. Ключи для учителя — в конце.",
+    ),
+    (
+        "gymnasium-1",
+        "Методичка «Проектная неделя в 8 классах»",
+        MaterialKind.METHODOLOGY,
+        "",
+        8,
+        8,
+        "проекты, внеурочная деятельность",
+        "Как мы провели проектную неделю: расписание, темы проектов, лист оценки защиты.",
+    ),
+    (
+        "mo-ukrainian",
+        "Диктанти з пропусками для 6 класу",
+        MaterialKind.WORKSHEET,
+        "ukrainian",
+        6,
+        6,
+        "орфографія, 6 клас, диктант",
+        "Десять коротких текстів з пропусками на правопис префіксів і суфіксів. Є ключі для перевірки.",
+    ),
 ]
+
+# Files of some demo materials (made here, so the repository holds no binary): a PDF and an image to
+# show the library's preview.
+MATERIAL_FILES = {
+    "Рабочий лист «Сравнение дробей»": "pdf",
+    "Диктанти з пропусками для 6 класу": "pdf",
+    "Презентация «Координатная плоскость»": "png",
+}
+
+
+def _material_file(title: str, kind: str, lines: list[str]):
+    """A small real file for a demo material: a one-page PDF with its text (ReportLab, the shipped Cyrillic
+    font) or a PNG drawing of a coordinate plane (Pillow)."""
+    import io
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    buffer = io.BytesIO()
+    if kind == "pdf":
+        from reportlab.lib.pagesizes import A4
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.ttfonts import TTFont
+        from reportlab.pdfgen import canvas
+
+        font = Path(settings.BASE_DIR) / "static" / "fonts" / "DejaVuSans.ttf"
+        pdfmetrics.registerFont(TTFont("DemoSans", str(font)))
+        sheet = canvas.Canvas(buffer, pagesize=A4)
+        sheet.setTitle(title)
+        sheet.setFont("DemoSans", 18)
+        sheet.drawString(56, 780, title)
+        sheet.setFont("DemoSans", 12)
+        for i, line in enumerate(lines):
+            sheet.drawString(56, 740 - 24 * i, line)
+        sheet.showPage()
+        sheet.save()
+        return SimpleUploadedFile(f"{title[:40]}.pdf", buffer.getvalue())
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (640, 420), "white")
+    draw = ImageDraw.Draw(image)
+    for x in range(20, 640, 40):
+        draw.line([(x, 0), (x, 420)], fill="#e3e8ef")
+    for y in range(10, 420, 40):
+        draw.line([(0, y), (640, y)], fill="#e3e8ef")
+    draw.line([(0, 210), (640, 210)], fill="#1f3b63", width=3)
+    draw.line([(300, 0), (300, 420)], fill="#1f3b63", width=3)
+    for x, y, colour in ((420, 130, "#d9480f"), (180, 290, "#2b8a3e"), (460, 330, "#1971c2")):
+        draw.ellipse([(x - 8, y - 8), (x + 8, y + 8)], fill=colour)
+    image.save(buffer, format="PNG")
+    return SimpleUploadedFile("координатная-плоскость.png", buffer.getvalue())
+
+
+MATERIAL_FILE_LINES = {
+    "Рабочий лист «Сравнение дробей»": [
+        "1. Сравните: 3/8 и 5/8.",
+        "2. Сравните: 2/3 и 3/4.",
+        "3. Расположите в порядке возрастания: 1/2, 2/5, 3/10.",
+        "4. Какая дробь ближе к единице: 7/8 или 8/9?",
+    ],
+    "Диктанти з пропусками для 6 класу": [
+        "1. Пр..красний ранок, пр..йшли до школи.",
+        "2. З..бравшись у дорогу, ми взяли карту.",
+        "3. Бе..страшний козак ро..повів історію.",
+    ],
+}
 
 EVENTS = [
     (
@@ -559,6 +688,14 @@ def seed(people: dict) -> None:
             grade_to=grade_to,
         )
         material.tags.set(services._tags_from(tags))
+        if title in MATERIAL_FILES:
+            kind_of_file = MATERIAL_FILES[title]
+            services._attach_files(
+                files=[_material_file(title, kind_of_file, MATERIAL_FILE_LINES.get(title, []))],
+                user=material.author,
+                material=material,
+            )
+        refresh_material_vectors(material_ids=[material.pk])  # what the services do (PostgreSQL only)
         for i, rater in enumerate(cast[2:7]):
             MaterialRating.objects.get_or_create(material=material, user=rater, defaults={"score": 5 - i % 2})
         ratings = list(material.ratings.values_list("score", flat=True))

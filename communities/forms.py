@@ -133,6 +133,33 @@ class MaterialForm(forms.Form):
         _live_preview(self.fields["description"])
 
 
+class MaterialEditForm(MaterialForm):
+    """The author's edit: the same fields, files optional, and the attached ones that may be removed."""
+
+    remove_files = forms.TypedMultipleChoiceField(
+        label=_("Remove files"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, attachments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].label = _("Add files (images, PDF, office documents; up to 10 MB each)")
+        self.fields["remove_files"].choices = [(a.pk, a.original_name) for a in attachments]
+        if not attachments:
+            del self.fields["remove_files"]
+
+    @classmethod
+    def initial_for(cls, material) -> dict:
+        return {
+            "title": material.title,
+            "kind": material.kind,
+            "description": material.description,
+            "subject": material.subject_id,
+            "grade_from": material.grade_from,
+            "grade_to": material.grade_to,
+            "tags": ", ".join(tag.name for tag in material.tags.all()),
+        }
+
+
 class CommentForm(forms.Form):
     body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 

@@ -434,8 +434,12 @@ class Material(models.Model):
     grade_to = models.PositiveSmallIntegerField(_("to grade"), null=True, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="materials", verbose_name=_("tags"))
     created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
     rating_count = models.PositiveIntegerField(default=0)
     rating_sum = models.PositiveIntegerField(default=0)
+    # Title (A), tags (B) and description (C), 'russian' + 'simple', ё folded; written by the services in
+    # the transaction that wrote the text (communities/search.py, decision 0384). NULL on SQLite.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

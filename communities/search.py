@@ -26,6 +26,24 @@ WHERE t.id = p.topic_id AND {where}
 """
 
 
+# The library's vector: a material's title (A), its tags (B) and its description (C), the same configs.
+MATERIAL_REFRESH_SQL = """
+UPDATE communities_material AS m SET search_vector =
+    setweight(to_tsvector('russian', translate(coalesce(m.title, ''), 'Ёё', 'Ее')), 'A')
+ || setweight(to_tsvector('simple', translate(coalesce(m.title, ''), 'Ёё', 'Ее')), 'A')
+ || setweight(to_tsvector('russian', translate(coalesce(tags.names, ''), 'Ёё', 'Ее')), 'B')
+ || setweight(to_tsvector('simple', translate(coalesce(tags.names, ''), 'Ёё', 'Ее')), 'B')
+ || setweight(to_tsvector('russian', translate(coalesce(m.description, ''), 'Ёё', 'Ее')), 'C')
+ || setweight(to_tsvector('simple', translate(coalesce(m.description, ''), 'Ёё', 'Ее')), 'C')
+FROM communities_material AS mm
+LEFT JOIN LATERAL (
+    SELECT string_agg(t.name, ' ') AS names FROM communities_material_tags AS mt
+    JOIN communities_tag AS t ON t.id = mt.tag_id WHERE mt.material_id = mm.id
+) AS tags ON TRUE
+WHERE mm.id = m.id AND {where}
+"""
+
+
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"
 
@@ -40,6 +58,15 @@ def refresh_search_vectors(*, post_ids: list[int] | None = None, topic_ids: list
             cursor.execute(REFRESH_SQL.format(where="p.id = ANY(%s)"), [list(post_ids)])
         if topic_ids:
             cursor.execute(REFRESH_SQL.format(where="p.topic_id = ANY(%s)"), [list(topic_ids)])
+
+
+def refresh_material_vectors(*, material_ids: list[int]) -> None:
+    """Recompute the library vectors of these materials (title, tags, description); nothing on SQLite.
+    Call it inside the transaction that wrote the text or the tags."""
+    if not on_postgres() or not material_ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(MATERIAL_REFRESH_SQL.format(where="m.id = ANY(%s)"), [list(material_ids)])
 
 
 def search_query(text: str, *, search_type: str = "websearch") -> SearchQuery:

@@ -68,6 +68,7 @@ from .models import (
     Registration,
     RegistrationStatus,
     Report,
+    Tag,
     Topic,
     TopicFollow,
     TopicInvolvement,
@@ -757,19 +758,74 @@ def post_search(user, *, query: str, limit: int = 20) -> Sequence[Post]:
 # --- Materials ------------------------------------------------------------------------------------
 
 MATERIAL_SORTS = {
+    "relevance": ("-rank", "-created_at"),  # only with a search (PostgreSQL ranks; SQLite: newest)
     "useful": ("-rating_sum", "-rating_count", "-created_at"),
     "newest": ("-created_at",),
+    "discussed": ("-comment_count", "-created_at"),
+    "title": ("title", "pk"),
 }
 
 
-def materials_for(user, *, community: Community, sort: str = "useful") -> QuerySet[Material]:
+@dataclass(frozen=True)
+class MaterialFilter:
+    """What the library is narrowed to; empty values narrow nothing (forms.MaterialFilterForm)."""
+
+    query: str = ""
+    subject_id: int | None = None
+    grade: int | None = None
+    kind: str = ""
+    tag: str = ""
+
+
+def materials_for(
+    user, *, community: Community, sort: str = "useful", filters: MaterialFilter | None = None
+) -> QuerySet[Material]:
+    """The library of a community the user may read, narrowed by subject, grade (a material covers
+    grade g when g is within its from–to; one grade when only "from" is set), kind, tag and words.
+    Words: the stored vector on PostgreSQL (stems, ranked; communities/search.py), each word as a folded
+    substring of the title, description or a tag on SQLite. Constant queries per page."""
+    filters = filters or MaterialFilter()
+    qs = Material.objects.filter(community=community, community__in=communities_readable_by(user))
+    if filters.subject_id:
+        qs = qs.filter(subject_id=filters.subject_id)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.grade:
+        g = filters.grade
+        qs = qs.filter(Q(grade_from__lte=g) & (Q(grade_to__gte=g) | Q(grade_to__isnull=True, grade_from=g)))
+    if filters.tag:
+        qs = qs.filter(Exists(Tag.objects.filter(materials=OuterRef("pk"), name=filters.tag.strip().lower())))
+    query = filters.query.strip()[:200]
+    words = [w.lower() for w in _WORD.findall(query)][:10]
+    ranked = False
+    if words and _on_postgres():
+        from django.contrib.postgres.search import SearchRank
+
+        search_query = forum_search_query(query)
+        qs = qs.filter(search_vector=search_query).annotate(rank=SearchRank(F("search_vector"), search_query))
+        ranked = True
+    elif words:
+        for word in words:
+            tagged = Tag.objects.filter(materials=OuterRef("pk"), name__fold=word)
+            qs = qs.filter(Q(title__fold=word) | Q(description__fold=word) | Exists(tagged))
+    if sort == "relevance" and not ranked:
+        sort = "newest"
     order = MATERIAL_SORTS.get(sort, MATERIAL_SORTS["useful"])
     return (
-        Material.objects.filter(community=community, community__in=communities_readable_by(user))
-        .select_related("author", "subject")
+        qs.select_related("author", "subject")
         .prefetch_related("tags", Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
         .annotate(comment_count=Count("comments", distinct=True))
         .order_by(*order)
+    )
+
+
+def material_tags_in(community: Community) -> list[str]:
+    """The tags used in a community's library, for its filter (one query)."""
+    return list(
+        Tag.objects.filter(materials__community=community)
+        .values_list("name", flat=True)
+        .distinct()
+        .order_by("name")
     )
 
 

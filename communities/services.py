@@ -46,6 +46,7 @@ from .models import (
     FollowLevel,
     Material,
     MaterialComment,
+    MaterialKind,
     MaterialRating,
     MemberRole,
     Membership,
@@ -64,7 +65,7 @@ from .models import (
     TopicRead,
     validate_time_zone,
 )
-from .search import refresh_search_vectors
+from .search import refresh_material_vectors, refresh_search_vectors
 from .text import typed_mention_words, typed_mentions_resolve
 
 logger = logging.getLogger(__name__)
@@ -998,13 +999,9 @@ def material_create(
     Limited per person with its uploads (PDP_RATE_LIMITS "material"): past it RateLimited, nothing stored."""
     _require_member(author, community)
     rate_limit_hit(action="material", key=author.pk)
-    title = _clean_text(title, field=_("Title"), max_length=200)
-    description = _clean_markup(description, field=_("Description"))
-    for grade in (grade_from, grade_to):
-        if grade is not None and not 1 <= grade <= 11:
-            raise CommunityError(_("Grades go from 1 to 11."))
-    if grade_from is not None and grade_to is not None and grade_from > grade_to:
-        raise CommunityError(_("“From grade” must not be above “to grade”."))
+    title, description = _material_fields(
+        title=title, description=description, grade_from=grade_from, grade_to=grade_to
+    )
     description_html = markup.render(description, profile="post")
     with transaction.atomic():
         material = Material.objects.create(
@@ -1021,7 +1018,131 @@ def material_create(
         material.tags.set(_tags_from(tags))
         if files:
             _attach_files(files=files, user=author, material=material)
+        refresh_material_vectors(material_ids=[material.pk])
     return material
+
+
+def _material_fields(
+    *, title: str, description: str, grade_from: int | None, grade_to: int | None
+) -> tuple[str, str]:
+    title = _clean_text(title, field=_("Title"), max_length=200)
+    description = _clean_markup(description, field=_("Description"))
+    for grade in (grade_from, grade_to):
+        if grade is not None and not 1 <= grade <= 11:
+            raise CommunityError(_("Grades go from 1 to 11."))
+    if grade_from is not None and grade_to is not None and grade_from > grade_to:
+        raise CommunityError(_("“From grade” must not be above “to grade”."))
+    return title, description
+
+
+def material_edit(
+    *,
+    material: Material,
+    by,
+    title: str,
+    description: str,
+    kind: str = "lesson_plan",
+    subject=None,
+    grade_from: int | None = None,
+    grade_to: int | None = None,
+    tags: str = "",
+    files: Sequence = (),
+    remove_files: Iterable[int] = (),
+) -> Material:
+    """Only the author edits a material (moderators may delete it, not rewrite it): its text, kind,
+    subject, grades and tags, new files added and chosen ones removed (at most 5 in all). Rendered before
+    the transaction; found by its new words from the same commit. Uploads count like a new material's."""
+    if material.author_id != by.pk:
+        raise CommunityError(_("You can edit only your own materials."), code="not_author")
+    _require_member(by, material.community)
+    if files:
+        rate_limit_hit(action="material", key=by.pk)
+    title, description = _material_fields(
+        title=title, description=description, grade_from=grade_from, grade_to=grade_to
+    )
+    if kind not in MaterialKind.values:
+        raise CommunityError(_("Choose a kind from the list."))
+    description_html = markup.render(description, profile="post")
+    removed: list[str] = []
+    with transaction.atomic():
+        material = Material.objects.select_for_update().get(pk=material.pk)
+        gone = list(material.attachments.filter(pk__in=list(remove_files)))
+        kept = material.attachments.count() - len(gone)
+        if kept + len(files) > MAX_ATTACHMENTS:
+            raise CommunityError(_("At most %(count)d files can be attached.") % {"count": MAX_ATTACHMENTS})
+        for attachment in gone:
+            removed.append(attachment.file.name)
+            attachment.delete()
+        material.title, material.description, material.description_html = title, description, description_html
+        material.kind, material.subject = kind, subject
+        material.grade_from, material.grade_to = grade_from, grade_to
+        material.edited_at = timezone.now()
+        material.save(
+            update_fields=[
+                "title",
+                "description",
+                "description_html",
+                "kind",
+                "subject",
+                "grade_from",
+                "grade_to",
+                "edited_at",
+            ]
+        )
+        material.tags.set(_tags_from(tags))
+        if files:
+            _attach_files(files=files, user=by, material=material)
+        refresh_material_vectors(material_ids=[material.pk])
+        transaction.on_commit(lambda: _delete_stored(removed))
+    return material
+
+
+def material_text_changed(*, material: Material) -> None:
+    """After a material's title, description or tags were written elsewhere (the admin): found by the new
+    words, in the same transaction as the write."""
+    refresh_material_vectors(material_ids=[material.pk])
+
+
+def material_delete(*, material: Material, by) -> None:
+    """The author or a moderator of the community deletes a material with its ratings, comments and
+    files (the stored files go after the commit); a moderator's delete is told to the author. Anyone
+    else: CommunityError, nothing changes."""
+    access = _access(by, material.community)
+    if material.author_id != by.pk and not access.is_moderator:
+        raise CommunityError(_("Only the author or a moderator can delete this material."), code="not_author")
+    with transaction.atomic():
+        names = [a.file.name for a in material.attachments.all()]
+        Material.objects.filter(pk=material.pk).delete()
+        transaction.on_commit(lambda: _delete_stored(names))
+        if material.author_id != by.pk:  # the author is told that a moderator removed their work
+            title, community, author_id = material.title, material.community, material.author_id
+            transaction.on_commit(
+                lambda: _notify(
+                    recipient=get_user_model().objects.get(pk=author_id),
+                    kind="material_feedback",
+                    title=lambda: (
+                        _("A moderator of %(community)s deleted your material “%(title)s”")
+                        % {"community": community.name, "title": title}
+                    ),
+                    url=reverse("communities:materials", args=[community.slug]),
+                    dedupe_key=f"material-deleted:{material.pk}",
+                )
+            )
+
+
+def _delete_stored(names: Iterable[str]) -> None:
+    """The files of deleted attachments, once their rows are gone for good; a store that fails leaves
+    an orphan for the storage sweep, never an error to the teacher."""
+    storage = Attachment._meta.get_field("file").storage
+    for name in names:
+        try:
+            storage.delete(name)
+        except Exception:  # noqa: BLE001 - a stored file that cannot go now stays as an orphan
+            logger.warning("communities: could not delete stored file %s", name)
+
+
+def _material_url(material: Material) -> str:
+    return reverse("communities:material", args=[material.pk])
 
 
 @transaction.atomic
@@ -1043,14 +1164,52 @@ def material_rate(*, material: Material, user, score: int) -> Material:
         material.rating_sum += score
         material.rating_count += 1
     material.save(update_fields=["rating_sum", "rating_count"])
+    rater, title, author_id = (
+        user.get_full_name() or user.get_short_name(),
+        material.title,
+        material.author_id,
+    )
+    # The author hears of each colleague's rating once (a changed score is not news); never of their own.
+    transaction.on_commit(
+        lambda: _notify(
+            recipient=get_user_model().objects.get(pk=author_id),
+            kind="material_feedback",
+            title=lambda: (
+                _("%(name)s rated your material “%(title)s”: %(score)d of 5")
+                % {"name": rater, "title": title, "score": score}
+            ),
+            url=_material_url(material),
+            dedupe_key=f"material-rated:{material.pk}:{user.pk}",
+        )
+    )
     return material
 
 
 def material_comment_add(*, material: Material, author, body: str) -> MaterialComment:
+    """Members comment; the material's author is told (not of their own comments)."""
     _require_member(author, material.community)
     body = _clean_text(body, field=_("Comment"), max_length=5000)
     body_html = markup.render(body, profile="post")
-    return MaterialComment.objects.create(material=material, author=author, body=body, body_html=body_html)
+    with transaction.atomic():
+        comment = MaterialComment.objects.create(
+            material=material, author=author, body=body, body_html=body_html
+        )
+        if material.author_id != author.pk:
+            name, title = author.get_full_name() or author.get_short_name(), material.title
+            transaction.on_commit(
+                lambda: _notify(
+                    recipient=get_user_model().objects.get(pk=material.author_id),
+                    kind="material_feedback",
+                    title=lambda: (
+                        _("%(name)s commented on your material “%(title)s”") % {"name": name, "title": title}
+                    ),
+                    body=markup.excerpt(body, html=body_html),
+                    body_html=body_html,
+                    url=f"{_material_url(material)}#comment-{comment.pk}",
+                    dedupe_key=f"material-comment:{comment.pk}",
+                )
+            )
+    return comment
 
 
 # --- events --------------------------------------------------------------------------------------

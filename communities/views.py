@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
@@ -31,11 +32,13 @@ from core.ratelimit import RateLimited, rate_limit_hit, too_many
 from core.templatetags.pd_cache import fragment_key, restore_token
 
 from . import exports, ical, selectors, services
+from .filters import MaterialFilterSet
 from .forms import (
     CommentForm,
     EventForm,
     FollowForm,
     JoinForm,
+    MaterialEditForm,
     MaterialForm,
     PostEditForm,
     PostForm,
@@ -46,7 +49,16 @@ from .forms import (
     TopicFollowForm,
     TopicForm,
 )
-from .models import Community, CommunityKind, FollowLevel, Membership, Post, Registration, RegistrationStatus
+from .models import (
+    Community,
+    CommunityKind,
+    FollowLevel,
+    Material,
+    Membership,
+    Post,
+    Registration,
+    RegistrationStatus,
+)
 from .services import CommunityError
 from .text import quote_markdown
 
@@ -898,20 +910,49 @@ def attachment_download(request, pk):
     return serve_file(request, attachment.file, filename=attachment.original_name, inline=True)
 
 
+@login_required
+@xframe_options_sameorigin
+def attachment_preview(request, pk):
+    """A PDF shown inside the material's page (an <iframe> of this site only): the same visibility check
+    as the download, this response alone may be framed by the platform's own pages (core/files.py)."""
+    attachment = _get_or_404(selectors.attachment_get_for, user=request.user, pk=pk)
+    if attachment.content_type != "application/pdf":
+        raise Http404
+    return serve_file(request, attachment.file, filename=attachment.original_name, inline=True, framed=True)
+
+
 # --- materials -----------------------------------------------------------------------------------
 
 
 @login_required
 def material_list(request, slug):
+    """The library: filters (subject, grade, kind, tag), search, sort and pages; a value not on the
+    list is named above the list and not applied (decision 0311)."""
     community, access = _community(request, slug)
-    sort = request.GET.get("sort", "useful")
-    if sort not in selectors.MATERIAL_SORTS:
-        sort = "useful"
-    page = paginate(request, selectors.materials_for(request.user, community=community, sort=sort))
+    filterset = MaterialFilterSet(
+        request.GET,
+        queryset=Material.objects.none(),
+        tags=selectors.material_tags_in(community),
+        request=request,
+    )
+    filters, sort = filterset.material_filters()
+    page = paginate(
+        request, selectors.materials_for(request.user, community=community, sort=sort, filters=filters)
+    )
+    narrowed = any((filters.query, filters.subject_id, filters.grade, filters.kind, filters.tag))
     return render(
         request,
         "communities/materials.html",
-        {"community": community, "access": access, "page": page, "sort": sort, "tab": "materials"},
+        {
+            "community": community,
+            "access": access,
+            "page": page,
+            "sort": sort,
+            "form": filterset.form,
+            "filter_errors": filterset.error_lines,
+            "narrowed": narrowed,
+            "tab": "materials",
+        },
     )
 
 
@@ -974,7 +1015,77 @@ def material_detail(request, pk):
             "my_rating": selectors.material_rating_of(request.user, material),
             "comment_form": CommentForm(),
             "scores": range(1, 6),
+            "may_edit": material.author_id == request.user.pk,
+            "may_delete": material.author_id == request.user.pk or access.is_moderator,
         },
+    )
+
+
+def _material_of_author(request, pk: int):
+    """The author's own material; another member's is 403 (its form does not even open), one the user
+    may not read 404."""
+    material = _get_or_404(selectors.material_get_for, user=request.user, pk=pk)
+    if material.author_id != request.user.pk:
+        raise PermissionDenied
+    return material
+
+
+@login_required
+def material_edit(request, pk):
+    material = _material_of_author(request, pk)
+    access = selectors.access_for(request.user, material.community)
+    attachments = list(material.attachments.all())
+    form = MaterialEditForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=MaterialEditForm.initial_for(material),
+        attachments=attachments,
+    )
+    refused = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.material_edit(material=material, by=request.user, **form.cleaned_data)
+        except (CommunityError, RateLimited) as exc:
+            form.add_error(None, exc)
+            refused = exc
+        else:
+            messages.success(request, _("The material is saved."))
+            return redirect("communities:material", pk=material.pk)
+    return too_many(
+        render(
+            request,
+            "communities/material_form.html",
+            {
+                "community": material.community,
+                "access": access,
+                "form": form,
+                "material": material,
+                "tab": "materials",
+            },
+        ),
+        refused,
+    )
+
+
+@login_required
+def material_delete(request, pk):
+    """GET asks (the confirmation page), POST deletes; the author or a moderator, 403 for anyone else."""
+    material = _get_or_404(selectors.material_get_for, user=request.user, pk=pk)
+    access = selectors.access_for(request.user, material.community)
+    if material.author_id != request.user.pk and not access.is_moderator:
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            services.material_delete(material=material, by=request.user)
+        except CommunityError as exc:
+            _error(request, exc)
+            return redirect("communities:material", pk=material.pk)
+        messages.success(request, _("The material “%(title)s” is deleted.") % {"title": material.title})
+        return redirect("communities:materials", slug=material.community.slug)
+    return render(
+        request,
+        "communities/material_delete.html",
+        {"material": material, "community": material.community, "access": access, "tab": "materials"},
     )
 
 

@@ -8,6 +8,11 @@
   inline; `inline=True` for any other type is ignored.
 - Always `X-Content-Type-Options: nosniff` and a sandboxing Content-Security-Policy, so a hostile
   file opened in the browser can run nothing in the platform's origin.
+- `framed=True` (a PDF shown in an <iframe> of the platform's own page): the response gets
+  `FRAMED_PDF_POLICY` instead — no `sandbox`, which makes Chromium refuse to show a PDF, but nothing
+  may load from it either, and only this site may frame it (`frame-ancestors 'self'`; the view adds
+  `X-Frame-Options: SAMEORIGIN` for that response alone, the site's default stays DENY). Only for
+  a PDF: any other type keeps the sandbox.
 - `serve_generated` hands out bytes a view made (a chart as PNG or SVG) with the same headers.
 - With `FILES_ACCEL_REDIRECT_PREFIX` set (production behind nginx, see deploy/nginx.conf) the view
   answers with an empty body and `X-Accel-Redirect: <prefix><stored name>`; nginx, which alone may
@@ -38,6 +43,7 @@ from .storage import is_object_storage
 
 INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"})
 SANDBOX_POLICY = "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox"
+FRAMED_PDF_POLICY = "default-src 'none'; object-src 'self'; frame-ancestors 'self'"
 CACHE_CONTROL = "private, max-age=3600"
 
 # Python's own table only (not the machine's /etc/mime.types), so every machine answers alike; plus
@@ -140,7 +146,9 @@ def _accel_prefix() -> str:
     return getattr(settings, "FILES_ACCEL_REDIRECT_PREFIX", "") or ""
 
 
-def serve_file(request, fieldfile, *, filename: str, inline: bool = False) -> HttpResponseBase:
+def serve_file(
+    request, fieldfile, *, filename: str, inline: bool = False, framed: bool = False
+) -> HttpResponseBase:
     """The response that hands `fieldfile` to the requester; Http404 when nothing is stored."""
     if not fieldfile or not fieldfile.name:
         raise Http404
@@ -161,7 +169,8 @@ def serve_file(request, fieldfile, *, filename: str, inline: bool = False) -> Ht
     if disposition:  # None only for an inline file without a name
         response["Content-Disposition"] = disposition
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = SANDBOX_POLICY
+    shown_framed = framed and not as_attachment and content_type == "application/pdf"
+    response["Content-Security-Policy"] = FRAMED_PDF_POLICY if shown_framed else SANDBOX_POLICY
     response["Cache-Control"] = CACHE_CONTROL
     return response
 

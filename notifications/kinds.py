@@ -71,5 +71,6 @@ register_kind("event_place", _("A place opened up for you at an event"))
 register_kind("event_changed", _("An event you registered for has changed"))
 # Registered here, not in communities/reminders.py, for the same reason as announcement_reminder.
 register_kind("event_reminder", _("Reminder of an event you registered for (a day and an hour before)"))
+register_kind("material_feedback", _("Ratings and comments on your materials"))
 register_kind("mentoring", _("News from your mentoring pair"))
 register_kind("export_ready", _("Your export is ready"))

@@ -497,7 +497,7 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:", *USER_IMAGE_SOURCES, *([STORAGE_ORIGIN] if STORAGE_ORIGIN else [])],
         "style-src": ["'self'", "'unsafe-inline'"],
         "script-src": ["'self'"],
-        "frame-src": ["'self'", *VIDEO_EMBED_ORIGINS],
+        "frame-src": ["'self'", *VIDEO_EMBED_ORIGINS, *([STORAGE_ORIGIN] if STORAGE_ORIGIN else [])],
         "media-src": ["'self'", "https:", *([STORAGE_ORIGIN] if STORAGE_ORIGIN else [])],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('communities', '0007_moderation_reactions'),
+        ('communities', '0008_library'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

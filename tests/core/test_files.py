@@ -7,7 +7,7 @@ from django.db.models.fields.files import FieldFile, FileField
 from django.http import Http404
 from django.test import RequestFactory
 
-from core.files import SANDBOX_POLICY, content_type_of, serve_file
+from core.files import FRAMED_PDF_POLICY, SANDBOX_POLICY, content_type_of, serve_file
 
 
 def _stored(name: str, content: bytes) -> FieldFile:
@@ -35,6 +35,21 @@ def test_an_image_asked_inline_is_inline_and_a_non_ascii_name_is_encoded():
         == "inline; filename*=utf-8''%D0%A4%D0%BE%D1%82%D0%BE%20%D1%83%D1%80%D0%BE%D0%BA%D0%B0.png"
     )
     assert b"".join(response.streaming_content) == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "policy"),
+    [
+        ("x/plan.pdf", FRAMED_PDF_POLICY),  # a PDF shown in the platform's own frame
+        ("x/photo.png", SANDBOX_POLICY),  # anything else asked framed keeps the sandbox
+        ("x/page.html", SANDBOX_POLICY),
+    ],
+)
+def test_only_a_pdf_asked_framed_leaves_the_sandbox_and_only_this_site_may_frame_it(name, policy):
+    stored = _stored(name, b"%PDF-1.4\n")
+    response = serve_file(RequestFactory().get("/"), stored, filename="plan.pdf", inline=True, framed=True)
+    assert response["Content-Security-Policy"] == policy
+    assert "frame-ancestors 'self'" in FRAMED_PDF_POLICY and "sandbox" not in FRAMED_PDF_POLICY
 
 
 def test_behind_nginx_the_body_is_left_to_the_internal_location(settings):

@@ -67,7 +67,8 @@ NOT_WORDS = re.compile(r"https?://\S+|\S+@\S+|pdplatform")
 # Names and titles entered by people: they are the same in every language.
 COURSE, COHORT, ASSIGNMENT = "Формирующее оценивание", "Поток весна", "Эссе о практике"
 ANNOUNCEMENT, SURVEY, TOPIC, COMMUNITY = "Вебинар в четверг", "Отзыв о курсе", "Дроби", "Клуб математиков"
-USER_TEXT = (COURSE, COHORT, ASSIGNMENT, ANNOUNCEMENT, SURVEY, TOPIC, COMMUNITY)
+MATERIAL = "Урок «Деление дробей»"
+USER_TEXT = (COURSE, COHORT, ASSIGNMENT, ANNOUNCEMENT, SURVEY, TOPIC, COMMUNITY, MATERIAL)
 
 
 def english_words(text: str, user_values=()) -> set[str]:
@@ -528,6 +529,42 @@ def event_reminder(language, capture):
     return registered, (EVENT, "UTC")
 
 
+def _shared_material(language):
+    club = _club()
+    author = member(club, person(preferred_language=language))
+    material = community_services.material_create(
+        community=club, author=author, title=MATERIAL, description="Технологическая карта урока"
+    )
+    return club, material
+
+
+def material_rated(language, capture):
+    club, material = _shared_material(language)
+    with capture(execute=True):
+        community_services.material_rate(
+            material=material, user=member(club, TeacherFactory(full_name="Иванова Анна")), score=5
+        )
+    return material.author, ("Иванова Анна",)
+
+
+def material_commented(language, capture):
+    club, material = _shared_material(language)
+    with capture(execute=True):
+        community_services.material_comment_add(
+            material=material,
+            author=member(club, TeacherFactory(full_name="Иванова Анна")),
+            body="Спасибо, взяла!",
+        )
+    return material.author, ("Иванова Анна", "Спасибо, взяла!")
+
+
+def material_deleted(language, capture):
+    club, material = _shared_material(language)
+    with capture(execute=True):
+        community_services.material_delete(material=material, by=member(club, role=MemberRole.MODERATOR))
+    return material.author, ()
+
+
 def mentoring(language, capture):
     mentee = person(YoungTeacherFactory, preferred_language=language)
     mentor = MentorFactory(school=mentee.school, full_name="Коваль Ирина")
@@ -601,6 +638,9 @@ SCENARIOS = {
     "event_place": event_place,
     "event_changed": event_changed,
     "event_reminder": event_reminder,
+    "material_feedback": material_rated,
+    "material_feedback:comment": material_commented,
+    "material_feedback:deleted": material_deleted,
     "mentoring": mentoring,
     "mentoring:message": mentoring_message,
     "mentoring_feedback": mentoring_feedback,
