@@ -17,4 +17,5 @@ def test_the_default_limits_every_user_write():
         "api_user": Rate(600, 60),
         "report": Rate(5, 60),
         "draft": Rate(60, 60),
+        "badge_verify": Rate(20, 60),
     }
