@@ -14,7 +14,7 @@ and the key, so issuance stays as it was and a re-issue or a revocation needs no
 - Status: the certificate's id is its index in the revocation list (`/badges/status/revocation/`); a
   revoked certificate's bit is 1. A re-issue changes the verification code, so the old credential (whose
   `id` holds the old code) no longer verifies either.
-- Baking: the compact JWT in the PNG's `iTXt` chunk `openbadgecredential` (OB 3.0 §5.3).
+- Baking (`baking.py`): the compact JWT in the PNG's `iTXt` chunk `openbadgecredential` (OB 3.0 §5.3).
 """
 
 from __future__ import annotations
@@ -22,10 +22,7 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
-import io
 import json
-import struct
-import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -42,11 +39,12 @@ from django.utils.translation import override
 from joserfc import jws, jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import ECKey
-from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
 
 from core.formatting import hours_label
 
 from ..models import Certificate
+from . import baking
+from .baking import PNG_SIGNATURE, BadgeError, unbake
 from .selectors import CODE_RE
 
 ALG = "ES256"
@@ -60,12 +58,6 @@ SCHEMA = {
 }
 STATUS_CONTEXT = ["https://www.w3.org/ns/credentials/v2"]
 STATUS_LIST_BITS = 131072  # the Bitstring Status List minimum (16 KB): a list this long hides who is who
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-BAKED_KEYWORD = b"openbadgecredential"
-
-
-class BadgeError(Exception):
-    """A credential file that cannot be checked; the message is for the person who uploaded it."""
 
 
 # --- keys ----------------------------------------------------------------------------------------
@@ -329,74 +321,9 @@ def status_bit(encoded: str, index: int) -> int:
     return (raw[index // 8] >> (7 - index % 8)) & 1
 
 
-# --- baking -----------------------------------------------------------------------------------------
-
-
-def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    return ImageFont.truetype(str(settings.BASE_DIR / "static" / "fonts" / name), size)
-
-
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int, lines: int) -> list[str]:
-    out: list[str] = []
-    for word in text.split():
-        if out and draw.textlength(f"{out[-1]} {word}", font=font) <= width:
-            out[-1] = f"{out[-1]} {word}"
-        else:
-            out.append(word)
-    if len(out) > lines:
-        out = [*out[: lines - 1], out[lines - 1] + "…"]
-    return out
-
-
 def badge_png(certificate: Certificate) -> bytes:
-    """The badge picture (course, hours, number) with the credential baked into an iTXt chunk."""
-    size = 600
-    image = Image.new("RGB", (size, size), "white")
-    draw = ImageDraw.Draw(image)
-    draw.ellipse((20, 20, size - 20, size - 20), fill="#0d6efd")
-    draw.ellipse((44, 44, size - 44, size - 44), outline="white", width=6)
-    title_font, small = _font(34, bold=True), _font(26)
-    lines = _wrap(draw, certificate.course_title, title_font, 400, 4)
-    y = size // 2 - 24 * len(lines) - 40
-    with override(certificate.language):
-        top = settings.SITE_NAME
-        bottom = hours_label(certificate.hours)
-    draw.text((size // 2, 120), top, font=small, fill="white", anchor="mm")
-    for line in lines:
-        draw.text((size // 2, y + 24), line, font=title_font, fill="white", anchor="mm")
-        y += 46
-    draw.text((size // 2, y + 50), bottom, font=small, fill="white", anchor="mm")
-    draw.text((size // 2, size - 120), certificate.number, font=small, fill="white", anchor="mm")
-    info = PngImagePlugin.PngInfo()
-    info.add_itxt(BAKED_KEYWORD.decode(), credential_jwt(certificate))
-    out = io.BytesIO()
-    image.save(out, format="PNG", pnginfo=info)
-    return out.getvalue()
-
-
-def unbake(data: bytes) -> str:
-    """The credential in a baked PNG's iTXt chunk `openbadgecredential`, read from the chunks alone (the
-    picture is never decoded)."""
-    position = len(PNG_SIGNATURE)
-    while position + 8 <= len(data):
-        length, kind = struct.unpack(">I4s", data[position : position + 8])
-        body = data[position + 8 : position + 8 + length]
-        position += 12 + length
-        if kind == b"iTXt":
-            keyword, _sep, rest = body.partition(b"\0")
-            if keyword != BAKED_KEYWORD or len(rest) < 2:
-                continue
-            compressed = rest[0]
-            _language, _sep, rest = rest[2:].partition(b"\0")
-            _translated, _sep, text = rest.partition(b"\0")
-            if compressed:
-                decompressor = zlib.decompressobj()
-                text = decompressor.decompress(text, settings.OPEN_BADGES_MAX_UPLOAD_BYTES)
-            return text.decode("utf-8", "replace")
-        if kind == b"IEND":
-            break
-    raise BadgeError(_("This picture carries no Open Badge: it was not baked by a badge issuer."))
+    """The badge picture with this certificate's credential baked in."""
+    return baking.badge_picture(certificate, credential_jwt(certificate))
 
 
 # --- verification -------------------------------------------------------------------------------------
