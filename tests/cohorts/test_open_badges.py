@@ -437,3 +437,18 @@ def test_the_verify_form_is_rate_limited_per_address(client, settings):
     upload(client, b"{not json")
     response = upload(client, b"{not json")
     assert response.status_code == 429
+
+
+def test_the_key_command_rotates_without_breaking_the_badges_already_out(client, settings):
+    from django.core.management import call_command
+
+    certificate = issued()
+    token = badges.credential_jwt(certificate)
+    out = io.StringIO()
+    call_command("open_badges_key", stdout=out)
+    values = dict(line.split("=", 1) for line in out.getvalue().splitlines())
+    settings.OPEN_BADGES_SIGNING_KEY = values["OPEN_BADGES_SIGNING_KEY"]
+    settings.OPEN_BADGES_PREVIOUS_KEYS = values["OPEN_BADGES_PREVIOUS_KEYS"]
+    assert status_of(upload(client, token.encode(), "old.jwt")) == "valid"
+    assert status_of(upload(client, badges.credential_jwt(certificate).encode(), "new.jwt")) == "valid"
+    assert len(client.get(reverse("badge_jwks")).json()["keys"]) == 2
