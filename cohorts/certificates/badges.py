@@ -355,7 +355,7 @@ def _token_of(data: bytes) -> tuple[str, dict[str, Any] | None]:
         return text, None
     try:
         body = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than any credential
         raise BadgeError(
             _("This file is neither a badge picture (PNG) nor a credential (JSON or JWT).")
         ) from None

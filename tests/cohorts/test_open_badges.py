@@ -357,11 +357,27 @@ def test_a_credential_signed_by_another_key_is_refused_with_our_kid_or_its_own(c
     assert "signed by a key this platform does not hold" in theirs.text
 
 
-def test_an_unsigned_alg_none_credential_is_refused(client):
+@pytest.mark.parametrize("alg", ["none", "HS256"])
+def test_an_unsigned_or_symmetric_credential_is_refused(client, alg):
+    """alg=none, or HS256 keyed with our public key (the algorithm-confusion attack)."""
     certificate = issued()
-    claims = badges.credential_jwt(certificate).split(".")[1]
-    header = base64.urlsafe_b64encode(b'{"alg":"none","typ":"JWT"}').decode().rstrip("=")
-    assert status_of(upload(client, f"{header}.{claims}.".encode(), "badge.jwt")) == "invalid"
+    token = badges.credential_jwt(certificate)
+    claims = token.split(".")[1]
+    kid = json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))["kid"]
+    header = base64.urlsafe_b64encode(json.dumps({"alg": alg, "kid": kid}).encode()).decode().rstrip("=")
+    signature = ""
+    if alg == "HS256":
+        import hashlib
+        import hmac
+
+        secret = json.dumps(badges.jwks()["keys"][0]).encode()
+        mac = hmac.new(secret, f"{header}.{claims}".encode(), hashlib.sha256).digest()
+        signature = base64.urlsafe_b64encode(mac).decode().rstrip("=")
+    with override("en"):
+        response = upload(client, f"{header}.{claims}.{signature}".encode(), "badge.jwt")
+    assert response.status_code == 200
+    assert status_of(response) == "invalid"
+    assert "The credential was not signed by this platform." in response.text
 
 
 @override_settings(OPEN_BADGES_VALID_YEARS=1)
@@ -396,6 +412,13 @@ def test_a_retired_key_still_verifies_after_rotation(client, settings):
         (b"[1, 2]", "badge.json", "This JSON file is not an Open Badge credential."),
         (b'{"type": ["VerifiableCredential"]}', "badge.json", "it carries no proof"),
         (b"", "badge.json", "The submitted file is empty."),
+        (
+            b"[" * 100_000 + b"]" * 100_000,
+            "deep.json",
+            "This file is neither a badge picture (PNG) nor a credential",
+        ),
+        (b"a.b.c", "badge.jwt", "The credential&#x27;s signature is damaged: the file was changed."),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "cut.png", "This picture carries no Open Badge"),
     ],
 )
 def test_bad_files_get_a_clear_message_and_a_400(client, content, name, message):
