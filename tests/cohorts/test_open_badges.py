@@ -230,6 +230,15 @@ def test_a_revoked_certificate_has_no_badge_to_download(client):
     assert client.get(url).status_code == 410
 
 
+def test_the_api_links_the_badge_until_the_certificate_is_revoked(client):
+    certificate = issued()
+    client.force_login(certificate.enrollment.teacher)
+    url = reverse("cohorts:certificate_badge", args=[certificate.enrollment_id, "json"])
+    assert client.get("/api/v1/certificates/").json()["results"][0]["open_badge_url"] == url
+    certificate_revoke(certificate=certificate, actor=None, reason="Ошибка в данных")
+    assert client.get("/api/v1/certificates/").json()["results"][0]["open_badge_url"] is None
+
+
 def test_the_certificate_page_links_the_three_files(client, django_assert_max_num_queries):
     certificate = issued()
     certificate.enrollment.cohort.course.competencies.add(CompetencyFactory(), CompetencyFactory())
