@@ -104,8 +104,14 @@ def verification_keys() -> dict[str, ECKey]:
     return {key.thumbprint(): key for key in (current, *old)}
 
 
+def key_id(key: ECKey) -> str:
+    """The `kid` of a key in the JWT header, the JWKS and the DID document alike: `<issuer DID>#<RFC 7638
+    thumbprint>`, the DID URL of its verification method."""
+    return f"{issuer_id()}#{key.thumbprint()}"
+
+
 def public_jwk(key: ECKey) -> dict[str, Any]:
-    return {**key.as_dict(private=False), "kid": key.thumbprint(), "alg": ALG, "use": "sig"}
+    return {**key.as_dict(private=False), "kid": key_id(key), "alg": ALG, "use": "sig"}
 
 
 def jwks() -> dict[str, Any]:
@@ -120,8 +126,8 @@ def issuer_id() -> str:
 def did_document() -> dict[str, Any]:
     did = issuer_id()
     methods = [
-        {"id": f"{did}#{kid}", "type": "JsonWebKey", "controller": did, "publicKeyJwk": public_jwk(key)}
-        for kid, key in verification_keys().items()
+        {"id": key_id(key), "type": "JsonWebKey", "controller": did, "publicKeyJwk": public_jwk(key)}
+        for key in verification_keys().values()
     ]
     refs = [method["id"] for method in methods]
     return {
@@ -154,7 +160,7 @@ def _sign(credential: dict[str, Any], *, subject: str | None = None) -> str:
         claims["exp"] = int(datetime.fromisoformat(credential["validUntil"]).timestamp())
     if subject:
         claims["sub"] = subject
-    header = {"alg": ALG, "typ": "vc+jwt", "kid": f"{issuer_id()}#{key.thumbprint()}"}
+    header = {"alg": ALG, "typ": "vc+jwt", "kid": key_id(key)}
     return jwt.encode(header, claims, key, algorithms=[ALG])
 
 

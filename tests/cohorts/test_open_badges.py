@@ -60,7 +60,7 @@ def independent_verify(token: str, jwks: dict) -> dict:
     """jwcrypto checks the signature against the published JWKS (by kid) and returns the claims."""
     keyset = jc_jwk.JWKSet.from_json(json.dumps(jwks))
     header = json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))
-    key = keyset.get_key(header["kid"].rpartition("#")[2])
+    key = keyset.get_key(header["kid"])  # the header's kid is the JWKS entry's, a DID URL
     checked = jc_jwt.JWT(jwt=token, key=key, algs=["ES256"], check_claims=False)
     return json.loads(checked.claims)
 
