@@ -297,6 +297,20 @@ def test_a_genuine_badge_verifies_as_valid_in_every_format(client, fmt):
     assert "Мельникова Ольга Игоревна" in response.text
 
 
+def test_checking_a_badge_runs_a_fixed_number_of_queries_however_many_are_revoked(
+    client, django_assert_max_num_queries
+):
+    certificate = issued()
+    content = badges.credential_jwt(certificate).encode()
+    certificate_revoke(certificate=issued(), actor=None, reason="Ошибка в данных")
+    with django_assert_max_num_queries(4) as few:
+        assert status_of(upload(client, content, "badge.jwt")) == "valid"
+    for _ in range(5):
+        certificate_revoke(certificate=issued(), actor=None, reason="Ошибка в данных")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert status_of(upload(client, content, "badge.jwt")) == "valid"
+
+
 def test_a_badge_baked_by_another_tool_compressed_after_ihdr_verifies(client):
     certificate = issued()
     baked = bake(plain_png(), badges.credential_jwt(certificate).encode(), compressed=True)
