@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -86,8 +87,13 @@ def badge_download(request, enrollment_id: int, fmt: str):
 class CredentialUploadForm(forms.Form):
     credential = forms.FileField(
         label=gettext_lazy("Credential file"),
-        help_text=gettext_lazy("The Open Badge as a PNG picture, a JSON file or a JWT (at most 512 KB)."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["credential"].help_text = _(
+            "The Open Badge as a PNG picture, a JSON file or a JWT (at most %(size)s)."
+        ) % {"size": filesizeformat(settings.OPEN_BADGES_MAX_UPLOAD_BYTES)}
 
 
 @never_cache

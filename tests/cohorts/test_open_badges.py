@@ -498,3 +498,11 @@ def test_the_key_command_rotates_without_breaking_the_badges_already_out(client,
     assert status_of(upload(client, token.encode(), "old.jwt")) == "valid"
     assert status_of(upload(client, badges.credential_jwt(certificate).encode(), "new.jwt")) == "valid"
     assert len(client.get(reverse("badge_jwks")).json()["keys"]) == 2
+
+
+@override_settings(OPEN_BADGES_MAX_UPLOAD_BYTES=1024 * 1024)
+def test_the_verify_page_states_the_size_limit_in_force(client):
+    with override("en"):
+        response = client.get(reverse("certificate_verify_file"))
+    assert response.status_code == 200
+    assert "(at most 1.0\xa0MB)" in response.text
