@@ -56,6 +56,12 @@ urlpatterns = [
         certificate_views.template_background,
         name="certificate_template_background",
     ),
+    path("certificates/<int:enrollment_id>/", certificate_views.certificate_page, name="certificate_page"),
+    path(
+        "certificates/<int:enrollment_id>/open-badge.<str:fmt>",
+        certificate_views.badge_download,
+        name="certificate_badge",
+    ),
     path(
         "certificates/<int:enrollment_id>/download/", certificate_views.download, name="certificate_download"
     ),

@@ -222,7 +222,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[pdplatform] "
 RATE_LIMITS = env(
     "PDP_RATE_LIMITS",
     "preview=30/m,post=10/m,topic=5/m,question=5/m,material=5/m,upload=20/h,api_anon=60/m,api_user=600/m,"
-    "report=5/m,draft=60/m,reaction=60/m,mention=120/m",
+    "report=5/m,draft=60/m,reaction=60/m,mention=120/m,badge_verify=20/m",
 )
 # How long (hours) authors may edit their own forum posts; moderators always may (communities.services).
 COMMUNITIES_EDIT_WINDOW_HOURS = int(env("COMMUNITIES_EDIT_WINDOW_HOURS", "24"))
@@ -516,6 +516,14 @@ LOGGING = {
 PAGE_SIZE = int(env("PAGE_SIZE", "20"))
 # A review comment must carry at least this many letters or digits (not punctuation, not one repeated character).
 # A split of a cohort into groups can be undone for this many hours after it finished.
+# Open Badges 3.0 (cohorts/certificates/badges.py, decision 0391): the ES256 (P-256) key that signs each
+# certificate's credential, as PEM (newlines may be written \n) or a JWK with its private part; unset: a
+# development key derived from SECRET_KEY. Retired keys: their public JWKs (a JSON list or JWK set) stay
+# published by kid so what they signed still verifies. Years a credential is valid (0: no end).
+OPEN_BADGES_SIGNING_KEY = env("OPEN_BADGES_SIGNING_KEY", "")
+OPEN_BADGES_PREVIOUS_KEYS = env("OPEN_BADGES_PREVIOUS_KEYS", "")
+OPEN_BADGES_VALID_YEARS = int(env("OPEN_BADGES_VALID_YEARS", "0"))
+OPEN_BADGES_MAX_UPLOAD_BYTES = int(env("OPEN_BADGES_MAX_UPLOAD_BYTES", str(512 * 1024)))
 COHORTS_SPLIT_UNDO_HOURS = int(env("COHORTS_SPLIT_UNDO_HOURS", "48"))
 COHORTS_REVIEW_MIN_COMMENT_CHARS = int(env("COHORTS_REVIEW_MIN_COMMENT_CHARS", "20"))
 # An answer is flagged as a possible copy when this share (0 to 1) of its phrases is found in another

@@ -36,10 +36,11 @@ class CertificateVerificationSerializer(serializers.ModelSerializer):
 
 class MyCertificateSerializer(CertificateVerificationSerializer):
     """The holder's own view: `status` valid/revoked, the revocation's reason and re-issue count; a
-    revoked certificate has no download link (the file answers 410)."""
+    revoked certificate has no download link (the file answers 410), nor an Open Badge link (decision 0391)."""
 
     enrollment = serializers.IntegerField(source="enrollment_id", read_only=True)
     download_url = serializers.SerializerMethodField()
+    open_badge_url = serializers.SerializerMethodField()
     verify_url = serializers.SerializerMethodField()
 
     class Meta(CertificateVerificationSerializer.Meta):
@@ -49,6 +50,7 @@ class MyCertificateSerializer(CertificateVerificationSerializer):
             "reissue_count",
             "enrollment",
             "download_url",
+            "open_badge_url",
             "verify_url",
         ]
         read_only_fields = fields
@@ -57,6 +59,12 @@ class MyCertificateSerializer(CertificateVerificationSerializer):
         if obj.revoked_at is not None:
             return None
         return reverse("cohorts:certificate_download", args=[obj.enrollment_id])
+
+    def get_open_badge_url(self, obj) -> str | None:
+        """The Open Badge as JSON (`.png` / `.jwt` beside it)."""
+        if obj.revoked_at is not None:
+            return None
+        return reverse("cohorts:certificate_badge", args=[obj.enrollment_id, "json"])
 
     def get_verify_url(self, obj) -> str:
         return reverse("certificate_verify", args=[obj.code])

@@ -1,11 +1,13 @@
 """Demo certificates: the platform's default template (signature lines, from before organisations),
 the regional institute's template its courses use (its signatories and the cohort's curators sign),
 and a certificate for every completed enrollment of the finished demo cohorts (issued by the same
-service as in production; idempotent)."""
+service as in production; idempotent). Each is also an Open Badge: signed on download (decision 0391),
+so the demo signs every one once and checks it verifies, which proves the key and the status list work."""
 
 from courses.models import Organisation
 
 from ..models import Certificate, CertificateTemplate, Cohort, Enrollment
+from . import badges
 from .services import certificate_issue
 
 SIGNATURES = (
@@ -41,3 +43,25 @@ def seed(people: dict) -> None:
     )
     for enrollment_id in list(due):
         certificate_issue(enrollment_id=enrollment_id)
+    demo_certificates = (
+        Certificate.objects.filter(revoked_at__isnull=True)
+        .select_related("enrollment__teacher", "enrollment__cohort__course__organisation")
+        .prefetch_related("enrollment__cohort__course__competencies")
+        .order_by("pk")[:200]
+    )
+    for certificate in demo_certificates:
+        verdict = badges.credential_verify(badges.credential_jwt(certificate).encode())
+        if verdict.status != "valid":
+            raise RuntimeError(f"demo badge {certificate.number} does not verify: {verdict.message}")
+
+
+def badge_example() -> Certificate | None:
+    """A demo teacher's valid certificate, for seed_demo to point at its Open Badge page."""
+    return (
+        Certificate.objects.filter(
+            revoked_at__isnull=True, enrollment__teacher__email__endswith="@demo.pdplatform.local"
+        )
+        .select_related("enrollment__teacher")
+        .order_by("pk")
+        .first()
+    )

@@ -29,8 +29,14 @@ def certificates_of(user) -> QuerySet[Certificate]:
 
 
 def certificate_for_holder(*, user, enrollment_id: int) -> Certificate:
-    """The teacher's own certificate for one of their enrollments, or DoesNotExist (→ 404)."""
-    return certificates_of(user).get(enrollment_id=enrollment_id)
+    """The teacher's own certificate for one of their enrollments, or DoesNotExist (→ 404); with what its
+    Open Badge carries (course, organisation, competencies) loaded in two queries."""
+    return (
+        certificates_of(user)
+        .select_related("enrollment__teacher", "enrollment__cohort__course__organisation")
+        .prefetch_related("enrollment__cohort__course__competencies")
+        .get(enrollment_id=enrollment_id)
+    )
 
 
 def certificates_for_school_admin(*, user, cohort_id: int) -> QuerySet[Certificate]:

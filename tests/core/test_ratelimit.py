@@ -19,4 +19,5 @@ def test_the_default_limits_every_user_write():
         "draft": Rate(60, 60),
         "reaction": Rate(60, 60),
         "mention": Rate(120, 60),
+        "badge_verify": Rate(20, 60),
     }

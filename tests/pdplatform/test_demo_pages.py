@@ -122,6 +122,26 @@ def test_the_demo_teacher_has_a_working_calendar_feed(demo_db, client):
     assert {"live", "assignment"} <= kinds
 
 
+def test_a_demo_certificates_open_badge_downloads_and_verifies(demo_db, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cohorts.certificates.demo import badge_example
+
+    certificate = badge_example()
+    client.force_login(certificate.enrollment.teacher)
+    page = client.get(reverse("cohorts:certificate_page", args=[certificate.enrollment_id]))
+    assert page.status_code == 200
+    png = client.get(reverse("cohorts:certificate_badge", args=[certificate.enrollment_id, "png"]))
+    assert png.status_code == 200
+    client.logout()
+    response = client.post(
+        reverse("certificate_verify_file"), {"credential": SimpleUploadedFile("badge.png", png.content)}
+    )
+    assert response.status_code == 200
+    assert 'data-status="valid"' in response.text
+    assert certificate.holder_name in response.text
+
+
 def test_the_demo_feedback_survey_has_a_vulnerable_aspect_and_three_cohorts_to_compare(demo_db, client):
     survey = Survey.objects.get(title=FEEDBACK_TITLE)
     client.force_login(survey.authors.get())

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from accounts import demo as accounts_demo
 from cohorts import demo as cohorts_demo
+from cohorts.certificates import demo as certificates_demo
 from communities import demo as communities_demo
 from core.sites import site_sync_from_settings
 from courses import demo as courses_demo
@@ -49,3 +50,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  {role:<26} {email}")
         feed = reverse("calendar_feed", args=[calendar_token])
         self.stdout.write(f"The demo teacher's calendar feed: {settings.SITE_URL.rstrip('/')}{feed}")
+        badge = certificates_demo.badge_example()
+        if badge is not None:
+            page = reverse("cohorts:certificate_page", args=[badge.enrollment_id])
+            self.stdout.write(
+                f"An Open Badge to download ({badge.enrollment.teacher.email}): "
+                f"{settings.SITE_URL.rstrip('/')}{page}; check it at {settings.SITE_URL.rstrip('/')}/verify/"
+            )
