@@ -306,10 +306,10 @@ def test_nobody_is_shown_by_their_address_not_even_without_a_name(client, club, 
 def test_the_topic_list_shows_the_authors_avatar(client, club, topic, anna):
     client.force_login(anna)
     page = client.get(reverse("communities:detail", args=[club.slug])).content.decode()
-    assert (
-        f'<span class="avatar avatar-sm avatar-c{anna.pk % 12}" aria-hidden="true">АИ</span> Анна Иванова'
-        in page
-    )
+    avatar = f'<span class="avatar avatar-sm avatar-c{anna.pk % 12}" aria-hidden="true">АИ</span>'
+    row = page[page.index(avatar) :]
+    assert row.startswith(avatar + ' <span class="topic-started">')
+    assert "Анна Иванова</span>" in row[: row.index("</span>", len(avatar)) + 7]
 
 
 def test_the_card_costs_the_same_queries_however_many_communities_are_shared(
