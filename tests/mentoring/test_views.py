@@ -23,6 +23,7 @@ from .factories import (
     CompetencyFactory,
     MeetingFactory,
     MentorFactory,
+    MentorProfileFactory,
     PairGoalFactory,
     PlanFactory,
     PlanGoalFactory,
@@ -118,11 +119,18 @@ def test_proposing_a_mentor_at_capacity_or_oneself_is_refused(client):
     for _i in range(2):
         ActivePairFactory(mentor=busy, mentee=YoungTeacherFactory(school=school))
     client.force_login(admin)
-    for mentor_id in (busy.pk, mentee.pk, 0):
+    unwilling = MentorFactory(school=school, full_name="Unwilling Ivan")
+    MentorProfileFactory(user=unwilling, willing=False)
+    for mentor_id, message in (
+        (busy.pk, f"{busy} already has as many mentees as their capacity allows."),
+        (mentee.pk, "A teacher cannot be their own mentor."),
+        (unwilling.pk, "Unwilling Ivan is not willing to mentor at the moment."),
+        (0, "Unknown teacher."),
+    ):
         response = client.post(
             reverse("mentoring:pair_propose", args=[mentee.pk]), {"mentor": mentor_id}, follow=True
         )
-        assert _messages(response) == ["This mentor cannot be proposed (at capacity or not available)."]
+        assert _messages(response) == [message]
     assert not MentoringPair.objects.filter(mentee=mentee).exists()
 
 
