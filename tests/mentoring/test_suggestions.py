@@ -30,8 +30,8 @@ def setting():
         SubjectFactory(code="math", name="Математика"),
         SubjectFactory(code="history", name="История"),
     )
-    primary = Level.objects.get(code="primary")
-    upper = Level.objects.get(code="upper_secondary")
+    primary, _created = Level.objects.get_or_create(code="primary")
+    upper, _created = Level.objects.get_or_create(code="upper_secondary")
     mentee = YoungTeacherFactory(school=school, full_name="Юная Анна")
     mentee.subjects.set([math])
     mentee.school_levels.set([upper])
