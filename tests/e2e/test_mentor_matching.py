@@ -5,7 +5,7 @@ and proposes one, at 1366 px and on a phone."""
 import pytest
 
 from accounts.models import Level
-from mentoring.models import MentoringPair, PairState
+from mentoring.models import MentoringPair, MentorProfile, PairState
 from tests.factories import SchoolAdminFactory, SchoolFactory, SubjectFactory
 from tests.mentoring.factories import MentorFactory, MentorProfileFactory, PairFactory, YoungTeacherFactory
 
@@ -78,3 +78,45 @@ def test_admin_filters_shows_more_and_proposes(page, live_server, login_as, shot
     pair = MentoringPair.objects.get(state=PairState.PROPOSED)
     assert (pair.mentor_id, pair.mentee_id) == (mentors[5].pk, mentee.pk)
     shot(f"matching-proposed-{tag}")
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(("width", "height", "tag"), [(1366, 900, "desktop"), (390, 844, "phone")])
+def test_teacher_opts_in_on_the_mentor_profile_page(page, live_server, login_as, shot, width, height, tag):
+    page.set_viewport_size({"width": width, "height": height})
+    math = SubjectFactory(code="math", name="Mathematics")
+    primary, _created = Level.objects.get_or_create(code="primary")
+    teacher = MentorFactory(full_name="Senior Boris", years_of_experience=20)
+    teacher.subjects.set([math])
+
+    login_as(teacher)
+    page.goto(f"{live_server.url}/mentoring/")
+    page.get_by_role("link", name="My mentor profile").click()
+    form = page.locator("#mentor-profile-form")
+    form.get_by_label("I am willing to mentor a young colleague").check()
+    form.locator("input[name=capacity]").fill("3")
+    form.get_by_label("Mathematics").check()
+    form.get_by_label("Primary school (grades 1-4)").check()
+    form.locator("textarea[name=can_help_with]").fill("Open lessons, working with parents")
+    form.locator("input[name=capacity]").fill("12")
+    form.get_by_role("button", name="Save").click()
+    page.wait_for_load_state("networkidle")
+    assert (
+        "Ensure this value is less than or equal to 10." in page.locator("#mentor-profile-form").inner_text()
+    )
+    assert not MentorProfile.objects.filter(user=teacher).exists()
+    shot(f"mentor-profile-error-{tag}")
+
+    page.locator("#mentor-profile-form input[name=capacity]").fill("3")
+    page.locator("#mentor-profile-form").get_by_role("button", name="Save").click()
+    page.wait_for_load_state("networkidle")
+    assert "Your mentor profile is saved." in page.locator(".alert").first.inner_text()
+    profile = MentorProfile.objects.get(user=teacher)
+    assert (profile.willing, profile.capacity, profile.can_help_with) == (
+        True,
+        3,
+        "Open lessons, working with parents",
+    )
+    assert [lv.code for lv in profile.levels.all()] == [primary.code]
+    assert page.locator("#mentor-profile-form input[name=willing]").is_checked()
+    shot(f"mentor-profile-saved-{tag}")
