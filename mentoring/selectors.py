@@ -334,7 +334,8 @@ def mentor_profile_of(user) -> MentorProfile | None:
 
 
 def mentors_of_school(*, user) -> QuerySet[User]:
-    """Experienced teachers of the schools the user administers, with their load and capacity."""
+    """Experienced teachers of the schools the user administers, with their load, capacity and opt-in
+    (`willing`: True, False, or None when they have not said)."""
     capacity = Subquery(MentorProfile.objects.filter(user=OuterRef("pk")).values("capacity")[:1])
     return (
         User.objects.filter(
@@ -346,6 +347,7 @@ def mentors_of_school(*, user) -> QuerySet[User]:
         .annotate(
             current_mentees=Coalesce(Subquery(_open_pairs_as_mentor(), output_field=IntegerField()), 0),
             mentor_capacity=Coalesce(capacity, Value(DEFAULT_MENTOR_CAPACITY)),
+            willing=F("mentor_profile__willing"),
         )
         .select_related("school")
         .order_by("school__name", "full_name", "pk")

@@ -325,6 +325,12 @@ def test_school_admin_sets_a_mentors_capacity(client, django_assert_max_num_quer
         page = client.get(reverse("mentoring:mentors"))
     rows = {m.pk: (m.current_mentees, m.mentor_capacity) for m in page.context["page"].object_list}
     assert rows[mentor.pk] == (1, 4) and len(rows) == 5  # the teacher above has 5 years too
+    unwilling = MentorFactory(school=school)
+    MentorProfileFactory(user=unwilling, willing=False)
+    html = client.get(reverse("mentoring:mentors")).content.decode()
+    assert f'<tr data-mentor="{unwilling.pk}">' in html
+    assert html.count('data-willing="no"') == 1
+    assert html.count('data-willing="yes"') == 1  # the capacity form made a profile (willing by default)
 
 
 def test_cabinet_shows_when_the_mentees_feedback_is_due(client):
