@@ -299,3 +299,25 @@ def test_a_young_teacher_cannot_opt_in(client, setting):
         "A mentor needs at least 5 years of teaching experience."
     ]
     assert not MentorProfile.objects.filter(user=s["mentee"]).exists()
+
+
+def test_badges_are_in_the_readers_language(client, setting):
+    s = setting
+    mentor = _mentor(s["school"], [s["math"]], [s["upper"]], full_name="Ольга Наставница")
+    MentorProfileFactory(user=mentor, capacity=2, can_help_with="Подготовка к открытому уроку")
+    s["admin"].preferred_language = "ru"
+    s["admin"].save()
+    client.force_login(s["admin"])
+    html = client.get(
+        reverse("mentoring:suggestions", args=[s["mentee"].pk]), HTTP_ACCEPT_LANGUAGE="ru"
+    ).content.decode()
+    for text in (
+        "тот же предмет",
+        "тот же уровень обучения",
+        "та же школа",
+        "тот же муниципалитет",
+        "готов(а) наставлять",
+        "2 свободных места",
+        "Подготовка к открытому уроку",
+    ):
+        assert text in html
