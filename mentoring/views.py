@@ -32,7 +32,7 @@ from .forms import (
     PlanGoalForm,
     StopForm,
 )
-from .models import LIKERT_ITEMS, Feedback, PairGoal, PlanGoal
+from .models import LIKERT_ITEMS, MENTOR_MIN_EXPERIENCE, Feedback, PairGoal, PlanGoal
 from .services import MentoringError
 
 
@@ -62,7 +62,9 @@ def home(request):
             "page": pairs,
             "can_match": selectors.can_match(user),
             "can_report": selectors.can_see_reports(user),
-            "is_teacher": user_has_role(user, Role.TEACHER),
+            # An experienced teacher may opt in as a mentor (the profile page says why a younger one cannot).
+            "can_mentor": user_has_role(user, Role.TEACHER)
+            and (user.years_of_experience or 0) >= MENTOR_MIN_EXPERIENCE,
             "state": state or "",
             "filter_errors": filterset.error_lines,
         },

@@ -321,3 +321,11 @@ def test_badges_are_in_the_readers_language(client, setting):
         "Подготовка к открытому уроку",
     ):
         assert text in html
+
+
+def test_the_mentor_profile_link_is_for_experienced_teachers(client, setting):
+    s = setting
+    client.force_login(_mentor(s["school"], [s["math"]]))
+    assert 'href="/mentoring/profile/"' in client.get(reverse("mentoring:home")).content.decode()
+    client.force_login(s["mentee"])
+    assert 'href="/mentoring/profile/"' not in client.get(reverse("mentoring:home")).content.decode()
