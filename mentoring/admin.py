@@ -7,7 +7,9 @@ from .models import DevelopmentPlan, Feedback, Meeting, MentoringPair, MentorPro
 
 @admin.register(MentorProfile)
 class MentorProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "capacity"]
+    list_display = ["user", "willing", "capacity"]
+    list_filter = ["willing"]
+    filter_horizontal = ["subjects", "levels"]
     search_fields = ["user__email", "user__full_name"]
     raw_id_fields = ["user"]
 

@@ -19,12 +19,14 @@ from .models import (
     Meeting,
     MeetingKind,
     MentoringPair,
+    MentorProfile,
     Message,
     PairGoal,
     PairState,
     PlanGoal,
     PresentationKind,
 )
+from .selectors import mentor_suggestions
 from .services import render_message
 
 STATES = [
@@ -62,6 +64,13 @@ MEETINGS = [
         "Записать три приёма, которые можно взять в свою работу.",
     ),
 ]
+HELP_WITH = [
+    "Подготовка к открытому уроку и его самоанализ, формирующее оценивание.",
+    "Дисциплина в классе, работа с родителями, классное руководство в 5–6 классах.",
+    "Разноуровневые задания и подготовка к ОГЭ по своему предмету.",
+    "Проектная деятельность и цифровые инструменты на уроке.",
+]
+SCHEDULE_CLASH = "Не совпали расписания: у наставника вторая смена, у молодого педагога — первая."
 PLAN_TOPICS = [
     ("Формирующее оценивание в основной школе", PresentationKind.OPEN_LESSON),
     ("Цифровые инструменты в проектной деятельности", PresentationKind.COUNCIL_TALK),
@@ -158,6 +167,9 @@ def seed(people: dict) -> None:
                 comment="Больше всего помогают посещения уроков и их разбор.",
             )
 
+    _seed_mentor_profiles(mentors, load)
+    _seed_stopped_pair(young, admins)
+
     for index, teacher in enumerate(t for t in teachers if not t.is_young_teacher):
         if index >= len(PLAN_TOPICS):
             break
@@ -193,3 +205,48 @@ def seed(people: dict) -> None:
                 state=GoalState.DONE if g == 0 else GoalState.PLANNED,
                 completed_at=timezone.now() if g == 0 else None,
             )
+
+
+def _seed_mentor_profiles(mentors, load) -> None:
+    """Mentors opt in with a "what I can help with"; the last one is not willing; the busiest is at capacity."""
+    if not mentors:
+        return
+    busiest = max(mentors, key=lambda m: load.get(m.pk, 0))
+    for index, mentor in enumerate(mentors):
+        if MentorProfile.objects.filter(user=mentor).exists():
+            continue
+        at_capacity = mentor.pk == busiest.pk and load.get(mentor.pk, 0) > 0
+        unwilling = index == len(mentors) - 1 and not at_capacity and len(mentors) > 2
+        profile = MentorProfile.objects.create(
+            user=mentor,
+            willing=not unwilling,
+            capacity=min(load.get(mentor.pk, 0), 10) if at_capacity else 2 + index % 2,
+            can_help_with="" if unwilling else HELP_WITH[index % len(HELP_WITH)],
+        )
+        if not unwilling:
+            profile.subjects.set(mentor.subjects.all())
+            profile.levels.set(mentor.school_levels.all())
+
+
+def _seed_stopped_pair(young, admins) -> None:
+    """A young teacher still without a mentor whose first pair was stopped: the matching page leaves that
+    mentor out (until "include former mentors" is ticked)."""
+    unmatched = [t for t in young if not MentoringPair.objects.filter(mentee=t).exists()]
+    if not unmatched or MentoringPair.objects.filter(stop_reason=SCHEDULE_CLASH).exists():
+        return
+    mentee = unmatched[-1]
+    mentor = mentor_suggestions(mentee=mentee).first()
+    if mentor is None:
+        return
+    started = timezone.now() - dt.timedelta(weeks=8)
+    MentoringPair.objects.create(
+        mentor=mentor,
+        mentee=mentee,
+        state=PairState.STOPPED,
+        start_date=started.date(),
+        mentor_accepted_at=started,
+        mentee_accepted_at=started,
+        stop_reason=SCHEDULE_CLASH,
+        created_by=admins.get(mentee.school_id),
+        ended_at=timezone.now() - dt.timedelta(weeks=2),
+    )

@@ -3,9 +3,17 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Level, Subject
 from courses.models import Competency, Course
 
-from .models import LIKERT_ITEMS, GoalState, MeetingKind, MeetingStatus, PresentationKind
+from .models import (
+    LIKERT_ITEMS,
+    MENTOR_HELP_MAX_LENGTH,
+    GoalState,
+    MeetingKind,
+    MeetingStatus,
+    PresentationKind,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 LIKERT_CHOICES = [(i, str(i)) for i in range(1, 6)]
@@ -33,6 +41,33 @@ class FocusForm(forms.Form):
 
 class CapacityForm(forms.Form):
     capacity = forms.IntegerField(label=_("Capacity"), min_value=0, max_value=10)
+
+
+class MentorProfileForm(forms.Form):
+    willing = forms.BooleanField(label=_("I am willing to mentor a young colleague"), required=False)
+    capacity = forms.IntegerField(
+        label=_("How many mentees at the same time"), min_value=0, max_value=10, initial=2
+    )
+    subjects = forms.ModelMultipleChoiceField(
+        label=_("Subjects I mentor in"),
+        queryset=Subject.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None chosen: the subjects of your profile."),
+    )
+    levels = forms.ModelMultipleChoiceField(
+        label=_("School levels I mentor in"),
+        queryset=Level.objects.order_by("pk"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None chosen: the school levels of your profile."),
+    )
+    can_help_with = forms.CharField(
+        label=_("What I can help with"),
+        max_length=MENTOR_HELP_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class StopForm(forms.Form):

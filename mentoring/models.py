@@ -7,6 +7,8 @@ clock (mentor capacity, "held" meetings not in the future) live in services.py.
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -20,8 +22,13 @@ MENTOR_MIN_EXPERIENCE = 5
 FEEDBACK_MIN_PAIRS = 3
 
 
+MENTOR_HELP_MAX_LENGTH = 500
+
+
 class MentorProfile(models.Model):
-    """How many mentees a teacher can guide at once; a missing row means the default capacity."""
+    """A teacher's opt-in as a mentor: willing or not, how many mentees at once, the subjects and school
+    levels they mentor in (accounts' own lists) and a short "what I can help with". A missing row means
+    "has not said": suggested with the default capacity, but not among "only willing" mentors."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -34,12 +41,27 @@ class MentorProfile(models.Model):
         default=DEFAULT_MENTOR_CAPACITY,
         help_text=_("Maximum number of mentees at the same time."),
     )
+    willing = models.BooleanField(_("willing to mentor"), default=True)
+    subjects = models.ManyToManyField(
+        "accounts.Subject", blank=True, related_name="mentor_profiles", verbose_name=_("subjects I mentor in")
+    )
+    levels = models.ManyToManyField(
+        "accounts.Level",
+        blank=True,
+        related_name="mentor_profiles",
+        verbose_name=_("school levels I mentor in"),
+    )
+    can_help_with = models.TextField(_("what I can help with"), blank=True, max_length=MENTOR_HELP_MAX_LENGTH)
 
     class Meta:
         verbose_name = _("mentor profile")
         verbose_name_plural = _("mentor profiles")
         constraints = [
             models.CheckConstraint(condition=Q(capacity__lte=10), name="mentor_capacity_at_most_10"),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("can_help_with"), MENTOR_HELP_MAX_LENGTH),
+                name="mentor_help_text_short",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     Avg,
+    BooleanField,
     Case,
     Count,
     Exists,
@@ -222,21 +223,62 @@ def young_teacher_get_for(*, user, mentee_id) -> User:
     return young_teachers_without_mentor(user=user).get(pk=mentee_id)
 
 
-def mentor_suggestions(*, mentee: User, limit: int = 20) -> QuerySet[User]:
-    """Ranked mentors for a mentee, computed in one query.
+SUGGESTIONS_PAGE = 5  # the suggestions page shows the best five, then five more per "show more"
 
-    Tier 0: same subject, same school; 1: same subject, another school of the municipality;
-    2: same school, other subject; 3: the rest of the municipality. Inside a tier, fewer current
-    mentees rank higher, then more experience. Mentors at capacity are left out.
+
+def _matches(mentee_values: list[int], *, profile_through, profile_field: str, user_through, user_field: str):
+    """True when the mentor's profile lists one of the mentee's values, or, when the profile lists none,
+    the mentor's own profile in accounts does (the teacher's subjects / school levels)."""
+    profile_any = Exists(profile_through.objects.filter(mentorprofile__user_id=OuterRef("pk")))
+    profile_hit = Exists(
+        profile_through.objects.filter(
+            mentorprofile__user_id=OuterRef("pk"), **{f"{profile_field}__in": mentee_values}
+        )
+    )
+    user_hit = Exists(
+        user_through.objects.filter(user_id=OuterRef("pk"), **{f"{user_field}__in": mentee_values})
+    )
+    return Case(
+        When(profile_any, then=profile_hit),
+        default=user_hit,
+        output_field=BooleanField(),
+    )
+
+
+def mentor_suggestions(*, mentee: User, include_former: bool = False) -> QuerySet[User]:
+    """Ranked mentors for a mentee, computed in one query, each row carrying the reasons of its rank.
+
+    Candidates: active teachers of the mentee's municipality with at least MENTOR_MIN_EXPERIENCE years,
+    below capacity, not the mentee, not unwilling (a profile with willing = False), not already in an
+    open pair with the mentee and, unless `include_former`, not a mentor of a stopped pair with them.
+    Score: same subject 4 + same school 2 + same school level 1 (subjects and levels from the mentor
+    profile, else the teacher's own); then more free places, then more experience.
+    Annotated for the badges: same_subject, same_level, same_school, same_municipality, willing
+    (True / None = has not said), current_mentees, mentor_capacity, free_places, former_mentor, score.
+    The caller filters (mentoring/filters.py: SuggestionFilterSet) and slices.
     """
     if mentee.municipality_id is None:
         return User.objects.none()
-    subject_ids = list(mentee.subjects.values_list("pk", flat=True))
-    same_subject = Exists(
-        User.subjects.through.objects.filter(user_id=OuterRef("pk"), subject_id__in=subject_ids)
+    subject_ids = [s.pk for s in mentee.subjects.all()]
+    level_ids = [lv.pk for lv in mentee.school_levels.all()]
+    same_subject = _matches(
+        subject_ids,
+        profile_through=MentorProfile.subjects.through,
+        profile_field="subject_id",
+        user_through=User.subjects.through,
+        user_field="subject_id",
     )
-    capacity = Subquery(MentorProfile.objects.filter(user=OuterRef("pk")).values("capacity")[:1])
-    return (
+    same_level = _matches(
+        level_ids,
+        profile_through=MentorProfile.levels.through,
+        profile_field="level_id",
+        user_through=User.school_levels.through,
+        user_field="level_id",
+    )
+    stopped_with_mentee = Exists(
+        MentoringPair.objects.filter(mentor=OuterRef("pk"), mentee=mentee, state=PairState.STOPPED)
+    )
+    qs = (
         User.objects.filter(
             is_active=True,
             groups__name=Role.TEACHER,
@@ -244,34 +286,56 @@ def mentor_suggestions(*, mentee: User, limit: int = 20) -> QuerySet[User]:
             years_of_experience__gte=MENTOR_MIN_EXPERIENCE,
         )
         .exclude(pk=mentee.pk)
+        .exclude(mentor_profile__willing=False)
         .exclude(
             Exists(MentoringPair.objects.filter(mentor=OuterRef("pk"), mentee=mentee, state__in=OPEN_STATES))
         )
         .annotate(
             same_subject=same_subject,
-            same_school=Case(When(school_id=mentee.school_id, then=Value(True)), default=Value(False)),
+            same_level=same_level,
+            same_school=Case(
+                When(school_id=mentee.school_id, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            same_municipality=Value(True, output_field=BooleanField()),
+            willing=F("mentor_profile__willing"),
+            former_mentor=stopped_with_mentee,
             current_mentees=Coalesce(Subquery(_open_pairs_as_mentor(), output_field=IntegerField()), 0),
-            mentor_capacity=Coalesce(capacity, Value(DEFAULT_MENTOR_CAPACITY)),
+            mentor_capacity=Coalesce(F("mentor_profile__capacity"), Value(DEFAULT_MENTOR_CAPACITY)),
         )
-        .filter(current_mentees__lt=F("mentor_capacity"))
+        .annotate(free_places=F("mentor_capacity") - F("current_mentees"))
+        .filter(free_places__gt=0)
         .annotate(
-            tier=Case(
-                When(same_subject=True, same_school=True, then=Value(0)),
-                When(same_subject=True, then=Value(1)),
-                When(same_school=True, then=Value(2)),
-                default=Value(3),
-                output_field=IntegerField(),
-            )
+            score=Case(When(same_subject=True, then=Value(4)), default=Value(0), output_field=IntegerField())
+            + Case(When(same_school=True, then=Value(2)), default=Value(0), output_field=IntegerField())
+            + Case(When(same_level=True, then=Value(1)), default=Value(0), output_field=IntegerField())
         )
-        .select_related("school")
-        .prefetch_related("subjects")
-        .order_by("tier", "current_mentees", "-years_of_experience", "full_name", "pk")
-        .distinct()[:limit]
+    )
+    if not include_former:
+        qs = qs.exclude(stopped_with_mentee)
+    return (
+        qs.select_related("school", "mentor_profile")
+        .prefetch_related("subjects", "mentor_profile__subjects", "mentor_profile__levels")
+        .order_by("-score", "-free_places", "-years_of_experience", "full_name", "pk")
+        .distinct()
     )
 
 
+def suggestion_schools(*, mentee: User) -> QuerySet[School]:
+    """The schools a suggestion may come from (the filter's choices): the mentee's municipality."""
+    if mentee.municipality_id is None:
+        return School.objects.none()
+    return School.objects.filter(municipality_id=mentee.municipality_id).order_by("name", "pk")
+
+
+def mentor_profile_of(user) -> MentorProfile | None:
+    return MentorProfile.objects.filter(user=user).prefetch_related("subjects", "levels").first()
+
+
 def mentors_of_school(*, user) -> QuerySet[User]:
-    """Experienced teachers of the schools the user administers, with their load and capacity."""
+    """Experienced teachers of the schools the user administers, with their load, capacity and opt-in
+    (`willing`: True, False, or None when they have not said)."""
     capacity = Subquery(MentorProfile.objects.filter(user=OuterRef("pk")).values("capacity")[:1])
     return (
         User.objects.filter(
@@ -283,6 +347,7 @@ def mentors_of_school(*, user) -> QuerySet[User]:
         .annotate(
             current_mentees=Coalesce(Subquery(_open_pairs_as_mentor(), output_field=IntegerField()), 0),
             mentor_capacity=Coalesce(capacity, Value(DEFAULT_MENTOR_CAPACITY)),
+            willing=F("mentor_profile__willing"),
         )
         .select_related("school")
         .order_by("school__name", "full_name", "pk")

@@ -32,6 +32,7 @@ from notifications import services as notifications
 from .models import (
     DEFAULT_MENTOR_CAPACITY,
     LIKERT_ITEMS,
+    MENTOR_HELP_MAX_LENGTH,
     MENTOR_MIN_EXPERIENCE,
     OPEN_STATES,
     DevelopmentPlan,
@@ -140,6 +141,8 @@ def pair_create(
         )
     if start_date and end_date and end_date < start_date:
         raise MentoringError(_("The end date cannot be before the start date."))
+    if MentorProfile.objects.filter(user=mentor, willing=False).exists():
+        raise MentoringError(_("%(mentor)s is not willing to mentor at the moment.") % {"mentor": mentor})
     if not 1 <= int(feedback_every_weeks) <= 26:
         raise MentoringError(_("Feedback can be asked every 1 to 26 weeks."))
     _lock_mentor_and_check_capacity(mentor=mentor)
@@ -254,6 +257,40 @@ def mentor_set_capacity(*, actor: User, mentor: User, capacity: int) -> MentorPr
     if not 0 <= int(capacity) <= 10:
         raise MentoringError(_("Capacity must be between 0 and 10."))
     profile, _created = MentorProfile.objects.update_or_create(user=mentor, defaults={"capacity": capacity})
+    return profile
+
+
+@transaction.atomic
+def mentor_profile_save(
+    *,
+    actor: User,
+    willing: bool,
+    capacity: int,
+    subjects: list | None = None,
+    levels: list | None = None,
+    can_help_with: str = "",
+) -> MentorProfile:
+    """A teacher opts in (or out) as a mentor: their own profile only, and only an experienced teacher.
+    Lowering the capacity or opting out does not end open pairs: the mentor is just not suggested."""
+    if not user_has_role(actor, Role.TEACHER):
+        raise MentoringError(_("Only a teacher has a mentor profile."))
+    if willing and (actor.years_of_experience or 0) < MENTOR_MIN_EXPERIENCE:
+        raise MentoringError(
+            _("A mentor needs at least %(years)s years of teaching experience.")
+            % {"years": MENTOR_MIN_EXPERIENCE}
+        )
+    if not 0 <= int(capacity) <= 10:
+        raise MentoringError(_("Capacity must be between 0 and 10."))
+    can_help_with = (can_help_with or "").strip()
+    if len(can_help_with) > MENTOR_HELP_MAX_LENGTH:
+        raise MentoringError(
+            _('Please keep "what I can help with" under %(n)s characters.') % {"n": MENTOR_HELP_MAX_LENGTH}
+        )
+    profile, _created = MentorProfile.objects.update_or_create(
+        user=actor, defaults={"willing": willing, "capacity": capacity, "can_help_with": can_help_with}
+    )
+    profile.subjects.set(subjects or [])
+    profile.levels.set(levels or [])
     return profile
 
 

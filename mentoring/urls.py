@@ -9,6 +9,7 @@ urlpatterns = [
     path("matching/<int:mentee_id>/", views.suggestions, name="suggestions"),
     path("matching/<int:mentee_id>/propose/", views.pair_propose, name="pair_propose"),
     path("mentors/", views.mentors, name="mentors"),
+    path("profile/", views.mentor_profile, name="mentor_profile"),
     path("mentors/<int:mentor_id>/capacity/", views.mentor_capacity, name="mentor_capacity"),
     path("pairs/<int:pk>/", views.pair_detail, name="pair_detail"),
     path("pairs/<int:pk>/accept/", views.pair_accept, name="pair_accept"),

@@ -10,17 +10,21 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import User
+from accounts.roles import Role
+from accounts.selectors import user_has_role
 from core.exports import ExportParamError, bad_param_response, csv_delimiter, csv_separator
 from core.pagination import paginate
 
 from . import exports, selectors, services
-from .filters import PairFilterSet
+from .filters import PairFilterSet, SuggestionFilterSet
 from .forms import (
     CapacityForm,
     FeedbackForm,
     FocusForm,
     GoalStateForm,
     MeetingForm,
+    MentorProfileForm,
     MessageForm,
     PairGoalForm,
     PairProposeForm,
@@ -28,7 +32,7 @@ from .forms import (
     PlanGoalForm,
     StopForm,
 )
-from .models import LIKERT_ITEMS, Feedback, PairGoal, PlanGoal
+from .models import LIKERT_ITEMS, MENTOR_MIN_EXPERIENCE, Feedback, PairGoal, PlanGoal
 from .services import MentoringError
 
 
@@ -58,6 +62,9 @@ def home(request):
             "page": pairs,
             "can_match": selectors.can_match(user),
             "can_report": selectors.can_see_reports(user),
+            # An experienced teacher may opt in as a mentor (the profile page says why a younger one cannot).
+            "can_mentor": user_has_role(user, Role.TEACHER)
+            and (user.years_of_experience or 0) >= MENTOR_MIN_EXPERIENCE,
             "state": state or "",
             "filter_errors": filterset.error_lines,
         },
@@ -77,6 +84,32 @@ def matching(request):
     )
 
 
+def _suggestion_page(request, mentee) -> dict:
+    """The ranked suggestions after the filters: the best SUGGESTIONS_PAGE × page (one query more to
+    know whether "show more" has anything to show). A bad filter is named and not applied."""
+    filterset = SuggestionFilterSet(request.GET, queryset=User.objects.none(), request=request, mentee=mentee)
+    valid = filterset.is_valid()
+    data = filterset.form.cleaned_data if valid else {}
+    include_former = bool(data.get("include_former"))
+    ranked = selectors.mentor_suggestions(mentee=mentee, include_former=include_former)
+    if valid:
+        ranked = filterset.filter_queryset(ranked)
+    shown = selectors.SUGGESTIONS_PAGE * (data.get("page") or 1)
+    rows = list(ranked[: shown + 1])
+    more = request.GET.copy()
+    more["page"] = str((data.get("page") or 1) + 1)
+    return {
+        "suggestions": rows[:shown],
+        "has_more": len(rows) > shown,
+        "more_query": more.urlencode(),
+        "filter": filterset.form,
+        "filter_values": data,
+        "filter_errors": filterset.error_lines,
+        "schools": filterset.filters["school"].queryset,
+        "subjects": filterset.filters["subject"].queryset,
+    }
+
+
 @login_required
 def suggestions(request, mentee_id: int):
     if not selectors.can_see_reports(request.user):
@@ -87,8 +120,8 @@ def suggestions(request, mentee_id: int):
         "mentoring/suggestions.html",
         {
             "mentee": mentee,
-            "suggestions": list(selectors.mentor_suggestions(mentee=mentee)),
             "can_match": selectors.can_match(request.user),
+            **_suggestion_page(request, mentee),
         },
     )
 
@@ -103,11 +136,13 @@ def pair_propose(request, mentee_id: int):
     if not form.is_valid():
         messages.error(request, _form_errors(form))
         return redirect("mentoring:suggestions", mentee_id=mentee.pk)
-    # The mentor is looked up among this mentee's suggestions: nobody else can be proposed from here.
-    candidates = {m.pk: m for m in selectors.mentor_suggestions(mentee=mentee, limit=1000)}
-    mentor = candidates.get(form.cleaned_data["mentor"])
+    # The service holds every rule (capacity, willing, oneself, municipality, experience), so the
+    # message says exactly why a mentor cannot be proposed.
+    mentor = (
+        User.objects.filter(pk=form.cleaned_data["mentor"], is_active=True).select_related("school").first()
+    )
     if mentor is None:
-        messages.error(request, _("This mentor cannot be proposed (at capacity or not available)."))
+        messages.error(request, _("Unknown teacher."))
         return redirect("mentoring:suggestions", mentee_id=mentee.pk)
     try:
         pair = services.pair_create(
@@ -122,6 +157,35 @@ def pair_propose(request, mentee_id: int):
         return redirect("mentoring:suggestions", mentee_id=mentee.pk)
     messages.success(request, _("The pair is proposed. The mentor and the mentee now accept it."))
     return redirect("mentoring:pair_detail", pk=pair.pk)
+
+
+@login_required
+def mentor_profile(request):
+    """The teacher's own mentor profile: opt in or out, capacity, subjects, levels, what I can help with."""
+    profile = selectors.mentor_profile_of(request.user)
+    if request.method == "POST":
+        form = MentorProfileForm(request.POST)
+        if form.is_valid():
+            try:
+                services.mentor_profile_save(actor=request.user, **form.cleaned_data)
+            except MentoringError as exc:
+                form.add_error(None, exc.messages[0])
+            else:
+                messages.success(request, _("Your mentor profile is saved."))
+                return redirect("mentoring:mentor_profile")
+    elif profile is not None:
+        form = MentorProfileForm(
+            initial={
+                "willing": profile.willing,
+                "capacity": profile.capacity,
+                "subjects": list(profile.subjects.all()),
+                "levels": list(profile.levels.all()),
+                "can_help_with": profile.can_help_with,
+            }
+        )
+    else:
+        form = MentorProfileForm(initial={"willing": False})
+    return render(request, "mentoring/mentor_profile.html", {"form": form, "profile": profile})
 
 
 @login_required

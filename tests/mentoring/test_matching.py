@@ -67,7 +67,7 @@ def test_ranking_follows_subject_school_load_and_experience():
         same_school_history,
         other_school_history,
     ]
-    assert [m.tier for m in ranked] == [0, 0, 0, 1, 2, 3]
+    assert [m.score for m in ranked] == [6, 6, 6, 4, 2, 0]
     assert [m.current_mentees for m in ranked] == [0, 0, 1, 0, 0, 0]
 
 

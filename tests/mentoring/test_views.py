@@ -23,6 +23,7 @@ from .factories import (
     CompetencyFactory,
     MeetingFactory,
     MentorFactory,
+    MentorProfileFactory,
     PairGoalFactory,
     PlanFactory,
     PlanGoalFactory,
@@ -118,11 +119,18 @@ def test_proposing_a_mentor_at_capacity_or_oneself_is_refused(client):
     for _i in range(2):
         ActivePairFactory(mentor=busy, mentee=YoungTeacherFactory(school=school))
     client.force_login(admin)
-    for mentor_id in (busy.pk, mentee.pk, 0):
+    unwilling = MentorFactory(school=school, full_name="Unwilling Ivan")
+    MentorProfileFactory(user=unwilling, willing=False)
+    for mentor_id, message in (
+        (busy.pk, f"{busy} already has as many mentees as their capacity allows."),
+        (mentee.pk, "A teacher cannot be their own mentor."),
+        (unwilling.pk, "Unwilling Ivan is not willing to mentor at the moment."),
+        (0, "Unknown teacher."),
+    ):
         response = client.post(
             reverse("mentoring:pair_propose", args=[mentee.pk]), {"mentor": mentor_id}, follow=True
         )
-        assert _messages(response) == ["This mentor cannot be proposed (at capacity or not available)."]
+        assert _messages(response) == [message]
     assert not MentoringPair.objects.filter(mentee=mentee).exists()
 
 
@@ -317,6 +325,12 @@ def test_school_admin_sets_a_mentors_capacity(client, django_assert_max_num_quer
         page = client.get(reverse("mentoring:mentors"))
     rows = {m.pk: (m.current_mentees, m.mentor_capacity) for m in page.context["page"].object_list}
     assert rows[mentor.pk] == (1, 4) and len(rows) == 5  # the teacher above has 5 years too
+    unwilling = MentorFactory(school=school)
+    MentorProfileFactory(user=unwilling, willing=False)
+    html = client.get(reverse("mentoring:mentors")).content.decode()
+    assert f'<tr data-mentor="{unwilling.pk}">' in html
+    assert html.count('data-willing="no"') == 1
+    assert html.count('data-willing="yes"') == 1  # the capacity form made a profile (willing by default)
 
 
 def test_cabinet_shows_when_the_mentees_feedback_is_due(client):
