@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -12,8 +13,11 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from accounts.forms import SchoolMoveRejectForm
+from accounts.selectors import school_changes_visible_to, school_moves_to_decide
+from accounts.services import AccountError
 from cohorts.models import Cohort
 from core import charts
 from core.caching import personal_cache
@@ -195,6 +199,11 @@ def _tabs(user, active: str) -> list[dict]:
         tabs += [
             {"key": "school", "url": reverse("reports:home"), "label": _("Teachers and cohorts")},
             {"key": "teachers", "url": reverse("reports:teachers"), "label": _("Hours and three-year cycle")},
+        ]
+    if selectors.can_see_school_report(user):
+        tabs += [
+            {"key": "moves", "url": reverse("reports:school_moves"), "label": _("School moves")},
+            {"key": "changes", "url": reverse("reports:school_changes"), "label": _("Who moved")},
         ]
     if selectors.can_see_monitoring(user):
         tabs.append(
@@ -399,3 +408,77 @@ def job_download(request, job_id):
     if job.state != ExportJob.State.DONE or not job.file:
         return render(request, "reports/error.html", {"message": _("The file is not ready yet.")}, status=409)
     return serve_file(request, job.file, filename=f"{job.report}-report.{job.fmt}")
+
+
+def _moves_page(request, reject_form=None, reject_for=None, status=200):
+    user = request.user
+    return render(
+        request,
+        "reports/school_moves.html",
+        {
+            "page": paginate(request, school_moves_to_decide(user)),
+            "reject_form": reject_form,
+            "reject_for": reject_for,
+            "tabs": _tabs(user, "moves"),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def school_moves(request):
+    """Teachers asking to move into the schools this administrator runs: approve or reject."""
+    if not selectors.can_see_school_report(request.user):
+        raise PermissionDenied
+    return _moves_page(request)
+
+
+@login_required
+@require_POST
+def school_move_decide(request, move_id: int):
+    user = request.user
+    if not selectors.can_see_school_report(user):
+        raise PermissionDenied
+    decision = request.POST.get("decision")
+    try:
+        if decision == "approve":
+            move = services.school_move_approve(move_id=move_id, decider=user)
+            messages.success(
+                request,
+                _("%(teacher)s now works at %(school)s.")
+                % {"teacher": move.teacher.display_name, "school": move.to_school.name},
+            )
+        elif decision == "reject":
+            form = SchoolMoveRejectForm(request.POST)
+            if not form.is_valid():
+                if not school_moves_to_decide(user).filter(pk=move_id).exists():
+                    raise Http404
+                return _moves_page(request, reject_form=form, reject_for=move_id, status=400)
+            move = services.school_move_reject(
+                move_id=move_id, decider=user, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("The request is rejected; the teacher is told why."))
+        else:
+            return _bad_filter(request, _("Choose to approve or to reject."))
+    except AccountError as exc:
+        if exc.code in ("not_found", "forbidden"):
+            raise Http404 from None
+        messages.error(request, exc.messages[0])
+    return redirect("reports:school_moves")
+
+
+@login_required
+@require_GET
+def school_changes(request):
+    """The audit trail: every change of school into or out of the schools this administrator runs."""
+    if not selectors.can_see_school_report(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "reports/school_changes.html",
+        {
+            "page": paginate(request, school_changes_visible_to(request.user)),
+            "tabs": _tabs(request.user, "changes"),
+        },
+    )
