@@ -78,7 +78,7 @@ class ProfileForm(forms.Form):
             # the fields are gone, so a posted school id is never read.
             del self.fields["municipality"]
             del self.fields["school"]
-        if municipality_id:
+        if municipality_id and not school_locked:
             self.fields["school"].queryset = School.objects.filter(municipality_id=municipality_id)
         for field in self.fields.values():
             if isinstance(field.widget, forms.CheckboxSelectMultiple):
@@ -92,6 +92,8 @@ class ProfileForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if "school" not in self.fields:
+            return data
         municipality, school = data.get("municipality"), data.get("school")
         if municipality and school is None and self.data.get("school"):
             # The school exists but was filtered out: it belongs to another municipality.
