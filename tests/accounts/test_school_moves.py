@@ -5,6 +5,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from accounts import demo
 from accounts.models import SchoolChange, SchoolChangeHow, SchoolMoveRequest, SchoolMoveState
 from accounts.services import school_move_request_create
 from notifications.models import Notification
@@ -230,3 +231,15 @@ def test_moves_and_changes_pages_run_constant_queries(client, django_assert_max_
         assert client.get(reverse("reports:school_moves")).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(reverse("reports:school_changes")).status_code == 200
+
+
+def test_demo_shows_a_pending_request_and_an_audit_entry_and_is_idempotent(client):
+    people = demo.seed()
+    demo.seed()
+    pending = SchoolMoveRequest.objects.get(state=SchoolMoveState.PENDING)
+    assert pending.to_school == people["schools"][0]
+    assert SchoolMoveRequest.objects.count() == 2
+    change = SchoolChange.objects.get()
+    assert change.teacher.school == change.to_school
+    client.force_login(people["school_admins"][0])
+    assert list(client.get(reverse("reports:school_moves")).context["page"].object_list) == [pending]
