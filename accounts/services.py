@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.i18n import language_set_value
+from core.ratelimit import rate_limit_hit
 
 from .models import (
     CalendarFeed,
@@ -121,6 +122,7 @@ def calendar_feed_revoke(*, user: User) -> bool:
 
 def school_move_request_create(*, teacher: User, to_school_id, reason: str) -> SchoolMoveRequest:
     """The teacher asks to work at another school; nothing about them changes until it is approved."""
+    rate_limit_hit(action="school_move", key=teacher.pk)
     reason = (reason or "").strip()
     if teacher.school_id is None:
         raise AccountError(_("Choose your school in your profile first."))

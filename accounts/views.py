@@ -4,6 +4,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.ratelimit import RateLimited, too_many
+
 from .forms import ProfileForm, SchoolMoveForm
 from .selectors import (
     calendar_feed_of,
@@ -67,6 +69,7 @@ def school_move_create(request):
     """The teacher asks to move; the receiving school's administrator decides (decision 0393)."""
     user = request.user
     move_form = SchoolMoveForm(request.POST, municipality_id=request.POST.get("municipality") or None)
+    refused: BaseException | None = None
     if move_form.is_valid():
         try:
             school_move_request_create(
@@ -74,8 +77,9 @@ def school_move_create(request):
                 to_school_id=str(move_form.cleaned_data["to_school"].pk),
                 reason=move_form.cleaned_data["reason"],
             )
-        except AccountError as exc:
+        except (AccountError, RateLimited) as exc:
             move_form.add_error(None, exc.messages[0])
+            refused = exc
         else:
             messages.success(
                 request, _("Your request is sent. You stay at your school until it is approved.")
@@ -86,7 +90,7 @@ def school_move_create(request):
         municipality_id=user.municipality_id,
         school_locked=user.school_id is not None,
     )
-    return _profile_page(request, form, move_form=move_form, status=400)
+    return too_many(_profile_page(request, form, move_form=move_form, status=400), refused)
 
 
 @login_required

@@ -243,3 +243,13 @@ def test_demo_shows_a_pending_request_and_an_audit_entry_and_is_idempotent(clien
     assert change.teacher.school == change.to_school
     client.force_login(people["school_admins"][0])
     assert list(client.get(reverse("reports:school_moves")).context["page"].object_list) == [pending]
+
+
+def test_move_requests_are_rate_limited(client, setup, settings):
+    settings.RATE_LIMITS = "school_move=1/h"
+    teacher = setup["teacher"]
+    school_move_request_create(teacher=teacher, to_school_id=setup["new"].pk, reason="ближе к дому")
+    SchoolMoveRequest.objects.all().delete()
+    response = ask(client, teacher, setup["new"].pk)
+    assert response.status_code == 429
+    assert SchoolMoveRequest.objects.count() == 0
