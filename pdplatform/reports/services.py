@@ -361,3 +361,25 @@ def school_move_reject(*, move_id, decider, reason: str) -> SchoolMoveRequest:
         url=reverse("profile_edit"),
     )
     return move
+
+
+@transaction.atomic
+def teacher_import_run(*, school, admin, rows: list[dict]) -> int:
+    """Create (or attach) every teacher of the file in one transaction, then invite each in their
+    language with a one-time link to set a password; any bad row and nothing is written or sent."""
+    people = account_services.teacher_import_commit(school=school, admin=admin, rows=rows)
+    for person in people:
+        notification_send(
+            recipient=person,
+            kind="school_invitation",
+            title=lazy_format(_("%(school)s invites you to pdplatform"), school=school.name),
+            body=lazy_format(
+                _(
+                    "Your school added you to the platform. Open the link to set your password; then sign in "
+                    "with %(email)s."
+                ),
+                email=person.email,
+            ),
+            url=account_services.set_password_path(person),
+        )
+    return len(people)

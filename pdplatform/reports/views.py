@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -16,8 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.forms import SchoolMoveRejectForm
+from accounts.imports import read_teacher_file
 from accounts.selectors import school_changes_visible_to, school_moves_to_decide
-from accounts.services import AccountError
+from accounts.services import AccountError, teacher_import_check
 from cohorts.models import Cohort
 from core import charts
 from core.caching import personal_cache
@@ -25,9 +27,11 @@ from core.exports import ExportParamError, csv_delimiter, csv_response, csv_sepa
 from core.files import serve_file
 from core.jobs import job_progress_response
 from core.pagination import paginate
+from core.uploads import UploadRefused
 
 from . import selectors, services
 from .filters import MonitoringFilterSet
+from .forms import TeacherImportForm
 from .models import ExportJob
 
 
@@ -204,6 +208,7 @@ def _tabs(user, active: str) -> list[dict]:
         tabs += [
             {"key": "moves", "url": reverse("reports:school_moves"), "label": _("School moves")},
             {"key": "changes", "url": reverse("reports:school_changes"), "label": _("Who moved")},
+            {"key": "import", "url": reverse("reports:teacher_import"), "label": _("Import teachers")},
         ]
     if selectors.can_see_monitoring(user):
         tabs.append(
@@ -482,3 +487,64 @@ def school_changes(request):
             "tabs": _tabs(request.user, "changes"),
         },
     )
+
+
+def _import_salt(user, school_id) -> str:
+    return f"reports.teacher_import:{user.pk}:{school_id}"
+
+
+@login_required
+def teacher_import(request):
+    """Upload a school's teacher list: a preview lists each row's errors and writes nothing; the import
+    itself re-checks every row and writes all or nothing (decision 0393)."""
+    user = request.user
+    if not selectors.can_see_school_report(user):
+        raise PermissionDenied
+    schools = selectors.report_schools(user)
+    context = {"tabs": _tabs(user, "import"), "preview": None, "token": ""}
+    status = 200
+    if request.method == "POST" and request.POST.get("action") == "commit":
+        school = schools.filter(pk=request.POST.get("school") or 0).first()
+        if school is None:
+            raise Http404
+        try:
+            rows = signing.loads(
+                request.POST.get("token", ""), salt=_import_salt(user, school.pk), max_age=3600
+            )
+            count = services.teacher_import_run(school=school, admin=user, rows=rows)
+        except signing.BadSignature:
+            messages.error(request, _("The preview is out of date: upload the file again."))
+        except AccountError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(
+                request,
+                _("Teachers imported into %(school)s: %(count)d; each got an invitation by e-mail.")
+                % {"count": count, "school": school.name},
+            )
+            return redirect("reports:school_changes")
+        form = TeacherImportForm(schools=schools, initial={"school": school})
+    elif request.method == "POST":
+        form = TeacherImportForm(request.POST, request.FILES, schools=schools)
+        if form.is_valid():
+            school = form.cleaned_data["school"]
+            try:
+                rows = read_teacher_file(form.cleaned_data["file"])
+            except UploadRefused as exc:
+                form.add_error("file", exc.messages[0])
+                status = 400
+            else:
+                checked = teacher_import_check(school=school, rows=rows)
+                context["preview"] = checked
+                context["preview_school"] = school
+                context["bad_rows"] = sum(1 for item in checked if item.errors)
+                if context["bad_rows"]:
+                    status = 400
+                else:
+                    context["token"] = signing.dumps(rows, salt=_import_salt(user, school.pk))
+        else:
+            status = 400
+    else:
+        form = TeacherImportForm(schools=schools)
+    context["form"] = form
+    return render(request, "reports/teacher_import.html", context, status=status)

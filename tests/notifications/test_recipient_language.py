@@ -17,6 +17,7 @@ from django.core import mail
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from accounts.models import User
 from accounts.services import school_move_request_create
 from cohorts.certificates.services import certificate_issue, certificate_reissue, certificate_revoke
 from cohorts.models import Announcement, Enrollment
@@ -640,6 +641,24 @@ def school_move_left(language, capture):
     return old_admin, ("Петренко Олена", "Лицей № 2")
 
 
+def school_invitation(language, capture):
+    school = SchoolFactory(name="Гимназия № 1")
+    admin = SchoolAdminFactory(school=school, preferred_language=language)
+    rows = [
+        {
+            "row": 2,
+            "name": "Петренко Олена",
+            "email": f"olena-{language}@school.example",
+            "subject": "",
+            "position": "",
+            "start_date": "",
+        }
+    ]
+    with capture(execute=True):
+        report_services.teacher_import_run(school=school, admin=admin, rows=rows)
+    return User.objects.get(email=f"olena-{language}@school.example"), ("Гимназия № 1",)
+
+
 SCENARIOS = {
     "waitlist_offer": waitlist_offer,
     "nomination": nomination,
@@ -681,6 +700,7 @@ SCENARIOS = {
     "school_move": school_move_approved,
     "school_move:rejected": school_move_rejected,
     "school_move:left": school_move_left,
+    "school_invitation": school_invitation,
 }
 
 
