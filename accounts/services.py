@@ -250,6 +250,10 @@ class ImportRow:
     existing: User | None = None  # an unassigned account that is attached instead of created
     errors: list[tuple[str, str]] = field(default_factory=list)  # (field, message)
 
+    @property
+    def position_label(self) -> str:
+        return str(Position(self.position).label) if self.position else ""
+
 
 def _parse_date(text: str) -> datetime.date | None:
     for fmt in ("%Y-%m-%d", "%d.%m.%Y"):

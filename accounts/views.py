@@ -20,7 +20,9 @@ def _profile_page(request, form, move_form=None, status=200):
     user = request.user
     pending = school_move_pending_of(user) if user.school_id else None
     if move_form is None and user.school_id and pending is None:
-        move_form = SchoolMoveForm(initial={"municipality": user.municipality_id})
+        move_form = SchoolMoveForm(
+            initial={"municipality": user.municipality_id}, municipality_id=user.municipality_id
+        )
     return render(
         request,
         "accounts/profile.html",

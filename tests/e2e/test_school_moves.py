@@ -4,7 +4,8 @@ the audit trail (decision 0393)."""
 
 from playwright.sync_api import expect
 
-from tests.factories import SchoolAdminFactory, SchoolFactory, TeacherFactory
+from accounts.models import SchoolChange, User
+from tests.factories import SchoolAdminFactory, SchoolFactory, SubjectFactory, TeacherFactory
 
 
 def _both_widths(page, shot, name):
@@ -33,7 +34,8 @@ def test_teacher_asks_to_move_and_the_receiving_school_approves(page, live_serve
     page.goto(f"{live_server.url}/accounts/profile/")
     expect(page.locator("#id_school")).to_have_count(0)  # the profile form no longer moves anyone
     form = page.locator("#school-move-form")
-    form.get_by_label("Municipality").select_option(str(old.municipality_id))
+    # the teacher's own municipality is preselected and its schools listed (htmx refills on a change)
+    expect(form.get_by_label("Municipality")).to_have_value(str(old.municipality_id))
     expect(form.locator("#id_to_school option", has_text="Лицей № 2")).to_have_count(1)
     form.get_by_label("New school").select_option(str(new.pk))
     form.get_by_label("Why are you moving?").fill("Переезжаю ближе к дому")
@@ -64,3 +66,51 @@ def test_teacher_asks_to_move_and_the_receiving_school_approves(page, live_serve
     page.goto(f"{live_server.url}/accounts/profile/")
     expect(page.locator("#current-school")).to_contain_text("Лицей № 2")
     expect(page.locator("#move-last")).to_contain_text("Your move to Лицей № 2 was approved.")
+
+
+def test_school_admin_previews_an_import_with_a_bad_row_fixes_it_and_imports(
+    page, live_server, login_as, shot, tmp_path
+):
+    SubjectFactory(code="math", name="Математика")
+    admin = SchoolAdminFactory(school=SchoolFactory(name="Гимназия № 1"), preferred_language="en")
+    header = "name;email;subject;position;start date\n"
+    bad = tmp_path / "teachers.csv"
+    bad.write_text(
+        header + "Иванова Анна;anna@school.example;math;teacher;2015-09-01\n"
+        "Петров Олег;oleg-at-school;math;teacher;2018-09-01\n",
+        encoding="utf-8",
+    )
+    good = tmp_path / "teachers-fixed.csv"
+    good.write_text(
+        header + "Иванова Анна;anna@school.example;math;teacher;2015-09-01\n"
+        "Петров Олег;oleg@school.example;math;teacher;2018-09-01\n",
+        encoding="utf-8",
+    )
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.accept()))
+    login_as(admin)
+    page.goto(f"{live_server.url}/reports/")
+    page.get_by_role("link", name="Import teachers").click()
+    page.get_by_label("File with teachers (CSV or XLSX)").set_input_files(str(bad))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.locator("#import-errors")).to_contain_text("1 row has errors. Nothing was saved")
+    expect(page.locator("#import-row-3")).to_contain_text("“oleg-at-school” is not an e-mail address.")
+    expect(page.get_by_role("button", name="Import 2 teachers")).to_have_count(0)
+    _both_widths(page, shot, "teacher-import-bad-row")
+    assert User.objects.filter(email__endswith="@school.example").count() == 0
+
+    page.get_by_label("File with teachers (CSV or XLSX)").set_input_files(str(good))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_text("2 teachers are ready to be imported into Гимназия № 1.")).to_be_visible()
+    _both_widths(page, shot, "teacher-import-ready")
+    page.get_by_role("button", name="Import 2 teachers").click()
+    expect(page.get_by_text("Teachers imported into Гимназия № 1: 2", exact=False)).to_be_visible()
+    assert dialogs == ["Import these teachers and send them invitations?"]
+    expect(page.locator("#school-changes")).to_contain_text("Administrator's import")
+    _both_widths(page, shot, "teacher-import-done")
+    assert set(User.objects.filter(school=admin.school).values_list("email", flat=True)) == {
+        admin.email,
+        "anna@school.example",
+        "oleg@school.example",
+    }
+    assert SchoolChange.objects.filter(how="import").count() == 2
