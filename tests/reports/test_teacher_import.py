@@ -167,3 +167,15 @@ def test_unassigned_account_is_attached_and_xlsx_is_read(client, admin):
 def test_teacher_cannot_open_the_import(client):
     client.force_login(TeacherFactory())
     assert client.get(reverse("reports:teacher_import")).status_code == 403
+
+
+@pytest.mark.parametrize("count", [2, 40])
+def test_preview_runs_constant_queries(client, admin, django_assert_max_num_queries, count):
+    text = HEADER + "".join(
+        f"Учитель {n};t{n}@school.example;math;teacher;2015-09-01\n" for n in range(count)
+    )
+    client.force_login(admin)
+    with django_assert_max_num_queries(14):  # the same at 2 and at 40 rows
+        response = preview(client, admin, csv_file(text))
+    assert response.status_code == 200
+    assert len(response.context["preview"]) == count
