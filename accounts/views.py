@@ -4,8 +4,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from core.ratelimit import RateLimited, too_many
-
 from .forms import ProfileForm, SchoolMoveForm
 from .selectors import (
     calendar_feed_of,
@@ -13,10 +11,10 @@ from .selectors import (
     school_move_last_decided_of,
     school_move_pending_of,
 )
-from .services import AccountError, school_move_request_create, school_move_withdraw, user_update_profile
+from .services import AccountError, school_move_withdraw, user_update_profile
 
 
-def _profile_page(request, form, move_form=None, status=200):
+def profile_page(request, form, move_form=None, status=200):
     user = request.user
     pending = school_move_pending_of(user) if user.school_id else None
     if move_form is None and user.school_id and pending is None:
@@ -62,37 +60,7 @@ def profile_edit(request):
         form = ProfileForm(
             initial=ProfileForm.initial_for(user), municipality_id=user.municipality_id, school_locked=locked
         )
-    return _profile_page(request, form)
-
-
-@login_required
-@require_POST
-def school_move_create(request):
-    """The teacher asks to move; the receiving school's administrator decides (decision 0393)."""
-    user = request.user
-    move_form = SchoolMoveForm(request.POST, municipality_id=request.POST.get("municipality") or None)
-    refused: BaseException | None = None
-    if move_form.is_valid():
-        try:
-            school_move_request_create(
-                teacher=user,
-                to_school_id=str(move_form.cleaned_data["to_school"].pk),
-                reason=move_form.cleaned_data["reason"],
-            )
-        except (AccountError, RateLimited) as exc:
-            move_form.add_error(None, exc.messages[0])
-            refused = exc
-        else:
-            messages.success(
-                request, _("Your request is sent. You stay at your school until it is approved.")
-            )
-            return redirect("profile_edit")
-    form = ProfileForm(
-        initial=ProfileForm.initial_for(user),
-        municipality_id=user.municipality_id,
-        school_locked=user.school_id is not None,
-    )
-    return too_many(_profile_page(request, form, move_form=move_form, status=400), refused)
+    return profile_page(request, form)
 
 
 @login_required

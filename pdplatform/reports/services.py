@@ -320,6 +320,27 @@ def export_jobs_resume(*, now=None, limit: int = 50) -> list:
 
 
 @transaction.atomic
+def school_move_ask(*, teacher, to_school_id, reason: str) -> SchoolMoveRequest:
+    """The teacher's request; the receiving school's administrators are told a decision waits for them."""
+    move = account_services.school_move_request_create(
+        teacher=teacher, to_school_id=to_school_id, reason=reason
+    )
+    for admin in users_with_role(Role.SCHOOL_ADMIN).filter(school_id=move.to_school_id):
+        notification_send(
+            recipient=admin,
+            kind="school_move",
+            title=lazy_format(
+                _("%(teacher)s asks to move to %(school)s"),
+                teacher=teacher.display_name,
+                school=move.to_school.name,
+            ),
+            body=lazy_format(_("Reason: %(reason)s"), reason=move.reason),
+            url=reverse("reports:school_moves"),
+        )
+    return move
+
+
+@transaction.atomic
 def school_move_approve(*, move_id, decider) -> SchoolMoveRequest:
     move = account_services.school_move_approve(move_id=move_id, decider=decider)
     url = reverse("profile_edit")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("cohorts/<int:cohort_id>/", views.cohort_report, name="cohort"),
     path("cohorts/<int:cohort_id>/export.<str:fmt>", views.cohort_export, name="cohort_export"),
     path("school-moves/", views.school_moves, name="school_moves"),
+    path("school-moves/ask/", views.school_move_create, name="school_move_create"),
     path("school-moves/<int:move_id>/decide/", views.school_move_decide, name="school_move_decide"),
     path("import/", views.teacher_import, name="teacher_import"),
     path("school-changes/", views.school_changes, name="school_changes"),

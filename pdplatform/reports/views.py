@@ -16,10 +16,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.forms import SchoolMoveRejectForm
+from accounts.forms import ProfileForm, SchoolMoveForm, SchoolMoveRejectForm
 from accounts.imports import read_teacher_file
 from accounts.selectors import school_changes_visible_to, school_moves_to_decide
 from accounts.services import AccountError, teacher_import_check
+from accounts.views import profile_page
 from cohorts.models import Cohort
 from core import charts
 from core.caching import personal_cache
@@ -27,6 +28,7 @@ from core.exports import ExportParamError, csv_delimiter, csv_response, csv_sepa
 from core.files import serve_file
 from core.jobs import job_progress_response
 from core.pagination import paginate
+from core.ratelimit import RateLimited, too_many
 from core.uploads import UploadRefused
 
 from . import selectors, services
@@ -548,3 +550,33 @@ def teacher_import(request):
         form = TeacherImportForm(schools=schools)
     context["form"] = form
     return render(request, "reports/teacher_import.html", context, status=status)
+
+
+@login_required
+@require_POST
+def school_move_create(request):
+    """The teacher asks to move (the form on their profile page); the receiving school decides (0393)."""
+    user = request.user
+    move_form = SchoolMoveForm(request.POST, municipality_id=request.POST.get("municipality") or None)
+    refused: BaseException | None = None
+    if move_form.is_valid():
+        try:
+            services.school_move_ask(
+                teacher=user,
+                to_school_id=str(move_form.cleaned_data["to_school"].pk),
+                reason=move_form.cleaned_data["reason"],
+            )
+        except (AccountError, RateLimited) as exc:
+            move_form.add_error(None, exc.messages[0])
+            refused = exc
+        else:
+            messages.success(
+                request, _("Your request is sent. You stay at your school until it is approved.")
+            )
+            return redirect("profile_edit")
+    form = ProfileForm(
+        initial=ProfileForm.initial_for(user),
+        municipality_id=user.municipality_id,
+        school_locked=user.school_id is not None,
+    )
+    return too_many(profile_page(request, form, move_form=move_form, status=400), refused)

@@ -31,7 +31,7 @@ def setup():
 
 def ask(client, teacher, school_id, reason="Переезд в другой город"):
     client.force_login(teacher)
-    return client.post(reverse("school_move_create"), {"to_school": school_id, "reason": reason})
+    return client.post(reverse("reports:school_move_create"), {"to_school": school_id, "reason": reason})
 
 
 def decide(client, admin, move, **data):
@@ -47,6 +47,9 @@ def test_request_then_approval_moves_the_teacher_and_tells_both_sides(client, se
     assert teacher.school == setup["old"]  # nothing changes until approval
     move = SchoolMoveRequest.objects.get()
     assert (move.from_school, move.to_school, move.state) == (setup["old"], new, SchoolMoveState.PENDING)
+    asked = Notification.objects.get(recipient=setup["new_admin"])  # the receiving school is told
+    assert asked.url == reverse("reports:school_moves")
+    assert asked.body == "Reason: Переезд в другой город"
 
     response = decide(client, setup["new_admin"], move, decision="approve")
     assert response.status_code == 302

@@ -620,6 +620,15 @@ def _school_move(teacher_language, old_admin_language="en"):
     return teacher, old_admin, SchoolAdminFactory(school=new), move
 
 
+def school_move_asked(language, capture):
+    old, new = SchoolFactory(name="Гимназия № 1"), SchoolFactory(name="Лицей № 2")
+    teacher = person(school=old, municipality=old.municipality, preferred_language="ru")
+    admin = SchoolAdminFactory(school=new, full_name="Коваль Ирина", preferred_language=language)
+    with capture(execute=True):
+        report_services.school_move_ask(teacher=teacher, to_school_id=new.pk, reason="Переезд")
+    return admin, ("Петренко Олена", "Лицей № 2", "Переезд")
+
+
 def school_move_approved(language, capture):
     teacher, _old_admin, new_admin, move = _school_move(language)
     with capture(execute=True):
@@ -700,6 +709,7 @@ SCENARIOS = {
     "school_move": school_move_approved,
     "school_move:rejected": school_move_rejected,
     "school_move:left": school_move_left,
+    "school_move:asked": school_move_asked,
     "school_invitation": school_invitation,
 }
 
