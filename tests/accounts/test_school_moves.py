@@ -2,6 +2,7 @@
 every change is kept in the audit trail. Each guarantee is played as an attack."""
 
 import pytest
+from django.contrib.admin.sites import site
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -9,7 +10,13 @@ from accounts import demo
 from accounts.models import SchoolChange, SchoolChangeHow, SchoolMoveRequest, SchoolMoveState
 from accounts.services import school_move_request_create
 from notifications.models import Notification
-from tests.factories import MunicipalAdminFactory, SchoolAdminFactory, SchoolFactory, TeacherFactory
+from tests.factories import (
+    MunicipalAdminFactory,
+    SchoolAdminFactory,
+    SchoolFactory,
+    SuperuserFactory,
+    TeacherFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -256,3 +263,21 @@ def test_move_requests_are_rate_limited(client, setup, settings):
     response = ask(client, teacher, setup["new"].pk)
     assert response.status_code == 429
     assert SchoolMoveRequest.objects.count() == 0
+
+
+def test_admin_site_change_of_school_is_in_the_audit_trail(rf, setup):
+    staff = SuperuserFactory()
+    request = rf.post("/admin/")
+    request.user = staff
+    teacher = setup["teacher"]
+    teacher.school = setup["new"]
+    site._registry[type(teacher)].save_model(request, teacher, form=None, change=True)
+    change = SchoolChange.objects.get()
+    assert (change.from_school, change.to_school, change.how, change.changed_by) == (
+        setup["old"],
+        setup["new"],
+        SchoolChangeHow.ADMIN_SITE,
+        staff,
+    )
+    site._registry[type(teacher)].save_model(request, teacher, form=None, change=True)  # no change, no row
+    assert SchoolChange.objects.count() == 1
