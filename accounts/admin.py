@@ -2,7 +2,17 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Level, Municipality, School, Subject, User
+from .models import (
+    Level,
+    Municipality,
+    School,
+    SchoolChange,
+    SchoolChangeHow,
+    SchoolMoveRequest,
+    Subject,
+    User,
+)
+from .services import school_change_record
 
 
 @admin.register(Municipality)
@@ -61,6 +71,54 @@ class UserAdmin(DjangoUserAdmin):
         ),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
+
+    def save_model(self, request, obj, form, change):
+        """A school set here is kept in the audit trail like any other move (decision 0393)."""
+        before = (
+            User.objects.filter(pk=obj.pk).values_list("school_id", flat=True).first() if change else None
+        )
+        super().save_model(request, obj, form, change)
+        school_change_record(
+            teacher=obj,
+            from_school_id=before,
+            to_school_id=obj.school_id,
+            how=SchoolChangeHow.ADMIN_SITE,
+            changed_by=request.user,
+        )
+
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
     )
+
+
+@admin.register(SchoolMoveRequest)
+class SchoolMoveRequestAdmin(admin.ModelAdmin):
+    """Read only: requests are decided on the school administrator's pages, where the rules live."""
+
+    list_display = ["teacher", "from_school", "to_school", "state", "created_at", "decided_by"]
+    list_filter = ["state"]
+    list_select_related = ["teacher", "from_school", "to_school", "decided_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SchoolChange)
+class SchoolChangeAdmin(admin.ModelAdmin):
+    """The audit trail: only ever added to."""
+
+    list_display = ["changed_at", "teacher", "from_school", "to_school", "how", "changed_by"]
+    list_filter = ["how"]
+    list_select_related = ["teacher", "from_school", "to_school", "changed_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

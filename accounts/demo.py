@@ -6,9 +6,23 @@ import random
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from .models import CalendarFeed, Level, Municipality, Position, School, SchoolLevel, Subject, User
+from .models import (
+    CalendarFeed,
+    Level,
+    Municipality,
+    Position,
+    School,
+    SchoolChange,
+    SchoolChangeHow,
+    SchoolLevel,
+    SchoolMoveRequest,
+    SchoolMoveState,
+    Subject,
+    User,
+)
 from .roles import Role
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - published demo logins
@@ -187,6 +201,7 @@ def seed() -> dict:
             teacher.subjects.set(rng.sample(subjects, k=rng.choice([1, 1, 2])))
             teacher.school_levels.set(rng.sample(levels, k=rng.choice([1, 2])))
         teachers.append(teacher)
+    seed_school_moves(teachers=teachers, schools=schools, school_admins=school_admins)
     return {
         "municipality": municipality,
         "schools": schools,
@@ -198,6 +213,38 @@ def seed() -> dict:
         "municipal_admin": municipal_admin,
         "teachers": teachers,
     }
+
+
+def seed_school_moves(*, teachers: list[User], schools: list[School], school_admins: list[User]) -> None:
+    """One teacher waits for Гимназия № 1 to approve their move; another's approved move from the village
+    school to the lyceum is in the audit trail (decision 0393). Idempotent: keyed on teacher and school."""
+    asking = teachers[1]  # works at Средняя школа № 7
+    if not SchoolMoveRequest.objects.filter(teacher=asking).exists():
+        SchoolMoveRequest.objects.create(
+            teacher=asking,
+            from_school=asking.school,
+            to_school=schools[0],
+            reason="Переезжаю в центр города; в гимназии открылась ставка учителя моего предмета.",
+        )
+    moved = teachers[2]  # works at Лицей «Интеллект», came from the village school
+    if not SchoolMoveRequest.objects.filter(teacher=moved).exists():
+        move = SchoolMoveRequest.objects.create(
+            teacher=moved,
+            from_school=schools[3],
+            to_school=schools[2],
+            reason="Перевожусь ближе к дому, в лицей.",
+            state=SchoolMoveState.APPROVED,
+            decided_by=school_admins[2],
+            decided_at=timezone.now(),
+        )
+        SchoolChange.objects.create(
+            teacher=moved,
+            from_school=schools[3],
+            to_school=schools[2],
+            how=SchoolChangeHow.REQUEST,
+            changed_by=school_admins[2],
+            move_request=move,
+        )
 
 
 def seed_calendar_feed(user) -> str:

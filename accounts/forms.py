@@ -71,21 +71,29 @@ class ProfileForm(forms.Form):
         label=_("Years of teaching experience"), min_value=0, max_value=70
     )
 
-    def __init__(self, *args, municipality_id=None, **kwargs):
+    def __init__(self, *args, municipality_id=None, school_locked: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        if municipality_id:
+        if school_locked:
+            # A person who has a school moves only through an approved request (decision 0393):
+            # the fields are gone, so a posted school id is never read.
+            del self.fields["municipality"]
+            del self.fields["school"]
+        if municipality_id and not school_locked:
             self.fields["school"].queryset = School.objects.filter(municipality_id=municipality_id)
         for field in self.fields.values():
             if isinstance(field.widget, forms.CheckboxSelectMultiple):
                 continue
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
-        self.fields["municipality"].widget.attrs.update(
-            {"hx-get": "/accounts/schools/", "hx-target": "#id_school", "hx-trigger": "change"}
-        )
+        if not school_locked:
+            self.fields["municipality"].widget.attrs.update(
+                {"hx-get": "/accounts/schools/", "hx-target": "#id_school", "hx-trigger": "change"}
+            )
 
     def clean(self):
         data = super().clean()
+        if "school" not in self.fields:
+            return data
         municipality, school = data.get("municipality"), data.get("school")
         if municipality and school is None and self.data.get("school"):
             # The school exists but was filtered out: it belongs to another municipality.
@@ -108,3 +116,42 @@ class ProfileForm(forms.Form):
             "position": user.position,
             "years_of_experience": user.years_of_experience,
         }
+
+
+class SchoolMoveForm(forms.Form):
+    """A teacher asks to move to another school: the receiving school's administrator decides."""
+
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"), queryset=Municipality.objects.all(), required=False
+    )
+    to_school = forms.ModelChoiceField(
+        label=_("New school"),
+        queryset=School.objects.select_related("municipality"),
+        error_messages={"invalid_choice": _("There is no such school.")},
+    )
+    reason = forms.CharField(
+        label=_("Why are you moving?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The receiving school's administrator reads this."),
+    )
+
+    def __init__(self, *args, municipality_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if municipality_id and str(municipality_id).isdigit():
+            self.fields["to_school"].queryset = School.objects.filter(municipality_id=municipality_id)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+        self.fields["municipality"].widget.attrs.update(
+            {"hx-get": "/accounts/schools/", "hx-target": "#id_to_school", "hx-trigger": "change"}
+        )
+
+
+class SchoolMoveRejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for rejection"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        help_text=_("The teacher reads this."),
+    )

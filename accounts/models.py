@@ -244,3 +244,128 @@ class CalendarFeed(models.Model):
     @staticmethod
     def hash_of(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
+
+
+class SchoolMoveState(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class SchoolMoveRequest(models.Model):
+    """A teacher asks to work at another school. Until the receiving school's administrator (or the
+    municipal administrator of its municipality) approves, the teacher stays where they were."""
+
+    teacher = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="school_move_requests", verbose_name=_("teacher")
+    )
+    from_school = models.ForeignKey(
+        School,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("from school"),
+    )
+    to_school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="move_requests_in", verbose_name=_("to school")
+    )
+    reason = models.TextField(_("reason"), max_length=1000)
+    state = models.CharField(
+        _("state"), max_length=10, choices=SchoolMoveState.choices, default=SchoolMoveState.PENDING
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    rejection_reason = models.TextField(_("rejection reason"), max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("school move request")
+        verbose_name_plural = _("school move requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["teacher"],
+                condition=models.Q(state="pending"),
+                name="school_move_one_pending_per_teacher",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=["pending", "approved", "rejected"]),
+                name="school_move_state_known",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(from_school=models.F("to_school")), name="school_move_to_another_school"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state="pending", decided_at__isnull=True)
+                | (~models.Q(state="pending") & models.Q(decided_at__isnull=False)),
+                name="school_move_decided_when_decided",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="rejected") | ~models.Q(rejection_reason=""),
+                name="school_move_rejection_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.teacher} → {self.to_school}"
+
+
+class SchoolChangeHow(models.TextChoices):
+    REQUEST = "request", _("Move request approved")
+    IMPORT = "import", _("Administrator's import")
+    ADMIN_SITE = "admin_site", _("Administration site")
+    FIRST_CHOICE = "first_choice", _("First choice in the profile")
+
+
+class SchoolChange(models.Model):
+    """The audit trail of where a person works: every change of their school, who made it and how.
+    Rows are only added, never edited."""
+
+    teacher = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="school_changes", verbose_name=_("teacher")
+    )
+    from_school = models.ForeignKey(
+        School,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("from school"),
+    )
+    to_school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("to school")
+    )
+    how = models.CharField(_("how"), max_length=20, choices=SchoolChangeHow.choices)
+    changed_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("changed by")
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    move_request = models.OneToOneField(
+        SchoolMoveRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="change",
+        verbose_name=_("move request"),
+    )
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("school change")
+        verbose_name_plural = _("school changes")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(how__in=["request", "import", "admin_site", "first_choice"]),
+                name="school_change_how_known",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(how="request") | models.Q(move_request__isnull=False),
+                name="school_change_request_named",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.teacher}: {self.from_school} → {self.to_school}"

@@ -1,8 +1,8 @@
 """Scoped reads of people and places. Every later app builds its selectors on these."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from .models import CalendarFeed, Municipality, School, User
+from .models import CalendarFeed, Municipality, School, SchoolChange, SchoolMoveRequest, SchoolMoveState, User
 from .roles import Role
 
 
@@ -83,3 +83,41 @@ def calendar_feed_owner(*, token: str) -> User | None:
 
 def calendar_feed_of(user) -> CalendarFeed | None:
     return CalendarFeed.objects.filter(user=user).first()
+
+
+def school_moves_to_decide(user) -> QuerySet[SchoolMoveRequest]:
+    """Move requests into the schools the user administers (pending first, then the decided ones)."""
+    return (
+        SchoolMoveRequest.objects.filter(to_school__in=schools_visible_to(user))
+        .exclude(teacher_id=getattr(user, "pk", None))
+        .select_related("teacher", "from_school", "to_school", "decided_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def school_move_pending_of(user) -> SchoolMoveRequest | None:
+    return (
+        SchoolMoveRequest.objects.filter(teacher_id=user.pk, state=SchoolMoveState.PENDING)
+        .select_related("to_school__municipality")
+        .first()
+    )
+
+
+def school_move_last_decided_of(user) -> SchoolMoveRequest | None:
+    return (
+        SchoolMoveRequest.objects.filter(teacher_id=user.pk)
+        .exclude(state=SchoolMoveState.PENDING)
+        .select_related("to_school")
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
+
+
+def school_changes_visible_to(user) -> QuerySet[SchoolChange]:
+    """The audit trail of people coming to or leaving the schools the user administers."""
+    schools = schools_visible_to(user)
+    return (
+        SchoolChange.objects.filter(Q(from_school__in=schools) | Q(to_school__in=schools))
+        .select_related("teacher", "from_school", "to_school", "changed_by")
+        .order_by("-changed_at", "-pk")
+    )

@@ -74,3 +74,5 @@ register_kind("event_reminder", _("Reminder of an event you registered for (a da
 register_kind("material_feedback", _("Ratings and comments on your materials"))
 register_kind("mentoring", _("News from your mentoring pair"))
 register_kind("export_ready", _("Your export is ready"))
+register_kind("school_move", _("A move to another school was decided"))
+register_kind("school_invitation", _("Your school invited you to the platform"))

@@ -48,3 +48,17 @@ class PeriodForm(forms.Form):
             date_from, date_to = school_year_bounds(int(year))
         cleaned["period"] = (date_from, date_to)
         return cleaned
+
+
+class TeacherImportForm(forms.Form):
+    school = forms.ModelChoiceField(label=_("School"), queryset=None, empty_label=None)
+    file = forms.FileField(
+        label=_("File with teachers (CSV or XLSX)"),
+        help_text=_("Columns: name, email, subject, position, start date (YYYY-MM-DD or DD.MM.YYYY)."),
+    )
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        self.fields["school"].widget.attrs["class"] = "form-select"
+        self.fields["file"].widget.attrs.update({"class": "form-control", "accept": ".csv,.xlsx"})

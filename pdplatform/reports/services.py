@@ -22,7 +22,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts import services as account_services
+from accounts.models import SchoolMoveRequest
+from accounts.roles import Role
+from accounts.selectors import users_with_role
 from cohorts.models import Cohort
+from cohorts.services.notify import lazy_format
 from core.exports import Column, ExportParamError, Sheet, csv_delimiter, csv_separator, write_csv, write_xlsx
 from core.i18n import language_of
 from core.jobs import job_running
@@ -308,3 +313,94 @@ def export_jobs_resume(*, now=None, limit: int = 50) -> list:
             transaction.on_commit(partial(export_report.delay, str(pk)))
             resumed.append(pk)
     return resumed
+
+
+# --- School moves: the receiving school decides; the teacher (and, on approval, the old school's
+# administrators) are told, each in their own language (decision 0393) ---
+
+
+@transaction.atomic
+def school_move_ask(*, teacher, to_school_id, reason: str) -> SchoolMoveRequest:
+    """The teacher's request; the receiving school's administrators are told a decision waits for them."""
+    move = account_services.school_move_request_create(
+        teacher=teacher, to_school_id=to_school_id, reason=reason
+    )
+    for admin in users_with_role(Role.SCHOOL_ADMIN).filter(school_id=move.to_school_id):
+        notification_send(
+            recipient=admin,
+            kind="school_move",
+            title=lazy_format(
+                _("%(teacher)s asks to move to %(school)s"),
+                teacher=teacher.display_name,
+                school=move.to_school.name,
+            ),
+            body=lazy_format(_("Reason: %(reason)s"), reason=move.reason),
+            url=reverse("reports:school_moves"),
+        )
+    return move
+
+
+@transaction.atomic
+def school_move_approve(*, move_id, decider) -> SchoolMoveRequest:
+    move = account_services.school_move_approve(move_id=move_id, decider=decider)
+    url = reverse("profile_edit")
+    notification_send(
+        recipient=move.teacher,
+        kind="school_move",
+        title=lazy_format(_("Your move to %(school)s is approved"), school=move.to_school.name),
+        body=lazy_format(
+            _("You now work at %(school)s; your record moved with you."), school=move.to_school.name
+        ),
+        url=url,
+    )
+    if move.from_school_id:
+        for admin in users_with_role(Role.SCHOOL_ADMIN).filter(school_id=move.from_school_id):
+            notification_send(
+                recipient=admin,
+                kind="school_move",
+                title=lazy_format(
+                    _("%(teacher)s moved to %(school)s"),
+                    teacher=move.teacher.display_name,
+                    school=move.to_school.name,
+                ),
+                body=_(
+                    "The receiving school approved the move; the teacher no longer appears in your reports."
+                ),
+                url=reverse("reports:school_changes"),
+            )
+    return move
+
+
+@transaction.atomic
+def school_move_reject(*, move_id, decider, reason: str) -> SchoolMoveRequest:
+    move = account_services.school_move_reject(move_id=move_id, decider=decider, reason=reason)
+    notification_send(
+        recipient=move.teacher,
+        kind="school_move",
+        title=lazy_format(_("Your move to %(school)s is rejected"), school=move.to_school.name),
+        body=lazy_format(_("Reason: %(reason)s"), reason=move.rejection_reason),
+        url=reverse("profile_edit"),
+    )
+    return move
+
+
+@transaction.atomic
+def teacher_import_run(*, school, admin, rows: list[dict]) -> int:
+    """Create (or attach) every teacher of the file in one transaction, then invite each in their
+    language with a one-time link to set a password; any bad row and nothing is written or sent."""
+    people = account_services.teacher_import_commit(school=school, admin=admin, rows=rows)
+    for person in people:
+        notification_send(
+            recipient=person,
+            kind="school_invitation",
+            title=lazy_format(_("%(school)s invites you to pdplatform"), school=school.name),
+            body=lazy_format(
+                _(
+                    "Your school added you to the platform. Open the link to set your password; then sign in "
+                    "with %(email)s."
+                ),
+                email=person.email,
+            ),
+            url=account_services.set_password_path(person),
+        )
+    return len(people)

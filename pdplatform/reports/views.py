@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -12,8 +14,13 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from accounts.forms import ProfileForm, SchoolMoveForm, SchoolMoveRejectForm
+from accounts.imports import read_teacher_file
+from accounts.selectors import school_changes_visible_to, school_moves_to_decide
+from accounts.services import AccountError, teacher_import_check
+from accounts.views import profile_page
 from cohorts.models import Cohort
 from core import charts
 from core.caching import personal_cache
@@ -21,9 +28,12 @@ from core.exports import ExportParamError, csv_delimiter, csv_response, csv_sepa
 from core.files import serve_file
 from core.jobs import job_progress_response
 from core.pagination import paginate
+from core.ratelimit import RateLimited, too_many
+from core.uploads import UploadRefused
 
 from . import selectors, services
 from .filters import MonitoringFilterSet
+from .forms import TeacherImportForm
 from .models import ExportJob
 
 
@@ -195,6 +205,12 @@ def _tabs(user, active: str) -> list[dict]:
         tabs += [
             {"key": "school", "url": reverse("reports:home"), "label": _("Teachers and cohorts")},
             {"key": "teachers", "url": reverse("reports:teachers"), "label": _("Hours and three-year cycle")},
+        ]
+    if selectors.can_see_school_report(user):
+        tabs += [
+            {"key": "moves", "url": reverse("reports:school_moves"), "label": _("School moves")},
+            {"key": "changes", "url": reverse("reports:school_changes"), "label": _("Who moved")},
+            {"key": "import", "url": reverse("reports:teacher_import"), "label": _("Import teachers")},
         ]
     if selectors.can_see_monitoring(user):
         tabs.append(
@@ -399,3 +415,168 @@ def job_download(request, job_id):
     if job.state != ExportJob.State.DONE or not job.file:
         return render(request, "reports/error.html", {"message": _("The file is not ready yet.")}, status=409)
     return serve_file(request, job.file, filename=f"{job.report}-report.{job.fmt}")
+
+
+def _moves_page(request, reject_form=None, reject_for=None, status=200):
+    user = request.user
+    return render(
+        request,
+        "reports/school_moves.html",
+        {
+            "page": paginate(request, school_moves_to_decide(user)),
+            "reject_form": reject_form,
+            "reject_for": reject_for,
+            "tabs": _tabs(user, "moves"),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def school_moves(request):
+    """Teachers asking to move into the schools this administrator runs: approve or reject."""
+    if not selectors.can_see_school_report(request.user):
+        raise PermissionDenied
+    return _moves_page(request)
+
+
+@login_required
+@require_POST
+def school_move_decide(request, move_id: int):
+    user = request.user
+    if not selectors.can_see_school_report(user):
+        raise PermissionDenied
+    decision = request.POST.get("decision")
+    try:
+        if decision == "approve":
+            move = services.school_move_approve(move_id=move_id, decider=user)
+            messages.success(
+                request,
+                _("%(teacher)s now works at %(school)s.")
+                % {"teacher": move.teacher.display_name, "school": move.to_school.name},
+            )
+        elif decision == "reject":
+            form = SchoolMoveRejectForm(request.POST)
+            if not form.is_valid():
+                if not school_moves_to_decide(user).filter(pk=move_id).exists():
+                    raise Http404
+                return _moves_page(request, reject_form=form, reject_for=move_id, status=400)
+            move = services.school_move_reject(
+                move_id=move_id, decider=user, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("The request is rejected; the teacher is told why."))
+        else:
+            return _bad_filter(request, _("Choose to approve or to reject."))
+    except AccountError as exc:
+        if exc.code in ("not_found", "forbidden"):
+            raise Http404 from None
+        messages.error(request, exc.messages[0])
+    return redirect("reports:school_moves")
+
+
+@login_required
+@require_GET
+def school_changes(request):
+    """The audit trail: every change of school into or out of the schools this administrator runs."""
+    if not selectors.can_see_school_report(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "reports/school_changes.html",
+        {
+            "page": paginate(request, school_changes_visible_to(request.user)),
+            "tabs": _tabs(request.user, "changes"),
+        },
+    )
+
+
+def _import_salt(user, school_id) -> str:
+    return f"reports.teacher_import:{user.pk}:{school_id}"
+
+
+@login_required
+def teacher_import(request):
+    """Upload a school's teacher list: a preview lists each row's errors and writes nothing; the import
+    itself re-checks every row and writes all or nothing (decision 0393)."""
+    user = request.user
+    if not selectors.can_see_school_report(user):
+        raise PermissionDenied
+    schools = selectors.report_schools(user)
+    context = {"tabs": _tabs(user, "import"), "preview": None, "token": ""}
+    status = 200
+    if request.method == "POST" and request.POST.get("action") == "commit":
+        school = schools.filter(pk=request.POST.get("school") or 0).first()
+        if school is None:
+            raise Http404
+        try:
+            rows = signing.loads(
+                request.POST.get("token", ""), salt=_import_salt(user, school.pk), max_age=3600
+            )
+            count = services.teacher_import_run(school=school, admin=user, rows=rows)
+        except signing.BadSignature:
+            messages.error(request, _("The preview is out of date: upload the file again."))
+        except AccountError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(
+                request,
+                _("Teachers imported into %(school)s: %(count)d; each got an invitation by e-mail.")
+                % {"count": count, "school": school.name},
+            )
+            return redirect("reports:school_changes")
+        form = TeacherImportForm(schools=schools, initial={"school": school})
+    elif request.method == "POST":
+        form = TeacherImportForm(request.POST, request.FILES, schools=schools)
+        if form.is_valid():
+            school = form.cleaned_data["school"]
+            try:
+                rows = read_teacher_file(form.cleaned_data["file"])
+            except UploadRefused as exc:
+                form.add_error("file", exc.messages[0])
+                status = 400
+            else:
+                checked = teacher_import_check(school=school, rows=rows)
+                context["preview"] = checked
+                context["preview_school"] = school
+                context["bad_rows"] = sum(1 for item in checked if item.errors)
+                if context["bad_rows"]:
+                    status = 400
+                else:
+                    context["token"] = signing.dumps(rows, salt=_import_salt(user, school.pk))
+        else:
+            status = 400
+    else:
+        form = TeacherImportForm(schools=schools)
+    context["form"] = form
+    return render(request, "reports/teacher_import.html", context, status=status)
+
+
+@login_required
+@require_POST
+def school_move_create(request):
+    """The teacher asks to move (the form on their profile page); the receiving school decides (0393)."""
+    user = request.user
+    move_form = SchoolMoveForm(request.POST, municipality_id=request.POST.get("municipality") or None)
+    refused: BaseException | None = None
+    if move_form.is_valid():
+        try:
+            services.school_move_ask(
+                teacher=user,
+                to_school_id=str(move_form.cleaned_data["to_school"].pk),
+                reason=move_form.cleaned_data["reason"],
+            )
+        except (AccountError, RateLimited) as exc:
+            move_form.add_error(None, exc.messages[0])
+            refused = exc
+        else:
+            messages.success(
+                request, _("Your request is sent. You stay at your school until it is approved.")
+            )
+            return redirect("profile_edit")
+    form = ProfileForm(
+        initial=ProfileForm.initial_for(user),
+        municipality_id=user.municipality_id,
+        school_locked=user.school_id is not None,
+    )
+    return too_many(profile_page(request, form, move_form=move_form, status=400), refused)

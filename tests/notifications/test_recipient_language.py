@@ -17,6 +17,8 @@ from django.core import mail
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from accounts.models import User
+from accounts.services import school_move_request_create
 from cohorts.certificates.services import certificate_issue, certificate_reissue, certificate_revoke
 from cohorts.models import Announcement, Enrollment
 from cohorts.services import (
@@ -37,6 +39,7 @@ from mentoring import services as mentoring_services
 from notifications.kinds import all_kinds
 from notifications.models import Notification
 from notifications.services import digest_deliver, notification_send, reminder_rule_run
+from pdplatform.reports import services as report_services
 from pdplatform.reports.models import ExportJob
 from pdplatform.reports.services import export_job_run
 from surveys.models import Survey
@@ -607,6 +610,64 @@ def export_ready(language, capture):
     return admin, ()
 
 
+def _school_move(teacher_language, old_admin_language="en"):
+    old, new = SchoolFactory(name="Гимназия № 1"), SchoolFactory(name="Лицей № 2")
+    teacher = person(school=old, municipality=old.municipality, preferred_language=teacher_language)
+    old_admin = SchoolAdminFactory(
+        school=old, full_name="Коваль Ирина", preferred_language=old_admin_language
+    )
+    move = school_move_request_create(teacher=teacher, to_school_id=new.pk, reason="Переезд")
+    return teacher, old_admin, SchoolAdminFactory(school=new), move
+
+
+def school_move_asked(language, capture):
+    old, new = SchoolFactory(name="Гимназия № 1"), SchoolFactory(name="Лицей № 2")
+    teacher = person(school=old, municipality=old.municipality, preferred_language="ru")
+    admin = SchoolAdminFactory(school=new, full_name="Коваль Ирина", preferred_language=language)
+    with capture(execute=True):
+        report_services.school_move_ask(teacher=teacher, to_school_id=new.pk, reason="Переезд")
+    return admin, ("Петренко Олена", "Лицей № 2", "Переезд")
+
+
+def school_move_approved(language, capture):
+    teacher, _old_admin, new_admin, move = _school_move(language)
+    with capture(execute=True):
+        report_services.school_move_approve(move_id=move.pk, decider=new_admin)
+    return teacher, ("Гимназия № 1", "Лицей № 2")
+
+
+def school_move_rejected(language, capture):
+    teacher, _old_admin, new_admin, move = _school_move(language)
+    with capture(execute=True):
+        report_services.school_move_reject(move_id=move.pk, decider=new_admin, reason="Нет вакансии")
+    return teacher, ("Лицей № 2", "Нет вакансии")
+
+
+def school_move_left(language, capture):
+    _teacher, old_admin, new_admin, move = _school_move("ru", old_admin_language=language)
+    with capture(execute=True):
+        report_services.school_move_approve(move_id=move.pk, decider=new_admin)
+    return old_admin, ("Петренко Олена", "Лицей № 2")
+
+
+def school_invitation(language, capture):
+    school = SchoolFactory(name="Гимназия № 1")
+    admin = SchoolAdminFactory(school=school, preferred_language=language)
+    rows = [
+        {
+            "row": 2,
+            "name": "Петренко Олена",
+            "email": f"olena-{language}@school.example",
+            "subject": "",
+            "position": "",
+            "start_date": "",
+        }
+    ]
+    with capture(execute=True):
+        report_services.teacher_import_run(school=school, admin=admin, rows=rows)
+    return User.objects.get(email=f"olena-{language}@school.example"), ("Гимназия № 1",)
+
+
 SCENARIOS = {
     "waitlist_offer": waitlist_offer,
     "nomination": nomination,
@@ -645,6 +706,11 @@ SCENARIOS = {
     "mentoring:message": mentoring_message,
     "mentoring_feedback": mentoring_feedback,
     "export_ready": export_ready,
+    "school_move": school_move_approved,
+    "school_move:rejected": school_move_rejected,
+    "school_move:left": school_move_left,
+    "school_move:asked": school_move_asked,
+    "school_invitation": school_invitation,
 }
 
 
