@@ -108,3 +108,11 @@ class ProfileForm(forms.Form):
             "position": user.position,
             "years_of_experience": user.years_of_experience,
         }
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("What will use it, for example “School e-journal”."),
+    )

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from .models import CalendarFeed, Municipality, School, User
+from .models import ApiToken, CalendarFeed, Municipality, School, User
 from .roles import Role
 
 
@@ -83,3 +83,20 @@ def calendar_feed_owner(*, token: str) -> User | None:
 
 def calendar_feed_of(user) -> CalendarFeed | None:
     return CalendarFeed.objects.filter(user=user).first()
+
+
+def api_tokens_of(user) -> QuerySet[ApiToken]:
+    """The person's own API tokens, newest first (never the secrets: only their beginnings)."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def api_token_of(*, user, token_id: int) -> ApiToken | None:
+    """One of the person's own tokens; None for another's or a revoked one (the view answers 404)."""
+    return api_tokens_of(user).filter(pk=token_id).first()
+
+
+def api_token_for_secret(secret: str) -> ApiToken | None:
+    """The token carrying this secret, with its person, or None. Compared by hash in the database."""
+    if not secret or len(secret) > 128:
+        return None
+    return ApiToken.objects.select_related("user").filter(token_hash=ApiToken.hash_of(secret)).first()

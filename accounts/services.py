@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.i18n import language_set_value
 
-from .models import CalendarFeed, Level, Municipality, School, Subject, User
+from .models import ApiToken, CalendarFeed, Level, Municipality, School, Subject, User
 from .roles import Role
 
 
@@ -88,3 +88,35 @@ def calendar_feed_revoke(*, user: User) -> bool:
     """The address stops working; True if there was one."""
     deleted, _rows = CalendarFeed.objects.filter(user=user).delete()
     return bool(deleted)
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new API token for the person: a name of their own (unique among their tokens), at most
+    ApiToken.LIMIT_PER_PERSON of them. Returns the row and the secret — shown once: only its hash is kept.
+    The person's row is locked so two requests at once cannot pass the limit together."""
+    name = " ".join(name.split())
+    if not name:
+        raise AccountError(_("Give the token a name, for example the program that will use it."))
+    if len(name) > ApiToken._meta.get_field("name").max_length:
+        raise AccountError(_("The name is too long: at most 100 characters."))
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    tokens = ApiToken.objects.filter(user=user)
+    if tokens.count() >= ApiToken.LIMIT_PER_PERSON:
+        raise AccountError(
+            _("You already have %(limit)d tokens: revoke one you no longer use first.")
+            % {"limit": ApiToken.LIMIT_PER_PERSON}
+        )
+    if tokens.filter(name=name).exists():
+        raise AccountError(_("You already have a token with this name."))
+    secret = "pdp_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=secret[: ApiToken.PREFIX_LENGTH], token_hash=ApiToken.hash_of(secret)
+    )
+    return token, secret
+
+
+def api_token_revoke(*, token: ApiToken) -> None:
+    """The token stops working at once (the row is deleted). The caller got it from the person's own
+    tokens (accounts.selectors.api_token_of), so nobody revokes another's."""
+    ApiToken.objects.filter(pk=token.pk).delete()

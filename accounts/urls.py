@@ -4,5 +4,7 @@ from . import views
 
 urlpatterns = [
     path("profile/", views.profile_edit, name="profile_edit"),
+    path("tokens/new/", views.api_token_new, name="api_token_new"),
+    path("tokens/<int:token_id>/revoke/", views.api_token_revoke_view, name="api_token_revoke"),
     path("schools/", views.school_options, name="school_options"),
 ]

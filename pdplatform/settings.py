@@ -62,7 +62,6 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -431,7 +430,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 REST_FRAMEWORK = {
     # Token first: its `WWW-Authenticate: Token` header makes a missing or bad credential a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "core.api_auth.TokenAuthentication",  # + the token holder's language (core/api_auth.py)
+        "accounts.api_auth.TokenAuthentication",  # people's own tokens + their language (accounts/api_auth.py)
         "rest_framework.authentication.SessionAuthentication",
     ],
     # api_anon per client address, api_user per person, from PDP_RATE_LIMITS (core/api_limits.py).
