@@ -14,7 +14,7 @@ from .services import AccountError, api_token_create, api_token_revoke, user_upd
 
 # The new token's secret travels to the next page once, in the session, and is popped there (as the
 # calendar address does): reloading the page never shows it again.
-TOKEN_ONCE_KEY = "api_token_secret_once"
+TOKEN_ONCE_KEY = "api_token_secret_once"  # noqa: S105  (a session key, not a secret)
 
 
 def _profile_context(request, *, token_form=None) -> dict:
@@ -82,7 +82,9 @@ def api_token_revoke_view(request, token_id: int):
     if request.method == "POST":
         api_token_revoke(token=token)
         messages.success(
-            request, _("The token “%(name)s” is revoked: programs using it are refused from now on.") % {"name": token.name}
+            request,
+            _("The token “%(name)s” is revoked: programs using it are refused from now on.")
+            % {"name": token.name},
         )
         return redirect(reverse("profile_edit") + "#api-tokens")
     return render(request, "accounts/api_token_revoke.html", {"token": token})

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import ApiToken
 from accounts.services import AccountError, api_token_create
@@ -19,7 +19,8 @@ API = "/api/v1/surveys/pending/"
 
 
 def call_api(client, secret):
-    return client.get(API, HTTP_AUTHORIZATION=f"Token {secret}")
+    # A refused caller is nobody yet: their client's language (Russian here) speaks to them.
+    return client.get(API, HTTP_AUTHORIZATION=f"Token {secret}", HTTP_ACCEPT_LANGUAGE="ru")
 
 
 def create_on_page(client, name="Электронный журнал"):
@@ -68,7 +69,7 @@ def test_the_token_works_as_its_person_and_records_its_last_use_at_most_once_a_m
 
 
 def test_a_revoked_token_is_refused(client):
-    teacher = TeacherFactory()
+    teacher = TeacherFactory(preferred_language="ru")
     secret = api_secret_for(teacher)
     token = ApiToken.objects.get()
     client.force_login(teacher)
@@ -151,7 +152,7 @@ def test_a_bad_name_gets_a_message_and_makes_nothing(client, name, error):
 def test_the_same_name_twice_is_refused_by_the_service_and_the_database():
     teacher = TeacherFactory(preferred_language="ru")
     api_token_create(user=teacher, name="Журнал")
-    with pytest.raises(AccountError) as error:
+    with translation.override("ru"), pytest.raises(AccountError) as error:
         api_token_create(user=teacher, name=" Журнал ")
     assert error.value.messages == ["У вас уже есть токен с таким названием."]
     assert ApiToken.objects.count() == 1
