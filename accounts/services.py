@@ -12,6 +12,8 @@ from core.i18n import language_set_value
 from .models import ApiToken, CalendarFeed, Level, Municipality, School, Subject, User
 from .roles import Role
 
+NAME_MAX_LENGTH = 100  # ApiToken.name
+
 
 class AccountError(ValidationError):
     """A rule about accounts was broken; the message is shown to the user as is."""
@@ -98,7 +100,7 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     name = " ".join(name.split())
     if not name:
         raise AccountError(_("Give the token a name, for example the program that will use it."))
-    if len(name) > ApiToken._meta.get_field("name").max_length:
+    if len(name) > NAME_MAX_LENGTH:
         raise AccountError(_("The name is too long: at most 100 characters."))
     User.objects.select_for_update().filter(pk=user.pk).first()
     tokens = ApiToken.objects.filter(user=user)
