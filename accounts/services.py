@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.i18n import language_set_value
+from core.ratelimit import rate_limit_hit
 
 from .models import ApiToken, CalendarFeed, Level, Municipality, School, Subject, User
 from .roles import Role
@@ -96,7 +97,9 @@ def calendar_feed_revoke(*, user: User) -> bool:
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """A new API token for the person: a name of their own (unique among their tokens), at most
     ApiToken.LIMIT_PER_PERSON of them. Returns the row and the secret — shown once: only its hash is kept.
-    The person's row is locked so two requests at once cannot pass the limit together."""
+    The person's row is locked so two requests at once cannot pass the limit together; making tokens is
+    rate-limited ("api_token" in PDP_RATE_LIMITS), so a script cannot churn through secrets."""
+    rate_limit_hit(action="api_token", key=user.pk)
     name = " ".join(name.split())
     if not name:
         raise AccountError(_("Give the token a name, for example the program that will use it."))

@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from core.ratelimit import RateLimited, too_many
+
 from .forms import ApiTokenForm, ProfileForm
 from .models import ApiToken
 from .selectors import api_token_of, api_tokens_of, calendar_feed_of, school_list_for_municipality
@@ -53,10 +55,12 @@ def profile_edit(request):
 def api_token_new(request):
     """Make a token; its secret is shown once, on the profile page the browser is sent back to."""
     form = ApiTokenForm(request.POST)
+    refused: Exception | None = None
     if form.is_valid():
         try:
             token, secret = api_token_create(user=request.user, name=form.cleaned_data["name"])
-        except AccountError as exc:
+        except (AccountError, RateLimited) as exc:
+            refused = exc
             form.add_error("name", exc.messages[0])
         else:
             request.session[TOKEN_ONCE_KEY] = {"id": token.pk, "secret": secret}
@@ -64,12 +68,13 @@ def api_token_new(request):
             return redirect(reverse("profile_edit") + "#api-tokens")
     user = request.user
     profile_form = ProfileForm(initial=ProfileForm.initial_for(user), municipality_id=user.municipality_id)
-    return render(
+    response = render(
         request,
         "accounts/profile.html",
         {"form": profile_form, **_profile_context(request, token_form=form)},
         status=400,
     )
+    return too_many(response, refused)
 
 
 @never_cache

@@ -221,7 +221,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[pdplatform] "
 RATE_LIMITS = env(
     "PDP_RATE_LIMITS",
     "preview=30/m,post=10/m,topic=5/m,question=5/m,material=5/m,upload=20/h,api_anon=60/m,api_user=600/m,"
-    "report=5/m,draft=60/m,reaction=60/m,mention=120/m,badge_verify=20/m",
+    "report=5/m,draft=60/m,reaction=60/m,mention=120/m,badge_verify=20/m,api_token=5/m",
 )
 # How long (hours) authors may edit their own forum posts; moderators always may (communities.services).
 COMMUNITIES_EDIT_WINDOW_HOURS = int(env("COMMUNITIES_EDIT_WINDOW_HOURS", "24"))

@@ -168,3 +168,15 @@ def test_the_profile_page_reads_tokens_in_constant_queries(client, django_assert
         api_token_create(user=teacher, name=f"Ещё {n}")
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(reverse("profile_edit")).status_code == 200
+
+
+def test_making_tokens_is_rate_limited_and_a_refusal_makes_nothing(client, settings):
+    settings.RATE_LIMITS = "api_token=2/m"
+    teacher = TeacherFactory(preferred_language="ru")
+    client.force_login(teacher)
+    for n in range(2):
+        assert client.post(reverse("api_token_new"), {"name": f"Журнал {n}"}).status_code == 302
+    response = client.post(reverse("api_token_new"), {"name": "Третий"})
+    assert response.status_code == 429
+    assert response["Retry-After"].isdigit()
+    assert ApiToken.objects.filter(user=teacher).count() == 2

@@ -20,4 +20,5 @@ def test_the_default_limits_every_user_write():
         "reaction": Rate(60, 60),
         "mention": Rate(120, 60),
         "badge_verify": Rate(20, 60),
+        "api_token": Rate(5, 60),
     }
