@@ -252,7 +252,7 @@ class ApiToken(models.Model):
     their tokens apart; the secret itself is shown once, when it is made. Revoking deletes the row.
     `last_used_at` is written at most once a minute per token (accounts/api_auth.py)."""
 
-    PREFIX_LENGTH = 8
+    PREFIX_LENGTH = 12  # "pdp_" + 8 characters that tell tokens apart
     LIMIT_PER_PERSON = 10
 
     user = models.ForeignKey(

@@ -24,7 +24,7 @@ def copy_admin_tokens(apps, schema_editor):
         token = ApiToken.objects.create(
             user_id=user_id,
             name="Admin token",
-            prefix=key[:8],
+            prefix=key[:12],
             token_hash=hashlib.sha256(key.encode()).hexdigest(),
         )
         ApiToken.objects.filter(pk=token.pk).update(created_at=created)
@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('prefix', models.CharField(editable=False, max_length=8, verbose_name='beginning of the secret')),
+                ('prefix', models.CharField(editable=False, max_length=12, verbose_name='beginning of the secret')),
                 ('token_hash', models.CharField(editable=False, max_length=64, unique=True, verbose_name="secret's hash")),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('last_used_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='last used at')),

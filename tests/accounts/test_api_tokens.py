@@ -1,9 +1,11 @@
 """People's own API tokens: made and revoked on the profile page, hashed at rest, shown once, and
 refused once revoked or when their person is deactivated. Each guarantee is played as an attack."""
 
+import importlib
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -41,7 +43,7 @@ def test_a_teacher_makes_a_token_on_the_profile_page_and_sees_its_secret_once(cl
     assert secret in body
     assert "Ваш API-токен готов. Скопируйте его сейчас: он показывается только один раз." in body
     assert token.name == "Электронный журнал"
-    assert token.prefix == secret[:8]
+    assert token.prefix == secret[:12]
     assert token.token_hash == ApiToken.hash_of(secret)
     # The secret is stored nowhere: not as a column value, and never shown again.
     assert secret not in {token.name, token.prefix, token.token_hash}
@@ -180,3 +182,25 @@ def test_making_tokens_is_rate_limited_and_a_refusal_makes_nothing(client, setti
     assert response.status_code == 429
     assert response["Retry-After"].isdigit()
     assert ApiToken.objects.filter(user=teacher).count() == 2
+
+
+def test_a_token_made_in_the_admin_before_keeps_working_and_its_plain_key_is_gone(client):
+    """Migration 0007 turns DRF authtoken keys (stored plain) into hashed ApiTokens."""
+    migration = importlib.import_module("accounts.migrations.0007_api_tokens")
+    teacher = TeacherFactory()
+    key = "0123456789abcdef0123456789abcdef01234567"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, created timestamp with time zone,"
+            " user_id bigint)"
+        )
+        cursor.execute("INSERT INTO authtoken_token VALUES (%s, %s, %s)", [key, timezone.now(), teacher.pk])
+    with connection.schema_editor() as editor:
+        migration.copy_admin_tokens(apps, editor)
+    token = ApiToken.objects.get()
+    assert (token.user_id, token.name, token.prefix) == (teacher.pk, "Admin token", key[:12])
+    assert token.token_hash == ApiToken.hash_of(key)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM authtoken_token")
+        assert cursor.fetchone() == (0,)
+    assert call_api(client, key).status_code == 200

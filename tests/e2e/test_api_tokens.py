@@ -29,7 +29,7 @@ def test_teacher_makes_uses_and_revokes_an_api_token(page, live_server, login_as
 
         page.reload()
         expect(page.locator("[data-token-secret]")).to_have_count(0)  # shown once only
-        expect(page.get_by_text(f"{secret[:8]}…")).to_be_visible()
+        expect(page.get_by_text(f"{secret[:12]}…")).to_be_visible()
         expect(page.get_by_text("последнее использование", exact=False)).to_be_visible()
         page.get_by_role("link", name="Отозвать").click()
         expect(page.get_by_role("heading", name="Отозвать API-токен")).to_be_visible()
