@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    ApiToken,
     Level,
     Municipality,
     School,
@@ -98,6 +99,23 @@ class SchoolMoveRequestAdmin(admin.ModelAdmin):
     list_display = ["teacher", "from_school", "to_school", "state", "created_at", "decided_by"]
     list_filter = ["state"]
     list_select_related = ["teacher", "from_school", "to_school", "decided_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """People make their own tokens on their profile page (the secret is shown to them once); here a
+    superuser sees which exist and may delete one (revoke). No adding here: nobody makes another's token."""
+
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at"]
+    search_fields = ["name", "user__email", "user__full_name", "prefix"]
+    readonly_fields = ["user", "name", "prefix", "created_at", "last_used_at"]
+    exclude = ["token_hash"]
 
     def has_add_permission(self, request):
         return False

@@ -2,6 +2,7 @@
 
 import functools
 import random
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from .models import (
+    ApiToken,
     CalendarFeed,
     Level,
     Municipality,
@@ -253,3 +255,20 @@ def seed_calendar_feed(user) -> str:
     token = salted_hmac("pdplatform.demo.calendar-feed", user.email).hexdigest()[:43]
     CalendarFeed.objects.update_or_create(user=user, defaults={"token_hash": CalendarFeed.hash_of(token)})
     return token
+
+
+def seed_api_token(user, *, name: str, used_days_ago: int | None = None) -> str:
+    """A named API token of a demo person, secret derived from SECRET_KEY (only its hash is stored), so
+    every run sets the same one and seed_demo can print it for a first `curl` (idempotent)."""
+    secret = "pdp_" + salted_hmac("pdplatform.demo.api-token", f"{user.email}:{name}").hexdigest()[:43]
+    last_used = timezone.now() - timedelta(days=used_days_ago) if used_days_ago is not None else None
+    ApiToken.objects.update_or_create(
+        user=user,
+        name=name,
+        defaults={
+            "prefix": secret[: ApiToken.PREFIX_LENGTH],
+            "token_hash": ApiToken.hash_of(secret),
+            "last_used_at": last_used,
+        },
+    )
+    return secret

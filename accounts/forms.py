@@ -155,3 +155,11 @@ class SchoolMoveRejectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
         help_text=_("The teacher reads this."),
     )
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("What will use it, for example “School e-journal”."),
+    )

@@ -369,3 +369,41 @@ class SchoolChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.teacher}: {self.from_school} → {self.to_school}"
+
+
+class ApiToken(models.Model):
+    """A person's own key to the API (`Authorization: Token <secret>`), made and revoked on their profile
+    page. Only the SHA-256 of the random secret is stored, with its first characters so the person can tell
+    their tokens apart; the secret itself is shown once, when it is made. Revoking deletes the row.
+    `last_used_at` is written at most once a minute per token (accounts/api_auth.py)."""
+
+    PREFIX_LENGTH = 12  # "pdp_" + 8 characters that tell tokens apart
+    LIMIT_PER_PERSON = 10
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("person")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("beginning of the secret"), max_length=PREFIX_LENGTH, editable=False)
+    token_hash = models.CharField(_("secret's hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        constraints = [
+            models.CheckConstraint(
+                condition=Exact(Length("token_hash"), 64), name="api_token_hash_is_sha256"
+            ),
+            models.CheckConstraint(condition=~models.Q(name=""), name="api_token_has_name"),
+            models.UniqueConstraint(fields=["user", "name"], name="api_token_unique_name_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_of(secret: str) -> str:
+        return hashlib.sha256(secret.encode()).hexdigest()

@@ -2,7 +2,16 @@
 
 from django.db.models import Q, QuerySet
 
-from .models import CalendarFeed, Municipality, School, SchoolChange, SchoolMoveRequest, SchoolMoveState, User
+from .models import (
+    ApiToken,
+    CalendarFeed,
+    Municipality,
+    School,
+    SchoolChange,
+    SchoolMoveRequest,
+    SchoolMoveState,
+    User,
+)
 from .roles import Role
 
 
@@ -121,3 +130,20 @@ def school_changes_visible_to(user) -> QuerySet[SchoolChange]:
         .select_related("teacher", "from_school", "to_school", "changed_by")
         .order_by("-changed_at", "-pk")
     )
+
+
+def api_tokens_of(user) -> QuerySet[ApiToken]:
+    """The person's own API tokens, newest first (never the secrets: only their beginnings)."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def api_token_of(*, user, token_id: int) -> ApiToken | None:
+    """One of the person's own tokens; None for another's or a revoked one (the view answers 404)."""
+    return api_tokens_of(user).filter(pk=token_id).first()
+
+
+def api_token_for_secret(secret: str) -> ApiToken | None:
+    """The token carrying this secret, with its person, or None. Compared by hash in the database."""
+    if not secret or len(secret) > 128:
+        return None
+    return ApiToken.objects.select_related("user").filter(token_hash=ApiToken.hash_of(secret)).first()

@@ -20,6 +20,7 @@ from core.i18n import language_set_value
 from core.ratelimit import rate_limit_hit
 
 from .models import (
+    ApiToken,
     CalendarFeed,
     Level,
     Municipality,
@@ -34,6 +35,8 @@ from .models import (
 )
 from .roles import Role
 from .selectors import schools_visible_to
+
+NAME_MAX_LENGTH = 100  # ApiToken.name
 
 
 class AccountError(ValidationError):
@@ -412,3 +415,37 @@ def set_password_path(user: User) -> str:
             "key": allauth_settings.PASSWORD_RESET_TOKEN_GENERATOR().make_token(user),
         },
     )
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new API token for the person: a name of their own (unique among their tokens), at most
+    ApiToken.LIMIT_PER_PERSON of them. Returns the row and the secret — shown once: only its hash is kept.
+    The person's row is locked so two requests at once cannot pass the limit together; making tokens is
+    rate-limited ("api_token" in PDP_RATE_LIMITS), so a script cannot churn through secrets."""
+    rate_limit_hit(action="api_token", key=user.pk)
+    name = " ".join(name.split())
+    if not name:
+        raise AccountError(_("Give the token a name, for example the program that will use it."))
+    if len(name) > NAME_MAX_LENGTH:
+        raise AccountError(_("The name is too long: at most 100 characters."))
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    tokens = ApiToken.objects.filter(user=user)
+    if tokens.count() >= ApiToken.LIMIT_PER_PERSON:
+        raise AccountError(
+            _("You already have %(limit)d tokens: revoke one you no longer use first.")
+            % {"limit": ApiToken.LIMIT_PER_PERSON}
+        )
+    if tokens.filter(name=name).exists():
+        raise AccountError(_("You already have a token with this name."))
+    secret = "pdp_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=secret[: ApiToken.PREFIX_LENGTH], token_hash=ApiToken.hash_of(secret)
+    )
+    return token, secret
+
+
+def api_token_revoke(*, token: ApiToken) -> None:
+    """The token stops working at once (the row is deleted). The caller got it from the person's own
+    tokens (accounts.selectors.api_token_of), so nobody revokes another's."""
+    ApiToken.objects.filter(pk=token.pk).delete()

@@ -62,7 +62,6 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -222,7 +221,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[pdplatform] "
 RATE_LIMITS = env(
     "PDP_RATE_LIMITS",
     "preview=30/m,post=10/m,topic=5/m,question=5/m,material=5/m,upload=20/h,api_anon=60/m,api_user=600/m,"
-    "report=5/m,draft=60/m,reaction=60/m,mention=120/m,badge_verify=20/m,school_move=5/h",
+    "report=5/m,draft=60/m,reaction=60/m,mention=120/m,badge_verify=20/m,school_move=5/h,api_token=5/m",
 )
 # How long (hours) authors may edit their own forum posts; moderators always may (communities.services).
 COMMUNITIES_EDIT_WINDOW_HOURS = int(env("COMMUNITIES_EDIT_WINDOW_HOURS", "24"))
@@ -431,7 +430,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 REST_FRAMEWORK = {
     # Token first: its `WWW-Authenticate: Token` header makes a missing or bad credential a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "core.api_auth.TokenAuthentication",  # + the token holder's language (core/api_auth.py)
+        "accounts.api_auth.TokenAuthentication",  # people's own tokens + their language (accounts/api_auth.py)
         "rest_framework.authentication.SessionAuthentication",
     ],
     # api_anon per client address, api_user per person, from PDP_RATE_LIMITS (core/api_limits.py).

@@ -12,11 +12,15 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
+
+from accounts.roles import Role
+from accounts.selectors import teachers_visible_to, user_has_role
+from core.pagination import ApiPagination
 
 from . import selectors, services
 from .views import _results_context
@@ -325,3 +329,187 @@ class MyProfileView(APIView):
         if profile is None:
             raise NotFound(_("You have not taken a professional diagnostic yet."))
         return ApiResponse(CompetencyProfileSerializer(profile).data)
+
+
+# --- deficit profiles, recommendations and heat maps, scoped as their pages -------------------------
+
+
+class ProfileOfTeacherView(APIView):
+    """A teacher's competency profile, for themself and for the administrators of their school or
+    municipality (accounts.selectors.teachers_visible_to). Anybody else's id: 404, as for nobody."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses={
+            200: CompetencyProfileSerializer,
+            404: OpenApiResponse(
+                response=inline_serializer("NoSuchProfile", {"detail": serializers.CharField()}),
+                description="Not a teacher the caller may see, or no diagnostic taken yet.",
+            ),
+        },
+        summary="A teacher's competency profile (themself, or the administrators of their school)",
+    )
+    def get(self, request, user_id: int):
+        person = selectors.profile_person_for(viewer=request.user, user_id=user_id)
+        if person is None:
+            raise NotFound(_("There is no such teacher among those you may see."))
+        profile = selectors.profile_for(person)
+        if profile is None:
+            raise NotFound(_("This teacher has not taken a professional diagnostic yet."))
+        return ApiResponse(CompetencyProfileSerializer(profile).data)
+
+
+class RecommendedCohortSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    starts_on = serializers.DateField()
+    free_seats = serializers.IntegerField(help_text="Seats free for the caller; 0 = the waitlist.")
+
+
+class RecommendationSerializer(serializers.Serializer):
+    course = serializers.IntegerField(source="course.pk")
+    title = serializers.CharField(source="course.title")
+    language = serializers.CharField(source="course.language")
+    in_other_language = serializers.BooleanField(
+        source="course.in_other_language", help_text="Not in a language the caller reads courses in."
+    )
+    pinned = serializers.BooleanField(help_text="Pinned by the methodologists for these deficits.")
+    competencies = serializers.SerializerMethodField(help_text="Codes of the caller's deficits it addresses.")
+    cohorts = RecommendedCohortSerializer(many=True, help_text="Cohorts open for enrolment, soonest first.")
+
+    def get_competencies(self, obj) -> list[str]:
+        return [c.code for c in obj.competencies]
+
+
+class MyRecommendationsView(APIView):
+    """The courses the profile page recommends for the caller's deficits, in its order."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses=RecommendationSerializer(many=True),
+        summary="Courses recommended for my deficits (empty without a diagnostic or deficits)",
+    )
+    def get(self, request):
+        profile = selectors.profile_for(request.user)
+        recommendations = selectors.recommendations_for(profile=profile, user=request.user)
+        return ApiResponse(RecommendationSerializer(recommendations, many=True).data)
+
+
+class HeatmapCompetencySerializer(serializers.Serializer):
+    competency = serializers.IntegerField(source="competency_id")
+    code = serializers.CharField(source="competency__code")
+    name = serializers.CharField(source="competency__name")
+    teachers = serializers.IntegerField(help_text="Teachers measured (their latest score).")
+    deficits = serializers.IntegerField(help_text="Of them, below the threshold.")
+    mean = serializers.FloatField(allow_null=True)
+
+
+class HeatmapSchoolCellSerializer(serializers.Serializer):
+    competency = serializers.IntegerField()
+    mean = serializers.IntegerField()
+    deficits = serializers.IntegerField()
+    n = serializers.IntegerField(help_text="Teachers measured in the school.")
+
+
+class HeatmapSchoolRowSerializer(serializers.Serializer):
+    school = serializers.CharField(allow_null=True)
+    cells = HeatmapSchoolCellSerializer(many=True)
+
+
+class HeatmapTeacherCellSerializer(serializers.Serializer):
+    competency = serializers.IntegerField()
+    score = serializers.IntegerField()
+    is_deficit = serializers.BooleanField()
+
+
+class HeatmapTeacherRowSerializer(serializers.Serializer):
+    teacher = serializers.IntegerField(help_text="The id for /api/v1/surveys/profiles/{id}/.")
+    name = serializers.CharField()
+    school = serializers.CharField(allow_null=True)
+    cells = HeatmapTeacherCellSerializer(many=True, help_text="Measured competencies only.")
+
+
+class HeatmapSerializer(serializers.Serializer):
+    competencies = HeatmapCompetencySerializer(many=True)
+    schools = HeatmapSchoolRowSerializer(
+        many=True, help_text="Municipal administrators: one row per school; empty for a school administrator."
+    )
+    teachers = HeatmapTeacherRowSerializer(many=True, help_text="One page of teachers.")
+    count = serializers.IntegerField(help_text="Teachers in all pages.")
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+
+
+class HeatmapPagination(ApiPagination):
+    page_size = 30
+
+
+class HeatmapView(APIView):
+    """The heat map page's data: per competency over the caller's teachers, per school (municipal
+    administrators) and one page of teachers. For school and municipal administrators only (403, as the
+    page); `school` narrows the teachers to one school of the caller's, any other school is 404."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("school", int, description="Only this school's teachers (one of the caller's)."),
+            OpenApiParameter("page", int),
+        ],
+        responses=HeatmapSerializer,
+        summary="Heat map of deficits (school and municipal administrators)",
+    )
+    def get(self, request):
+        user = request.user
+        if not selectors.can_see_heatmap(user):
+            raise PermissionDenied(_("The heat map is for school and municipal administrators."))
+        teachers = teachers_visible_to(user).order_by("school__name", "full_name", "pk")
+        school = request.query_params.get("school", "")
+        if school:
+            found = (
+                selectors.heatmap_school_for(viewer=user, school_id=int(school)) if school.isdigit() else None
+            )
+            if found is None:
+                raise NotFound(_("There is no such school among yours."))
+            teachers = teachers.filter(school=found)
+        across_schools = user.is_superuser or user_has_role(user, Role.MUNICIPAL_ADMIN)
+        paginator = HeatmapPagination()
+        page = paginator.paginate_queryset(teachers, request, view=self)
+        competencies, rows = selectors.heatmap_teachers(user, page)
+        schools = []
+        if across_schools:
+            school_competencies, school_rows = selectors.heatmap_schools(user)
+            schools = [
+                {
+                    "school": name,
+                    "cells": [
+                        {"competency": c.pk, "mean": cell[0], "deficits": cell[1], "n": cell[2]}
+                        for c, cell in zip(school_competencies, cells, strict=True)
+                        if cell is not None
+                    ],
+                }
+                for name, cells in school_rows
+            ]
+        body = {
+            "competencies": selectors.competency_counts_for(user),
+            "schools": schools,
+            "teachers": [
+                {
+                    "teacher": t.pk,
+                    "name": t.display_name,
+                    "school": t.school.name if t.school_id else None,
+                    "cells": [
+                        {"competency": c.pk, "score": cell[0], "is_deficit": cell[1]}
+                        for c, cell in zip(competencies, cells, strict=True)
+                        if cell is not None
+                    ],
+                }
+                for t, cells in rows
+            ],
+            "count": paginator.page.paginator.count,
+            "next": paginator.get_next_link(),
+            "previous": paginator.get_previous_link(),
+        }
+        return ApiResponse(HeatmapSerializer(body).data)

@@ -854,6 +854,19 @@ class Profile:
         return [r for r in self.rows if r.is_deficit]
 
 
+def profile_person_for(*, viewer, user_id: int):
+    """Whose profile the viewer may read: themself, or a teacher of the schools they administer
+    (teachers_visible_to); None for anybody else (the API answers 404, as for a missing person)."""
+    if user_id == viewer.pk:
+        return viewer
+    return teachers_visible_to(viewer).filter(pk=user_id).first()
+
+
+def heatmap_school_for(*, viewer, school_id: int):
+    """One school of the viewer's heat map, or None for a school outside it (the API answers 404)."""
+    return schools_visible_to(viewer).filter(pk=school_id).first()
+
+
 def profile_for(user) -> Profile | None:
     """The latest diagnostic profile of the user, with the previous measurement of each competency."""
     latest = list(

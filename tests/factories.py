@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 
 from accounts.models import Municipality, School, Subject, User
 from accounts.roles import Role
+from accounts.services import api_token_create
 
 
 class MunicipalityFactory(factory.django.DjangoModelFactory):
@@ -93,3 +94,13 @@ class CuratorFactory(UserFactory):
 class SuperuserFactory(UserFactory):
     is_staff = True
     is_superuser = True
+
+
+def api_secret_for(user, name: str | None = None) -> str:
+    """A fresh API token of the person (made by the one service, as on the profile page); its secret."""
+    global _api_token_seq
+    _api_token_seq += 1
+    return api_token_create(user=user, name=name or f"Tests {_api_token_seq}")[1]
+
+
+_api_token_seq = 0

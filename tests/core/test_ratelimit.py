@@ -21,4 +21,5 @@ def test_the_default_limits_every_user_write():
         "mention": Rate(120, 60),
         "badge_verify": Rate(20, 60),
         "school_move": Rate(5, 3600),
+        "api_token": Rate(5, 60),
     }

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 
 from accounts.models import User
+from tests.factories import api_secret_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -77,8 +77,8 @@ def _run(url: str, email: str, phases: str) -> subprocess.CompletedProcess:
         "30",
     ]
     if email:
-        token = Token.objects.get_or_create(user=User.objects.get(email=email))[0]
-        command += ["--header", f"Authorization: Token {token.key}"]
+        secret = api_secret_for(User.objects.get(email=email))
+        command += ["--header", f"Authorization: Token {secret}"]
     return subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)  # noqa: S603
 
 

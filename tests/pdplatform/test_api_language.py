@@ -2,11 +2,10 @@
 (session or token), else the one their client asks for (Accept-Language)."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.cohorts.factories import CohortFactory
-from tests.factories import TeacherFactory
+from tests.factories import TeacherFactory, api_secret_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.site_language]
 
@@ -19,7 +18,7 @@ NO_SCHOOL_REPORT = {
 
 def token_client(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_secret_for(user)}")
     return client
 
 

@@ -5,9 +5,8 @@ and a forged token (it must be told 401 with a WWW-Authenticate challenge, not a
 """
 
 import pytest
-from rest_framework.authtoken.models import Token
 
-from tests.factories import UserFactory
+from tests.factories import UserFactory, api_secret_for
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +39,7 @@ def test_one_address_past_its_budget_does_not_block_another(client, limits):
 
 def test_a_signed_in_person_has_their_own_budget(client, limits):
     user = UserFactory()
-    headers = {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=user).key}"}
+    headers = {"HTTP_AUTHORIZATION": f"Token {api_secret_for(user)}"}
     for _ in range(5):
         assert client.get(URL, **headers).status_code == 200
     assert client.get(URL, **headers).status_code == 429

@@ -199,3 +199,16 @@ def test_the_demo_has_a_full_event_with_a_waiting_list_and_an_event_with_reminde
         "step", flat=True
     )
     assert list(steps) == ["1d"] * 4  # seeded twice, reminded once
+
+
+def test_the_demo_school_administrators_api_token_reads_their_heat_map(demo_db, client):
+    from accounts.demo import seed_api_token
+    from accounts.models import ApiToken
+
+    admin = User.objects.get(email="schooladmin1@demo.pdplatform.local")
+    secret = seed_api_token(admin, name="Электронный журнал школы", used_days_ago=0)  # what seed_demo set
+    assert ApiToken.objects.filter(user=admin).count() == 2
+    response = client.get("/api/v1/surveys/heatmap/", HTTP_AUTHORIZATION=f"Token {secret}")
+    assert response.status_code == 200
+    schools = {t["school"] for t in response.json()["teachers"]}
+    assert schools == {admin.school.name}

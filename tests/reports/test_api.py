@@ -1,16 +1,15 @@
 """Reports API: token authentication, same rows as the page, documented in the OpenAPI schema."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from pdplatform.reports.models import ExportLog
-from tests.factories import CuratorFactory, MunicipalAdminFactory
+from tests.factories import CuratorFactory, MunicipalAdminFactory, api_secret_for
 
 pytestmark = pytest.mark.django_db
 
 
 def _auth(user):
-    return {"HTTP_AUTHORIZATION": f"Token {Token.objects.get_or_create(user=user)[0].key}"}
+    return {"HTTP_AUTHORIZATION": f"Token {api_secret_for(user)}"}
 
 
 def test_school_rows_with_a_token(client, world):

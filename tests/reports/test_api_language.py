@@ -1,17 +1,16 @@
 """Issue #21 item 5: the reports API's refusals are in the caller's language (Russian by default)."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from accounts.models import User
-from tests.factories import SchoolAdminFactory, TeacherFactory
+from tests.factories import SchoolAdminFactory, TeacherFactory, api_secret_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.site_language]
 
 
 def _auth(user, language="ru"):
     User.objects.filter(pk=user.pk).update(preferred_language=language)
-    token = Token.objects.get_or_create(user=user)[0].key
+    token = api_secret_for(user)
     return {"HTTP_AUTHORIZATION": f"Token {token}", "HTTP_ACCEPT_LANGUAGE": language}
 
 

@@ -2,9 +2,9 @@
 shown, no rows), in the export (400, no log) and in the API (400, {"detail": [lines]})."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from pdplatform.reports.models import ExportLog
+from tests.factories import api_secret_for
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,7 @@ NOT_YOURS = {
 
 
 def _auth(user):
-    return {"HTTP_AUTHORIZATION": f"Token {Token.objects.get_or_create(user=user)[0].key}"}
+    return {"HTTP_AUTHORIZATION": f"Token {api_secret_for(user)}"}
 
 
 def _speaking(user, lang):

@@ -5,10 +5,9 @@ import io
 import uuid
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from pdplatform.reports.models import ExportJob
-from tests.factories import CuratorFactory, MunicipalAdminFactory, TeacherFactory
+from tests.factories import CuratorFactory, MunicipalAdminFactory, TeacherFactory, api_secret_for
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +39,7 @@ def test_page_and_export_only_show_own_school(client, world):
 
 
 def test_api_with_a_token_is_scoped_too(client, world):
-    token, _created = Token.objects.get_or_create(user=world["admin_b"])
-    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    auth = {"HTTP_AUTHORIZATION": f"Token {api_secret_for(world['admin_b'])}"}
     data = client.get("/api/v1/reports/school/", **auth).json()
     assert [r["email"] for r in data["results"]] == ["olga@example.org"]
     bad = client.get("/api/v1/reports/school/", {"school": world["school_a"].pk}, **auth)

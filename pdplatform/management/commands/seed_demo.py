@@ -35,6 +35,13 @@ class Command(BaseCommand):
             for app_demo in APP_SEEDS:
                 app_demo.seed(people)
             calendar_token = accounts_demo.seed_calendar_feed(people["teachers"][0])
+            accounts_demo.seed_api_token(
+                people["teachers"][0], name="Электронный дневник ученика", used_days_ago=2
+            )
+            api_token = accounts_demo.seed_api_token(
+                people["school_admins"][0], name="Электронный журнал школы", used_days_ago=0
+            )
+            accounts_demo.seed_api_token(people["school_admins"][0], name="Таблиця для методиста")
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(f"Every demo account's password: {accounts_demo.DEMO_PASSWORD}")
         rows = [
@@ -50,6 +57,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  {role:<26} {email}")
         feed = reverse("calendar_feed", args=[calendar_token])
         self.stdout.write(f"The demo teacher's calendar feed: {settings.SITE_URL.rstrip('/')}{feed}")
+        self.stdout.write(
+            "The demo school administrator's API token (their heat map): curl -H 'Authorization: Token "
+            f"{api_token}' {settings.SITE_URL.rstrip('/')}{reverse('api-surveys-heatmap')}"
+        )
         badge = certificates_demo.badge_example()
         if badge is not None:
             page = reverse("cohorts:certificate_page", args=[badge.enrollment_id])
