@@ -1,5 +1,10 @@
 """Pages of mentoring. Thin: objects come from selectors (404 for what the user may not see),
-writes go to services, whose MentoringError message is shown as is."""
+writes go to services, whose MentoringError message is shown as is.
+
+One file: every page of mentoring shares the same pair/plan lookups and the same error display; the
+suggestions (filters, badges, "show more") and the mentor's opt-in page came with matching (decision 0401)
+and belong with the pairs they lead to.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

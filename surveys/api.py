@@ -1,5 +1,11 @@
 """API: my pending surveys, a survey's questions, submitting a response, results (for those allowed), my
-competency profile. Every answer has a serializer, so the OpenAPI schema types every field."""
+competency profile, recommendations and the heat map. Every answer has a serializer, so the OpenAPI
+schema types every field.
+
+One file: the API of one app, each endpoint a thin layer over the same selectors as the pages, next to its
+serializer so schema and answer are read together (decision 0394 added profiles, recommendations and
+the heat map).
+"""
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _

@@ -1,4 +1,9 @@
-"""Report pages and exports. Thin: forms parse, selectors read (scoped), services export and log."""
+"""Report pages and exports. Thin: forms parse, selectors read (scoped), services export and log.
+
+One file: every page under /reports/ (school, cohort, teachers, monitoring, school moves, the teacher
+import) shares the same scope checks, filter forms and export responses; the school moves and the import
+live here because only the reports layer may notify across schools (decision 0393).
+"""
 
 from __future__ import annotations
 
