@@ -138,6 +138,11 @@ def school_move_request_create(*, teacher: User, to_school_id, reason: str) -> S
     reason = (reason or "").strip()
     if teacher.school_id is None:
         raise AccountError(_("Choose your school in your profile first."))
+    if teacher.groups.filter(name__in=[Role.SCHOOL_ADMIN, Role.MUNICIPAL_ADMIN]).exists():
+        # an approved move would hand the requester the new school's (or municipality's) reports
+        raise AccountError(
+            _("Administrators do not move by request: the platform's administrator changes your school.")
+        )
     to_school = School.objects.filter(pk=to_school_id).first() if str(to_school_id).isdigit() else None
     if to_school is None:
         raise AccountError(_("There is no such school."))
@@ -313,11 +318,16 @@ def teacher_import_check(*, school: School, rows: list[dict]) -> list[ImportRow]
             account = accounts.get(email)
             if account is not None and account.school_id == school.pk:
                 item.errors.append((labels["email"], _("This teacher already works at your school.")))
-            elif account is not None and account.school_id is not None:
+            elif account is not None:
+                # Never attach an existing account: its password (and tokens) may be someone else's, and
+                # its owner never agreed to the school. They choose or ask for a school in their profile.
                 item.errors.append(
                     (
                         labels["email"],
-                        _("This teacher works at another school: they ask for a move from their profile."),
+                        _(
+                            "This address already has an account: its owner chooses the school in their"
+                            " profile (or asks for a move there)."
+                        ),
                     )
                 )
             item.existing = account
@@ -375,15 +385,10 @@ def teacher_import_commit(*, school: School, admin: User, rows: list[dict]) -> l
     teacher_group, _created = Group.objects.get_or_create(name=Role.TEACHER)
     people = []
     for item in checked:
-        user = item.existing
-        if user is None:
-            user = User(email=item.email, preferred_language=admin.preferred_language)
-            user.set_unusable_password()
-        else:
-            user = User.objects.select_for_update().get(pk=user.pk)
-            if user.school_id is not None:  # took a school since the check
-                raise AccountError(_("Row %(row)d: this teacher has a school now.") % {"row": item.row})
-        user.full_name = user.full_name or item.name
+        # only new accounts (teacher_import_check refuses every existing address, here re-checked)
+        user = User(email=item.email, preferred_language=admin.preferred_language)
+        user.set_unusable_password()
+        user.full_name = item.name
         user.school = school
         user.municipality_id = school.municipality_id
         if item.position:

@@ -133,12 +133,28 @@ def test_attack_teacher_cannot_approve_their_own_request(client, setup):
     assert decide(client, setup["teacher"], move, decision="approve").status_code == 403
     # even a teacher who is also an administrator of the receiving school
     admin_teacher = SchoolAdminFactory(school=setup["old"], roles=["teacher", "school_admin"])
-    own = school_move_request_create(teacher=admin_teacher, to_school_id=setup["new"].pk, reason="так надо")
+    # (administrators cannot ask any more; a request made before that rule, written directly)
+    own = SchoolMoveRequest.objects.create(
+        teacher=admin_teacher, from_school=setup["old"], to_school=setup["new"], reason="так надо"
+    )
     admin_teacher.school = setup["new"]  # pretend they administer the receiving school already
     admin_teacher.save(update_fields=["school"])
     assert decide(client, admin_teacher, own, decision="approve").status_code == 404
     own.refresh_from_db()
     assert own.state == SchoolMoveState.PENDING
+
+
+@pytest.mark.parametrize("role", ["school_admin", "municipal_admin"])
+def test_attack_an_administrator_cannot_move_into_another_schools_scope(client, setup, role):
+    """An approved move would hand a school administrator the new school's reports (and a municipal
+    administrator a new municipality): administrators may not ask at all; nothing is written."""
+    intruder = SchoolAdminFactory(school=setup["old"], roles=["teacher", role], preferred_language="ru")
+    response = ask(client, intruder, setup["new"].pk)
+    assert response.status_code == 400
+    assert "Администраторы не переходят по заявке" in response.content.decode()
+    assert SchoolMoveRequest.objects.count() == 0
+    intruder.refresh_from_db()
+    assert intruder.school == setup["old"]
 
 
 def test_attack_old_profile_form_with_another_school_changes_nothing(client, setup):

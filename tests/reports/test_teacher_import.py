@@ -109,7 +109,13 @@ def test_attack_each_bad_row_is_named_with_its_field(client, admin):
         2: [("E-mail", "“not-an-email” is not an e-mail address.")],
         3: [],
         4: [("E-mail", "The address is also in row 3 of the file.")],
-        5: [("E-mail", "This teacher works at another school: they ask for a move from their profile.")],
+        5: [
+            (
+                "E-mail",
+                "This address already has an account: its owner chooses the school in their profile"
+                " (or asks for a move there).",
+            )
+        ],
         6: [("Subject", "Unknown subject “алхимия”.")],
         7: [("Start date", "“31.02.2015” is not a past date (YYYY-MM-DD or DD.MM.YYYY).")],
     }
@@ -148,8 +154,7 @@ def test_import_is_all_or_nothing_when_a_row_went_bad_since_the_preview(client, 
     assert SchoolChange.objects.count() == 0
 
 
-def test_unassigned_account_is_attached_and_xlsx_is_read(client, admin):
-    lone = UserFactory(email="lone@school.example", roles=[])
+def test_an_xlsx_file_is_read(client, admin):
     book = Workbook()
     book.active.append(["name", "email", "subject", "position", "start date"])
     book.active.append(["Одинокий Учитель", "lone@school.example", "math", "teacher", "2019-09-01"])
@@ -159,9 +164,28 @@ def test_unassigned_account_is_attached_and_xlsx_is_read(client, admin):
     response = preview(client, admin, upload)
     assert errors_of(response) == {2: []}
     assert commit(client, response).status_code == 302
-    lone.refresh_from_db()
+    lone = User.objects.get(email="lone@school.example")
     assert lone.school == admin.school
     assert lone.groups.filter(name="teacher").exists()
+
+
+@pytest.mark.parametrize("roles", [[], ["municipal_admin"]])
+def test_attack_an_existing_account_without_a_school_is_never_taken_over(client, admin, roles):
+    """Someone signs up with a colleague's address (unverified, their own password) or an account without a
+    school exists: importing the address must not attach it, verify it or hand it the school."""
+    squatter = UserFactory(email="victim@school.example", roles=roles)
+    squatter.set_password("attackers-pass-2026")
+    squatter.save()
+    response = preview(
+        client, admin, csv_file(HEADER + "Жертва;victim@school.example;math;teacher;2015-09-01\n")
+    )
+    assert response.status_code == 400
+    assert errors_of(response)[2][0][0] == "E-mail"
+    assert response.context["token"] == ""
+    squatter.refresh_from_db()
+    assert (squatter.school_id, squatter.municipality_id) == (None, None)
+    assert not squatter.groups.filter(name="teacher").exists() or roles == []
+    assert SchoolChange.objects.count() == 0
 
 
 def test_teacher_cannot_open_the_import(client):
